@@ -1,0 +1,194 @@
+import Yams
+
+import struct Foundation.URL
+
+/// Reads the declarative YAML configuration, reporting every problem with its key path and line.
+public enum ConfigFileLoader {
+    /// Parses and validates YAML text.
+    /// - Throws: ``ConfigError`` listing every problem found.
+    public static func load(yaml: String) throws(ConfigError) -> GatewayConfig {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw ConfigError(issues: [ConfigIssue(path: "", line: Self.line(of: error), message: "not valid YAML: \(error)")])
+        } catch {
+            throw ConfigError(issues: [ConfigIssue(path: "", line: nil, message: "not valid YAML: \(error)")])
+        }
+        guard let root else { return GatewayConfig() }
+        let log = IssueLog()
+        let config = ConfigReader(log: log).read(YAMLValue(node: root, path: "", log: log))
+        guard log.issues.isEmpty else { throw ConfigError(issues: log.issues.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
+        return config
+    }
+
+    private static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        case .duplicatedKeysInMapping(_, let context): context.mark.line
+        default: nil
+        }
+    }
+}
+
+/// Walks the YAML tree section by section and checks cross references.
+private struct ConfigReader {
+    let log: IssueLog
+
+    func read(_ root: YAMLValue) -> GatewayConfig {
+        guard let fields = root.fields(allowed: ["gateway", "providers", "orgs"]) else { return GatewayConfig() }
+        var config = GatewayConfig()
+        if let gateway = fields["gateway"] { config.gateway = readGateway(gateway) }
+        let providers = fields["providers"]?.list ?? []
+        config.providers = providers.compactMap(readProvider)
+        checkUnique(providers, key: "name", what: "provider name")
+        let known = Set(config.providers.map(\.name))
+        let orgs = fields["orgs"]?.list ?? []
+        config.orgs = orgs.compactMap { readOrg($0, providers: known) }
+        checkUnique(orgs, key: "id", what: "org id")
+        let projects = orgs.flatMap { $0.child("projects")?.silentList ?? [] }
+        checkUnique(projects, key: "id", what: "project id")
+        let keys = projects.flatMap { $0.child("keys")?.silentList ?? [] }
+        checkUnique(keys, key: "sha256", what: "key hash")
+        return config
+    }
+
+    private func readGateway(_ value: YAMLValue) -> GatewaySettings {
+        var settings = GatewaySettings()
+        guard let fields = value.fields(allowed: ["listen", "maxRequestBytes", "upstreamConnectTimeoutSeconds"]) else {
+            return settings
+        }
+        if let listen = fields["listen"] {
+            if let text = listen.string {
+                if let address = ListenAddress(parsing: text) {
+                    settings.listen = address
+                } else {
+                    listen.fail("expected host:port, e.g. 127.0.0.1:8080")
+                }
+            }
+        }
+        if let max = fields["maxRequestBytes"]?.int(in: 1...(1 << 31)) { settings.maxRequestBytes = max }
+        if let seconds = fields["upstreamConnectTimeoutSeconds"]?.positiveSeconds { settings.upstreamConnectTimeoutSeconds = seconds }
+        return settings
+    }
+
+    private func readProvider(_ value: YAMLValue) -> ProviderConfig? {
+        let allowed = [
+            "name", "kind", "baseURL", "apiKeyEnv", "timeoutSeconds", "firstByteTimeoutSeconds", "maxRetries",
+            "retryBackoffMilliseconds", "latencyMilliseconds",
+        ]
+        guard let fields = value.fields(allowed: allowed) else { return nil }
+        let name = fields.required("name")?.string
+        var kind: ProviderConfig.Kind?
+        if let kindValue = fields.required("kind"), let text = kindValue.string {
+            kind = ProviderConfig.Kind(rawValue: text)
+            if kind == nil {
+                kindValue.fail("unknown provider kind '\(text)'; expected one of: \(ProviderConfig.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+        guard let name, let kind else { return nil }
+        var provider = ProviderConfig(name: name, kind: kind)
+        if let baseURL = fields["baseURL"], let text = baseURL.string {
+            if let url = URL(string: text), ["http", "https"].contains(url.scheme), url.host != nil {
+                provider.baseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
+            } else {
+                baseURL.fail("expected an http or https URL such as https://api.openai.com/v1")
+            }
+        } else if kind == .openai, fields["baseURL"] == nil {
+            value.fail("provider '\(name)' of kind openai needs a baseURL")
+        }
+        provider.apiKeyEnv = fields["apiKeyEnv"]?.string
+        if let seconds = fields["timeoutSeconds"]?.positiveSeconds { provider.timeoutSeconds = seconds }
+        provider.firstByteTimeoutSeconds = fields["firstByteTimeoutSeconds"]?.positiveSeconds ?? provider.timeoutSeconds
+        if let retries = fields["maxRetries"]?.int(in: 0...10) { provider.maxRetries = retries }
+        if let backoff = fields["retryBackoffMilliseconds"]?.int(in: 0...60_000) { provider.retryBackoffMilliseconds = backoff }
+        if let latency = fields["latencyMilliseconds"] {
+            if kind != .mock { latency.fail("latencyMilliseconds applies to providers of kind mock only") }
+            provider.latencyMilliseconds = latency.int(in: 0...600_000) ?? 0
+        }
+        return provider
+    }
+
+    private func readOrg(_ value: YAMLValue, providers: Set<String>) -> Org? {
+        guard let fields = value.fields(allowed: ["id", "projects"]), let id = fields.required("id")?.string else { return nil }
+        let projects = fields["projects"]?.list ?? []
+        return Org(id: id, projects: projects.compactMap { readProject($0, providers: providers) })
+    }
+
+    private func readProject(_ value: YAMLValue, providers: Set<String>) -> Project? {
+        guard let fields = value.fields(allowed: ["id", "routes", "keys"]), let id = fields.required("id")?.string else {
+            return nil
+        }
+        let routes = fields["routes"]?.list ?? []
+        let keys = fields["keys"]?.list ?? []
+        checkUnique(routes, key: "model", what: "routed model in project '\(id)'")
+        checkUnique(keys, key: "id", what: "key id in project '\(id)'")
+        return Project(
+            id: id,
+            routes: routes.compactMap { readRoute($0, providers: providers) },
+            keys: keys.compactMap(readKey)
+        )
+    }
+
+    private func readRoute(_ value: YAMLValue, providers: Set<String>) -> Route? {
+        guard let fields = value.fields(allowed: ["model", "targets"]), let model = fields.required("model")?.string,
+            let targetValues = fields.required("targets")?.list
+        else { return nil }
+        if targetValues.isEmpty { value.fail("route for model '\(model)' needs at least one target") }
+        let targets = targetValues.compactMap { readTarget($0, providers: providers) }
+        if !targets.isEmpty, targets.allSatisfy({ $0.weight == 0 }) {
+            value.fail("route for model '\(model)' needs at least one target with a positive weight")
+        }
+        return Route(model: model, targets: targets)
+    }
+
+    private func readTarget(_ value: YAMLValue, providers: Set<String>) -> RouteTarget? {
+        guard let fields = value.fields(allowed: ["provider", "model", "weight"]),
+            let providerValue = fields.required("provider"), let provider = providerValue.string,
+            let model = fields.required("model")?.string
+        else { return nil }
+        if !providers.contains(provider) {
+            providerValue.fail("provider '\(provider)' is not defined; add it under providers or fix the name")
+        }
+        let weight = fields["weight"].map { $0.int(in: 0...1_000_000) ?? 1 } ?? 1
+        return RouteTarget(provider: provider, model: model, weight: weight)
+    }
+
+    private func readKey(_ value: YAMLValue) -> APIKey? {
+        guard let fields = value.fields(allowed: ["id", "sha256", "expiresAt"]), let id = fields.required("id")?.string,
+            let hashValue = fields.required("sha256"), let hash = hashValue.string
+        else { return nil }
+        guard KeyHasher.isWellFormedHash(hash) else {
+            hashValue.fail("expected 64 lowercase hex digits (run `gateway keys hash KEY`)")
+            return nil
+        }
+        return APIKey(id: id, sha256: hash, expiresAt: fields["expiresAt"]?.date)
+    }
+
+    /// Logs every element whose `key` field repeats an earlier element's.
+    private func checkUnique(_ values: [YAMLValue], key: String, what: String) {
+        var seen: [String: Int?] = [:]
+        for value in values {
+            guard let field = value.child(key), case .scalar(let scalar) = field.node else { continue }
+            if let first = seen[scalar.string] {
+                field.fail("duplicate \(what) '\(scalar.string)' (first defined on line \(first.map(String.init) ?? "?"))")
+            } else {
+                seen[scalar.string] = field.line
+            }
+        }
+    }
+}
+
+extension YAMLValue {
+    /// The child `name` of a mapping without logging anything, for cross checks.
+    fileprivate func child(_ name: String) -> YAMLValue? {
+        guard case .mapping(let mapping) = node, let value = mapping[name] else { return nil }
+        return YAMLValue(node: value, path: "\(path).\(name)", log: log)
+    }
+
+    /// The elements of a sequence without logging anything, for cross checks.
+    fileprivate var silentList: [YAMLValue]? {
+        guard case .sequence(let sequence) = node else { return nil }
+        return sequence.enumerated().map { YAMLValue(node: $1, path: "\(path)[\($0)]", log: log) }
+    }
+}

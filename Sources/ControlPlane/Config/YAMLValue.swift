@@ -1,0 +1,117 @@
+import Yams
+
+import struct Foundation.Date
+import class Foundation.ISO8601DateFormatter
+
+/// Collects the issues found while reading one file.
+final class IssueLog {
+    private(set) var issues: [ConfigIssue] = []
+
+    func add(_ path: String, _ line: Int?, _ message: String) {
+        issues.append(ConfigIssue(path: path, line: line, message: message))
+    }
+}
+
+/// A YAML node with its key path, read with type checks that log issues instead of throwing,
+/// so one pass reports every problem in the file.
+struct YAMLValue {
+    let node: Node
+    let path: String
+    let log: IssueLog
+
+    var line: Int? { node.mark?.line }
+
+    func fail(_ message: String) { log.add(path, line, message) }
+
+    /// The mapping's fields, after logging every key not in `allowed`.
+    func fields(allowed: [String]) -> YAMLFields? {
+        guard case .mapping(let mapping) = node else {
+            fail("expected a mapping with keys \(allowed.joined(separator: ", "))")
+            return nil
+        }
+        var values: [String: YAMLValue] = [:]
+        for (key, value) in mapping {
+            guard let name = key.string else { continue }
+            let childPath = path.isEmpty ? name : "\(path).\(name)"
+            if !allowed.contains(name) {
+                log.add(childPath, key.mark?.line, "unknown key '\(name)'; expected one of: \(allowed.joined(separator: ", "))")
+                continue
+            }
+            values[name] = YAMLValue(node: value, path: childPath, log: log)
+        }
+        return YAMLFields(values: values, owner: self)
+    }
+
+    /// The elements of a sequence, or nil (with an issue) for any other node.
+    var list: [YAMLValue]? {
+        guard case .sequence(let sequence) = node else {
+            fail("expected a list")
+            return nil
+        }
+        return sequence.enumerated().map { YAMLValue(node: $1, path: "\(path)[\($0)]", log: log) }
+    }
+
+    /// A non-empty string; plain numbers are accepted as their text.
+    var string: String? {
+        guard case .scalar(let scalar) = node, [.str, .int, .float].contains(node.tagName) || scalar.style != .plain
+        else {
+            fail("expected a string")
+            return nil
+        }
+        guard !scalar.string.isEmpty else {
+            fail("must not be empty")
+            return nil
+        }
+        return scalar.string
+    }
+
+    /// An integer within `range`.
+    func int(in range: ClosedRange<Int>) -> Int? {
+        guard node.tagName == .int, let value = node.int else {
+            fail("expected an integer")
+            return nil
+        }
+        guard range.contains(value) else {
+            fail("\(value) is out of range \(range.lowerBound)...\(range.upperBound)")
+            return nil
+        }
+        return value
+    }
+
+    /// A positive number of seconds.
+    var positiveSeconds: Double? {
+        guard [.int, .float].contains(node.tagName), let value = node.float, value > 0, value.isFinite else {
+            fail("expected a positive number of seconds")
+            return nil
+        }
+        return value
+    }
+
+    /// An RFC 3339 timestamp such as `2027-01-01T00:00:00Z`.
+    var date: Date? {
+        if node.tagName == .timestamp, let date = node.timestamp { return date }
+        if case .scalar(let scalar) = node, let date = ISO8601DateFormatter().date(from: scalar.string) { return date }
+        fail("expected an RFC 3339 timestamp such as 2027-01-01T00:00:00Z")
+        return nil
+    }
+}
+
+/// The fields of a YAML mapping, looked up by name.
+struct YAMLFields {
+    let values: [String: YAMLValue]
+    let owner: YAMLValue
+
+    subscript(_ name: String) -> YAMLValue? { values[name] }
+
+    /// The field `name`, logging an issue on the mapping when it is absent.
+    func required(_ name: String) -> YAMLValue? {
+        if let value = values[name] { return value }
+        owner.log.add(owner.path.isEmpty ? name : "\(owner.path).\(name)", owner.line, "required key '\(name)' is missing")
+        return nil
+    }
+}
+
+extension Node {
+    /// The resolved tag's name, e.g. `tag:yaml.org,2002:int`.
+    fileprivate var tagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
+}

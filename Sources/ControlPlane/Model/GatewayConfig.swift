@@ -1,0 +1,18 @@
+/// The whole declarative configuration model: listener settings, providers and tenants.
+///
+/// It is what the YAML file describes and what a ``ConfigSnapshot`` freezes for the data plane.
+public struct GatewayConfig: Sendable, Equatable {
+    /// Data-plane listener and request limits.
+    public var gateway: GatewaySettings
+    /// Upstream providers that routes point at, by name.
+    public var providers: [ProviderConfig]
+    /// Organizations with their projects, routes and keys.
+    public var orgs: [Org]
+
+    /// Creates a configuration.
+    public init(gateway: GatewaySettings = .init(), providers: [ProviderConfig] = [], orgs: [Org] = []) {
+        self.gateway = gateway
+        self.providers = providers
+        self.orgs = orgs
+    }
+}

@@ -1,0 +1,52 @@
+/// An upstream LLM provider that routes send requests to.
+public struct ProviderConfig: Sendable, Equatable {
+    /// The wire protocol a provider speaks.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Any OpenAI-compatible HTTP API (OpenAI, vLLM, Ollama, ...).
+        case openai
+        /// The built-in deterministic provider used by the demo configuration and tests.
+        case mock
+    }
+
+    /// Unique provider name that route targets refer to.
+    public var name: String
+    /// Protocol spoken upstream.
+    public var kind: Kind
+    /// Base URL including the API version path, e.g. `https://api.openai.com/v1`; nil for `mock`.
+    public var baseURL: String?
+    /// Name of the environment variable holding the provider's API key; the key itself never appears in configuration.
+    public var apiKeyEnv: String?
+    /// Total time allowed for one upstream attempt, including a streamed body.
+    public var timeoutSeconds: Double
+    /// Time allowed until the provider's response head arrives; defaults to ``timeoutSeconds``.
+    public var firstByteTimeoutSeconds: Double
+    /// Extra attempts on the same target after a connect error, a 5xx or a 429.
+    public var maxRetries: Int
+    /// Base of the jittered exponential backoff between retries.
+    public var retryBackoffMilliseconds: Int
+    /// For `mock`: delay before the answer starts and between streamed chunks.
+    public var latencyMilliseconds: Int
+
+    /// Creates a provider.
+    public init(
+        name: String,
+        kind: Kind,
+        baseURL: String? = nil,
+        apiKeyEnv: String? = nil,
+        timeoutSeconds: Double = 60,
+        firstByteTimeoutSeconds: Double? = nil,
+        maxRetries: Int = 2,
+        retryBackoffMilliseconds: Int = 100,
+        latencyMilliseconds: Int = 0
+    ) {
+        self.name = name
+        self.kind = kind
+        self.baseURL = baseURL
+        self.apiKeyEnv = apiKeyEnv
+        self.timeoutSeconds = timeoutSeconds
+        self.firstByteTimeoutSeconds = firstByteTimeoutSeconds ?? timeoutSeconds
+        self.maxRetries = maxRetries
+        self.retryBackoffMilliseconds = retryBackoffMilliseconds
+        self.latencyMilliseconds = latencyMilliseconds
+    }
+}

@@ -1,0 +1,61 @@
+import struct Foundation.Date
+
+/// An immutable, indexed view of one configuration version, as the data plane reads it.
+///
+/// Requests read one snapshot from start to end; applying a new configuration swaps the whole
+/// snapshot, so a request never sees half of a change.
+public struct ConfigSnapshot: Sendable {
+    /// Monotonic configuration version.
+    public let version: Int
+    /// The configuration this snapshot was built from.
+    public let config: GatewayConfig
+    private let keysByHash: [String: KeyGrant]
+    private let routesByProject: [String: [String: Route]]
+    private let providersByName: [String: ProviderConfig]
+
+    /// Builds the indexes of `config`. The configuration must have passed validation.
+    public init(version: Int, config: GatewayConfig) {
+        self.version = version
+        self.config = config
+        var keys: [String: KeyGrant] = [:]
+        var routes: [String: [String: Route]] = [:]
+        for org in config.orgs {
+            for project in org.projects {
+                for key in project.keys {
+                    keys[key.sha256] = KeyGrant(keyID: key.id, projectID: project.id, orgID: org.id, expiresAt: key.expiresAt)
+                }
+                routes[project.id] = Dictionary(project.routes.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
+            }
+        }
+        self.keysByHash = keys
+        self.routesByProject = routes
+        self.providersByName = Dictionary(config.providers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The grant of the key whose SHA-256 hex is `hash`, if any.
+    public func key(hash: String) -> KeyGrant? { keysByHash[hash] }
+
+    /// The route for `model` in `project`, if the project routes that model.
+    public func route(model: String, project: String) -> Route? { routesByProject[project]?[model] }
+
+    /// Models routed for `project`, sorted by name.
+    public func models(project: String) -> [String] { (routesByProject[project]?.keys).map { $0.sorted() } ?? [] }
+
+    /// The provider named `name`, if configured.
+    public func provider(named name: String) -> ProviderConfig? { providersByName[name] }
+}
+
+/// What a valid API key grants: the identity of the key and the project it acts for.
+public struct KeyGrant: Sendable, Equatable {
+    /// The key's id (never the secret).
+    public let keyID: String
+    /// The project the key acts for.
+    public let projectID: String
+    /// The organization that owns the project.
+    public let orgID: String
+    /// When the key stops working, if ever.
+    public let expiresAt: Date?
+
+    /// Whether the key has expired at `now`.
+    public func isExpired(at now: Date) -> Bool { expiresAt.map { $0 <= now } ?? false }
+}

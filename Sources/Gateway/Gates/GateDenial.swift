@@ -1,0 +1,88 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A gate's decision to stop a request: the status, the machine-readable reason and a message that
+/// says what to do. Rendered in the OpenAI error shape with the gate added.
+public struct GateDenial: Error, Sendable, Equatable {
+    /// The gate that stopped the request.
+    public var gate: GateID
+    /// HTTP status returned to the client.
+    public var status: HTTPResponse.Status
+    /// Machine-readable reason, e.g. `key_missing`; the error body's `code`.
+    public var reason: String
+    /// Human-readable explanation; never contains a secret.
+    public var message: String
+    /// The request field at fault, when there is one (OpenAI's `param`).
+    public var param: String?
+    /// Whether to close the connection after answering (a body was left unread).
+    public var closesConnection = false
+
+    /// Creates a denial.
+    public init(gate: GateID, status: HTTPResponse.Status, reason: String, message: String, param: String? = nil) {
+        self.gate = gate
+        self.status = status
+        self.reason = reason
+        self.message = message
+        self.param = param
+    }
+
+    /// The OpenAI error `type` for the status.
+    public var errorType: String {
+        switch status.code {
+        case 401: "authentication_error"
+        case 403: "permission_error"
+        case 429: "rate_limit_error"
+        case 500...: "api_error"
+        default: "invalid_request_error"
+        }
+    }
+
+    /// The JSON error body: `{"error":{"message","type","param","code","gate"}}`.
+    public var body: ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeStaticString("{\"error\":{\"message\":")
+        JSONString.write(message, to: &buffer)
+        buffer.writeStaticString(",\"type\":")
+        JSONString.write(errorType, to: &buffer)
+        buffer.writeStaticString(",\"param\":")
+        if let param { JSONString.write(param, to: &buffer) } else { buffer.writeStaticString("null") }
+        buffer.writeStaticString(",\"code\":")
+        JSONString.write(reason, to: &buffer)
+        buffer.writeStaticString(",\"gate\":")
+        JSONString.write(gate.rawValue, to: &buffer)
+        buffer.writeStaticString("}}")
+        return buffer
+    }
+
+    /// The HTTP response: error body, `x-gateway-gate`, and `connection: close` when the body was left unread.
+    func response(channel: (any Channel)?) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json", .gatewayGate: gate.rawValue]
+        guard closesConnection else {
+            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
+        }
+        headers[.connection] = "close"
+        let body = self.body
+        return Response(
+            status: status,
+            headers: headers,
+            body: ResponseBody(contentLength: body.readableBytes) { writer in
+                try await writer.write(body)
+                try await writer.finish(nil)
+                // Stop reading the rest of an oversized body: the connection closes once the answer is out.
+                channel?.close(mode: .input, promise: nil)
+            }
+        )
+    }
+}
+
+extension HTTPField.Name {
+    /// The gate that decided a denied request.
+    static let gatewayGate = HTTPField.Name("x-gateway-gate")!
+    /// The request id every response carries.
+    static let requestID = HTTPField.Name("x-request-id")!
+    /// The provider that answered a forwarded request.
+    static let gatewayProvider = HTTPField.Name("x-gateway-provider")!
+    /// The `x-api-key` header some clients send their key in.
+    static let apiKey = HTTPField.Name("x-api-key")!
+}

@@ -1,0 +1,13 @@
+/// The id of a gate in the chain, as it appears in the `x-gateway-gate` header, error bodies and telemetry.
+public enum GateID: String, Sendable, CaseIterable {
+    /// 503 until a configuration has been applied.
+    case reconcile
+    /// 413 for bodies over the limit, 400 for bodies that are not a valid request.
+    case payload
+    /// 401 for a missing, unknown or expired key.
+    case keyAuth = "key-auth"
+    /// 404 for a model the key's project does not route.
+    case routing
+    /// 503 (504 on timeout) when every provider target failed.
+    case upstream
+}

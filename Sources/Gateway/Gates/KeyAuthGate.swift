@@ -1,0 +1,44 @@
+import ControlPlane
+import HTTPTypes
+import HummingbirdCore
+
+import struct Foundation.Date
+
+/// Finds the caller's API key (`Authorization: Bearer` or `x-api-key`) and checks it is known and
+/// unexpired. Keys are compared by SHA-256, never stored or echoed.
+struct KeyAuthGate: Gate {
+    /// The wall clock expiry is checked against; injected so tests can move it.
+    let now: @Sendable () -> Date
+    var id: GateID { .keyAuth }
+
+    func evaluate(_ exchange: inout Exchange) async throws(GateDenial) {
+        guard let key = Self.presentedKey(exchange.request.headers) else {
+            throw Self.denial("key_missing", "No API key: send it as 'Authorization: Bearer <key>' or in the 'x-api-key' header.")
+        }
+        guard let grant = exchange.snapshot!.key(hash: KeyHasher.sha256Hex(bytes: key.utf8)) else {
+            throw Self.denial("key_unknown", "The API key is not recognised. Check that it was copied whole, or ask an operator for a new key.")
+        }
+        if grant.isExpired(at: now()) {
+            throw Self.denial(
+                "key_expired", "The API key '\(grant.keyID)' of project '\(grant.projectID)' has expired; ask an operator for a new key.")
+        }
+        exchange.grant = grant
+    }
+
+    /// The key from `Authorization: Bearer ...`, else from `x-api-key`.
+    static func presentedKey(_ headers: HTTPFields) -> Substring? {
+        if let authorization = headers[.authorization] {
+            let value = authorization[...]
+            if value.count > 7, value.prefix(7).lowercased() == "bearer " {
+                let key = value.dropFirst(7).drop { $0 == " " }
+                return key.isEmpty ? nil : key
+            }
+        }
+        if let key = headers[.apiKey], !key.isEmpty { return key[...] }
+        return nil
+    }
+
+    private static func denial(_ reason: String, _ message: String) -> GateDenial {
+        GateDenial(gate: .keyAuth, status: .unauthorized, reason: reason, message: message)
+    }
+}

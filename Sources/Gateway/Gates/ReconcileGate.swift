@@ -1,0 +1,15 @@
+import HTTPTypes
+/// Stops every request with 503 until the gateway has applied a first configuration.
+struct ReconcileGate: Gate {
+    let active: ActiveSnapshot
+    var id: GateID { .reconcile }
+
+    func evaluate(_ exchange: inout Exchange) async throws(GateDenial) {
+        guard let snapshot = active.snapshot else {
+            throw GateDenial(
+                gate: .reconcile, status: .serviceUnavailable, reason: "config_not_applied",
+                message: "The gateway has not applied a configuration yet; retry in a few seconds.")
+        }
+        exchange.snapshot = snapshot
+    }
+}

@@ -1,0 +1,21 @@
+import ControlPlane
+import HTTPTypes
+/// Finds the route of the requested model in the key's project (404 when there is none).
+struct RoutingGate: Gate {
+    var id: GateID { .routing }
+
+    func evaluate(_ exchange: inout Exchange) async throws(GateDenial) {
+        let snapshot = exchange.snapshot!
+        let project = exchange.grant!.projectID
+        let model = exchange.payload!.model
+        guard let route = snapshot.route(model: model, project: project) else {
+            let routed = snapshot.models(project: project)
+            let available = routed.isEmpty ? "it routes no models yet" : "it routes: \(routed.joined(separator: ", "))"
+            throw GateDenial(
+                gate: .routing, status: .notFound, reason: "model_not_routed",
+                message: "Model '\(model)' is not routed for project '\(project)'; add a route for model '\(model)' in project '\(project)' (\(available)).",
+                param: "model")
+        }
+        exchange.route = route
+    }
+}

@@ -1,0 +1,171 @@
+import ControlPlane
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Telemetry
+
+/// The last gate: sends the request to the route's targets, retrying and falling back, and relays
+/// the answer. Stops with 503 when every target failed, 504 when the last one timed out.
+struct UpstreamGate {
+    let pool: ProviderPool
+    let recorder: any RequestRecorder
+    let logger: Logger
+    var id: GateID { .upstream }
+
+    func respond(_ exchange: Exchange, record: inout RequestRecord) async throws(GateDenial) -> Response {
+        let snapshot = exchange.snapshot!
+        let payload = exchange.payload!
+        var generator = SystemRandomNumberGenerator()
+        var lastFailure: (failure: UpstreamFailure, provider: String)?
+        record.streamed = payload.stream
+        for target in TargetPlan.order(exchange.route!.targets, using: &generator) {
+            guard let config = snapshot.provider(named: target.provider),
+                let provider = pool.provider(named: target.provider, in: snapshot)
+            else { continue }
+            let body = payload.upstreamBody(model: target.model, askForUsage: true)
+            record.routedModel = target.model
+            record.provider = config.name
+            for attempt in 0...config.maxRetries {
+                if attempt > 0 { await Self.backoff(attempt: attempt, base: config.retryBackoffMilliseconds, using: &generator) }
+                record.attempts += 1
+                let now = ContinuousClock.now
+                let request = UpstreamRequest(
+                    endpoint: exchange.endpoint, body: body, stream: payload.stream, requestID: exchange.requestID,
+                    firstByteDeadline: now + .seconds(config.firstByteTimeoutSeconds), deadline: now + .seconds(config.timeoutSeconds))
+                do {
+                    let response = try await provider.send(request)
+                    return relay(response, provider: config.name, deadline: request.deadline, exchange: exchange, record: record)
+                } catch {
+                    if case .cancelled = error { throw Self.clientGone }
+                    lastFailure = (error, config.name)
+                    logger.warning(
+                        "upstream attempt failed",
+                        metadata: ["request_id": "\(exchange.requestID)", "provider": "\(config.name)", "attempt": "\(attempt + 1)", "failure": "\(error)"])
+                    if !error.isRetryable { break }
+                }
+            }
+        }
+        throw Self.denial(after: lastFailure, model: payload.model, attempts: record.attempts)
+    }
+
+    private func relay(_ response: UpstreamResponse, provider: String, deadline: ContinuousClock.Instant, exchange: Exchange, record base: RequestRecord) -> Response {
+        var record = base
+        record.status = response.status.code
+        record.timeToFirstByte = exchange.started.duration(to: .now)
+        if response.status.code >= 400 { record.reason = "provider_\(response.status.code)" }
+        var headers: HTTPFields = [.gatewayProvider: provider]
+        headers[.contentType] = response.contentType ?? "application/json"
+        switch response.body {
+        case .buffer(let body):
+            if response.status.code < 300 {
+                record.usage = body.withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }
+            }
+            record.duration = exchange.started.duration(to: .now)
+            recorder.record(record)
+            return Response(status: response.status, headers: headers, body: ResponseBody(byteBuffer: body))
+        case .stream(let chunks):
+            headers[.cacheControl] = "no-cache"
+            let recorder = self.recorder
+            let started = exchange.started
+            let streamRecord = record
+            return Response(
+                status: response.status, headers: headers,
+                body: ResponseBody { writer in
+                    var meter = StreamUsageMeter()
+                    var outcome = StreamOutcome.completed
+                    var record = streamRecord
+                    defer {
+                        record.usage = meter.usage
+                        record.duration = started.duration(to: .now)
+                        if let reason = outcome.reason { record.reason = reason }
+                        recorder.record(record)
+                    }
+                    do {
+                        for try await chunk in chunks {
+                            meter.feed(chunk)
+                            do {
+                                try await writer.write(chunk)
+                            } catch {
+                                outcome = .clientClosed
+                                throw error
+                            }
+                            if ContinuousClock.now > deadline {
+                                outcome = .timedOut
+                                break
+                            }
+                        }
+                    } catch {
+                        if outcome == .clientClosed { throw error }
+                        outcome = .upstreamBroke
+                    }
+                    if let event = outcome.errorEvent(provider: provider) { try await writer.write(event) }
+                    try await writer.finish(nil)
+                })
+        }
+    }
+
+    private static func backoff(attempt: Int, base: Int, using generator: inout SystemRandomNumberGenerator) async {
+        let ceiling = min(base << min(attempt - 1, 10), 5_000)
+        guard ceiling > 0 else { return }
+        try? await Task.sleep(for: .milliseconds(Int.random(in: ceiling / 2...ceiling, using: &generator)))
+    }
+
+    static let clientGone = GateDenial(
+        gate: .upstream, status: .init(code: 499, reasonPhrase: "Client Closed Request"), reason: "client_closed",
+        message: "The client closed the connection before the provider answered.")
+
+    private static func denial(after last: (failure: UpstreamFailure, provider: String)?, model: String, attempts: Int) -> GateDenial {
+        let tried = "after \(attempts) attempt\(attempts == 1 ? "" : "s")"
+        guard let (failure, provider) = last else {
+            return GateDenial(
+                gate: .upstream, status: .serviceUnavailable, reason: "upstream_unreachable",
+                message: "No provider target of model '\(model)' is available; check the route's providers.")
+        }
+        switch failure {
+        case .timeout:
+            return GateDenial(
+                gate: .upstream, status: .gatewayTimeout, reason: "upstream_timeout",
+                message: "Provider '\(provider)' did not answer in time for model '\(model)' \(tried); retry later or raise its timeoutSeconds.")
+        case .status(let status, _):
+            let limited = status.code == 429
+            return GateDenial(
+                gate: .upstream, status: .serviceUnavailable, reason: limited ? "upstream_rate_limited" : "upstream_error",
+                message: "Provider '\(provider)' answered \(status.code) for model '\(model)' \(tried); retry later.")
+        case .unreachable, .cancelled:
+            return GateDenial(
+                gate: .upstream, status: .serviceUnavailable, reason: "upstream_unreachable",
+                message: "Provider '\(provider)' could not be reached for model '\(model)' \(tried); retry later or check the provider.")
+        }
+    }
+}
+
+/// How a relayed stream ended.
+private enum StreamOutcome: Equatable {
+    case completed, clientClosed, timedOut, upstreamBroke
+
+    var reason: String? {
+        switch self {
+        case .completed: nil
+        case .clientClosed: "client_closed"
+        case .timedOut: "upstream_timeout"
+        case .upstreamBroke: "upstream_stream_broken"
+        }
+    }
+
+    /// A final SSE event that tells an OpenAI client the stream failed, with the gate.
+    func errorEvent(provider: String) -> ByteBuffer? {
+        let message: String
+        switch self {
+        case .completed, .clientClosed: return nil
+        case .timedOut: message = "Provider '\(provider)' exceeded its timeout while streaming; the answer is incomplete."
+        case .upstreamBroke: message = "The stream from provider '\(provider)' broke off; the answer is incomplete."
+        }
+        var denial = GateDenial(gate: .upstream, status: .badGateway, reason: reason!, message: message)
+        denial.param = nil
+        var buffer = ByteBuffer(string: "data: ")
+        buffer.writeImmutableBuffer(denial.body)
+        buffer.writeString("\n\n")
+        return buffer
+    }
+}

@@ -1,0 +1,28 @@
+import NIOCore
+
+/// A replacement of one byte range of a request body, used to rewrite fields without re-encoding.
+struct BodyEdit {
+    /// Bytes to replace; an empty range inserts.
+    var range: Range<Int>
+    /// What goes in their place.
+    var replacement: String
+
+    /// `body` with `edits` applied; edits must not overlap.
+    static func apply(_ edits: [BodyEdit], to body: ByteBuffer) -> ByteBuffer {
+        guard !edits.isEmpty else { return body }
+        var output = ByteBuffer()
+        output.reserveCapacity(body.readableBytes + edits.reduce(0) { $0 + $1.replacement.utf8.count })
+        var cursor = 0
+        for edit in edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            if let slice = body.getSlice(at: body.readerIndex + cursor, length: edit.range.lowerBound - cursor) {
+                output.writeImmutableBuffer(slice)
+            }
+            output.writeString(edit.replacement)
+            cursor = edit.range.upperBound
+        }
+        if let rest = body.getSlice(at: body.readerIndex + cursor, length: body.readableBytes - cursor) {
+            output.writeImmutableBuffer(rest)
+        }
+        return output
+    }
+}

@@ -1,0 +1,292 @@
+/// Validates a JSON document in one pass (RFC 8259, UTF-8) and records where chosen top-level
+/// fields of an object sit, so the gates read only what they need and the original bytes can be
+/// forwarded unchanged.
+struct JSONScanner: ~Copyable {
+    /// The type of a JSON value.
+    enum Kind: Equatable, CustomStringConvertible {
+        case object, array, string, number, bool, null
+
+        var description: String {
+            switch self {
+            case .object: "an object"
+            case .array: "an array"
+            case .string: "a string"
+            case .number: "a number"
+            case .bool: "a boolean"
+            case .null: "null"
+            }
+        }
+    }
+
+    /// A top-level field's value: its type, byte range and, for arrays, whether every element is an object.
+    struct Field: Equatable {
+        var kind: Kind
+        var range: Range<Int>
+        var elementCount = 0
+        var allElementsAreObjects = true
+        var isInteger = false
+    }
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+    private static let maxDepth = 256
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// Scans `bytes`, which must hold one JSON object, and returns the fields named in `keys`
+    /// (in the same order; nil where absent). Keys are compared as unescaped UTF-8.
+    static func scanObject(_ bytes: UnsafeBufferPointer<UInt8>, keys: [String]) throws(JSONScanError) -> [Field?] {
+        var scanner = JSONScanner(bytes)
+        var found = [Field?](repeating: nil, count: keys.count)
+        scanner.skipWhitespace()
+        guard scanner.index < bytes.count else { throw JSONScanError(offset: 0, problem: "the body is empty") }
+        guard bytes[scanner.index] == UInt8(ascii: "{") else {
+            throw JSONScanError(offset: scanner.index, problem: "expected a JSON object at the top level")
+        }
+        try scanner.scanObjectBody(depth: 1) { scanner, keyRange, hasEscape throws(JSONScanError) in
+            let slot = hasEscape ? nil : keys.firstIndex { key in key.utf8.elementsEqual(bytes[keyRange]) }
+            if let slot {
+                found[slot] = try scanner.scanValue(depth: 1, describe: true)
+            } else {
+                _ = try scanner.scanValue(depth: 1, describe: false)
+            }
+        }
+        scanner.skipWhitespace()
+        guard scanner.index == bytes.count else {
+            throw JSONScanError(offset: scanner.index, problem: "unexpected data after the JSON object")
+        }
+        return found
+    }
+
+    /// Validates that `bytes` hold exactly one JSON value.
+    static func validate(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONScanError) -> Kind {
+        var scanner = JSONScanner(bytes)
+        scanner.skipWhitespace()
+        let field = try scanner.scanValue(depth: 0, describe: false)
+        scanner.skipWhitespace()
+        guard scanner.index == bytes.count else { throw JSONScanError(offset: scanner.index, problem: "unexpected data after the value") }
+        return field.kind
+    }
+
+    private mutating func scanObjectBody(
+        depth: Int,
+        member: (inout JSONScanner, Range<Int>, Bool) throws(JSONScanError) -> Void
+    ) throws(JSONScanError) {
+        guard depth <= Self.maxDepth else { throw error("nesting deeper than \(Self.maxDepth) levels") }
+        index += 1  // {
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard peek() == UInt8(ascii: "\"") else { throw error("expected a quoted field name") }
+            let (keyRange, hasEscape) = try scanString()
+            skipWhitespace()
+            guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after a field name") }
+            index += 1
+            skipWhitespace()
+            try member(&self, keyRange, hasEscape)
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                return
+            default: throw error("expected ',' or '}' in an object")
+            }
+        }
+    }
+
+    private mutating func scanValue(depth: Int, describe: Bool) throws(JSONScanError) -> Field {
+        skipWhitespace()
+        let start = index
+        guard let byte = peek() else { throw error("unexpected end of data, expected a value") }
+        switch byte {
+        case UInt8(ascii: "{"):
+            try scanObjectBody(depth: depth + 1) { scanner, _, _ throws(JSONScanError) in
+                _ = try scanner.scanValue(depth: depth + 1, describe: false)
+            }
+            return Field(kind: .object, range: start..<index)
+        case UInt8(ascii: "["):
+            return try scanArray(depth: depth + 1, describe: describe)
+        case UInt8(ascii: "\""):
+            _ = try scanString()
+            return Field(kind: .string, range: start..<index)
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return Field(kind: .bool, range: start..<index)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return Field(kind: .bool, range: start..<index)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return Field(kind: .null, range: start..<index)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let isInteger = try scanNumber()
+            return Field(kind: .number, range: start..<index, isInteger: isInteger)
+        default:
+            throw error("unexpected character, expected a value")
+        }
+    }
+
+    private mutating func scanArray(depth: Int, describe: Bool) throws(JSONScanError) -> Field {
+        guard depth <= Self.maxDepth else { throw error("nesting deeper than \(Self.maxDepth) levels") }
+        let start = index
+        index += 1
+        var field = Field(kind: .array, range: start..<start)
+        skipWhitespace()
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            field.range = start..<index
+            return field
+        }
+        while true {
+            let element = try scanValue(depth: depth, describe: false)
+            field.elementCount += 1
+            if element.kind != .object { field.allElementsAreObjects = false }
+            skipWhitespace()
+            switch peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"):
+                index += 1
+                field.range = start..<index
+                return field
+            default: throw error("expected ',' or ']' in an array")
+            }
+        }
+    }
+
+    /// Scans a string starting at the opening quote; returns the range between the quotes.
+    private mutating func scanString() throws(JSONScanError) -> (Range<Int>, Bool) {
+        index += 1
+        let start = index
+        var hasEscape = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return (start..<(index - 1), hasEscape)
+            case UInt8(ascii: "\\"):
+                hasEscape = true
+                try scanEscape()
+            case 0..<0x20:
+                throw error("control character inside a string (escape it)")
+            case 0x80...:
+                try scanUTF8Sequence()
+            default:
+                index += 1
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func scanEscape() throws(JSONScanError) {
+        index += 1
+        guard let byte = peek() else { throw error("unterminated escape") }
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            index += 1
+        case UInt8(ascii: "u"):
+            index += 1
+            for _ in 0..<4 {
+                guard let digit = peek(), digit.isHexDigit else { throw error("\\u must be followed by 4 hex digits") }
+                index += 1
+            }
+        default:
+            throw error("invalid escape sequence")
+        }
+    }
+
+    /// Validates one multi-byte UTF-8 sequence (no overlongs, no surrogates, at most U+10FFFF).
+    private mutating func scanUTF8Sequence() throws(JSONScanError) {
+        let lead = bytes[index]
+        let length: Int
+        var lower: UInt8 = 0x80
+        var upper: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: (length, lower) = (3, 0xA0)
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: (length, upper) = (3, 0x9F)
+        case 0xF0: (length, lower) = (4, 0x90)
+        case 0xF1...0xF3: length = 4
+        case 0xF4: (length, upper) = (4, 0x8F)
+        default: throw error("the body is not valid UTF-8")
+        }
+        guard index + length <= bytes.count else { throw error("the body is not valid UTF-8") }
+        let second = bytes[index + 1]
+        guard second >= lower && second <= upper else { throw error("the body is not valid UTF-8") }
+        for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 {
+            throw error("the body is not valid UTF-8")
+        }
+        index += length
+    }
+
+    /// Scans a number; returns whether it has neither fraction nor exponent.
+    private mutating func scanNumber() throws(JSONScanError) -> Bool {
+        if peek() == UInt8(ascii: "-") { index += 1 }
+        guard let first = peek(), first.isDigit else { throw error("invalid number") }
+        index += 1
+        if first != UInt8(ascii: "0") { skipDigits() }
+        var isInteger = true
+        if peek() == UInt8(ascii: ".") {
+            isInteger = false
+            index += 1
+            guard peek()?.isDigit == true else { throw error("invalid number: digits expected after '.'") }
+            skipDigits()
+        }
+        if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+            isInteger = false
+            index += 1
+            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { index += 1 }
+            guard peek()?.isDigit == true else { throw error("invalid number: digits expected in the exponent") }
+            skipDigits()
+        }
+        return isInteger
+    }
+
+    private mutating func skipDigits() {
+        while let byte = peek(), byte.isDigit { index += 1 }
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONScanError) {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw error("unexpected end of data") }
+        for offset in 0..<count where bytes[index + offset] != literal.utf8Start[offset] {
+            throw error("unexpected character, expected a value")
+        }
+        index += count
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    private func error(_ problem: String) -> JSONScanError { JSONScanError(offset: index, problem: problem) }
+}
+
+/// Why a body is not valid JSON, and where.
+struct JSONScanError: Error, Equatable {
+    /// Byte offset of the problem.
+    var offset: Int
+    /// What is wrong.
+    var problem: String
+}
+
+extension UInt8 {
+    fileprivate var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
+    fileprivate var isHexDigit: Bool {
+        isDigit || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "f")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "F"))
+    }
+}

@@ -1,0 +1,50 @@
+import AsyncHTTPClient
+import ControlPlane
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+import struct Foundation.Date
+
+/// Builds the data-plane HTTP application: the OpenAI-compatible API behind the gate chain.
+public enum DataPlane {
+    /// The router with every data-plane endpoint, for serving or for in-process tests.
+    public static func router(
+        active: ActiveSnapshot,
+        client: HTTPClient,
+        environment: [String: String],
+        recorder: any RequestRecorder,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
+        router.middlewares.add(RequestIDMiddleware())
+        let pool = ProviderPool(client: client, environment: environment)
+        DataPlaneRoutes(active: active, pool: pool, recorder: recorder, logger: logger, now: now).add(to: router)
+        return router
+    }
+
+    /// The shared, pooled upstream client: one per process, shut down by ``UpstreamClientService``.
+    public static func makeClient(connectTimeoutSeconds: Double, idleTimeoutSeconds: Double = 120) -> HTTPClient {
+        var configuration = HTTPClient.Configuration(
+            timeout: .init(connect: .milliseconds(Int64(connectTimeoutSeconds * 1000)), read: .milliseconds(Int64(idleTimeoutSeconds * 1000))))
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+}
+
+/// Keeps the upstream client alive while the gateway runs and shuts it down gracefully afterwards.
+public struct UpstreamClientService: Service {
+    let client: HTTPClient
+
+    /// Wraps `client`.
+    public init(client: HTTPClient) { self.client = client }
+
+    public func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+}

@@ -1,0 +1,29 @@
+import ControlPlane
+import Hummingbird
+import NIOCore
+import Telemetry
+
+/// Everything the gate chain learns about one request, filled in gate by gate.
+///
+/// Each gate may rely on what the gates before it recorded: after `reconcile` there is a snapshot,
+/// after `payload` a parsed payload, after `key-auth` a grant, after `routing` a route.
+struct Exchange {
+    /// The request id, also the trace id.
+    let requestID: TraceID
+    /// The operation requested.
+    let endpoint: Endpoint
+    /// The incoming request; its body is consumed by the `payload` gate.
+    var request: Request
+    /// The client connection, so a gate can stop reading an oversized body.
+    let channel: (any Channel)?
+    /// When the request arrived.
+    let started: ContinuousClock.Instant
+    /// The configuration in force for this request.
+    var snapshot: ConfigSnapshot?
+    /// The validated body.
+    var payload: RequestPayload?
+    /// Who is calling.
+    var grant: KeyGrant?
+    /// Where the requested model goes.
+    var route: Route?
+}

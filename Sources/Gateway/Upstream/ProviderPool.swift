@@ -1,0 +1,32 @@
+import AsyncHTTPClient
+import ControlPlane
+import Synchronization
+
+/// Provider instances for the configuration in force, rebuilt when its version changes.
+final class ProviderPool: Sendable {
+    private let client: HTTPClient
+    private let environment: [String: String]
+    private let cache = Mutex<(version: Int, providers: [String: any Provider])>((-1, [:]))
+
+    init(client: HTTPClient, environment: [String: String]) {
+        self.client = client
+        self.environment = environment
+    }
+
+    /// The provider named `name` in `snapshot`.
+    func provider(named name: String, in snapshot: ConfigSnapshot) -> (any Provider)? {
+        cache.withLock { cache in
+            if cache.version != snapshot.version {
+                var providers: [String: any Provider] = [:]
+                for config in snapshot.config.providers {
+                    switch config.kind {
+                    case .openai: providers[config.name] = OpenAIProvider(config: config, client: client, environment: environment)
+                    case .mock: providers[config.name] = MockProvider(latency: .milliseconds(config.latencyMilliseconds))
+                    }
+                }
+                cache = (snapshot.version, providers)
+            }
+            return cache.providers[name]
+        }
+    }
+}

@@ -1,0 +1,24 @@
+import class Foundation.FileHandle
+import struct Foundation.Data
+
+/// What `serve` prints once listening: the address, and for the demo configuration a usable key.
+enum DemoBanner {
+    static func print(address: String, key: String?) {
+        var text = "gateway listening on http://\(address)\n"
+        if let key { text += demo(address: address, key: key) }
+        // Written unbuffered so scripts reading a pipe see it at once.
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    private static func demo(address: String, key: String) -> String {
+        """
+        No configuration file given (and no ./gateway.yaml): serving the built-in demo configuration.
+          org demo, project playground, models mock-gpt and mock-embedding on the built-in mock provider
+          demo API key (new at every start): \(key)
+        Try:
+          curl http://\(address)/v1/chat/completions -H 'Authorization: Bearer \(key)' \\
+            -H 'Content-Type: application/json' -d '{"model":"mock-gpt","messages":[{"role":"user","content":"Hello"}]}'
+
+        """
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `gateway` executable: an observability-centric AI gateway.
+@main
+struct GatewayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "An OpenAI-compatible AI gateway with an observable policy gate chain.",
+        subcommands: [ServeCommand.self, CheckConfigCommand.self, KeysCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}
