@@ -88,9 +88,9 @@ let package = Package(
             dependencies: [
                 "Gateway",
                 "ControlPlane",
+                "Telemetry",
                 "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -86,8 +86,8 @@ private struct ConfigReader {
                 kindValue.fail("unknown provider kind '\(text)'; expected one of: \(ProviderConfig.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
-        guard let name, let kind else { return nil }
-        var provider = ProviderConfig(name: name, kind: kind)
+        guard let kind else { return nil }
+        var provider = ProviderConfig(name: name ?? "", kind: kind)
         if let baseURL = fields["baseURL"], let text = baseURL.string {
             if let url = URL(string: text), ["http", "https"].contains(url.scheme), url.host != nil {
                 provider.baseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
@@ -95,7 +95,7 @@ private struct ConfigReader {
                 baseURL.fail("expected an http or https URL such as https://api.openai.com/v1")
             }
         } else if kind == .openai, fields["baseURL"] == nil {
-            value.fail("provider '\(name)' of kind openai needs a baseURL")
+            value.fail("provider '\(provider.name)' of kind openai needs a baseURL")
         }
         provider.apiKeyEnv = fields["apiKeyEnv"]?.string
         if let seconds = fields["timeoutSeconds"]?.positiveSeconds { provider.timeoutSeconds = seconds }
@@ -106,7 +106,7 @@ private struct ConfigReader {
             if kind != .mock { latency.fail("latencyMilliseconds applies to providers of kind mock only") }
             provider.latencyMilliseconds = latency.int(in: 0...600_000) ?? 0
         }
-        return provider
+        return name == nil ? nil : provider
     }
 
     private func readOrg(_ value: YAMLValue, providers: Set<String>) -> Org? {

@@ -56,6 +56,14 @@ public struct KeyGrant: Sendable, Equatable {
     /// When the key stops working, if ever.
     public let expiresAt: Date?
 
+    /// Creates a grant.
+    public init(keyID: String, projectID: String, orgID: String, expiresAt: Date?) {
+        self.keyID = keyID
+        self.projectID = projectID
+        self.orgID = orgID
+        self.expiresAt = expiresAt
+    }
+
     /// Whether the key has expired at `now`.
     public func isExpired(at now: Date) -> Bool { expiresAt.map { $0 <= now } ?? false }
 }

@@ -1,0 +1,139 @@
+import ControlPlane
+import Foundation
+import Testing
+
+@Suite("Loading and validating the YAML configuration")
+struct ConfigFileLoaderTests {
+    static let valid = """
+        gateway:
+          listen: 0.0.0.0:9090
+          maxRequestBytes: 2048
+        providers:
+          - name: local-openai
+            kind: openai
+            baseURL: http://127.0.0.1:18080/v1/
+            apiKeyEnv: OPENAI_API_KEY
+            timeoutSeconds: 30
+            maxRetries: 1
+          - name: demo
+            kind: mock
+            latencyMilliseconds: 5
+        orgs:
+          - id: acme
+            projects:
+              - id: chatbot
+                routes:
+                  - model: gpt-4o-mini
+                    targets:
+                      - { provider: local-openai, model: gpt-4o-mini-2024-07-18, weight: 3 }
+                      - { provider: demo, model: mock-gpt, weight: 0 }
+                keys:
+                  - id: ci
+                    sha256: "\(String(repeating: "ab", count: 32))"
+                    expiresAt: 2027-01-01T00:00:00Z
+        """
+
+    static func issues(_ yaml: String) -> [ConfigIssue] {
+        do {
+            _ = try ConfigFileLoader.load(yaml: yaml)
+            return []
+        } catch {
+            return error.issues
+        }
+    }
+
+    @Test("a complete file loads into the model")
+    func loadsValid() throws {
+        let config = try ConfigFileLoader.load(yaml: Self.valid)
+        #expect(config.gateway.listen == ListenAddress(host: "0.0.0.0", port: 9090))
+        #expect(config.gateway.maxRequestBytes == 2048)
+        #expect(config.providers.map(\.name) == ["local-openai", "demo"])
+        #expect(config.providers[0].baseURL == "http://127.0.0.1:18080/v1")
+        #expect(config.providers[0].timeoutSeconds == 30 && config.providers[0].firstByteTimeoutSeconds == 30)
+        #expect(config.providers[0].maxRetries == 1)
+        #expect(config.providers[1].latencyMilliseconds == 5)
+        let project = try #require(config.orgs.first?.projects.first)
+        #expect(project.routes.first?.targets.map(\.weight) == [3, 0])
+        #expect(project.keys.first?.expiresAt == ISO8601DateFormatter().date(from: "2027-01-01T00:00:00Z"))
+    }
+
+    @Test("an empty file is an empty configuration with defaults")
+    func empty() throws {
+        let config = try ConfigFileLoader.load(yaml: "")
+        #expect(config.gateway.maxRequestBytes == GatewaySettings.defaultMaxRequestBytes)
+        #expect(config.orgs.isEmpty)
+    }
+
+    @Test("an unknown key is named with its path and line")
+    func unknownKey() {
+        let issues = Self.issues(Self.valid.replacingOccurrences(of: "  maxRequestBytes: 2048", with: "  maxRequestBytes: 2048\n  maxBodySize: 5"))
+        #expect(issues.count == 1)
+        #expect(issues.first?.path == "gateway.maxBodySize")
+        #expect(issues.first?.line == 4)
+        #expect(issues.first?.message.contains("unknown key 'maxBodySize'") == true)
+    }
+
+    @Test("wrong types are reported with path and line")
+    func wrongTypes() {
+        let yaml = Self.valid
+            .replacingOccurrences(of: "maxRequestBytes: 2048", with: "maxRequestBytes: lots")
+            .replacingOccurrences(of: "timeoutSeconds: 30", with: "timeoutSeconds: [1]")
+        let issues = Self.issues(yaml)
+        #expect(issues.map(\.path) == ["gateway.maxRequestBytes", "providers[0].timeoutSeconds"])
+        #expect(issues.map(\.line) == [3, 9])
+    }
+
+    @Test("a route to an undefined provider is an error at the target")
+    func undefinedProvider() {
+        let issues = Self.issues(Self.valid.replacingOccurrences(of: "provider: demo,", with: "provider: nowhere,"))
+        #expect(issues.count == 1)
+        #expect(issues.first?.path == "orgs[0].projects[0].routes[0].targets[1].provider")
+        #expect(issues.first?.message.contains("'nowhere' is not defined") == true)
+        #expect(issues.first?.line == 22)
+    }
+
+    @Test("duplicate ids are errors naming the first definition")
+    func duplicates() {
+        let yaml = Self.valid.replacingOccurrences(of: "  - name: demo", with: "  - name: local-openai")
+        let issues = Self.issues(yaml)
+        #expect(issues.count == 2)  // the duplicate name, and the route target now naming a mock-only key on openai
+        #expect(issues.contains { $0.message.contains("duplicate provider name 'local-openai' (first defined on line 5)") })
+    }
+
+    @Test("a malformed key hash is rejected with a hint")
+    func malformedHash() {
+        let issues = Self.issues(Self.valid.replacingOccurrences(of: String(repeating: "ab", count: 32), with: "ABC"))
+        #expect(issues.first?.path == "orgs[0].projects[0].keys[0].sha256")
+        #expect(issues.first?.message.contains("gateway keys hash") == true)
+    }
+
+    @Test("missing required keys, unknown kinds and bad URLs are each reported")
+    func requiredAndEnums() {
+        let yaml = """
+            providers:
+              - name: a
+                kind: azure
+              - name: b
+                kind: openai
+              - kind: openai
+                baseURL: ftp://x
+            orgs:
+              - projects: []
+            """
+        let issues = Self.issues(yaml)
+        let messages = issues.map(\.description)
+        #expect(messages.contains { $0.contains("unknown provider kind 'azure'") })
+        #expect(messages.contains { $0.contains("provider 'b' of kind openai needs a baseURL") })
+        #expect(messages.contains { $0.contains("providers[2].name: required key 'name' is missing") })
+        #expect(messages.contains { $0.contains("expected an http or https URL") })
+        #expect(messages.contains { $0.contains("orgs[0].id: required key 'id' is missing") })
+    }
+
+    @Test("YAML syntax errors carry a line")
+    func syntax() {
+        let issues = Self.issues("gateway:\n  listen: [unclosed\n")
+        #expect(issues.count == 1)
+        #expect(issues.first?.line != nil)
+        #expect(issues.first?.message.contains("not valid YAML") == true)
+    }
+}

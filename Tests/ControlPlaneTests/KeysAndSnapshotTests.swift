@@ -1,0 +1,62 @@
+import ControlPlane
+import Foundation
+import Testing
+
+@Suite("Key hashing, generation and snapshot lookups")
+struct KeysAndSnapshotTests {
+    @Test("SHA-256 hex matches the standard test vector")
+    func hash() {
+        #expect(KeyHasher.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(KeyHasher.sha256Hex(bytes: Array("abc".utf8)) == KeyHasher.sha256Hex("abc"))
+        #expect(KeyHasher.isWellFormedHash(KeyHasher.sha256Hex("x")))
+        #expect(!KeyHasher.isWellFormedHash("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"))
+    }
+
+    @Test("generated keys carry the prefix, differ, and use base62")
+    func generate() {
+        let keys = (0..<100).map { _ in KeyGenerator.generate() }
+        #expect(Set(keys).count == 100)
+        #expect(keys.allSatisfy { $0.hasPrefix("sk-gw-") && $0.count == 46 && $0.dropFirst(6).allSatisfy { $0.isLetter || $0.isNumber } })
+    }
+
+    @Test("a snapshot finds keys by hash, routes by project and expiry by time")
+    func snapshot() {
+        let expiry = Date(timeIntervalSince1970: 2_000_000_000)
+        let config = GatewayConfig(
+            providers: [ProviderConfig(name: "mock", kind: .mock)],
+            orgs: [
+                Org(
+                    id: "acme",
+                    projects: [
+                        Project(
+                            id: "p1", routes: [Route(model: "b", targets: [RouteTarget(provider: "mock", model: "b")]), Route(model: "a", targets: [])],
+                            keys: [APIKey(id: "k", sha256: KeyHasher.sha256Hex("secret"), expiresAt: expiry)])
+                    ])
+            ])
+        let snapshot = ConfigSnapshot(version: 3, config: config)
+        let grant = snapshot.key(hash: KeyHasher.sha256Hex("secret"))
+        #expect(grant == KeyGrant(keyID: "k", projectID: "p1", orgID: "acme", expiresAt: expiry))
+        #expect(grant?.isExpired(at: expiry.addingTimeInterval(-1)) == false)
+        #expect(grant?.isExpired(at: expiry) == true)
+        #expect(snapshot.key(hash: KeyHasher.sha256Hex("other")) == nil)
+        #expect(snapshot.models(project: "p1") == ["a", "b"])
+        #expect(snapshot.route(model: "b", project: "p1")?.targets.first?.provider == "mock")
+        #expect(snapshot.route(model: "b", project: "p2") == nil)
+        #expect(snapshot.provider(named: "mock")?.kind == .mock)
+    }
+
+    @Test("the demo configuration routes mock-gpt to the mock provider and accepts its key")
+    func demo() {
+        let snapshot = ConfigSnapshot(version: 1, config: DemoConfig.make(key: "sk-gw-demo"))
+        #expect(snapshot.key(hash: KeyHasher.sha256Hex("sk-gw-demo"))?.projectID == "playground")
+        #expect(snapshot.route(model: "mock-gpt", project: "playground")?.targets.first?.provider == "mock")
+    }
+
+    @Test("listen addresses parse host:port, including IPv6, and reject nonsense")
+    func listen() {
+        #expect(ListenAddress(parsing: "127.0.0.1:8080") == ListenAddress(host: "127.0.0.1", port: 8080))
+        #expect(ListenAddress(parsing: "[::1]:80")?.host == "::1")
+        #expect(ListenAddress(parsing: "[::1]:80")?.description == "[::1]:80")
+        for bad in ["8080", ":80", "host:", "host:99999", "host:x"] { #expect(ListenAddress(parsing: bad) == nil) }
+    }
+}

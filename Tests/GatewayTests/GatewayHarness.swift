@@ -1,0 +1,138 @@
+import AsyncHTTPClient
+import ControlPlane
+import Foundation
+import Gateway
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import Telemetry
+import TestSupport
+
+/// The key every test project accepts.
+let testKey = "sk-gw-test-0123456789"
+/// A key that expired in 2020.
+let expiredKey = "sk-gw-expired-0123456789"
+
+/// Collects the records of finished requests.
+final class CapturingRecorder: RequestRecorder {
+    private let records = Mutex<[RequestRecord]>([])
+    var all: [RequestRecord] { records.withLock { $0 } }
+    func record(_ record: RequestRecord) { records.withLock { $0.append(record) } }
+
+    /// Waits briefly for a record to arrive (streams record when the relay ends).
+    func waitForRecords(_ count: Int) async -> [RequestRecord] {
+        for _ in 0..<200 where all.count < count { try? await Task.sleep(for: .milliseconds(10)) }
+        return all
+    }
+}
+
+/// A response as a test sees it.
+struct TestResponse {
+    var status: Int
+    var headers: HTTPHeaders
+    var body: String
+    func header(_ name: String) -> String? { headers.first(name: name) }
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:] }
+    var error: [String: Any] { json["error"] as? [String: Any] ?? [:] }
+}
+
+/// Builds test configurations: one org `acme`, project `chatbot` with the test keys.
+enum TestConfig {
+    static func provider(_ name: String, url: String, retries: Int = 0, timeout: Double = 5, firstByte: Double? = nil) -> ProviderConfig {
+        ProviderConfig(
+            name: name, kind: .openai, baseURL: url, apiKeyEnv: "UPSTREAM_KEY", timeoutSeconds: timeout,
+            firstByteTimeoutSeconds: firstByte, maxRetries: retries, retryBackoffMilliseconds: 1)
+    }
+
+    static func make(providers: [ProviderConfig], routes: [Route], maxRequestBytes: Int = 1 << 20) -> GatewayConfig {
+        let keys = [
+            APIKey(id: "ci", sha256: KeyHasher.sha256Hex(testKey)),
+            APIKey(id: "old", sha256: KeyHasher.sha256Hex(expiredKey), expiresAt: Date(timeIntervalSince1970: 1_577_836_800)),
+        ]
+        return GatewayConfig(
+            gateway: GatewaySettings(maxRequestBytes: maxRequestBytes),
+            providers: providers + [ProviderConfig(name: "mock", kind: .mock)],
+            orgs: [
+                Org(id: "acme", projects: [Project(id: "chatbot", routes: routes, keys: keys)]),
+                Org(
+                    id: "other",
+                    projects: [
+                        Project(
+                            id: "research",
+                            routes: [Route(model: "private-model", targets: [RouteTarget(provider: "mock", model: "private-model")])],
+                            keys: [APIKey(id: "r", sha256: KeyHasher.sha256Hex("sk-gw-other-key"))])
+                    ]),
+            ])
+    }
+
+    /// One route `gpt-4o-mini` to provider `up` (model `upstream-model`), plus `mock-gpt` on the mock.
+    static func single(url: String, retries: Int = 0, timeout: Double = 5, firstByte: Double? = nil, maxRequestBytes: Int = 1 << 20) -> GatewayConfig {
+        make(
+            providers: [provider("up", url: url, retries: retries, timeout: timeout, firstByte: firstByte)],
+            routes: [
+                Route(model: "gpt-4o-mini", targets: [RouteTarget(provider: "up", model: "upstream-model")]),
+                Route(model: "mock-gpt", targets: [RouteTarget(provider: "mock", model: "mock-gpt")]),
+            ],
+            maxRequestBytes: maxRequestBytes)
+    }
+}
+
+/// A gateway running on a free port with a client to call it.
+struct GatewayHarness: Sendable {
+    let port: Int
+    let client: HTTPClient
+    let recorder: CapturingRecorder
+    let active: ActiveSnapshot
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Runs a gateway on `config` (or on no configuration at all) for the duration of `body`.
+    static func run<T: Sendable>(
+        _ config: GatewayConfig?,
+        now: @escaping @Sendable () -> Date = Date.init,
+        _ body: @Sendable (GatewayHarness) async throws -> T
+    ) async throws -> T {
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        let upstreamClient = DataPlane.makeClient(connectTimeoutSeconds: 2)
+        let recorder = CapturingRecorder()
+        let active = ActiveSnapshot(config.map { ConfigSnapshot(version: 1, config: $0) })
+        var logger = Logger(label: "gateway-test")
+        logger.logLevel = .critical
+        let router = DataPlane.router(
+            active: active, client: upstreamClient, environment: ["UPSTREAM_KEY": "sk-upstream-secret"], recorder: recorder,
+            logger: logger, now: now)
+        do {
+            let result = try await LiveServer.run(router: router) { port in
+                try await body(GatewayHarness(port: port, client: client, recorder: recorder, active: active))
+            }
+            try await client.shutdown()
+            try await upstreamClient.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            try? await upstreamClient.shutdown()
+            throw error
+        }
+    }
+
+    /// Sends a request and collects the whole response.
+    func send(
+        _ path: String, method: HTTPMethod = .POST, body: String? = nil, key: String? = testKey, headers: [(String, String)] = []
+    ) async throws -> TestResponse {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let key { request.headers.add(name: "authorization", value: "Bearer \(key)") }
+        request.headers.add(name: "content-type", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 64 << 20)
+        return TestResponse(status: Int(response.status.code), headers: response.headers, body: String(buffer: bytes))
+    }
+
+    /// A chat request body for `model`.
+    static func chat(_ model: String = "gpt-4o-mini", stream: Bool = false, extra: String = "") -> String {
+        "{\"model\":\"\(model)\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]\(stream ? ",\"stream\":true" : "")\(extra)}"
+    }
+}

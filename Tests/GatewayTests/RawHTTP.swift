@@ -1,0 +1,47 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+import class Foundation.Thread
+
+/// A bare TCP client for requests an HTTP library will not send: a body that never arrives whole.
+enum RawHTTP {
+    /// Sends `head` and `body`, then reads the response until the server closes or `timeoutSeconds` pass.
+    /// Returns the response text, and whether the server closed the connection. The blocking socket
+    /// calls run on a thread of their own, never on the concurrency pool the server needs.
+    static func exchange(port: Int, head: String, body: [UInt8], timeoutSeconds: Int = 10) async -> (response: String, closed: Bool) {
+        await withCheckedContinuation { continuation in
+            Thread {
+                continuation.resume(returning: blockingExchange(port: port, head: head, body: body, timeoutSeconds: timeoutSeconds))
+            }.start()
+        }
+    }
+
+    private static func blockingExchange(port: Int, head: String, body: [UInt8], timeoutSeconds: Int) -> (response: String, closed: Bool) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return ("", true) }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let request = Array(head.utf8) + body
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count > 0 {
+                received += buffer[0..<count]
+            } else {
+                return (String(decoding: received, as: UTF8.self), count == 0 || errno == ECONNRESET)
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import AsyncHTTPClient
+import ControlPlane
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Telemetry
+import TestSupport
+import Testing
+
+@testable import Gateway
+
+@Suite("SSE streaming: relay, usage, disconnects")
+struct StreamingTests {
+    static func streamRequest(_ gateway: GatewayHarness, body: String = GatewayHarness.chat(stream: true)) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: gateway.baseURL + "/v1/chat/completions")
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "Bearer \(testKey)")
+        request.body = .bytes(ByteBuffer(string: body))
+        return request
+    }
+
+    @Test("the first chunk reaches the client before the upstream finishes, and usage is recorded")
+    func relaysBeforeUpstreamFinishes() async throws {
+        let hold = TestSignal()
+        let events = FakeUpstream.streamEvents(words: ["one", "two", "three"], prompt: 9)
+        let upstream = FakeUpstream([.stream(events: events, holdAfter: 2, hold: hold)])
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
+                let watchdog = Task {
+                    try await Task.sleep(for: .seconds(5))
+                    hold.fire()
+                }
+                defer { watchdog.cancel() }
+                let response = try await gateway.client.execute(Self.streamRequest(gateway), timeout: .seconds(30))
+                #expect(response.status.code == 200)
+                #expect(response.headers.first(name: "content-type") == "text/event-stream")
+                var received = ""
+                var releasedByClient = false
+                for try await chunk in response.body {
+                    received += String(buffer: chunk)
+                    if !hold.isFired, received.contains("\"one \"") {
+                        releasedByClient = true
+                        hold.fire()
+                    }
+                }
+                #expect(releasedByClient, "the first content chunk must arrive while the upstream is still holding the rest")
+                #expect(received.hasSuffix("data: [DONE]\n\n"))
+                #expect(received.contains("\"three \""))
+                #expect(upstream.received.first?.body.contains("\"stream_options\":{\"include_usage\":true}") == true)
+                let record = try #require(await gateway.recorder.waitForRecords(1).first)
+                #expect(record.streamed)
+                #expect(record.usage == TokenUsage(input: 9, output: 3))
+                #expect(record.reason == nil)
+            }
+        }
+    }
+
+    @Test("a client that disconnects mid-stream cancels the upstream request")
+    func clientDisconnectCancelsUpstream() async throws {
+        let disconnected = TestSignal()
+        let upstream = FakeUpstream([.endlessStream(disconnected: disconnected)])
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
+                let reader = Task {
+                    let response = try await gateway.client.execute(Self.streamRequest(gateway), timeout: .seconds(30))
+                    var chunks = 0
+                    for try await _ in response.body {
+                        chunks += 1
+                        if chunks == 3 { break }
+                    }
+                    return chunks
+                }
+                #expect(try await reader.value == 3)
+                #expect(await disconnected.wait(timeout: .seconds(10)), "the upstream connection must be closed once the client leaves")
+                let record = try #require(await gateway.recorder.waitForRecords(1).first)
+                #expect(record.reason == "client_closed")
+            }
+        }
+    }
+
+    @Test("an upstream stream that breaks off ends with an SSE error event naming the gate")
+    func brokenUpstreamStream() async throws {
+        let first = FakeUpstream.streamEvents(words: ["partial"])[1]
+        let upstream = FakeUpstream([.brokenStream(firstEvent: first)])
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
+                let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat(stream: true))
+                #expect(response.status == 200)
+                #expect(response.body.contains("\"partial \""))
+                #expect(response.body.contains("\"code\":\"upstream_stream_broken\",\"gate\":\"upstream\""))
+                #expect(await gateway.recorder.waitForRecords(1).first?.reason == "upstream_stream_broken")
+            }
+        }
+    }
+
+    @Test("the mock provider streams word by word and ends with a usage chunk and [DONE]")
+    func mockStream() async throws {
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
+            let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat("mock-gpt", stream: true))
+            #expect(response.status == 200)
+            let events = response.body.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+            #expect(events.count > 5)
+            #expect(events.last == "data: [DONE]")
+            #expect(events[events.count - 2].contains("\"usage\":{\"prompt_tokens\""))
+            #expect(await gateway.recorder.waitForRecords(1).first?.usage?.output ?? 0 > 0)
+        }
+    }
+
+    @Test(
+        "stream_options.include_usage is added or forced on, other bytes untouched",
+        arguments: [
+            (#"{"model":"a","messages":[{}],"stream":true}"#, #"{"stream_options":{"include_usage":true},"model":"b","messages":[{}],"stream":true}"#),
+            (#"{"model":"a","messages":[{}],"stream":true,"stream_options":{}}"#, #"{"model":"b","messages":[{}],"stream":true,"stream_options":{"include_usage":true}}"#),
+            (#"{"model":"a","messages":[{}],"stream":true,"stream_options":{"x":1}}"#, #"{"model":"b","messages":[{}],"stream":true,"stream_options":{"include_usage":true,"x":1}}"#),
+            (#"{"model":"a","messages":[{}],"stream":true,"stream_options":{"include_usage":false}}"#, #"{"model":"b","messages":[{}],"stream":true,"stream_options":{"include_usage":true}}"#),
+            (#"{"model":"a","messages":[{}],"stream":false}"#, #"{"model":"b","messages":[{}],"stream":false}"#),
+        ])
+    func upstreamBody(input: String, expected: String) throws {
+        let payload = try RequestPayload.parse(ByteBuffer(string: input), for: .chatCompletions)
+        #expect(String(buffer: payload.upstreamBody(model: "b", askForUsage: true)) == expected)
+    }
+
+    @Test("the usage meter finds usage split across chunk boundaries")
+    func usageAcrossChunks() {
+        let text = "data: {\"choices\":[]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":22,\"prompt_tokens_details\":{\"cached_tokens\":3}}}\r\n\r\ndata: [DONE]\n\n"
+        for split in stride(from: 1, to: text.utf8.count, by: 7) {
+            var meter = StreamUsageMeter()
+            let bytes = Array(text.utf8)
+            meter.feed(ByteBuffer(bytes: bytes[..<split]))
+            meter.feed(ByteBuffer(bytes: bytes[split...]))
+            #expect(meter.usage == TokenUsage(input: 11, cachedInput: 3, output: 22))
+            #expect(meter.sawDone)
+        }
+    }
+}

@@ -1,0 +1,130 @@
+import ControlPlane
+import Foundation
+import Telemetry
+import TestSupport
+import Testing
+
+@testable import Gateway
+
+@Suite("The upstream gate: retries, fallback, timeouts, pass-through")
+struct UpstreamTests {
+    @Test("5xx and 429 are retried with backoff until one succeeds")
+    func retries() async throws {
+        let upstream = FakeUpstream([
+            .json(status: 500, body: "{}"), .json(status: 429, body: "{}"), .json(status: 200, body: FakeUpstream.completion()),
+        ])
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url, retries: 2)) { gateway in
+                let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                #expect(response.status == 200)
+                #expect(upstream.received.count == 3)
+                #expect(await gateway.recorder.waitForRecords(1).first?.attempts == 3)
+            }
+        }
+    }
+
+    @Test("when retries run out, 503 from upstream names the provider and the status")
+    func exhausted() async throws {
+        let upstream = FakeUpstream([.json(status: 502, body: "{\"error\":\"bad gateway\"}")])
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url, retries: 1)) { gateway in
+                let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                GateDenialTests.expectDenial(response, status: 503, gate: "upstream", code: "upstream_error")
+                #expect((response.error["message"] as? String)?.contains("'up' answered 502") == true)
+                #expect(upstream.received.count == 2)
+            }
+        }
+    }
+
+    @Test("a provider's own 4xx is passed through with its body and not retried")
+    func clientErrorPassThrough() async throws {
+        let body = #"{"error":{"message":"context length exceeded","type":"invalid_request_error","code":"context_length_exceeded"}}"#
+        let upstream = FakeUpstream([.json(status: 400, body: body)])
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url, retries: 3)) { gateway in
+                let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                #expect(response.status == 400)
+                #expect(response.body == body)
+                #expect(response.header("x-gateway-provider") == "up")
+                #expect(upstream.received.count == 1)
+            }
+        }
+    }
+
+    @Test("an unreachable first target falls back to the next one in order")
+    func fallback() async throws {
+        let upstream = FakeUpstream([.json(status: 200, body: FakeUpstream.completion())])
+        try await upstream.run { url in
+            let config = TestConfig.make(
+                providers: [TestConfig.provider("dead", url: "http://127.0.0.1:9/v1", retries: 1), TestConfig.provider("live", url: url)],
+                routes: [
+                    Route(
+                        model: "gpt-4o-mini",
+                        targets: [RouteTarget(provider: "dead", model: "m1", weight: 1), RouteTarget(provider: "live", model: "m2", weight: 0)])
+                ])
+            try await GatewayHarness.run(config) { gateway in
+                let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                #expect(response.status == 200)
+                #expect(response.header("x-gateway-provider") == "live")
+                #expect(upstream.received.first?.body.contains("\"model\":\"m2\"") == true)
+                let record = try #require(await gateway.recorder.waitForRecords(1).first)
+                #expect(record.attempts == 3)
+                #expect(record.provider == "live")
+            }
+        }
+    }
+
+    @Test("every target unreachable gives 503 upstream_unreachable")
+    func allUnreachable() async throws {
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1", retries: 1)) { gateway in
+            let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+            GateDenialTests.expectDenial(response, status: 503, gate: "upstream", code: "upstream_unreachable")
+            #expect((response.error["message"] as? String)?.contains("127.0.0.1") == false)
+        }
+    }
+
+    @Test("a provider slower than its first-byte timeout gives 504 upstream_timeout")
+    func firstByteTimeout() async throws {
+        let upstream = FakeUpstream([.delayed(.seconds(3), .json(status: 200, body: FakeUpstream.completion()))])
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url, retries: 2, timeout: 10, firstByte: 0.3)) { gateway in
+                let started = ContinuousClock.now
+                let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                GateDenialTests.expectDenial(response, status: 504, gate: "upstream", code: "upstream_timeout")
+                #expect(started.duration(to: .now) < .seconds(2))
+                #expect(upstream.received.count == 1)
+            }
+        }
+    }
+
+    @Test("weighted choice picks the first target in proportion to weight; the rest follow in listed order")
+    func weightedPlan() {
+        var generator = SeededGenerator(seed: 42)
+        let targets = [
+            RouteTarget(provider: "a", model: "m", weight: 3), RouteTarget(provider: "b", model: "m", weight: 1),
+            RouteTarget(provider: "c", model: "m", weight: 0),
+        ]
+        var firsts: [String: Int] = [:]
+        for _ in 0..<4000 {
+            let order = TargetPlan.order(targets, using: &generator)
+            firsts[order[0].provider, default: 0] += 1
+            #expect(order.count == 3)
+            #expect(order.last?.provider == "c")
+        }
+        #expect(firsts["c"] == nil)
+        #expect((2800...3200).contains(firsts["a"] ?? 0))
+    }
+}
+
+/// A small deterministic generator (splitmix64) for reproducible draws.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

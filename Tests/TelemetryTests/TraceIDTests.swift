@@ -1,0 +1,25 @@
+import Telemetry
+import Testing
+
+@Suite("Trace and span ids")
+struct TraceIDTests {
+    @Test("ids are unique across concurrent callers and render as fixed-width hex")
+    func unique() async {
+        let batches = await withTaskGroup(of: [TraceID].self) { group in
+            for _ in 0..<4 { group.addTask { (0..<10_000).map { _ in TraceID.next() } } }
+            return await group.reduce(into: [TraceID]()) { $0 += $1 }
+        }
+        #expect(Set(batches).count == 40_000)
+        #expect(batches.allSatisfy { $0.description.count == 32 && $0.description.allSatisfy(\.isHexDigit) })
+    }
+
+    @Test("hex round-trips, and malformed hex is rejected")
+    func roundTrip() {
+        let id = TraceID(high: 0x0123_4567_89ab_cdef, low: 0x1)
+        #expect(id.description == "0123456789abcdef0000000000000001")
+        #expect(TraceID(hex: id.description) == id)
+        #expect(TraceID(hex: "xyz") == nil)
+        #expect(SpanID(0xff).description == "00000000000000ff")
+        #expect(SpanID.next() != SpanID.next())
+    }
+}

@@ -1,0 +1,45 @@
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// Runs a Hummingbird router on a free loopback port for the duration of a closure.
+public enum LiveServer {
+    /// Serves `router` on 127.0.0.1:0, calls `body` with the bound port, then stops the server.
+    public static func run<Responder: HTTPResponderBuilder, T: Sendable>(
+        router: Responder,
+        _ body: @Sendable (Int) async throws -> T
+    ) async throws -> T where Responder.Responder.Context: RequestContext, Responder.Responder.Context.Source == ApplicationRequestContextSource {
+        let bound = PortBox()
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .critical
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: nil),
+            onServerRunning: { channel in bound.set(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            let port = try await bound.wait()
+            defer { group.cancelAll() }
+            return try await body(port)
+        }
+    }
+}
+
+/// Hands the bound port from the server's start callback to the test.
+private final class PortBox: Sendable {
+    private let signal = TestSignal()
+    private let value = Mutex<Int>(0)
+
+    func set(_ port: Int) {
+        value.withLock { $0 = port }
+        signal.fire()
+    }
+
+    func wait() async throws -> Int {
+        guard await signal.wait(timeout: .seconds(10)) else { throw CancellationError() }
+        return value.withLock { $0 }
+    }
+}
