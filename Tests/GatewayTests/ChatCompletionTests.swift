@@ -30,11 +30,12 @@ struct ChatCompletionTests {
                 #expect(sent.headers[HTTPField.Name("x-request-id")!] == requestID)
 
                 let record = try #require(await gateway.recorder.waitForRecords(1).first)
-                #expect(record.status == 200 && record.deniedBy == nil)
+                #expect(record.status == 200 && record.decidingGate?.gate == "upstream" && record.decidingGate?.decision == .pass)
+                #expect(record.gates.map(\.gate) == ["reconcile", "payload", "key-auth", "routing", "upstream"])
                 #expect(record.keyID == "ci" && record.projectID == "chatbot")
                 #expect(record.requestedModel == "gpt-4o-mini" && record.routedModel == "upstream-model")
-                #expect(record.usage?.input == 12 && record.usage?.output == 5 && record.usage?.cachedInput == 4)
-                #expect(record.requestID.description == requestID)
+                #expect(record.inputTokens == 12 && record.outputTokens == 5 && record.cachedInputTokens == 4)
+                #expect(record.traceID.description == requestID)
             }
         }
     }
@@ -78,7 +79,7 @@ struct ChatCompletionTests {
                 #expect(response.status == 200)
                 #expect(upstream.received.first?.path == "/v1/embeddings")
                 #expect(upstream.received.first?.body == #"{"model":"e","input":"hello"}"#)
-                #expect(await gateway.recorder.waitForRecords(1).first?.usage?.input == 3)
+                #expect(await gateway.recorder.waitForRecords(1).first?.inputTokens == 3)
             }
         }
     }

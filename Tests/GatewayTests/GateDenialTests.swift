@@ -50,7 +50,8 @@ struct GateDenialTests {
                 status: 401, gate: "key-auth", code: "key_missing")
             let records = await gateway.recorder.waitForRecords(4)
             #expect(records.map(\.reason) == ["key_missing", "key_unknown", "key_expired", "key_missing"])
-            #expect(records.allSatisfy { $0.deniedBy == .keyAuth && $0.status == 401 })
+            #expect(records.allSatisfy { $0.decidingGate?.gate == "key-auth" && $0.decidingGate?.decision == .deny && $0.status == 401 })
+            #expect(records.allSatisfy { $0.gates.map(\.gate) == ["reconcile", "payload", "key-auth"] })
         }
     }
 

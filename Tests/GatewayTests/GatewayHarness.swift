@@ -16,12 +16,12 @@ let expiredKey = "sk-gw-expired-0123456789"
 
 /// Collects the records of finished requests.
 final class CapturingRecorder: RequestRecorder {
-    private let records = Mutex<[RequestRecord]>([])
-    var all: [RequestRecord] { records.withLock { $0 } }
-    func record(_ record: RequestRecord) { records.withLock { $0.append(record) } }
+    private let records = Mutex<[RequestTrace]>([])
+    var all: [RequestTrace] { records.withLock { $0 } }
+    func record(_ trace: RequestTrace) { records.withLock { $0.append(trace) } }
 
     /// Waits briefly for a record to arrive (streams record when the relay ends).
-    func waitForRecords(_ count: Int) async -> [RequestRecord] {
+    func waitForRecords(_ count: Int) async -> [RequestTrace] {
         for _ in 0..<200 where all.count < count { try? await Task.sleep(for: .milliseconds(10)) }
         return all
     }

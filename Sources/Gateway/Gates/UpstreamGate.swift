@@ -13,31 +13,38 @@ struct UpstreamGate {
     let logger: Logger
     var id: GateID { .upstream }
 
-    func respond(_ exchange: Exchange, record: inout RequestRecord) async throws(GateDenial) -> Response {
+    func respond(_ exchange: Exchange, trace: inout RequestTrace) async throws(GateDenial) -> Response {
         let snapshot = exchange.snapshot!
         let payload = exchange.payload!
         var generator = SystemRandomNumberGenerator()
         var lastFailure: (failure: UpstreamFailure, provider: String)?
-        record.streamed = payload.stream
+        let started = ContinuousClock.now
+        trace.streamed = payload.stream
+        defer { trace.upstreamNanos = started.duration(to: .now).nanoseconds }
         for target in TargetPlan.order(exchange.route!.targets, using: &generator) {
             guard let config = snapshot.provider(named: target.provider),
                 let provider = pool.provider(named: target.provider, in: snapshot)
             else { continue }
             let body = payload.upstreamBody(model: target.model, askForUsage: true)
-            record.routedModel = target.model
-            record.provider = config.name
+            trace.routedModel = target.model
+            trace.provider = config.name
             for attempt in 0...config.maxRetries {
                 if attempt > 0 { await Self.backoff(attempt: attempt, base: config.retryBackoffMilliseconds, using: &generator) }
-                record.attempts += 1
+                trace.attempts &+= 1
                 let now = ContinuousClock.now
                 let request = UpstreamRequest(
                     endpoint: exchange.endpoint, body: body, stream: payload.stream, requestID: exchange.requestID,
                     firstByteDeadline: now + .seconds(config.firstByteTimeoutSeconds), deadline: now + .seconds(config.timeoutSeconds))
                 do {
                     let response = try await provider.send(request)
-                    return relay(response, provider: config.name, deadline: request.deadline, exchange: exchange, record: record)
+                    trace.append(Self.span(.pass, "", since: started, origin: exchange.started))
+                    trace.upstreamNanos = started.duration(to: .now).nanoseconds
+                    return relay(response, provider: config.name, deadline: request.deadline, exchange: exchange, trace: trace)
                 } catch {
-                    if case .cancelled = error { throw Self.clientGone }
+                    if case .cancelled = error {
+                        trace.append(Self.span(.error, Self.clientGone.reason, since: started, origin: exchange.started))
+                        throw Self.clientGone
+                    }
                     lastFailure = (error, config.name)
                     logger.warning(
                         "upstream attempt failed",
@@ -46,40 +53,49 @@ struct UpstreamGate {
                 }
             }
         }
-        throw Self.denial(after: lastFailure, model: payload.model, attempts: record.attempts)
+        let denial = Self.denial(after: lastFailure, model: payload.model, attempts: Int(trace.attempts))
+        trace.append(Self.span(denial.decision, denial.reason, since: started, origin: exchange.started))
+        throw denial
     }
 
-    private func relay(_ response: UpstreamResponse, provider: String, deadline: ContinuousClock.Instant, exchange: Exchange, record base: RequestRecord) -> Response {
-        var record = base
-        record.status = response.status.code
-        record.timeToFirstByte = exchange.started.duration(to: .now)
-        if response.status.code >= 400 { record.reason = "provider_\(response.status.code)" }
+    private static func span(_ decision: Decision, _ reason: String, since started: ContinuousClock.Instant, origin: ContinuousClock.Instant) -> GateSpan {
+        GateSpan(
+            gate: GateID.upstream.rawValue, decision: decision, reason: reason,
+            startOffsetNanos: origin.duration(to: started).nanoseconds, durationNanos: started.duration(to: .now).nanoseconds)
+    }
+
+    private func relay(_ response: UpstreamResponse, provider: String, deadline: ContinuousClock.Instant, exchange: Exchange, trace base: RequestTrace) -> Response {
+        var trace = base
+        trace.status = UInt16(response.status.code)
+        trace.timeToFirstTokenNanos = exchange.started.duration(to: .now).nanoseconds
+        if response.status.code >= 400 { trace.reason = "provider_client_error" }
         var headers: HTTPFields = [.gatewayProvider: provider]
         headers[.contentType] = response.contentType ?? "application/json"
         switch response.body {
         case .buffer(let body):
             if response.status.code < 300 {
-                record.usage = body.withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }
+                let usage = body.withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }
+                trace.setUsage(usage)
             }
-            record.duration = exchange.started.duration(to: .now)
-            recorder.record(record)
+            trace.durationNanos = exchange.started.duration(to: .now).nanoseconds
+            recorder.record(trace)
             return Response(status: response.status, headers: headers, body: ResponseBody(byteBuffer: body))
         case .stream(let chunks):
             headers[.cacheControl] = "no-cache"
             let recorder = self.recorder
             let started = exchange.started
-            let streamRecord = record
+            let streamTrace = trace
             return Response(
                 status: response.status, headers: headers,
                 body: ResponseBody { writer in
                     var meter = StreamUsageMeter()
                     var outcome = StreamOutcome.completed
-                    var record = streamRecord
+                    var trace = streamTrace
                     defer {
-                        record.usage = meter.usage
-                        record.duration = started.duration(to: .now)
-                        if let reason = outcome.reason { record.reason = reason }
-                        recorder.record(record)
+                        trace.setUsage(meter.usage)
+                        trace.durationNanos = started.duration(to: .now).nanoseconds
+                        if let reason = outcome.reason { trace.reason = reason }
+                        recorder.record(trace)
                     }
                     do {
                         for try await chunk in chunks {

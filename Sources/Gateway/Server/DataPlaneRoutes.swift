@@ -3,29 +3,32 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import Telemetry
 
 import struct Foundation.Date
 
-/// The OpenAI-compatible endpoints and the gate chain in front of them.
+/// The OpenAI-compatible endpoints and the gate chains in front of them.
 struct DataPlaneRoutes: Sendable {
     let active: ActiveSnapshot
-    let gates: [any Gate]
-    let modelGates: [any Gate]
+    let chain: GateChain
+    let modelsChain: GateChain
     let upstream: UpstreamGate
     let recorder: any RequestRecorder
+    let now: @Sendable () -> Date
 
     init(active: ActiveSnapshot, pool: ProviderPool, recorder: any RequestRecorder, logger: Logger, now: @escaping @Sendable () -> Date) {
         self.active = active
         // The chain, in the order of the gate table; a new gate is a new file and a line here.
-        self.gates = [
+        self.chain = GateChain(gates: [
             ReconcileGate(active: active),
             PayloadGate(),
             KeyAuthGate(now: now),
             RoutingGate(),
-        ]
-        self.modelGates = [ReconcileGate(active: active), KeyAuthGate(now: now)]
+        ])
+        self.modelsChain = GateChain(gates: [ReconcileGate(active: active), KeyAuthGate(now: now)])
         self.upstream = UpstreamGate(pool: pool, recorder: recorder, logger: logger)
         self.recorder = recorder
+        self.now = now
     }
 
     func add(to router: Router<GatewayRequestContext>) {
@@ -44,26 +47,26 @@ struct DataPlaneRoutes: Sendable {
     /// Runs the whole chain for a chat completion or embeddings request.
     private func forward(_ request: Request, _ context: GatewayRequestContext, _ endpoint: Endpoint) async -> Response {
         var exchange = Exchange(requestID: context.requestID, endpoint: endpoint, request: request, channel: context.channel, started: .now)
-        var record = RequestRecord(requestID: context.requestID, path: request.uri.path, status: 0)
+        var trace = RequestTrace(traceID: context.requestID, startUnixNanos: unixNanos(), operation: endpoint.operation)
         do {
-            for gate in gates { try await gate.evaluate(&exchange) }
-            Self.describe(exchange, into: &record)
-            return try await upstream.respond(exchange, record: &record)
+            try await chain.run(&exchange, trace: &trace)
+            Self.describe(exchange, into: &trace)
+            return try await upstream.respond(exchange, trace: &trace)
         } catch {
-            Self.describe(exchange, into: &record)
-            return deny(error, exchange: exchange, record: &record)
+            Self.describe(exchange, into: &trace)
+            return deny(error, exchange: exchange, trace: &trace)
         }
     }
 
     /// Lists the models routed for the caller's project.
     private func models(_ request: Request, _ context: GatewayRequestContext) async -> Response {
         var exchange = Exchange(requestID: context.requestID, endpoint: .models, request: request, channel: context.channel, started: .now)
-        var record = RequestRecord(requestID: context.requestID, path: request.uri.path, status: 0)
+        var trace = RequestTrace(traceID: context.requestID, startUnixNanos: unixNanos(), operation: Endpoint.models.operation)
         do {
-            for gate in modelGates { try await gate.evaluate(&exchange) }
+            try await modelsChain.run(&exchange, trace: &trace)
         } catch {
-            Self.describe(exchange, into: &record)
-            return deny(error, exchange: exchange, record: &record)
+            Self.describe(exchange, into: &trace)
+            return deny(error, exchange: exchange, trace: &trace)
         }
         let project = exchange.grant!.projectID
         var body = ByteBuffer(string: "{\"object\":\"list\",\"data\":[")
@@ -76,26 +79,31 @@ struct DataPlaneRoutes: Sendable {
             body.writeStaticString("}")
         }
         body.writeStaticString("]}")
-        Self.describe(exchange, into: &record)
-        record.status = 200
-        record.duration = exchange.started.duration(to: .now)
-        recorder.record(record)
+        Self.describe(exchange, into: &trace)
+        trace.status = 200
+        trace.durationNanos = exchange.started.duration(to: .now).nanoseconds
+        recorder.record(trace)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
     }
 
-    private func deny(_ denial: GateDenial, exchange: Exchange, record: inout RequestRecord) -> Response {
-        record.status = denial.status.code
-        record.deniedBy = denial.gate
-        record.reason = denial.reason
-        record.duration = exchange.started.duration(to: .now)
-        recorder.record(record)
+    private func deny(_ denial: GateDenial, exchange: Exchange, trace: inout RequestTrace) -> Response {
+        trace.status = UInt16(denial.status.code)
+        trace.reason = denial.reason
+        trace.durationNanos = exchange.started.duration(to: .now).nanoseconds
+        recorder.record(trace)
         return denial.response(channel: exchange.channel)
     }
 
-    private static func describe(_ exchange: Exchange, into record: inout RequestRecord) {
-        record.keyID = exchange.grant?.keyID
-        record.projectID = exchange.grant?.projectID
-        record.requestedModel = exchange.payload?.model
+    private func unixNanos() -> UInt64 {
+        UInt64(max(0, now().timeIntervalSince1970 * 1_000_000_000))
+    }
+
+    private static func describe(_ exchange: Exchange, into trace: inout RequestTrace) {
+        if let grant = exchange.grant {
+            trace.keyID = grant.keyID
+            trace.projectID = grant.projectID
+        }
+        if let payload = exchange.payload { trace.requestedModel = payload.model }
     }
 
     private static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {

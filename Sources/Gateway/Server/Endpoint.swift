@@ -6,4 +6,13 @@ enum Endpoint: String, Sendable {
 
     /// The path appended to a provider's base URL.
     var upstreamPath: String { rawValue }
+
+    /// The operation name in telemetry.
+    var operation: String {
+        switch self {
+        case .chatCompletions: "chat"
+        case .embeddings: "embeddings"
+        case .models: "models"
+        }
+    }
 }

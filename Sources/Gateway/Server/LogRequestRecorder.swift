@@ -1,28 +1,29 @@
 import Logging
+import Telemetry
 
-/// Writes one structured log line per finished request at `debug` level (an access log that costs
-/// nothing at the default `info` level).
+/// Writes one structured log line per finished request at `debug` level (an access log that
+/// costs nothing at the default `info` level).
 public struct LogRequestRecorder: RequestRecorder {
     let logger: Logger
 
     /// Creates a recorder that logs to `logger`.
     public init(logger: Logger) { self.logger = logger }
 
-    public func record(_ record: RequestRecord) {
+    public func record(_ trace: RequestTrace) {
         guard logger.logLevel <= .debug else { return }
         var metadata: Logger.Metadata = [
-            "request_id": "\(record.requestID)", "path": "\(record.path)", "status": "\(record.status)",
-            "duration_ms": "\(Double(record.duration.components.attoseconds / 1_000_000_000_000) / 1000 + Double(record.duration.components.seconds) * 1000)",
+            "request_id": "\(trace.traceID)", "operation": "\(trace.operation)", "status": "\(trace.status)",
+            "duration_ms": "\(Double(trace.durationNanos) / 1_000_000)",
         ]
-        if let gate = record.deniedBy { metadata["gate"] = "\(gate.rawValue)" }
-        if let reason = record.reason { metadata["reason"] = "\(reason)" }
-        if let project = record.projectID { metadata["project"] = "\(project)" }
-        if let key = record.keyID { metadata["key"] = "\(key)" }
-        if let model = record.requestedModel { metadata["model"] = "\(model)" }
-        if let provider = record.provider { metadata["provider"] = "\(provider)" }
-        if let usage = record.usage {
-            metadata["tokens_in"] = "\(usage.input)"
-            metadata["tokens_out"] = "\(usage.output)"
+        if let gate = trace.decidingGate { metadata["gate"] = "\(gate.gate)" }
+        if !trace.reason.isEmpty { metadata["reason"] = "\(trace.reason)" }
+        if !trace.projectID.isEmpty { metadata["project"] = "\(trace.projectID)" }
+        if !trace.keyID.isEmpty { metadata["key"] = "\(trace.keyID)" }
+        if !trace.requestedModel.isEmpty { metadata["model"] = "\(trace.requestedModel)" }
+        if !trace.provider.isEmpty { metadata["provider"] = "\(trace.provider)" }
+        if trace.inputTokens + trace.outputTokens > 0 {
+            metadata["tokens_in"] = "\(trace.inputTokens)"
+            metadata["tokens_out"] = "\(trace.outputTokens)"
         }
         logger.debug("request finished", metadata: metadata)
     }

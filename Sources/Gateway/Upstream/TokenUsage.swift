@@ -1,3 +1,5 @@
+import Telemetry
+
 /// Token counts a provider reported for one request.
 public struct TokenUsage: Sendable, Equatable {
     /// Prompt tokens, cached ones included.
@@ -39,5 +41,15 @@ public struct TokenUsage: Sendable, Equatable {
             value = value &* 10 &+ Int(byte &- UInt8(ascii: "0"))
         }
         return value
+    }
+}
+
+extension RequestTrace {
+    /// Records `usage` (saturating at the field size); nil leaves the counts at zero.
+    mutating func setUsage(_ usage: TokenUsage?) {
+        guard let usage else { return }
+        inputTokens = UInt32(clamping: usage.input)
+        cachedInputTokens = UInt32(clamping: usage.cachedInput)
+        outputTokens = UInt32(clamping: usage.output)
     }
 }

@@ -1,0 +1,42 @@
+/// What a gate decided.
+public enum Decision: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    /// The request went on to the next gate.
+    case pass
+    /// The gate stopped the request.
+    case deny
+    /// The gate could not decide (a dependency failed) and stopped the request.
+    case error
+
+    public var description: String {
+        switch self {
+        case .pass: "pass"
+        case .deny: "deny"
+        case .error: "error"
+        }
+    }
+}
+
+/// One gate's evaluation within a request: a child span of the request's root span.
+public struct GateSpan: Sendable, Equatable {
+    /// The gate id, e.g. `key-auth`.
+    public var gate: String
+    /// The decision.
+    public var decision: Decision
+    /// Machine-readable reason of a deny or error, e.g. `key_missing`; empty on pass.
+    public var reason: String
+    /// Start, in nanoseconds after the request's start.
+    public var startOffsetNanos: UInt64
+    /// Duration in nanoseconds.
+    public var durationNanos: UInt64
+
+    /// Creates a gate span.
+    public init(gate: String, decision: Decision, reason: String = "", startOffsetNanos: UInt64, durationNanos: UInt64) {
+        self.gate = gate
+        self.decision = decision
+        self.reason = reason
+        self.startOffsetNanos = startOffsetNanos
+        self.durationNanos = durationNanos
+    }
+
+    static let empty = GateSpan(gate: "", decision: .pass, startOffsetNanos: 0, durationNanos: 0)
+}

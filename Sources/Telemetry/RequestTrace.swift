@@ -1,0 +1,77 @@
+/// The telemetry of one request: its root span with the request's attributes, and the spans of
+/// the gates it passed through, inline in one fixed-size value so that recording it allocates nothing.
+///
+/// The data plane does not know orgs: a trace names its project, and the collector maps it to an org.
+/// Prompt and completion text never enter a trace.
+public struct RequestTrace: Sendable {
+    /// Most gate spans a trace holds.
+    public static let maxGates = 8
+
+    /// Position in the ring, assigned on append.
+    public var sequence: UInt64 = 0
+    /// Trace id; its hex is the request id.
+    public var traceID: TraceID
+    /// Wall-clock start, nanoseconds since the Unix epoch.
+    public var startUnixNanos: UInt64
+    /// Time from arrival to the end of the response.
+    public var durationNanos: UInt64 = 0
+    /// Time from arrival to the provider's first byte; 0 when the request never reached one.
+    public var timeToFirstTokenNanos: UInt64 = 0
+    /// Time spent in upstream attempts until the response head.
+    public var upstreamNanos: UInt64 = 0
+    /// Final HTTP status.
+    public var status: UInt16 = 0
+    /// The operation: `chat`, `embeddings` or `models`.
+    public var operation: String
+    /// Machine-readable reason when the request was stopped or failed; empty when served.
+    public var reason: String = ""
+    /// The caller's key id (never the secret); empty before `key-auth`.
+    public var keyID: String = ""
+    /// The caller's project; empty before `key-auth`.
+    public var projectID: String = ""
+    /// The model the client asked for.
+    public var requestedModel: String = ""
+    /// The model sent upstream.
+    public var routedModel: String = ""
+    /// The provider that answered.
+    public var provider: String = ""
+    /// Prompt tokens (cached included).
+    public var inputTokens: UInt32 = 0
+    /// Prompt tokens served from the provider's cache.
+    public var cachedInputTokens: UInt32 = 0
+    /// Completion tokens.
+    public var outputTokens: UInt32 = 0
+    /// Upstream attempts, retries and fallbacks included.
+    public var attempts: UInt8 = 0
+    /// Whether the answer was streamed.
+    public var streamed = false
+    private var gateSpans = InlineArray<8, GateSpan>(repeating: .empty)
+    /// Number of gate spans recorded.
+    public private(set) var gateCount = 0
+
+    /// Starts a trace.
+    public init(traceID: TraceID, startUnixNanos: UInt64, operation: String) {
+        self.traceID = traceID
+        self.startUnixNanos = startUnixNanos
+        self.operation = operation
+    }
+
+    /// Adds a gate span; spans past ``maxGates`` are ignored.
+    public mutating func append(_ span: GateSpan) {
+        guard gateCount < Self.maxGates else { return }
+        gateSpans[gateCount] = span
+        gateCount += 1
+    }
+
+    /// The gate spans in evaluation order.
+    public var gates: [GateSpan] { (0..<gateCount).map { gateSpans[$0] } }
+
+    /// The gate that decided the request: the one that stopped it, or the last one passed.
+    public var decidingGate: GateSpan? { gateCount == 0 ? nil : gateSpans[gateCount - 1] }
+
+    /// The root span's id, derived from the trace id.
+    public var rootSpanID: SpanID { SpanID(IDSource.mix(traceID.low ^ 0x5bd1_e995)) }
+
+    /// The id of the span of the gate at `index`, derived from the trace id.
+    public func gateSpanID(at index: Int) -> SpanID { SpanID(IDSource.mix(traceID.low &+ UInt64(index + 1))) }
+}
