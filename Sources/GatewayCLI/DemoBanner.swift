@@ -3,9 +3,9 @@ import struct Foundation.Data
 
 /// What `serve` prints once listening: the address, and for the demo configuration a usable key.
 enum DemoBanner {
-    static func print(address: String, key: String?) {
-        var text = "gateway listening on http://\(address)\n"
-        if let key { text += demo(address: address, key: key) }
+    static func print(role: String, address: String, key: String?) {
+        var text = "\(role) listening on http://\(address)\n"
+        if role == "gateway", let key { text += demo(address: address, key: key) }
         // Written unbuffered so scripts reading a pipe see it at once.
         FileHandle.standardOutput.write(Data(text.utf8))
     }

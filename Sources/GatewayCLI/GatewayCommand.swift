@@ -6,7 +6,7 @@ struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",
         abstract: "An OpenAI-compatible AI gateway with an observable policy gate chain.",
-        subcommands: [ServeCommand.self, CheckConfigCommand.self, KeysCommand.self],
+        subcommands: [ServeCommand.self, CheckConfigCommand.self, KeysCommand.self, ExplainCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -20,6 +20,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Override gateway.listen, e.g. 127.0.0.1:0 for any free port.")
     var listen: String?
 
+    @Option(help: "Override admin.listen (metrics and the telemetry API).")
+    var adminListen: String?
+
     @Option(help: "Log level: trace, debug (one line per request), info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -41,17 +44,22 @@ struct ServeCommand: AsyncParsableCommand {
             gatewayConfig = DemoConfig.make(key: key)
             demoKey = key
         }
-        if let listen {
-            guard let address = ListenAddress(parsing: listen) else { throw ValidationError("--listen expects host:port, got \(listen)") }
-            gatewayConfig.gateway.listen = address
-        }
+        if let listen { gatewayConfig.gateway.listen = try Self.address(listen, option: "--listen") }
+        if let adminListen { gatewayConfig.admin.listen = try Self.address(adminListen, option: "--admin-listen") }
         let services = GatewayServices.build(
             config: gatewayConfig, environment: ProcessInfo.processInfo.environment, logger: logger
-        ) { [demoKey] address in
-            DemoBanner.print(address: address, key: demoKey)
+        ) { [demoKey] role, address in
+            DemoBanner.print(role: role, address: address, key: demoKey)
         }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()
+    }
+}
+
+extension ServeCommand {
+    static func address(_ text: String, option: String) throws -> ListenAddress {
+        guard let address = ListenAddress(parsing: text) else { throw ValidationError("\(option) expects host:port, got \(text)") }
+        return address
     }
 }
 

@@ -57,7 +57,7 @@ def gateway_url():
             url = None
             while time.time() < deadline and url is None:
                 line = process.stdout.readline()
-                match = re.search(r"listening on (http://\S+)", line)
+                match = re.search(r"^gateway listening on (http://\S+)", line)
                 if match:
                     url = match.group(1)
             assert url, "the gateway did not report its address"

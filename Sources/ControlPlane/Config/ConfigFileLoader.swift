@@ -36,9 +36,11 @@ private struct ConfigReader {
     let log: IssueLog
 
     func read(_ root: YAMLValue) -> GatewayConfig {
-        guard let fields = root.fields(allowed: ["gateway", "providers", "orgs"]) else { return GatewayConfig() }
+        guard let fields = root.fields(allowed: ["gateway", "admin", "observability", "providers", "orgs"]) else { return GatewayConfig() }
         var config = GatewayConfig()
         if let gateway = fields["gateway"] { config.gateway = readGateway(gateway) }
+        if let admin = fields["admin"] { config.admin = readAdmin(admin) }
+        if let observability = fields["observability"] { config.observability = readObservability(observability) }
         let providers = fields["providers"]?.list ?? []
         config.providers = providers.compactMap(readProvider)
         checkUnique(providers, key: "name", what: "provider name")
@@ -69,6 +71,28 @@ private struct ConfigReader {
         }
         if let max = fields["maxRequestBytes"]?.int(in: 1...(1 << 31)) { settings.maxRequestBytes = max }
         if let seconds = fields["upstreamConnectTimeoutSeconds"]?.positiveSeconds { settings.upstreamConnectTimeoutSeconds = seconds }
+        return settings
+    }
+
+    private func readAdmin(_ value: YAMLValue) -> AdminSettings {
+        var settings = AdminSettings()
+        guard let fields = value.fields(allowed: ["listen", "tokenEnv"]) else { return settings }
+        if let listen = fields["listen"], let text = listen.string {
+            if let address = ListenAddress(parsing: text) {
+                settings.listen = address
+            } else {
+                listen.fail("expected host:port, e.g. 127.0.0.1:8081")
+            }
+        }
+        if let name = fields["tokenEnv"]?.string { settings.tokenEnv = name }
+        return settings
+    }
+
+    private func readObservability(_ value: YAMLValue) -> ObservabilitySettings {
+        var settings = ObservabilitySettings()
+        guard let fields = value.fields(allowed: ["enabled", "ringCapacity"]) else { return settings }
+        if let enabled = fields["enabled"]?.bool { settings.enabled = enabled }
+        if let capacity = fields["ringCapacity"]?.int(in: 16...(1 << 24)) { settings.ringCapacity = capacity }
         return settings
     }
 
@@ -110,9 +134,21 @@ private struct ConfigReader {
     }
 
     private func readOrg(_ value: YAMLValue, providers: Set<String>) -> Org? {
-        guard let fields = value.fields(allowed: ["id", "projects"]), let id = fields.required("id")?.string else { return nil }
+        guard let fields = value.fields(allowed: ["id", "telemetryTokenSha256", "projects"]), let idValue = fields.required("id"),
+            let id = idValue.string
+        else { return nil }
+        if id == OrgMapping.unattributed { idValue.fail("'\(id)' is reserved for telemetry that maps to no org; choose another id") }
+        var tokens: [String] = []
+        for token in fields["telemetryTokenSha256"]?.list ?? [] {
+            guard let hash = token.string else { continue }
+            if KeyHasher.isWellFormedHash(hash) {
+                tokens.append(hash)
+            } else {
+                token.fail("expected 64 lowercase hex digits (run `gateway keys hash TOKEN`)")
+            }
+        }
         let projects = fields["projects"]?.list ?? []
-        return Org(id: id, projects: projects.compactMap { readProject($0, providers: providers) })
+        return Org(id: id, projects: projects.compactMap { readProject($0, providers: providers) }, telemetryTokenSha256: tokens)
     }
 
     private func readProject(_ value: YAMLValue, providers: Set<String>) -> Project? {

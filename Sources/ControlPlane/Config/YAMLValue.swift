@@ -65,6 +65,15 @@ struct YAMLValue {
         return scalar.string
     }
 
+    /// A boolean.
+    var bool: Bool? {
+        guard node.tagName == .bool, let value = node.bool else {
+            fail("expected true or false")
+            return nil
+        }
+        return value
+    }
+
     /// An integer within `range`.
     func int(in range: ClosedRange<Int>) -> Int? {
         guard node.tagName == .int, let value = node.int else {

@@ -4,14 +4,26 @@
 public struct GatewayConfig: Sendable, Equatable {
     /// Data-plane listener and request limits.
     public var gateway: GatewaySettings
+    /// Admin listener: metrics and the telemetry API.
+    public var admin: AdminSettings
+    /// The telemetry pipeline.
+    public var observability: ObservabilitySettings
     /// Upstream providers that routes point at, by name.
     public var providers: [ProviderConfig]
     /// Organizations with their projects, routes and keys.
     public var orgs: [Org]
 
     /// Creates a configuration.
-    public init(gateway: GatewaySettings = .init(), providers: [ProviderConfig] = [], orgs: [Org] = []) {
+    public init(
+        gateway: GatewaySettings = .init(),
+        admin: AdminSettings = .init(),
+        observability: ObservabilitySettings = .init(),
+        providers: [ProviderConfig] = [],
+        orgs: [Org] = []
+    ) {
         self.gateway = gateway
+        self.admin = admin
+        self.observability = observability
         self.providers = providers
         self.orgs = orgs
     }

@@ -4,10 +4,13 @@ public struct Org: Sendable, Equatable {
     public var id: String
     /// The organization's projects.
     public var projects: [Project]
+    /// SHA-256 hex of the tokens that may read this org's telemetry.
+    public var telemetryTokenSha256: [String]
 
     /// Creates an organization.
-    public init(id: String, projects: [Project] = []) {
+    public init(id: String, projects: [Project] = [], telemetryTokenSha256: [String] = []) {
         self.id = id
         self.projects = projects
+        self.telemetryTokenSha256 = telemetryTokenSha256
     }
 }

@@ -9,6 +9,8 @@ public struct ConfigSnapshot: Sendable {
     public let version: Int
     /// The configuration this snapshot was built from.
     public let config: GatewayConfig
+    /// The project→org mapping and label sets the collector uses.
+    public let orgMapping: OrgMapping
     private let keysByHash: [String: KeyGrant]
     private let routesByProject: [String: [String: Route]]
     private let providersByName: [String: ProviderConfig]
@@ -17,6 +19,7 @@ public struct ConfigSnapshot: Sendable {
     public init(version: Int, config: GatewayConfig) {
         self.version = version
         self.config = config
+        self.orgMapping = OrgMapping(config: config)
         var keys: [String: KeyGrant] = [:]
         var routes: [String: [String: Route]] = [:]
         for org in config.orgs {

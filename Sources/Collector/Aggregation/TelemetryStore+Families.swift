@@ -1,0 +1,46 @@
+extension TelemetryStore {
+    /// Metric names.
+    enum Name {
+        static let requests = "gateway_requests_total"
+        static let gateDecisions = "gateway_gate_decisions_total"
+        static let tokens = "gateway_tokens_total"
+        static let requestDuration = "gateway_request_duration_seconds"
+        static let gateDuration = "gateway_gate_duration_seconds"
+        static let upstreamDuration = "gateway_upstream_duration_seconds"
+        static let timeToFirstToken = "gateway_time_to_first_token_seconds"
+        static let written = "gateway_telemetry_records_written"
+        static let dropped = "gateway_telemetry_records_dropped_total"
+        static let unattributed = "gateway_telemetry_records_unattributed_total"
+        static let capacity = "gateway_telemetry_ring_capacity"
+        static let fill = "gateway_telemetry_ring_fill_ratio"
+        static let lag = "gateway_telemetry_scrape_lag_records"
+        static let scrapeDuration = "gateway_telemetry_scrape_duration_seconds"
+        static let scrapes = "gateway_telemetry_scrapes_total"
+        static let scrapeFailures = "gateway_telemetry_scrape_failures_total"
+    }
+
+    static func makeFamilies() -> [MetricFamily] {
+        [
+            MetricFamily(
+                Name.requests, .counter, "Requests by the gate that decided them and the final status.",
+                labels: ["org", "project", "model", "status", "gate"]),
+            MetricFamily(
+                Name.gateDecisions, .counter, "Gate evaluations by decision and reason.",
+                labels: ["org", "project", "gate", "decision", "reason"]),
+            MetricFamily(Name.tokens, .counter, "Tokens reported by providers, by type (input, cached_input, output).", labels: ["org", "project", "model", "type"]),
+            MetricFamily(Name.requestDuration, .histogram, "Time from arrival to the end of the response.", labels: ["org", "project", "model"]),
+            MetricFamily(Name.gateDuration, .histogram, "Time spent evaluating each gate.", labels: ["org", "gate"]),
+            MetricFamily(Name.upstreamDuration, .histogram, "Time in upstream attempts until the response head.", labels: ["org", "provider"]),
+            MetricFamily(Name.timeToFirstToken, .histogram, "Time from arrival to the provider's first byte.", labels: ["org", "project", "model"]),
+            MetricFamily(Name.written, .gauge, "Traces ever written to the source's ring.", labels: ["source"]),
+            MetricFamily(Name.dropped, .counter, "Traces overwritten in the ring before the collector read them.", labels: ["source"]),
+            MetricFamily(Name.unattributed, .counter, "Traces whose project maps to no org (platform-only series).", labels: ["source"]),
+            MetricFamily(Name.capacity, .gauge, "Capacity of the source's ring.", labels: ["source"]),
+            MetricFamily(Name.fill, .gauge, "Fraction of the source's ring holding traces.", labels: ["source"]),
+            MetricFamily(Name.lag, .gauge, "Traces written but not yet read at the last scrape.", labels: ["source"]),
+            MetricFamily(Name.scrapeDuration, .gauge, "Duration of the last scrape of the source.", labels: ["source"]),
+            MetricFamily(Name.scrapes, .counter, "Scrapes of the source.", labels: ["source"]),
+            MetricFamily(Name.scrapeFailures, .counter, "Failed scrapes of the source.", labels: ["source"]),
+        ]
+    }
+}

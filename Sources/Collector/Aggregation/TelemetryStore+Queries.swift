@@ -1,0 +1,57 @@
+import Synchronization
+import Telemetry
+
+extension TelemetryStore {
+    /// Metric families, sorted by name: every series when `org` is nil (platform view), else only
+    /// that org's series, and no pipeline families.
+    public func families(org: String?) -> [MetricFamily] {
+        let all = state.withLock { state in state.families.values.sorted { $0.name < $1.name } }
+        guard let org else { return all }
+        return all.compactMap { $0.only(org: org) }
+    }
+
+    /// Recent traces of `org`, newest first, optionally only those with a span of `gate` (and `decision`).
+    public func requests(org: String, gate: String? = nil, decision: Decision? = nil, limit: Int = 50) -> [TaggedTrace] {
+        let recent = state.withLock { $0.recent[org]?.newestFirst ?? [] }
+        let matching = recent.lazy.filter { tagged in
+            guard let gate else { return decision.map { wanted in tagged.trace.gates.contains { $0.decision == wanted } } ?? true }
+            return tagged.trace.gates.contains { $0.gate == gate && (decision == nil || $0.decision == decision) }
+        }
+        return Array(matching.prefix(max(0, limit)))
+    }
+
+    /// The trace of request `id` if it belongs to `org` (any org when nil).
+    public func request(id: TraceID, org: String?) -> TaggedTrace? {
+        state.withLock { state in
+            let lists = org.map { [state.recent[$0]].compactMap { $0 } } ?? Array(state.recent.values)
+            for list in lists {
+                if let found = list.items.first(where: { $0.trace.traceID == id }) { return found }
+            }
+            return nil
+        }
+    }
+
+    /// Usage of `org` between `from` and `to` (Unix seconds, minute resolution), grouped by the
+    /// dimensions in `groupBy` (`project`, `model`), largest request count first.
+    public func usage(org: String, from: Int64, to: Int64, groupBy: [String]) -> [UsageRow] {
+        let (fromMinute, toMinute) = (from / 60, to / 60)
+        let slice = state.withLock { state in
+            state.usage.filter { $0.key.org == org && $0.key.minute >= fromMinute && $0.key.minute <= toMinute }
+        }
+        var groups: [[String: String]: UsageCounts] = [:]
+        for (key, counts) in slice {
+            var group: [String: String] = [:]
+            if groupBy.contains("project") { group["project"] = key.project }
+            if groupBy.contains("model") { group["model"] = key.model }
+            groups[group, default: UsageCounts()].add(counts)
+        }
+        return groups.map { UsageRow(group: $0.key, counts: $0.value) }
+            .sorted { ($0.counts.requests, $1.group.description) > ($1.counts.requests, $0.group.description) }
+    }
+
+    /// Whether `org` has been seen in a mapping (or in traffic).
+    public func knows(org: String) -> Bool { state.withLock { $0.recent[org] != nil } }
+
+    /// Whether a mapping has ever been applied.
+    var mappingEverAvailable: Bool { state.withLock { $0.mappingEverAvailable } }
+}

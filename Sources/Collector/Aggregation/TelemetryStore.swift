@@ -1,0 +1,136 @@
+import ControlPlane
+import Synchronization
+import Telemetry
+
+/// Everything the collector knows: metric families by org, recent traces per org, and per-minute
+/// usage rollups for a bounded window. Every series and trace carries its org, so tenant queries
+/// filter on it and nothing else.
+public final class TelemetryStore: Sendable {
+    /// Recent traces kept per org for the requests and explain API.
+    public let recentPerOrg: Int
+    /// Minutes of per-minute usage kept.
+    public let usageWindowMinutes: Int64
+    let state: Mutex<State>
+
+    struct State: ~Copyable {
+        var families: [String: MetricFamily]
+        var recent: [String: RecentTraces] = [:]
+        var usage: [UsageKey: UsageCounts] = [:]
+        var newestMinute: Int64 = 0
+        var mappingAvailable = false
+        var mappingEverAvailable = false
+    }
+
+    /// Creates an empty store.
+    public init(recentPerOrg: Int = 1000, usageWindowMinutes: Int64 = 24 * 60) {
+        self.recentPerOrg = recentPerOrg
+        self.usageWindowMinutes = usageWindowMinutes
+        let families = Self.makeFamilies()
+        state = Mutex(State(families: Dictionary(uniqueKeysWithValues: families.map { ($0.name, $0) })))
+    }
+
+    /// Whether the org mapping was available at the last collection.
+    public var isMappingAvailable: Bool { state.withLock { $0.mappingAvailable } }
+
+    /// Notes that the mapping could not be had; tenant queries answer 503 until it returns.
+    public func markMappingUnavailable() { state.withLock { $0.mappingAvailable = false } }
+
+    /// Counts a failed read of `source`.
+    public func recordScrapeFailure(source: String) {
+        state.withLock { $0.families[Name.scrapeFailures]!.add(1, [source]) }
+    }
+
+    /// Tags `batch` by org and folds it into the metrics, recent traces and usage rollups.
+    public func ingest(_ batch: RingBatch, from source: String, mapping: OrgMapping, scrapeDuration: Duration) {
+        state.withLock { state in
+            state.mappingAvailable = true
+            state.mappingEverAvailable = true
+            var unattributed = 0.0
+            for trace in batch.traces {
+                let org = mapping.orgByProject[trace.projectID] ?? OrgMapping.unattributed
+                if org == OrgMapping.unattributed { unattributed += 1 }
+                fold(trace, org: org, mapping: mapping, into: &state)
+            }
+            let pipeline = [source]
+            state.families[Name.written]!.set(Double(batch.written), pipeline)
+            state.families[Name.dropped]!.add(Double(batch.dropped), pipeline)
+            state.families[Name.unattributed]!.add(unattributed, pipeline)
+            state.families[Name.capacity]!.set(Double(batch.capacity), pipeline)
+            state.families[Name.lag]!.set(Double(batch.written - batch.nextCursor), pipeline)
+            state.families[Name.fill]!.set(Double(min(batch.written, UInt64(batch.capacity))) / Double(max(1, batch.capacity)), pipeline)
+            state.families[Name.scrapeDuration]!.set(Double(scrapeDuration.nanosecondsValue) / 1e9, pipeline)
+            state.families[Name.scrapes]!.add(1, pipeline)
+        }
+    }
+
+    private func fold(_ trace: RequestTrace, org: String, mapping: OrgMapping, into state: inout State) {
+        let project = mapping.orgByProject[trace.projectID] != nil ? trace.projectID : (trace.projectID.isEmpty ? "none" : "other")
+        let model = Self.bounded(trace.requestedModel, in: mapping.models)
+        let decided = trace.decidingGate?.gate ?? "none"
+        state.families[Name.requests]!.add(1, [org, project, model, String(trace.status), decided])
+        for span in trace.gates {
+            state.families[Name.gateDecisions]!.add(1, [org, project, span.gate, span.decision.description, span.reason.isEmpty ? "none" : span.reason])
+            state.families[Name.gateDuration]!.observe(Double(span.durationNanos) / 1e9, [org, span.gate], bounds: Histogram.Buckets.gate)
+        }
+        let tokens: [(String, UInt32)] = [("input", trace.inputTokens), ("cached_input", trace.cachedInputTokens), ("output", trace.outputTokens)]
+        for (type, count) in tokens where count > 0 {
+            state.families[Name.tokens]!.add(Double(count), [org, project, model, type])
+        }
+        state.families[Name.requestDuration]!.observe(Double(trace.durationNanos) / 1e9, [org, project, model], bounds: Histogram.Buckets.operation)
+        if trace.timeToFirstTokenNanos > 0 {
+            state.families[Name.timeToFirstToken]!.observe(
+                Double(trace.timeToFirstTokenNanos) / 1e9, [org, project, model], bounds: Histogram.Buckets.timeToFirstToken)
+        }
+        if !trace.provider.isEmpty {
+            let provider = Self.bounded(trace.provider, in: mapping.providers)
+            state.families[Name.upstreamDuration]!.observe(Double(trace.upstreamNanos) / 1e9, [org, provider], bounds: Histogram.Buckets.operation)
+        }
+        state.recent[org, default: RecentTraces(limit: recentPerOrg)].append(TaggedTrace(org: org, trace: trace))
+        let minute = Int64(trace.startUnixNanos / 60_000_000_000)
+        let counts = UsageCounts(
+            requests: 1, inputTokens: UInt64(trace.inputTokens), cachedInputTokens: UInt64(trace.cachedInputTokens),
+            outputTokens: UInt64(trace.outputTokens))
+        state.usage[UsageKey(minute: minute, org: org, project: project, model: model), default: UsageCounts()].add(counts)
+        if minute > state.newestMinute {
+            state.newestMinute = minute
+            let oldest = minute - usageWindowMinutes
+            state.usage = state.usage.filter { $0.key.minute > oldest }
+        }
+    }
+
+    /// `value` when it is one of the configured names, else `other`.
+    static func bounded(_ value: String, in known: Set<String>) -> String {
+        value.isEmpty ? "none" : (known.contains(value) ? value : "other")
+    }
+}
+
+/// The newest traces of one org, oldest overwritten first.
+struct RecentTraces {
+    let limit: Int
+    private(set) var items: [TaggedTrace] = []
+    private var next = 0
+
+    init(limit: Int) { self.limit = max(1, limit) }
+
+    mutating func append(_ trace: TaggedTrace) {
+        if items.count < limit {
+            items.append(trace)
+        } else {
+            items[next] = trace
+        }
+        next = (next + 1) % limit
+    }
+
+    /// Newest first.
+    var newestFirst: [TaggedTrace] {
+        guard items.count == limit else { return items.reversed() }
+        return (Array(items[next...]) + items[..<next]).reversed()
+    }
+}
+
+extension Duration {
+    var nanosecondsValue: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

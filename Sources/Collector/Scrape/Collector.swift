@@ -1,0 +1,58 @@
+import ControlPlane
+import Logging
+import ServiceLifecycle
+import Telemetry
+
+/// Reads traces from its sources, follows each with a cursor, and hands them to the store tagged
+/// by org. Runs as a service on an interval; queries may also ask for a collection first, so
+/// answers include the latest traffic.
+public actor Collector: Service {
+    /// The aggregated telemetry the API and exporters read.
+    public nonisolated let store: TelemetryStore
+    private let sources: [any TelemetrySource]
+    private let mapping: @Sendable () -> OrgMapping?
+    private let interval: Duration
+    private let logger: Logger
+    private var cursors: [UInt64]
+
+    /// Creates a collector over `sources`, taking the project→org mapping from `mapping` (nil while unavailable).
+    public init(
+        sources: [any TelemetrySource], store: TelemetryStore, mapping: @escaping @Sendable () -> OrgMapping?,
+        interval: Duration = .milliseconds(500), logger: Logger
+    ) {
+        self.sources = sources
+        self.store = store
+        self.mapping = mapping
+        self.interval = interval
+        self.logger = logger
+        self.cursors = Array(repeating: 0, count: sources.count)
+    }
+
+    public func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await collect()
+            try? await Task.sleep(for: interval)
+        }
+        await collect()
+    }
+
+    /// Reads every source once. Traces read while the mapping is unavailable wait in their ring:
+    /// the cursor does not move, so nothing is tagged by guess.
+    public func collect() async {
+        guard let mapping = mapping() else {
+            store.markMappingUnavailable()
+            return
+        }
+        for (index, source) in sources.enumerated() {
+            let started = ContinuousClock.now
+            do {
+                let batch = try await source.read(from: cursors[index])
+                cursors[index] = batch.nextCursor
+                store.ingest(batch, from: source.name, mapping: mapping, scrapeDuration: started.duration(to: .now))
+            } catch {
+                store.recordScrapeFailure(source: source.name)
+                logger.warning("telemetry scrape failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
+            }
+        }
+    }
+}

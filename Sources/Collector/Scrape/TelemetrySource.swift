@@ -1,0 +1,23 @@
+import Telemetry
+
+/// Where the collector reads request traces from: a ring in this process, or a remote gateway's.
+public protocol TelemetrySource: Sendable {
+    /// A name for the source, used as the `source` label of pipeline metrics.
+    var name: String { get }
+    /// Traces from `cursor` on, with the count overwritten before they could be read.
+    func read(from cursor: UInt64) async throws -> RingBatch
+}
+
+/// The ring of the gateway running in this process.
+public struct RingSource: TelemetrySource {
+    let ring: TelemetryRing
+    public let name: String
+
+    /// Reads `ring`, labelled `name`.
+    public init(ring: TelemetryRing, name: String = "local") {
+        self.ring = ring
+        self.name = name
+    }
+
+    public func read(from cursor: UInt64) async throws -> RingBatch { ring.read(from: cursor, limit: 16384) }
+}

@@ -1,0 +1,46 @@
+/// What the collector needs from the configuration: which org owns each project, which org each
+/// telemetry token reads, and the configured names that may become metric labels.
+public struct OrgMapping: Sendable, Equatable {
+    /// The reserved org label of traces whose project maps to no org; never shown to a tenant.
+    public static let unattributed = "unattributed"
+
+    /// Project id to org id.
+    public var orgByProject: [String: String]
+    /// SHA-256 hex of an org telemetry token to the org it reads.
+    public var orgByTokenHash: [String: String]
+    /// Every org id.
+    public var orgs: Set<String>
+    /// Model names clients may request or routes send upstream; other names become `other`.
+    public var models: Set<String>
+    /// Provider names.
+    public var providers: Set<String>
+
+    /// Creates a mapping.
+    public init(orgByProject: [String: String], orgByTokenHash: [String: String] = [:], orgs: Set<String>, models: Set<String> = [], providers: Set<String> = []) {
+        self.orgByProject = orgByProject
+        self.orgByTokenHash = orgByTokenHash
+        self.orgs = orgs
+        self.models = models
+        self.providers = providers
+    }
+
+    /// The mapping of `config`.
+    public init(config: GatewayConfig) {
+        var orgByProject: [String: String] = [:]
+        var orgByToken: [String: String] = [:]
+        var models: Set<String> = []
+        for org in config.orgs {
+            for token in org.telemetryTokenSha256 { orgByToken[token] = org.id }
+            for project in org.projects {
+                orgByProject[project.id] = org.id
+                for route in project.routes {
+                    models.insert(route.model)
+                    for target in route.targets { models.insert(target.model) }
+                }
+            }
+        }
+        self.init(
+            orgByProject: orgByProject, orgByTokenHash: orgByToken, orgs: Set(config.orgs.map(\.id)), models: models,
+            providers: Set(config.providers.map(\.name)))
+    }
+}
