@@ -1,0 +1,74 @@
+import Collector
+import ControlPlane
+import Telemetry
+import Testing
+
+@Suite("Prometheus exposition")
+struct PrometheusTextTests {
+    static func store(with traces: [RequestTrace], mapping: OrgMapping) -> TelemetryStore {
+        let ring = TelemetryRing(capacity: 64)
+        for trace in traces { ring.append(trace) }
+        let store = TelemetryStore()
+        store.ingest(ring.read(from: 0), from: "local", mapping: mapping, scrapeDuration: .milliseconds(1))
+        return store
+    }
+
+    static func trace(project: String, model: String, status: UInt16 = 200) -> RequestTrace {
+        var trace = RequestTrace(traceID: .next(), startUnixNanos: 1_800_000_000_000_000_000, operation: "chat")
+        trace.projectID = project
+        trace.requestedModel = model
+        trace.status = status
+        trace.durationNanos = 30_000_000
+        trace.timeToFirstTokenNanos = 2_000_000
+        trace.inputTokens = 10
+        trace.outputTokens = 3
+        trace.append(GateSpan(gate: "upstream", decision: .pass, startOffsetNanos: 0, durationNanos: 7_000))
+        return trace
+    }
+
+    @Test("histograms are cumulative with +Inf, sum and count; unknown models collapse into other")
+    func histogramAndLabels() {
+        let mapping = OrgMapping(orgByProject: ["p": "acme"], orgs: ["acme"], models: ["gpt-4o-mini"])
+        let store = Self.store(with: [Self.trace(project: "p", model: "gpt-4o-mini"), Self.trace(project: "p", model: "made-up-\(UInt64.random(in: 0...UInt64.max))")], mapping: mapping)
+        let text = PrometheusText.render(store.families(org: nil), format: .text)
+        #expect(text.contains("gateway_requests_total{org=\"acme\",project=\"p\",model=\"gpt-4o-mini\",status=\"200\",gate=\"upstream\"} 1"))
+        #expect(text.contains("gateway_requests_total{org=\"acme\",project=\"p\",model=\"other\",status=\"200\",gate=\"upstream\"} 1"))
+        #expect(text.contains("gateway_request_duration_seconds_bucket{org=\"acme\",project=\"p\",model=\"gpt-4o-mini\",le=\"0.02\"} 0"))
+        #expect(text.contains("gateway_request_duration_seconds_bucket{org=\"acme\",project=\"p\",model=\"gpt-4o-mini\",le=\"0.04\"} 1"))
+        #expect(text.contains("gateway_request_duration_seconds_bucket{org=\"acme\",project=\"p\",model=\"gpt-4o-mini\",le=\"+Inf\"} 1"))
+        #expect(text.contains("gateway_request_duration_seconds_count{org=\"acme\",project=\"p\",model=\"gpt-4o-mini\"} 1"))
+        #expect(text.contains("gateway_tokens_total{org=\"acme\",project=\"p\",model=\"gpt-4o-mini\",type=\"input\"} 10"))
+        #expect(text.contains("# TYPE gateway_requests_total counter"))
+        #expect(!text.contains("# EOF"))
+    }
+
+    @Test("OpenMetrics names counter families without _total and ends with # EOF")
+    func openMetrics() {
+        let mapping = OrgMapping(orgByProject: ["p": "acme"], orgs: ["acme"], models: [])
+        let text = PrometheusText.render(Self.store(with: [Self.trace(project: "p", model: "x")], mapping: mapping).families(org: "acme"), format: .openMetrics)
+        #expect(text.contains("# TYPE gateway_requests counter\n"))
+        #expect(text.contains("gateway_requests_total{org=\"acme\""))
+        #expect(text.hasSuffix("# EOF\n"))
+        #expect(PrometheusText.Format(accept: "application/openmetrics-text; version=1.0.0") == .openMetrics)
+        #expect(PrometheusText.Format(accept: "text/plain") == .text)
+    }
+
+    @Test("label values are escaped")
+    func escaping() {
+        let mapping = OrgMapping(orgByProject: ["we\"ird\\p\nx": "acme"], orgs: ["acme"])
+        let text = PrometheusText.render(Self.store(with: [Self.trace(project: "we\"ird\\p\nx", model: "x")], mapping: mapping).families(org: nil), format: .text)
+        #expect(text.contains("project=\"we\\\"ird\\\\p\\nx\""))
+    }
+
+    @Test("usage rolls up per minute and groups by project and model")
+    func usage() {
+        let mapping = OrgMapping(orgByProject: ["p": "acme", "q": "acme"], orgs: ["acme"], models: ["a", "b"])
+        let store = Self.store(with: [Self.trace(project: "p", model: "a"), Self.trace(project: "p", model: "b"), Self.trace(project: "q", model: "a")], mapping: mapping)
+        let second: Int64 = 1_800_000_000
+        let byProject = store.usage(org: "acme", from: second - 60, to: second + 60, groupBy: ["project"])
+        #expect(byProject.map(\.group) == [["project": "p"], ["project": "q"]])
+        #expect(byProject.map(\.counts.requests) == [2, 1])
+        #expect(store.usage(org: "acme", from: second + 120, to: second + 600, groupBy: []).isEmpty)
+        #expect(store.usage(org: "other", from: second - 60, to: second + 60, groupBy: []).isEmpty)
+    }
+}
