@@ -55,6 +55,7 @@ let package = Package(
             dependencies: [
                 "Telemetry",
                 "ControlPlane",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -101,6 +102,7 @@ let package = Package(
             name: "CollectorTests",
             dependencies: [
                 "Collector",
+                "Gateway",
                 "ControlPlane",
                 "Telemetry",
                 "TestSupport",

@@ -23,6 +23,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Override admin.listen (metrics and the telemetry API).")
     var adminListen: String?
 
+    @Option(help: "What this process runs: all (default), gateway (data plane only) or collector (scrapes --scrape gateways).")
+    var role: Role = .all
+
+    @Option(help: "Comma-separated admin URLs of gateways whose rings the collector reads, e.g. http://10.0.0.5:8081.")
+    var scrape: String?
+
     @Option(help: "Log level: trace, debug (one line per request), info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -46,8 +52,11 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if let listen { gatewayConfig.gateway.listen = try Self.address(listen, option: "--listen") }
         if let adminListen { gatewayConfig.admin.listen = try Self.address(adminListen, option: "--admin-listen") }
+        let targets = scrape?.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) } ?? []
+        if role == .collector && targets.isEmpty { throw ValidationError("--role collector needs --scrape URL[,URL...]") }
+        if role == .gateway && !targets.isEmpty { throw ValidationError("--scrape applies to the collector and all roles only") }
         let services = GatewayServices.build(
-            config: gatewayConfig, environment: ProcessInfo.processInfo.environment, logger: logger
+            config: gatewayConfig, role: role, scrape: targets, environment: ProcessInfo.processInfo.environment, logger: logger
         ) { [demoKey] role, address in
             DemoBanner.print(role: role, address: address, key: demoKey)
         }
@@ -64,3 +73,5 @@ extension ServeCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+extension Role: ExpressibleByArgument {}

@@ -65,29 +65,49 @@ def admin_url(gateway):
     return gateway["admin"]
 
 
+def start(binary, config, *arguments, env=None, roles=("gateway", "admin")):
+    """Starts `gateway serve`; returns the process and the URLs it reported, by listener."""
+    process = subprocess.Popen(
+        [binary, "serve", "--config", config, *arguments], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+    )
+    deadline = time.time() + 30
+    urls = {}
+    while time.time() < deadline and len(urls) < len(roles):
+        line = process.stdout.readline()
+        match = re.search(r"^(gateway|admin) listening on (http://\S+)", line)
+        if match:
+            urls[match.group(1)] = match.group(2)
+    if len(urls) < len(roles):
+        process.kill()
+        raise AssertionError("the gateway did not report its addresses")
+    return process, urls
+
+
+def stop(process):
+    process.terminate()
+    assert process.wait(timeout=15) == 0, "the gateway must shut down cleanly on SIGTERM"
+
+
 @pytest.fixture(scope="module")
-def gateway():
-    binary = os.environ.get("GATEWAY_BIN", ".build/debug/gateway")
+def config_file():
     with tempfile.TemporaryDirectory() as folder:
-        config = os.path.join(folder, "gateway.yaml")
-        with open(config, "w") as handle:
+        path = os.path.join(folder, "gateway.yaml")
+        with open(path, "w") as handle:
             handle.write(CONFIG)
-        check = subprocess.run([binary, "check-config", config], capture_output=True, text=True)
-        assert check.returncode == 0, check.stderr
-        environment = dict(os.environ, E2E_ADMIN_TOKEN=ADMIN_TOKEN)
-        process = subprocess.Popen(
-            [binary, "serve", "--config", config], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=environment
-        )
-        try:
-            deadline = time.time() + 30
-            urls = {}
-            while time.time() < deadline and len(urls) < 2:
-                line = process.stdout.readline()
-                match = re.search(r"^(gateway|admin) listening on (http://\S+)", line)
-                if match:
-                    urls[match.group(1)] = match.group(2)
-            assert len(urls) == 2, "the gateway did not report its addresses"
-            yield urls
-        finally:
-            process.terminate()
-            assert process.wait(timeout=15) == 0, "the gateway must shut down cleanly on SIGTERM"
+        yield path
+
+
+@pytest.fixture(scope="module")
+def binary():
+    return os.environ.get("GATEWAY_BIN", ".build/debug/gateway")
+
+
+@pytest.fixture(scope="module")
+def gateway(binary, config_file):
+    check = subprocess.run([binary, "check-config", config_file], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    process, urls = start(binary, config_file, env=dict(os.environ, E2E_ADMIN_TOKEN=ADMIN_TOKEN))
+    try:
+        yield urls
+    finally:
+        stop(process)

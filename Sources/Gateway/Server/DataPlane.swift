@@ -25,7 +25,7 @@ public enum DataPlane {
         return router
     }
 
-    /// The shared, pooled upstream client: one per process, shut down by ``UpstreamClientService``.
+    /// The shared, pooled upstream client: one per process, shut down by ``HTTPClientService``.
     public static func makeClient(connectTimeoutSeconds: Double, idleTimeoutSeconds: Double = 120) -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             timeout: .init(connect: .milliseconds(Int64(connectTimeoutSeconds * 1000)), read: .milliseconds(Int64(idleTimeoutSeconds * 1000))))
@@ -38,8 +38,8 @@ public enum DataPlane {
     }
 }
 
-/// Keeps the upstream client alive while the gateway runs and shuts it down gracefully afterwards.
-public struct UpstreamClientService: Service {
+/// Keeps an HTTP client alive while the process runs and shuts it down gracefully afterwards.
+public struct HTTPClientService: Service {
     let client: HTTPClient
 
     /// Wraps `client`.

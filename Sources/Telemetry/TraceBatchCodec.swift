@@ -1,0 +1,142 @@
+/// The compact binary form of a ring batch that a gateway serves to remote collectors.
+///
+/// Little-endian throughout: a header (`GWT1`, written, dropped, next cursor, capacity, count),
+/// then each trace as fixed-width numbers and length-prefixed UTF-8 strings. Decoding checks
+/// every length, so a truncated or foreign body is an error, never a crash.
+public enum TraceBatchCodec {
+    /// The media type of an encoded batch.
+    public static let contentType = "application/x-gateway-traces"
+    private static let magic: [UInt8] = Array("GWT1".utf8)
+
+    /// Encodes `batch`.
+    public static func encode(_ batch: RingBatch) -> [UInt8] {
+        var out = Writer()
+        out.bytes.reserveCapacity(32 + batch.traces.count * 160)
+        out.bytes += magic
+        out.u64(batch.written)
+        out.u64(batch.dropped)
+        out.u64(batch.nextCursor)
+        out.u64(UInt64(batch.capacity))
+        out.u64(UInt64(batch.traces.count))
+        for trace in batch.traces {
+            out.u64(trace.sequence)
+            out.u64(trace.traceID.high)
+            out.u64(trace.traceID.low)
+            for value in [trace.startUnixNanos, trace.durationNanos, trace.timeToFirstTokenNanos, trace.upstreamNanos] { out.u64(value) }
+            out.u64(UInt64(trace.status))
+            for value in [trace.inputTokens, trace.cachedInputTokens, trace.outputTokens] { out.u64(UInt64(value)) }
+            out.u64(UInt64(trace.attempts) | (trace.streamed ? 0x100 : 0))
+            for text in [trace.operation, trace.reason, trace.keyID, trace.projectID, trace.requestedModel, trace.routedModel, trace.provider] {
+                out.string(text)
+            }
+            out.u64(UInt64(trace.gateCount))
+            for gate in trace.gates {
+                out.string(gate.gate)
+                out.u64(UInt64(gate.decision.rawValue))
+                out.string(gate.reason)
+                out.u64(gate.startOffsetNanos)
+                out.u64(gate.durationNanos)
+            }
+        }
+        return out.bytes
+    }
+
+    /// Decodes a batch.
+    /// - Throws: ``TraceBatchDecodingError`` for anything that is not a whole, well-formed batch.
+    public static func decode(_ bytes: [UInt8]) throws(TraceBatchDecodingError) -> RingBatch {
+        var reader = Reader(bytes: bytes)
+        guard try reader.take(4).elementsEqual(magic) else { throw TraceBatchDecodingError(message: "not a trace batch (bad magic)") }
+        let written = try reader.u64()
+        let dropped = try reader.u64()
+        let nextCursor = try reader.u64()
+        let capacity = try reader.u64()
+        let count = try reader.u64()
+        guard count <= UInt64(bytes.count) else { throw TraceBatchDecodingError(message: "trace count \(count) exceeds the body") }
+        var traces: [RequestTrace] = []
+        traces.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            let sequence = try reader.u64()
+            let id = TraceID(high: try reader.u64(), low: try reader.u64())
+            var trace = RequestTrace(traceID: id, startUnixNanos: try reader.u64(), operation: "")
+            trace.sequence = sequence
+            trace.durationNanos = try reader.u64()
+            trace.timeToFirstTokenNanos = try reader.u64()
+            trace.upstreamNanos = try reader.u64()
+            trace.status = UInt16(truncatingIfNeeded: try reader.u64())
+            trace.inputTokens = UInt32(truncatingIfNeeded: try reader.u64())
+            trace.cachedInputTokens = UInt32(truncatingIfNeeded: try reader.u64())
+            trace.outputTokens = UInt32(truncatingIfNeeded: try reader.u64())
+            let flags = try reader.u64()
+            trace.attempts = UInt8(truncatingIfNeeded: flags)
+            trace.streamed = flags & 0x100 != 0
+            trace.operation = try reader.string()
+            trace.reason = try reader.string()
+            trace.keyID = try reader.string()
+            trace.projectID = try reader.string()
+            trace.requestedModel = try reader.string()
+            trace.routedModel = try reader.string()
+            trace.provider = try reader.string()
+            let gates = try reader.u64()
+            guard gates <= UInt64(RequestTrace.maxGates) else { throw TraceBatchDecodingError(message: "\(gates) gate spans in one trace") }
+            for _ in 0..<gates {
+                let gate = try reader.string()
+                guard let decision = Decision(rawValue: UInt8(truncatingIfNeeded: try reader.u64())) else {
+                    throw TraceBatchDecodingError(message: "unknown decision")
+                }
+                trace.append(
+                    GateSpan(gate: gate, decision: decision, reason: try reader.string(), startOffsetNanos: try reader.u64(), durationNanos: try reader.u64()))
+            }
+            traces.append(trace)
+        }
+        guard reader.isAtEnd else { throw TraceBatchDecodingError(message: "trailing bytes after the batch") }
+        return RingBatch(traces: traces, dropped: dropped, nextCursor: nextCursor, written: written, capacity: Int(clamping: capacity))
+    }
+
+    private struct Writer {
+        var bytes: [UInt8] = []
+
+        mutating func u64(_ value: UInt64) {
+            withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+        }
+
+        mutating func string(_ text: String) {
+            let utf8 = text.utf8
+            let count = min(utf8.count, Int(UInt16.max))
+            withUnsafeBytes(of: UInt16(count).littleEndian) { bytes += $0 }
+            bytes += utf8.prefix(count)
+        }
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var offset = 0
+
+        var isAtEnd: Bool { offset == bytes.count }
+
+        mutating func take(_ count: Int) throws(TraceBatchDecodingError) -> ArraySlice<UInt8> {
+            guard count >= 0, bytes.count - offset >= count else { throw TraceBatchDecodingError(message: "truncated at byte \(offset)") }
+            defer { offset += count }
+            return bytes[offset..<(offset + count)]
+        }
+
+        mutating func u64() throws(TraceBatchDecodingError) -> UInt64 {
+            try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        }
+
+        mutating func string() throws(TraceBatchDecodingError) -> String {
+            let length = try take(2)
+            let count = Int(length[length.startIndex]) | Int(length[length.startIndex + 1]) << 8
+            guard let text = String(validating: try take(count), as: UTF8.self) else {
+                throw TraceBatchDecodingError(message: "invalid UTF-8 at byte \(offset)")
+            }
+            return text
+        }
+    }
+}
+
+/// Why bytes could not be decoded as a trace batch.
+public struct TraceBatchDecodingError: Error, Equatable, CustomStringConvertible {
+    /// What is wrong.
+    public var message: String
+    public var description: String { message }
+}
