@@ -1,0 +1,323 @@
+"""Load benchmark: the gateway against nginx serving fixed OpenAI answers, measured with wrk.
+
+Runs alternate within each round so that drift on a shared machine hits every run alike:
+direct to nginx (the floor no gateway can beat), gateway, gateway streaming, gateway with
+telemetry off, and one-connection latency direct vs gateway. Medians across rounds go to
+bench/RESULTS.md.
+"""
+
+import argparse
+import datetime
+import hashlib
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(ROOT, ".build", "release", "gateway")
+RESULTS = os.path.join(ROOT, "bench", "RESULTS.md")
+KEY = "sk-gw-bench-0123456789abcdefghijklmnop"
+
+COMPLETION = (
+    '{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini",'
+    '"choices":[{"index":0,"message":{"role":"assistant","content":"The quick brown fox jumps over the lazy dog."},'
+    '"finish_reason":"stop"}],"usage":{"prompt_tokens":21,"completion_tokens":10,"total_tokens":31,'
+    '"prompt_tokens_details":{"cached_tokens":0}}}'
+)
+CHUNK = '{"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"%s"},"finish_reason":null}]}'
+SSE = "".join("data: %s\\n\\n" % (CHUNK % word) for word in "The quick brown fox jumps over the lazy dog .".split()) + (
+    'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],'
+    '"usage":{"prompt_tokens":21,"completion_tokens":10,"total_tokens":31}}\\n\\ndata: [DONE]\\n\\n'
+)
+REQUEST = (
+    '{"model":"%s","messages":[{"role":"system","content":"You are a helpful assistant."},'
+    '{"role":"user","content":"Write one sentence about foxes and dogs, please."}],"max_tokens":64,"temperature":0.2%s}'
+)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def nginx_conf(folder, port):
+    return f"""
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_temp_path {folder}/body;
+  proxy_temp_path {folder}/proxy;
+  fastcgi_temp_path {folder}/fastcgi;
+  uwsgi_temp_path {folder}/uwsgi;
+  scgi_temp_path {folder}/scgi;
+  keepalive_requests 100000000;
+  server {{
+    listen 127.0.0.1:{port} reuseport backlog=4096;
+    location = /v1/chat/completions {{ default_type application/json; return 200 '{COMPLETION}'; }}
+    location = /sse/v1/chat/completions {{ default_type text/event-stream; return 200 '{SSE}'; }}
+  }}
+}}
+"""
+
+
+def gateway_config(nginx_port, port, admin_port, telemetry):
+    digest = hashlib.sha256(KEY.encode()).hexdigest()
+    return f"""
+gateway:
+  listen: 127.0.0.1:{port}
+admin:
+  listen: 127.0.0.1:{admin_port}
+observability:
+  enabled: {"true" if telemetry else "false"}
+providers:
+  - name: nginx
+    kind: openai
+    baseURL: http://127.0.0.1:{nginx_port}/v1
+  - name: nginx-sse
+    kind: openai
+    baseURL: http://127.0.0.1:{nginx_port}/sse/v1
+orgs:
+  - id: bench
+    projects:
+      - id: load
+        routes:
+          - model: gpt-4o-mini
+            targets: [ {{ provider: nginx, model: gpt-4o-mini }} ]
+          - model: gpt-4o-mini-stream
+            targets: [ {{ provider: nginx-sse, model: gpt-4o-mini }} ]
+        keys:
+          - id: bench
+            sha256: "{digest}"
+"""
+
+
+def wrk_script(folder, name, model, stream):
+    path = os.path.join(folder, name + ".lua")
+    body = REQUEST % (model, ',"stream":true' if stream else "")
+    with open(path, "w") as handle:
+        handle.write(
+            'wrk.method = "POST"\n'
+            f"wrk.body = '{body}'\n"
+            'wrk.headers["Content-Type"] = "application/json"\n'
+            f'wrk.headers["Authorization"] = "Bearer {KEY}"\n'
+        )
+    return path
+
+
+UNITS = {"us": 1.0, "ms": 1000.0, "s": 1_000_000.0}
+
+
+def parse_wrk(output):
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    latency = {}
+    for percentile, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.M):
+        latency[percentile] = float(value) * UNITS[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99"),
+            "non2xx": int(errors.group(1)) if errors else 0, "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def wrk(url, script, connections, duration, threads=2):
+    threads = min(threads, connections)
+    result = subprocess.run(
+        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script, url],
+        capture_output=True, text=True, timeout=duration + 60,
+    )
+    parsed = parse_wrk(result.stdout)
+    if parsed["non2xx"] or parsed["socket_errors"]:
+        print(f"  warning: {url}: {parsed['non2xx']} non-2xx, socket errors: {parsed['socket_errors']}", file=sys.stderr)
+    return parsed
+
+
+def start_gateway(config_path):
+    process = subprocess.Popen([BINARY, "serve", "--config", config_path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    deadline = time.time() + 30
+    seen = set()
+    while time.time() < deadline and len(seen) < 2:
+        line = process.stdout.readline()
+        match = re.match(r"^(gateway|admin) listening", line)
+        if match:
+            seen.add(match.group(1))
+    threading.Thread(target=lambda: process.stdout.read(), daemon=True).start()
+    return process
+
+
+def memory_kib(pid, field):
+    with open(f"/proc/{pid}/status") as handle:
+        for line in handle:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def machine():
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = memory_kib("self", "VmRSS")
+    with open("/proc/meminfo") as handle:
+        memory = int(handle.readline().split()[1]) // 1024 // 1024
+    swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    nginx = subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0]
+    return f"{os.cpu_count()} cores ({cpu}), {memory} GiB, Linux {platform.release()}; {swift}; {nginx}; {wrk_version.split(' [')[0]}"
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def load(args):
+    folder = tempfile.mkdtemp(prefix="gateway-bench-")
+    nginx_port, on_port, off_port = free_port(), free_port(), free_port()
+    with open(os.path.join(folder, "nginx.conf"), "w") as handle:
+        handle.write(nginx_conf(folder, nginx_port))
+    nginx = subprocess.Popen(["nginx", "-c", os.path.join(folder, "nginx.conf"), "-p", folder, "-g", "daemon off;"])
+    configs = {}
+    for name, port, telemetry in [("on", on_port, True), ("off", off_port, False)]:
+        configs[name] = os.path.join(folder, f"gateway-{name}.yaml")
+        with open(configs[name], "w") as handle:
+            handle.write(gateway_config(nginx_port, port, free_port(), telemetry))
+    gateways = {name: start_gateway(path) for name, path in configs.items()}
+    time.sleep(0.5)
+    plain = wrk_script(folder, "plain", "gpt-4o-mini", False)
+    stream = wrk_script(folder, "stream", "gpt-4o-mini-stream", True)
+    direct_url = f"http://127.0.0.1:{nginx_port}/v1/chat/completions"
+    on_url = f"http://127.0.0.1:{on_port}/v1/chat/completions"
+    off_url = f"http://127.0.0.1:{off_port}/v1/chat/completions"
+    runs = [
+        ("direct", direct_url, plain, 32),
+        ("gateway", on_url, plain, 32),
+        ("gateway stream", on_url, stream, 32),
+        ("gateway telemetry off", off_url, plain, 32),
+        ("direct 1 conn", direct_url, plain, 1),
+        ("gateway 1 conn", on_url, plain, 1),
+    ]
+    results = {name: [] for name, *_ in runs}
+    try:
+        for name, url, script, connections in runs:  # warm up connections, caches and pools
+            wrk(url, script, connections, 2)
+        for round_index in range(args.rounds):
+            for name, url, script, connections in runs:
+                result = wrk(url, script, connections, args.duration)
+                results[name].append(result)
+                print(f"round {round_index + 1} {name:24s} {result['rps']:>10.0f} req/s  p50 {result['p50']:>8.1f} us  p99 {result['p99']:>8.1f} us", flush=True)
+        peak = {name: memory_kib(process.pid, "VmHWM") // 1024 for name, process in gateways.items()}
+        soak = run_soak(on_url, plain, gateways["on"].pid, args.soak) if args.soak else None
+    finally:
+        for process in gateways.values():
+            process.terminate()
+            process.wait(timeout=15)
+        nginx.terminate()
+        nginx.wait(timeout=15)
+    write_results(results, peak, soak, args)
+
+
+def run_soak(url, script, pid, seconds):
+    samples = []
+    done = threading.Event()
+
+    def sample():
+        start = time.time()
+        while not done.is_set():
+            samples.append((round(time.time() - start), memory_kib(pid, "VmRSS") // 1024))
+            done.wait(10)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    result = wrk(url, script, 8, seconds, threads=1)
+    done.set()
+    sampler.join()
+    return {"seconds": seconds, "rps": result["rps"], "samples": samples}
+
+
+def fmt(value, digits=0):
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def write_results(results, peak, soak, args):
+    m = {name: {key: median([r[key] for r in runs]) for key in ("rps", "p50", "p99")} for name, runs in results.items()}
+    direct, gateway, off = m["direct"], m["gateway"], m["gateway telemetry off"]
+    one_direct, one_gateway = m["direct 1 conn"], m["gateway 1 conn"]
+    rows = [
+        ("direct to nginx (32 conns)", direct, "1.00"),
+        ("gateway (32 conns)", gateway, f"{gateway['rps'] / direct['rps']:.3f}"),
+        ("gateway, streaming (32 conns)", m["gateway stream"], f"{m['gateway stream']['rps'] / direct['rps']:.3f}"),
+        ("gateway, telemetry off (32 conns)", off, f"{off['rps'] / direct['rps']:.3f}"),
+        ("direct to nginx (1 conn)", one_direct, "1.00"),
+        ("gateway (1 conn)", one_gateway, f"{one_gateway['rps'] / one_direct['rps']:.3f}"),
+    ]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} with `bench/run.sh` "
+        f"({args.rounds} rounds of {args.duration} s per run, alternating; medians shown).",
+        f"Machine: {machine()}. Load generator, nginx and gateway share the machine.",
+        "",
+        "## Load (wrk against nginx serving a fixed chat completion)",
+        "",
+        "| run | req/s | of direct | p50 | p99 |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, value, ratio in rows:
+        lines.append(f"| {name} | {fmt(value['rps'])} | {ratio} | {fmt(value['p50'], 1)} us | {fmt(value['p99'], 1)} us |")
+    lines += [
+        "",
+        "| derived | value | target |",
+        "|---|---:|---:|",
+        f"| throughput, gateway / direct | {gateway['rps'] / direct['rps']:.3f} | >= 0.40 |",
+        f"| throughput, telemetry on / off | {gateway['rps'] / off['rps']:.3f} | >= 0.97 |",
+        f"| added latency at 1 conn, p50 | {one_gateway['p50'] - one_direct['p50']:.1f} us | < 50 us |",
+        f"| added latency at 1 conn, p99 | {one_gateway['p99'] - one_direct['p99']:.1f} us | < 200 us |",
+        f"| gateway peak RSS (telemetry on / off) | {peak['on']} MB / {peak['off']} MB | < 100 MB |",
+        "",
+    ]
+    if soak:
+        first, last = soak["samples"][1] if len(soak["samples"]) > 1 else soak["samples"][0], soak["samples"][-1]
+        lines += [
+            f"## Soak ({soak['seconds']} s at 8 connections, {fmt(soak['rps'])} req/s)",
+            "",
+            f"RSS after warm-up {first[1]} MB (t={first[0]} s), at the end {last[1]} MB (t={last[0]} s).",
+            "",
+            "| t (s) | RSS (MB) |",
+            "|---:|---:|",
+        ] + [f"| {t} | {rss} |" for t, rss in soak["samples"]] + [""]
+    with open(RESULTS, "w") as handle:
+        handle.write("\n".join(lines))
+    print("\n".join(lines))
+
+
+def append_micro(path):
+    with open(path) as handle:
+        micro = handle.read()
+    with open(RESULTS, "a") as handle:
+        handle.write("\n## Microbenchmarks (`Benchmarks/`, ordo-one/benchmark)\n\n" + micro.strip() + "\n")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--append-micro")
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", 3)))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", 10)))
+    parser.add_argument("--soak", type=int, default=int(os.environ.get("SOAK", 0)))
+    arguments = parser.parse_args()
+    if arguments.append_micro:
+        append_micro(arguments.append_micro)
+    else:
+        load(arguments)
