@@ -11,7 +11,11 @@ let package = Package(
     name: "gateway",
     platforms: [.macOS(.v26)],
     products: [
-        .executable(name: "gateway", targets: ["GatewayCLI"])
+        .executable(name: "gateway", targets: ["GatewayCLI"]),
+        .library(name: "Telemetry", targets: ["Telemetry"]),
+        .library(name: "ControlPlane", targets: ["ControlPlane"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
+        .library(name: "Collector", targets: ["Collector"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -74,6 +78,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// The `gateway` executable: an observability-centric AI gateway.
-@main
 struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",

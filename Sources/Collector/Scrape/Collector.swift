@@ -7,6 +7,10 @@ import Telemetry
 /// by org. Runs as a service on an interval; queries may also ask for a collection first, so
 /// answers include the latest traffic.
 public actor Collector: Service {
+    /// Most traces folded in one step; the collector yields between steps so that, sharing
+    /// threads with the data plane, it never stalls requests for long.
+    public static let batchLimit = 128
+
     /// The aggregated telemetry the API and exporters read.
     public nonisolated let store: TelemetryStore
     private let sources: [any TelemetrySource]
@@ -46,9 +50,13 @@ public actor Collector: Service {
         for (index, source) in sources.enumerated() {
             let started = ContinuousClock.now
             do {
-                let batch = try await source.read(from: cursors[index])
-                cursors[index] = batch.nextCursor
-                store.ingest(batch, from: source.name, mapping: mapping, scrapeDuration: started.duration(to: .now))
+                while true {
+                    let batch = try await source.read(from: cursors[index])
+                    cursors[index] = batch.nextCursor
+                    store.ingest(batch, from: source.name, mapping: mapping, scrapeDuration: started.duration(to: .now))
+                    if batch.traces.count < Collector.batchLimit || batch.nextCursor >= batch.written { break }
+                    await Task.yield()
+                }
             } catch {
                 store.recordScrapeFailure(source: source.name)
                 logger.warning("telemetry scrape failed", metadata: ["source": "\(source.name)", "error": "\(error)"])

@@ -27,7 +27,7 @@ public struct HTTPTelemetrySource: TelemetrySource {
     }
 
     public func read(from cursor: UInt64) async throws -> RingBatch {
-        var request = HTTPClientRequest(url: "\(baseURL)/internal/telemetry?cursor=\(cursor)")
+        var request = HTTPClientRequest(url: "\(baseURL)/internal/telemetry?cursor=\(cursor)&limit=\(Collector.batchLimit * 8)")
         if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
         let response = try await client.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 256 << 20)

@@ -4,7 +4,7 @@ import Telemetry
 public protocol TelemetrySource: Sendable {
     /// A name for the source, used as the `source` label of pipeline metrics.
     var name: String { get }
-    /// Traces from `cursor` on, with the count overwritten before they could be read.
+    /// Traces from `cursor` on (a bounded batch), with the count overwritten before they could be read.
     func read(from cursor: UInt64) async throws -> RingBatch
 }
 
@@ -19,5 +19,5 @@ public struct RingSource: TelemetrySource {
         self.name = name
     }
 
-    public func read(from cursor: UInt64) async throws -> RingBatch { ring.read(from: cursor, limit: 16384) }
+    public func read(from cursor: UInt64) async throws -> RingBatch { ring.read(from: cursor, limit: Collector.batchLimit) }
 }

@@ -18,17 +18,21 @@ struct DataPlaneRoutes: Sendable {
 
     init(active: ActiveSnapshot, pool: ProviderPool, recorder: any RequestRecorder, logger: Logger, now: @escaping @Sendable () -> Date) {
         self.active = active
-        // The chain, in the order of the gate table; a new gate is a new file and a line here.
-        self.chain = GateChain(gates: [
+        self.chain = Self.makeChain(active: active, now: now)
+        self.modelsChain = GateChain(gates: [ReconcileGate(active: active), KeyAuthGate(now: now)])
+        self.upstream = UpstreamGate(pool: pool, recorder: recorder, logger: logger)
+        self.recorder = recorder
+        self.now = now
+    }
+
+    /// The chain in front of the upstream, in the order of the gate table; a new gate is a new file and a line here.
+    static func makeChain(active: ActiveSnapshot, now: @escaping @Sendable () -> Date) -> GateChain {
+        GateChain(gates: [
             ReconcileGate(active: active),
             PayloadGate(),
             KeyAuthGate(now: now),
             RoutingGate(),
         ])
-        self.modelsChain = GateChain(gates: [ReconcileGate(active: active), KeyAuthGate(now: now)])
-        self.upstream = UpstreamGate(pool: pool, recorder: recorder, logger: logger)
-        self.recorder = recorder
-        self.now = now
     }
 
     func add(to router: Router<GatewayRequestContext>) {

@@ -1,0 +1,125 @@
+import Benchmark
+import Collector
+import ControlPlane
+@_spi(Benchmarks) import Gateway
+import Telemetry
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
+        timeUnits: .nanoseconds,
+        warmupIterations: 10,
+        scalingFactor: .kilo,
+        maxDuration: .seconds(3)
+    )
+
+    let ring = TelemetryRing(capacity: 65536)
+    let trace = Fixtures.trace(project: "chatbot", model: "gpt-4o-mini")
+
+    Benchmark("Ring append, 1 writer") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(ring.append(trace))
+        }
+    }
+
+    Benchmark("Ring append, 2 writers") { benchmark in
+        let half = benchmark.scaledIterations.count / 2
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    for _ in 0..<half { blackHole(ring.append(trace)) }
+                }
+            }
+        }
+    }
+
+    let chain = GateChainBenchmark(config: Fixtures.config, key: Fixtures.key, body: Fixtures.requestBody)
+    Benchmark("Gate chain, allowed request, no I/O") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(await chain.run())
+        }
+    }
+
+    let exposition = Fixtures.storeWithSeries(count: 10_000)
+    Benchmark("Prometheus exposition, 10,000 request series", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(PrometheusText.render(exposition.families(org: nil), format: .text))
+        }
+    }
+
+    let batch = Fixtures.batch(count: 512)
+    let mapping = Fixtures.mapping
+    let taggingStore = TelemetryStore()
+    Benchmark("Org tagging, one scraped batch of 512 traces", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations {
+            taggingStore.ingest(batch, from: "local", mapping: mapping, scrapeDuration: .zero)
+        }
+    }
+}
+
+enum Fixtures {
+    static let key = "sk-gw-bench-0123456789abcdefghijklmnop"
+    static let requestBody =
+        #"{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Write one sentence about foxes and dogs, please."}],"max_tokens":64,"temperature":0.2}"#
+
+    static let config = GatewayConfig(
+        providers: [ProviderConfig(name: "mock", kind: .mock)],
+        orgs: [
+            Org(
+                id: "acme",
+                projects: [
+                    Project(
+                        id: "chatbot", routes: [Route(model: "gpt-4o-mini", targets: [RouteTarget(provider: "mock", model: "gpt-4o-mini")])],
+                        keys: [APIKey(id: "bench", sha256: KeyHasher.sha256Hex(key))])
+                ])
+        ])
+
+    static let mapping = OrgMapping(config: config)
+
+    static func trace(project: String, model: String) -> RequestTrace {
+        var trace = RequestTrace(traceID: .next(), startUnixNanos: 1_800_000_000_000_000_000, operation: "chat")
+        trace.projectID = project
+        trace.keyID = "bench"
+        trace.requestedModel = model
+        trace.routedModel = model
+        trace.provider = "mock"
+        trace.status = 200
+        trace.durationNanos = 420_000
+        trace.timeToFirstTokenNanos = 300_000
+        trace.upstreamNanos = 280_000
+        trace.inputTokens = 21
+        trace.outputTokens = 10
+        trace.attempts = 1
+        for (index, gate) in ["reconcile", "payload", "key-auth", "routing", "upstream"].enumerated() {
+            trace.append(GateSpan(gate: gate, decision: .pass, startOffsetNanos: UInt64(index) * 1000, durationNanos: 900))
+        }
+        return trace
+    }
+
+    static func batch(count: Int) -> RingBatch {
+        let ring = TelemetryRing(capacity: count)
+        for _ in 0..<count { ring.append(trace(project: "chatbot", model: "gpt-4o-mini")) }
+        return ring.read(from: 0)
+    }
+
+    /// A store whose `gateway_requests_total` has `count` series (100 projects × count/100 models).
+    static func storeWithSeries(count: Int) -> TelemetryStore {
+        let projects = (0..<100).map { "project-\($0)" }
+        let models = (0..<(count / 100)).map { "model-\($0)" }
+        let mapping = OrgMapping(
+            orgByProject: Dictionary(uniqueKeysWithValues: projects.map { ($0, "acme") }), orgs: ["acme"], models: Set(models),
+            providers: ["mock"])
+        let ring = TelemetryRing(capacity: count)
+        for project in projects {
+            for model in models { ring.append(trace(project: project, model: model)) }
+        }
+        let store = TelemetryStore()
+        var cursor: UInt64 = 0
+        while cursor < ring.written {
+            let batch = ring.read(from: cursor, limit: 4096)
+            store.ingest(batch, from: "local", mapping: mapping, scrapeDuration: .zero)
+            cursor = batch.nextCursor
+        }
+        return store
+    }
+}

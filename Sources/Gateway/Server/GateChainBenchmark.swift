@@ -1,0 +1,39 @@
+import ControlPlane
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Telemetry
+
+import struct Foundation.Date
+
+/// Runs the gate chain in front of the upstream on one allowed request, without any I/O, so the
+/// benchmarks can measure the chain alone.
+@_spi(Benchmarks)
+public struct GateChainBenchmark: Sendable {
+    private let chain: GateChain
+    private let head: HTTPRequest
+    private let body: ByteBuffer
+
+    /// A chain over `config`, and a request for `model` carrying `key` and `body`.
+    public init(config: GatewayConfig, key: String, body: String) {
+        chain = DataPlaneRoutes.makeChain(active: ActiveSnapshot(ConfigSnapshot(version: 1, config: config)), now: Date.init)
+        head = HTTPRequest(method: .post, scheme: "http", authority: "bench", path: "/v1/chat/completions", headerFields: [
+            .authorization: "Bearer \(key)", .contentType: "application/json",
+        ])
+        self.body = ByteBuffer(string: body)
+    }
+
+    /// Runs every gate once; returns the number of gates passed.
+    public func run() async -> Int {
+        var exchange = Exchange(
+            requestID: .next(), endpoint: .chatCompletions, request: Request(head: head, body: RequestBody(buffer: body)), channel: nil,
+            started: .now)
+        var trace = RequestTrace(traceID: exchange.requestID, startUnixNanos: 0, operation: "chat")
+        do {
+            try await chain.run(&exchange, trace: &trace)
+        } catch {
+            return -1
+        }
+        return trace.gateCount
+    }
+}
