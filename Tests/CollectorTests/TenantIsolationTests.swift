@@ -24,7 +24,7 @@ struct TenantIsolationTests {
     }
 
     static func makeWorld(seed: UInt64) -> World {
-        var random = SplitMix(seed: seed)
+        var random = SplitMix64(seed: seed)
         var orgs: [Org] = []
         var world = World(config: GatewayConfig())
         var orgOfProject: [String: String] = [:]
@@ -204,18 +204,5 @@ final class MappingSwitch: @unchecked Sendable {
     var on: Bool {
         get { lock.withLock { value } }
         set { lock.withLock { value = newValue } }
-    }
-}
-
-/// A small deterministic generator (splitmix64).
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -99,7 +99,7 @@ struct UpstreamTests {
 
     @Test("weighted choice picks the first target in proportion to weight; the rest follow in listed order")
     func weightedPlan() {
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let targets = [
             RouteTarget(provider: "a", model: "m", weight: 3), RouteTarget(provider: "b", model: "m", weight: 1),
             RouteTarget(provider: "c", model: "m", weight: 0),
@@ -113,18 +113,5 @@ struct UpstreamTests {
         }
         #expect(firsts["c"] == nil)
         #expect((2800...3200).contains(firsts["a"] ?? 0))
-    }
-}
-
-/// A small deterministic generator (splitmix64) for reproducible draws.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

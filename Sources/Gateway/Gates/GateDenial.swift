@@ -40,17 +40,24 @@ public struct GateDenial: Error, Sendable, Equatable {
 
     /// The JSON error body: `{"error":{"message","type","param","code","gate"}}`.
     public var body: ByteBuffer {
+        Self.errorBody(message: message, type: errorType, param: param, code: reason, gate: gate)
+    }
+
+    /// An OpenAI-shaped error body; `gate` is left out for errors no gate decided.
+    static func errorBody(message: String, type: String, param: String?, code: String, gate: GateID?) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.writeStaticString("{\"error\":{\"message\":")
         JSONString.write(message, to: &buffer)
         buffer.writeStaticString(",\"type\":")
-        JSONString.write(errorType, to: &buffer)
+        JSONString.write(type, to: &buffer)
         buffer.writeStaticString(",\"param\":")
         if let param { JSONString.write(param, to: &buffer) } else { buffer.writeStaticString("null") }
         buffer.writeStaticString(",\"code\":")
-        JSONString.write(reason, to: &buffer)
-        buffer.writeStaticString(",\"gate\":")
-        JSONString.write(gate.rawValue, to: &buffer)
+        JSONString.write(code, to: &buffer)
+        if let gate {
+            buffer.writeStaticString(",\"gate\":")
+            JSONString.write(gate.rawValue, to: &buffer)
+        }
         buffer.writeStaticString("}}")
         return buffer
     }

@@ -27,12 +27,7 @@ struct RequestIDMiddleware: RouterMiddleware {
 
     /// An OpenAI-shaped error that no gate decided.
     static func error(status: HTTPResponse.Status, code: String, message: String) -> Response {
-        var body = ByteBuffer()
-        body.writeStaticString("{\"error\":{\"message\":")
-        JSONString.write(message, to: &body)
-        body.writeStaticString(",\"type\":\"invalid_request_error\",\"param\":null,\"code\":")
-        JSONString.write(code, to: &body)
-        body.writeStaticString("}}")
+        let body = GateDenial.errorBody(message: message, type: "invalid_request_error", param: nil, code: code, gate: nil)
         return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
     }
 }
