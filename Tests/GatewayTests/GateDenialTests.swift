@@ -52,6 +52,7 @@ struct GateDenialTests {
             #expect(records.map(\.reason) == ["key_missing", "key_unknown", "key_expired", "key_missing"])
             #expect(records.allSatisfy { $0.decidingGate?.gate == "key-auth" && $0.decidingGate?.decision == .deny && $0.status == 401 })
             #expect(records.allSatisfy { $0.gates.map(\.gate) == ["reconcile", "payload", "key-auth"] })
+            #expect(records.map(\.projectID) == ["", "", "chatbot", ""], "an expired key still names its project")
         }
     }
 

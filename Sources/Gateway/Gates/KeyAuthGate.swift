@@ -19,6 +19,8 @@ struct KeyAuthGate: Gate {
             throw Self.denial("key_unknown", "The API key is not recognised. Check that it was copied whole, or ask an operator for a new key.")
         }
         if grant.isExpired(at: now()) {
+            // The key still identifies its project: the denial is telemetry of that project's org.
+            exchange.grant = grant
             throw Self.denial(
                 "key_expired", "The API key '\(grant.keyID)' of project '\(grant.projectID)' has expired; ask an operator for a new key.")
         }

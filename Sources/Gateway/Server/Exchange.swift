@@ -22,7 +22,7 @@ struct Exchange {
     var snapshot: ConfigSnapshot?
     /// The validated body.
     var payload: RequestPayload?
-    /// Who is calling.
+    /// Who is calling (also set for an expired key, so its denial is attributed to its project).
     var grant: KeyGrant?
     /// Where the requested model goes.
     var route: Route?
