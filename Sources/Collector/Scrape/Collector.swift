@@ -33,11 +33,13 @@ public actor Collector: Service {
     }
 
     public func run() async throws {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+        await withTaskExecutorPreference(CollectorExecutor()) {
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                await collect()
+                try? await Task.sleep(for: interval)
+            }
             await collect()
-            try? await Task.sleep(for: interval)
         }
-        await collect()
     }
 
     /// Reads every source once. Traces read while the mapping is unavailable wait in their ring:
