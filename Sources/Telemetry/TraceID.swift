@@ -42,11 +42,6 @@ public struct SpanID: Sendable, Hashable, CustomStringConvertible {
     /// Creates an id.
     public init(_ value: UInt64) { self.value = value }
 
-    /// A new id, unique within this process.
-    public static func next() -> SpanID {
-        SpanID(IDSource.mix(IDSource.counter.add(1, ordering: .relaxed).newValue &+ IDSource.seedHigh))
-    }
-
     /// 16 lowercase hex digits.
     public var description: String { HexFormat.hex(value) }
 }

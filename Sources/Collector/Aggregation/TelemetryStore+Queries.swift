@@ -48,10 +48,4 @@ extension TelemetryStore {
         return groups.map { UsageRow(group: $0.key, counts: $0.value) }
             .sorted { ($0.counts.requests, $1.group.description) > ($1.counts.requests, $0.group.description) }
     }
-
-    /// Whether `org` has been seen in a mapping (or in traffic).
-    public func knows(org: String) -> Bool { state.withLock { $0.recent[org] != nil } }
-
-    /// Whether a mapping has ever been applied.
-    var mappingEverAvailable: Bool { state.withLock { $0.mappingEverAvailable } }
 }

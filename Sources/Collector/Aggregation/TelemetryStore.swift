@@ -18,7 +18,6 @@ public final class TelemetryStore: Sendable {
         var usage: [UsageKey: UsageCounts] = [:]
         var newestMinute: Int64 = 0
         var mappingAvailable = false
-        var mappingEverAvailable = false
     }
 
     /// Creates an empty store.
@@ -44,7 +43,6 @@ public final class TelemetryStore: Sendable {
     public func ingest(_ batch: RingBatch, from source: String, mapping: OrgMapping, scrapeDuration: Duration) {
         state.withLock { state in
             state.mappingAvailable = true
-            state.mappingEverAvailable = true
             var unattributed = 0.0
             for trace in batch.traces {
                 let org = mapping.orgByProject[trace.projectID] ?? OrgMapping.unattributed

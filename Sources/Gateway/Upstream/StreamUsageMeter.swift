@@ -7,8 +7,6 @@ import NIOCore
 struct StreamUsageMeter {
     /// The usage reported by the stream, once seen.
     private(set) var usage: TokenUsage?
-    /// Whether the stream ended with `data: [DONE]`.
-    private(set) var sawDone = false
     private var pending: [UInt8] = []
     private static let maxLine = 1 << 20
 
@@ -41,10 +39,6 @@ struct StreamUsageMeter {
         var end = line.count
         if end > start, line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         let data = UnsafeBufferPointer(rebasing: line[start..<end])
-        if data.elementsEqual("[DONE]".utf8) {
-            sawDone = true
-            return
-        }
         guard Self.contains(data, "\"usage\"") else { return }
         if let usage = TokenUsage.parse(responseObject: data) { self.usage = usage }
     }

@@ -1,16 +1,16 @@
 import Telemetry
 
 /// Token counts a provider reported for one request.
-public struct TokenUsage: Sendable, Equatable {
+struct TokenUsage: Sendable, Equatable {
     /// Prompt tokens, cached ones included.
-    public var input: Int
+    var input: Int
     /// Prompt tokens served from the provider's cache.
-    public var cachedInput: Int
+    var cachedInput: Int
     /// Completion tokens.
-    public var output: Int
+    var output: Int
 
     /// Creates usage counts.
-    public init(input: Int, cachedInput: Int = 0, output: Int) {
+    init(input: Int, cachedInput: Int = 0, output: Int) {
         self.input = input
         self.cachedInput = cachedInput
         self.output = output
