@@ -96,8 +96,9 @@ struct ConfigFileLoaderTests {
     func duplicates() {
         let yaml = Self.valid.replacingOccurrences(of: "  - name: demo", with: "  - name: local-openai")
         let issues = Self.issues(yaml)
-        #expect(issues.count == 2)  // the duplicate name, and the route target now naming a mock-only key on openai
+        #expect(issues.count == 2)  // the duplicate name, and the target that still names provider 'demo'
         #expect(issues.contains { $0.message.contains("duplicate provider name 'local-openai' (first defined on line 5)") })
+        #expect(issues.contains { $0.message.contains("provider 'demo' is not defined") })
     }
 
     @Test("a malformed key hash is rejected with a hint")
