@@ -24,25 +24,51 @@ public enum PrometheusText {
     /// The exposition of `families`; families without series are left out.
     public static func render(_ families: [MetricFamily], format: Format) -> String {
         var out = ""
-        out.reserveCapacity(4096)
+        out.reserveCapacity(1 << 16)
         for family in families where !family.values.isEmpty || !family.histograms.isEmpty {
             let familyName = format == .openMetrics && family.kind == .counter ? String(family.name.dropLast(6)) : family.name
             out += "# HELP \(familyName) \(family.help)\n# TYPE \(familyName) \(family.kind.rawValue)\n"
             switch family.kind {
             case .counter, .gauge:
                 for (labels, value) in family.values.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-                    out += "\(family.name)\(labelText(family.labelNames, labels)) \(number(value))\n"
+                    out += family.name
+                    appendLabels(family.labelNames, labels, closing: true, to: &out)
+                    out += " "
+                    out += number(value)
+                    out += "\n"
                 }
             case .histogram:
+                guard let bounds = family.histograms.first?.value.bounds else { continue }
+                // The `le` values are the same for every series of the family: format them once.
+                let boundTexts = bounds.map { number($0) }
+                let bucket = family.name + "_bucket"
                 for (labels, histogram) in family.histograms.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+                    var prefix = ""
+                    appendLabels(family.labelNames, labels, closing: false, to: &prefix)
+                    prefix += labels.isEmpty ? "{le=\"" : ",le=\""
                     var cumulative: UInt64 = 0
-                    for (index, bound) in histogram.bounds.enumerated() {
+                    for index in boundTexts.indices {
                         cumulative += histogram.counts[index]
-                        out += "\(family.name)_bucket\(labelText(family.labelNames + ["le"], labels + [number(bound)])) \(cumulative)\n"
+                        out += bucket
+                        out += prefix
+                        out += boundTexts[index]
+                        out += "\"} "
+                        out += String(cumulative)
+                        out += "\n"
                     }
-                    out += "\(family.name)_bucket\(labelText(family.labelNames + ["le"], labels + ["+Inf"])) \(histogram.count)\n"
-                    out += "\(family.name)_sum\(labelText(family.labelNames, labels)) \(number(histogram.sum))\n"
-                    out += "\(family.name)_count\(labelText(family.labelNames, labels)) \(histogram.count)\n"
+                    out += bucket
+                    out += prefix
+                    out += "+Inf\"} "
+                    out += String(histogram.count)
+                    out += "\n"
+                    for (suffix, value) in [("_sum", number(histogram.sum)), ("_count", String(histogram.count))] {
+                        out += family.name
+                        out += suffix
+                        appendLabels(family.labelNames, labels, closing: true, to: &out)
+                        out += " "
+                        out += value
+                        out += "\n"
+                    }
                 }
             }
         }
@@ -50,14 +76,18 @@ public enum PrometheusText {
         return out
     }
 
-    private static func labelText(_ names: [String], _ values: [String]) -> String {
-        guard !names.isEmpty else { return "" }
-        var text = "{"
-        for (index, name) in names.enumerated() {
-            if index > 0 { text += "," }
-            text += "\(name)=\"\(escape(values[index]))\""
+    /// Appends `{name="value",...`, with the closing brace when `closing`; nothing for no labels.
+    private static func appendLabels(_ names: [String], _ values: [String], closing: Bool, to out: inout String) {
+        guard !names.isEmpty else { return }
+        out += "{"
+        for index in names.indices {
+            if index > 0 { out += "," }
+            out += names[index]
+            out += "=\""
+            out += escape(values[index])
+            out += "\""
         }
-        return text + "}"
+        if closing { out += "}" }
     }
 
     private static func escape(_ value: String) -> String {
