@@ -229,6 +229,46 @@ def load(args):
     write_results(results, peak, soak, args)
 
 
+def soak_only(args):
+    """Only the soak, appended to bench/RESULTS.md: nginx, one gateway, a warm-up, then the long run."""
+    folder = tempfile.mkdtemp(prefix="gateway-soak-")
+    nginx_port, port = free_port(), free_port()
+    with open(os.path.join(folder, "nginx.conf"), "w") as handle:
+        handle.write(nginx_conf(folder, nginx_port))
+    nginx = subprocess.Popen(["nginx", "-c", os.path.join(folder, "nginx.conf"), "-p", folder, "-g", "daemon off;"])
+    config = os.path.join(folder, "gateway.yaml")
+    with open(config, "w") as handle:
+        handle.write(gateway_config(nginx_port, port, free_port(), True))
+    gateway = start_gateway(config)
+    url = f"http://127.0.0.1:{port}/v1/chat/completions"
+    script = wrk_script(folder, "plain", "gpt-4o-mini", False)
+    try:
+        wrk(url, script, 8, 10, threads=1)
+        soak = run_soak(url, script, gateway.pid, args.soak)
+    finally:
+        gateway.terminate()
+        gateway.wait(timeout=15)
+        nginx.terminate()
+        nginx.wait(timeout=15)
+    lines = soak_lines(soak)
+    with open(RESULTS, "a") as handle:
+        handle.write("\n" + "\n".join(lines))
+    print("\n".join(lines))
+
+
+def soak_lines(soak):
+    first = soak["samples"][1] if len(soak["samples"]) > 1 else soak["samples"][0]
+    last = soak["samples"][-1]
+    return [
+        f"## Soak ({soak['seconds']} s at 8 connections, {fmt(soak['rps'])} req/s, after a 10 s warm-up)",
+        "",
+        f"RSS at t={first[0]} s: {first[1]} MB; at the end (t={last[0]} s): {last[1]} MB.",
+        "",
+        "| t (s) | RSS (MB) |",
+        "|---:|---:|",
+    ] + [f"| {t} | {rss} |" for t, rss in soak["samples"]] + [""]
+
+
 def run_soak(url, script, pid, seconds):
     samples = []
     done = threading.Event()
@@ -289,15 +329,7 @@ def write_results(results, peak, soak, args):
         "",
     ]
     if soak:
-        first, last = soak["samples"][1] if len(soak["samples"]) > 1 else soak["samples"][0], soak["samples"][-1]
-        lines += [
-            f"## Soak ({soak['seconds']} s at 8 connections, {fmt(soak['rps'])} req/s)",
-            "",
-            f"RSS after warm-up {first[1]} MB (t={first[0]} s), at the end {last[1]} MB (t={last[0]} s).",
-            "",
-            "| t (s) | RSS (MB) |",
-            "|---:|---:|",
-        ] + [f"| {t} | {rss} |" for t, rss in soak["samples"]] + [""]
+        lines += soak_lines(soak)
     with open(RESULTS, "w") as handle:
         handle.write("\n".join(lines))
     print("\n".join(lines))
@@ -316,8 +348,11 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", 3)))
     parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", 10)))
     parser.add_argument("--soak", type=int, default=int(os.environ.get("SOAK", 0)))
+    parser.add_argument("--soak-only", action="store_true", help="run only the soak and append it to RESULTS.md")
     arguments = parser.parse_args()
     if arguments.append_micro:
         append_micro(arguments.append_micro)
+    elif arguments.soak_only:
+        soak_only(arguments)
     else:
         load(arguments)
