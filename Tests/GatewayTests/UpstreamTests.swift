@@ -97,6 +97,21 @@ struct UpstreamTests {
         }
     }
 
+    @Test("a provider that sends its head and then stalls the body is cut off at timeoutSeconds with 504")
+    func bodyTimeout() async throws {
+        let release = TestSignal()
+        let upstream = FakeUpstream([.stream(events: ["{\"partial\":", "true}"], holdAfter: 1, hold: release)])
+        try await upstream.run { url in
+            defer { release.fire() }
+            try await GatewayHarness.run(TestConfig.single(url: url, timeout: 0.5)) { gateway in
+                let started = ContinuousClock.now
+                let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                GateDenialTests.expectDenial(response, status: 504, gate: "upstream", code: "upstream_timeout")
+                #expect(started.duration(to: .now) < .seconds(3))
+            }
+        }
+    }
+
     @Test("weighted choice picks the first target in proportion to weight; the rest follow in listed order")
     func weightedPlan() {
         var generator = SplitMix64(seed: 42)

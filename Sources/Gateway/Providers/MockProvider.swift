@@ -15,10 +15,12 @@ struct MockProvider: Provider {
         if request.stream {
             return UpstreamResponse(status: .ok, contentType: "text/event-stream", body: .stream(stream(input, id: request)))
         }
-        do {
-            try await Task.sleep(for: latency)
-        } catch {
-            throw .cancelled
+        if latency > .zero {
+            do {
+                try await Task.sleep(for: latency)
+            } catch {
+                throw .cancelled
+            }
         }
         let body =
             switch request.endpoint {
@@ -56,7 +58,7 @@ struct MockProvider: Provider {
         let producer = Task {
             for event in events {
                 do {
-                    try await Task.sleep(for: latency)
+                    if latency > .zero { try await Task.sleep(for: latency) }
                 } catch {
                     break
                 }

@@ -40,7 +40,7 @@ struct OpenAIProvider: Provider {
             if request.stream && status.code < 300 {
                 return UpstreamResponse(status: status, contentType: contentType, body: .stream(response.body))
             }
-            let body = try await Deadline.run(until: request.deadline) {
+            let body = try await Deadline.run(until: request.deadline, on: client.eventLoopGroup.any()) {
                 try await response.body.collect(upTo: Self.maxResponseBytes)
             }
             return UpstreamResponse(status: status, contentType: contentType, body: .buffer(body))
