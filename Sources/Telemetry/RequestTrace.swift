@@ -66,6 +66,9 @@ public struct RequestTrace: Sendable {
     /// The gate spans in evaluation order.
     public var gates: [GateSpan] { (0..<gateCount).map { gateSpans[$0] } }
 
+    /// The gate span at `index` (below ``gateCount``), without building an array.
+    public func gate(at index: Int) -> GateSpan { gateSpans[index] }
+
     /// The gate that decided the request: the one that stopped it, or the last one passed.
     public var decidingGate: GateSpan? { gateCount == 0 ? nil : gateSpans[gateCount - 1] }
 

@@ -30,7 +30,8 @@ public enum TraceBatchCodec {
                 out.string(text)
             }
             out.u64(UInt64(trace.gateCount))
-            for gate in trace.gates {
+            for index in 0..<trace.gateCount {
+                let gate = trace.gate(at: index)
                 out.string(gate.gate)
                 out.u64(UInt64(gate.decision.rawValue))
                 out.string(gate.reason)

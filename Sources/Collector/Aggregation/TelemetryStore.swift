@@ -66,7 +66,8 @@ public final class TelemetryStore: Sendable {
         let model = Self.bounded(trace.requestedModel, in: mapping.models)
         let decided = trace.decidingGate?.gate ?? "none"
         state.families[Name.requests]!.add(1, [org, project, model, String(trace.status), decided])
-        for span in trace.gates {
+        for index in 0..<trace.gateCount {
+            let span = trace.gate(at: index)
             state.families[Name.gateDecisions]!.add(1, [org, project, span.gate, span.decision.description, span.reason.isEmpty ? "none" : span.reason])
             state.families[Name.gateDuration]!.observe(Double(span.durationNanos) / 1e9, [org, span.gate], bounds: Histogram.Buckets.gate)
         }

@@ -143,7 +143,7 @@ struct UpstreamGate {
             return GateDenial(
                 gate: .upstream, status: .gatewayTimeout, reason: "upstream_timeout",
                 message: "Provider '\(provider)' did not answer in time for model '\(model)' \(tried); retry later or raise its timeoutSeconds.")
-        case .status(let status, _):
+        case .status(let status):
             let limited = status.code == 429
             return GateDenial(
                 gate: .upstream, status: .serviceUnavailable, reason: limited ? "upstream_rate_limited" : "upstream_error",
@@ -177,8 +177,7 @@ private enum StreamOutcome: Equatable {
         case .timedOut: message = "Provider '\(provider)' exceeded its timeout while streaming; the answer is incomplete."
         case .upstreamBroke: message = "The stream from provider '\(provider)' broke off; the answer is incomplete."
         }
-        var denial = GateDenial(gate: .upstream, status: .badGateway, reason: reason!, message: message)
-        denial.param = nil
+        let denial = GateDenial(gate: .upstream, status: .badGateway, reason: reason!, message: message)
         var buffer = ByteBuffer(string: "data: ")
         buffer.writeImmutableBuffer(denial.body)
         buffer.writeString("\n\n")

@@ -58,16 +58,6 @@ struct JSONScanner: ~Copyable {
         return found
     }
 
-    /// Validates that `bytes` hold exactly one JSON value.
-    static func validate(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONScanError) -> Kind {
-        var scanner = JSONScanner(bytes)
-        scanner.skipWhitespace()
-        let field = try scanner.scanValue(depth: 0, describe: false)
-        scanner.skipWhitespace()
-        guard scanner.index == bytes.count else { throw JSONScanError(offset: scanner.index, problem: "unexpected data after the value") }
-        return field.kind
-    }
-
     private mutating func scanObjectBody(
         depth: Int,
         member: (inout JSONScanner, Range<Int>, Bool) throws(JSONScanError) -> Void

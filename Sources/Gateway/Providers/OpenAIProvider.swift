@@ -23,7 +23,7 @@ struct OpenAIProvider: Provider {
 
     func send(_ request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse {
         var outbound = HTTPClientRequest(url: baseURL + request.endpoint.upstreamPath)
-        outbound.method = request.endpoint == .models ? .GET : .POST
+        outbound.method = .POST
         outbound.headers.add(name: "content-type", value: "application/json")
         outbound.headers.add(name: "x-request-id", value: request.requestID.description)
         if request.stream { outbound.headers.add(name: "accept", value: "text/event-stream") }
@@ -34,8 +34,9 @@ struct OpenAIProvider: Provider {
             let status = HTTPResponse.Status(code: Int(response.status.code))
             let contentType = response.headers.first(name: "content-type")
             if status.code >= 500 || status.code == 429 {
-                let body = try? await response.body.collect(upTo: 64 * 1024)
-                throw UpstreamFailure.status(status, body ?? ByteBuffer())
+                // Drain the error body so the pooled connection can be reused.
+                _ = try? await response.body.collect(upTo: 64 * 1024)
+                throw UpstreamFailure.status(status)
             }
             if request.stream && status.code < 300 {
                 return UpstreamResponse(status: status, contentType: contentType, body: .stream(response.body))

@@ -49,7 +49,7 @@ enum UpstreamFailure: Error, Sendable {
     /// The first-byte or total deadline passed.
     case timeout
     /// The provider answered with a retryable status (5xx, 429).
-    case status(HTTPResponse.Status, ByteBuffer)
+    case status(HTTPResponse.Status)
     /// The client went away; stop without answering.
     case cancelled
 
