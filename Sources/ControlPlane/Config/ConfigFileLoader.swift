@@ -32,14 +32,17 @@ public enum ConfigFileLoader {
 }
 
 /// Walks the YAML tree section by section and checks cross references.
-private struct ConfigReader {
+struct ConfigReader {
     let log: IssueLog
 
     func read(_ root: YAMLValue) -> GatewayConfig {
-        guard let fields = root.fields(allowed: ["gateway", "admin", "observability", "providers", "orgs"]) else { return GatewayConfig() }
+        let sections = ["gateway", "admin", "store", "controlPlane", "observability", "providers", "orgs"]
+        guard let fields = root.fields(allowed: sections) else { return GatewayConfig() }
         var config = GatewayConfig()
         if let gateway = fields["gateway"] { config.gateway = readGateway(gateway) }
         if let admin = fields["admin"] { config.admin = readAdmin(admin) }
+        if let store = fields["store"] { config.store = readStore(store) }
+        if let controlPlane = fields["controlPlane"] { config.controlPlane = readControlPlane(controlPlane) }
         if let observability = fields["observability"] { config.observability = readObservability(observability) }
         let providers = fields["providers"]?.list ?? []
         config.providers = providers.compactMap(readProvider)
@@ -88,6 +91,25 @@ private struct ConfigReader {
         return settings
     }
 
+    private func readStore(_ value: YAMLValue) -> StoreSettings {
+        var settings = StoreSettings()
+        guard let fields = value.fields(allowed: ["url"]), let url = fields["url"], let text = url.string else { return settings }
+        if text.hasPrefix("sqlite:") || text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            settings.url = text
+        } else {
+            url.fail("expected sqlite:PATH or postgres://user:password@host:5432/database")
+        }
+        return settings
+    }
+
+    private func readControlPlane(_ value: YAMLValue) -> ControlPlaneSettings {
+        var settings = ControlPlaneSettings()
+        guard let fields = value.fields(allowed: ["url", "resyncSeconds"]) else { return settings }
+        if let url = fields["url"] { settings.url = readHTTPURL(url) }
+        if let seconds = fields["resyncSeconds"]?.positiveSeconds { settings.resyncSeconds = seconds }
+        return settings
+    }
+
     private func readObservability(_ value: YAMLValue) -> ObservabilitySettings {
         var settings = ObservabilitySettings()
         guard let fields = value.fields(allowed: ["enabled", "ringCapacity"]) else { return settings }
@@ -96,13 +118,13 @@ private struct ConfigReader {
         return settings
     }
 
-    private func readProvider(_ value: YAMLValue) -> ProviderConfig? {
+    func readProvider(_ value: YAMLValue) -> ProviderConfig? {
         let allowed = [
             "name", "kind", "baseURL", "apiKeyEnv", "timeoutSeconds", "firstByteTimeoutSeconds", "maxRetries",
             "retryBackoffMilliseconds", "latencyMilliseconds",
         ]
         guard let fields = value.fields(allowed: allowed) else { return nil }
-        let name = fields.required("name")?.string
+        let name = fields.required("name")?.identifier
         var kind: ProviderConfig.Kind?
         if let kindValue = fields.required("kind"), let text = kindValue.string {
             kind = ProviderConfig.Kind(rawValue: text)
@@ -112,12 +134,8 @@ private struct ConfigReader {
         }
         guard let kind else { return nil }
         var provider = ProviderConfig(name: name ?? "", kind: kind)
-        if let baseURL = fields["baseURL"], let text = baseURL.string {
-            if let url = URL(string: text), ["http", "https"].contains(url.scheme), url.host != nil {
-                provider.baseURL = text.hasSuffix("/") ? String(text.dropLast()) : text
-            } else {
-                baseURL.fail("expected an http or https URL such as https://api.openai.com/v1")
-            }
+        if let baseURL = fields["baseURL"] {
+            provider.baseURL = readHTTPURL(baseURL)
         } else if kind == .openai, fields["baseURL"] == nil {
             value.fail("provider '\(provider.name)' of kind openai needs a baseURL")
         }
@@ -133,9 +151,9 @@ private struct ConfigReader {
         return name == nil ? nil : provider
     }
 
-    private func readOrg(_ value: YAMLValue, providers: Set<String>) -> Org? {
-        guard let fields = value.fields(allowed: ["id", "telemetryTokenSha256", "projects"]), let idValue = fields.required("id"),
-            let id = idValue.string
+    func readOrg(_ value: YAMLValue, providers: Set<String>) -> Org? {
+        guard let fields = value.fields(allowed: ["id", "telemetryTokenSha256", "budget", "projects"]), let idValue = fields.required("id"),
+            let id = idValue.identifier
         else { return nil }
         if id == OrgMapping.unattributed { idValue.fail("'\(id)' is reserved for telemetry that maps to no org; choose another id") }
         var tokens: [String] = []
@@ -148,13 +166,14 @@ private struct ConfigReader {
             }
         }
         let projects = fields["projects"]?.list ?? []
-        return Org(id: id, projects: projects.compactMap { readProject($0, providers: providers) }, telemetryTokenSha256: tokens)
+        return Org(
+            id: id, projects: projects.compactMap { readProject($0, providers: providers) }, telemetryTokenSha256: tokens,
+            budget: fields["budget"].flatMap(readBudget))
     }
 
-    private func readProject(_ value: YAMLValue, providers: Set<String>) -> Project? {
-        guard let fields = value.fields(allowed: ["id", "routes", "keys"]), let id = fields.required("id")?.string else {
-            return nil
-        }
+    func readProject(_ value: YAMLValue, providers: Set<String>) -> Project? {
+        guard let fields = value.fields(allowed: ["id", "budget", "limits", "routes", "keys"]), let id = fields.required("id")?.identifier
+        else { return nil }
         let routes = fields["routes"]?.list ?? []
         let keys = fields["keys"]?.list ?? []
         checkUnique(routes, key: "model", what: "routed model in project '\(id)'")
@@ -162,11 +181,48 @@ private struct ConfigReader {
         return Project(
             id: id,
             routes: routes.compactMap { readRoute($0, providers: providers) },
-            keys: keys.compactMap(readKey)
+            keys: keys.compactMap(readKey),
+            budget: fields["budget"].flatMap(readBudget),
+            limits: fields["limits"].flatMap(readLimits)
         )
     }
 
-    private func readRoute(_ value: YAMLValue, providers: Set<String>) -> Route? {
+    /// A `{ usd: 100, period: monthly }` mapping.
+    func readBudget(_ value: YAMLValue) -> Budget? {
+        guard let fields = value.fields(allowed: ["usd", "period"]), let usd = fields.required("usd"),
+            let periodValue = fields.required("period"), let periodText = periodValue.string
+        else { return nil }
+        guard let period = Budget.Period(rawValue: periodText) else {
+            periodValue.fail("unknown period '\(periodText)'; expected one of: \(Budget.Period.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        guard let micros = usd.dollars else { return nil }
+        return Budget(microUSD: micros, period: period)
+    }
+
+    /// A `{ requestsPerMinute: 600, tokensPerMinute: 100000 }` mapping; at least one is needed.
+    func readLimits(_ value: YAMLValue) -> RateLimits? {
+        guard let fields = value.fields(allowed: ["requestsPerMinute", "tokensPerMinute"]) else { return nil }
+        let limits = RateLimits(
+            requestsPerMinute: fields["requestsPerMinute"]?.int(in: 1...100_000_000),
+            tokensPerMinute: fields["tokensPerMinute"]?.int(in: 1...Int(Int32.max)))
+        if fields["requestsPerMinute"] == nil && fields["tokensPerMinute"] == nil {
+            value.fail("limits need requestsPerMinute, tokensPerMinute or both")
+        }
+        return limits
+    }
+
+    /// An http or https URL without a trailing slash.
+    private func readHTTPURL(_ value: YAMLValue) -> String? {
+        guard let text = value.string else { return nil }
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme), url.host != nil else {
+            value.fail("expected an http or https URL such as https://api.openai.com/v1")
+            return nil
+        }
+        return text.hasSuffix("/") ? String(text.dropLast()) : text
+    }
+
+    func readRoute(_ value: YAMLValue, providers: Set<String>) -> Route? {
         guard let fields = value.fields(allowed: ["model", "targets"]), let model = fields.required("model")?.string,
             let targetValues = fields.required("targets")?.list
         else { return nil }
@@ -191,14 +247,16 @@ private struct ConfigReader {
     }
 
     private func readKey(_ value: YAMLValue) -> APIKey? {
-        guard let fields = value.fields(allowed: ["id", "sha256", "expiresAt"]), let id = fields.required("id")?.string,
+        guard let fields = value.fields(allowed: ["id", "sha256", "expiresAt", "budget", "limits"]), let id = fields.required("id")?.identifier,
             let hashValue = fields.required("sha256"), let hash = hashValue.string
         else { return nil }
         guard KeyHasher.isWellFormedHash(hash) else {
             hashValue.fail("expected 64 lowercase hex digits (run `gateway keys hash KEY`)")
             return nil
         }
-        return APIKey(id: id, sha256: hash, expiresAt: fields["expiresAt"]?.date)
+        return APIKey(
+            id: id, sha256: hash, expiresAt: fields["expiresAt"]?.date, budget: fields["budget"].flatMap(readBudget),
+            limits: fields["limits"].flatMap(readLimits))
     }
 
     /// Logs every element whose `key` field repeats an earlier element's.

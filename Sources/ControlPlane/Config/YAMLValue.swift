@@ -65,6 +65,26 @@ struct YAMLValue {
         return scalar.string
     }
 
+    /// A name usable in URLs and metric labels: 1 to 64 of `A-Z a-z 0-9 . _ -`, starting with a letter or digit.
+    var identifier: String? {
+        guard let text = string else { return nil }
+        let allowed = text.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+        guard allowed, text.utf8.count <= 64, text.utf8.first!.isASCIIAlphanumeric else {
+            fail("'\(text)' is not a valid id: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit")
+            return nil
+        }
+        return text
+    }
+
+    /// A non-negative dollar amount with at most six decimals, in micro-USD.
+    var dollars: Int64? {
+        guard case .scalar(let scalar) = node, [.int, .float].contains(node.tagName), let micros = MicroUSD.parse(scalar.string) else {
+            fail("expected a non-negative amount of US dollars with at most 6 decimals, e.g. 12.50")
+            return nil
+        }
+        return micros
+    }
+
     /// A boolean.
     var bool: Bool? {
         guard node.tagName == .bool, let value = node.bool else {
@@ -117,6 +137,12 @@ struct YAMLFields {
         if let value = values[name] { return value }
         owner.log.add(owner.path.isEmpty ? name : "\(owner.path).\(name)", owner.line, "required key '\(name)' is missing")
         return nil
+    }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIAlphanumeric: Bool {
+        (0x30...0x39).contains(self) || (0x41...0x5a).contains(self) || (0x61...0x7a).contains(self)
     }
 }
 

@@ -8,6 +8,10 @@ public struct GatewayConfig: Sendable, Equatable {
     public var admin: AdminSettings
     /// The telemetry pipeline.
     public var observability: ObservabilitySettings
+    /// Where the control plane keeps the model.
+    public var store: StoreSettings
+    /// The remote control plane this process follows, if any.
+    public var controlPlane: ControlPlaneSettings
     /// Upstream providers that routes point at, by name.
     public var providers: [ProviderConfig]
     /// Organizations with their projects, routes and keys.
@@ -18,12 +22,16 @@ public struct GatewayConfig: Sendable, Equatable {
         gateway: GatewaySettings = .init(),
         admin: AdminSettings = .init(),
         observability: ObservabilitySettings = .init(),
+        store: StoreSettings = .init(),
+        controlPlane: ControlPlaneSettings = .init(),
         providers: [ProviderConfig] = [],
         orgs: [Org] = []
     ) {
         self.gateway = gateway
         self.admin = admin
         self.observability = observability
+        self.store = store
+        self.controlPlane = controlPlane
         self.providers = providers
         self.orgs = orgs
     }

@@ -1,7 +1,7 @@
 /// An upstream LLM provider that routes send requests to.
-public struct ProviderConfig: Sendable, Equatable {
+public struct ProviderConfig: Sendable, Equatable, Codable {
     /// The wire protocol a provider speaks.
-    public enum Kind: String, Sendable, CaseIterable {
+    public enum Kind: String, Sendable, CaseIterable, Codable {
         /// Any OpenAI-compatible HTTP API (OpenAI, vLLM, Ollama, ...).
         case openai
         /// The built-in deterministic provider used by the demo configuration and tests.

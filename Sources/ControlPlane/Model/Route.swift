@@ -1,5 +1,5 @@
 /// Maps a model name that clients request to one or more provider targets.
-public struct Route: Sendable, Equatable {
+public struct Route: Sendable, Equatable, Codable {
     /// The model name clients send, e.g. `gpt-4o-mini`.
     public var model: String
     /// Where requests for ``model`` go. The first attempt is a weighted choice among targets of
@@ -14,7 +14,7 @@ public struct Route: Sendable, Equatable {
 }
 
 /// One destination of a route: a provider and the model name to send it.
-public struct RouteTarget: Sendable, Equatable {
+public struct RouteTarget: Sendable, Equatable, Codable {
     /// Name of a configured provider.
     public var provider: String
     /// Model name sent upstream in place of the requested one.

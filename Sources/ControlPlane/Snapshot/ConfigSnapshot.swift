@@ -25,7 +25,8 @@ public struct ConfigSnapshot: Sendable {
         for org in config.orgs {
             for project in org.projects {
                 for key in project.keys {
-                    keys[key.sha256] = KeyGrant(keyID: key.id, projectID: project.id, orgID: org.id, expiresAt: key.expiresAt)
+                    keys[key.sha256] = KeyGrant(
+                        keyID: key.id, projectID: project.id, orgID: org.id, expiresAt: key.expiresAt, revokedAt: key.revokedAt)
                 }
                 routes[project.id] = Dictionary(project.routes.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
             }
@@ -58,13 +59,16 @@ public struct KeyGrant: Sendable, Equatable {
     public let orgID: String
     /// When the key stops working, if ever.
     public let expiresAt: Date?
+    /// When an operator revoked the key, if ever.
+    public let revokedAt: Date?
 
     /// Creates a grant.
-    public init(keyID: String, projectID: String, orgID: String, expiresAt: Date?) {
+    public init(keyID: String, projectID: String, orgID: String, expiresAt: Date?, revokedAt: Date? = nil) {
         self.keyID = keyID
         self.projectID = projectID
         self.orgID = orgID
         self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
     }
 
     /// Whether the key has expired at `now`.

@@ -18,6 +18,11 @@ struct KeyAuthGate: Gate {
         guard let grant = exchange.snapshot!.key(hash: KeyHasher.sha256Hex(bytes: key.utf8)) else {
             throw Self.denial("key_unknown", "The API key is not recognised. Check that it was copied whole, or ask an operator for a new key.")
         }
+        if grant.revokedAt != nil {
+            exchange.grant = grant
+            throw Self.denial(
+                "key_revoked", "The API key '\(grant.keyID)' of project '\(grant.projectID)' was revoked; ask an operator for a new key.")
+        }
         if grant.isExpired(at: now()) {
             // The key still identifies its project: the denial is telemetry of that project's org.
             exchange.grant = grant

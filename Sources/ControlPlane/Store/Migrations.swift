@@ -1,0 +1,97 @@
+/// The store's schema, as numbered migrations applied in order at start and recorded in
+/// `schema_migrations`. A migration is never edited once released; changes get a new number.
+enum Migrations {
+    struct Migration: Sendable {
+        let number: Int
+        let name: String
+        let statements: @Sendable (SQLDialect) -> [String]
+    }
+
+    static let all: [Migration] = [
+        Migration(number: 1, name: "model, audit log and configuration version") { dialect in
+            let serial = dialect == .postgres ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT"
+            return [
+                "CREATE TABLE config_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)",
+                "INSERT INTO config_version (id, version) VALUES (1, 0)",
+                """
+                CREATE TABLE providers (
+                  name TEXT PRIMARY KEY, kind TEXT NOT NULL, base_url TEXT, api_key_env TEXT,
+                  timeout_ms BIGINT NOT NULL, first_byte_timeout_ms BIGINT NOT NULL, max_retries BIGINT NOT NULL,
+                  retry_backoff_ms BIGINT NOT NULL, latency_ms BIGINT NOT NULL, managed_by TEXT NOT NULL)
+                """,
+                "CREATE TABLE orgs (id TEXT PRIMARY KEY, managed_by TEXT NOT NULL)",
+                """
+                CREATE TABLE org_telemetry_tokens (
+                  org_id TEXT NOT NULL REFERENCES orgs (id) ON DELETE CASCADE, sha256 TEXT NOT NULL UNIQUE,
+                  PRIMARY KEY (org_id, sha256))
+                """,
+                "CREATE TABLE projects (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs (id), managed_by TEXT NOT NULL)",
+                """
+                CREATE TABLE routes (
+                  project_id TEXT NOT NULL REFERENCES projects (id), model TEXT NOT NULL, managed_by TEXT NOT NULL,
+                  PRIMARY KEY (project_id, model))
+                """,
+                """
+                CREATE TABLE route_targets (
+                  project_id TEXT NOT NULL, model TEXT NOT NULL, position BIGINT NOT NULL,
+                  provider TEXT NOT NULL REFERENCES providers (name), target_model TEXT NOT NULL, weight BIGINT NOT NULL,
+                  PRIMARY KEY (project_id, model, position),
+                  FOREIGN KEY (project_id, model) REFERENCES routes (project_id, model) ON DELETE CASCADE)
+                """,
+                """
+                CREATE TABLE api_keys (
+                  project_id TEXT NOT NULL REFERENCES projects (id), id TEXT NOT NULL, sha256 TEXT NOT NULL UNIQUE,
+                  prefix TEXT, expires_at_ms BIGINT, revoked_at_ms BIGINT, created_at_ms BIGINT, managed_by TEXT NOT NULL,
+                  PRIMARY KEY (project_id, id))
+                """,
+                "CREATE INDEX api_keys_prefix ON api_keys (prefix)",
+                """
+                CREATE TABLE budgets (
+                  scope TEXT NOT NULL, scope_id TEXT NOT NULL, micro_usd BIGINT NOT NULL, period TEXT NOT NULL,
+                  PRIMARY KEY (scope, scope_id))
+                """,
+                """
+                CREATE TABLE rate_limits (
+                  scope TEXT NOT NULL, scope_id TEXT NOT NULL, requests_per_minute BIGINT, tokens_per_minute BIGINT,
+                  PRIMARY KEY (scope, scope_id))
+                """,
+                """
+                CREATE TABLE audit_log (
+                  id \(serial), at_ms BIGINT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL,
+                  version BIGINT NOT NULL)
+                """,
+            ]
+        }
+    ]
+
+    /// Applies every migration the database has not recorded yet, in one transaction.
+    /// On PostgreSQL an advisory lock keeps two control planes starting together from racing.
+    static func run(on database: any SQLDatabase) async throws -> Int {
+        let known = all.last?.number ?? 0
+        return try await database.transaction { sql in
+            if database.dialect == .postgres { try await sql.query("SELECT pg_advisory_xact_lock(7461626)", []) }
+            try await sql.query(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (number BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at_ms BIGINT NOT NULL)",
+                [])
+            let rows = try await sql.query("SELECT MAX(number) AS number FROM schema_migrations", [])
+            let current = Int(try rows.first?.int("number") ?? 0)
+            guard current <= known else { throw StoreError.schemaTooNew(found: current, known: known) }
+            for migration in all where migration.number > current {
+                for statement in migration.statements(database.dialect) { try await sql.query(statement, []) }
+                try await sql.query(
+                    "INSERT INTO schema_migrations (number, name, applied_at_ms) VALUES ($1, $2, $3)",
+                    [.int(Int64(migration.number)), .text(migration.name), .int(Clock.nowMilliseconds())])
+            }
+            return known
+        }
+    }
+}
+
+/// Wall-clock helpers for stored timestamps (Unix milliseconds).
+enum Clock {
+    static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+    static func milliseconds(_ date: Date?) -> Int64? { date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } }
+    static func date(_ milliseconds: Int64?) -> Date? { milliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
+}
+
+import struct Foundation.Date

@@ -1,0 +1,80 @@
+import Logging
+import SQLiteNIO
+
+import class Foundation.FileManager
+import struct Foundation.URL
+
+/// The embedded store: one SQLite file (WAL journal, foreign keys on), one connection, transactions
+/// taken in turn.
+public final class SQLiteDatabase: SQLDatabase {
+    public var dialect: SQLDialect { .sqlite }
+    private let connection: SQLiteConnection
+    private let lock = AsyncLock()
+
+    /// Opens (creating if needed) the database at `path`; `:memory:` opens a private in-memory one.
+    public static func open(path: String, logger: Logger) async throws -> SQLiteDatabase {
+        let storage: SQLiteConnection.Storage
+        if path == ":memory:" {
+            storage = .memory
+        } else {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            storage = .file(path: path)
+        }
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        } catch {
+            throw StoreError.unavailable("cannot open SQLite database \(path): \(error)")
+        }
+        _ = try await connection.query("PRAGMA journal_mode = WAL")
+        _ = try await connection.query("PRAGMA foreign_keys = ON")
+        _ = try await connection.query("PRAGMA busy_timeout = 5000")
+        return SQLiteDatabase(connection: connection)
+    }
+
+    private init(connection: SQLiteConnection) { self.connection = connection }
+
+    public func transaction<Result: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> Result) async throws -> Result {
+        try await lock.withLock {
+            let executor = Executor(connection: connection)
+            _ = try await connection.query("BEGIN IMMEDIATE")
+            do {
+                let result = try await body(executor)
+                _ = try await connection.query("COMMIT")
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    public func close() async { try? await connection.close() }
+
+    private struct Executor: SQLExecutor {
+        let connection: SQLiteConnection
+
+        func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+            let data: [SQLiteData] = binds.map {
+                switch $0 {
+                case .null: .null
+                case .int(let value): .integer(Int(value))
+                case .text(let text): .text(text)
+                }
+            }
+            return try await connection.query(sql, data).map { row in
+                var values: [String: SQLValue] = [:]
+                for column in row.columns {
+                    switch column.data {
+                    case .integer(let value): values[column.name.lowercased()] = .int(Int64(value))
+                    case .text(let text): values[column.name.lowercased()] = .text(text)
+                    case .float(let value): values[column.name.lowercased()] = .int(Int64(value))
+                    case .null, .blob: values[column.name.lowercased()] = .null
+                    }
+                }
+                return SQLRow(values: values)
+            }
+        }
+    }
+}

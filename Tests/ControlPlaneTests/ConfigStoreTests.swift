@@ -1,0 +1,170 @@
+import ControlPlane
+import Foundation
+import Logging
+import TestSupport
+import Testing
+
+/// One suite, run against SQLite and against PostgreSQL.
+@Suite("Config store on SQLite and PostgreSQL", .serialized)
+struct ConfigStoreTests {
+    static let hashA = KeyHasher.sha256Hex("sk-gw-a")
+    static let hashB = KeyHasher.sha256Hex("sk-gw-b")
+
+    func open(_ backend: StoreBackend) async throws -> (ConfigStore, String) {
+        let url = try await backend.emptyStoreURL()
+        return (try await ConfigStore.open(url: url, logger: Logger(label: "test")), url)
+    }
+
+    static func seed(_ model: inout ConfigModel) throws {
+        try model.createProvider(ProviderConfig(name: "up", kind: .openai, baseURL: "http://127.0.0.1:9/v1", apiKeyEnv: "UP_KEY", timeoutSeconds: 12.5, maxRetries: 1))
+        try model.createProvider(ProviderConfig(name: "mock", kind: .mock, latencyMilliseconds: 3))
+        try model.createOrg(Org(id: "acme", telemetryTokenSha256: [hashB], budget: Budget(microUSD: 1_000_000_000, period: .monthly)))
+        try model.createProject(
+            Project(id: "chat", budget: Budget(microUSD: 5_500_000, period: .daily), limits: RateLimits(requestsPerMinute: 60)), org: "acme")
+        try model.createRoute(
+            Route(model: "gpt", targets: [RouteTarget(provider: "up", model: "gpt-4o", weight: 3), RouteTarget(provider: "mock", model: "m", weight: 0)]),
+            project: "chat", org: "acme")
+        try model.createKey(
+            APIKey(
+                id: "ci", sha256: hashA, prefix: "sk-gw-a", expiresAt: Date(timeIntervalSince1970: 1_900_000_000),
+                createdAt: Date(timeIntervalSince1970: 1_800_000_000), budget: Budget(microUSD: 1, period: .total),
+                limits: RateLimits(requestsPerMinute: 5, tokensPerMinute: 1000)),
+            project: "chat", org: "acme")
+    }
+
+    @Test("migrations run once; a reopened store keeps its data", arguments: StoreBackend.available)
+    func reopen(_ backend: StoreBackend) async throws {
+        let (store, url) = try await open(backend)
+        #expect(try await store.version() == 0)
+        try await store.update(actor: "test") { try Self.seed(&$0) }
+        let saved = try await store.load()
+        await store.close()
+        let again = try await ConfigStore.open(url: url, logger: Logger(label: "test"))
+        let loaded = try await again.load()
+        await again.close()
+        #expect(loaded == saved)
+        #expect(loaded.version == 1)
+    }
+
+    @Test("every field survives a round trip, and the tree nests it back", arguments: StoreBackend.available)
+    func roundTrip(_ backend: StoreBackend) async throws {
+        let (store, _) = try await open(backend)
+        defer { Task { await store.close() } }
+        var expected = ConfigModel()
+        try Self.seed(&expected)
+        let result = try await store.update(actor: "alice") { try Self.seed(&$0) }
+        #expect(result.version == 1)
+        #expect(result.changes.map(\.object).sorted() == expected.refs.sorted())
+        let loaded = try await store.load()
+        #expect(loaded.model == expected)
+        let tree = loaded.model.tree
+        #expect(tree.providers.map(\.name) == ["mock", "up"])
+        #expect(tree.orgs.first?.projects.first?.routes.first?.targets.map(\.provider) == ["up", "mock"])
+        #expect(tree.orgs.first?.projects.first?.keys.first?.limits?.tokensPerMinute == 1000)
+    }
+
+    @Test("a change that alters nothing keeps the version and writes no audit entry", arguments: StoreBackend.available)
+    func noop(_ backend: StoreBackend) async throws {
+        let (store, _) = try await open(backend)
+        defer { Task { await store.close() } }
+        try await store.update(actor: "a") { try Self.seed(&$0) }
+        let result = try await store.update(actor: "b") { model in try model.updateOrg("acme", telemetryTokenSha256: [Self.hashB], budget: Budget(microUSD: 1_000_000_000, period: .monthly)) }
+        #expect(result.version == 1 && result.changes.isEmpty)
+        #expect(try await store.audit(limit: 100).allSatisfy { $0.actor == "a" })
+    }
+
+    @Test("a refused change leaves the store as it was", arguments: StoreBackend.available)
+    func refused(_ backend: StoreBackend) async throws {
+        let (store, _) = try await open(backend)
+        defer { Task { await store.close() } }
+        try await store.update(actor: "a") { try Self.seed(&$0) }
+        let before = try await store.load()
+        await #expect(throws: ModelError.conflict("key/chat/other and key/chat/ci have the same key hash")) {
+            try await store.update(actor: "a") { model in
+                try model.createOrg(Org(id: "half-done"))
+                try model.createKey(APIKey(id: "other", sha256: Self.hashA), project: "chat", org: "acme")
+            }
+        }
+        await #expect(throws: ModelError.conflict("provider 'up' is used by route/chat/gpt; change or delete that route first")) {
+            try await store.update(actor: "a") { try $0.deleteProvider("up") }
+        }
+        await #expect(throws: ModelError.notFound("org 'nope' does not exist")) {
+            try await store.update(actor: "a") { try $0.revokeKey("ci", project: "chat", org: "nope", now: Date()) }
+        }
+        #expect(try await store.load() == before)
+    }
+
+    @Test("revoking, expiring and deleting keys; deleting a project takes its routes, keys and budgets", arguments: StoreBackend.available)
+    func keysAndCascade(_ backend: StoreBackend) async throws {
+        let (store, _) = try await open(backend)
+        defer { Task { await store.close() } }
+        try await store.update(actor: "a") { try Self.seed(&$0) }
+        let revokedAt = Date(timeIntervalSince1970: 1_850_000_000)
+        try await store.update(actor: "a") { try $0.revokeKey("ci", project: "chat", org: "acme", now: revokedAt) }
+        #expect(try await store.load().model.keys[.key(project: "chat", id: "ci")]?.revokedAt == revokedAt)
+        try await store.update(actor: "a") { try $0.deleteProject("chat", org: "acme") }
+        let model = try await store.load().model
+        #expect(model.projects.isEmpty && model.routes.isEmpty && model.keys.isEmpty)
+        // The project's budget rows went with it: recreating the project starts without one.
+        try await store.update(actor: "a") { try $0.createProject(Project(id: "chat"), org: "acme") }
+        #expect(try await store.load().model.projects["chat"]?.budget == nil)
+        let audit = try await store.audit(limit: 3)
+        #expect(audit.first?.object == .project("chat") && audit.first?.action == .created)
+        #expect(try await store.audit(limit: 10, objectPrefix: "key/").map(\.action) == [.deleted, .updated, .created])
+    }
+
+    @Test("the file applies idempotently and keeps what the admin API made", arguments: StoreBackend.available)
+    func applyFile(_ backend: StoreBackend) async throws {
+        let (store, _) = try await open(backend)
+        defer { Task { await store.close() } }
+        let file = try ConfigFileLoader.load(
+            yaml: """
+                providers: [{ name: mock, kind: mock }]
+                orgs:
+                  - id: acme
+                    projects:
+                      - id: chat
+                        routes: [{ model: m, targets: [{ provider: mock, model: m }] }]
+                        keys: [{ id: ci, sha256: "\(Self.hashA)" }]
+                      - id: old
+                """)
+        let first = try await store.apply(providers: file.providers, orgs: file.orgs, actor: "file:gateway.yaml")
+        #expect(first.version == 1 && first.changes.count == 6)
+        #expect(try await store.apply(providers: file.providers, orgs: file.orgs, actor: "file:gateway.yaml").changes.isEmpty)
+        try await store.update(actor: "api") { model in
+            try model.createProject(Project(id: "api-made"), org: "acme")
+            try model.createKey(APIKey(id: "api-key", sha256: Self.hashB), project: "chat", org: "acme")
+        }
+        var edited = file
+        edited.orgs[0].projects.removeLast()
+        edited.orgs[0].projects[0].routes[0].targets[0].weight = 2
+        let second = try await store.apply(providers: edited.providers, orgs: edited.orgs, actor: "file:gateway.yaml")
+        #expect(second.changes.map(\.object).sorted() == [.project("old"), .route(project: "chat", model: "m")])
+        let model = try await store.load().model
+        #expect(Set(model.projects.keys) == ["chat", "api-made"])
+        #expect(model.keys[.key(project: "chat", id: "api-key")] != nil)
+        #expect(model.fileManaged.contains(.project("chat")) && !model.fileManaged.contains(.project("api-made")))
+    }
+
+    @Test("concurrent changes each bump the version once and none is lost", arguments: StoreBackend.available)
+    func concurrent(_ backend: StoreBackend) async throws {
+        let (store, _) = try await open(backend)
+        defer { Task { await store.close() } }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask { try await store.update(actor: "w\(index)") { try $0.createOrg(Org(id: "org-\(index)")) } }
+            }
+            try await group.waitForAll()
+        }
+        let loaded = try await store.load()
+        #expect(loaded.version == 20)
+        #expect(loaded.model.orgs.count == 20)
+        #expect(Set(try await store.audit(limit: 100).map(\.version)) == Set(1...20))
+    }
+
+    @Test("a store URL that is neither sqlite: nor postgres:// is refused with the expected forms")
+    func badURL() async {
+        await #expect(throws: StoreError.self) { try await ConfigStore.open(url: "mysql://x", logger: Logger(label: "test")) }
+        await #expect(throws: StoreError.self) { try await ConfigStore.open(url: "postgres://", logger: Logger(label: "test")) }
+    }
+}
