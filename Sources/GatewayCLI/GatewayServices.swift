@@ -5,38 +5,76 @@ import Gateway
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Synchronization
 import Telemetry
 
 /// Which parts of the gateway a process runs.
 enum Role: String, CaseIterable, Sendable {
-    /// Every part in one process, the collector reading the ring in memory.
+    /// Every part in one process: control plane on the embedded store, data plane, collector.
     case all
-    /// The data plane; its admin listener serves the ring to remote collectors.
+    /// The data plane, following a remote control plane; its admin listener serves the ring.
     case gateway
-    /// Scrapes gateways' rings, tags by org, serves metrics and the telemetry API.
+    /// The admin API, the store and the snapshots gateways and collectors follow.
+    case controlPlane = "control-plane"
+    /// Scrapes gateways' rings, tags by org with the control plane's mapping, serves telemetry.
     case collector
+
+    var runsDataPlane: Bool { self == .all || self == .gateway }
+    var runsCollector: Bool { self == .all || self == .collector }
+    var runsControlPlane: Bool { self == .all || self == .controlPlane }
 }
 
-/// Wires the services of a role: upstream client, data plane, telemetry ring, collector and
-/// admin listener.
+/// Wires the services of a role: control plane, followers, upstream client, data plane,
+/// telemetry ring, collector and admin listener.
 enum GatewayServices {
     /// The services to run, in start order (they stop in reverse).
     static func build(
         config: GatewayConfig,
         role: Role,
         scrape: [String],
+        controlPlane: ControlPlaneService?,
         environment: [String: String],
         logger: Logger,
         onListening: @escaping @Sendable (_ role: String, _ address: String) -> Void
     ) -> [any Service] {
-        let active = ActiveSnapshot(ConfigSnapshot(version: 1, config: config))
+        let active = ActiveSnapshot()
+        let status = ReconcileStatus()
         let adminToken = environment[config.admin.tokenEnv].flatMap { $0.isEmpty ? nil : $0 }
+        let platform = PlatformToken(token: adminToken, env: config.admin.tokenEnv)
         let adminRouter = Router()
         var services: [any Service] = []
-        var dataPlane: (any Service)?
+        var followerClient: HTTPClient?
+        func follow<Document: VersionedDocument>(_ path: String, apply: @escaping @Sendable (Document) -> Void) {
+            let client = followerClient ?? SnapshotFollower<Document>.makeClient()
+            if followerClient == nil {
+                followerClient = client
+                services.append(HTTPClientService(client: client))
+            }
+            services.append(
+                SnapshotFollower<Document>(
+                    client: client, baseURL: config.controlPlane.url!, path: path, token: adminToken,
+                    resyncSeconds: config.controlPlane.resyncSeconds, status: status, logger: logger, apply: apply))
+        }
+        let applySnapshot: @Sendable (SnapshotDocument) -> Void = { document in
+            active.apply(ConfigSnapshot(version: document.version, config: document.config(settings: config)))
+        }
 
+        if let controlPlane {
+            services.append(controlPlane)
+            if let current = controlPlane.feed.current {
+                applySnapshot(current.document)
+                status.succeeded(version: current.document.version)
+            }
+            services.append(LocalFollower(feed: controlPlane.feed, status: status, apply: applySnapshot))
+            AdminAPI(controlPlane: controlPlane, token: platform).add(to: adminRouter)
+            ConfigAPI(feed: controlPlane.feed, token: platform).add(to: adminRouter)
+        } else if role == .gateway {
+            follow("/config/v1/snapshot", apply: applySnapshot)
+        }
+
+        var dataPlane: (any Service)?
         var ring: TelemetryRing?
-        if role != .collector {
+        if role.runsDataPlane {
             let client = DataPlane.makeClient(connectTimeoutSeconds: config.gateway.upstreamConnectTimeoutSeconds)
             services.append(HTTPClientService(client: client))
             var recorders: [any RequestRecorder] = []
@@ -52,22 +90,38 @@ enum GatewayServices {
             dataPlane = application(router, at: config.gateway.listen, logger: logger) { onListening("gateway", $0) }
         }
 
-        if role != .gateway {
+        if role.runsCollector {
+            let mapping: @Sendable () -> OrgMapping?
+            if role == .all {
+                mapping = { active.snapshot?.orgMapping }
+            } else {
+                let followed = Mutex<OrgMapping?>(nil)
+                follow("/config/v1/org-mapping") { (document: OrgMappingDocument) in followed.withLock { $0 = document.mapping } }
+                mapping = { followed.withLock { $0 } }
+            }
             var sources: [any TelemetrySource] = ring.map { [RingSource(ring: $0)] } ?? []
             if !scrape.isEmpty {
                 let client = HTTPTelemetrySource.makeClient()
                 services.append(HTTPClientService(client: client))
                 sources += scrape.map { HTTPTelemetrySource(client: client, baseURL: $0, token: adminToken) }
             }
-            let mapping: @Sendable () -> OrgMapping? = { active.snapshot?.orgMapping }
             let collector = Collector(sources: sources, store: TelemetryStore(), mapping: mapping, logger: logger)
             services.append(collector)
-            TelemetryAPI(collector: collector, mapping: mapping, platformToken: adminToken).add(to: adminRouter)
-            if adminToken == nil {
-                logger.notice(
-                    "admin token not set: /metrics is open on the admin listener and only org tokens read telemetry",
-                    metadata: ["env": "\(config.admin.tokenEnv)"])
+            TelemetryAPI(collector: collector, mapping: mapping, platformToken: adminToken) { MetricFamily.reconcile(status.reading) }
+                .add(to: adminRouter)
+        } else {
+            adminRouter.get("/metrics") { request, _ -> Response in
+                if let denial = platform.denial(request.headers), adminToken != nil { return denial }
+                let format = PrometheusText.Format(accept: request.headers[.accept])
+                return Response(
+                    status: .ok, headers: [.contentType: format.contentType],
+                    body: .init(byteBuffer: ByteBuffer(string: PrometheusText.render(MetricFamily.reconcile(status.reading), format: format))))
             }
+        }
+        if adminToken == nil {
+            logger.notice(
+                "admin token not set: the admin and config APIs answer 503, /metrics is open, only org tokens read telemetry",
+                metadata: ["env": "\(config.admin.tokenEnv)"])
         }
         services.append(application(adminRouter, at: config.admin.listen, logger: logger) { onListening("admin", $0) })
         if let dataPlane { services.append(dataPlane) }
@@ -85,5 +139,24 @@ enum GatewayServices {
             },
             logger: logger
         )
+    }
+}
+
+/// Applies each version the in-process control plane publishes: the one-process mode takes the
+/// same snapshot path as a remote gateway, without the network.
+struct LocalFollower: Service {
+    let feed: SnapshotFeed
+    let status: ReconcileStatus
+    let apply: @Sendable (SnapshotDocument) -> Void
+
+    func run() async throws {
+        var version = feed.current?.document.version
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let after = version
+            guard let next = await cancelWhenGracefulShutdown({ await feed.next(after: after, timeout: .seconds(30)) }) else { continue }
+            apply(next.document)
+            version = next.document.version
+            status.succeeded(version: next.document.version)
+        }
     }
 }

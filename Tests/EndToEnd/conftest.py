@@ -102,11 +102,20 @@ def binary():
     return os.environ.get("GATEWAY_BIN", ".build/debug/gateway")
 
 
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @pytest.fixture(scope="module")
 def gateway(binary, config_file):
     check = subprocess.run([binary, "check-config", config_file], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
-    process, urls = start(binary, config_file, env=dict(os.environ, E2E_ADMIN_TOKEN=ADMIN_TOKEN))
+    store = "sqlite:" + os.path.join(os.path.dirname(config_file), "store.sqlite")
+    process, urls = start(binary, config_file, "--store", store, env=dict(os.environ, E2E_ADMIN_TOKEN=ADMIN_TOKEN))
     try:
         yield urls
     finally:

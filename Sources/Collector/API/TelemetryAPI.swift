@@ -11,13 +11,19 @@ public struct TelemetryAPI: Sendable {
     let collector: Collector
     let mapping: @Sendable () -> OrgMapping?
     let platformTokenHash: String?
+    let processFamilies: @Sendable () -> [MetricFamily]
 
     /// Creates the API. `platformToken` is the admin token; when nil, `/metrics` is open and
-    /// only org tokens reach the tenant endpoints.
-    public init(collector: Collector, mapping: @escaping @Sendable () -> OrgMapping?, platformToken: String?) {
+    /// only org tokens reach the tenant endpoints. `processFamilies` adds this process's own
+    /// metrics (such as reconcile status) to the platform-wide `/metrics`.
+    public init(
+        collector: Collector, mapping: @escaping @Sendable () -> OrgMapping?, platformToken: String?,
+        processFamilies: @escaping @Sendable () -> [MetricFamily] = { [] }
+    ) {
         self.collector = collector
         self.mapping = mapping
         self.platformTokenHash = platformToken.map { KeyHasher.sha256Hex($0) }
+        self.processFamilies = processFamilies
     }
 
     /// Adds the routes to `router`.
@@ -26,7 +32,8 @@ public struct TelemetryAPI: Sendable {
             if let denial = platformDenial(request) { return denial }
             await collector.collect()
             let format = PrometheusText.Format(accept: request.headers[.accept])
-            return Self.text(PrometheusText.render(collector.store.families(org: nil), format: format), type: format.contentType)
+            let families = collector.store.families(org: nil) + processFamilies()
+            return Self.text(PrometheusText.render(families, format: format), type: format.contentType)
         }
         router.get("/telemetry/v1/requests/{requestId}") { request, context in
             if let denial = platformDenial(request, required: true) { return denial }

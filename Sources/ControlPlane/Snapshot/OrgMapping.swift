@@ -1,6 +1,6 @@
 /// What the collector needs from the configuration: which org owns each project, which org each
 /// telemetry token reads, and the configured names that may become metric labels.
-public struct OrgMapping: Sendable, Equatable {
+public struct OrgMapping: Sendable, Equatable, Codable {
     /// The reserved org label of traces whose project maps to no org; never shown to a tenant.
     public static let unattributed = "unattributed"
 

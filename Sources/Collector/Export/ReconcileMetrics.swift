@@ -1,0 +1,19 @@
+import ControlPlane
+import struct Foundation.Date
+
+extension MetricFamily {
+    /// How the process follows the control plane: the configuration version in force, when it
+    /// last fetched successfully, and how many fetches failed.
+    public static func reconcile(_ reading: ReconcileStatus.Reading) -> [MetricFamily] {
+        var version = MetricFamily("gateway_config_version", .gauge, "Configuration version in force.", labels: [])
+        var last = MetricFamily(
+            "gateway_config_last_reconcile_timestamp_seconds", .gauge, "Unix time of the last successful fetch from the control plane.",
+            labels: [])
+        var failures = MetricFamily(
+            "gateway_config_reconcile_failures_total", .counter, "Fetches from the control plane that failed.", labels: [])
+        if let value = reading.version { version.set(Double(value), []) }
+        if let date = reading.lastSuccess { last.set(date.timeIntervalSince1970.rounded(), []) }
+        failures.set(Double(reading.failures), [])
+        return [version, last, failures]
+    }
+}

@@ -1,0 +1,53 @@
+import Logging
+import ServiceLifecycle
+
+/// The control plane: publishes each new version of the store as a ``PublishedConfig`` on its
+/// ``SnapshotFeed``. Changes made through this process publish at once; a one-second version check
+/// picks up changes other control planes wrote to a shared PostgreSQL store.
+public final class ControlPlaneService: Service {
+    /// The store this control plane serves.
+    public let store: ConfigStore
+    /// Where new versions are published.
+    public let feed = SnapshotFeed()
+    private let logger: Logger
+
+    /// Loads the store's current version and publishes it.
+    public init(store: ConfigStore, logger: Logger) async throws {
+        self.store = store
+        self.logger = logger
+        try await refresh()
+    }
+
+    /// Loads the store and publishes its version if it is new.
+    public func refresh() async throws {
+        let loaded = try await store.load()
+        guard loaded.version != feed.current?.document.version else { return }
+        let tree = loaded.model.tree
+        feed.publish(PublishedConfig(document: SnapshotDocument(version: loaded.version, providers: tree.providers, orgs: tree.orgs)))
+        logger.info("configuration published", metadata: ["version": "\(loaded.version)"])
+    }
+
+    /// Runs the change through the store, then publishes the new version.
+    @discardableResult
+    public func update(actor: String, _ edit: @Sendable (inout ConfigModel) throws -> Void) async throws -> ConfigStore.ChangeResult {
+        let result = try await store.update(actor: actor, edit)
+        if !result.changes.isEmpty { try await refresh() }
+        return result
+    }
+
+    public func run() async throws {
+        var failing = false
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: .seconds(1))
+            do {
+                if try await store.version() != feed.current?.document.version { try await refresh() }
+                if failing { logger.notice("store reachable again") }
+                failing = false
+            } catch {
+                if !failing { logger.error("store unreachable; serving the last published version", metadata: ["error": "\(error)"]) }
+                failing = true
+            }
+        }
+        await store.close()
+    }
+}

@@ -1,0 +1,101 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+
+import struct Foundation.Data
+import struct Foundation.Date
+
+/// Follows a remote control plane: long-polls `path?after=V&wait=30s`, applies each new document,
+/// and fetches the whole document every `resyncSeconds` as a backstop. While the control plane is
+/// unreachable the last applied document stays in force.
+public struct SnapshotFollower<Document: VersionedDocument>: Service {
+    let client: HTTPClient
+    let url: String
+    let token: String?
+    let resyncSeconds: Double
+    let status: ReconcileStatus
+    let apply: @Sendable (Document) -> Void
+    let logger: Logger
+
+    /// Creates a follower of `baseURL + path` (e.g. `/config/v1/snapshot`).
+    public init(
+        client: HTTPClient, baseURL: String, path: String, token: String?, resyncSeconds: Double, status: ReconcileStatus, logger: Logger,
+        apply: @escaping @Sendable (Document) -> Void
+    ) {
+        self.client = client
+        self.url = (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + path
+        self.token = token
+        self.resyncSeconds = resyncSeconds
+        self.status = status
+        self.apply = apply
+        self.logger = logger
+    }
+
+    /// A client for followers: short connect timeout, reads long enough for a 60 s long-poll.
+    public static func makeClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(2), read: .seconds(75)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    public func run() async throws {
+        var version: Int?
+        var lastFull = ContinuousClock.now
+        var backoff = Duration.milliseconds(200)
+        var failing = false
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let resync = version != nil && ContinuousClock.now - lastFull >= .seconds(resyncSeconds)
+            let after = resync ? nil : version
+            let waitSeconds = max(1, min(30, Int(resyncSeconds)))
+            do {
+                let document = try await cancelOnShutdown { try await fetch(after: after, waitSeconds: waitSeconds) }
+                if after == nil { lastFull = .now }
+                if let document, document.version != version {
+                    apply(document)
+                    logger.info("configuration applied", metadata: ["version": "\(document.version)", "from": "\(url)"])
+                    version = document.version
+                }
+                if let version { status.succeeded(version: version) }
+                if failing { logger.notice("control plane reachable again", metadata: ["url": "\(url)"]) }
+                failing = false
+                backoff = .milliseconds(200)
+            } catch {
+                if Task.isCancelled || Task.isShuttingDownGracefully { break }
+                status.failed()
+                if !failing {
+                    logger.warning(
+                        "control plane unreachable; keeping the configuration in force",
+                        metadata: ["url": "\(url)", "error": "\(error)", "version": "\(version.map(String.init) ?? "none")"])
+                }
+                failing = true
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(5))
+            }
+        }
+    }
+
+    private func cancelOnShutdown<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await cancelWhenGracefulShutdown(body)
+    }
+
+    /// One request: the document, or nil when the long-poll ended with no newer version.
+    private func fetch(after: Int?, waitSeconds: Int) async throws -> Document? {
+        var request = HTTPClientRequest(url: after.map { "\(url)?after=\($0)&wait=\(waitSeconds)s" } ?? url)
+        if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
+        let response = try await client.execute(request, timeout: .seconds(Int64(waitSeconds) + 10))
+        let body = try await response.body.collect(upTo: 256 << 20)
+        switch response.status {
+        case .ok: return try PublishedConfig.decoder.decode(Document.self, from: Data(body.readableBytesView))
+        case .notModified: return nil
+        default: throw FollowError(status: response.status.code, body: String(buffer: body))
+        }
+    }
+
+    struct FollowError: Error, CustomStringConvertible {
+        let status: UInt
+        let body: String
+        var description: String { "HTTP \(status): \(body.prefix(300))" }
+    }
+}

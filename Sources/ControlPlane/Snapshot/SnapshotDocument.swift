@@ -1,0 +1,45 @@
+/// The wire form of a configuration version: what `GET /config/v1/snapshot` returns and what
+/// gateways apply. Listener settings stay local to each process; only the model travels.
+public struct SnapshotDocument: Sendable, Equatable, Codable, VersionedDocument {
+    /// The configuration version.
+    public var version: Int
+    /// Providers, sorted by name.
+    public var providers: [ProviderConfig]
+    /// Orgs with their projects, routes and keys (hashes only), sorted by id.
+    public var orgs: [Org]
+
+    /// Creates a document.
+    public init(version: Int, providers: [ProviderConfig], orgs: [Org]) {
+        self.version = version
+        self.providers = providers
+        self.orgs = orgs
+    }
+
+    /// The configuration a process serves: its own `settings` with this document's model.
+    public func config(settings: GatewayConfig) -> GatewayConfig {
+        var config = settings
+        config.providers = providers
+        config.orgs = orgs
+        return config
+    }
+}
+
+/// What `GET /config/v1/org-mapping` returns to collectors: no key hashes, no provider settings.
+public struct OrgMappingDocument: Sendable, Equatable, Codable, VersionedDocument {
+    /// The configuration version the mapping was taken from.
+    public var version: Int
+    /// The mapping.
+    public var mapping: OrgMapping
+
+    /// Creates a document.
+    public init(version: Int, mapping: OrgMapping) {
+        self.version = version
+        self.mapping = mapping
+    }
+}
+
+/// A document that carries the configuration version it was built from.
+public protocol VersionedDocument: Sendable, Decodable {
+    /// The configuration version.
+    var version: Int { get }
+}
