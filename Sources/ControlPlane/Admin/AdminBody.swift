@@ -3,7 +3,7 @@ import Hummingbird
 import NIOCore
 import Yams
 
-/// Reads an admin API request body: strict JSON, then the same field checks as the configuration
+/// Reads an admin API request body: strict JSON (RFC 8259), then the same field checks as the configuration
 /// file, so both report a problem the same way (the field's path and what to write instead).
 struct AdminBody {
     /// Largest body the admin API reads.
@@ -27,13 +27,12 @@ struct AdminBody {
 
     /// Parses JSON text (see ``read(_:path:)``).
     static func parse(_ text: String, path fields: [String: String] = [:]) throws(ModelError) -> AdminBody {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [])
-        } catch {
-            throw .invalid(field: "", message: "the body is not valid JSON (\(Self.reason(error)))")
+        var bytes = Array(text.utf8)
+        let strict = bytes.withUnsafeBufferPointer { buffer in Result { () throws(JSONScanError) in try JSONScanner.scanObject(buffer, keys: []) } }
+        if case .failure(let error) = strict {
+            throw .invalid(field: "", message: "the body is not a valid JSON object: \(error.problem) at byte \(error.offset)")
         }
-        guard object is [String: Any] else { throw .invalid(field: "", message: "the body must be a JSON object") }
+        bytes = []
         let node: Node?
         do {
             node = try Yams.compose(yaml: text)
@@ -59,10 +58,5 @@ struct AdminBody {
         if let issue = log.issues.first { throw .invalid(field: issue.path, message: issue.message) }
         guard let result else { throw .invalid(field: "", message: "the body could not be read") }
         return result
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        return (nsError.userInfo[NSDebugDescriptionErrorKey] as? String) ?? nsError.localizedDescription
     }
 }

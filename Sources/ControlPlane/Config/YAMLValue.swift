@@ -76,9 +76,9 @@ struct YAMLValue {
         return text
     }
 
-    /// A non-negative dollar amount with at most six decimals, in micro-USD.
+    /// A non-negative dollar amount with at most six decimals (a number or a decimal string), in micro-USD.
     var dollars: Int64? {
-        guard case .scalar(let scalar) = node, [.int, .float].contains(node.tagName), let micros = MicroUSD.parse(scalar.string) else {
+        guard case .scalar(let scalar) = node, [.int, .float, .str].contains(node.tagName), let micros = MicroUSD.parse(scalar.string) else {
             fail("expected a non-negative amount of US dollars with at most 6 decimals, e.g. 12.50")
             return nil
         }

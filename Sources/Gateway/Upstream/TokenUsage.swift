@@ -1,3 +1,4 @@
+import ControlPlane
 import Telemetry
 
 /// Token counts a provider reported for one request.

@@ -1,12 +1,12 @@
 /// Validates a JSON document in one pass (RFC 8259, UTF-8) and records where chosen top-level
 /// fields of an object sit, so the gates read only what they need and the original bytes can be
 /// forwarded unchanged.
-struct JSONScanner: ~Copyable {
+public struct JSONScanner: ~Copyable {
     /// The type of a JSON value.
-    enum Kind: Equatable, CustomStringConvertible {
+    public enum Kind: Equatable, Sendable, CustomStringConvertible {
         case object, array, string, number, bool, null
 
-        var description: String {
+        public var description: String {
             switch self {
             case .object: "an object"
             case .array: "an array"
@@ -19,12 +19,17 @@ struct JSONScanner: ~Copyable {
     }
 
     /// A top-level field's value: its type, byte range and, for arrays, whether every element is an object.
-    struct Field: Equatable {
-        var kind: Kind
-        var range: Range<Int>
-        var elementCount = 0
-        var allElementsAreObjects = true
-        var isInteger = false
+    public struct Field: Equatable, Sendable {
+        /// The value's type.
+        public var kind: Kind
+        /// Where the value's bytes sit in the scanned buffer.
+        public var range: Range<Int>
+        /// For arrays: the number of elements.
+        public var elementCount = 0
+        /// For arrays: whether every element is an object.
+        public var allElementsAreObjects = true
+        /// For numbers: whether it has no fraction or exponent.
+        public var isInteger = false
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
@@ -35,7 +40,7 @@ struct JSONScanner: ~Copyable {
 
     /// Scans `bytes`, which must hold one JSON object, and returns the fields named in `keys`
     /// (in the same order; nil where absent). Keys are compared as unescaped UTF-8.
-    static func scanObject(_ bytes: UnsafeBufferPointer<UInt8>, keys: [String]) throws(JSONScanError) -> [Field?] {
+    public static func scanObject(_ bytes: UnsafeBufferPointer<UInt8>, keys: [String]) throws(JSONScanError) -> [Field?] {
         var scanner = JSONScanner(bytes)
         var found = [Field?](repeating: nil, count: keys.count)
         scanner.skipWhitespace()
@@ -267,11 +272,11 @@ struct JSONScanner: ~Copyable {
 }
 
 /// Why a body is not valid JSON, and where.
-struct JSONScanError: Error, Equatable {
+public struct JSONScanError: Error, Equatable, Sendable {
     /// Byte offset of the problem.
-    var offset: Int
+    public var offset: Int
     /// What is wrong.
-    var problem: String
+    public var problem: String
 }
 
 extension UInt8 {
