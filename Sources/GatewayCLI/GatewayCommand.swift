@@ -5,7 +5,10 @@ struct GatewayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gateway",
         abstract: "An OpenAI-compatible AI gateway with an observable policy gate chain.",
-        subcommands: [ServeCommand.self, CheckConfigCommand.self, KeysCommand.self, ExplainCommand.self],
+        subcommands: [
+            ServeCommand.self, CheckConfigCommand.self, ApplyCommand.self, OrgsCommand.self, ProjectsCommand.self, KeysCommand.self,
+            RoutesCommand.self, ExplainCommand.self,
+        ],
         defaultSubcommand: ServeCommand.self
     )
 }
