@@ -1,8 +1,17 @@
 #!/usr/bin/env bash
-# Runs every test: the Swift suites, then the end-to-end tests with the official openai client
-# against a running `gateway serve`.
+# Runs every test: the Swift suites (store suite on SQLite and PostgreSQL), then the end-to-end
+# tests with the official openai client against running `gateway serve` processes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# A throwaway PostgreSQL (Debian's package) on a loopback port: the store suite and the
+# multi-process end-to-end test run against it as well as against SQLite.
+postgres=$(scripts/postgres.sh start gateway_swift gateway_e2e)
+postgres_dir=$(echo "$postgres" | sed -n 1p)
+postgres_url=$(echo "$postgres" | sed -n 2p)
+trap 'scripts/postgres.sh stop "$postgres_dir"' EXIT
+export GATEWAY_TEST_POSTGRES_URL="${postgres_url}gateway_swift?sslmode=disable"
+export GATEWAY_E2E_POSTGRES_URL="${postgres_url}gateway_e2e?sslmode=disable"
 
 swift build
 swift test
