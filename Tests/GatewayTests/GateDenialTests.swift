@@ -33,7 +33,7 @@ struct GateDenialTests {
         }
     }
 
-    @Test("missing, unknown and expired keys get 401 from key-auth without echoing the key")
+    @Test("missing, unknown, expired and revoked keys get 401 from key-auth without echoing the key")
     func keyAuth() async throws {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1"), now: { now }) { gateway in
@@ -45,14 +45,17 @@ struct GateDenialTests {
             let expired = try await gateway.send("/v1/chat/completions", body: body, key: expiredKey)
             Self.expectDenial(expired, status: 401, gate: "key-auth", code: "key_expired")
             #expect(!expired.body.contains(expiredKey))
+            let revoked = try await gateway.send("/v1/chat/completions", body: body, key: revokedKey)
+            Self.expectDenial(revoked, status: 401, gate: "key-auth", code: "key_revoked")
+            #expect(!revoked.body.contains(revokedKey) && revoked.body.contains("revoked"))
             Self.expectDenial(
                 try await gateway.send("/v1/chat/completions", body: body, key: nil, headers: [("authorization", "Basic abc")]),
                 status: 401, gate: "key-auth", code: "key_missing")
-            let records = await gateway.recorder.waitForRecords(4)
-            #expect(records.map(\.reason) == ["key_missing", "key_unknown", "key_expired", "key_missing"])
+            let records = await gateway.recorder.waitForRecords(5)
+            #expect(records.map(\.reason) == ["key_missing", "key_unknown", "key_expired", "key_revoked", "key_missing"])
             #expect(records.allSatisfy { $0.decidingGate?.gate == "key-auth" && $0.decidingGate?.decision == .deny && $0.status == 401 })
             #expect(records.allSatisfy { $0.gates.map(\.gate) == ["reconcile", "payload", "key-auth"] })
-            #expect(records.map(\.projectID) == ["", "", "chatbot", ""], "an expired key still names its project")
+            #expect(records.map(\.projectID) == ["", "", "chatbot", "chatbot", ""], "an expired or revoked key still names its project")
         }
     }
 

@@ -13,6 +13,8 @@ import TestSupport
 let testKey = "sk-gw-test-0123456789"
 /// A key that expired in 2020.
 let expiredKey = "sk-gw-expired-0123456789"
+/// A key an operator revoked.
+let revokedKey = "sk-gw-revoked-0123456789"
 
 /// Collects the records of finished requests.
 final class CapturingRecorder: RequestRecorder {
@@ -49,6 +51,7 @@ enum TestConfig {
         let keys = [
             APIKey(id: "ci", sha256: KeyHasher.sha256Hex(testKey)),
             APIKey(id: "old", sha256: KeyHasher.sha256Hex(expiredKey), expiresAt: Date(timeIntervalSince1970: 1_577_836_800)),
+            APIKey(id: "gone", sha256: KeyHasher.sha256Hex(revokedKey), revokedAt: Date(timeIntervalSince1970: 1_700_000_000)),
         ]
         return GatewayConfig(
             gateway: GatewaySettings(maxRequestBytes: maxRequestBytes),
