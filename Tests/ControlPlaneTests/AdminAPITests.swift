@@ -217,4 +217,25 @@ struct AdminAPITests {
             #expect(try await controlPlane.store.load().model.projects["chat"] != nil)
         }
     }
+
+    @Test("when the store goes away, changes answer 503 and the last snapshot is still served")
+    func storeGone() async throws {
+        try await withAPI { client, controlPlane in
+            try await send(client, .post, "/admin/v1/orgs", #"{"id":"acme"}"#)
+            await controlPlane.store.close()
+            let refused = try await send(client, .post, "/admin/v1/orgs", #"{"id":"later"}"#)
+            #expect(refused.status == .serviceUnavailable)
+            #expect(refused.errorMessage.contains("the change was not made"))
+            let snapshot = try await send(client, .get, "/config/v1/snapshot")
+            #expect(snapshot.status == .ok && (snapshot.json["orgs"] as? [[String: Any]])?.map { $0["id"] as? String } == ["acme"])
+        }
+    }
+
+    @Test("a PostgreSQL store that cannot be reached is a clear error at start")
+    func unreachable() async throws {
+        let error = await #expect(throws: StoreError.self) {
+            try await ConfigStore.open(url: "postgres://gateway@127.0.0.1:9/none?sslmode=disable", logger: Logger(label: "test"), timeout: .seconds(1))
+        }
+        #expect(error?.description.hasPrefix("store unavailable") == true)
+    }
 }

@@ -27,8 +27,9 @@ public final class ConfigStore: Sendable {
     /// The SQL flavour underneath.
     public var dialect: SQLDialect { database.dialect }
 
-    /// Opens `url` (`sqlite:PATH` or `postgres://...`) and applies pending migrations.
-    public static func open(url: String, logger: Logger) async throws -> ConfigStore {
+    /// Opens `url` (`sqlite:PATH` or `postgres://...`) and applies pending migrations, giving up
+    /// when the database has not answered within `timeout`.
+    public static func open(url: String, logger: Logger, timeout: Duration = .seconds(15)) async throws -> ConfigStore {
         let database: any SQLDatabase
         if url.hasPrefix("sqlite:") {
             database = try await SQLiteDatabase.open(path: String(url.dropFirst("sqlite:".count)), logger: logger)
@@ -38,7 +39,15 @@ public final class ConfigStore: Sendable {
             throw StoreError.badURL("expected sqlite:PATH or postgres://user:password@host:5432/database")
         }
         do {
-            _ = try await Migrations.run(on: database)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { _ = try await Migrations.run(on: database) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw StoreError.unavailable("no answer from \(StoreURL.redacted(url)) within \(timeout)")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
         } catch let error as StoreError {
             await database.close()
             throw error
