@@ -93,9 +93,5 @@ public struct TelemetryAPI: Sendable {
         return KeyHasher.sha256Hex(token) == platformTokenHash ? nil : Self.error(.unauthorized, "token_unknown", "The admin token is not recognised.")
     }
 
-    static func bearer(_ request: Request) -> String? {
-        guard let value = request.headers[.authorization], value.lowercased().hasPrefix("bearer ") else { return nil }
-        let token = value.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
-    }
+    static func bearer(_ request: Request) -> String? { PlatformToken.bearer(request.headers) }
 }
