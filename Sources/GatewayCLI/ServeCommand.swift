@@ -97,7 +97,7 @@ extension ServeCommand {
             throw ValidationError("cannot open the store \(StoreURL.redacted(config.store.url)): \(error)")
         }
         do {
-            let result = try await store.apply(providers: config.providers, orgs: config.orgs, actor: source)
+            let result = try await store.apply(config, actor: source)
             logger.info(
                 "store ready", metadata: ["store": "\(StoreURL.redacted(config.store.url))", "version": "\(result.version)", "changed": "\(result.changes.count)"])
             return try await ControlPlaneService(store: store, logger: logger)

@@ -45,6 +45,10 @@ public struct RequestTrace: Sendable {
     public var attempts: UInt8 = 0
     /// Whether the answer was streamed.
     public var streamed = false
+    /// What the request cost, in micro-USD (rounded up).
+    public var costMicroUSD: Int64 = 0
+    /// How ``costMicroUSD`` was arrived at.
+    public var costFlags: CostFlags = []
     private var gateSpans = InlineArray<8, GateSpan>(repeating: .empty)
     /// Number of gate spans recorded.
     public private(set) var gateCount = 0
@@ -77,4 +81,14 @@ public struct RequestTrace: Sendable {
 
     /// The id of the span of the gate at `index`, derived from the trace id.
     public func gateSpanID(at index: Int) -> SpanID { SpanID(IDSource.mix(traceID.low &+ UInt64(index + 1))) }
+}
+
+/// How a request's cost was arrived at.
+public struct CostFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// The provider reported no usage (a stream that ended early): tokens and cost are estimates.
+    public static let estimated = CostFlags(rawValue: 1)
+    /// The model has no price: the cost is zero but not free, and is reported as unpriced.
+    public static let unpriced = CostFlags(rawValue: 2)
 }

@@ -1,12 +1,12 @@
 /// The compact binary form of a ring batch that a gateway serves to remote collectors.
 ///
-/// Little-endian throughout: a header (`GWT1`, written, dropped, next cursor, capacity, count),
+/// Little-endian throughout: a header (`GWT2`, written, dropped, next cursor, capacity, count),
 /// then each trace as fixed-width numbers and length-prefixed UTF-8 strings. Decoding checks
 /// every length, so a truncated or foreign body is an error, never a crash.
 public enum TraceBatchCodec {
     /// The media type of an encoded batch.
     public static let contentType = "application/x-gateway-traces"
-    private static let magic: [UInt8] = Array("GWT1".utf8)
+    private static let magic: [UInt8] = Array("GWT2".utf8)
 
     /// Encodes `batch`.
     public static func encode(_ batch: RingBatch) -> [UInt8] {
@@ -25,7 +25,8 @@ public enum TraceBatchCodec {
             for value in [trace.startUnixNanos, trace.durationNanos, trace.timeToFirstTokenNanos, trace.upstreamNanos] { out.u64(value) }
             out.u64(UInt64(trace.status))
             for value in [trace.inputTokens, trace.cachedInputTokens, trace.outputTokens] { out.u64(UInt64(value)) }
-            out.u64(UInt64(trace.attempts) | (trace.streamed ? 0x100 : 0))
+            out.u64(UInt64(trace.attempts) | (trace.streamed ? 0x100 : 0) | UInt64(trace.costFlags.rawValue) << 16)
+            out.u64(UInt64(bitPattern: trace.costMicroUSD))
             for text in [trace.operation, trace.reason, trace.keyID, trace.projectID, trace.requestedModel, trace.routedModel, trace.provider] {
                 out.string(text)
             }
@@ -70,6 +71,8 @@ public enum TraceBatchCodec {
             let flags = try reader.u64()
             trace.attempts = UInt8(truncatingIfNeeded: flags)
             trace.streamed = flags & 0x100 != 0
+            trace.costFlags = CostFlags(rawValue: UInt8(truncatingIfNeeded: flags >> 16))
+            trace.costMicroUSD = Int64(bitPattern: try reader.u64())
             trace.operation = try reader.string()
             trace.reason = try reader.string()
             trace.keyID = try reader.string()

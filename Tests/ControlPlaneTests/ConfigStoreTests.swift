@@ -128,9 +128,9 @@ struct ConfigStoreTests {
                         keys: [{ id: ci, sha256: "\(Self.hashA)" }]
                       - id: old
                 """)
-        let first = try await store.apply(providers: file.providers, orgs: file.orgs, actor: "file:gateway.yaml")
+        let first = try await store.apply(file, actor: "file:gateway.yaml")
         #expect(first.version == 1 && first.changes.count == 6)
-        #expect(try await store.apply(providers: file.providers, orgs: file.orgs, actor: "file:gateway.yaml").changes.isEmpty)
+        #expect(try await store.apply(file, actor: "file:gateway.yaml").changes.isEmpty)
         try await store.update(actor: "api") { model in
             try model.createProject(Project(id: "api-made"), org: "acme")
             try model.createKey(APIKey(id: "api-key", sha256: Self.hashB), project: "chat", org: "acme")
@@ -138,7 +138,7 @@ struct ConfigStoreTests {
         var edited = file
         edited.orgs[0].projects.removeLast()
         edited.orgs[0].projects[0].routes[0].targets[0].weight = 2
-        let second = try await store.apply(providers: edited.providers, orgs: edited.orgs, actor: "file:gateway.yaml")
+        let second = try await store.apply(edited, actor: "file:gateway.yaml")
         #expect(second.changes.map(\.object).sorted() == [.project("old"), .route(project: "chat", model: "m")])
         let model = try await store.load().model
         #expect(Set(model.projects.keys) == ["chat", "api-made"])

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import ControlPlane
 import Telemetry
 
 extension TelemetryAPI {
@@ -74,7 +75,11 @@ extension TelemetryAPI {
 struct UsageView: Encodable {
     struct Counts: Encodable {
         let requests: UInt64, inputTokens: UInt64, cachedInputTokens: UInt64, outputTokens: UInt64
+        let costMicroUSD: Int64, costUSD: String, unpricedRequests: UInt64
         init(_ counts: UsageCounts) {
+            costMicroUSD = counts.costMicroUSD
+            costUSD = MicroUSD.format(counts.costMicroUSD)
+            unpricedRequests = counts.unpricedRequests
             requests = counts.requests
             inputTokens = counts.inputTokens
             cachedInputTokens = counts.cachedInputTokens

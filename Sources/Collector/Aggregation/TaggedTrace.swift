@@ -26,8 +26,14 @@ public struct UsageCounts: Sendable, Equatable {
     public var cachedInputTokens: UInt64 = 0
     /// Completion tokens.
     public var outputTokens: UInt64 = 0
+    /// Cost in micro-USD.
+    public var costMicroUSD: Int64 = 0
+    /// Requests whose model has no price (not counted in the cost).
+    public var unpricedRequests: UInt64 = 0
 
     mutating func add(_ other: UsageCounts) {
+        costMicroUSD += other.costMicroUSD
+        unpricedRequests += other.unpricedRequests
         requests += other.requests
         inputTokens += other.inputTokens
         cachedInputTokens += other.cachedInputTokens

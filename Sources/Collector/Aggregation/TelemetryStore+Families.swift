@@ -4,6 +4,9 @@ extension TelemetryStore {
         static let requests = "gateway_requests_total"
         static let gateDecisions = "gateway_gate_decisions_total"
         static let tokens = "gateway_tokens_total"
+        static let cost = "gateway_cost_usd_total"
+        static let unpriced = "gateway_unpriced_requests_total"
+        static let estimated = "gateway_estimated_cost_requests_total"
         static let requestDuration = "gateway_request_duration_seconds"
         static let gateDuration = "gateway_gate_duration_seconds"
         static let upstreamDuration = "gateway_upstream_duration_seconds"
@@ -28,6 +31,11 @@ extension TelemetryStore {
                 Name.gateDecisions, .counter, "Gate evaluations by decision and reason.",
                 labels: ["org", "project", "gate", "decision", "reason"]),
             MetricFamily(Name.tokens, .counter, "Tokens reported by providers, by type (input, cached_input, output).", labels: ["org", "project", "model", "type"]),
+            MetricFamily(Name.cost, .counter, "Cost of served requests in USD (sums of integer micro-USD).", labels: ["org", "project", "model"]),
+            MetricFamily(Name.unpriced, .counter, "Served requests whose model has no price: their cost is unknown, not zero.", labels: ["org", "project", "model"]),
+            MetricFamily(
+                Name.estimated, .counter, "Served requests whose usage was estimated because the provider reported none.",
+                labels: ["org", "project", "model"]),
             MetricFamily(Name.requestDuration, .histogram, "Time from arrival to the end of the response.", labels: ["org", "project", "model"]),
             MetricFamily(Name.gateDuration, .histogram, "Time spent evaluating each gate.", labels: ["org", "gate"]),
             MetricFamily(Name.upstreamDuration, .histogram, "Time in upstream attempts until the response head.", labels: ["org", "provider"]),

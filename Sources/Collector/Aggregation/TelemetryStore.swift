@@ -75,6 +75,9 @@ public final class TelemetryStore: Sendable {
         for (type, count) in tokens where count > 0 {
             state.families[Name.tokens]!.add(Double(count), [org, project, model, type])
         }
+        if trace.costMicroUSD > 0 { state.families[Name.cost]!.add(Double(trace.costMicroUSD) / 1e6, [org, project, model]) }
+        if trace.costFlags.contains(.unpriced) { state.families[Name.unpriced]!.add(1, [org, project, model]) }
+        if trace.costFlags.contains(.estimated) { state.families[Name.estimated]!.add(1, [org, project, model]) }
         state.families[Name.requestDuration]!.observe(Double(trace.durationNanos) / 1e9, [org, project, model], bounds: Histogram.Buckets.operation)
         if trace.timeToFirstTokenNanos > 0 {
             state.families[Name.timeToFirstToken]!.observe(
@@ -88,7 +91,7 @@ public final class TelemetryStore: Sendable {
         let minute = Int64(trace.startUnixNanos / 60_000_000_000)
         let counts = UsageCounts(
             requests: 1, inputTokens: UInt64(trace.inputTokens), cachedInputTokens: UInt64(trace.cachedInputTokens),
-            outputTokens: UInt64(trace.outputTokens))
+            outputTokens: UInt64(trace.outputTokens), costMicroUSD: trace.costMicroUSD, unpricedRequests: trace.costFlags.contains(.unpriced) ? 1 : 0)
         state.usage[UsageKey(minute: minute, org: org, project: project, model: model), default: UsageCounts()].add(counts)
         if minute > state.newestMinute {
             state.newestMinute = minute

@@ -39,11 +39,12 @@ public struct AdminAPI: Sendable {
                 } catch let error as ConfigError {
                     throw ModelError.invalid(field: error.issues.first?.path ?? "", message: error.description)
                 }
-                let result = try await change(request) { try $0 = $0.applying(providers: config.providers, orgs: config.orgs) }
+                let result = try await change(request) { try $0 = $0.applying(providers: config.providers, orgs: config.orgs, prices: config.prices) }
                 return ChangeView(result)
             }
         }
         addProviders(admin)
+        addPrices(admin)
         addOrgs(admin)
         addProjects(admin.group("orgs/{org}/projects"))
         addRoutes(admin.group("orgs/{org}/projects/{project}/routes"))
@@ -88,6 +89,32 @@ public struct AdminAPI: Sendable {
     private func readProvider(_ request: Request, name: String? = nil) async throws -> ProviderConfig {
         let body = try await AdminBody.read(request, path: name.map { ["name": $0] } ?? [:])
         return try body.checked(ConfigReader(log: body.logForReading).readProvider(body.value))
+    }
+
+    // MARK: Prices
+
+    private func addPrices(_ admin: RouterGroup<BasicRequestContext>) {
+        admin.get("prices") { request, _ in
+            try await guarded(request) {
+                let overrides = try await model().prices
+                let merged = PriceTable.builtIn.merging(overrides) { _, override in override }
+                return ["prices": merged.values.sorted { $0.model < $1.model }.map { PriceView($0, overridden: overrides[$0.model] != nil) }]
+            }
+        }
+        admin.put("prices/{model}") { request, context in
+            try await guarded(request) {
+                let body = try await AdminBody.read(request, path: ["model": try context.parameters.require("model")])
+                let price = try body.checked(ConfigReader(log: body.logForReading).readPrice(body.value))
+                try await change(request) { $0.setPrice(price) }
+                return PriceView(price, overridden: true)
+            }
+        }
+        admin.delete("prices/{model}") { request, context in
+            try await guarded(request) {
+                let model = try context.parameters.require("model")
+                return ChangeView(try await change(request) { try $0.deletePrice(model) })
+            }
+        }
     }
 
     // MARK: Orgs

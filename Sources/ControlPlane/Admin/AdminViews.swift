@@ -62,6 +62,25 @@ struct CreatedKeyView: Encodable {
     let notice = "Store this key now: the gateway keeps only its SHA-256 and cannot show it again."
 }
 
+/// A price in USD per million tokens, and whether it overrides the built-in table.
+struct PriceView: Encodable {
+    let model: String
+    let inputPerMillion: String
+    let cachedInputPerMillion: String
+    let outputPerMillion: String
+    let takenOn: String?
+    let source: String
+
+    init(_ price: Price, overridden: Bool) {
+        model = price.model
+        inputPerMillion = MicroUSD.format(price.inputPerMillion)
+        cachedInputPerMillion = MicroUSD.format(price.cachedInputPerMillion)
+        outputPerMillion = MicroUSD.format(price.outputPerMillion)
+        takenOn = overridden ? nil : price.takenOn
+        source = overridden ? "configured" : "built-in"
+    }
+}
+
 /// The outcome of a change: the version it produced and what it touched.
 struct ChangeView: Encodable {
     let version: Int

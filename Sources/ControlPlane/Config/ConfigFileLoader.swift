@@ -36,7 +36,7 @@ struct ConfigReader {
     let log: IssueLog
 
     func read(_ root: YAMLValue) -> GatewayConfig {
-        let sections = ["gateway", "admin", "store", "controlPlane", "observability", "providers", "orgs"]
+        let sections = ["gateway", "admin", "store", "controlPlane", "observability", "providers", "prices", "orgs"]
         guard let fields = root.fields(allowed: sections) else { return GatewayConfig() }
         var config = GatewayConfig()
         if let gateway = fields["gateway"] { config.gateway = readGateway(gateway) }
@@ -48,6 +48,9 @@ struct ConfigReader {
         config.providers = providers.compactMap(readProvider)
         checkUnique(providers, key: "name", what: "provider name")
         let known = Set(config.providers.map(\.name))
+        let prices = fields["prices"]?.list ?? []
+        config.prices = prices.compactMap(readPrice)
+        checkUnique(prices, key: "model", what: "priced model")
         let orgs = fields["orgs"]?.list ?? []
         config.orgs = orgs.compactMap { readOrg($0, providers: known) }
         checkUnique(orgs, key: "id", what: "org id")
@@ -198,6 +201,16 @@ struct ConfigReader {
         }
         guard let micros = usd.dollars else { return nil }
         return Budget(microUSD: micros, period: period)
+    }
+
+    /// A `{ model, inputPerMillion, cachedInputPerMillion, outputPerMillion }` mapping in USD per million tokens.
+    func readPrice(_ value: YAMLValue) -> Price? {
+        guard let fields = value.fields(allowed: ["model", "inputPerMillion", "cachedInputPerMillion", "outputPerMillion"]),
+            let model = fields.required("model")?.string, let input = fields.required("inputPerMillion")?.dollars,
+            let output = fields.required("outputPerMillion")?.dollars
+        else { return nil }
+        let cached = fields["cachedInputPerMillion"]?.dollars
+        return Price(model: model, inputPerMillion: input, cachedInputPerMillion: cached, outputPerMillion: output)
     }
 
     /// A `{ requestsPerMinute: 600, tokensPerMinute: 100000 }` mapping; at least one is needed.

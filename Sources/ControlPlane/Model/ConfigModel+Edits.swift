@@ -27,6 +27,17 @@ extension ConfigModel {
         fileManaged.remove(.provider(name))
     }
 
+    // MARK: Prices
+
+    /// Sets the price of a model, replacing the built-in one.
+    public mutating func setPrice(_ price: Price) { prices[price.model] = price }
+
+    /// Removes a price override; the built-in price, if any, applies again.
+    public mutating func deletePrice(_ model: String) throws(ModelError) {
+        guard prices.removeValue(forKey: model) != nil else { throw .notFound("no price is set for model '\(model)'") }
+        fileManaged.remove(.price(model))
+    }
+
     // MARK: Orgs and projects
 
     /// Adds an org without projects; 409 when the id is taken.
@@ -86,7 +97,7 @@ extension ConfigModel {
         case .key:
             guard keys[ref] != nil else { throw .notFound("\(ref) does not exist") }
             keys[ref]!.budget = budget
-        case .provider, .route:
+        case .provider, .route, .price:
             throw .invalid(field: "", message: "budgets apply to orgs, projects and keys")
         }
     }
@@ -100,7 +111,7 @@ extension ConfigModel {
         case .key:
             guard keys[ref] != nil else { throw .notFound("\(ref) does not exist") }
             keys[ref]!.limits = limits
-        case .provider, .org, .route:
+        case .provider, .org, .route, .price:
             throw .invalid(field: "", message: "rate limits apply to projects and keys")
         }
     }
@@ -183,12 +194,13 @@ extension ConfigModel {
     /// The model after applying a configuration file: every object the file declares is created or
     /// replaced and becomes file-managed; file-managed objects the file no longer declares are
     /// removed (with their projects, routes and keys); objects made through the admin API stay.
-    public func applying(providers fileProviders: [ProviderConfig], orgs fileOrgs: [Org]) throws(ModelError) -> ConfigModel {
-        let file = ConfigModel(providers: fileProviders, orgs: fileOrgs)
+    public func applying(providers fileProviders: [ProviderConfig], orgs fileOrgs: [Org], prices filePrices: [Price] = []) throws(ModelError) -> ConfigModel {
+        let file = ConfigModel(providers: fileProviders, orgs: fileOrgs, prices: filePrices)
         let declared = file.refs
         var next = self
         for ref in fileManaged.subtracting(declared).sorted(by: >) { next.remove(ref) }
         for (name, provider) in file.providers { next.providers[name] = provider }
+        for (model, price) in file.prices { next.prices[model] = price }
         for (id, record) in file.orgs { next.orgs[id] = record }
         for (id, record) in file.projects { next.projects[id] = record }
         for (ref, route) in file.routes { next.routes[ref] = route }
@@ -213,6 +225,7 @@ extension ConfigModel {
         case .project(let id): removeProject(id)
         case .route: routes[ref] = nil
         case .key: keys[ref] = nil
+        case .price(let model): prices[model] = nil
         }
         fileManaged.remove(ref)
     }
@@ -236,7 +249,7 @@ extension ObjectRef {
     var project: String? {
         switch self {
         case .route(let project, _), .key(let project, _): project
-        case .provider, .org, .project: nil
+        case .provider, .org, .project, .price: nil
         }
     }
 }

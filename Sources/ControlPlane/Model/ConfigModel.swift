@@ -23,6 +23,8 @@ public struct ConfigModel: Sendable, Equatable {
     public var routes: [ObjectRef: Route] = [:]
     /// Keys by `.key(project:id:)`.
     public var keys: [ObjectRef: APIKey] = [:]
+    /// Price overrides by model name.
+    public var prices: [String: Price] = [:]
     /// Objects the configuration file declares; the rest were made through the admin API.
     public var fileManaged: Set<ObjectRef> = []
 
@@ -30,8 +32,9 @@ public struct ConfigModel: Sendable, Equatable {
     public init() {}
 
     /// The model of a nested configuration.
-    public init(providers: [ProviderConfig], orgs: [Org]) {
+    public init(providers: [ProviderConfig], orgs: [Org], prices: [Price] = []) {
         for provider in providers { self.providers[provider.name] = provider }
+        for price in prices { self.prices[price.model] = price }
         for org in orgs {
             self.orgs[org.id] = OrgRecord(telemetryTokenSha256: org.telemetryTokenSha256, budget: org.budget)
             for project in org.projects {
@@ -49,11 +52,12 @@ public struct ConfigModel: Sendable, Equatable {
         refs.formUnion(projects.keys.map(ObjectRef.project))
         refs.formUnion(routes.keys)
         refs.formUnion(keys.keys)
+        refs.formUnion(prices.keys.map(ObjectRef.price))
         return refs
     }
 
     /// The nested form, sorted by id, that snapshots and the file use.
-    public var tree: (providers: [ProviderConfig], orgs: [Org]) {
+    public var tree: (providers: [ProviderConfig], orgs: [Org], prices: [Price]) {
         var projectsByOrg: [String: [Project]] = [:]
         var routesByProject: [String: [Route]] = [:]
         var keysByProject: [String: [APIKey]] = [:]
@@ -70,7 +74,7 @@ public struct ConfigModel: Sendable, Equatable {
                 id: id, projects: (projectsByOrg[id] ?? []).sorted { $0.id < $1.id }, telemetryTokenSha256: record.telemetryTokenSha256,
                 budget: record.budget)
         }
-        return (providers.values.sorted { $0.name < $1.name }, orgs.sorted { $0.id < $1.id })
+        return (providers.values.sorted { $0.name < $1.name }, orgs.sorted { $0.id < $1.id }, prices.values.sorted { $0.model < $1.model })
     }
 
     /// The org that owns `project`, if the project exists.

@@ -16,6 +16,8 @@ public struct GatewayConfig: Sendable, Equatable {
     public var providers: [ProviderConfig]
     /// Organizations with their projects, routes and keys.
     public var orgs: [Org]
+    /// Prices that replace or add to the built-in ``PriceTable``.
+    public var prices: [Price]
 
     /// Creates a configuration.
     public init(
@@ -25,7 +27,8 @@ public struct GatewayConfig: Sendable, Equatable {
         store: StoreSettings = .init(),
         controlPlane: ControlPlaneSettings = .init(),
         providers: [ProviderConfig] = [],
-        orgs: [Org] = []
+        orgs: [Org] = [],
+        prices: [Price] = []
     ) {
         self.gateway = gateway
         self.admin = admin
@@ -34,5 +37,6 @@ public struct GatewayConfig: Sendable, Equatable {
         self.controlPlane = controlPlane
         self.providers = providers
         self.orgs = orgs
+        self.prices = prices
     }
 }

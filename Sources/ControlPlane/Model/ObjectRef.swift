@@ -6,6 +6,7 @@ public enum ObjectRef: Hashable, Sendable, Comparable, CustomStringConvertible {
     case project(String)
     case route(project: String, model: String)
     case key(project: String, id: String)
+    case price(String)
 
     public var description: String {
         switch self {
@@ -14,6 +15,7 @@ public enum ObjectRef: Hashable, Sendable, Comparable, CustomStringConvertible {
         case .project(let id): "project/\(id)"
         case .route(let project, let model): "route/\(project)/\(model)"
         case .key(let project, let id): "key/\(project)/\(id)"
+        case .price(let model): "price/\(model)"
         }
     }
 
@@ -26,6 +28,7 @@ public enum ObjectRef: Hashable, Sendable, Comparable, CustomStringConvertible {
         case ("project", 2): self = .project(parts[1])
         case ("route", 3): self = .route(project: parts[1], model: parts[2])
         case ("key", 3): self = .key(project: parts[1], id: parts[2])
+        case ("price", 2...): self = .price(parts.dropFirst().joined(separator: "/"))
         default: return nil
         }
     }

@@ -23,7 +23,7 @@ public final class ControlPlaneService: Service {
         let loaded = try await store.load()
         guard loaded.version != feed.current?.document.version else { return }
         let tree = loaded.model.tree
-        feed.publish(PublishedConfig(document: SnapshotDocument(version: loaded.version, providers: tree.providers, orgs: tree.orgs)))
+        feed.publish(PublishedConfig(document: SnapshotDocument(version: loaded.version, providers: tree.providers, orgs: tree.orgs, prices: tree.prices)))
         logger.info("configuration published", metadata: ["version": "\(loaded.version)"])
     }
 

@@ -14,6 +14,7 @@ public struct ConfigSnapshot: Sendable {
     private let keysByHash: [String: KeyGrant]
     private let routesByProject: [String: [String: Route]]
     private let providersByName: [String: ProviderConfig]
+    private let pricesByModel: [String: Price]
 
     /// Builds the indexes of `config`. The configuration must have passed validation.
     public init(version: Int, config: GatewayConfig) {
@@ -25,8 +26,16 @@ public struct ConfigSnapshot: Sendable {
         for org in config.orgs {
             for project in org.projects {
                 for key in project.keys {
+                    var budgets: [ScopedBudget] = []
+                    if let budget = org.budget { budgets.append(ScopedBudget(scope: "org/\(org.id)", budget: budget)) }
+                    if let budget = project.budget { budgets.append(ScopedBudget(scope: "project/\(project.id)", budget: budget)) }
+                    if let budget = key.budget { budgets.append(ScopedBudget(scope: "key/\(project.id)/\(key.id)", budget: budget)) }
+                    var limits: [ScopedLimits] = []
+                    if let limit = project.limits { limits.append(ScopedLimits(scope: "project/\(project.id)", limits: limit)) }
+                    if let limit = key.limits { limits.append(ScopedLimits(scope: "key/\(project.id)/\(key.id)", limits: limit)) }
                     keys[key.sha256] = KeyGrant(
-                        keyID: key.id, projectID: project.id, orgID: org.id, expiresAt: key.expiresAt, revokedAt: key.revokedAt)
+                        keyID: key.id, projectID: project.id, orgID: org.id, expiresAt: key.expiresAt, revokedAt: key.revokedAt,
+                        budgets: budgets, limits: limits)
                 }
                 routes[project.id] = Dictionary(project.routes.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
             }
@@ -34,6 +43,7 @@ public struct ConfigSnapshot: Sendable {
         self.keysByHash = keys
         self.routesByProject = routes
         self.providersByName = Dictionary(config.providers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.pricesByModel = PriceTable.builtIn.merging(config.prices.map { ($0.model, $0) }) { _, configured in configured }
     }
 
     /// The grant of the key whose SHA-256 hex is `hash`, if any.
@@ -47,6 +57,9 @@ public struct ConfigSnapshot: Sendable {
 
     /// The provider named `name`, if configured.
     public func provider(named name: String) -> ProviderConfig? { providersByName[name] }
+
+    /// The price of `model`: the configured one, else the built-in one; nil when the model has no price.
+    public func price(model: String) -> Price? { pricesByModel[model] }
 }
 
 /// What a valid API key grants: the identity of the key and the project it acts for.
@@ -61,14 +74,23 @@ public struct KeyGrant: Sendable, Equatable {
     public let expiresAt: Date?
     /// When an operator revoked the key, if ever.
     public let revokedAt: Date?
+    /// Budgets that apply to the key's requests: its org's, its project's and its own.
+    public let budgets: [ScopedBudget]
+    /// Rate limits that apply to the key's requests: its project's and its own.
+    public let limits: [ScopedLimits]
 
     /// Creates a grant.
-    public init(keyID: String, projectID: String, orgID: String, expiresAt: Date?, revokedAt: Date? = nil) {
+    public init(
+        keyID: String, projectID: String, orgID: String, expiresAt: Date?, revokedAt: Date? = nil, budgets: [ScopedBudget] = [],
+        limits: [ScopedLimits] = []
+    ) {
         self.keyID = keyID
         self.projectID = projectID
         self.orgID = orgID
         self.expiresAt = expiresAt
         self.revokedAt = revokedAt
+        self.budgets = budgets
+        self.limits = limits
     }
 
     /// Whether the key has expired at `now`.

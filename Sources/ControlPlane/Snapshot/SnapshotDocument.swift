@@ -7,12 +7,15 @@ public struct SnapshotDocument: Sendable, Equatable, Codable, VersionedDocument 
     public var providers: [ProviderConfig]
     /// Orgs with their projects, routes and keys (hashes only), sorted by id.
     public var orgs: [Org]
+    /// Price overrides, sorted by model.
+    public var prices: [Price]
 
     /// Creates a document.
-    public init(version: Int, providers: [ProviderConfig], orgs: [Org]) {
+    public init(version: Int, providers: [ProviderConfig], orgs: [Org], prices: [Price] = []) {
         self.version = version
         self.providers = providers
         self.orgs = orgs
+        self.prices = prices
     }
 
     /// The configuration a process serves: its own `settings` with this document's model.
@@ -20,6 +23,7 @@ public struct SnapshotDocument: Sendable, Equatable, Codable, VersionedDocument 
         var config = settings
         config.providers = providers
         config.orgs = orgs
+        config.prices = prices
         return config
     }
 }

@@ -105,10 +105,10 @@ public final class ConfigStore: Sendable {
         }
     }
 
-    /// Applies a configuration file declaratively (see ``ConfigModel/applying(providers:orgs:)``).
+    /// Applies a configuration file's model declaratively (see ``ConfigModel/applying(providers:orgs:prices:)``).
     @discardableResult
-    public func apply(providers: [ProviderConfig], orgs: [Org], actor: String) async throws -> ChangeResult {
-        try await update(actor: actor) { model in model = try model.applying(providers: providers, orgs: orgs) }
+    public func apply(_ config: GatewayConfig, actor: String) async throws -> ChangeResult {
+        try await update(actor: actor) { model in model = try model.applying(providers: config.providers, orgs: config.orgs, prices: config.prices) }
     }
 
     /// The newest audit entries first, at most `limit`, optionally only those whose object starts with `prefix`.

@@ -61,7 +61,21 @@ enum Migrations {
                   version BIGINT NOT NULL)
                 """,
             ]
-        }
+        },
+        Migration(number: 2, name: "price overrides and the spend ledger") { _ in
+            [
+                """
+                CREATE TABLE prices (
+                  model TEXT PRIMARY KEY, input_per_million BIGINT NOT NULL, cached_input_per_million BIGINT NOT NULL,
+                  output_per_million BIGINT NOT NULL, managed_by TEXT NOT NULL)
+                """,
+                """
+                CREATE TABLE spend_ledger (
+                  scope TEXT NOT NULL, period_start_ms BIGINT NOT NULL, micro_usd BIGINT NOT NULL, requests BIGINT NOT NULL,
+                  updated_at_ms BIGINT NOT NULL, PRIMARY KEY (scope, period_start_ms))
+                """,
+            ]
+        },
     ]
 
     /// Applies every migration the database has not recorded yet, in one transaction.

@@ -69,6 +69,13 @@ enum ModelRows {
                 createdAt: Clock.date(try row.int("created_at_ms")), budget: budgets[scope], limits: limits[scope])
             try managed(row, .key(project: project, id: id), &model)
         }
+        for row in try await sql.query("SELECT * FROM prices", []) {
+            let name = try row.requiredText("model")
+            model.prices[name] = Price(
+                model: name, inputPerMillion: try row.requiredInt("input_per_million"),
+                cachedInputPerMillion: try row.requiredInt("cached_input_per_million"), outputPerMillion: try row.requiredInt("output_per_million"))
+            try managed(row, .price(name), &model)
+        }
         return ConfigStore.Versioned(version: version, model: model)
     }
 
@@ -102,6 +109,7 @@ enum ModelRows {
         case .project(let id): old.projects[id] == new.projects[id]
         case .route: old.routes[ref] == new.routes[ref]
         case .key: old.keys[ref] == new.keys[ref]
+        case .price(let model): old.prices[model] == new.prices[model]
         }
     }
 
@@ -125,6 +133,7 @@ enum ModelRows {
         case .project: 2
         case .route: 3
         case .key: 4
+        case .price: 5
         }
     }
 
@@ -143,6 +152,8 @@ enum ModelRows {
         case .key(let project, let id):
             try await sql.query("DELETE FROM api_keys WHERE project_id = $1 AND id = $2", [.text(project), .text(id)])
             try await setScoped(ref, budget: nil, limits: nil, sql)
+        case .price(let model):
+            try await sql.query("DELETE FROM prices WHERE model = $1", [.text(model)])
         }
     }
 
@@ -215,6 +226,17 @@ enum ModelRows {
                     SQLValue(Clock.milliseconds(key.revokedAt)), SQLValue(Clock.milliseconds(key.createdAt)), managedBy,
                 ])
             try await setScoped(ref, budget: key.budget, limits: key.limits, sql)
+        case .price(let modelName):
+            let price = model.prices[modelName]!
+            try await sql.query(
+                """
+                INSERT INTO prices (model, input_per_million, cached_input_per_million, output_per_million, managed_by)
+                VALUES ($1, $2, $3, $4, $5)
+                ON CONFLICT (model) DO UPDATE SET input_per_million = excluded.input_per_million,
+                  cached_input_per_million = excluded.cached_input_per_million, output_per_million = excluded.output_per_million,
+                  managed_by = excluded.managed_by
+                """,
+                [.text(modelName), .int(price.inputPerMillion), .int(price.cachedInputPerMillion), .int(price.outputPerMillion), managedBy])
         }
     }
 
@@ -226,7 +248,7 @@ enum ModelRows {
         case .org(let org): (scope, id) = ("org", org)
         case .project(let project): (scope, id) = ("project", project)
         case .key(let project, let key): (scope, id) = ("key", "\(project)/\(key)")
-        case .provider, .route: return
+        case .provider, .route, .price: return
         }
         try await sql.query("DELETE FROM budgets WHERE scope = $1 AND scope_id = $2", [.text(scope), .text(id)])
         try await sql.query("DELETE FROM rate_limits WHERE scope = $1 AND scope_id = $2", [.text(scope), .text(id)])

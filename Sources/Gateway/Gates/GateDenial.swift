@@ -17,6 +17,8 @@ public struct GateDenial: Error, Sendable, Equatable {
     public var param: String?
     /// Whether to close the connection after answering (a body was left unread).
     public var closesConnection = false
+    /// Extra headers of the answer, such as `retry-after`.
+    public var headers = HTTPFields()
 
     /// Creates a denial.
     public init(gate: GateID, status: HTTPResponse.Status, reason: String, message: String, param: String? = nil) {
@@ -63,8 +65,10 @@ public struct GateDenial: Error, Sendable, Equatable {
     }
 
     /// The HTTP response: error body, `x-gateway-gate`, and `connection: close` when the body was left unread.
-    func response(channel: (any Channel)?) -> Response {
+    func response(channel: (any Channel)?, extra: HTTPFields = [:]) -> Response {
         var headers: HTTPFields = [.contentType: "application/json", .gatewayGate: gate.rawValue]
+        headers.append(contentsOf: extra)
+        headers.append(contentsOf: self.headers)
         guard closesConnection else {
             return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
         }

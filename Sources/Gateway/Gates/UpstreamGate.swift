@@ -70,12 +70,15 @@ struct UpstreamGate {
         trace.timeToFirstTokenNanos = exchange.started.duration(to: .now).nanoseconds
         if response.status.code >= 400 { trace.reason = "provider_client_error" }
         var headers: HTTPFields = [.gatewayProvider: provider]
+        headers.append(contentsOf: exchange.responseHeaders)
+        let snapshot = exchange.snapshot!
+        let promptEstimate = BudgetGate.promptTokens(bodyBytes: exchange.payload!.body.readableBytes)
         headers[.contentType] = response.contentType ?? "application/json"
         switch response.body {
         case .buffer(let body):
             if response.status.code < 300 {
                 let usage = body.withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }
-                trace.setUsage(usage)
+                Pricing.charge(&trace, usage: usage, snapshot: snapshot, promptEstimate: promptEstimate, outputEstimate: 0)
             }
             trace.durationNanos = exchange.started.duration(to: .now).nanoseconds
             recorder.record(trace)
@@ -92,7 +95,9 @@ struct UpstreamGate {
                     var outcome = StreamOutcome.completed
                     var trace = streamTrace
                     defer {
-                        trace.setUsage(meter.usage)
+                        if trace.status < 300 {
+                            Pricing.charge(&trace, usage: meter.usage, snapshot: snapshot, promptEstimate: promptEstimate, outputEstimate: meter.events)
+                        }
                         trace.durationNanos = started.duration(to: .now).nanoseconds
                         if let reason = outcome.reason { trace.reason = reason }
                         recorder.record(trace)

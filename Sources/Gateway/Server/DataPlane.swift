@@ -14,6 +14,7 @@ public enum DataPlane {
         active: ActiveSnapshot,
         client: HTTPClient,
         environment: [String: String],
+        metering: Metering = Metering(),
         recorder: any RequestRecorder,
         logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init
@@ -21,7 +22,7 @@ public enum DataPlane {
         let router = Router(context: GatewayRequestContext.self)
         router.middlewares.add(RequestIDMiddleware())
         let pool = ProviderPool(client: client, environment: environment)
-        DataPlaneRoutes(active: active, pool: pool, recorder: recorder, logger: logger, now: now).add(to: router)
+        DataPlaneRoutes(active: active, pool: pool, metering: metering, recorder: recorder, logger: logger, now: now).add(to: router)
         return router
     }
 

@@ -16,9 +16,13 @@ struct DataPlaneRoutes: Sendable {
     let recorder: any RequestRecorder
     let now: @Sendable () -> Date
 
-    init(active: ActiveSnapshot, pool: ProviderPool, recorder: any RequestRecorder, logger: Logger, now: @escaping @Sendable () -> Date) {
+    init(
+        active: ActiveSnapshot, pool: ProviderPool, metering: Metering, recorder: any RequestRecorder, logger: Logger,
+        now: @escaping @Sendable () -> Date
+    ) {
         self.active = active
-        self.chain = Self.makeChain(active: active, now: now)
+        let recorder = RecorderList([MeteringRecorder(metering: metering), recorder])
+        self.chain = Self.makeChain(active: active, metering: metering, now: now)
         self.modelsChain = GateChain(gates: [ReconcileGate(active: active), KeyAuthGate(now: now)])
         self.upstream = UpstreamGate(pool: pool, recorder: recorder, logger: logger)
         self.recorder = recorder
@@ -26,12 +30,13 @@ struct DataPlaneRoutes: Sendable {
     }
 
     /// The chain in front of the upstream, in the order of the gate table; a new gate is a new file and a line here.
-    static func makeChain(active: ActiveSnapshot, now: @escaping @Sendable () -> Date) -> GateChain {
+    static func makeChain(active: ActiveSnapshot, metering: Metering, now: @escaping @Sendable () -> Date) -> GateChain {
         GateChain(gates: [
             ReconcileGate(active: active),
             PayloadGate(),
             KeyAuthGate(now: now),
             RoutingGate(),
+            BudgetGate(metering: metering, now: now),
         ])
     }
 
@@ -95,7 +100,7 @@ struct DataPlaneRoutes: Sendable {
         trace.reason = denial.reason
         trace.durationNanos = exchange.started.duration(to: .now).nanoseconds
         recorder.record(trace)
-        return denial.response(channel: exchange.channel)
+        return denial.response(channel: exchange.channel, extra: exchange.responseHeaders)
     }
 
     private func unixNanos() -> UInt64 {

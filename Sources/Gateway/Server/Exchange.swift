@@ -1,4 +1,5 @@
 import ControlPlane
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import Telemetry
@@ -26,4 +27,6 @@ struct Exchange {
     var grant: KeyGrant?
     /// Where the requested model goes.
     var route: Route?
+    /// Headers every answer to this request carries, such as `x-ratelimit-*` for a limited key.
+    var responseHeaders = HTTPFields()
 }

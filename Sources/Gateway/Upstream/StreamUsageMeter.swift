@@ -7,6 +7,8 @@ import NIOCore
 struct StreamUsageMeter {
     /// The usage reported by the stream, once seen.
     private(set) var usage: TokenUsage?
+    /// `data:` events seen, about one output token each: the estimate when no usage arrives.
+    private(set) var events = 0
     private var pending: [UInt8] = []
     private static let maxLine = 1 << 20
 
@@ -34,6 +36,7 @@ struct StreamUsageMeter {
         var start = 0
         let prefix = Array("data:".utf8)
         guard line.count > prefix.count, line.prefix(prefix.count).elementsEqual(prefix) else { return }
+        events += 1
         start = prefix.count
         while start < line.count, line[start] == UInt8(ascii: " ") { start += 1 }
         var end = line.count

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A spending cap in integer micro-USD over a calendar period (UTC).
 public struct Budget: Sendable, Equatable, Codable {
     /// The span a budget's spend accumulates over before it resets.
@@ -59,4 +61,46 @@ public enum MicroUSD {
 
 extension Character {
     fileprivate var isASCIIDigitCharacter: Bool { isASCII && isNumber }
+}
+
+/// A budget and the object it caps, named like `project/chatbot` or `key/chatbot/ci`.
+public struct ScopedBudget: Sendable, Equatable {
+    public let scope: String
+    public let budget: Budget
+    public init(scope: String, budget: Budget) {
+        self.scope = scope
+        self.budget = budget
+    }
+}
+
+/// Rate limits and the object they cap, named like `project/chatbot` or `key/chatbot/ci`.
+public struct ScopedLimits: Sendable, Equatable {
+    public let scope: String
+    public let limits: RateLimits
+    public init(scope: String, limits: RateLimits) {
+        self.scope = scope
+        self.limits = limits
+    }
+}
+
+extension Budget.Period {
+    private static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
+    /// The UTC calendar period containing `date`: the day, the ISO week (from Monday), the month,
+    /// or for `total` everything since the Unix epoch. The end is nil for `total`.
+    public func interval(containing date: Date) -> (start: Date, end: Date?) {
+        let component: Calendar.Component
+        switch self {
+        case .daily: component = .day
+        case .weekly: component = .weekOfYear
+        case .monthly: component = .month
+        case .total: return (Date(timeIntervalSince1970: 0), nil)
+        }
+        let interval = Self.calendar.dateInterval(of: component, for: date)!
+        return (interval.start, interval.end)
+    }
 }

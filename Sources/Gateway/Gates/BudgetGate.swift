@@ -1,0 +1,109 @@
+import ControlPlane
+import HTTPTypes
+import NIOCore
+
+import struct Foundation.Date
+
+/// Stops requests over a USD budget (org, project, key) or over a requests- or tokens-per-minute
+/// limit (project, key) with 429, `retry-after` and the `x-ratelimit-*` headers OpenAI clients read.
+///
+/// An admitted request reserves its worst-case cost (the prompt estimate plus `max_tokens`, or
+/// ``defaultMaxOutputTokens``, at the dearest price among its route's targets) and its estimated
+/// tokens; both are settled to the real figures when its trace is recorded.
+struct BudgetGate: Gate {
+    /// Output tokens assumed for a request that sets no `max_tokens`.
+    static let defaultMaxOutputTokens = 4096
+
+    let metering: Metering
+    let now: @Sendable () -> Date
+    var id: GateID { .budget }
+
+    func evaluate(_ exchange: inout Exchange) async throws(GateDenial) {
+        let grant = exchange.grant!
+        guard !grant.budgets.isEmpty || !grant.limits.isEmpty else { return }
+        let payload = exchange.payload!
+        let prompt = Self.promptTokens(bodyBytes: payload.body.readableBytes)
+        let output = exchange.endpoint == .embeddings ? 0 : payload.maxTokens ?? Self.defaultMaxOutputTokens
+        let snapshot = exchange.snapshot!
+        let models = [payload.model] + (exchange.route?.targets.map(\.model) ?? [])
+        let worstCase = models.compactMap { snapshot.price(model: $0)?.cost(input: prompt, cachedInput: 0, output: output) }.max() ?? 0
+        switch metering.admit(id: exchange.requestID, grant: grant, worstCase: worstCase, tokens: prompt + output, now: now()) {
+        case .success(let headroom):
+            exchange.responseHeaders = headroom.fields
+        case .failure(let refusal):
+            throw refusal.denial(now: now())
+        }
+    }
+
+    /// A cautious prompt estimate: one token per four bytes of the request body.
+    static func promptTokens(bodyBytes: Int) -> Int { (bodyBytes + 3) / 4 }
+}
+
+extension Metering.Headroom {
+    /// `x-ratelimit-*` headers for the tightest limits.
+    var fields: HTTPFields {
+        var fields = HTTPFields()
+        if let limitRequests {
+            fields[.rateLimitLimitRequests] = String(limitRequests)
+            fields[.rateLimitRemainingRequests] = String(remainingRequests)
+            fields[.rateLimitResetRequests] = Self.duration(resetRequests)
+        }
+        if let limitTokens {
+            fields[.rateLimitLimitTokens] = String(limitTokens)
+            fields[.rateLimitRemainingTokens] = String(remainingTokens)
+            fields[.rateLimitResetTokens] = Self.duration(resetTokens)
+        }
+        return fields
+    }
+
+    /// OpenAI's reset format: `0s`, `12s`, `1m0s`.
+    static func duration(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded(.up))
+        return whole >= 60 ? "\(whole / 60)m\(whole % 60)s" : "\(whole)s"
+    }
+}
+
+extension Metering.Refusal {
+    func denial(now: Date) -> GateDenial {
+        var denial: GateDenial
+        let retryAfter: Double
+        switch self {
+        case .budget(let scope, let budget, let spent, let resetsAt):
+            let period = budget.period == .total ? "total" : budget.period.rawValue
+            let reset = resetsAt.map { " It resets at \($0.formatted(.iso8601)) UTC." } ?? " It does not reset; raise it to continue."
+            denial = GateDenial(
+                gate: .budget, status: .tooManyRequests, reason: "budget_exceeded",
+                message: "The \(period) budget of \(scope) is $\(MicroUSD.format(budget.microUSD)); $\(MicroUSD.format(spent)) is spent or reserved, "
+                    + "so this request's worst case does not fit.\(reset) Lower max_tokens, or ask an operator to raise the budget.")
+            retryAfter = resetsAt.map { max(1, $0.timeIntervalSince(now)) } ?? 3600
+        case .requests(let scope, let limit, let wait):
+            denial = GateDenial(
+                gate: .budget, status: .tooManyRequests, reason: "rate_limit_requests",
+                message: "\(scope) is limited to \(limit) requests per minute; retry in \(Int(wait.rounded(.up))) s.")
+            retryAfter = wait
+            denial.headers[.rateLimitLimitRequests] = String(limit)
+            denial.headers[.rateLimitRemainingRequests] = "0"
+            denial.headers[.rateLimitResetRequests] = Metering.Headroom.duration(wait)
+        case .tokens(let scope, let limit, let needed, let wait):
+            denial = GateDenial(
+                gate: .budget, status: .tooManyRequests, reason: "rate_limit_tokens",
+                message: "\(scope) is limited to \(limit) tokens per minute and this request needs about \(needed) (prompt estimate plus max_tokens); "
+                    + "retry in \(Int(wait.rounded(.up))) s, or lower max_tokens.")
+            retryAfter = wait
+            denial.headers[.rateLimitLimitTokens] = String(limit)
+            denial.headers[.rateLimitRemainingTokens] = "0"
+            denial.headers[.rateLimitResetTokens] = Metering.Headroom.duration(wait)
+        }
+        denial.headers[.retryAfter] = String(max(1, Int(retryAfter.rounded(.up))))
+        return denial
+    }
+}
+
+extension HTTPField.Name {
+    static let rateLimitLimitRequests = Self("x-ratelimit-limit-requests")!
+    static let rateLimitRemainingRequests = Self("x-ratelimit-remaining-requests")!
+    static let rateLimitResetRequests = Self("x-ratelimit-reset-requests")!
+    static let rateLimitLimitTokens = Self("x-ratelimit-limit-tokens")!
+    static let rateLimitRemainingTokens = Self("x-ratelimit-remaining-tokens")!
+    static let rateLimitResetTokens = Self("x-ratelimit-reset-tokens")!
+}
