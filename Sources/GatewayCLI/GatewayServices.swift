@@ -36,8 +36,9 @@ enum GatewayServices {
         environment: [String: String],
         logger: Logger,
         onListening: @escaping @Sendable (_ role: String, _ address: String) -> Void
-    ) -> [any Service] {
+    ) async -> [any Service] {
         let active = ActiveSnapshot()
+        let metering = Metering()
         let status = ReconcileStatus()
         let adminToken = environment[config.admin.tokenEnv].flatMap { $0.isEmpty ? nil : $0 }
         let platform = PlatformToken(token: adminToken, env: config.admin.tokenEnv)
@@ -67,14 +68,32 @@ enum GatewayServices {
             }
             services.append(LocalFollower(feed: controlPlane.feed, status: status, apply: applySnapshot))
             AdminAPI(controlPlane: controlPlane, token: platform).add(to: adminRouter)
-            ConfigAPI(feed: controlPlane.feed, token: platform).add(to: adminRouter)
+            ConfigAPI(feed: controlPlane.feed, token: platform, ledger: controlPlane.store).add(to: adminRouter)
         } else if role == .gateway {
             follow("/config/v1/snapshot", apply: applySnapshot)
         }
 
         var dataPlane: (any Service)?
         var ring: TelemetryRing?
+        var processFamilies: @Sendable () -> [MetricFamily] = { MetricFamily.reconcile(status.reading) }
         if role.runsDataPlane {
+            let ledger: any SpendLedger
+            if let controlPlane {
+                ledger = controlPlane.store
+            } else {
+                ledger = RemoteSpendLedger(client: followerClient!, baseURL: config.controlPlane.url!, token: adminToken)
+            }
+            let sync = SpendSync(metering: metering, ledger: ledger, logger: logger)
+            do {
+                try await sync.load()
+            } catch {
+                logger.warning("spend ledger not read at start; budgets count from the first successful flush", metadata: ["error": "\(error)"])
+            }
+            services.append(sync)
+            processFamilies = {
+                MetricFamily.reconcile(status.reading)
+                    + MetricFamily.spendLedger(unflushedMicroUSD: metering.unflushedMicroUSD, flushFailures: metering.flushFailures)
+            }
             let client = DataPlane.makeClient(connectTimeoutSeconds: config.gateway.upstreamConnectTimeoutSeconds)
             services.append(HTTPClientService(client: client))
             var recorders: [any RequestRecorder] = []
@@ -86,10 +105,11 @@ enum GatewayServices {
             }
             if logger.logLevel <= .debug { recorders.append(LogRequestRecorder(logger: logger)) }
             let router = DataPlane.router(
-                active: active, client: client, environment: environment, recorder: RecorderList(recorders), logger: logger)
+                active: active, client: client, environment: environment, metering: metering, recorder: RecorderList(recorders), logger: logger)
             dataPlane = application(router, at: config.gateway.listen, logger: logger) { onListening("gateway", $0) }
         }
 
+        let families = processFamilies
         if role.runsCollector {
             let mapping: @Sendable () -> OrgMapping?
             if role == .all {
@@ -107,15 +127,14 @@ enum GatewayServices {
             }
             let collector = Collector(sources: sources, store: TelemetryStore(), mapping: mapping, logger: logger)
             services.append(collector)
-            TelemetryAPI(collector: collector, mapping: mapping, platformToken: adminToken) { MetricFamily.reconcile(status.reading) }
-                .add(to: adminRouter)
+            TelemetryAPI(collector: collector, mapping: mapping, platformToken: adminToken, processFamilies: families).add(to: adminRouter)
         } else {
             adminRouter.get("/metrics") { request, _ -> Response in
                 if let denial = platform.denial(request.headers), adminToken != nil { return denial }
                 let format = PrometheusText.Format(accept: request.headers[.accept])
                 return Response(
                     status: .ok, headers: [.contentType: format.contentType],
-                    body: .init(byteBuffer: ByteBuffer(string: PrometheusText.render(MetricFamily.reconcile(status.reading), format: format))))
+                    body: .init(byteBuffer: ByteBuffer(string: PrometheusText.render(families(), format: format))))
             }
         }
         if adminToken == nil {

@@ -76,7 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--role \(role.rawValue) needs --control-plane URL (or controlPlane.url in the file)")
         }
         let controlPlaneService = role.runsControlPlane ? try await Self.openControlPlane(gatewayConfig, source: source, logger: logger) : nil
-        let services = GatewayServices.build(
+        let services = await GatewayServices.build(
             config: gatewayConfig, role: role, scrape: targets, controlPlane: controlPlaneService,
             environment: ProcessInfo.processInfo.environment, logger: logger
         ) { [demoKey] role, address in

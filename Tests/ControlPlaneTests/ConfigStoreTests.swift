@@ -54,7 +54,7 @@ struct ConfigStoreTests {
         try Self.seed(&expected)
         let result = try await store.update(actor: "alice") { try Self.seed(&$0) }
         #expect(result.version == 1)
-        #expect(result.changes.map(\.object).sorted() == expected.refs.sorted())
+        #expect(result.changes.compactMap(\.object.ref).sorted() == expected.refs.sorted())
         let loaded = try await store.load()
         #expect(loaded.model == expected)
         let tree = loaded.model.tree
@@ -109,7 +109,7 @@ struct ConfigStoreTests {
         try await store.update(actor: "a") { try $0.createProject(Project(id: "chat"), org: "acme") }
         #expect(try await store.load().model.projects["chat"]?.budget == nil)
         let audit = try await store.audit(limit: 3)
-        #expect(audit.first?.object == .project("chat") && audit.first?.action == .created)
+        #expect(audit.first?.object.ref == .project("chat") && audit.first?.action == .created)
         #expect(try await store.audit(limit: 10, objectPrefix: "key/").map(\.action) == [.deleted, .updated, .created])
     }
 
@@ -139,7 +139,7 @@ struct ConfigStoreTests {
         edited.orgs[0].projects.removeLast()
         edited.orgs[0].projects[0].routes[0].targets[0].weight = 2
         let second = try await store.apply(edited, actor: "file:gateway.yaml")
-        #expect(second.changes.map(\.object).sorted() == [.project("old"), .route(project: "chat", model: "m")])
+        #expect(second.changes.compactMap(\.object.ref).sorted() == [.project("old"), .route(project: "chat", model: "m")])
         let model = try await store.load().model
         #expect(Set(model.projects.keys) == ["chat", "api-made"])
         #expect(model.keys[.key(project: "chat", id: "api-key")] != nil)
@@ -166,5 +166,24 @@ struct ConfigStoreTests {
     func badURL() async {
         await #expect(throws: StoreError.self) { try await ConfigStore.open(url: "mysql://x", logger: Logger(label: "test")) }
         await #expect(throws: StoreError.self) { try await ConfigStore.open(url: "postgres://", logger: Logger(label: "test")) }
+    }
+
+    @Test("the spend ledger adds batches, reads current periods, resets one, and survives a reopen", arguments: StoreBackend.available)
+    func ledger(_ backend: StoreBackend) async throws {
+        let (store, url) = try await open(backend)
+        let month = SpendKey(scope: "project/chat", periodStart: 1_798_761_600_000)
+        let old = SpendKey(scope: "project/chat", periodStart: 1_700_000_000_000)
+        let total = SpendKey(scope: "key/chat/ci", periodStart: 0)
+        try await store.addSpend([SpendDelta(key: month, microUSD: 150, requests: 2), SpendDelta(key: old, microUSD: 9, requests: 1)])
+        let totals = try await store.exchange([SpendDelta(key: month, microUSD: 50, requests: 1), SpendDelta(key: total, microUSD: 7, requests: 1)], since: 1_790_000_000_000)
+        #expect(totals == [month: 200, total: 7])
+        await store.close()
+        let reopened = try await ConfigStore.open(url: url, logger: Logger(label: "test"))
+        #expect(try await reopened.spend(since: 1_790_000_000_000) == [month: 200, total: 7])
+        try await reopened.resetSpend(month, actor: "ops")
+        #expect(try await reopened.spend(since: 1_790_000_000_000) == [total: 7])
+        let audit = try await reopened.audit(limit: 1)
+        #expect(audit.first?.action == .reset && audit.first?.object.description == "spend/project/chat" && audit.first?.actor == "ops")
+        await reopened.close()
     }
 }

@@ -87,6 +87,7 @@ struct GatewayHarness: Sendable {
     let client: HTTPClient
     let recorder: CapturingRecorder
     let active: ActiveSnapshot
+    let metering: Metering
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -96,18 +97,21 @@ struct GatewayHarness: Sendable {
         now: @escaping @Sendable () -> Date = Date.init,
         _ body: @Sendable (GatewayHarness) async throws -> T
     ) async throws -> T {
-        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let metering = Metering()
         let upstreamClient = DataPlane.makeClient(connectTimeoutSeconds: 2)
         let recorder = CapturingRecorder()
         let active = ActiveSnapshot(config.map { ConfigSnapshot(version: 1, config: $0) })
         var logger = Logger(label: "gateway-test")
         logger.logLevel = .critical
         let router = DataPlane.router(
-            active: active, client: upstreamClient, environment: ["UPSTREAM_KEY": "sk-upstream-secret"], recorder: recorder,
+            active: active, client: upstreamClient, environment: ["UPSTREAM_KEY": "sk-upstream-secret"], metering: metering, recorder: recorder,
             logger: logger, now: now)
         do {
             let result = try await LiveServer.run(router: router) { port in
-                try await body(GatewayHarness(port: port, client: client, recorder: recorder, active: active))
+                try await body(GatewayHarness(port: port, client: client, recorder: recorder, active: active, metering: metering))
             }
             try await client.shutdown()
             try await upstreamClient.shutdown()

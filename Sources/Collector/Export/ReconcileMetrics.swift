@@ -17,3 +17,15 @@ extension MetricFamily {
         return [version, last, failures]
     }
 }
+
+extension MetricFamily {
+    /// The spend ledger as this data plane sees it: what a crash now would lose, and failed flushes.
+    public static func spendLedger(unflushedMicroUSD: Int64, flushFailures: Int) -> [MetricFamily] {
+        var unflushed = MetricFamily(
+            "gateway_spend_unflushed_usd", .gauge, "Spend settled here but not yet written to the ledger (lost by a crash now).", labels: [])
+        var failures = MetricFamily("gateway_spend_flush_failures_total", .counter, "Spend batches that could not be written to the ledger.", labels: [])
+        unflushed.set(Double(unflushedMicroUSD) / 1e6, [])
+        failures.set(Double(flushFailures), [])
+        return [unflushed, failures]
+    }
+}

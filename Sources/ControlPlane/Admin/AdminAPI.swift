@@ -45,6 +45,7 @@ public struct AdminAPI: Sendable {
         }
         addProviders(admin)
         addPrices(admin)
+        addSpend(admin)
         addOrgs(admin)
         addProjects(admin.group("orgs/{org}/projects"))
         addRoutes(admin.group("orgs/{org}/projects/{project}/routes"))
@@ -254,8 +255,12 @@ public struct AdminAPI: Sendable {
     /// Applies `edit` as the request's actor.
     @discardableResult
     func change(_ request: Request, _ edit: @escaping @Sendable (inout ConfigModel) throws -> Void) async throws -> ConfigStore.ChangeResult {
-        let actor = request.headers[HTTPField.Name("x-gateway-actor")!].map { String($0.prefix(100)) } ?? "admin"
-        return try await controlPlane.update(actor: actor, edit)
+        try await controlPlane.update(actor: actor(of: request), edit)
+    }
+
+    /// Who the audit log names for `request`: its `x-gateway-actor` header, else `admin`.
+    func actor(of request: Request) -> String {
+        request.headers[HTTPField.Name("x-gateway-actor")!].map { String($0.prefix(100)) } ?? "admin"
     }
 
     func model() async throws -> ConfigModel { try await controlPlane.store.load().model }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import ServiceLifecycle
 
@@ -6,14 +7,17 @@ import ServiceLifecycle
 /// - `GET /config/v1/snapshot[?after=V&wait=30s]`: the current document; with `after`, waits up
 ///   to `wait` (at most 60 s) for a version other than `V` and answers 304 if none came.
 /// - `GET /config/v1/org-mapping[?after=V&wait=30s]`: the project→org mapping for collectors.
+/// - `POST /config/v1/spend`: a gateway's settled spend in, every replica's totals out.
 public struct ConfigAPI: Sendable {
     let feed: SnapshotFeed
     let token: PlatformToken
+    let ledger: (any SpendLedger)?
 
-    /// Creates the API over `feed`.
-    public init(feed: SnapshotFeed, token: PlatformToken) {
+    /// Creates the API over `feed`, with the spend exchange when `ledger` is given.
+    public init(feed: SnapshotFeed, token: PlatformToken, ledger: (any SpendLedger)? = nil) {
         self.feed = feed
         self.token = token
+        self.ledger = ledger
     }
 
     /// Adds the routes to `router`.
@@ -23,6 +27,24 @@ public struct ConfigAPI: Sendable {
         }
         router.get("/config/v1/org-mapping") { request, _ in
             try await answer(request) { $0.mappingJSON }
+        }
+        guard let ledger else { return }
+        router.post("/config/v1/spend") { request, _ -> Response in
+            if let denial = token.denial(request.headers) { return denial }
+            let exchange: SpendExchange
+            do {
+                let body = try await request.body.collect(upTo: 16 << 20)
+                exchange = try PublishedConfig.decoder.decode(SpendExchange.self, from: Data(body.readableBytesView))
+            } catch {
+                return APIResponse.error(.badRequest, "invalid_body", "expected {\"entries\": [...], \"since\": ms}: \(error)")
+            }
+            do {
+                let totals = try await ledger.exchange(exchange.entries, since: exchange.since)
+                let entries = totals.map { SpendDelta(key: $0.key, microUSD: $0.value, requests: 0) }
+                return APIResponse.json(SpendExchange(entries: entries, since: exchange.since))
+            } catch {
+                return APIResponse.error(for: error)
+            }
         }
     }
 

@@ -66,12 +66,12 @@ public final class ConfigStore: Sendable {
 
     /// The current version and model.
     public func load() async throws -> Versioned {
-        try await run { sql in try await ModelRows.read(sql) }
+        try await runTransaction { sql in try await ModelRows.read(sql) }
     }
 
     /// The current configuration version, a cheap query for followers of the store.
     public func version() async throws -> Int {
-        try await run { sql in
+        try await runTransaction { sql in
             Int(try await sql.query("SELECT version FROM config_version WHERE id = 1", []).first?.requiredInt("version") ?? 0)
         }
     }
@@ -81,7 +81,7 @@ public final class ConfigStore: Sendable {
     @discardableResult
     public func update(actor: String, _ edit: @Sendable (inout ConfigModel) throws -> Void) async throws -> ChangeResult {
         let dialect = database.dialect
-        return try await run { sql in
+        return try await runTransaction { sql in
             let lock = dialect == .postgres ? " FOR UPDATE" : ""
             _ = try await sql.query("SELECT version FROM config_version WHERE id = 1\(lock)", [])
             let current = try await ModelRows.read(sql)
@@ -95,7 +95,7 @@ public final class ConfigStore: Sendable {
             let now = Clock.nowMilliseconds()
             var entries: [AuditEntry] = []
             for change in changes {
-                let entry = AuditEntry(at: Clock.date(now)!, actor: actor, action: change.action, object: change.ref, version: version)
+                let entry = AuditEntry(at: Clock.date(now)!, actor: actor, action: change.action, object: AuditObject(change.ref), version: version)
                 try await sql.query(
                     "INSERT INTO audit_log (at_ms, actor, action, object, version) VALUES ($1, $2, $3, $4, $5)",
                     [.int(now), .text(actor), .text(change.action.rawValue), .text(change.ref.description), .int(Int64(version))])
@@ -113,14 +113,15 @@ public final class ConfigStore: Sendable {
 
     /// The newest audit entries first, at most `limit`, optionally only those whose object starts with `prefix`.
     public func audit(limit: Int, objectPrefix: String? = nil) async throws -> [AuditEntry] {
-        try await run { sql in
+        try await runTransaction { sql in
             let rows = try await sql.query(
                 "SELECT at_ms, actor, action, object, version FROM audit_log WHERE object LIKE $1 ORDER BY id DESC LIMIT $2",
                 [.text((objectPrefix ?? "") + "%"), .int(Int64(limit))])
             return try rows.map { row throws(StoreError) in
-                guard let action = AuditEntry.Action(rawValue: try row.requiredText("action")),
-                    let object = ObjectRef(try row.requiredText("object"))
-                else { throw StoreError.corrupt("unreadable audit entry") }
+                guard let action = AuditEntry.Action(rawValue: try row.requiredText("action")) else {
+                    throw StoreError.corrupt("unreadable audit entry")
+                }
+                let object = AuditObject(try row.requiredText("object"))
                 return AuditEntry(
                     at: Clock.date(try row.requiredInt("at_ms"))!, actor: try row.requiredText("actor"), action: action, object: object,
                     version: Int(try row.requiredInt("version")))
@@ -130,7 +131,7 @@ public final class ConfigStore: Sendable {
 
     /// Runs `body` in a transaction, reporting database failures as ``StoreError/unavailable(_:)``
     /// and leaving model errors as they are.
-    private func run<Result: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> Result) async throws -> Result {
+    func runTransaction<Result: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> Result) async throws -> Result {
         do {
             return try await database.transaction(body)
         } catch let error as ModelError {
@@ -148,14 +149,16 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     /// What happened to the object.
     public enum Action: String, Sendable, Codable {
         case created, updated, deleted
+        /// A budget's spend was reset.
+        case reset
     }
     public var at: Date
     public var actor: String
     public var action: Action
-    public var object: ObjectRef
+    public var object: AuditObject
     public var version: Int
 
-    public init(at: Date, actor: String, action: Action, object: ObjectRef, version: Int) {
+    public init(at: Date, actor: String, action: Action, object: AuditObject, version: Int) {
         self.at = at
         self.actor = actor
         self.action = action
@@ -164,17 +167,24 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     }
 }
 
-extension ObjectRef: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let ref = ObjectRef(text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an object reference: \(text)"))
-        }
-        self = ref
-    }
+/// What an audit entry is about: a model object (`route/chatbot/gpt-4o`) or a budget's spend (`spend/project/chatbot`).
+public struct AuditObject: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    public let description: String
+
+    /// The entry of a model object.
+    public init(_ ref: ObjectRef) { description = ref.description }
+    /// The entry named `text`.
+    public init(_ text: String) { description = text }
+
+    /// The model object, when the entry is about one.
+    public var ref: ObjectRef? { ObjectRef(description) }
+
+    public init(from decoder: any Decoder) throws { description = try decoder.singleValueContainer().decode(String.self) }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
+
+    public static func < (lhs: AuditObject, rhs: AuditObject) -> Bool { lhs.description < rhs.description }
 }

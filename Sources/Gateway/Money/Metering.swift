@@ -4,24 +4,16 @@ import Telemetry
 
 import struct Foundation.Date
 
-/// Budgets and rate limits on one node, exact: every admitted request holds a reservation (its
+/// Budgets and rate limits, exact on one node: every admitted request holds a reservation (its
 /// worst-case cost and estimated tokens) until its trace is recorded, when the reservation is
 /// replaced by the real cost and tokens. Concurrent requests can overshoot a budget by no more
 /// than the reservations in flight, which by construction fit the budget.
+///
+/// Spend reaches the store's ledger in batches: ``beginFlush()`` hands out what was settled since
+/// the last batch, ``endFlush(ledger:)`` takes the ledger's totals (every replica's spend) once the
+/// batch is written. The spend a budget sees is the ledger's total as of the last flush plus
+/// what this node settled since.
 public final class Metering: Sendable {
-    /// One budget period of one scope, e.g. `project/chatbot` in the month starting 2026-11-01.
-    public struct PeriodKey: Hashable, Sendable {
-        public let scope: String
-        /// Start of the period, Unix milliseconds (0 for `total`).
-        public let start: Int64
-    }
-
-    /// Spend recorded since the last flush, for the store's ledger.
-    public struct Delta: Sendable, Equatable {
-        public let key: PeriodKey
-        public let microUSD: Int64
-        public let requests: Int64
-    }
 
     /// Why a request was refused.
     enum Refusal: Error {
@@ -36,26 +28,28 @@ public final class Metering: Sendable {
         var limitTokens: Int?, remainingTokens = Int.max, resetTokens = 0.0
     }
 
-    private struct Hold {
-        var budgets: [PeriodKey]
+    fileprivate struct Hold {
+        var budgets: [SpendKey]
         var amount: Int64
         var windows: [String]
         var tokens: Int
         var second: Int64
     }
 
-    private struct State {
-        /// Spend settled on this node (and restored from the ledger) per period.
-        var spent: [PeriodKey: Int64] = [:]
-        /// Spend the other replicas reported, per period (from the shared ledger).
-        var others: [PeriodKey: Int64] = [:]
-        var reserved: [PeriodKey: Int64] = [:]
-        var unflushed: [PeriodKey: (microUSD: Int64, requests: Int64)] = [:]
+    fileprivate struct State {
+        /// The ledger's totals (all replicas) as of the last flush.
+        var ledger: [SpendKey: Int64] = [:]
+        /// Spend handed to a flush that has not completed.
+        var flushing: [SpendKey: (microUSD: Int64, requests: Int64)] = [:]
+        /// Spend settled since the last flush began.
+        var unflushed: [SpendKey: (microUSD: Int64, requests: Int64)] = [:]
+        var reserved: [SpendKey: Int64] = [:]
         var windows: [String: SlidingWindow] = [:]
         var holds: [TraceID: Hold] = [:]
     }
 
     private let state = Mutex(State())
+    private let failures = Atomic<Int>(0)
 
     /// An empty ledger.
     public init() {}
@@ -66,11 +60,11 @@ public final class Metering: Sendable {
         let second = Int64(now.timeIntervalSince1970.rounded(.down))
         let keys = grant.budgets.map { scoped in
             let period = scoped.budget.period.interval(containing: now)
-            return (scoped, PeriodKey(scope: scoped.scope, start: Int64(period.start.timeIntervalSince1970 * 1000)), period.end)
+            return (scoped, SpendKey(scope: scoped.scope, periodStart: Int64(period.start.timeIntervalSince1970 * 1000)), period.end)
         }
         return state.withLock { state in
             for (scoped, key, end) in keys {
-                let used = state.spent[key, default: 0] + state.others[key, default: 0] + state.reserved[key, default: 0]
+                let used = state.spent(key) + state.reserved[key, default: 0]
                 if used >= scoped.budget.microUSD || used + worstCase > scoped.budget.microUSD {
                     return .failure(.budget(scope: scoped.scope, budget: scoped.budget, spent: used, resetsAt: end))
                 }
@@ -110,7 +104,6 @@ public final class Metering: Sendable {
             for key in hold.budgets {
                 state.reserved[key, default: 0] -= hold.amount
                 if state.reserved[key] == 0 { state.reserved[key] = nil }
-                state.spent[key, default: 0] += cost
                 let pending = state.unflushed[key] ?? (0, 0)
                 state.unflushed[key] = (pending.microUSD + cost, pending.requests + 1)
             }
@@ -118,43 +111,50 @@ public final class Metering: Sendable {
         }
     }
 
-    /// Spend of `scope` in the period starting at `start` (this node, other replicas and reservations excluded).
-    public func spent(_ key: PeriodKey) -> (settled: Int64, others: Int64, reserved: Int64) {
-        state.withLock { ($0.spent[key, default: 0], $0.others[key, default: 0], $0.reserved[key, default: 0]) }
+    /// Spend of `key`: settled (ledger plus this node's unflushed) and reserved by requests in flight.
+    public func spend(_ key: SpendKey) -> (settled: Int64, reserved: Int64) {
+        state.withLock { ($0.spent(key), $0.reserved[key, default: 0]) }
     }
 
     /// Reservations in flight.
     public var holds: Int { state.withLock { $0.holds.count } }
 
-    /// Spend settled since the last call, for the ledger; the caller must write it or give it back with ``restore(unflushed:)``.
-    public func takeUnflushed() -> [Delta] {
-        state.withLock { state in
-            defer { state.unflushed = [:] }
-            return state.unflushed.map { Delta(key: $0.key, microUSD: $0.value.microUSD, requests: $0.value.requests) }
-        }
+    /// Micro-USD settled here but not yet in the ledger: what a crash now would lose.
+    public var unflushedMicroUSD: Int64 {
+        state.withLock { state in (state.unflushed.values.map(\.microUSD) + state.flushing.values.map(\.microUSD)).reduce(0, +) }
     }
 
-    /// Gives back deltas that could not be written, so the next flush retries them.
-    public func restore(unflushed deltas: [Delta]) {
+    /// Flushes that failed since start.
+    public var flushFailures: Int { failures.load(ordering: .relaxed) }
+
+    func countFlushFailure() { failures.add(1, ordering: .relaxed) }
+
+    /// Starts a flush: the spend settled since the last one, to add to the ledger.
+    public func beginFlush() -> [SpendDelta] {
         state.withLock { state in
-            for delta in deltas {
-                let pending = state.unflushed[delta.key] ?? (0, 0)
-                state.unflushed[delta.key] = (pending.microUSD + delta.microUSD, pending.requests + delta.requests)
+            for (key, value) in state.unflushed {
+                let pending = state.flushing[key] ?? (0, 0)
+                state.flushing[key] = (pending.microUSD + value.microUSD, pending.requests + value.requests)
             }
+            state.unflushed = [:]
+            return state.flushing.map { SpendDelta(key: $0.key, microUSD: $0.value.microUSD, requests: $0.value.requests) }
         }
     }
 
-    /// Sets this node's settled spend from the ledger at start (after a restart).
-    public func load(spent: [PeriodKey: Int64]) {
-        state.withLock { state in for (key, value) in spent { state.spent[key, default: 0] += value } }
-    }
-
-    /// Sets what the shared ledger says everyone spent, so other replicas' spend counts here:
-    /// `total` minus this node's own share (`mine`) is attributed to the others.
-    public func merge(global: [PeriodKey: Int64], mine: [PeriodKey: Int64]) {
+    /// Ends a flush. With the ledger's totals (read after the batch was written) they replace
+    /// the known spend; with nil (the write failed) the batch is kept for the next flush.
+    public func endFlush(ledger: [SpendKey: Int64]?) {
         state.withLock { state in
-            for (key, total) in global { state.others[key] = max(0, total - mine[key, default: 0]) }
+            guard let ledger else { return }
+            state.ledger = ledger
+            state.flushing = [:]
         }
+    }
+}
+
+extension Metering.State {
+    fileprivate func spent(_ key: SpendKey) -> Int64 {
+        ledger[key, default: 0] + (flushing[key]?.microUSD ?? 0) + (unflushed[key]?.microUSD ?? 0)
     }
 }
 

@@ -1,0 +1,27 @@
+/// Where gateways write settled spend and read everyone's: the store itself in one process, the
+/// control plane's `/config/v1/spend` for a remote gateway.
+public protocol SpendLedger: Sendable {
+    /// Adds `deltas`, then returns the ledger's totals of every period that started at or after
+    /// `since` (Unix milliseconds) and of `total` budgets.
+    func exchange(_ deltas: [SpendDelta], since: Int64) async throws -> [SpendKey: Int64]
+}
+
+extension ConfigStore: SpendLedger {
+    public func exchange(_ deltas: [SpendDelta], since: Int64) async throws -> [SpendKey: Int64] {
+        try await addSpend(deltas)
+        return try await spend(since: since)
+    }
+}
+
+/// The body of `POST /config/v1/spend` and of its answer.
+public struct SpendExchange: Codable, Sendable {
+    /// Spend to add (request) or totals (answer).
+    public var entries: [SpendDelta]
+    /// Periods that started at or after this (Unix milliseconds) are returned.
+    public var since: Int64
+
+    public init(entries: [SpendDelta], since: Int64) {
+        self.entries = entries
+        self.since = since
+    }
+}

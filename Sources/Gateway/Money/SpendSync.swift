@@ -1,0 +1,61 @@
+import ControlPlane
+import Logging
+import ServiceLifecycle
+
+import struct Foundation.Date
+
+/// Moves settled spend from ``Metering`` to the ledger every `interval`, and brings every
+/// replica's totals back. It loads the ledger before the first request (so a restart keeps each
+/// budget's spend for its current period) and flushes once more on graceful shutdown. A crash
+/// loses at most the spend settled since the last flush (``Metering/unflushedMicroUSD``).
+public struct SpendSync: Service {
+    let metering: Metering
+    let ledger: any SpendLedger
+    let interval: Duration
+    let logger: Logger
+
+    /// Creates the service.
+    public init(metering: Metering, ledger: any SpendLedger, interval: Duration = .seconds(1), logger: Logger) {
+        self.metering = metering
+        self.ledger = ledger
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// Reads the ledger's totals once, before serving.
+    public func load() async throws {
+        metering.endFlush(ledger: try await ledger.exchange([], since: Self.since()))
+    }
+
+    public func run() async throws {
+        var failing = false
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            try? await Task.sleep(for: interval)
+            failing = await flush(failing: failing)
+        }
+        _ = await flush(failing: failing)
+    }
+
+    /// One batch; returns whether it failed.
+    @discardableResult
+    public func flush(failing: Bool = false) async -> Bool {
+        let batch = metering.beginFlush()
+        do {
+            metering.endFlush(ledger: try await ledger.exchange(batch, since: Self.since()))
+            if failing { logger.notice("spend ledger reachable again") }
+            return false
+        } catch {
+            metering.endFlush(ledger: nil)
+            metering.countFlushFailure()
+            if !failing {
+                logger.error(
+                    "cannot write spend to the ledger; keeping it for the next flush",
+                    metadata: ["error": "\(error)", "unflushed_micro_usd": "\(metering.unflushedMicroUSD)"])
+            }
+            return true
+        }
+    }
+
+    /// Periods that can still be current: the last 40 days, and `total`.
+    static func since() -> Int64 { Int64((Date().timeIntervalSince1970 - 40 * 86_400) * 1000) }
+}

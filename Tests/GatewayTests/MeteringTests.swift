@@ -1,0 +1,67 @@
+import ControlPlane
+import Foundation
+import Logging
+import Synchronization
+import Telemetry
+import Testing
+
+@testable import Gateway
+
+@Suite("Metering reservations and the spend ledger flush")
+struct MeteringTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let budget = ScopedBudget(scope: "project/p", budget: Budget(microUSD: 500, period: .monthly))
+    static let grant = KeyGrant(keyID: "k", projectID: "p", orgID: "o", expiresAt: nil, budgets: [budget])
+
+    @Test("200 concurrent reservations against a budget of 50: 50 admitted, and settling at the worst case fills it exactly")
+    func concurrentReservations() async {
+        let metering = Metering()
+        let admitted = await withTaskGroup(of: Int.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    let id = TraceID(high: 1, low: UInt64(index))
+                    guard case .success = metering.admit(id: id, grant: Self.grant, worstCase: 10, tokens: 1, now: Self.now) else { return 0 }
+                    metering.settle(id: id, cost: 10, tokens: 1)
+                    return 1
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(admitted == 50)
+        #expect(metering.spend(Self.budget.key(at: Self.now)) == (settled: 500, reserved: 0))
+        let deltas = metering.beginFlush()
+        #expect(deltas == [SpendDelta(key: Self.budget.key(at: Self.now), microUSD: 500, requests: 50)])
+    }
+
+    @Test("a failed flush keeps its batch for the next one; a successful one takes the ledger's totals")
+    func flush() async {
+        final class Ledger: SpendLedger {
+            let fail: Bool
+            let written = Mutex<[SpendDelta]>([])
+            init(fail: Bool) { self.fail = fail }
+            func exchange(_ deltas: [SpendDelta], since: Int64) async throws -> [SpendKey: Int64] {
+                if fail { throw StoreError.unavailable("down") }
+                written.withLock { $0 += deltas }
+                return Dictionary(written.withLock { $0 }.map { ($0.key, $0.microUSD) }, uniquingKeysWith: +)
+            }
+        }
+        let metering = Metering()
+        let key = Self.budget.key(at: Self.now)
+        let id = TraceID(high: 2, low: 1)
+        _ = metering.admit(id: id, grant: Self.grant, worstCase: 100, tokens: 1, now: Self.now)
+        metering.settle(id: id, cost: 40, tokens: 1)
+        let down = SpendSync(metering: metering, ledger: Ledger(fail: true), logger: Logger(label: "test"))
+        #expect(await down.flush() == true)
+        #expect(metering.flushFailures == 1 && metering.unflushedMicroUSD == 40)
+        #expect(metering.spend(key).settled == 40, "unwritten spend still counts against the budget")
+        let up = Ledger(fail: false)
+        #expect(await SpendSync(metering: metering, ledger: up, logger: Logger(label: "test")).flush() == false)
+        #expect(up.written.withLock { $0 } == [SpendDelta(key: key, microUSD: 40, requests: 1)])
+        #expect(metering.unflushedMicroUSD == 0 && metering.spend(key).settled == 40)
+        // Another replica's spend arrives with the ledger's totals.
+        metering.endFlush(ledger: [key: 470])
+        if case .success = metering.admit(id: TraceID(high: 2, low: 2), grant: Self.grant, worstCase: 31, tokens: 1, now: Self.now) {
+            Issue.record("470 + 31 is over the budget of 500")
+        }
+    }
+}
