@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # A throwaway PostgreSQL (Debian's package) on a loopback port: the store suite and the
 # multi-process end-to-end test run against it as well as against SQLite.
-postgres=$(scripts/postgres.sh start gateway_swift gateway_e2e)
+postgres=$(scripts/postgres.sh start gateway_swift gateway_e2e gateway_e2e_budget)
 postgres_dir=$(echo "$postgres" | sed -n 1p)
 postgres_url=$(echo "$postgres" | sed -n 2p)
 trap 'scripts/postgres.sh stop "$postgres_dir"' EXIT

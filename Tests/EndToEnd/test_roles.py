@@ -128,3 +128,74 @@ def test_control_plane_two_replicas_and_a_collector(binary, config_file, tmp_pat
     finally:
         for process in reversed(processes):
             stop(process)
+
+
+def test_a_budget_shared_by_two_replicas_overshoots_by_at_most_one_sync_interval(binary, tmp_path):
+    """Both replicas spend against one project budget as fast as they can. A replica's spend reaches
+    the ledger at its next sync and the other replica reads it at its own next sync (every second
+    each), so the overshoot is bounded by what the other replica spends in two sync intervals."""
+    import threading
+
+    from test_money import CONFIG
+
+    environment = dict(os.environ, E2E_ADMIN_TOKEN=ADMIN_TOKEN)
+    config = tmp_path / "gateway.yaml"
+    config.write_text(CONFIG.replace('usd: "0.0002"', 'usd: "0.01"'))
+    store = os.environ.get("GATEWAY_E2E_POSTGRES_URL")
+    store = (store.replace("gateway_e2e", "gateway_e2e_budget") if store else None) or "sqlite:" + str(tmp_path / "cp.sqlite")
+    port = free_port()
+    control_url = f"http://127.0.0.1:{port}"
+    processes = []
+    try:
+        control, _ = start(
+            binary, str(config), "--role", "control-plane", "--store", store, "--admin-listen", f"127.0.0.1:{port}",
+            env=environment, roles=("admin",),
+        )
+        processes.append(control)
+        replicas = []
+        for _ in range(2):
+            process, urls = start(binary, str(config), "--role", "gateway", "--control-plane", control_url, env=environment)
+            processes.append(process)
+            replicas.append(urls["gateway"])
+        for replica in replicas:
+            assert wait_for(lambda: get(replica + "/readyz", None)[0] == 200, 10) is not None
+        # The store may hold this month's spend from an earlier run.
+        assert admin(control_url, "POST", "/admin/v1/spend/reset", {"scope": "project/metered"})[0] == 200
+        time.sleep(1.5)
+
+        body = chat(content="hello there")[:-1] + ',"max_tokens":8}'
+        results = {replica: {"served": 0, "cost": 0, "seconds": 0.0} for replica in replicas}
+
+        def spend(replica):
+            started = time.monotonic()
+            refusals = 0
+            while refusals < 20 and time.monotonic() - started < 60:
+                status, _, text = call(replica + "/v1/chat/completions", body, key="sk-gw-spender-0123456789")
+                if status == 200:
+                    results[replica]["served"] += 1
+                    results[replica]["seconds"] = time.monotonic() - started
+                    refusals = 0
+                else:
+                    assert status == 429 and "budget_exceeded" in text
+                    refusals += 1
+                    time.sleep(0.1)
+
+        threads = [threading.Thread(target=spend, args=(replica,)) for replica in replicas]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        time.sleep(1.5)  # the replicas' last batches reach the ledger
+        status, body_view = admin(control_url, "GET", "/admin/v1/spend?scope=project/metered")
+        spent = body_view["budgets"][0]["spentMicroUSD"]
+        budget = 10_000
+        served = sum(r["served"] for r in results.values())
+        cost = spent / served
+        fastest = max(r["served"] / r["seconds"] for r in results.values()) * cost  # micro-USD per second of one replica
+        bound = fastest * 2.5  # two sync intervals of 1 s, plus round trips
+        print(f"\nshared budget {budget} micro-USD, spent {spent} ({served} requests over 2 replicas); "
+              f"overshoot {max(0, spent - budget)}, bound {bound:.0f} (one replica at {fastest:.0f} micro-USD/s for 2.5 s)")
+        assert spent <= budget + bound
+    finally:
+        for process in reversed(processes):
+            stop(process)
