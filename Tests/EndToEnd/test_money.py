@@ -91,8 +91,11 @@ def test_spend_survives_a_restart_and_an_operator_can_reset_it(binary, money_con
         status, _, text = get(urls["admin"] + "/admin/v1/spend?scope=project/metered", ADMIN_TOKEN)
         budget = json.loads(text)["budgets"][0]
         assert status == 200 and budget["budgetUSD"] == "0.0002" and budget["spentMicroUSD"] > 0
-        status, _, _ = call(urls["admin"] + "/admin/v1/spend/reset", json.dumps({"scope": "project/metered"}), key=ADMIN_TOKEN)
-        assert status == 200
+        from test_cli import cli
+
+        listed = cli(binary, urls["admin"], "spend", "list", "--scope", "project/").stdout
+        assert "project/metered  monthly  $0.0002" in listed
+        assert "$0.0002" in cli(binary, urls["admin"], "spend", "reset", "project/metered").stdout
         deadline = time.monotonic() + 5
         while call(urls["gateway"] + "/v1/chat/completions", body, key=spender)[0] != 200:
             assert time.monotonic() < deadline, "the reset never reached the gateway"

@@ -63,8 +63,10 @@ def test_control_plane_two_replicas_and_a_collector(binary, config_file, tmp_pat
         assert wait_for(lambda: accepted(second_urls["gateway"], KEY), 10) is not None
 
         # A key made through the admin API works on both replicas; measure how soon.
+        # Unique ids keep the test repeatable on a store that outlives it.
+        fresh_id, later_id = f"fresh-{time.time_ns()}", f"after-restart-{time.time_ns()}"
         created_at = time.monotonic()
-        status, body = admin(control_url, "POST", ADMIN + "/keys", {"id": "fresh"})
+        status, body = admin(control_url, "POST", ADMIN + "/keys", {"id": fresh_id})
         assert status == 201, body
         fresh = body["key"]
         assert fresh.startswith("sk-gw-") and body["details"]["prefix"] == fresh[:12]
@@ -77,12 +79,12 @@ def test_control_plane_two_replicas_and_a_collector(binary, config_file, tmp_pat
 
         # Listing never shows the secret; the prefix finds the key.
         status, body = admin(control_url, "GET", ADMIN + "/keys?prefix=" + fresh[:10])
-        assert status == 200 and [key["id"] for key in body["keys"]] == ["fresh"]
+        assert status == 200 and [key["id"] for key in body["keys"]] == [fresh_id]
         assert fresh not in json.dumps(body)
 
         # A revoked key stops working on both replicas.
         revoked_at = time.monotonic()
-        assert admin(control_url, "POST", ADMIN + "/keys/fresh/revoke")[0] == 200
+        assert admin(control_url, "POST", ADMIN + f"/keys/{fresh_id}/revoke")[0] == 200
         for replica in replicas:
             assert wait_for(lambda: call(replica + "/v1/chat/completions", chat(), key=fresh)[0] == 401, 5) is not None
         print(f"revocation to refusal on both replicas: {(time.monotonic() - revoked_at) * 1000:.0f} ms")
@@ -101,9 +103,9 @@ def test_control_plane_two_replicas_and_a_collector(binary, config_file, tmp_pat
         # Restarted, it has lost nothing, and the replicas follow it again.
         control, _ = start(binary, config_file, *control_args, env=environment, roles=("admin",))
         processes.append(control)
-        status, body = admin(control_url, "GET", ADMIN + "/keys/fresh")
+        status, body = admin(control_url, "GET", ADMIN + f"/keys/{fresh_id}")
         assert status == 200 and body["status"] == "revoked"
-        status, body = admin(control_url, "POST", ADMIN + "/keys", {"id": "after-restart"})
+        status, body = admin(control_url, "POST", ADMIN + "/keys", {"id": later_id})
         assert status == 201
         for replica in replicas:
             assert wait_for(lambda: accepted(replica, body["key"]), 10) is not None

@@ -26,7 +26,7 @@ public struct PublishedConfig: Sendable {
     /// The encoder of every control-plane document: sorted keys, RFC 3339 dates.
     public static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         return encoder
     }
