@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Collector
+import ControlPlane
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -45,7 +46,7 @@ enum ExplainText {
         var lines = ["request \(view.requestId)  \(view.operation)  status \(view.status)  \(String(format: "%.3f", view.durationMs)) ms  at \(view.startTime)"]
         lines.append("  org \(view.org)  project \(view.project ?? "-")  key \(view.key ?? "-")  model \(view.model ?? "-")")
         if let provider = view.provider {
-            lines.append("  provider \(provider) (model \(view.routedModel ?? "-"), \(view.attempts) attempt\(view.attempts == 1 ? "" : "s"))  tokens in \(view.inputTokens) (cached \(view.cachedInputTokens)) out \(view.outputTokens)")
+            lines.append("  provider \(provider) (model \(view.routedModel ?? "-"), \(view.attempts) attempt\(view.attempts == 1 ? "" : "s"))  tokens in \(view.inputTokens) (cached \(view.cachedInputTokens)) out \(view.outputTokens)  cost $\(MicroUSD.format(view.costMicroUSD)) (\(view.costBasis))")
         }
         lines.append("gates:")
         for gate in view.gates {

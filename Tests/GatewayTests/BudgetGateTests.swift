@@ -121,4 +121,19 @@ struct BudgetGateTests {
             #expect(forever.status == 429 && forever.body.contains("total budget of key/chatbot/ci") && forever.body.contains("does not reset"))
         }
     }
+
+    @Test("a model without a price costs nothing in the sums and is flagged unpriced")
+    func unpriced() async throws {
+        var config = TestConfig.single(url: "http://127.0.0.1:9/v1")
+        config.orgs[0].projects[0].routes.append(Route(model: "house-model", targets: [RouteTarget(provider: "mock", model: "house-model-v2")]))
+        try await GatewayHarness.run(config) { gateway in
+            #expect(try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat("house-model")).status == 200)
+            #expect(try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat("mock-gpt")).status == 200)
+            let records = await gateway.recorder.waitForRecords(2)
+            #expect(records[0].costFlags == .unpriced && records[0].costMicroUSD == 0 && records[0].outputTokens > 0)
+            let price = try #require(PriceTable.builtIn["mock-gpt"])
+            #expect(records[1].costFlags.isEmpty)
+            #expect(records[1].costMicroUSD == price.cost(input: Int(records[1].inputTokens), cachedInput: 0, output: Int(records[1].outputTokens)))
+        }
+    }
 }

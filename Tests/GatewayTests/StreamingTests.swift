@@ -51,6 +51,8 @@ struct StreamingTests {
                 #expect(record.streamed)
                 #expect(record.inputTokens == 9 && record.outputTokens == 3)
                 #expect(record.reason == "")
+                // Priced at the requested gpt-4o-mini (the routed upstream-model has no price): 9 × 0.15 + 3 × 0.60 = 3.15 micro-USD.
+                #expect(record.costMicroUSD == 4 && record.costFlags.isEmpty)
             }
         }
     }
@@ -88,7 +90,10 @@ struct StreamingTests {
                 #expect(response.status == 200)
                 #expect(response.body.contains("\"partial \""))
                 #expect(response.body.contains("\"code\":\"upstream_stream_broken\",\"gate\":\"upstream\""))
-                #expect(await gateway.recorder.waitForRecords(1).first?.reason == "upstream_stream_broken")
+                let record = try #require(await gateway.recorder.waitForRecords(1).first)
+                #expect(record.reason == "upstream_stream_broken")
+                // No usage arrived: the cost comes from estimates and says so.
+                #expect(record.costFlags == .estimated && record.outputTokens > 0 && record.inputTokens > 0 && record.costMicroUSD > 0)
             }
         }
     }

@@ -32,6 +32,10 @@ public struct RequestView: Codable, Sendable, Equatable {
     public var inputTokens: Int
     public var cachedInputTokens: Int
     public var outputTokens: Int
+    /// Cost in micro-USD.
+    public var costMicroUSD: Int64
+    /// `exact`, `estimated` (no usage reported) or `unpriced` (the model has no price).
+    public var costBasis: String
     public var decidedBy: String?
     public var decision: String?
     public var reason: String?
@@ -61,6 +65,8 @@ public struct RequestView: Codable, Sendable, Equatable {
         inputTokens = Int(trace.inputTokens)
         cachedInputTokens = Int(trace.cachedInputTokens)
         outputTokens = Int(trace.outputTokens)
+        costMicroUSD = trace.costMicroUSD
+        costBasis = trace.costFlags.contains(.unpriced) ? "unpriced" : trace.costFlags.contains(.estimated) ? "estimated" : "exact"
         decidedBy = trace.decidingGate?.gate
         decision = trace.decidingGate?.decision.description
         reason = nonEmpty(trace.reason)

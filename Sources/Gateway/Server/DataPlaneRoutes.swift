@@ -21,7 +21,7 @@ struct DataPlaneRoutes: Sendable {
         now: @escaping @Sendable () -> Date
     ) {
         self.active = active
-        let recorder = RecorderList([MeteringRecorder(metering: metering), recorder])
+        let recorder = RecorderList([MeteringRecorder(metering: metering, logger: logger), recorder])
         self.chain = Self.makeChain(active: active, metering: metering, now: now)
         self.modelsChain = GateChain(gates: [ReconcileGate(active: active), KeyAuthGate(now: now)])
         self.upstream = UpstreamGate(pool: pool, recorder: recorder, logger: logger)
