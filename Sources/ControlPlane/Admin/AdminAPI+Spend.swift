@@ -9,7 +9,7 @@ extension AdminAPI {
             try await guarded(request) {
                 let prefix = request.uri.queryParameters["scope"].map(String.init) ?? ""
                 let now = now()
-                let ledger = try await controlPlane.store.spend(since: Int64((now.timeIntervalSince1970 - 40 * 86_400) * 1000))
+                let ledger = try await controlPlane.store.spend(since: SpendKey.horizon(now: now))
                 let rows = try await model().budgets.filter { $0.scope.hasPrefix(prefix) }.map { scoped in
                     SpendView(scoped, now: now, spent: ledger[scoped.key(at: now), default: 0])
                 }

@@ -2,8 +2,6 @@ import ControlPlane
 import Logging
 import ServiceLifecycle
 
-import struct Foundation.Date
-
 /// Moves settled spend from ``Metering`` to the ledger every `interval`, and brings every
 /// replica's totals back. It loads the ledger before the first request (so a restart keeps each
 /// budget's spend for its current period) and flushes once more on graceful shutdown. A crash
@@ -24,7 +22,7 @@ public struct SpendSync: Service {
 
     /// Reads the ledger's totals once, before serving.
     public func load() async throws {
-        metering.endFlush(ledger: try await ledger.exchange([], since: Self.since()))
+        metering.endFlush(ledger: try await ledger.exchange([], since: SpendKey.horizon()))
     }
 
     public func run() async throws {
@@ -41,7 +39,7 @@ public struct SpendSync: Service {
     public func flush(failing: Bool = false) async -> Bool {
         let batch = metering.beginFlush()
         do {
-            metering.endFlush(ledger: try await ledger.exchange(batch, since: Self.since()))
+            metering.endFlush(ledger: try await ledger.exchange(batch, since: SpendKey.horizon()))
             if failing { logger.notice("spend ledger reachable again") }
             return false
         } catch {
@@ -55,7 +53,4 @@ public struct SpendSync: Service {
             return true
         }
     }
-
-    /// Periods that can still be current: the last 40 days, and `total`.
-    static func since() -> Int64 { Int64((Date().timeIntervalSince1970 - 40 * 86_400) * 1000) }
 }
