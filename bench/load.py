@@ -71,8 +71,10 @@ http {{
 """
 
 
-def gateway_config(nginx_port, port, admin_port, telemetry):
+def gateway_config(nginx_port, port, admin_port, telemetry, metered=False):
     digest = hashlib.sha256(KEY.encode()).hexdigest()
+    # Budget and rate limit high enough never to refuse: the money path runs in full on every request.
+    money = "        budget: { usd: 1000000, period: monthly }\n        limits: { requestsPerMinute: 100000000 }\n" if metered else ""
     return f"""
 gateway:
   listen: 127.0.0.1:{port}
@@ -91,7 +93,7 @@ orgs:
   - id: bench
     projects:
       - id: load
-        routes:
+{money}        routes:
           - model: gpt-4o-mini
             targets: [ {{ provider: nginx, model: gpt-4o-mini }} ]
           - model: gpt-4o-mini-stream
@@ -142,7 +144,9 @@ def wrk(url, script, connections, duration, threads=2):
 
 
 def start_gateway(config_path):
-    process = subprocess.Popen([BINARY, "serve", "--config", config_path], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    store = "sqlite:" + os.path.splitext(config_path)[0] + ".sqlite"
+    process = subprocess.Popen(
+        [BINARY, "serve", "--config", config_path, "--store", store], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     deadline = time.time() + 30
     seen = set()
     while time.time() < deadline and len(seen) < 2:
@@ -185,15 +189,15 @@ def median(values):
 
 def load(args):
     folder = tempfile.mkdtemp(prefix="gateway-bench-")
-    nginx_port, on_port, off_port = free_port(), free_port(), free_port()
+    nginx_port, on_port, off_port, metered_port = free_port(), free_port(), free_port(), free_port()
     with open(os.path.join(folder, "nginx.conf"), "w") as handle:
         handle.write(nginx_conf(folder, nginx_port))
     nginx = subprocess.Popen(["nginx", "-c", os.path.join(folder, "nginx.conf"), "-p", folder, "-g", "daemon off;"])
     configs = {}
-    for name, port, telemetry in [("on", on_port, True), ("off", off_port, False)]:
+    for name, port, telemetry, metered in [("on", on_port, True, False), ("off", off_port, False, False), ("metered", metered_port, True, True)]:
         configs[name] = os.path.join(folder, f"gateway-{name}.yaml")
         with open(configs[name], "w") as handle:
-            handle.write(gateway_config(nginx_port, port, free_port(), telemetry))
+            handle.write(gateway_config(nginx_port, port, free_port(), telemetry, metered))
     gateways = {name: start_gateway(path) for name, path in configs.items()}
     time.sleep(0.5)
     plain = wrk_script(folder, "plain", "gpt-4o-mini", False)
@@ -201,11 +205,13 @@ def load(args):
     direct_url = f"http://127.0.0.1:{nginx_port}/v1/chat/completions"
     on_url = f"http://127.0.0.1:{on_port}/v1/chat/completions"
     off_url = f"http://127.0.0.1:{off_port}/v1/chat/completions"
+    metered_url = f"http://127.0.0.1:{metered_port}/v1/chat/completions"
     runs = [
         ("direct", direct_url, plain, 32),
         ("gateway", on_url, plain, 32),
         ("gateway stream", on_url, stream, 32),
         ("gateway telemetry off", off_url, plain, 32),
+        ("gateway budget and limit", metered_url, plain, 32),
         ("direct 1 conn", direct_url, plain, 1),
         ("gateway 1 conn", on_url, plain, 1),
     ]
@@ -300,6 +306,7 @@ def write_results(results, peak, soak, args):
         ("gateway (32 conns)", gateway, f"{gateway['rps'] / direct['rps']:.3f}"),
         ("gateway, streaming (32 conns)", m["gateway stream"], f"{m['gateway stream']['rps'] / direct['rps']:.3f}"),
         ("gateway, telemetry off (32 conns)", off, f"{off['rps'] / direct['rps']:.3f}"),
+        ("gateway, budget and rate limit on (32 conns)", m["gateway budget and limit"], f"{m['gateway budget and limit']['rps'] / direct['rps']:.3f}"),
         ("direct to nginx (1 conn)", one_direct, "1.00"),
         ("gateway (1 conn)", one_gateway, f"{one_gateway['rps'] / one_direct['rps']:.3f}"),
     ]
@@ -323,9 +330,10 @@ def write_results(results, peak, soak, args):
         "|---|---:|---:|",
         f"| throughput, gateway / direct | {gateway['rps'] / direct['rps']:.3f} | >= 0.40 |",
         f"| throughput, telemetry on / off | {gateway['rps'] / off['rps']:.3f} | >= 0.97 |",
+        f"| throughput, budget and rate limit on / off | {m['gateway budget and limit']['rps'] / gateway['rps']:.3f} | - |",
         f"| added latency at 1 conn, p50 | {one_gateway['p50'] - one_direct['p50']:.1f} us | < 50 us |",
         f"| added latency at 1 conn, p99 | {one_gateway['p99'] - one_direct['p99']:.1f} us | < 200 us |",
-        f"| gateway peak RSS (telemetry on / off) | {peak['on']} MB / {peak['off']} MB | < 100 MB |",
+        f"| gateway peak RSS (telemetry on / off / with budget) | {peak['on']} MB / {peak['off']} MB / {peak['metered']} MB | < 100 MB |",
         "",
     ]
     if soak:
