@@ -19,6 +19,8 @@ public struct RequestTrace: Sendable {
     public var timeToFirstTokenNanos: UInt64 = 0
     /// Time spent in upstream attempts until the response head.
     public var upstreamNanos: UInt64 = 0
+    /// What the request cost, in micro-USD (rounded up).
+    public var costMicroUSD: Int64 = 0
     /// Final HTTP status.
     public var status: UInt16 = 0
     /// The operation: `chat`, `embeddings` or `models`.
@@ -45,8 +47,6 @@ public struct RequestTrace: Sendable {
     public var attempts: UInt8 = 0
     /// Whether the answer was streamed.
     public var streamed = false
-    /// What the request cost, in micro-USD (rounded up).
-    public var costMicroUSD: Int64 = 0
     /// How ``costMicroUSD`` was arrived at.
     public var costFlags: CostFlags = []
     private var gateSpans = InlineArray<8, GateSpan>(repeating: .empty)

@@ -27,11 +27,11 @@ public final class TelemetryRing: Sendable {
     /// Appends `trace`, overwriting the oldest one when full; returns its sequence number.
     @discardableResult
     public func append(_ trace: RequestTrace) -> UInt64 {
-        var trace = trace
-        return state.withLock { state in
+        state.withLock { state in
             let sequence = state.next
-            trace.sequence = sequence
-            state.slots[Int(sequence % UInt64(capacity))] = trace
+            let slot = Int(sequence % UInt64(capacity))
+            state.slots[slot] = trace
+            state.slots[slot].sequence = sequence
             state.next = sequence + 1
             return sequence
         }

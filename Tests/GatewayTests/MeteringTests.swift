@@ -65,3 +65,19 @@ struct MeteringTests {
         }
     }
 }
+
+extension MeteringTests {
+    @Test("a reservation whose request never settles is released after an hour")
+    func abandoned() {
+        let metering = Metering()
+        let key = Self.budget.key(at: Self.now)
+        _ = metering.admit(id: TraceID(high: 3, low: 1), grant: Self.grant, worstCase: 400, tokens: 1, now: Self.now)
+        #expect(metering.spend(key).reserved == 400)
+        let later = Self.now.addingTimeInterval(3601 + 60)
+        guard case .success = metering.admit(id: TraceID(high: 3, low: 2), grant: Self.grant, worstCase: 400, tokens: 1, now: later) else {
+            Issue.record("the abandoned reservation still holds the budget")
+            return
+        }
+        #expect(metering.spend(key) == (settled: 0, reserved: 400) && metering.holds == 1)
+    }
+}

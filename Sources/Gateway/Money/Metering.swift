@@ -46,7 +46,12 @@ public final class Metering: Sendable {
         var reserved: [SpendKey: Int64] = [:]
         var windows: [String: SlidingWindow] = [:]
         var holds: [TraceID: Hold] = [:]
+        var lastSweep: Int64 = 0
     }
+
+    /// A reservation older than this is released unsettled: its request's trace was never
+    /// recorded (an answer abandoned before its body started), so the budget must not stay held.
+    static let abandonedAfterSeconds: Int64 = 3600
 
     private let state = Mutex(State())
     private let failures = Atomic<Int>(0)
@@ -63,6 +68,7 @@ public final class Metering: Sendable {
             return (scoped, SpendKey(scope: scoped.scope, periodStart: Int64(period.start.timeIntervalSince1970 * 1000)), period.end)
         }
         return state.withLock { state in
+            if second - state.lastSweep >= 60 { state.releaseAbandoned(at: second) }
             for (scoped, key, end) in keys {
                 let used = state.spent(key) + state.reserved[key, default: 0]
                 if used >= scoped.budget.microUSD || used + worstCase > scoped.budget.microUSD {
@@ -153,6 +159,17 @@ public final class Metering: Sendable {
 }
 
 extension Metering.State {
+    fileprivate mutating func releaseAbandoned(at second: Int64) {
+        lastSweep = second
+        for (id, hold) in holds where hold.second < second - Metering.abandonedAfterSeconds {
+            holds[id] = nil
+            for key in hold.budgets {
+                reserved[key, default: 0] -= hold.amount
+                if reserved[key] == 0 { reserved[key] = nil }
+            }
+        }
+    }
+
     fileprivate func spent(_ key: SpendKey) -> Int64 {
         ledger[key, default: 0] + (flushing[key]?.microUSD ?? 0) + (unflushed[key]?.microUSD ?? 0)
     }
