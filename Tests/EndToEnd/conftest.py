@@ -85,7 +85,24 @@ def start(binary, config, *arguments, env=None, roles=("gateway", "admin")):
 
 def stop(process):
     process.terminate()
-    assert process.wait(timeout=15) == 0, "the gateway must shut down cleanly on SIGTERM"
+    try:
+        code = process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()  # never leave a process behind, even when the test fails
+        process.wait(timeout=15)
+        raise AssertionError("the gateway did not shut down within 15 s of SIGTERM")
+    assert code == 0, "the gateway must shut down cleanly on SIGTERM"
+
+
+def stop_all(processes):
+    """Stops every process, newest first, even when one of them fails to stop."""
+    failures = []
+    for process in reversed(processes):
+        try:
+            stop(process)
+        except AssertionError as error:
+            failures.append(str(error))
+    assert not failures, "; ".join(failures)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import os
 import signal
 import time
 
-from conftest import ADMIN_TOKEN, KEY, ORG_TOKEN, free_port, start, stop
+from conftest import ADMIN_TOKEN, KEY, ORG_TOKEN, free_port, start, stop, stop_all
 from test_telemetry import call, chat, get
 
 ADMIN = "/admin/v1/orgs/acme/projects/chatbot"
@@ -128,8 +128,7 @@ def test_control_plane_two_replicas_and_a_collector(binary, config_file, tmp_pat
         status, _, metrics = get(first_urls["admin"] + "/metrics", ADMIN_TOKEN)
         assert status == 200 and "gateway_config_reconcile_failures_total" in metrics
     finally:
-        for process in reversed(processes):
-            stop(process)
+        stop_all(processes)
 
 
 def test_a_budget_shared_by_two_replicas_overshoots_by_at_most_one_sync_interval(binary, tmp_path):
@@ -199,5 +198,4 @@ def test_a_budget_shared_by_two_replicas_overshoots_by_at_most_one_sync_interval
               f"overshoot {max(0, spent - budget)}, bound {bound:.0f} (one replica at {fastest:.0f} micro-USD/s for 2.5 s)")
         assert spent <= budget + bound
     finally:
-        for process in reversed(processes):
-            stop(process)
+        stop_all(processes)

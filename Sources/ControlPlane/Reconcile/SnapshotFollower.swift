@@ -70,7 +70,8 @@ public struct SnapshotFollower<Document: VersionedDocument>: Service {
                         metadata: ["url": "\(url)", "error": "\(error)", "version": "\(version.map(String.init) ?? "none")"])
                 }
                 failing = true
-                try? await Task.sleep(for: backoff)
+                let pause = backoff
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
                 backoff = min(backoff * 2, .seconds(5))
             }
         }
