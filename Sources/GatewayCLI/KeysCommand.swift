@@ -22,21 +22,29 @@ struct KeysCommand: AsyncParsableCommand {
             let answer = try await admin.client.send(.GET, scope.path + "/keys" + query)
             let keys = (answer as? [String: Any])?["keys"] as? [[String: Any]] ?? []
             try show(
-                answer, as: admin.output, columns: ["id", "prefix", "status", "created", "expires"],
-                rows: keys.map { [cell($0["id"]), cell($0["prefix"]), cell($0["status"]), cell($0["createdAt"]), cell($0["expiresAt"])] })
+                answer, as: admin.output, columns: ["id", "prefix", "status", "scopes", "created", "expires"],
+                rows: keys.map {
+                    let scopes = ($0["scopes"] as? [String])?.joined(separator: ",") ?? "all"
+                    return [cell($0["id"]), cell($0["prefix"]), cell($0["status"]), scopes, cell($0["createdAt"]), cell($0["expiresAt"])]
+                })
         }
     }
 
-    /// `gateway keys create ID --org ORG --project PROJECT [--expires-at TIME]`.
+    /// `gateway keys create ID --org ORG --project PROJECT [--expires-at TIME] [--scope chat ...]`.
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key; its secret is printed once.")
         @Argument var id: String
         @Option(help: "RFC 3339 expiry, e.g. 2027-01-01T00:00:00Z.") var expiresAt: String?
+        @Option(
+            name: .customLong("scope"),
+            help: "An operation the key may call: \(KeyScope.allCases.map(\.rawValue).joined(separator: ", ")); repeat it. Default: all.")
+        var scopes: [String] = []
         @OptionGroup var scope: ProjectScope
         @OptionGroup var admin: AdminOptions
         func run() async throws {
             var body: [String: Any] = ["id": id]
             if let expiresAt { body["expiresAt"] = expiresAt }
+            if !scopes.isEmpty { body["scopes"] = scopes }
             let answer = try await admin.client.send(.POST, scope.path + "/keys", json: body)
             let secret = cell((answer as? [String: Any])?["key"])
             try show(answer, as: admin.output, columns: ["id", "key"], rows: [[id, secret]])

@@ -102,7 +102,10 @@ struct AdminAPITests {
                 (.put, "\(project)/routes/zzz", #"{"targets":[{"provider":"mock","model":"m"}]}"#, .notFound, nil),
                 (.post, "\(project)/keys", #"{"id":"k","expiresAt":"tomorrow"}"#, .badRequest, "expiresAt"),
                 (.post, "\(project)/keys", #"{}"#, .badRequest, "id"),
-                (.post, "\(project)/keys", #"{"id":"k","scopes":["chat"]}"#, .badRequest, "scopes"),
+                (.post, "\(project)/keys", #"{"id":"k","scopes":["chat","admin"]}"#, .badRequest, "scopes[1]"),
+                (.post, "\(project)/keys", #"{"id":"k","scopes":[]}"#, .badRequest, "scopes"),
+                (.post, "\(project)/keys", #"{"id":"k","scopes":"chat"}"#, .badRequest, "scopes"),
+                (.post, "\(project)/keys", #"{"id":"k","scope":["chat"]}"#, .badRequest, "scope"),
                 (.post, "\(project)/keys", #"{"id":"k"}"#, .created, nil),
                 (.post, "\(project)/keys", #"{"id":"k"}"#, .conflict, nil),
                 (.post, "\(project)/keys/ghost/revoke", nil, .notFound, nil),
@@ -166,11 +169,14 @@ struct AdminAPITests {
             try await send(client, .post, "/admin/v1/providers", #"{"name":"mock","kind":"mock"}"#)
             try await send(client, .post, "/admin/v1/orgs", #"{"id":"acme"}"#)
             try await send(client, .post, "/admin/v1/orgs/acme/projects", #"{"id":"chat"}"#)
-            let created = try await send(client, .post, "/admin/v1/orgs/acme/projects/chat/keys", #"{"id":"ci","limits":{"tokensPerMinute":500}}"#)
+            let created = try await send(
+                client, .post, "/admin/v1/orgs/acme/projects/chat/keys", #"{"id":"ci","limits":{"tokensPerMinute":500},"scopes":["models","chat","chat"]}"#)
             let secret = try #require(created.json["key"] as? String)
             let stored = try await controlPlane.store.load().model.keys[.key(project: "chat", id: "ci")]
             #expect(stored?.sha256 == KeyHasher.sha256Hex(secret))
             #expect(stored?.limits == RateLimits(tokensPerMinute: 500))
+            #expect(stored?.scopes == [.chat, .models])
+            #expect((created.json["details"] as? [String: Any])?["scopes"] as? [String] == ["chat", "models"])
             let listed = try await send(client, .get, "/admin/v1/orgs/acme/projects/chat/keys?prefix=\(secret.prefix(9))")
             let keys = try #require(listed.json["keys"] as? [[String: Any]])
             #expect(keys.count == 1 && keys[0]["status"] as? String == "active" && keys[0]["prefix"] as? String == String(secret.prefix(12)))

@@ -101,6 +101,19 @@ struct ConfigFileLoaderTests {
         #expect(issues.contains { $0.message.contains("provider 'demo' is not defined") })
     }
 
+    @Test("key scopes load sorted; an unknown or empty scope list is an error naming the choices")
+    func scopes() throws {
+        let expiry = "expiresAt: 2027-01-01T00:00:00Z"
+        let scoped = try ConfigFileLoader.load(yaml: Self.valid.replacingOccurrences(of: expiry, with: "\(expiry)\n            scopes: [models, chat]"))
+        #expect(scoped.orgs.first?.projects.first?.keys.first?.scopes == [.chat, .models])
+        #expect(try ConfigFileLoader.load(yaml: Self.valid).orgs.first?.projects.first?.keys.first?.scopes == nil)
+        let unknown = Self.issues(Self.valid.replacingOccurrences(of: expiry, with: "\(expiry)\n            scopes: [chat, admin]"))
+        #expect(unknown.map(\.path) == ["orgs[0].projects[0].keys[0].scopes[1]"])
+        #expect(unknown.first?.message == "unknown scope 'admin'; expected one of chat, embeddings, models")
+        let empty = Self.issues(Self.valid.replacingOccurrences(of: expiry, with: "\(expiry)\n            scopes: []"))
+        #expect(empty.map(\.path) == ["orgs[0].projects[0].keys[0].scopes"])
+    }
+
     @Test("a malformed key hash is rejected with a hint")
     func malformedHash() {
         let issues = Self.issues(Self.valid.replacingOccurrences(of: String(repeating: "ab", count: 32), with: "ABC"))

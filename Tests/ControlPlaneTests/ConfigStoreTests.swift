@@ -28,7 +28,7 @@ struct ConfigStoreTests {
             APIKey(
                 id: "ci", sha256: hashA, prefix: "sk-gw-a", expiresAt: Date(timeIntervalSince1970: 1_900_000_000),
                 createdAt: Date(timeIntervalSince1970: 1_800_000_000), budget: Budget(microUSD: 1, period: .total),
-                limits: RateLimits(requestsPerMinute: 5, tokensPerMinute: 1000)),
+                limits: RateLimits(requestsPerMinute: 5, tokensPerMinute: 1000), scopes: [.models, .chat]),
             project: "chat", org: "acme")
     }
 
@@ -61,6 +61,7 @@ struct ConfigStoreTests {
         #expect(tree.providers.map(\.name) == ["mock", "up"])
         #expect(tree.orgs.first?.projects.first?.routes.first?.targets.map(\.provider) == ["up", "mock"])
         #expect(tree.orgs.first?.projects.first?.keys.first?.limits?.tokensPerMinute == 1000)
+        #expect(tree.orgs.first?.projects.first?.keys.first?.scopes == [.chat, .models])
     }
 
     @Test("a change that alters nothing keeps the version and writes no audit entry", arguments: StoreBackend.available)

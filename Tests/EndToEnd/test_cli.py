@@ -37,9 +37,15 @@ def test_cli_manages_orgs_projects_routes_and_keys(binary, gateway):
     key = created["key"]
     assert eventually(lambda: call(url + "/v1/chat/completions", chat(), key=key)[0] == 200)
 
+    lister = json.loads(cli(binary, admin, "keys", "create", "lister", "--scope", "models", *scope, "--output", "json").stdout)["key"]
+    assert eventually(lambda: call(url + "/v1/models", None, key=lister, method="GET")[0] == 200)
+    status, _, body = call(url + "/v1/chat/completions", chat(), key=lister)
+    assert status == 403 and json.loads(body)["error"]["code"] == "key_scope_missing"
+
     table = cli(binary, admin, "keys", "list", *scope, "--prefix", key[:12]).stdout
-    assert table.splitlines()[0].split() == ["ID", "PREFIX", "STATUS", "CREATED", "EXPIRES"]
-    assert " active " in table and key not in table
+    assert table.splitlines()[0].split() == ["ID", "PREFIX", "STATUS", "SCOPES", "CREATED", "EXPIRES"]
+    assert " active " in table and " all " in table and key not in table
+    assert " models " in cli(binary, admin, "keys", "list", *scope).stdout
     orgs = json.loads(cli(binary, admin, "orgs", "list", "--output", "json").stdout)["orgs"]
     assert {"id": "cli-org", "projects": ["cli-project"]}.items() <= next(o for o in orgs if o["id"] == "cli-org").items()
 

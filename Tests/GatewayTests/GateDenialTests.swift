@@ -59,6 +59,23 @@ struct GateDenialTests {
         }
     }
 
+    @Test("a key without the endpoint's scope gets 403 from key-auth naming the scope; its own scope works")
+    func keyScope() async throws {
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
+            let chat = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat("mock-gpt"), key: modelsOnlyKey)
+            Self.expectDenial(chat, status: 403, gate: "key-auth", code: "key_scope_missing")
+            #expect(chat.error["type"] as? String == "permission_error")
+            #expect((chat.error["message"] as? String)?.contains("may not call 'chat' (its scopes: models)") == true)
+            let embeddings = try await gateway.send("/v1/embeddings", body: #"{"model":"mock-gpt","input":"hi"}"#, key: modelsOnlyKey)
+            Self.expectDenial(embeddings, status: 403, gate: "key-auth", code: "key_scope_missing")
+            #expect(try await gateway.send("/v1/models", method: .GET, key: modelsOnlyKey).status == 200)
+            #expect(try await gateway.send("/v1/models", method: .GET).status == 200, "a key without scopes may call everything")
+            let records = await gateway.recorder.waitForRecords(4)
+            #expect(records.map(\.status) == [403, 403, 200, 200])
+            #expect(records.prefix(2).allSatisfy { $0.projectID == "chatbot" && $0.decidingGate?.gate == "key-auth" }, "the denial is the project's telemetry")
+        }
+    }
+
     @Test("a model the project does not route gets 404 naming model and project")
     func routing() async throws {
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in

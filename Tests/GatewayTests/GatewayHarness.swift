@@ -15,6 +15,8 @@ let testKey = "sk-gw-test-0123456789"
 let expiredKey = "sk-gw-expired-0123456789"
 /// A key an operator revoked.
 let revokedKey = "sk-gw-revoked-0123456789"
+/// A key that may only list models.
+let modelsOnlyKey = "sk-gw-models-0123456789"
 
 /// Collects the records of finished requests.
 final class CapturingRecorder: RequestRecorder {
@@ -52,6 +54,7 @@ enum TestConfig {
             APIKey(id: "ci", sha256: KeyHasher.sha256Hex(testKey)),
             APIKey(id: "old", sha256: KeyHasher.sha256Hex(expiredKey), expiresAt: Date(timeIntervalSince1970: 1_577_836_800)),
             APIKey(id: "gone", sha256: KeyHasher.sha256Hex(revokedKey), revokedAt: Date(timeIntervalSince1970: 1_700_000_000)),
+            APIKey(id: "lister", sha256: KeyHasher.sha256Hex(modelsOnlyKey), scopes: [.models]),
         ]
         return GatewayConfig(
             gateway: GatewaySettings(maxRequestBytes: maxRequestBytes),

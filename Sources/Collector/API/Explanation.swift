@@ -11,6 +11,7 @@ public enum Explanation {
         case "key_unknown": "The key is not configured; check it was copied whole or create a key for the project."
         case "key_expired": "The key passed its expiresAt; issue a new key or extend the expiry."
         case "key_revoked": "An operator revoked the key; issue a new key with `gateway keys create`."
+        case "key_scope_missing": "The key's scopes do not include this operation; create a key with that scope (`gateway keys create --scope`)."
         case "model_not_routed": "Add a route for the model to the key's project, or call a model the project routes."
         case "upstream_unreachable": "The provider could not be reached; check its baseURL and health, or add a fallback target."
         case "upstream_error": "The provider kept failing with 5xx; check its status or add a fallback target."

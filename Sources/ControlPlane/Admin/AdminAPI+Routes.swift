@@ -69,15 +69,16 @@ extension AdminAPI {
                 let (org, project) = (try context.parameters.require("org"), try context.parameters.require("project"))
                 let body = try await AdminBody.read(request)
                 let reader = ConfigReader(log: body.logForReading)
-                let fields = body.value.fields(allowed: ["id", "expiresAt", "budget", "limits"])
+                let fields = body.value.fields(allowed: ["id", "expiresAt", "budget", "limits", "scopes"])
                 let id = fields?.required("id")?.identifier
                 let expiresAt = fields?["expiresAt"]?.date
                 let budget = fields?["budget"].flatMap(reader.readBudget)
                 let limits = fields?["limits"].flatMap(reader.readLimits)
+                let scopes = fields?["scopes"].flatMap(reader.readScopes)
                 let secret = KeyGenerator.generate()
                 let key = APIKey(
                     id: try body.checked(id), sha256: KeyHasher.sha256Hex(secret), prefix: String(secret.prefix(KeyGenerator.prefix.count + 6)),
-                    expiresAt: expiresAt, createdAt: now(), budget: budget, limits: limits)
+                    expiresAt: expiresAt, createdAt: now(), budget: budget, limits: limits, scopes: scopes)
                 try await change(request) { try $0.createKey(key, project: project, org: org) }
                 return CreatedKeyView(key: secret, details: KeyView(key, now: now()))
             }

@@ -42,6 +42,8 @@ struct KeyView: Encodable {
     let revokedAt: Date?
     let budget: Budget?
     let limits: RateLimits?
+    /// Nil for a key that may call every operation.
+    let scopes: [KeyScope]?
 
     init(_ key: APIKey, now: Date) {
         id = key.id
@@ -52,6 +54,7 @@ struct KeyView: Encodable {
         revokedAt = key.revokedAt
         budget = key.budget
         limits = key.limits
+        scopes = key.scopes
     }
 }
 

@@ -260,7 +260,8 @@ struct ConfigReader {
     }
 
     private func readKey(_ value: YAMLValue) -> APIKey? {
-        guard let fields = value.fields(allowed: ["id", "sha256", "expiresAt", "budget", "limits"]), let id = fields.required("id")?.identifier,
+        guard let fields = value.fields(allowed: ["id", "sha256", "expiresAt", "budget", "limits", "scopes"]),
+            let id = fields.required("id")?.identifier,
             let hashValue = fields.required("sha256"), let hash = hashValue.string
         else { return nil }
         guard KeyHasher.isWellFormedHash(hash) else {
@@ -269,7 +270,23 @@ struct ConfigReader {
         }
         return APIKey(
             id: id, sha256: hash, expiresAt: fields["expiresAt"]?.date, budget: fields["budget"].flatMap(readBudget),
-            limits: fields["limits"].flatMap(readLimits))
+            limits: fields["limits"].flatMap(readLimits), scopes: fields["scopes"].flatMap(readScopes))
+    }
+
+    /// A non-empty list of operations a key may call (`chat`, `embeddings`, `models`).
+    func readScopes(_ value: YAMLValue) -> [KeyScope]? {
+        guard let items = value.list else { return nil }
+        let known = KeyScope.allCases.map(\.rawValue).joined(separator: ", ")
+        if items.isEmpty { value.fail("scopes need at least one of \(known); leave scopes out for every operation") }
+        let scopes = items.compactMap { item -> KeyScope? in
+            guard let name = item.string else { return nil }
+            guard let scope = KeyScope(rawValue: name) else {
+                item.fail("unknown scope '\(name)'; expected one of \(known)")
+                return nil
+            }
+            return scope
+        }
+        return scopes.count == items.count && !items.isEmpty ? scopes : nil
     }
 
     /// Logs every element whose `key` field repeats an earlier element's.

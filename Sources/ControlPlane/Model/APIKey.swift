@@ -19,11 +19,13 @@ public struct APIKey: Sendable, Equatable, Codable {
     public var budget: Budget?
     /// Request and token rate caps of this key.
     public var limits: RateLimits?
+    /// The operations the key may call, sorted; nil for every operation.
+    public var scopes: [KeyScope]?
 
     /// Creates a key record.
     public init(
         id: String, sha256: String, prefix: String? = nil, expiresAt: Date? = nil, revokedAt: Date? = nil, createdAt: Date? = nil,
-        budget: Budget? = nil, limits: RateLimits? = nil
+        budget: Budget? = nil, limits: RateLimits? = nil, scopes: [KeyScope]? = nil
     ) {
         self.id = id
         self.sha256 = sha256
@@ -33,5 +35,6 @@ public struct APIKey: Sendable, Equatable, Codable {
         self.createdAt = createdAt
         self.budget = budget
         self.limits = limits
+        self.scopes = scopes.map(KeyScope.normalized)
     }
 }

@@ -35,7 +35,7 @@ public struct ConfigSnapshot: Sendable {
                     if let limit = key.limits { limits.append(ScopedLimits(scope: "key/\(project.id)/\(key.id)", limits: limit)) }
                     keys[key.sha256] = KeyGrant(
                         keyID: key.id, projectID: project.id, orgID: org.id, expiresAt: key.expiresAt, revokedAt: key.revokedAt,
-                        budgets: budgets, limits: limits)
+                        budgets: budgets, limits: limits, scopes: key.scopes)
                 }
                 routes[project.id] = Dictionary(project.routes.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
             }
@@ -78,11 +78,13 @@ public struct KeyGrant: Sendable, Equatable {
     public let budgets: [ScopedBudget]
     /// Rate limits that apply to the key's requests: its project's and its own.
     public let limits: [ScopedLimits]
+    /// The operations the key may call; nil for every operation.
+    public let scopes: [KeyScope]?
 
     /// Creates a grant.
     public init(
         keyID: String, projectID: String, orgID: String, expiresAt: Date?, revokedAt: Date? = nil, budgets: [ScopedBudget] = [],
-        limits: [ScopedLimits] = []
+        limits: [ScopedLimits] = [], scopes: [KeyScope]? = nil
     ) {
         self.keyID = keyID
         self.projectID = projectID
@@ -91,7 +93,11 @@ public struct KeyGrant: Sendable, Equatable {
         self.revokedAt = revokedAt
         self.budgets = budgets
         self.limits = limits
+        self.scopes = scopes
     }
+
+    /// Whether the key may call `scope`.
+    public func allows(_ scope: KeyScope) -> Bool { scopes?.contains(scope) ?? true }
 
     /// Whether the key has expired at `now`.
     public func isExpired(at now: Date) -> Bool { expiresAt.map { $0 <= now } ?? false }

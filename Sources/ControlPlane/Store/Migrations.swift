@@ -76,6 +76,10 @@ enum Migrations {
                 """,
             ]
         },
+        Migration(number: 3, name: "key scopes") { _ in
+            // Comma-separated operation names; NULL for a key that may call every operation.
+            ["ALTER TABLE api_keys ADD COLUMN scopes TEXT"]
+        },
     ]
 
     /// Applies every migration the database has not recorded yet, in one transaction.

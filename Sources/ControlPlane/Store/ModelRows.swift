@@ -66,7 +66,11 @@ enum ModelRows {
             model.keys[.key(project: project, id: id)] = APIKey(
                 id: id, sha256: try row.requiredText("sha256"), prefix: try row.text("prefix"),
                 expiresAt: Clock.date(try row.int("expires_at_ms")), revokedAt: Clock.date(try row.int("revoked_at_ms")),
-                createdAt: Clock.date(try row.int("created_at_ms")), budget: budgets[scope], limits: limits[scope])
+                createdAt: Clock.date(try row.int("created_at_ms")), budget: budgets[scope], limits: limits[scope],
+                scopes: try row.text("scopes").map { text in
+                    guard let scopes = KeyScope.parse(text) else { throw StoreError.corrupt("api_keys.scopes of key '\(id)': '\(text)'") }
+                    return scopes
+                })
             try managed(row, .key(project: project, id: id), &model)
         }
         for row in try await sql.query("SELECT * FROM prices", []) {
@@ -215,15 +219,16 @@ enum ModelRows {
             let key = model.keys[ref]!
             try await sql.query(
                 """
-                INSERT INTO api_keys (project_id, id, sha256, prefix, expires_at_ms, revoked_at_ms, created_at_ms, managed_by)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                INSERT INTO api_keys (project_id, id, sha256, prefix, expires_at_ms, revoked_at_ms, created_at_ms, managed_by, scopes)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 ON CONFLICT (project_id, id) DO UPDATE SET sha256 = excluded.sha256, prefix = excluded.prefix,
                   expires_at_ms = excluded.expires_at_ms, revoked_at_ms = excluded.revoked_at_ms,
-                  created_at_ms = excluded.created_at_ms, managed_by = excluded.managed_by
+                  created_at_ms = excluded.created_at_ms, managed_by = excluded.managed_by, scopes = excluded.scopes
                 """,
                 [
                     .text(project), .text(id), .text(key.sha256), SQLValue(key.prefix), SQLValue(Clock.milliseconds(key.expiresAt)),
                     SQLValue(Clock.milliseconds(key.revokedAt)), SQLValue(Clock.milliseconds(key.createdAt)), managedBy,
+                    SQLValue(key.scopes.map(KeyScope.joined)),
                 ])
             try await setScoped(ref, budget: key.budget, limits: key.limits, sql)
         case .price(let modelName):

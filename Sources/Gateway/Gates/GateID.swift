@@ -4,7 +4,7 @@ public enum GateID: String, Sendable, CaseIterable {
     case reconcile
     /// 413 for bodies over the limit, 400 for bodies that are not a valid request.
     case payload
-    /// 401 for a missing, unknown or expired key.
+    /// 401 for a missing, unknown, revoked or expired key; 403 for a key not scoped for the endpoint.
     case keyAuth = "key-auth"
     /// 404 for a model the key's project does not route.
     case routing

@@ -4,8 +4,9 @@ import HummingbirdCore
 
 import struct Foundation.Date
 
-/// Finds the caller's API key (`Authorization: Bearer` or `x-api-key`) and checks it is known and
-/// unexpired. Keys are compared by SHA-256, never stored or echoed.
+/// Finds the caller's API key (`Authorization: Bearer` or `x-api-key`) and checks it is known,
+/// unrevoked and unexpired (401), and scoped for the endpoint (403). Keys are compared by SHA-256,
+/// never stored or echoed.
 struct KeyAuthGate: Gate {
     /// The wall clock expiry is checked against; injected so tests can move it.
     let now: @Sendable () -> Date
@@ -30,6 +31,14 @@ struct KeyAuthGate: Gate {
                 "key_expired", "The API key '\(grant.keyID)' of project '\(grant.projectID)' has expired; ask an operator for a new key.")
         }
         exchange.grant = grant
+        let scope = exchange.endpoint.scope
+        if !grant.allows(scope) {
+            let allowed = (grant.scopes ?? []).map(\.rawValue).joined(separator: ", ")
+            throw GateDenial(
+                gate: .keyAuth, status: .forbidden, reason: "key_scope_missing",
+                message: "The API key '\(grant.keyID)' of project '\(grant.projectID)' may not call '\(scope.rawValue)' (its scopes: \(allowed)); "
+                    + "ask an operator for a key with the '\(scope.rawValue)' scope.")
+        }
     }
 
     /// The key from `Authorization: Bearer ...`, else from `x-api-key`.

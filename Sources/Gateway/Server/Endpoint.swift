@@ -1,3 +1,5 @@
+import ControlPlane
+
 /// The OpenAI API operations the data plane serves.
 enum Endpoint: String, Sendable {
     case chatCompletions = "/chat/completions"
@@ -7,12 +9,15 @@ enum Endpoint: String, Sendable {
     /// The path appended to a provider's base URL.
     var upstreamPath: String { rawValue }
 
-    /// The operation name in telemetry.
-    var operation: String {
+    /// The key scope that allows calling this endpoint.
+    var scope: KeyScope {
         switch self {
-        case .chatCompletions: "chat"
-        case .embeddings: "embeddings"
-        case .models: "models"
+        case .chatCompletions: .chat
+        case .embeddings: .embeddings
+        case .models: .models
         }
     }
+
+    /// The operation name in telemetry: the scope's name.
+    var operation: String { scope.rawValue }
 }
