@@ -28,6 +28,11 @@ struct AdminClient {
     let baseURL: String
     let token: String?
 
+    /// `text` escaped for one path segment or query value: `meta-llama/Llama` becomes `meta-llama%2FLlama`.
+    static func escaped(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~"))) ?? text
+    }
+
     /// Sends a request; returns the decoded JSON of a 2xx answer.
     @discardableResult
     func send(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil, text: String? = nil) async throws -> Any {

@@ -18,7 +18,7 @@ struct KeysCommand: AsyncParsableCommand {
         @OptionGroup var scope: ProjectScope
         @OptionGroup var admin: AdminOptions
         func run() async throws {
-            let query = prefix.map { "?prefix=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0)" } ?? ""
+            let query = prefix.map { "?prefix=\(AdminClient.escaped($0))" } ?? ""
             let answer = try await admin.client.send(.GET, scope.path + "/keys" + query)
             let keys = (answer as? [String: Any])?["keys"] as? [[String: Any]] ?? []
             try show(

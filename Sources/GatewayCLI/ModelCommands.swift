@@ -140,7 +140,7 @@ struct RoutesCommand: AsyncParsableCommand {
         @Argument var model: String
         @OptionGroup var scope: ProjectScope
         @OptionGroup var admin: AdminOptions
-        func run() async throws { try showChange(try await admin.client.send(.DELETE, scope.path + "/routes/\(model)"), admin.output) }
+        func run() async throws { try showChange(try await admin.client.send(.DELETE, scope.path + "/routes/" + AdminClient.escaped(model)), admin.output) }
     }
 }
 

@@ -191,6 +191,27 @@ struct AdminAPITests {
         }
     }
 
+    @Test("models with a slash are addressed percent-encoded in route and price paths")
+    func slashedModels() async throws {
+        try await withAPI { client, controlPlane in
+            let project = "/admin/v1/orgs/acme/projects/chat"
+            try await send(client, .post, "/admin/v1/providers", #"{"name":"mock","kind":"mock"}"#)
+            try await send(client, .post, "/admin/v1/orgs", #"{"id":"acme"}"#)
+            try await send(client, .post, "/admin/v1/orgs/acme/projects", #"{"id":"chat"}"#)
+            let route = #"{"model":"meta-llama/Llama-3.1-8B","targets":[{"provider":"mock","model":"m"}]}"#
+            #expect(try await send(client, .post, "\(project)/routes", route).status == .created)
+            let read = try await send(client, .get, "\(project)/routes/meta-llama%2FLlama-3.1-8B")
+            #expect(read.status == .ok && read.json["model"] as? String == "meta-llama/Llama-3.1-8B")
+            let replaced = try await send(client, .put, "\(project)/routes/meta-llama%2FLlama-3.1-8B", #"{"targets":[{"provider":"mock","model":"n"}]}"#)
+            #expect(replaced.status == .ok)
+            let price = try await send(client, .put, "/admin/v1/prices/meta-llama%2FLlama-3.1-8B", #"{"inputPerMillion":0.1,"outputPerMillion":0.2}"#)
+            #expect(price.status == .ok, "\(price.json)")
+            #expect(try await controlPlane.store.load().model.prices["meta-llama/Llama-3.1-8B"]?.outputPerMillion == 200_000)
+            #expect(try await send(client, .delete, "\(project)/routes/meta-llama%2FLlama-3.1-8B").status == .ok)
+            #expect(try await controlPlane.store.load().model.routes.isEmpty)
+        }
+    }
+
     @Test("the snapshot long-poll answers 304 when nothing changed and the new version when something did")
     func longPoll() async throws {
         try await withAPI { client, _ in

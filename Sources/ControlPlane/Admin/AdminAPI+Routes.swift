@@ -19,7 +19,7 @@ extension AdminAPI {
         }
         routes.get("{model}") { request, context in
             try await guarded(request) {
-                let model = try context.parameters.require("model")
+                let model = try Self.modelName(context)
                 let project = try await project(try context.parameters.require("project"), org: try context.parameters.require("org"))
                 guard let route = project.routes.first(where: { $0.model == model }) else {
                     throw ModelError.notFound("model '\(model)' is not routed in project '\(project.id)'")
@@ -30,15 +30,14 @@ extension AdminAPI {
         routes.put("{model}") { request, context in
             try await guarded(request) {
                 let (org, project) = (try context.parameters.require("org"), try context.parameters.require("project"))
-                let route = try await readRoute(request, model: try context.parameters.require("model"))
+                let route = try await readRoute(request, model: try Self.modelName(context))
                 try await change(request) { try $0.replaceRoute(route, project: project, org: org) }
                 return route
             }
         }
         routes.delete("{model}") { request, context in
             try await guarded(request) {
-                let (org, project, model) =
-                    (try context.parameters.require("org"), try context.parameters.require("project"), try context.parameters.require("model"))
+                let (org, project, model) = (try context.parameters.require("org"), try context.parameters.require("project"), try Self.modelName(context))
                 return ChangeView(try await change(request) { try $0.deleteRoute(model: model, project: project, org: org) })
             }
         }

@@ -104,7 +104,7 @@ public struct AdminAPI: Sendable {
         }
         admin.put("prices/{model}") { request, context in
             try await guarded(request) {
-                let body = try await AdminBody.read(request, path: ["model": try context.parameters.require("model")])
+                let body = try await AdminBody.read(request, path: ["model": try Self.modelName(context)])
                 let price = try body.checked(ConfigReader(log: body.logForReading).readPrice(body.value))
                 try await change(request) { $0.setPrice(price) }
                 return PriceView(price, overridden: true)
@@ -112,7 +112,7 @@ public struct AdminAPI: Sendable {
         }
         admin.delete("prices/{model}") { request, context in
             try await guarded(request) {
-                let model = try context.parameters.require("model")
+                let model = try Self.modelName(context)
                 return ChangeView(try await change(request) { try $0.deletePrice(model) })
             }
         }
@@ -264,6 +264,13 @@ public struct AdminAPI: Sendable {
     }
 
     func model() async throws -> ConfigModel { try await controlPlane.store.load().model }
+
+    /// The `{model}` path parameter, percent-decoded: models such as `meta-llama/Llama-3.1-8B`
+    /// travel as `meta-llama%2FLlama-3.1-8B`.
+    static func modelName(_ context: BasicRequestContext) throws -> String {
+        let raw = try context.parameters.require("model")
+        return raw.removingPercentEncoding ?? raw
+    }
 
     private func providerNames() async throws -> Set<String> { Set(try await model().providers.keys) }
 }
