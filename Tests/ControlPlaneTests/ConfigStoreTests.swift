@@ -163,6 +163,32 @@ struct ConfigStoreTests {
         #expect(Set(try await store.audit(limit: 100).map(\.version)) == Set(1...20))
     }
 
+    @Test("two control planes opening one database together migrate it once and lose no change", arguments: StoreBackend.available)
+    func twoControlPlanes(_ backend: StoreBackend) async throws {
+        let url = try await backend.emptyStoreURL()
+        let opened = await withTaskGroup(of: Result<ConfigStore, any Error>.self) { group in
+            for _ in 0..<2 {
+                group.addTask {
+                    do { return .success(try await ConfigStore.open(url: url, logger: Logger(label: "test"))) } catch { return .failure(error) }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        defer { Task { for case .success(let store) in opened { await store.close() } } }
+        let stores = try opened.map { try $0.get() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                let store = stores[index % 2]
+                group.addTask { try await store.update(actor: "cp\(index % 2)") { try $0.createOrg(Org(id: "org-\(index)")) } }
+            }
+            try await group.waitForAll()
+        }
+        let seen = try await stores[0].load()
+        #expect(seen == (try await stores[1].load()), "both control planes read the same model")
+        #expect(seen.version == 20 && seen.model.orgs.count == 20)
+        #expect(Set(try await stores[1].audit(limit: 100).map(\.version)) == Set(1...20))
+    }
+
     @Test("a store URL that is neither sqlite: nor postgres:// is refused with the expected forms")
     func badURL() async {
         await #expect(throws: StoreError.self) { try await ConfigStore.open(url: "mysql://x", logger: Logger(label: "test")) }

@@ -27,13 +27,32 @@ public final class SQLiteDatabase: SQLDatabase {
         } catch {
             throw StoreError.unavailable("cannot open SQLite database \(path): \(error)")
         }
-        _ = try await connection.query("PRAGMA journal_mode = WAL")
-        _ = try await connection.query("PRAGMA foreign_keys = ON")
-        _ = try await connection.query("PRAGMA busy_timeout = 5000")
+        do {
+            _ = try await connection.query("PRAGMA busy_timeout = 5000")
+            try await setUp(connection)
+            _ = try await connection.query("PRAGMA foreign_keys = ON")
+        } catch {
+            try? await connection.close()
+            throw StoreError.unavailable("cannot set up SQLite database \(path): \(error)")
+        }
         return SQLiteDatabase(connection: connection)
     }
 
     private init(connection: SQLiteConnection) { self.connection = connection }
+
+    /// Switches to the WAL journal. SQLite answers `busy` at once, without waiting, while another
+    /// process is creating the same file, so this retries for up to five seconds.
+    private static func setUp(_ connection: SQLiteConnection) async throws {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while true {
+            do {
+                _ = try await connection.query("PRAGMA journal_mode = WAL")
+                return
+            } catch let error as SQLiteError where error.reason == .busy && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
 
     public func transaction<Result: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> Result) async throws -> Result {
         try await lock.withLock {
