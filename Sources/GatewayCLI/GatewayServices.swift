@@ -95,7 +95,7 @@ enum GatewayServices {
                     + MetricFamily.spendLedger(unflushedMicroUSD: metering.unflushedMicroUSD, flushFailures: metering.flushFailures)
             }
             let client = DataPlane.makeClient(connectTimeoutSeconds: config.gateway.upstreamConnectTimeoutSeconds)
-            services.append(HTTPClientService(client: client))
+            services.append(UpstreamClientService(client: client))
             var recorders: [any RequestRecorder] = []
             if config.observability.enabled {
                 let telemetry = TelemetryRing(capacity: config.observability.ringCapacity)

@@ -117,11 +117,11 @@ struct GatewayHarness: Sendable {
                 try await body(GatewayHarness(port: port, client: client, recorder: recorder, active: active, metering: metering))
             }
             try await client.shutdown()
-            try await upstreamClient.shutdown()
+            await upstreamClient.shutdown()
             return result
         } catch {
             try? await client.shutdown()
-            try? await upstreamClient.shutdown()
+            await upstreamClient.shutdown()
             throw error
         }
     }

@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import NIOCore
 import Telemetry
 import TestSupport
 import Testing
@@ -128,5 +129,41 @@ struct UpstreamTests {
         }
         #expect(firsts["c"] == nil)
         #expect((2800...3200).contains(firsts["a"] ?? 0))
+    }
+}
+
+@Suite("The upstream client: pooled keep-alive connections")
+struct UpstreamClientTests {
+    @Test("sequential requests reuse one upstream connection")
+    func reuse() async throws {
+        let upstream = KeepAliveUpstream()
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
+                for _ in 0..<20 {
+                    let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                    #expect(response.status == 200)
+                }
+            }
+        }
+        // One connection per event loop the requests ran on, at most: never one per request.
+        #expect(upstream.connections <= System.coreCount)
+    }
+
+    @Test("a pooled connection the provider closed while idle is replaced without failing the request")
+    func staleConnection() async throws {
+        let upstream = KeepAliveUpstream(closeIdle: true)
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
+                for index in 0..<10 {
+                    let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                    #expect(response.status == 200)
+                    // Half the time the close has arrived before the next request, half the time it races it.
+                    if index.isMultiple(of: 2) { try await Task.sleep(for: .milliseconds(5)) }
+                }
+                let records = await gateway.recorder.waitForRecords(10)
+                #expect(records.allSatisfy { $0.attempts == 1 }, "a replaced connection is not a retry of the gate")
+            }
+        }
+        #expect(upstream.connections == 10)
     }
 }

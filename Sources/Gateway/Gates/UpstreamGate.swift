@@ -116,6 +116,8 @@ struct UpstreamGate {
                                 break
                             }
                         }
+                    } catch UpstreamConnection.Failure.timeout {
+                        outcome = .timedOut
                     } catch {
                         if outcome == .clientClosed { throw error }
                         outcome = .upstreamBroke

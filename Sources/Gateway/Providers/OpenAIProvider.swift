@@ -1,20 +1,30 @@
-import AsyncHTTPClient
 import ControlPlane
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import Telemetry
 
+import struct Foundation.URL
+
 /// Any OpenAI-compatible HTTP API (OpenAI, vLLM, Ollama, LM Studio, ...), through the shared client.
 struct OpenAIProvider: Provider {
-    let client: HTTPClient
-    let baseURL: String
+    let client: UpstreamClient
+    let origin: UpstreamOrigin?
+    let pathPrefix: String
     let authorization: String?
 
     /// Binds `config` to `client`, reading the API key from `config.apiKeyEnv` once.
-    init(config: ProviderConfig, client: HTTPClient, environment: [String: String]) {
+    init(config: ProviderConfig, client: UpstreamClient, environment: [String: String]) {
         self.client = client
-        self.baseURL = config.baseURL ?? ""
+        let url = config.baseURL.flatMap { URL(string: $0) }
+        if let url, let host = url.host, let scheme = url.scheme, ["http", "https"].contains(scheme) {
+            let tls = scheme == "https"
+            self.origin = UpstreamOrigin(host: host, port: url.port ?? (tls ? 443 : 80), tls: tls)
+        } else {
+            self.origin = nil
+        }
+        let path = url?.path ?? ""
+        self.pathPrefix = path.hasSuffix("/") ? String(path.dropLast()) : path
         self.authorization = config.apiKeyEnv.flatMap { environment[$0] }.map { "Bearer \($0)" }
     }
 
@@ -22,52 +32,27 @@ struct OpenAIProvider: Provider {
     static let maxResponseBytes = 64 * 1024 * 1024
 
     func send(_ request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse {
-        var outbound = HTTPClientRequest(url: baseURL + request.endpoint.upstreamPath)
-        outbound.method = .POST
-        outbound.headers.add(name: "content-type", value: "application/json")
-        outbound.headers.add(name: "x-request-id", value: request.requestID.description)
-        if request.stream { outbound.headers.add(name: "accept", value: "text/event-stream") }
-        if let authorization { outbound.headers.add(name: "authorization", value: authorization) }
-        outbound.body = .bytes(request.body)
-        do {
-            let response = try await client.execute(outbound, deadline: NIODeadline(request.firstByteDeadline))
-            let status = HTTPResponse.Status(code: Int(response.status.code))
-            let contentType = response.headers.first(name: "content-type")
-            if status.code >= 500 || status.code == 429 {
-                // Drain the error body so the pooled connection can be reused.
-                _ = try? await response.body.collect(upTo: 64 * 1024)
-                throw UpstreamFailure.status(status)
-            }
-            if request.stream && status.code < 300 {
-                return UpstreamResponse(status: status, contentType: contentType, body: .stream(response.body))
-            }
-            let body = try await Deadline.run(until: request.deadline, on: client.eventLoopGroup.any()) {
-                try await response.body.collect(upTo: Self.maxResponseBytes)
-            }
-            return UpstreamResponse(status: status, contentType: contentType, body: .buffer(body))
-        } catch let failure as UpstreamFailure {
-            throw failure
-        } catch {
-            throw UpstreamFailure(classifying: error)
-        }
-    }
-}
-
-extension UpstreamFailure {
-    /// Maps a client error to a failure kind.
-    init(classifying error: any Error) {
-        if error is CancellationError {
-            self = .cancelled
-        } else if error is DeadlineExceeded {
-            self = .timeout
-        } else if let error = error as? HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .readTimeout: self = .timeout
-            case .cancelled: self = .cancelled
-            default: self = .unreachable(String(describing: error))
-            }
-        } else {
-            self = .unreachable(String(describing: error))
+        guard let origin else { throw .unreachable("the provider's baseURL is not an http or https URL") }
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(7)
+        headers.add(name: "host", value: origin.hostHeader)
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(request.body.readableBytes))
+        headers.add(name: "x-request-id", value: request.requestID.description)
+        if request.stream { headers.add(name: "accept", value: "text/event-stream") }
+        if let authorization { headers.add(name: "authorization", value: authorization) }
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: pathPrefix + request.endpoint.upstreamPath, headers: headers)
+        let answer = try await client.send(
+            to: origin, head: head, body: request.body, stream: request.stream, maxBytes: Self.maxResponseBytes,
+            firstByteDeadline: NIODeadline(request.firstByteDeadline), deadline: NIODeadline(request.deadline))
+        switch answer {
+        case .streaming(let head, let chunks):
+            return UpstreamResponse(
+                status: HTTPResponse.Status(code: Int(head.status.code)), contentType: head.headers.first(name: "content-type"), body: .stream(chunks))
+        case .complete(let head, let body):
+            let status = HTTPResponse.Status(code: Int(head.status.code))
+            if status.code >= 500 || status.code == 429 { throw .status(status) }
+            return UpstreamResponse(status: status, contentType: head.headers.first(name: "content-type"), body: .buffer(body))
         }
     }
 }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import ControlPlane
 import Hummingbird
 import Logging
@@ -12,7 +11,7 @@ public enum DataPlane {
     /// The router with every data-plane endpoint, for serving or for in-process tests.
     public static func router(
         active: ActiveSnapshot,
-        client: HTTPClient,
+        client: UpstreamClient,
         environment: [String: String],
         metering: Metering = Metering(),
         recorder: any RequestRecorder,
@@ -26,28 +25,21 @@ public enum DataPlane {
         return router
     }
 
-    /// The shared, pooled upstream client: one per process, shut down by ``HTTPClientService``.
-    public static func makeClient(connectTimeoutSeconds: Double, idleTimeoutSeconds: Double = 120) -> HTTPClient {
-        var configuration = HTTPClient.Configuration(
-            timeout: .init(connect: .milliseconds(Int64(connectTimeoutSeconds * 1000)), read: .milliseconds(Int64(idleTimeoutSeconds * 1000))))
-        configuration.redirectConfiguration = .disallow
-        configuration.decompression = .disabled
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
-        // A refused connection fails the attempt at once: the upstream gate owns retries and fallback.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    /// The shared, pooled upstream client: one per process, its idle connections closed by ``UpstreamClientService``.
+    public static func makeClient(connectTimeoutSeconds: Double) -> UpstreamClient {
+        UpstreamClient(connectTimeoutSeconds: connectTimeoutSeconds)
     }
 }
 
-/// Keeps an HTTP client alive while the process runs and shuts it down gracefully afterwards.
-public struct HTTPClientService: Service {
-    let client: HTTPClient
+/// Closes the upstream client's idle connections when the process shuts down.
+public struct UpstreamClientService: Service {
+    let client: UpstreamClient
 
     /// Wraps `client`.
-    public init(client: HTTPClient) { self.client = client }
+    public init(client: UpstreamClient) { self.client = client }
 
     public func run() async throws {
         try? await gracefulShutdown()
-        try await client.shutdown()
+        await client.shutdown()
     }
 }

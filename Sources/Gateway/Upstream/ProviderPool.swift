@@ -1,14 +1,13 @@
-import AsyncHTTPClient
 import ControlPlane
 import Synchronization
 
 /// Provider instances for the configuration in force, rebuilt when its version changes.
 final class ProviderPool: Sendable {
-    private let client: HTTPClient
+    private let client: UpstreamClient
     private let environment: [String: String]
     private let cache = Mutex<(version: Int, providers: [String: any Provider])>((-1, [:]))
 
-    init(client: HTTPClient, environment: [String: String]) {
+    init(client: UpstreamClient, environment: [String: String]) {
         self.client = client
         self.environment = environment
     }

@@ -1,0 +1,161 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// The HTTP/1.1 client every provider sends through: keep-alive connections pooled per provider
+/// origin and per event loop, so a request's upstream exchange runs on the thread that serves its
+/// client, with the request written in one flush and no hop between threads.
+public final class UpstreamClient: Sendable {
+    private let group: any EventLoopGroup
+    private let connectTimeout: TimeAmount
+    private let idleTimeout: TimeAmount
+    private let tls: Result<NIOSSLContext, any Error>
+    private let idle = Mutex<[PoolKey: [UpstreamConnection]]>([:])
+
+    /// At most this many idle connections are kept per origin and event loop.
+    static let maxIdlePerKey = 256
+
+    /// A client whose connections give up connecting after `connectTimeoutSeconds` and are
+    /// dropped after `idleTimeoutSeconds` unused.
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, connectTimeoutSeconds: Double, idleTimeoutSeconds: Double = 60) {
+        self.group = group
+        self.connectTimeout = .nanoseconds(Int64(connectTimeoutSeconds * 1e9))
+        self.idleTimeout = .nanoseconds(Int64(idleTimeoutSeconds * 1e9))
+        self.tls = Result { try NIOSSLContext(configuration: .makeClientConfiguration()) }
+    }
+
+    private struct PoolKey: Hashable {
+        let origin: UpstreamOrigin
+        let loop: ObjectIdentifier
+    }
+
+    /// Sends one request and returns the answer's head with its whole body, or, for a 2xx answer
+    /// to a streamed request, with its body as a stream. A pooled connection the provider closed
+    /// while idle is replaced once, transparently.
+    func send(
+        to origin: UpstreamOrigin, head: HTTPRequestHead, body: ByteBuffer, stream: Bool, maxBytes: Int,
+        firstByteDeadline: NIODeadline, deadline: NIODeadline
+    ) async throws(UpstreamFailure) -> UpstreamConnection.Answer {
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
+        let key = PoolKey(origin: origin, loop: ObjectIdentifier(loop))
+        var reused = takeIdle(key)
+        while true {
+            let connection: UpstreamConnection
+            if let pooled = reused {
+                connection = pooled
+            } else {
+                connection = try await connect(to: origin, on: loop, deadline: firstByteDeadline)
+            }
+            do {
+                let answer = connection.execute(
+                    head: head, body: body, stream: stream, maxBytes: maxBytes, firstByteDeadline: firstByteDeadline, deadline: deadline
+                ) { [self] reusable in
+                    if reusable { putIdle(connection, key) }
+                }
+                return try await withTaskCancellationHandler {
+                    try await answer.get()
+                } onCancel: {
+                    connection.channel.close(promise: nil)
+                }
+            } catch {
+                if Task.isCancelled { throw .cancelled }
+                switch error as? UpstreamConnection.Failure {
+                case .closedBeforeResponse where reused != nil:
+                    reused = nil  // the provider closed it while it sat in the pool: once more on a new connection
+                    continue
+                case .closedBeforeResponse: throw .unreachable("the provider closed the connection before answering")
+                case .timeout: throw .timeout
+                case .tooLarge: throw .unreachable("the answer is larger than \(maxBytes) bytes")
+                case .broken(let reason): throw .unreachable(reason)
+                case nil: throw .unreachable(String(describing: error))
+                }
+            }
+        }
+    }
+
+    /// Closes every idle connection; requests in flight finish on theirs.
+    public func shutdown() async {
+        let connections = idle.withLock { pool in
+            defer { pool = [:] }
+            return pool.values.flatMap { $0 }
+        }
+        for connection in connections { try? await connection.channel.close() }
+    }
+
+    private func takeIdle(_ key: PoolKey) -> UpstreamConnection? {
+        let now = NIODeadline.now()
+        var stale: [UpstreamConnection] = []
+        let found = idle.withLock { pool -> UpstreamConnection? in
+            while let connection = pool[key]?.popLast() {
+                if connection.channel.isActive && now - connection.idleSince < idleTimeout { return connection }
+                stale.append(connection)
+            }
+            return nil
+        }
+        for connection in stale { connection.channel.close(promise: nil) }
+        return found
+    }
+
+    private func putIdle(_ connection: UpstreamConnection, _ key: PoolKey) {
+        let kept = idle.withLock { pool in
+            guard pool[key, default: []].count < Self.maxIdlePerKey else { return false }
+            connection.idleSince = .now()
+            pool[key, default: []].append(connection)
+            return true
+        }
+        if !kept { connection.channel.close(promise: nil) }
+    }
+
+    private func connect(to origin: UpstreamOrigin, on loop: any EventLoop, deadline: NIODeadline) async throws(UpstreamFailure) -> UpstreamConnection {
+        var sslContext: NIOSSLContext?
+        if origin.tls {
+            switch tls {
+            case .success(let context): sslContext = context
+            case .failure(let error): throw .unreachable("TLS is not available: \(error)")
+            }
+        }
+        let timeout = min(connectTimeout, max(.zero, deadline - .now()))
+        do {
+            return try await ClientBootstrap(group: loop)
+                .connectTimeout(timeout)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connect(host: origin.host, port: origin.port) { [sslContext] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let sslContext {
+                            let sni = origin.host.isIPAddress ? nil : origin.host
+                            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: sni))
+                        }
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        let handler = UpstreamConnection.Handler()
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        return UpstreamConnection(channel: channel, handler: handler)
+                    }
+                }
+        } catch {
+            if Task.isCancelled { throw .cancelled }
+            if let error = error as? ChannelError, case .connectTimeout = error { throw .timeout }
+            throw .unreachable("cannot connect to \(origin): \(error)")
+        }
+    }
+}
+
+/// Scheme, host and port of a provider's base URL: what a pooled connection can be reused for.
+struct UpstreamOrigin: Hashable, Sendable, CustomStringConvertible {
+    let host: String
+    let port: Int
+    let tls: Bool
+
+    /// The `Host` header: the port is left out when it is the scheme's default.
+    var hostHeader: String { port == (tls ? 443 : 80) ? host : "\(host):\(port)" }
+
+    var description: String { "\(tls ? "https" : "http")://\(hostHeader)" }
+}
+
+extension String {
+    /// Whether this is an IPv4 or IPv6 literal (which TLS must not send as the server name).
+    fileprivate var isIPAddress: Bool {
+        (try? SocketAddress(ipAddress: self, port: 0)) != nil
+    }
+}

@@ -1,0 +1,221 @@
+import NIOCore
+import NIOHTTP1
+
+/// One keep-alive HTTP/1.1 connection to a provider, carrying one request at a time.
+final class UpstreamConnection: Sendable {
+    let channel: any Channel
+    private let handler: NIOLoopBound<Handler>
+    /// When the connection went back to the pool; read and written only under the pool's lock.
+    nonisolated(unsafe) var idleSince: NIODeadline = .now()
+
+    init(channel: any Channel, handler: Handler) {
+        self.channel = channel
+        self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+    }
+
+    /// A provider's answer as the connection delivers it.
+    enum Answer: Sendable {
+        /// A response read whole (every non-streamed request, and streamed ones that failed).
+        case complete(HTTPResponseHead, ByteBuffer)
+        /// A 2xx response to a streamed request: the body arrives chunk by chunk.
+        case streaming(HTTPResponseHead, UpstreamChunks)
+    }
+
+    /// Why an exchange failed.
+    enum Failure: Error {
+        /// The connection closed before any byte of the answer: on a reused connection, the
+        /// provider had closed it while idle, and the request may be sent again on a new one.
+        case closedBeforeResponse
+        /// A deadline passed.
+        case timeout
+        /// The answer was larger than the limit.
+        case tooLarge
+        /// The connection failed.
+        case broken(String)
+    }
+
+    /// Sends the request (head, body and end in one flush) and completes once the answer's head
+    /// (streamed) or whole answer arrived. `release` runs on the event loop when the exchange is
+    /// over, with whether the connection can carry another request.
+    func execute(
+        head: HTTPRequestHead, body: ByteBuffer, stream: Bool, maxBytes: Int, firstByteDeadline: NIODeadline, deadline: NIODeadline,
+        release: @escaping @Sendable (Bool) -> Void
+    ) -> EventLoopFuture<Answer> {
+        let promise = channel.eventLoop.makePromise(of: Answer.self)
+        let exchange = Exchange(promise: promise, stream: stream, maxBytes: maxBytes, deadline: deadline, release: release)
+        let handler = self.handler
+        channel.eventLoop.execute {
+            handler.value.start(exchange, head: head, body: body, firstByteDeadline: firstByteDeadline)
+        }
+        return promise.futureResult
+    }
+
+    /// What the handler needs to answer one request.
+    struct Exchange {
+        let promise: EventLoopPromise<Answer>
+        let stream: Bool
+        let maxBytes: Int
+        let deadline: NIODeadline
+        let release: @Sendable (Bool) -> Void
+    }
+
+    /// The pipeline's last handler: writes a request, reads its answer, and fails it on errors,
+    /// deadlines and closes. Runs on the connection's event loop only.
+    final class Handler: ChannelInboundHandler, RemovableChannelHandler {
+        typealias InboundIn = HTTPClientResponsePart
+        typealias OutboundOut = HTTPClientRequestPart
+
+        private enum State {
+            case idle
+            case waitingForHead(Exchange)
+            case collecting(Exchange, HTTPResponseHead, ByteBuffer)
+            case streaming(Exchange, AsyncThrowingStream<ByteBuffer, any Error>.Continuation)
+            case closed
+        }
+
+        private var state = State.idle
+        private var context: ChannelHandlerContext?
+        private var timer: Scheduled<Void>?
+
+        func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+        func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+        fileprivate func start(_ exchange: Exchange, head: HTTPRequestHead, body: ByteBuffer, firstByteDeadline: NIODeadline) {
+            guard case .idle = state, let context, context.channel.isActive else {
+                exchange.promise.fail(Failure.closedBeforeResponse)
+                return
+            }
+            state = .waitingForHead(exchange)
+            schedule(firstByteDeadline, context: context)
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch (unwrapInboundIn(data), state) {
+            case (.head(let head), .waitingForHead(let exchange)):
+                if exchange.stream && (200..<300).contains(head.status.code) {
+                    let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+                    state = .streaming(exchange, continuation)
+                    schedule(exchange.deadline, context: context)
+                    exchange.promise.succeed(.streaming(head, UpstreamChunks(base: stream, channel: context.channel)))
+                } else {
+                    state = .collecting(exchange, head, context.channel.allocator.buffer(capacity: 0))
+                    schedule(exchange.deadline, context: context)
+                }
+            case (.body(let chunk), .collecting(let exchange, let head, var body)):
+                guard body.readableBytes + chunk.readableBytes <= exchange.maxBytes else {
+                    fail(Failure.tooLarge, context: context)
+                    return
+                }
+                state = .idle  // let `body` be the only reference while it grows
+                body.writeImmutableBuffer(chunk)
+                state = .collecting(exchange, head, body)
+            case (.body(let chunk), .streaming(_, let continuation)):
+                continuation.yield(chunk)
+            case (.end, .collecting(let exchange, let head, let body)):
+                finish(exchange, keepAlive: head.isKeepAlive, context: context)
+                exchange.promise.succeed(.complete(head, body))
+            case (.end, .streaming(let exchange, let continuation)):
+                finish(exchange, keepAlive: true, context: context)
+                continuation.finish()
+            default:
+                fail(Failure.broken("unexpected HTTP part from the provider"), context: context)
+            }
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            fail(Failure.broken(String(describing: error)), context: context)
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            if case .waitingForHead = state {
+                fail(Failure.closedBeforeResponse, context: context)
+            } else {
+                fail(Failure.broken("the provider closed the connection mid-answer"), context: context)
+            }
+            context.fireChannelInactive()
+        }
+
+        private func schedule(_ deadline: NIODeadline, context: ChannelHandlerContext) {
+            timer?.cancel()
+            let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+            timer = context.eventLoop.scheduleTask(deadline: deadline) {
+                let (handler, context) = bound.value
+                handler.fail(Failure.timeout, context: context)
+            }
+        }
+
+        /// Ends an exchange that completed: back to idle and to the pool, or closed.
+        private func finish(_ exchange: Exchange, keepAlive: Bool, context: ChannelHandlerContext) {
+            timer?.cancel()
+            timer = nil
+            state = keepAlive ? .idle : .closed
+            if !keepAlive { context.close(promise: nil) }
+            exchange.release(keepAlive)
+        }
+
+        /// Fails the exchange in flight, if any, and closes the connection for good.
+        private func fail(_ failure: Failure, context: ChannelHandlerContext) {
+            let previous = state
+            state = .closed
+            timer?.cancel()
+            timer = nil
+            switch previous {
+            case .waitingForHead(let exchange), .collecting(let exchange, _, _):
+                exchange.release(false)
+                exchange.promise.fail(failure)
+            case .streaming(let exchange, let continuation):
+                exchange.release(false)
+                continuation.finish(throwing: failure)
+            case .idle, .closed:
+                break
+            }
+            context.close(promise: nil)
+        }
+    }
+}
+
+/// The body chunks of a streamed answer. A reader that stops before the end (the client went
+/// away) closes the upstream connection as soon as it lets go of its iterator, which ends the
+/// provider's generation instead of letting it run to its deadline.
+struct UpstreamChunks: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+
+    let base: AsyncThrowingStream<ByteBuffer, any Error>
+    let channel: any Channel
+
+    func makeAsyncIterator() -> Iterator {
+        Iterator(base: base.makeAsyncIterator(), reading: Reading(channel: channel))
+    }
+
+    struct Iterator: AsyncIteratorProtocol {
+        var base: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+        let reading: Reading
+
+        mutating func next() async throws -> ByteBuffer? {
+            do {
+                guard let chunk = try await base.next() else {
+                    reading.ended = true
+                    return nil
+                }
+                return chunk
+            } catch {
+                reading.ended = true
+                throw error
+            }
+        }
+    }
+
+    /// Closes the connection when the iterator goes away before the stream ended.
+    final class Reading {
+        let channel: any Channel
+        var ended = false
+
+        init(channel: any Channel) { self.channel = channel }
+
+        deinit { if !ended { channel.close(promise: nil) } }
+    }
+}
