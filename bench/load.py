@@ -345,7 +345,10 @@ def write_results(results, peak, soak, args):
 
 def append_micro(path):
     with open(path) as handle:
-        micro = handle.read()
+        lines = handle.read().splitlines()
+    # The benchmark tool prints warnings and notes (with terminal colours) before its first table heading.
+    first = next((index for index, line in enumerate(lines) if line.startswith("## ")), 0)
+    micro = "\n".join(lines[first:])
     with open(RESULTS, "a") as handle:
         handle.write("\n## Microbenchmarks (`Benchmarks/`, ordo-one/benchmark)\n\n" + micro.strip() + "\n")
 
