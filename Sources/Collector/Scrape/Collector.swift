@@ -22,7 +22,7 @@ public actor Collector: Service {
     /// Creates a collector over `sources`, taking the project→org mapping from `mapping` (nil while unavailable).
     public init(
         sources: [any TelemetrySource], store: TelemetryStore, mapping: @escaping @Sendable () -> OrgMapping?,
-        interval: Duration = .milliseconds(500), logger: Logger
+        interval: Duration = .milliseconds(50), logger: Logger
     ) {
         self.sources = sources
         self.store = store
