@@ -7,8 +7,8 @@ import Telemetry
 /// by org. Runs as a service on an interval; queries may also ask for a collection first, so
 /// answers include the latest traffic.
 public actor Collector: Service {
-    /// Most traces folded in one step; the collector yields between steps so that, sharing
-    /// threads with the data plane, it never stalls requests for long.
+    /// Most traces a remote source is asked for in one step; the collector yields between steps
+    /// and reads until it has caught up with the source.
     public static let batchLimit = 128
 
     /// The aggregated telemetry the API and exporters read.
@@ -56,7 +56,7 @@ public actor Collector: Service {
                     let batch = try await source.read(from: cursors[index])
                     cursors[index] = batch.nextCursor
                     store.ingest(batch, from: source.name, mapping: mapping, scrapeDuration: started.duration(to: .now))
-                    if batch.traces.count < Collector.batchLimit || batch.nextCursor >= batch.written { break }
+                    if batch.traces.isEmpty || batch.nextCursor >= batch.written { break }
                     await Task.yield()
                 }
             } catch {

@@ -19,5 +19,10 @@ public struct RingSource: TelemetrySource {
         self.name = name
     }
 
-    public func read(from cursor: UInt64) async throws -> RingBatch { ring.read(from: cursor, limit: Collector.batchLimit) }
+    /// Small reads keep the ring's lock short: the collector's thread runs at a lower priority,
+    /// and a request thread must never wait on it for long.
+    public func read(from cursor: UInt64) async throws -> RingBatch { ring.read(from: cursor, limit: Self.readLimit) }
+
+    /// Traces copied per hold of the ring's lock.
+    static let readLimit = 32
 }
