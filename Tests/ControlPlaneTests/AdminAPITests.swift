@@ -44,6 +44,13 @@ struct AdminAPITests {
         }
     }
 
+    /// Creates provider `mock`, org `acme` and its project `chat`.
+    func seedProject(_ client: any TestClientProtocol) async throws {
+        try await send(client, .post, "/admin/v1/providers", #"{"name":"mock","kind":"mock"}"#)
+        try await send(client, .post, "/admin/v1/orgs", #"{"id":"acme"}"#)
+        try await send(client, .post, "/admin/v1/orgs/acme/projects", #"{"id":"chat"}"#)
+    }
+
     @Test("without a configured token every admin and config route answers 503 and names the variable")
     func noToken() async throws {
         try await withAPI(token: nil) { client, _ in
@@ -132,9 +139,7 @@ struct AdminAPITests {
     @Test("malformed bodies of every kind get 4xx and leave the store unchanged")
     func fuzz() async throws {
         try await withAPI { client, controlPlane in
-            try await send(client, .post, "/admin/v1/providers", #"{"name":"mock","kind":"mock"}"#)
-            try await send(client, .post, "/admin/v1/orgs", #"{"id":"acme"}"#)
-            try await send(client, .post, "/admin/v1/orgs/acme/projects", #"{"id":"chat"}"#)
+            try await seedProject(client)
             let valid = #"{"id":"p2","budget":{"usd":3,"period":"daily"},"routes":[{"model":"m","targets":[{"provider":"mock","model":"m","weight":2}]}]}"#
             var bodies = (1..<valid.utf8.count).map { String(valid.utf8.prefix($0))! }
             bodies += ["", " ", "null", "[]", "42", "\"text\"", "{", "}", "{\"id\":}", "{\"id\":\"a\",}", "{'id':'a'}", "{\"id\":\"a\"}{}", "\u{0}"]
@@ -166,9 +171,7 @@ struct AdminAPITests {
     @Test("a created key's secret is shown once; listings show its prefix and state, never the secret")
     func keys() async throws {
         try await withAPI { client, controlPlane in
-            try await send(client, .post, "/admin/v1/providers", #"{"name":"mock","kind":"mock"}"#)
-            try await send(client, .post, "/admin/v1/orgs", #"{"id":"acme"}"#)
-            try await send(client, .post, "/admin/v1/orgs/acme/projects", #"{"id":"chat"}"#)
+            try await seedProject(client)
             let created = try await send(
                 client, .post, "/admin/v1/orgs/acme/projects/chat/keys", #"{"id":"ci","limits":{"tokensPerMinute":500},"scopes":["models","chat","chat"]}"#)
             let secret = try #require(created.json["key"] as? String)
@@ -195,9 +198,7 @@ struct AdminAPITests {
     func slashedModels() async throws {
         try await withAPI { client, controlPlane in
             let project = "/admin/v1/orgs/acme/projects/chat"
-            try await send(client, .post, "/admin/v1/providers", #"{"name":"mock","kind":"mock"}"#)
-            try await send(client, .post, "/admin/v1/orgs", #"{"id":"acme"}"#)
-            try await send(client, .post, "/admin/v1/orgs/acme/projects", #"{"id":"chat"}"#)
+            try await seedProject(client)
             let route = #"{"model":"meta-llama/Llama-3.1-8B","targets":[{"provider":"mock","model":"m"}]}"#
             #expect(try await send(client, .post, "\(project)/routes", route).status == .created)
             let read = try await send(client, .get, "\(project)/routes/meta-llama%2FLlama-3.1-8B")
