@@ -13,6 +13,12 @@ trap 'scripts/postgres.sh stop "$postgres_dir"' EXIT
 export GATEWAY_TEST_POSTGRES_URL="${postgres_url}gateway_swift?sslmode=disable"
 export GATEWAY_E2E_POSTGRES_URL="${postgres_url}gateway_e2e?sslmode=disable"
 
+# openssl makes the self-signed certificate of the HTTPS upstream test.
+if ! command -v openssl >/dev/null 2>&1; then
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl >/dev/null
+fi
+
 swift build
 swift test
 

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 import TestSupport
 
@@ -10,8 +11,13 @@ import TestSupport
 final class KeepAliveUpstream: Sendable {
     private let accepted = Atomic<Int>(0)
     private let closeIdle: Bool
+    private let tls: NIOSSLContext?
 
-    init(closeIdle: Bool = false) { self.closeIdle = closeIdle }
+    /// With `tls`, the upstream speaks HTTPS only.
+    init(closeIdle: Bool = false, tls: NIOSSLContext? = nil) {
+        self.closeIdle = closeIdle
+        self.tls = tls
+    }
 
     /// Connections accepted so far.
     var connections: Int { accepted.load(ordering: .relaxed) }
@@ -19,11 +25,13 @@ final class KeepAliveUpstream: Sendable {
     /// Serves on a free loopback port while `body` runs with the base URL.
     func run<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
         let closeIdle = self.closeIdle
+        let tls = self.tls
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { [self] channel in
                 self.accepted.add(1, ordering: .relaxed)
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Answerer(closeIdle: closeIdle))
                 }
@@ -31,7 +39,9 @@ final class KeepAliveUpstream: Sendable {
             .bind(host: "127.0.0.1", port: 0)
             .get()
         defer { channel.close(promise: nil) }
-        return try await body("http://127.0.0.1:\(channel.localAddress!.port!)/v1")
+        let port = channel.localAddress!.port!
+        // A TLS client checks the certificate's name: `localhost` is the name the test certificate carries.
+        return try await body(tls == nil ? "http://127.0.0.1:\(port)/v1" : "https://localhost:\(port)/v1")
     }
 
     private final class Answerer: ChannelInboundHandler {

@@ -1,6 +1,7 @@
 import ControlPlane
 import Foundation
 import NIOCore
+import NIOSSL
 import Telemetry
 import TestSupport
 import Testing
@@ -166,4 +167,50 @@ struct UpstreamClientTests {
         }
         #expect(upstream.connections == 10)
     }
+
+    @Test("an https provider is reached through TLS and verified: trusted roots work, a self-signed certificate is refused")
+    func tls() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-tls-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let key = folder.appendingPathComponent("key.pem").path
+        let certificate = folder.appendingPathComponent("certificate.pem").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = [
+            "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=localhost",
+            "-addext", "subjectAltName=DNS:localhost", "-days", "1", "-keyout", key, "-out", certificate,
+        ]
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        try #require(openssl.terminationStatus == 0, "openssl makes the test certificate")
+        let server = try NIOSSLContext(
+            configuration: .makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))))
+        let trusting = {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.trustRoots = .file(certificate)
+            return configuration
+        }()
+        let upstream = KeepAliveUpstream(tls: server)
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url), upstreamTLS: trusting) { gateway in
+                for _ in 0..<3 {
+                    let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                    #expect(response.status == 200)
+                    #expect(response.body.contains("Hello from upstream"))
+                }
+            }
+            try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
+                let refused = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                #expect(refused.status == 503)
+                #expect(refused.body.contains("upstream_unreachable"))
+            }
+        }
+        // Verified connections are reused (one per event loop at most), plus the one refused handshake.
+        #expect(upstream.connections <= System.coreCount + 1)
+    }
 }
+

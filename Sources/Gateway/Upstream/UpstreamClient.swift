@@ -18,12 +18,16 @@ public final class UpstreamClient: Sendable {
     static let maxIdlePerKey = 256
 
     /// A client whose connections give up connecting after `connectTimeoutSeconds` and are
-    /// dropped after `idleTimeoutSeconds` unused.
-    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, connectTimeoutSeconds: Double, idleTimeoutSeconds: Double = 60) {
+    /// dropped after `idleTimeoutSeconds` unused. `https` providers are verified against `tls`
+    /// (by default the system's trust roots, with hostname verification).
+    public init(
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, connectTimeoutSeconds: Double, idleTimeoutSeconds: Double = 60,
+        tls: TLSConfiguration = .makeClientConfiguration()
+    ) {
         self.group = group
         self.connectTimeout = .nanoseconds(Int64(connectTimeoutSeconds * 1e9))
         self.idleTimeout = .nanoseconds(Int64(idleTimeoutSeconds * 1e9))
-        self.tls = Result { try NIOSSLContext(configuration: .makeClientConfiguration()) }
+        self.tls = Result { try NIOSSLContext(configuration: tls) }
     }
 
     private struct PoolKey: Hashable {
