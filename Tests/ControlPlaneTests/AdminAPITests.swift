@@ -82,6 +82,7 @@ struct AdminAPITests {
                 (.post, "/admin/v1/providers", #"{"name":"x","kind":"mock","extra":1}"#, .badRequest, "extra"),
                 (.post, "/admin/v1/providers", #"{"name":"bad name!","kind":"mock"}"#, .badRequest, "name"),
                 (.post, "/admin/v1/providers", #"{"name":"x","kind":"mock","maxRetries":"two"}"#, .badRequest, "maxRetries"),
+                (.post, "/admin/v1/providers", #"{"name":"x","kind":"openai","baseURL":"http://h/v1","tlsCAFile":"/ca.pem"}"#, .badRequest, "tlsCAFile"),
                 (.post, "/admin/v1/providers", #"{"name":"mock","kind":"mock"}"#, .created, nil),
                 (.post, "/admin/v1/providers", #"{"name":"mock","kind":"mock"}"#, .conflict, nil),
                 (.put, "/admin/v1/providers/ghost", #"{"kind":"mock"}"#, .notFound, nil),

@@ -114,6 +114,25 @@ struct ConfigFileLoaderTests {
         #expect(empty.map(\.path) == ["orgs[0].projects[0].keys[0].scopes"])
     }
 
+    @Test("a provider's connect timeout and CA file load; a CA file on a plain http provider is an error")
+    func providerTLS() throws {
+        let yaml = """
+            providers:
+              - name: internal
+                kind: openai
+                baseURL: https://llm.internal:8443/v1
+                connectTimeoutSeconds: 1.5
+                tlsCAFile: /etc/gateway/internal-ca.pem
+            """
+        let provider = try #require(try ConfigFileLoader.load(yaml: yaml).providers.first)
+        #expect(provider.connectTimeoutSeconds == 1.5 && provider.tlsCAFile == "/etc/gateway/internal-ca.pem")
+        let plain = Self.issues(yaml.replacingOccurrences(of: "https://llm.internal:8443/v1", with: "http://llm.internal:8080/v1"))
+        #expect(plain.map(\.path) == ["providers[0].tlsCAFile"])
+        #expect(Self.issues(yaml.replacingOccurrences(of: "connectTimeoutSeconds: 1.5", with: "connectTimeoutSeconds: 0")).map(\.path) == [
+            "providers[0].connectTimeoutSeconds"
+        ])
+    }
+
     @Test("a malformed key hash is rejected with a hint")
     func malformedHash() {
         let issues = Self.issues(Self.valid.replacingOccurrences(of: String(repeating: "ab", count: 32), with: "ABC"))

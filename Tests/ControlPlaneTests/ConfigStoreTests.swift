@@ -16,7 +16,10 @@ struct ConfigStoreTests {
     }
 
     static func seed(_ model: inout ConfigModel) throws {
-        try model.createProvider(ProviderConfig(name: "up", kind: .openai, baseURL: "http://127.0.0.1:9/v1", apiKeyEnv: "UP_KEY", timeoutSeconds: 12.5, maxRetries: 1))
+        try model.createProvider(
+            ProviderConfig(
+                name: "up", kind: .openai, baseURL: "https://llm.internal:8443/v1", apiKeyEnv: "UP_KEY", timeoutSeconds: 12.5, maxRetries: 1,
+                connectTimeoutSeconds: 1.5, tlsCAFile: "/etc/gateway/internal-ca.pem"))
         try model.createProvider(ProviderConfig(name: "mock", kind: .mock, latencyMilliseconds: 3))
         try model.createOrg(Org(id: "acme", telemetryTokenSha256: [hashB], budget: Budget(microUSD: 1_000_000_000, period: .monthly)))
         try model.createProject(

@@ -7,7 +7,6 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 import Telemetry
-import NIOSSL
 import TestSupport
 
 /// The key every test project accepts.
@@ -99,14 +98,13 @@ struct GatewayHarness: Sendable {
     static func run<T: Sendable>(
         _ config: GatewayConfig?,
         now: @escaping @Sendable () -> Date = Date.init,
-        upstreamTLS: TLSConfiguration = .makeClientConfiguration(),
         _ body: @Sendable (GatewayHarness) async throws -> T
     ) async throws -> T {
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         let metering = Metering()
-        let upstreamClient = UpstreamClient(connectTimeoutSeconds: 2, tls: upstreamTLS)
+        let upstreamClient = DataPlane.makeClient(connectTimeoutSeconds: 2)
         let recorder = CapturingRecorder()
         let active = ActiveSnapshot(config.map { ConfigSnapshot(version: 1, config: $0) })
         var logger = Logger(label: "gateway-test")

@@ -168,7 +168,7 @@ struct UpstreamClientTests {
         #expect(upstream.connections == 10)
     }
 
-    @Test("an https provider is reached through TLS and verified: trusted roots work, a self-signed certificate is refused")
+    @Test("an https provider is verified: reached when its tlsCAFile holds the certificate; 503 with the system roots alone or a missing CA file")
     func tls() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-tls-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -189,24 +189,25 @@ struct UpstreamClientTests {
             configuration: .makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))))
-        let trusting = {
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.trustRoots = .file(certificate)
-            return configuration
-        }()
         let upstream = KeepAliveUpstream(tls: server)
         try await upstream.run { url in
-            try await GatewayHarness.run(TestConfig.single(url: url), upstreamTLS: trusting) { gateway in
+            var trusting = TestConfig.single(url: url)
+            trusting.providers[0].tlsCAFile = certificate
+            try await GatewayHarness.run(trusting) { gateway in
                 for _ in 0..<3 {
                     let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
                     #expect(response.status == 200)
                     #expect(response.body.contains("Hello from upstream"))
                 }
             }
-            try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
-                let refused = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
-                #expect(refused.status == 503)
-                #expect(refused.body.contains("upstream_unreachable"))
+            var missing = trusting
+            missing.providers[0].tlsCAFile = folder.appendingPathComponent("missing.pem").path
+            for config in [TestConfig.single(url: url), missing] {
+                try await GatewayHarness.run(config) { gateway in
+                    let refused = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                    #expect(refused.status == 503)
+                    #expect(refused.body.contains("upstream_unreachable"))
+                }
             }
         }
         // Verified connections are reused (one per event loop at most), plus the one refused handshake.

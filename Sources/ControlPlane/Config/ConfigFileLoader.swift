@@ -123,8 +123,8 @@ struct ConfigReader {
 
     func readProvider(_ value: YAMLValue) -> ProviderConfig? {
         let allowed = [
-            "name", "kind", "baseURL", "apiKeyEnv", "timeoutSeconds", "firstByteTimeoutSeconds", "maxRetries",
-            "retryBackoffMilliseconds", "latencyMilliseconds",
+            "name", "kind", "baseURL", "apiKeyEnv", "timeoutSeconds", "firstByteTimeoutSeconds", "connectTimeoutSeconds", "maxRetries",
+            "retryBackoffMilliseconds", "latencyMilliseconds", "tlsCAFile",
         ]
         guard let fields = value.fields(allowed: allowed) else { return nil }
         let name = fields.required("name")?.identifier
@@ -145,6 +145,13 @@ struct ConfigReader {
         provider.apiKeyEnv = fields["apiKeyEnv"]?.string
         if let seconds = fields["timeoutSeconds"]?.positiveSeconds { provider.timeoutSeconds = seconds }
         provider.firstByteTimeoutSeconds = fields["firstByteTimeoutSeconds"]?.positiveSeconds ?? provider.timeoutSeconds
+        provider.connectTimeoutSeconds = fields["connectTimeoutSeconds"]?.positiveSeconds
+        if let caFile = fields["tlsCAFile"] {
+            if kind == .mock || provider.baseURL?.hasPrefix("https://") == false {
+                caFile.fail("tlsCAFile applies to providers with an https baseURL only")
+            }
+            provider.tlsCAFile = caFile.string
+        }
         if let retries = fields["maxRetries"]?.int(in: 0...10) { provider.maxRetries = retries }
         if let backoff = fields["retryBackoffMilliseconds"]?.int(in: 0...60_000) { provider.retryBackoffMilliseconds = backoff }
         if let latency = fields["latencyMilliseconds"] {

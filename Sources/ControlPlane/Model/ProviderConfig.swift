@@ -26,6 +26,11 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
     public var retryBackoffMilliseconds: Int
     /// For `mock`: delay before the answer starts and between streamed chunks.
     public var latencyMilliseconds: Int
+    /// Time allowed to open a connection; nil for `gateway.upstreamConnectTimeoutSeconds`.
+    public var connectTimeoutSeconds: Double?
+    /// A PEM file of CA certificates trusted for this provider's `https` URL, besides the
+    /// system's roots: for self-hosted providers behind an internal CA. Read by each gateway.
+    public var tlsCAFile: String?
 
     /// Creates a provider.
     public init(
@@ -37,7 +42,9 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
         firstByteTimeoutSeconds: Double? = nil,
         maxRetries: Int = 2,
         retryBackoffMilliseconds: Int = 100,
-        latencyMilliseconds: Int = 0
+        latencyMilliseconds: Int = 0,
+        connectTimeoutSeconds: Double? = nil,
+        tlsCAFile: String? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -48,5 +55,7 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
         self.maxRetries = maxRetries
         self.retryBackoffMilliseconds = retryBackoffMilliseconds
         self.latencyMilliseconds = latencyMilliseconds
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.tlsCAFile = tlsCAFile
     }
 }

@@ -80,6 +80,9 @@ enum Migrations {
             // Comma-separated operation names; NULL for a key that may call every operation.
             ["ALTER TABLE api_keys ADD COLUMN scopes TEXT"]
         },
+        Migration(number: 4, name: "provider connect timeouts and CA files") { _ in
+            ["ALTER TABLE providers ADD COLUMN connect_timeout_ms BIGINT", "ALTER TABLE providers ADD COLUMN tls_ca_file TEXT"]
+        },
     ]
 
     /// Applies every migration the database has not recorded yet, in one transaction.

@@ -29,7 +29,8 @@ enum ModelRows {
                 timeoutSeconds: Double(try row.requiredInt("timeout_ms")) / 1000,
                 firstByteTimeoutSeconds: Double(try row.requiredInt("first_byte_timeout_ms")) / 1000,
                 maxRetries: Int(try row.requiredInt("max_retries")), retryBackoffMilliseconds: Int(try row.requiredInt("retry_backoff_ms")),
-                latencyMilliseconds: Int(try row.requiredInt("latency_ms")))
+                latencyMilliseconds: Int(try row.requiredInt("latency_ms")),
+                connectTimeoutSeconds: try row.int("connect_timeout_ms").map { Double($0) / 1000 }, tlsCAFile: try row.text("tls_ca_file"))
             model.providers[provider.name] = provider
             try managed(row, .provider(provider.name), &model)
         }
@@ -169,18 +170,19 @@ enum ModelRows {
             try await sql.query(
                 """
                 INSERT INTO providers (name, kind, base_url, api_key_env, timeout_ms, first_byte_timeout_ms, max_retries,
-                  retry_backoff_ms, latency_ms, managed_by)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                  retry_backoff_ms, latency_ms, managed_by, connect_timeout_ms, tls_ca_file)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
                 ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, base_url = excluded.base_url, api_key_env = excluded.api_key_env,
                   timeout_ms = excluded.timeout_ms, first_byte_timeout_ms = excluded.first_byte_timeout_ms,
                   max_retries = excluded.max_retries, retry_backoff_ms = excluded.retry_backoff_ms,
-                  latency_ms = excluded.latency_ms, managed_by = excluded.managed_by
+                  latency_ms = excluded.latency_ms, managed_by = excluded.managed_by,
+                  connect_timeout_ms = excluded.connect_timeout_ms, tls_ca_file = excluded.tls_ca_file
                 """,
                 [
                     .text(name), .text(provider.kind.rawValue), SQLValue(provider.baseURL), SQLValue(provider.apiKeyEnv),
                     .int(Int64((provider.timeoutSeconds * 1000).rounded())), .int(Int64((provider.firstByteTimeoutSeconds * 1000).rounded())),
                     SQLValue(provider.maxRetries), SQLValue(provider.retryBackoffMilliseconds), SQLValue(provider.latencyMilliseconds),
-                    managedBy,
+                    managedBy, SQLValue(provider.connectTimeoutSeconds.map { Int64(($0 * 1000).rounded()) }), SQLValue(provider.tlsCAFile),
                 ])
         case .org(let id):
             let record = model.orgs[id]!

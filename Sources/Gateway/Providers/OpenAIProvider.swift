@@ -12,6 +12,7 @@ struct OpenAIProvider: Provider {
     let origin: UpstreamOrigin?
     let pathPrefix: String
     let authorization: String?
+    let connectTimeout: TimeAmount?
 
     /// Binds `config` to `client`, reading the API key from `config.apiKeyEnv` once.
     init(config: ProviderConfig, client: UpstreamClient, environment: [String: String]) {
@@ -19,13 +20,14 @@ struct OpenAIProvider: Provider {
         let url = config.baseURL.flatMap { URL(string: $0) }
         if let url, let host = url.host, let scheme = url.scheme, ["http", "https"].contains(scheme) {
             let tls = scheme == "https"
-            self.origin = UpstreamOrigin(host: host, port: url.port ?? (tls ? 443 : 80), tls: tls)
+            self.origin = UpstreamOrigin(host: host, port: url.port ?? (tls ? 443 : 80), tls: tls, caFile: config.tlsCAFile)
         } else {
             self.origin = nil
         }
         let path = url?.path ?? ""
         self.pathPrefix = path.hasSuffix("/") ? String(path.dropLast()) : path
         self.authorization = config.apiKeyEnv.flatMap { environment[$0] }.map { "Bearer \($0)" }
+        self.connectTimeout = config.connectTimeoutSeconds.map { .nanoseconds(Int64($0 * 1e9)) }
     }
 
     /// Largest non-streamed response body accepted from a provider.
@@ -43,7 +45,7 @@ struct OpenAIProvider: Provider {
         if let authorization { headers.add(name: "authorization", value: authorization) }
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: pathPrefix + request.endpoint.upstreamPath, headers: headers)
         let answer = try await client.send(
-            to: origin, head: head, body: request.body, stream: request.stream, maxBytes: Self.maxResponseBytes,
+            to: origin, head: head, body: request.body, stream: request.stream, maxBytes: Self.maxResponseBytes, connectTimeout: connectTimeout,
             firstByteDeadline: NIODeadline(request.firstByteDeadline), deadline: NIODeadline(request.deadline))
         switch answer {
         case .streaming(let head, let chunks):

@@ -11,23 +11,21 @@ public final class UpstreamClient: Sendable {
     private let group: any EventLoopGroup
     private let connectTimeout: TimeAmount
     private let idleTimeout: TimeAmount
-    private let tls: Result<NIOSSLContext, any Error>
+    /// TLS contexts by extra CA file (nil: the system's roots alone), built on first use. A file
+    /// that cannot be read is tried again on the next connection, so fixing it needs no restart.
+    private let contexts = Mutex<[String?: NIOSSLContext]>([:])
     private let idle = Mutex<[PoolKey: [UpstreamConnection]]>([:])
 
     /// At most this many idle connections are kept per origin and event loop.
     static let maxIdlePerKey = 256
 
     /// A client whose connections give up connecting after `connectTimeoutSeconds` and are
-    /// dropped after `idleTimeoutSeconds` unused. `https` providers are verified against `tls`
-    /// (by default the system's trust roots, with hostname verification).
-    public init(
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, connectTimeoutSeconds: Double, idleTimeoutSeconds: Double = 60,
-        tls: TLSConfiguration = .makeClientConfiguration()
-    ) {
+    /// dropped after `idleTimeoutSeconds` unused. `https` providers are verified against the
+    /// system's trust roots, plus the CA file of their origin if any, with hostname verification.
+    public init(group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, connectTimeoutSeconds: Double, idleTimeoutSeconds: Double = 60) {
         self.group = group
         self.connectTimeout = .nanoseconds(Int64(connectTimeoutSeconds * 1e9))
         self.idleTimeout = .nanoseconds(Int64(idleTimeoutSeconds * 1e9))
-        self.tls = Result { try NIOSSLContext(configuration: tls) }
     }
 
     private struct PoolKey: Hashable {
@@ -40,7 +38,7 @@ public final class UpstreamClient: Sendable {
     /// while idle is replaced once, transparently.
     func send(
         to origin: UpstreamOrigin, head: HTTPRequestHead, body: ByteBuffer, stream: Bool, maxBytes: Int,
-        firstByteDeadline: NIODeadline, deadline: NIODeadline
+        connectTimeout: TimeAmount?, firstByteDeadline: NIODeadline, deadline: NIODeadline
     ) async throws(UpstreamFailure) -> UpstreamConnection.Answer {
         let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
         let key = PoolKey(origin: origin, loop: ObjectIdentifier(loop))
@@ -50,7 +48,7 @@ public final class UpstreamClient: Sendable {
             if let pooled = reused {
                 connection = pooled
             } else {
-                connection = try await connect(to: origin, on: loop, deadline: firstByteDeadline)
+                connection = try await connect(to: origin, on: loop, timeout: connectTimeout ?? self.connectTimeout, deadline: firstByteDeadline)
             }
             do {
                 let answer = connection.execute(
@@ -112,14 +110,24 @@ public final class UpstreamClient: Sendable {
         if !kept { connection.channel.close(promise: nil) }
     }
 
-    private func connect(to origin: UpstreamOrigin, on loop: any EventLoop, deadline: NIODeadline) async throws(UpstreamFailure) -> UpstreamConnection {
-        var sslContext: NIOSSLContext?
-        if origin.tls {
-            switch tls {
-            case .success(let context): sslContext = context
-            case .failure(let error): throw .unreachable("TLS is not available: \(error)")
-            }
+    /// The TLS context for `origin`: the base configuration, plus its CA file when it has one.
+    private func context(for origin: UpstreamOrigin) throws(UpstreamFailure) -> NIOSSLContext {
+        if let known = contexts.withLock({ $0[origin.caFile] }) { return known }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let file = origin.caFile { configuration.additionalTrustRoots.append(.file(file)) }
+        do {
+            let context = try NIOSSLContext(configuration: configuration)
+            contexts.withLock { $0[origin.caFile] = context }
+            return context
+        } catch {
+            throw .unreachable("TLS setup failed\(origin.caFile.map { " (tlsCAFile \($0))" } ?? ""): \(error)")
         }
+    }
+
+    private func connect(
+        to origin: UpstreamOrigin, on loop: any EventLoop, timeout connectTimeout: TimeAmount, deadline: NIODeadline
+    ) async throws(UpstreamFailure) -> UpstreamConnection {
+        let sslContext = origin.tls ? try context(for: origin) : nil
         let timeout = min(connectTimeout, max(.zero, deadline - .now()))
         do {
             return try await ClientBootstrap(group: loop)
@@ -145,11 +153,13 @@ public final class UpstreamClient: Sendable {
     }
 }
 
-/// Scheme, host and port of a provider's base URL: what a pooled connection can be reused for.
+/// Scheme, host and port of a provider's base URL, and the CA file its certificate is checked
+/// against: what a pooled connection can be reused for.
 struct UpstreamOrigin: Hashable, Sendable, CustomStringConvertible {
     let host: String
     let port: Int
     let tls: Bool
+    var caFile: String? = nil
 
     /// The `Host` header: the port is left out when it is the scheme's default.
     var hostHeader: String { port == (tls ? 443 : 80) ? host : "\(host):\(port)" }
