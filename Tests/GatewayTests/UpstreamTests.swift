@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import NIOHTTP1
 import NIOCore
 import NIOSSL
 import Telemetry
@@ -212,6 +213,34 @@ struct UpstreamClientTests {
         }
         // Verified connections are reused (one per event loop at most), plus the one refused handshake.
         #expect(upstream.connections <= System.coreCount + 1)
+    }
+
+    @Test("a slow reader holds a fast provider back: the client stops reading instead of buffering the stream")
+    func backPressure() async throws {
+        // 256 MiB: more than the kernel's loopback socket buffers can hold, so without
+        // back-pressure the provider would finish while the reader pauses.
+        let upstream = FirehoseUpstream(chunks: 4096, chunkBytes: 64 * 1024)
+        let total = upstream.chunks * upstream.chunkBytes
+        let client = UpstreamClient(connectTimeoutSeconds: 2)
+        try await upstream.run { port in
+            let head = HTTPRequestHead(
+                version: .http1_1, method: .POST, uri: "/v1/chat/completions", headers: ["host": "127.0.0.1", "content-length": "2"])
+            let answer = try await client.send(
+                to: UpstreamOrigin(host: "127.0.0.1", port: port, tls: false), head: head, body: ByteBuffer(string: "{}"), stream: true,
+                maxBytes: 1 << 20, connectTimeout: nil, firstByteDeadline: .now() + .seconds(5), deadline: .now() + .seconds(60))
+            guard case .streaming(_, let chunks) = answer else {
+                Issue.record("expected a stream")
+                return
+            }
+            var iterator = chunks.makeAsyncIterator()
+            var received = try await iterator.next()?.readableBytes ?? 0
+            try await Task.sleep(for: .seconds(1))
+            let ahead = upstream.bytesWritten
+            #expect(ahead < total / 8, "the provider got \(ahead >> 20) MiB of \(total >> 20) MiB ahead of a paused reader")
+            while let chunk = try await iterator.next() { received += chunk.readableBytes }
+            #expect(received == total)
+        }
+        await client.shutdown()
     }
 }
 

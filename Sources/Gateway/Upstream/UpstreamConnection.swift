@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// One keep-alive HTTP/1.1 connection to a provider, carrying one request at a time.
 final class UpstreamConnection: Sendable {
@@ -69,7 +70,7 @@ final class UpstreamConnection: Sendable {
             case idle
             case waitingForHead(Exchange)
             case collecting(Exchange, HTTPResponseHead, ByteBuffer)
-            case streaming(Exchange, AsyncThrowingStream<ByteBuffer, any Error>.Continuation)
+            case streaming(Exchange, UpstreamChunks.Source, UpstreamChunks.Reading)
             case closed
         }
 
@@ -97,10 +98,11 @@ final class UpstreamConnection: Sendable {
             switch (unwrapInboundIn(data), state) {
             case (.head(let head), .waitingForHead(let exchange)):
                 if exchange.stream && (200..<300).contains(head.status.code) {
-                    let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
-                    state = .streaming(exchange, continuation)
+                    let reading = UpstreamChunks.Reading(channel: context.channel)
+                    let (chunks, source) = UpstreamChunks.make(reading)
+                    state = .streaming(exchange, source, reading)
                     schedule(exchange.deadline, context: context)
-                    exchange.promise.succeed(.streaming(head, UpstreamChunks(base: stream, channel: context.channel)))
+                    exchange.promise.succeed(.streaming(head, chunks))
                 } else {
                     state = .collecting(exchange, head, context.channel.allocator.buffer(capacity: 0))
                     schedule(exchange.deadline, context: context)
@@ -113,14 +115,17 @@ final class UpstreamConnection: Sendable {
                 state = .idle  // let `body` be the only reference while it grows
                 body.writeImmutableBuffer(chunk)
                 state = .collecting(exchange, head, body)
-            case (.body(let chunk), .streaming(_, let continuation)):
-                continuation.yield(chunk)
+            case (.body(let chunk), .streaming(_, let source, _)):
+                // A reader slower than the provider stops the socket reads until it catches up.
+                if source.yield(chunk) == .stopProducing { context.channel.setAutoRead(false) }
             case (.end, .collecting(let exchange, let head, let body)):
                 finish(exchange, keepAlive: head.isKeepAlive, context: context)
                 exchange.promise.succeed(.complete(head, body))
-            case (.end, .streaming(let exchange, let continuation)):
+            case (.end, .streaming(let exchange, let source, let reading)):
+                reading.markEnded()
+                context.channel.setAutoRead(true)
                 finish(exchange, keepAlive: true, context: context)
-                continuation.finish()
+                source.finish()
             default:
                 fail(Failure.broken("unexpected HTTP part from the provider"), context: context)
             }
@@ -167,9 +172,9 @@ final class UpstreamConnection: Sendable {
             case .waitingForHead(let exchange), .collecting(let exchange, _, _):
                 exchange.release(false)
                 exchange.promise.fail(failure)
-            case .streaming(let exchange, let continuation):
+            case .streaming(let exchange, let source, _):
                 exchange.release(false)
-                continuation.finish(throwing: failure)
+                source.finish(failure)
             case .idle, .closed:
                 break
             }
@@ -178,44 +183,54 @@ final class UpstreamConnection: Sendable {
     }
 }
 
-/// The body chunks of a streamed answer. A reader that stops before the end (the client went
-/// away) closes the upstream connection as soon as it lets go of its iterator, which ends the
-/// provider's generation instead of letting it run to its deadline.
+/// The body chunks of a streamed answer, with back-pressure: past a few buffered chunks the
+/// connection stops reading until the reader catches up, so a slow client holds the provider back
+/// instead of the gateway buffering the answer. A reader that stops before the end (the client
+/// went away) closes the upstream connection, which ends the provider's generation.
 struct UpstreamChunks: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
+    typealias Producer = NIOThrowingAsyncSequenceProducer<
+        ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, Reading
+    >
+    typealias Source = Producer.Source
 
-    let base: AsyncThrowingStream<ByteBuffer, any Error>
-    let channel: any Channel
+    let base: Producer
 
-    func makeAsyncIterator() -> Iterator {
-        Iterator(base: base.makeAsyncIterator(), reading: Reading(channel: channel))
+    /// A sequence and the source the connection's handler yields into.
+    static func make(_ reading: Reading) -> (UpstreamChunks, Source) {
+        let made = Producer.makeSequence(
+            backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8), finishOnDeinit: false, delegate: reading)
+        return (UpstreamChunks(base: made.sequence), made.source)
     }
 
-    struct Iterator: AsyncIteratorProtocol {
-        var base: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
-        let reading: Reading
+    func makeAsyncIterator() -> Producer.AsyncIterator { base.makeAsyncIterator() }
 
-        mutating func next() async throws -> ByteBuffer? {
-            do {
-                guard let chunk = try await base.next() else {
-                    reading.ended = true
-                    return nil
-                }
-                return chunk
-            } catch {
-                reading.ended = true
-                throw error
-            }
-        }
-    }
-
-    /// Closes the connection when the iterator goes away before the stream ended.
-    final class Reading {
+    /// Turns reading back on when the reader wants more, and closes the connection when the
+    /// reader goes away before the answer ended.
+    final class Reading: NIOAsyncSequenceProducerDelegate {
         let channel: any Channel
-        var ended = false
+        private let ended = Atomic<Bool>(false)
 
         init(channel: any Channel) { self.channel = channel }
 
-        deinit { if !ended { channel.close(promise: nil) } }
+        /// The answer ended: the connection may go back to the pool.
+        func markEnded() { ended.store(true, ordering: .releasing) }
+
+        func produceMore() { channel.setAutoRead(true) }
+
+        func didTerminate() {
+            if !ended.load(ordering: .acquiring) { channel.close(promise: nil) }
+        }
+    }
+}
+
+extension Channel {
+    /// Turns automatic socket reads on or off, at once on the channel's own event loop.
+    fileprivate func setAutoRead(_ on: Bool) {
+        if eventLoop.inEventLoop, let options = syncOptions {
+            try? options.setOption(.autoRead, value: on)
+        } else {
+            setOption(.autoRead, value: on).whenFailure { _ in }
+        }
     }
 }
