@@ -39,6 +39,21 @@ struct UpstreamTests {
         }
     }
 
+    @Test("a provider that keeps answering 429 gives 503 upstream_rate_limited with the provider's retry-after")
+    func rateLimitedUpstream() async throws {
+        let upstream = FakeUpstream([.json(status: 429, body: "{}", retryAfter: "7"), .json(status: 429, body: "{}", retryAfter: "soon")])
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
+                let first = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                GateDenialTests.expectDenial(first, status: 503, gate: "upstream", code: "upstream_rate_limited")
+                #expect(first.header("retry-after") == "7")
+                let second = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                GateDenialTests.expectDenial(second, status: 503, gate: "upstream", code: "upstream_rate_limited")
+                #expect(second.header("retry-after") == nil, "a retry-after that is not delay-seconds is not passed on")
+            }
+        }
+    }
+
     @Test("a provider's own 4xx is passed through with its body and not retried")
     func clientErrorPassThrough() async throws {
         let body = #"{"error":{"message":"context length exceeded","type":"invalid_request_error","code":"context_length_exceeded"}}"#

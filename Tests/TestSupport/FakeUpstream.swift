@@ -8,8 +8,8 @@ import Synchronization
 public final class FakeUpstream: Sendable {
     /// How the upstream answers one request.
     public indirect enum Behavior: Sendable {
-        /// A JSON body with a status.
-        case json(status: Int, body: String)
+        /// A JSON body with a status, and a `retry-after` header when given.
+        case json(status: Int, body: String, retryAfter: String? = nil)
         /// SSE events (`data:` lines are added); waits for `hold` (if given) after `holdAfter` events.
         case stream(events: [String], holdAfter: Int = 0, hold: TestSignal? = nil)
         /// An endless slow stream; fires `disconnected` once writing to the client fails.
@@ -74,9 +74,10 @@ public final class FakeUpstream: Sendable {
 
     private func respond(with behavior: Behavior) async throws -> Response {
         switch behavior {
-        case .json(let status, let body):
-            return Response(
-                status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        case .json(let status, let body, let retryAfter):
+            var headers: HTTPFields = [.contentType: "application/json"]
+            if let retryAfter { headers[.retryAfter] = retryAfter }
+            return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
         case .delayed(let delay, let next):
             try await Task.sleep(for: delay)
             return try await respond(with: next)

@@ -150,11 +150,14 @@ struct UpstreamGate {
             return GateDenial(
                 gate: .upstream, status: .gatewayTimeout, reason: "upstream_timeout",
                 message: "Provider '\(provider)' did not answer in time for model '\(model)' \(tried); retry later or raise its timeoutSeconds.")
-        case .status(let status):
+        case .status(let status, let retryAfter):
             let limited = status.code == 429
-            return GateDenial(
+            var denial = GateDenial(
                 gate: .upstream, status: .serviceUnavailable, reason: limited ? "upstream_rate_limited" : "upstream_error",
                 message: "Provider '\(provider)' answered \(status.code) for model '\(model)' \(tried); retry later.")
+            // The provider's own wait (delay-seconds only) tells the client when a retry can work.
+            if let retryAfter { denial.headers[.retryAfter] = String(retryAfter) }
+            return denial
         case .unreachable, .cancelled:
             return GateDenial(
                 gate: .upstream, status: .serviceUnavailable, reason: "upstream_unreachable",

@@ -53,7 +53,9 @@ struct OpenAIProvider: Provider {
                 status: HTTPResponse.Status(code: Int(head.status.code)), contentType: head.headers.first(name: "content-type"), body: .stream(chunks))
         case .complete(let head, let body):
             let status = HTTPResponse.Status(code: Int(head.status.code))
-            if status.code >= 500 || status.code == 429 { throw .status(status) }
+            if status.code >= 500 || status.code == 429 {
+                throw .status(status, retryAfter: head.headers.first(name: "retry-after").flatMap { Int($0) }.map { max(0, $0) })
+            }
             return UpstreamResponse(status: status, contentType: head.headers.first(name: "content-type"), body: .buffer(body))
         }
     }

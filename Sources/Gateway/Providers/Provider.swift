@@ -48,8 +48,8 @@ enum UpstreamFailure: Error, Sendable {
     case unreachable(String)
     /// The first-byte or total deadline passed.
     case timeout
-    /// The provider answered with a retryable status (5xx, 429).
-    case status(HTTPResponse.Status)
+    /// The provider answered with a retryable status (5xx, 429), and maybe a `retry-after` in seconds.
+    case status(HTTPResponse.Status, retryAfter: Int? = nil)
     /// The client went away; stop without answering.
     case cancelled
 
