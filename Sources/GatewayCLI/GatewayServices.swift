@@ -94,7 +94,7 @@ enum GatewayServices {
                 MetricFamily.reconcile(status.reading)
                     + MetricFamily.spendLedger(unflushedMicroUSD: metering.unflushedMicroUSD, flushFailures: metering.flushFailures)
             }
-            let client = DataPlane.makeClient(connectTimeoutSeconds: config.gateway.upstreamConnectTimeoutSeconds)
+            let client = UpstreamClient(connectTimeoutSeconds: config.gateway.upstreamConnectTimeoutSeconds)
             services.append(UpstreamClientService(client: client))
             var recorders: [any RequestRecorder] = []
             if config.observability.enabled {

@@ -104,7 +104,7 @@ struct GatewayHarness: Sendable {
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         let metering = Metering()
-        let upstreamClient = DataPlane.makeClient(connectTimeoutSeconds: 2)
+        let upstreamClient = UpstreamClient(connectTimeoutSeconds: 2)
         let recorder = CapturingRecorder()
         let active = ActiveSnapshot(config.map { ConfigSnapshot(version: 1, config: $0) })
         var logger = Logger(label: "gateway-test")

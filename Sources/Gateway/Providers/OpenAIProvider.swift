@@ -10,7 +10,10 @@ import struct Foundation.URL
 struct OpenAIProvider: Provider {
     let client: UpstreamClient
     let origin: UpstreamOrigin?
-    let pathPrefix: String
+    /// The `Host` header and the request path of each endpoint, built once per provider.
+    let hostHeader: String
+    let chatPath: String
+    let embeddingsPath: String
     let authorization: String?
     let connectTimeout: TimeAmount?
 
@@ -24,8 +27,11 @@ struct OpenAIProvider: Provider {
         } else {
             self.origin = nil
         }
+        self.hostHeader = origin?.hostHeader ?? ""
         let path = url?.path ?? ""
-        self.pathPrefix = path.hasSuffix("/") ? String(path.dropLast()) : path
+        let prefix = path.hasSuffix("/") ? String(path.dropLast()) : path
+        self.chatPath = prefix + Endpoint.chatCompletions.upstreamPath
+        self.embeddingsPath = prefix + Endpoint.embeddings.upstreamPath
         self.authorization = config.apiKeyEnv.flatMap { environment[$0] }.map { "Bearer \($0)" }
         self.connectTimeout = config.connectTimeoutSeconds.map { .nanoseconds(Int64($0 * 1e9)) }
     }
@@ -37,13 +43,14 @@ struct OpenAIProvider: Provider {
         guard let origin else { throw .unreachable("the provider's baseURL is not an http or https URL") }
         var headers = HTTPHeaders()
         headers.reserveCapacity(7)
-        headers.add(name: "host", value: origin.hostHeader)
+        headers.add(name: "host", value: hostHeader)
         headers.add(name: "content-type", value: "application/json")
         headers.add(name: "content-length", value: String(request.body.readableBytes))
         headers.add(name: "x-request-id", value: request.requestID.description)
         if request.stream { headers.add(name: "accept", value: "text/event-stream") }
         if let authorization { headers.add(name: "authorization", value: authorization) }
-        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: pathPrefix + request.endpoint.upstreamPath, headers: headers)
+        let path = request.endpoint == .embeddings ? embeddingsPath : chatPath  // /models is answered by the gateway itself
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)
         let answer = try await client.send(
             to: origin, head: head, body: request.body, stream: request.stream, maxBytes: Self.maxResponseBytes, connectTimeout: connectTimeout,
             firstByteDeadline: NIODeadline(request.firstByteDeadline), deadline: NIODeadline(request.deadline))

@@ -24,11 +24,6 @@ public enum DataPlane {
         DataPlaneRoutes(active: active, pool: pool, metering: metering, recorder: recorder, logger: logger, now: now).add(to: router)
         return router
     }
-
-    /// The shared, pooled upstream client: one per process, its idle connections closed by ``UpstreamClientService``.
-    public static func makeClient(connectTimeoutSeconds: Double) -> UpstreamClient {
-        UpstreamClient(connectTimeoutSeconds: connectTimeoutSeconds)
-    }
 }
 
 /// Closes the upstream client's idle connections when the process shuts down.

@@ -114,8 +114,12 @@ final class UpstreamConnection: Sendable {
                     fail(Failure.tooLarge, context: context)
                     return
                 }
-                state = .idle  // let `body` be the only reference while it grows
-                body.writeImmutableBuffer(chunk)
+                if body.readableBytes == 0 {
+                    body = chunk  // most answers arrive in one chunk: keep it as read, no copy
+                } else {
+                    state = .idle  // let `body` be the only reference while it grows
+                    body.writeImmutableBuffer(chunk)
+                }
                 state = .collecting(exchange, head, body)
             case (.body(let chunk), .streaming(_, let source, _)):
                 // A reader slower than the provider stops the socket reads until it catches up.
