@@ -106,7 +106,10 @@ enum GatewayServices {
             if logger.logLevel <= .debug { recorders.append(LogRequestRecorder(logger: logger)) }
             let router = DataPlane.router(
                 active: active, client: client, environment: environment, metering: metering, recorder: RecorderList(recorders), logger: logger)
-            dataPlane = application(router, at: config.gateway.listen, logger: logger) { onListening("gateway", $0) }
+            let listen = config.gateway.listen
+            dataPlane = DataPlaneServer(router: router, active: active, host: listen.host, port: listen.port, logger: logger) { port in
+                onListening("gateway", ListenAddress(host: listen.host, port: port).description)
+            }
         }
 
         let families = processFamilies

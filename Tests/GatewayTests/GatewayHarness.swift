@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import ControlPlane
 import Foundation
 import Gateway
+import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -113,7 +114,7 @@ struct GatewayHarness: Sendable {
             active: active, client: upstreamClient, environment: ["UPSTREAM_KEY": "sk-upstream-secret"], metering: metering, recorder: recorder,
             logger: logger, now: now)
         do {
-            let result = try await LiveServer.run(router: router) { port in
+            let result = try await Self.serve(router: router, active: active, logger: logger) { port in
                 try await body(GatewayHarness(port: port, client: client, recorder: recorder, active: active, metering: metering))
             }
             try await client.shutdown()
@@ -123,6 +124,23 @@ struct GatewayHarness: Sendable {
             try? await client.shutdown()
             await upstreamClient.shutdown()
             throw error
+        }
+    }
+
+    /// Serves `router` from a ``DataPlaneServer`` on a free loopback port for the duration of `body`.
+    private static func serve<T: Sendable>(
+        router: Router<GatewayRequestContext>, active: ActiveSnapshot, logger: Logger, _ body: @Sendable (Int) async throws -> T
+    ) async throws -> T {
+        let bound = AsyncStream<Int>.makeStream()
+        let server = DataPlaneServer(router: router, active: active, host: "127.0.0.1", port: 0, logger: logger) { port in
+            bound.continuation.yield(port)
+        }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            defer { group.cancelAll() }
+            var ports = bound.stream.makeAsyncIterator()
+            guard let port = await ports.next() else { throw CancellationError() }
+            return try await body(port)
         }
     }
 

@@ -65,25 +65,13 @@ public struct GateDenial: Error, Sendable, Equatable {
     }
 
     /// The HTTP response: error body, `x-gateway-gate`, and `connection: close` when the body was left unread.
-    func response(channel: (any Channel)?, extra: HTTPFields = [:]) -> Response {
+    func response(extra: HTTPFields = [:]) -> Response {
         var headers: HTTPFields = [.contentType: "application/json", .gatewayGate: gate.rawValue]
         headers.append(contentsOf: extra)
         headers.append(contentsOf: self.headers)
-        guard closesConnection else {
-            return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
-        }
-        headers[.connection] = "close"
-        let body = self.body
-        return Response(
-            status: status,
-            headers: headers,
-            body: ResponseBody(contentLength: body.readableBytes) { writer in
-                try await writer.write(body)
-                try await writer.finish(nil)
-                // Stop reading the rest of an oversized body: the connection closes once the answer is out.
-                channel?.close(mode: .input, promise: nil)
-            }
-        )
+        // The data-plane server closes the connection after this answer, without reading the rest.
+        if closesConnection { headers[.connection] = "close" }
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: body))
     }
 }
 

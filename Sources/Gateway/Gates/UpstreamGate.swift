@@ -119,8 +119,16 @@ struct UpstreamGate {
                     } catch UpstreamConnection.Failure.timeout {
                         outcome = .timedOut
                     } catch {
-                        if outcome == .clientClosed { throw error }
+                        // A closed client connection cancels this task, which ends the provider's stream too.
+                        if outcome == .clientClosed || Task.isCancelled {
+                            outcome = .clientClosed
+                            throw error
+                        }
                         outcome = .upstreamBroke
+                    }
+                    if Task.isCancelled {
+                        outcome = .clientClosed
+                        throw CancellationError()
                     }
                     if let event = outcome.errorEvent(provider: provider) { try await writer.write(event) }
                     try await writer.finish(nil)

@@ -55,7 +55,7 @@ struct DataPlaneRoutes: Sendable {
 
     /// Runs the whole chain for a chat completion or embeddings request.
     private func forward(_ request: Request, _ context: GatewayRequestContext, _ endpoint: Endpoint) async -> Response {
-        var exchange = Exchange(requestID: context.requestID, endpoint: endpoint, request: request, channel: context.channel, started: .now)
+        var exchange = Exchange(requestID: context.requestID, endpoint: endpoint, request: request, started: .now)
         var trace = RequestTrace(traceID: context.requestID, startUnixNanos: unixNanos(), operation: endpoint.operation)
         do {
             try await chain.run(&exchange, trace: &trace)
@@ -69,7 +69,7 @@ struct DataPlaneRoutes: Sendable {
 
     /// Lists the models routed for the caller's project.
     private func models(_ request: Request, _ context: GatewayRequestContext) async -> Response {
-        var exchange = Exchange(requestID: context.requestID, endpoint: .models, request: request, channel: context.channel, started: .now)
+        var exchange = Exchange(requestID: context.requestID, endpoint: .models, request: request, started: .now)
         var trace = RequestTrace(traceID: context.requestID, startUnixNanos: unixNanos(), operation: Endpoint.models.operation)
         do {
             try await modelsChain.run(&exchange, trace: &trace)
@@ -100,7 +100,7 @@ struct DataPlaneRoutes: Sendable {
         trace.reason = denial.reason
         trace.durationNanos = exchange.started.duration(to: .now).nanoseconds
         recorder.record(trace)
-        return denial.response(channel: exchange.channel, extra: exchange.responseHeaders)
+        return denial.response(extra: exchange.responseHeaders)
     }
 
     private func unixNanos() -> UInt64 {

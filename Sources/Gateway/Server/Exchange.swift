@@ -15,8 +15,6 @@ struct Exchange {
     let endpoint: Endpoint
     /// The incoming request; its body is consumed by the `payload` gate.
     var request: Request
-    /// The client connection, so a gate can stop reading an oversized body.
-    let channel: (any Channel)?
     /// When the request arrived.
     let started: ContinuousClock.Instant
     /// The configuration in force for this request.

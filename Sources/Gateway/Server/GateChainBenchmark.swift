@@ -26,8 +26,7 @@ public struct GateChainBenchmark: Sendable {
     /// Runs every gate once; returns the number of gates passed.
     public func run() async -> Int {
         var exchange = Exchange(
-            requestID: .next(), endpoint: .chatCompletions, request: Request(head: head, body: RequestBody(buffer: body)), channel: nil,
-            started: .now)
+            requestID: .next(), endpoint: .chatCompletions, request: Request(head: head, body: RequestBody(buffer: body)), started: .now)
         var trace = RequestTrace(traceID: exchange.requestID, startUnixNanos: 0, operation: "chat")
         do {
             try await chain.run(&exchange, trace: &trace)

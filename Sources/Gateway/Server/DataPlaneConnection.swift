@@ -1,0 +1,151 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTPTypes
+import Telemetry
+
+/// Serves the requests of one client connection on its event loop.
+///
+/// A request's body is collected in the handler up to the body limit, then the request is answered
+/// by one task that starts on the connection's own event loop (NIO is the concurrency executor), so
+/// the gate chain, the upstream exchange and the answer stay on one thread. A body that passes the
+/// limit is handed over as soon as it does, for the `payload` gate to refuse; the rest is not read.
+/// NIO's pipeline handler keeps pipelined requests in order and quiesces the connection at shutdown.
+final class DataPlaneConnection: ChannelInboundHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias OutboundOut = HTTPResponsePart
+    typealias Responder = @Sendable (Request, GatewayRequestContext) async throws -> Response
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// A head arrived; its body is being collected.
+        case receiving(HTTPRequest, ByteBuffer?)
+        /// The request is being answered; `requestEnded` tells whether its whole body was read.
+        case responding(requestEnded: Bool)
+    }
+
+    private let responder: Responder
+    private let maxBodyBytes: @Sendable () -> Int
+    private let logger: Logger
+    private var state = State.idle
+    private var limit = 0
+    private var task: Task<Void, Never>?
+
+    init(responder: @escaping Responder, maxBodyBytes: @escaping @Sendable () -> Int, logger: Logger) {
+        self.responder = responder
+        self.maxBodyBytes = maxBodyBytes
+        self.logger = logger
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            guard case .idle = state else { return }
+            limit = maxBodyBytes()
+            if let declared = head.headerFields[.contentLength].flatMap({ Int($0) }), declared > limit {
+                dispatch(head, body: nil, ended: false, context: context)
+            } else {
+                state = .receiving(head, nil)
+            }
+        case .body(let chunk):
+            guard case .receiving(let head, var body) = state else { return }  // the rest of a refused body
+            state = .idle  // keeps `body` uniquely referenced while it grows
+            if body == nil { body = chunk } else { body!.writeImmutableBuffer(chunk) }
+            if body!.readableBytes > limit {
+                dispatch(head, body: body, ended: false, context: context)
+            } else {
+                state = .receiving(head, body)
+            }
+        case .end:
+            switch state {
+            case .receiving(let head, let body): dispatch(head, body: body, ended: true, context: context)
+            case .responding: state = .responding(requestEnded: true)
+            case .idle: break
+            }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        // The client is gone: the request's upstream exchange stops (recorded as `client_closed`).
+        task?.cancel()
+        task = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("data-plane connection failed", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    private func dispatch(_ head: HTTPRequest, body: ByteBuffer?, ended: Bool, context: ChannelHandlerContext) {
+        state = .responding(requestEnded: ended)
+        let request = Request(head: head, body: RequestBody(buffer: body ?? ByteBuffer()))
+        let channel = context.channel
+        let requestContext = GatewayRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let responder = self.responder
+        task = Task {
+            var response: Response
+            do {
+                response = try await responder(request, requestContext)
+            } catch {
+                response = RequestIDMiddleware.error(
+                    status: .internalServerError, code: "internal_error", message: "The gateway failed to answer this request.")
+                response.headers[.requestID] = requestContext.requestID.description
+            }
+            let closes = request.headers[.connection] == "close" || response.headers[.connection] == "close"
+            var head = response.head
+            let length = response.body.contentLength
+            if let length, head.headerFields[.contentLength] == nil { head.headerFields[.contentLength] = String(length) }
+            channel.write(HTTPResponsePart.head(head), promise: nil)
+            let writer = ResponseWriter(channel: channel, connection: handler, flushesEachWrite: length == nil, closes: closes)
+            do {
+                try await response.body.write(writer)
+            } catch {
+                channel.close(promise: nil)
+            }
+        }
+    }
+
+    /// Writes an answer's end. The state changes first: the pipeline handler hands over the next
+    /// pipelined request as soon as the end is written. The connection closes after the end when
+    /// either side asked for it or the request's body was left unread.
+    fileprivate func finish(_ trailers: HTTPFields?, closes: Bool, channel: any Channel) {
+        task = nil
+        var keepsOpen = !closes
+        if case .responding(let requestEnded) = state, !requestEnded { keepsOpen = false }
+        state = .idle
+        let end = channel.writeAndFlush(HTTPResponsePart.end(trailers))
+        if !keepsOpen { end.whenComplete { _ in channel.close(promise: nil) } }
+    }
+
+    /// Writes a response body to the client connection. A body of known length goes out with its
+    /// head and end in one flush; a streamed body is flushed chunk by chunk, each write waiting
+    /// until the socket took it, so a slow client slows the provider's stream instead of filling
+    /// memory.
+    private struct ResponseWriter: ResponseBodyWriter {
+        let channel: any Channel
+        let connection: NIOLoopBound<DataPlaneConnection>
+        let flushesEachWrite: Bool
+        let closes: Bool
+
+        mutating func write(_ buffer: ByteBuffer) async throws {
+            if flushesEachWrite {
+                try await channel.writeAndFlush(HTTPResponsePart.body(buffer)).get()
+            } else {
+                channel.write(HTTPResponsePart.body(buffer), promise: nil)
+            }
+        }
+
+        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
+            let (connection, channel, closes) = (self.connection, self.channel, self.closes)
+            if channel.eventLoop.inEventLoop {
+                connection.value.finish(trailingHeaders, closes: closes, channel: channel)
+            } else {
+                channel.eventLoop.execute { connection.value.finish(trailingHeaders, closes: closes, channel: channel) }
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ControlPlane
+import Hummingbird
+import Logging
+import NIOCore
+import NIOExtras
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+import NIOPosix
+import ServiceLifecycle
+
+/// The data plane's HTTP/1.1 listener: SwiftNIO channel handlers in front of the data-plane router.
+///
+/// Each connection is served by a ``DataPlaneConnection`` on its own event loop. At graceful
+/// shutdown the listener stops accepting, idle connections close, and a connection in the middle
+/// of an answer closes once it is written.
+public struct DataPlaneServer: Service {
+    let respond: DataPlaneConnection.Responder
+    let active: ActiveSnapshot
+    let host: String
+    let port: Int
+    let logger: Logger
+    let onListening: @Sendable (_ port: Int) -> Void
+
+    /// Serves `router` on `host:port` (0 picks a free port); `active` bounds the request bodies it
+    /// collects (`gateway.maxRequestBytes`); `onListening` is told the bound port.
+    public init(
+        router: Router<GatewayRequestContext>, active: ActiveSnapshot, host: String, port: Int, logger: Logger,
+        onListening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
+    ) {
+        let responder = router.buildResponder()
+        self.respond = { request, context in try await responder.respond(to: request, context: context) }
+        self.active = active
+        self.host = host
+        self.port = port
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func run() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let quiesce = ServerQuiescingHelper(group: group)
+        let respond = self.respond
+        let active = self.active
+        let maxBodyBytes: @Sendable () -> Int = { active.snapshot?.config.gateway.maxRequestBytes ?? GatewaySettings.defaultMaxRequestBytes }
+        let logger = self.logger
+        let listener = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+                    try pipeline.addHandler(DataPlaneConnection(responder: respond, maxBodyBytes: maxBodyBytes, logger: logger))
+                }
+            }
+            .bind(host: host, port: port)
+            .get()
+        onListening(listener.localAddress?.port ?? port)
+        let graceful: Bool
+        do {
+            try await gracefulShutdown()
+            graceful = true
+        } catch {
+            graceful = false
+        }
+        let closed = group.next().makePromise(of: Void.self)
+        quiesce.initiateShutdown(promise: closed)
+        // A graceful stop lets the answers in flight finish, until the stop is escalated to a
+        // cancellation; a cancelled one does not wait for them.
+        guard graceful else { return }
+        let waited = group.next().makePromise(of: Void.self)
+        closed.futureResult.cascade(to: waited)
+        try await withTaskCancellationHandler {
+            try await waited.futureResult.get()
+        } onCancel: {
+            waited.succeed()
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import ControlPlane
+import Foundation
+import Gateway
+import Logging
+import NIOHTTP1
+import ServiceLifecycle
+import Telemetry
+import TestSupport
+import Testing
+
+@Suite("The data-plane listener: connections, pipelining, disconnects, shutdown")
+struct DataPlaneServerTests {
+    static func chatRequest(_ model: String, connection: String = "keep-alive") -> (head: String, body: [UInt8]) {
+        let body = Array(GatewayHarness.chat(model).utf8)
+        let head =
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(testKey)\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.count)\r\nConnection: \(connection)\r\n\r\n"
+        return (head, body)
+    }
+
+    @Test("pipelined requests on one connection are answered in order; Connection: close ends it after its answer")
+    func pipelining() async throws {
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
+            let chat = Self.chatRequest("mock-gpt")
+            let head =
+                "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + chat.head + String(decoding: chat.body, as: UTF8.self)
+                + "GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(testKey)\r\nConnection: close\r\n\r\n"
+            let result = await RawHTTP.exchange(port: gateway.port, head: head, body: [])
+            #expect(result.response.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
+            let health = try #require(result.response.range(of: "{\"status\":\"ok\"}"))
+            let completion = try #require(result.response.range(of: "\"object\":\"chat.completion\""))
+            let models = try #require(result.response.range(of: "{\"object\":\"list\""))
+            #expect(health.lowerBound < completion.lowerBound && completion.lowerBound < models.lowerBound)
+            #expect(result.closed)
+        }
+    }
+
+    @Test("a request that is not HTTP gets 400 and the connection closes")
+    func malformed() async throws {
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
+            let result = await RawHTTP.exchange(port: gateway.port, head: "THIS IS NOT HTTP\r\n\r\n", body: [])
+            #expect(result.response.hasPrefix("HTTP/1.1 400"))
+            #expect(result.closed)
+            let health = try await gateway.send("/healthz", method: .GET, key: nil)
+            #expect(health.status == 200)
+        }
+    }
+
+    @Test("a client that hangs up while the provider thinks is recorded as 499 client_closed at once")
+    func clientGone() async throws {
+        let upstream = FakeUpstream([.delayed(.seconds(5), .json(status: 200, body: FakeUpstream.completion()))])
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
+                let started = ContinuousClock.now
+                let chat = Self.chatRequest("gpt-4o-mini")
+                // The client gives up after one second and closes its socket.
+                let result = await RawHTTP.exchange(port: gateway.port, head: chat.head, body: chat.body, timeoutSeconds: 1)
+                #expect(result.response.isEmpty)
+                let record = try #require(await gateway.recorder.waitForRecords(1).first)
+                #expect(record.status == 499)
+                #expect(record.reason == "client_closed")
+                #expect(started.duration(to: .now) < .seconds(4), "recorded when the client left, not when the provider answered")
+            }
+        }
+    }
+
+    @Test("graceful shutdown stops accepting, lets the answer in flight finish, then closes its connection")
+    func gracefulShutdown() async throws {
+        let upstream = FakeUpstream([.delayed(.milliseconds(600), .json(status: 200, body: FakeUpstream.completion()))])
+        try await upstream.run { url in
+            var logger = Logger(label: "graceful-test")
+            logger.logLevel = .critical
+            let active = ActiveSnapshot(ConfigSnapshot(version: 1, config: TestConfig.single(url: url)))
+            let client = UpstreamClient(connectTimeoutSeconds: 2)
+            let router = DataPlane.router(
+                active: active, client: client, environment: ["UPSTREAM_KEY": "k"], recorder: CapturingRecorder(), logger: logger)
+            let bound = AsyncStream<Int>.makeStream()
+            let server = DataPlaneServer(router: router, active: active, host: "127.0.0.1", port: 0, logger: logger) { port in
+                bound.continuation.yield(port)
+            }
+            let group = ServiceGroup(services: [server], logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                var ports = bound.stream.makeAsyncIterator()
+                let port = try #require(await ports.next())
+                let chat = Self.chatRequest("gpt-4o-mini")
+                let inFlight = Task { await RawHTTP.exchange(port: port, head: chat.head, body: chat.body) }
+                try await Task.sleep(for: .milliseconds(200))
+                await group.triggerGracefulShutdown()
+                let answer = await inFlight.value
+                #expect(answer.response.hasPrefix("HTTP/1.1 200"))
+                #expect(answer.response.contains("\"object\":\"chat.completion\""))
+                #expect(answer.closed)
+                try await tasks.next()
+                let refused = await RawHTTP.exchange(port: port, head: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", body: [])
+                #expect(refused.response.isEmpty)
+            }
+            await client.shutdown()
+        }
+    }
+}
