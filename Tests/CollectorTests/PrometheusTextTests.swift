@@ -1,6 +1,7 @@
 import Collector
 import ControlPlane
 import Telemetry
+import TestSupport
 import Testing
 
 @Suite("Prometheus exposition")
@@ -40,6 +41,53 @@ struct PrometheusTextTests {
         #expect(text.contains("gateway_tokens_total{org=\"acme\",project=\"p\",model=\"gpt-4o-mini\",type=\"input\"} 10"))
         #expect(text.contains("# TYPE gateway_requests_total counter"))
         #expect(!text.contains("# EOF"))
+    }
+
+    @Test("a batch is summed per series: one scrape of many traces equals the same traces scraped one at a time")
+    func batchSums() {
+        let mapping = OrgMapping(orgByProject: ["p": "acme", "q": "beta"], orgs: ["acme", "beta"], models: ["gpt-4o-mini"], providers: ["openai"])
+        var generator = SplitMix64(seed: 7)
+        var traces: [RequestTrace] = []
+        for index in 0..<60 {
+            var trace = Self.trace(project: ["p", "q", "unknown", ""][index % 4], model: index % 3 == 0 ? "gpt-4o-mini" : "other-\(index % 2)")
+            trace.status = [200, 200, 429, 401][Int.random(in: 0...3, using: &generator)]
+            trace.durationNanos = UInt64.random(in: 1_000...3_000_000_000, using: &generator)
+            trace.timeToFirstTokenNanos = index % 5 == 0 ? 0 : UInt64.random(in: 1_000...900_000_000, using: &generator)
+            trace.inputTokens = UInt32.random(in: 0...500, using: &generator)
+            trace.cachedInputTokens = index % 2 == 0 ? 0 : 7
+            trace.costMicroUSD = Int64.random(in: 0...40, using: &generator)
+            trace.costFlags = index % 7 == 0 ? [.unpriced] : (index % 11 == 0 ? [.estimated] : [])
+            if index % 3 != 0 {
+                trace.provider = index % 2 == 0 ? "openai" : "someone-else"
+                trace.upstreamNanos = UInt64.random(in: 1_000...2_000_000_000, using: &generator)
+            }
+            trace.append(GateSpan(gate: "budget", decision: index % 9 == 0 ? .deny : .pass, reason: index % 9 == 0 ? "budget_exceeded" : "", startOffsetNanos: 0, durationNanos: 900))
+            traces.append(trace)
+        }
+        let whole = Self.store(with: traces, mapping: mapping)
+        let ring = TelemetryRing(capacity: 64)
+        let oneByOne = TelemetryStore()
+        for trace in traces {
+            ring.append(trace)
+            oneByOne.ingest(ring.read(from: ring.written - 1), from: "local", mapping: mapping, scrapeDuration: .milliseconds(1))
+        }
+        // Series name and labels -> value; sums may differ in the last bits with the order of addition.
+        let metrics = { (store: TelemetryStore) -> [String: Double] in
+            var values: [String: Double] = [:]
+            for line in PrometheusText.render(store.families(org: nil), format: .text).split(separator: "\n")
+            where !line.hasPrefix("#") && !line.hasPrefix("gateway_telemetry") {
+                let cut = line.lastIndex(of: " ")!
+                values[String(line[..<cut])] = Double(line[line.index(after: cut)...])!
+            }
+            return values
+        }
+        let batched = metrics(whole)
+        let single = metrics(oneByOne)
+        #expect(batched.count > 100)
+        #expect(Set(batched.keys) == Set(single.keys))
+        let differing = batched.filter { key, value in abs(value - (single[key] ?? .nan)) > 1e-9 * max(1, abs(value)) }
+        #expect(differing.isEmpty, "\(differing.count) series differ, e.g. \(differing.first.map { "\($0.key) \($0.value) vs \(single[$0.key]!)" } ?? "")")
+        #expect(batched["gateway_gate_decisions_total{org=\"acme\",project=\"p\",gate=\"budget\",decision=\"deny\",reason=\"budget_exceeded\"}"] == 2)
     }
 
     @Test("OpenMetrics names counter families without _total and ends with # EOF")

@@ -151,6 +151,15 @@ struct UpstreamTests {
 
 @Suite("The upstream client: pooled keep-alive connections")
 struct UpstreamClientTests {
+    @Test("a provider key is trimmed of a key file's newline; a key with control characters is not sent")
+    func providerKey() {
+        #expect(OpenAIProvider.authorization(key: "sk-abc\n") == "Bearer sk-abc")
+        #expect(OpenAIProvider.authorization(key: "  sk-abc ") == "Bearer sk-abc")
+        #expect(OpenAIProvider.authorization(key: "sk-a\r\nx-injected: 1") == nil)
+        #expect(OpenAIProvider.authorization(key: "sk-\u{0}") == nil)
+        #expect(OpenAIProvider.authorization(key: " \n") == nil)
+    }
+
     @Test("sequential requests reuse one upstream connection")
     func reuse() async throws {
         let upstream = KeepAliveUpstream()

@@ -29,8 +29,9 @@ public struct MetricFamily: Sendable {
 
     mutating func set(_ value: Double, _ labels: [String]) { values[labels] = value }
 
-    mutating func observe(_ value: Double, _ labels: [String], bounds: [Double]) {
-        histograms[labels, default: Histogram(bounds: bounds)].observe(value)
+    /// Adds the observations of `histogram` to the series `labels`.
+    mutating func merge(_ histogram: Histogram, _ labels: [String]) {
+        histograms[labels, default: Histogram(bounds: histogram.bounds)].merge(histogram)
     }
 
     /// The family with only the series whose `org` label is `org`; nil when it has no `org` label.
@@ -65,6 +66,14 @@ public struct Histogram: Sendable, Equatable {
         counts[bounds.firstIndex { value <= $0 } ?? bounds.count] += 1
         sum += value
         count += 1
+    }
+
+    /// Adds the observations of `other`, which has the same bounds.
+    public mutating func merge(_ other: Histogram) {
+        precondition(other.bounds == bounds, "histograms with different bounds")
+        for index in counts.indices { counts[index] += other.counts[index] }
+        sum += other.sum
+        count += other.count
     }
 
     /// Bucket bounds of the OpenTelemetry GenAI conventions, in seconds.

@@ -44,11 +44,18 @@ public final class TelemetryStore: Sendable {
         state.withLock { state in
             state.mappingAvailable = true
             var unattributed = 0.0
+            var tally = BatchTally()
             for trace in batch.traces {
-                let org = mapping.orgByProject[trace.projectID] ?? OrgMapping.unattributed
+                let known = mapping.orgByProject[trace.projectID]
+                let org = known ?? OrgMapping.unattributed
                 if org == OrgMapping.unattributed { unattributed += 1 }
-                fold(trace, org: org, mapping: mapping, into: &state)
+                let project = known != nil ? trace.projectID : (trace.projectID.isEmpty ? "none" : "other")
+                let model = Self.bounded(trace.requestedModel, in: mapping.models)
+                let provider = trace.provider.isEmpty ? "" : Self.bounded(trace.provider, in: mapping.providers)
+                tally.add(trace, org: org, project: project, model: model, provider: provider)
+                keep(trace, org: org, project: project, model: model, into: &state)
             }
+            tally.apply(to: &state.families)
             let pipeline = [source]
             state.families[Name.written]!.set(Double(batch.written), pipeline)
             state.families[Name.dropped]!.add(Double(batch.dropped), pipeline)
@@ -61,32 +68,8 @@ public final class TelemetryStore: Sendable {
         }
     }
 
-    private func fold(_ trace: RequestTrace, org: String, mapping: OrgMapping, into state: inout State) {
-        let project = mapping.orgByProject[trace.projectID] != nil ? trace.projectID : (trace.projectID.isEmpty ? "none" : "other")
-        let model = Self.bounded(trace.requestedModel, in: mapping.models)
-        let decided = trace.decidingGate?.gate ?? "none"
-        state.families[Name.requests]!.add(1, [org, project, model, String(trace.status), decided])
-        for index in 0..<trace.gateCount {
-            let span = trace.gate(at: index)
-            state.families[Name.gateDecisions]!.add(1, [org, project, span.gate, span.decision.description, span.reason.isEmpty ? "none" : span.reason])
-            state.families[Name.gateDuration]!.observe(Double(span.durationNanos) / 1e9, [org, span.gate], bounds: Histogram.Buckets.gate)
-        }
-        let tokens: [(String, UInt32)] = [("input", trace.inputTokens), ("cached_input", trace.cachedInputTokens), ("output", trace.outputTokens)]
-        for (type, count) in tokens where count > 0 {
-            state.families[Name.tokens]!.add(Double(count), [org, project, model, type])
-        }
-        if trace.costMicroUSD > 0 { state.families[Name.cost]!.add(Double(trace.costMicroUSD) / 1e6, [org, project, model]) }
-        if trace.costFlags.contains(.unpriced) { state.families[Name.unpriced]!.add(1, [org, project, model]) }
-        if trace.costFlags.contains(.estimated) { state.families[Name.estimated]!.add(1, [org, project, model]) }
-        state.families[Name.requestDuration]!.observe(Double(trace.durationNanos) / 1e9, [org, project, model], bounds: Histogram.Buckets.operation)
-        if trace.timeToFirstTokenNanos > 0 {
-            state.families[Name.timeToFirstToken]!.observe(
-                Double(trace.timeToFirstTokenNanos) / 1e9, [org, project, model], bounds: Histogram.Buckets.timeToFirstToken)
-        }
-        if !trace.provider.isEmpty {
-            let provider = Self.bounded(trace.provider, in: mapping.providers)
-            state.families[Name.upstreamDuration]!.observe(Double(trace.upstreamNanos) / 1e9, [org, provider], bounds: Histogram.Buckets.operation)
-        }
+    /// Keeps `trace` among its org's recent traces and adds it to the per-minute usage.
+    private func keep(_ trace: RequestTrace, org: String, project: String, model: String, into state: inout State) {
         state.recent[org, default: RecentTraces(limit: recentPerOrg)].append(TaggedTrace(org: org, trace: trace))
         let minute = Int64(trace.startUnixNanos / 60_000_000_000)
         let counts = UsageCounts(

@@ -28,12 +28,21 @@ struct OpenAIProvider: Provider {
             self.origin = nil
         }
         self.hostHeader = origin?.hostHeader ?? ""
-        let path = url?.path ?? ""
+        let path = url?.path(percentEncoded: true) ?? ""
         let prefix = path.hasSuffix("/") ? String(path.dropLast()) : path
         self.chatPath = prefix + Endpoint.chatCompletions.upstreamPath
         self.embeddingsPath = prefix + Endpoint.embeddings.upstreamPath
-        self.authorization = config.apiKeyEnv.flatMap { environment[$0] }.map { "Bearer \($0)" }
+        self.authorization = config.apiKeyEnv.flatMap { environment[$0] }.flatMap(Self.authorization(key:))
         self.connectTimeout = config.connectTimeoutSeconds.map { .nanoseconds(Int64($0 * 1e9)) }
+    }
+
+    /// The `authorization` value for an API key, trimmed of surrounding whitespace (a key file's
+    /// final newline); nil for a key with control characters, which no header may carry.
+    static func authorization(key: String) -> String? {
+        guard let first = key.firstIndex(where: { !$0.isWhitespace }), let last = key.lastIndex(where: { !$0.isWhitespace }) else { return nil }
+        let trimmed = key[first...last]
+        guard trimmed.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else { return nil }
+        return "Bearer \(trimmed)"
     }
 
     /// Largest non-streamed response body accepted from a provider.

@@ -55,7 +55,9 @@ public struct DataPlaneServer: Service {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
+                    // Response fields are HTTPTypes' `HTTPFields`, whose values are already sanitised.
+                    try pipeline.configureHTTPServerPipeline(
+                        withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false)
                     try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                     try pipeline.addHandler(DataPlaneConnection(responder: respond, maxBodyBytes: maxBodyBytes, logger: logger))
                 }

@@ -140,7 +140,8 @@ public final class UpstreamClient: Sendable {
                             let sni = origin.host.isIPAddress ? nil : origin.host
                             try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: sni))
                         }
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                        // Request heads are built from checked parts (ProviderPool), not from client input.
+                        try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                         let handler = UpstreamConnection.Handler()
                         try channel.pipeline.syncOperations.addHandler(handler)
                         return UpstreamConnection(channel: channel, handler: handler)

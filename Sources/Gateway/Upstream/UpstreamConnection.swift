@@ -90,7 +90,9 @@ final class UpstreamConnection: Sendable {
                 return
             }
             state = .waitingForHead(exchange)
-            schedule(firstByteDeadline, context: context)
+            // One timer per exchange: it fires at the first-byte deadline and, when the head is in
+            // by then, moves on to the whole answer's deadline.
+            schedule(min(firstByteDeadline, exchange.deadline), context: context)
             context.write(wrapOutboundOut(.head(head)), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
@@ -103,11 +105,9 @@ final class UpstreamConnection: Sendable {
                     let reading = UpstreamChunks.Reading(channel: context.channel)
                     let (chunks, source) = UpstreamChunks.make(reading)
                     state = .streaming(exchange, source, reading)
-                    schedule(exchange.deadline, context: context)
                     exchange.promise.succeed(.streaming(head, chunks))
                 } else {
                     state = .collecting(exchange, head, context.channel.allocator.buffer(capacity: 0))
-                    schedule(exchange.deadline, context: context)
                 }
             case (.body(let chunk), .collecting(let exchange, let head, var body)):
                 guard body.readableBytes + chunk.readableBytes <= exchange.maxBytes else {
@@ -155,8 +155,23 @@ final class UpstreamConnection: Sendable {
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             timer = context.eventLoop.scheduleTask(deadline: deadline) {
                 let (handler, context) = bound.value
-                handler.fail(Failure.timeout, context: context)
+                handler.expire(context: context)
             }
+        }
+
+        /// The timer fired: a head that arrived in time leaves the answer until its own deadline.
+        private func expire(context: ChannelHandlerContext) {
+            timer = nil
+            switch state {
+            case .collecting(let exchange, _, _), .streaming(let exchange, _, _):
+                if NIODeadline.now() < exchange.deadline {
+                    schedule(exchange.deadline, context: context)
+                    return
+                }
+            case .waitingForHead, .idle, .closed:
+                break
+            }
+            fail(Failure.timeout, context: context)
         }
 
         /// Ends an exchange that completed: back to idle and to the pool, or closed.

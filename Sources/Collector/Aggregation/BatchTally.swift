@@ -1,0 +1,111 @@
+import Telemetry
+
+/// The metric sums of one batch of traces, by series.
+///
+/// Traces from steady traffic fall into few series, so a batch is summed by plain keys first and
+/// each metric series is then updated once per batch, not once per trace: no label array is built
+/// and no family is looked up per trace.
+struct BatchTally {
+    /// The series of a request's own metrics.
+    struct RequestKey: Hashable {
+        let org: String
+        let project: String
+        let model: String
+        let status: UInt16
+        let decided: String
+        let provider: String
+    }
+
+    /// What the requests of one ``RequestKey`` add up to.
+    struct RequestSums {
+        var count = 0.0
+        var inputTokens = 0.0
+        var cachedInputTokens = 0.0
+        var outputTokens = 0.0
+        var costMicroUSD: Int64 = 0
+        var unpriced = 0.0
+        var estimated = 0.0
+        var duration = Histogram(bounds: Histogram.Buckets.operation)
+        var timeToFirstToken: Histogram?
+        var upstream: Histogram?
+    }
+
+    /// The series of one gate decision.
+    struct GateKey: Hashable {
+        let org: String
+        let project: String
+        let gate: String
+        let decision: Decision
+        let reason: String
+    }
+
+    /// The series of one gate's timing.
+    struct GateTimeKey: Hashable {
+        let org: String
+        let gate: String
+    }
+
+    private var requests: [RequestKey: RequestSums] = [:]
+    private var gates: [GateKey: Double] = [:]
+    private var gateTimes: [GateTimeKey: Histogram] = [:]
+
+    /// Adds one trace, already tagged: `project`, `model` and `provider` are the bounded label values
+    /// (`provider` empty when no provider was tried).
+    mutating func add(_ trace: RequestTrace, org: String, project: String, model: String, provider: String) {
+        for index in 0..<trace.gateCount {
+            let span = trace.gate(at: index)
+            gates[GateKey(org: org, project: project, gate: span.gate, decision: span.decision, reason: span.reason), default: 0] += 1
+            gateTimes[GateTimeKey(org: org, gate: span.gate), default: Histogram(bounds: Histogram.Buckets.gate)]
+                .observe(Double(span.durationNanos) / 1e9)
+        }
+        let key = RequestKey(
+            org: org, project: project, model: model, status: trace.status, decided: trace.decidingGate?.gate ?? "none", provider: provider)
+        requests[key, default: RequestSums()].add(trace, tried: !provider.isEmpty)
+    }
+
+    /// Adds the sums to the metric families.
+    func apply(to families: inout [String: MetricFamily]) {
+        typealias Name = TelemetryStore.Name
+        for (key, sums) in requests {
+            let series = [key.org, key.project, key.model]
+            families[Name.requests]!.add(sums.count, series + [String(key.status), key.decided])
+            let tokens = [("input", sums.inputTokens), ("cached_input", sums.cachedInputTokens), ("output", sums.outputTokens)]
+            for (type, count) in tokens where count > 0 {
+                families[Name.tokens]!.add(count, series + [type])
+            }
+            if sums.costMicroUSD > 0 { families[Name.cost]!.add(Double(sums.costMicroUSD) / 1e6, series) }
+            if sums.unpriced > 0 { families[Name.unpriced]!.add(sums.unpriced, series) }
+            if sums.estimated > 0 { families[Name.estimated]!.add(sums.estimated, series) }
+            families[Name.requestDuration]!.merge(sums.duration, series)
+            if let timeToFirstToken = sums.timeToFirstToken { families[Name.timeToFirstToken]!.merge(timeToFirstToken, series) }
+            if let upstream = sums.upstream { families[Name.upstreamDuration]!.merge(upstream, [key.org, key.provider]) }
+        }
+        for (key, count) in gates {
+            families[Name.gateDecisions]!.add(count, [key.org, key.project, key.gate, key.decision.description, key.reason.isEmpty ? "none" : key.reason])
+        }
+        for (key, histogram) in gateTimes {
+            families[Name.gateDuration]!.merge(histogram, [key.org, key.gate])
+        }
+    }
+}
+
+extension BatchTally.RequestSums {
+    mutating func add(_ trace: RequestTrace, tried: Bool) {
+        count += 1
+        inputTokens += Double(trace.inputTokens)
+        cachedInputTokens += Double(trace.cachedInputTokens)
+        outputTokens += Double(trace.outputTokens)
+        costMicroUSD += max(0, trace.costMicroUSD)
+        if trace.costFlags.contains(.unpriced) { unpriced += 1 }
+        if trace.costFlags.contains(.estimated) { estimated += 1 }
+        duration.observe(Double(trace.durationNanos) / 1e9)
+        if trace.timeToFirstTokenNanos > 0 {
+            timeToFirstToken = timeToFirstToken ?? Histogram(bounds: Histogram.Buckets.timeToFirstToken)
+            timeToFirstToken!.observe(Double(trace.timeToFirstTokenNanos) / 1e9)
+        }
+        if tried {
+            upstream = upstream ?? Histogram(bounds: Histogram.Buckets.operation)
+            upstream!.observe(Double(trace.upstreamNanos) / 1e9)
+        }
+    }
+}
