@@ -47,6 +47,8 @@ public final class Metering: Sendable {
         var windows: [String: SlidingWindow] = [:]
         var holds: [TraceID: Hold] = [:]
         var lastSweep: Int64 = 0
+        /// The current interval of each budget period: calendar arithmetic once per period, not per request.
+        var periods: [Budget.Period: (start: Date, end: Date?)] = [:]
     }
 
     /// A reservation older than this is released unsettled: its request's trace was never
@@ -63,11 +65,11 @@ public final class Metering: Sendable {
     /// budget and limit of `grant`, reserving both; or refuses it and reserves nothing.
     func admit(id: TraceID, grant: KeyGrant, worstCase: Int64, tokens: Int, now: Date) -> Result<Headroom, Refusal> {
         let second = Int64(now.timeIntervalSince1970.rounded(.down))
-        let keys = grant.budgets.map { scoped in
-            let period = scoped.budget.period.interval(containing: now)
-            return (scoped, SpendKey(scope: scoped.scope, periodStart: Int64(period.start.timeIntervalSince1970 * 1000)), period.end)
-        }
         return state.withLock { state in
+            let keys = grant.budgets.map { scoped in
+                let period = state.interval(of: scoped.budget.period, containing: now)
+                return (scoped, SpendKey(scope: scoped.scope, periodStart: Int64(period.start.timeIntervalSince1970 * 1000)), period.end)
+            }
             if second - state.lastSweep >= 60 { state.releaseAbandoned(at: second) }
             for (scoped, key, end) in keys {
                 let used = state.spent(key) + state.reserved[key, default: 0]
@@ -168,6 +170,13 @@ extension Metering.State {
                 if reserved[key] == 0 { reserved[key] = nil }
             }
         }
+    }
+
+    fileprivate mutating func interval(of period: Budget.Period, containing now: Date) -> (start: Date, end: Date?) {
+        if let known = periods[period], known.start <= now, known.end.map({ now < $0 }) ?? true { return known }
+        let current = period.interval(containing: now)
+        periods[period] = current
+        return current
     }
 
     fileprivate func spent(_ key: SpendKey) -> Int64 {
