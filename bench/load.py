@@ -1,9 +1,10 @@
 """Load benchmark: the gateway against nginx serving fixed OpenAI answers, measured with wrk.
 
 Runs alternate within each round so that drift on a shared machine hits every run alike:
-direct to nginx (the floor no gateway can beat), gateway, gateway streaming, gateway with
-telemetry off, and one-connection latency direct vs gateway. Medians across rounds go to
-bench/RESULTS.md.
+direct to nginx (the floor no gateway can beat), nginx as a plain reverse proxy (what a second
+hop costs on this machine, for reference), gateway, gateway streaming, gateway with telemetry
+off, gateway with a budget and rate limit, and one-connection latency direct vs proxy vs
+gateway. Medians across rounds go to bench/RESULTS.md.
 """
 
 import argparse
@@ -69,6 +70,38 @@ http {{
   }}
 }}
 """
+
+
+def proxy_conf(folder, port, upstream_port):
+    """nginx as a plain keep-alive reverse proxy in front of the origin: a second hop that does no
+    policy work, the reference for what any proxy costs on this machine."""
+    return f"""
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/nginx-error.log;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_temp_path {folder}/body;
+  proxy_temp_path {folder}/proxy;
+  fastcgi_temp_path {folder}/fastcgi;
+  uwsgi_temp_path {folder}/uwsgi;
+  scgi_temp_path {folder}/scgi;
+  keepalive_requests 100000000;
+  upstream origin {{ server 127.0.0.1:{upstream_port}; keepalive 64; keepalive_requests 100000000; }}
+  server {{
+    listen 127.0.0.1:{port} reuseport backlog=4096;
+    location / {{ proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }}
+  }}
+}}
+"""
+
+
+def start_nginx(folder, conf):
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "nginx.conf"), "w") as handle:
+        handle.write(conf)
+    return subprocess.Popen(["nginx", "-c", os.path.join(folder, "nginx.conf"), "-p", folder, "-g", "daemon off;"])
 
 
 def gateway_config(nginx_port, port, admin_port, telemetry, metered=False):
@@ -189,10 +222,10 @@ def median(values):
 
 def load(args):
     folder = tempfile.mkdtemp(prefix="gateway-bench-")
-    nginx_port, on_port, off_port, metered_port = free_port(), free_port(), free_port(), free_port()
-    with open(os.path.join(folder, "nginx.conf"), "w") as handle:
-        handle.write(nginx_conf(folder, nginx_port))
-    nginx = subprocess.Popen(["nginx", "-c", os.path.join(folder, "nginx.conf"), "-p", folder, "-g", "daemon off;"])
+    nginx_port, proxy_port, on_port, off_port, metered_port = free_port(), free_port(), free_port(), free_port(), free_port()
+    nginx = start_nginx(folder, nginx_conf(folder, nginx_port))
+    proxy_folder = os.path.join(folder, "proxy-nginx")
+    proxy = start_nginx(proxy_folder, proxy_conf(proxy_folder, proxy_port, nginx_port))
     configs = {}
     for name, port, telemetry, metered in [("on", on_port, True, False), ("off", off_port, False, False), ("metered", metered_port, True, True)]:
         configs[name] = os.path.join(folder, f"gateway-{name}.yaml")
@@ -203,16 +236,19 @@ def load(args):
     plain = wrk_script(folder, "plain", "gpt-4o-mini", False)
     stream = wrk_script(folder, "stream", "gpt-4o-mini-stream", True)
     direct_url = f"http://127.0.0.1:{nginx_port}/v1/chat/completions"
+    proxy_url = f"http://127.0.0.1:{proxy_port}/v1/chat/completions"
     on_url = f"http://127.0.0.1:{on_port}/v1/chat/completions"
     off_url = f"http://127.0.0.1:{off_port}/v1/chat/completions"
     metered_url = f"http://127.0.0.1:{metered_port}/v1/chat/completions"
     runs = [
         ("direct", direct_url, plain, 32),
+        ("nginx proxy", proxy_url, plain, 32),
         ("gateway", on_url, plain, 32),
         ("gateway stream", on_url, stream, 32),
         ("gateway telemetry off", off_url, plain, 32),
         ("gateway budget and limit", metered_url, plain, 32),
         ("direct 1 conn", direct_url, plain, 1),
+        ("nginx proxy 1 conn", proxy_url, plain, 1),
         ("gateway 1 conn", on_url, plain, 1),
     ]
     results = {name: [] for name, *_ in runs}
@@ -230,8 +266,9 @@ def load(args):
         for process in gateways.values():
             process.terminate()
             process.wait(timeout=15)
-        nginx.terminate()
-        nginx.wait(timeout=15)
+        for process in (proxy, nginx):
+            process.terminate()
+            process.wait(timeout=15)
     write_results(results, peak, soak, args)
 
 
@@ -239,9 +276,7 @@ def soak_only(args):
     """Only the soak, appended to bench/RESULTS.md: nginx, one gateway, a warm-up, then the long run."""
     folder = tempfile.mkdtemp(prefix="gateway-soak-")
     nginx_port, port = free_port(), free_port()
-    with open(os.path.join(folder, "nginx.conf"), "w") as handle:
-        handle.write(nginx_conf(folder, nginx_port))
-    nginx = subprocess.Popen(["nginx", "-c", os.path.join(folder, "nginx.conf"), "-p", folder, "-g", "daemon off;"])
+    nginx = start_nginx(folder, nginx_conf(folder, nginx_port))
     config = os.path.join(folder, "gateway.yaml")
     with open(config, "w") as handle:
         handle.write(gateway_config(nginx_port, port, free_port(), True))
@@ -301,13 +336,16 @@ def write_results(results, peak, soak, args):
     m = {name: {key: median([r[key] for r in runs]) for key in ("rps", "p50", "p99")} for name, runs in results.items()}
     direct, gateway, off = m["direct"], m["gateway"], m["gateway telemetry off"]
     one_direct, one_gateway = m["direct 1 conn"], m["gateway 1 conn"]
+    proxy, one_proxy = m["nginx proxy"], m["nginx proxy 1 conn"]
     rows = [
         ("direct to nginx (32 conns)", direct, "1.00"),
+        ("nginx as reverse proxy, for reference (32 conns)", proxy, f"{proxy['rps'] / direct['rps']:.3f}"),
         ("gateway (32 conns)", gateway, f"{gateway['rps'] / direct['rps']:.3f}"),
         ("gateway, streaming (32 conns)", m["gateway stream"], f"{m['gateway stream']['rps'] / direct['rps']:.3f}"),
         ("gateway, telemetry off (32 conns)", off, f"{off['rps'] / direct['rps']:.3f}"),
         ("gateway, budget and rate limit on (32 conns)", m["gateway budget and limit"], f"{m['gateway budget and limit']['rps'] / direct['rps']:.3f}"),
         ("direct to nginx (1 conn)", one_direct, "1.00"),
+        ("nginx as reverse proxy, for reference (1 conn)", one_proxy, f"{one_proxy['rps'] / one_direct['rps']:.3f}"),
         ("gateway (1 conn)", one_gateway, f"{one_gateway['rps'] / one_direct['rps']:.3f}"),
     ]
     lines = [
@@ -333,6 +371,8 @@ def write_results(results, peak, soak, args):
         f"| throughput, budget and rate limit on / off | {m['gateway budget and limit']['rps'] / gateway['rps']:.3f} | - |",
         f"| added latency at 1 conn, p50 | {one_gateway['p50'] - one_direct['p50']:.1f} us | < 50 us |",
         f"| added latency at 1 conn, p99 | {one_gateway['p99'] - one_direct['p99']:.1f} us | < 200 us |",
+        f"| for reference, nginx reverse proxy / direct | {proxy['rps'] / direct['rps']:.3f} | - |",
+        f"| for reference, nginx reverse proxy's added latency at 1 conn, p50 / p99 | {one_proxy['p50'] - one_direct['p50']:.1f} us / {one_proxy['p99'] - one_direct['p99']:.1f} us | - |",
         f"| gateway peak RSS (telemetry on / off / with budget) | {peak['on']} MB / {peak['off']} MB / {peak['metered']} MB | < 100 MB |",
         "",
     ]

@@ -117,8 +117,11 @@ final class DataPlaneConnection: ChannelInboundHandler {
         var keepsOpen = !closes
         if case .responding(let requestEnded) = state, !requestEnded { keepsOpen = false }
         state = .idle
-        let end = channel.writeAndFlush(HTTPResponsePart.end(trailers))
-        if !keepsOpen { end.whenComplete { _ in channel.close(promise: nil) } }
+        guard !keepsOpen else {
+            channel.writeAndFlush(HTTPResponsePart.end(trailers), promise: nil)
+            return
+        }
+        channel.writeAndFlush(HTTPResponsePart.end(trailers)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// Writes a response body to the client connection. A body of known length goes out with its
