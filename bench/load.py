@@ -337,22 +337,28 @@ def write_results(results, peak, soak, args):
     direct, gateway, off = m["direct"], m["gateway"], m["gateway telemetry off"]
     one_direct, one_gateway = m["direct 1 conn"], m["gateway 1 conn"]
     proxy, one_proxy = m["nginx proxy"], m["nginx proxy 1 conn"]
+
+    def paired(run, base):
+        """Median of the per-round ratios: both runs of a round share that round's machine noise."""
+        return median([a["rps"] / b["rps"] for a, b in zip(results[run], results[base])])
+
     rows = [
         ("direct to nginx (32 conns)", direct, "1.00"),
-        ("nginx as reverse proxy, for reference (32 conns)", proxy, f"{proxy['rps'] / direct['rps']:.3f}"),
-        ("gateway (32 conns)", gateway, f"{gateway['rps'] / direct['rps']:.3f}"),
-        ("gateway, streaming (32 conns)", m["gateway stream"], f"{m['gateway stream']['rps'] / direct['rps']:.3f}"),
-        ("gateway, telemetry off (32 conns)", off, f"{off['rps'] / direct['rps']:.3f}"),
-        ("gateway, budget and rate limit on (32 conns)", m["gateway budget and limit"], f"{m['gateway budget and limit']['rps'] / direct['rps']:.3f}"),
+        ("nginx as reverse proxy, for reference (32 conns)", proxy, f"{paired('nginx proxy', 'direct'):.3f}"),
+        ("gateway (32 conns)", gateway, f"{paired('gateway', 'direct'):.3f}"),
+        ("gateway, streaming (32 conns)", m["gateway stream"], f"{paired('gateway stream', 'direct'):.3f}"),
+        ("gateway, telemetry off (32 conns)", off, f"{paired('gateway telemetry off', 'direct'):.3f}"),
+        ("gateway, budget and rate limit on (32 conns)", m["gateway budget and limit"], f"{paired('gateway budget and limit', 'direct'):.3f}"),
         ("direct to nginx (1 conn)", one_direct, "1.00"),
-        ("nginx as reverse proxy, for reference (1 conn)", one_proxy, f"{one_proxy['rps'] / one_direct['rps']:.3f}"),
-        ("gateway (1 conn)", one_gateway, f"{one_gateway['rps'] / one_direct['rps']:.3f}"),
+        ("nginx as reverse proxy, for reference (1 conn)", one_proxy, f"{paired('nginx proxy 1 conn', 'direct 1 conn'):.3f}"),
+        ("gateway (1 conn)", one_gateway, f"{paired('gateway 1 conn', 'direct 1 conn'):.3f}"),
     ]
     lines = [
         "# Benchmark results",
         "",
         f"Measured {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} with `bench/run.sh` "
-        f"({args.rounds} rounds of {args.duration} s per run, alternating; medians shown).",
+        f"({args.rounds} rounds of {args.duration} s per run, alternating; medians shown, and ratios as the median of",
+        "the rounds' own ratios, since both runs of a round share that round's machine noise).",
         f"Machine: {machine()}. Load generator, nginx and gateway share the machine.",
         "",
         "## Load (wrk against nginx serving a fixed chat completion)",
@@ -366,12 +372,12 @@ def write_results(results, peak, soak, args):
         "",
         "| derived | value | target |",
         "|---|---:|---:|",
-        f"| throughput, gateway / direct | {gateway['rps'] / direct['rps']:.3f} | >= 0.40 |",
-        f"| throughput, telemetry on / off | {gateway['rps'] / off['rps']:.3f} | >= 0.97 |",
-        f"| throughput, budget and rate limit on / off | {m['gateway budget and limit']['rps'] / gateway['rps']:.3f} | - |",
+        f"| throughput, gateway / direct | {paired('gateway', 'direct'):.3f} | >= 0.40 |",
+        f"| throughput, telemetry on / off | {paired('gateway', 'gateway telemetry off'):.3f} | >= 0.97 |",
+        f"| throughput, budget and rate limit on / off | {paired('gateway budget and limit', 'gateway'):.3f} | - |",
         f"| added latency at 1 conn, p50 | {one_gateway['p50'] - one_direct['p50']:.1f} us | < 50 us |",
         f"| added latency at 1 conn, p99 | {one_gateway['p99'] - one_direct['p99']:.1f} us | < 200 us |",
-        f"| for reference, nginx reverse proxy / direct | {proxy['rps'] / direct['rps']:.3f} | - |",
+        f"| for reference, nginx reverse proxy / direct | {paired('nginx proxy', 'direct'):.3f} | - |",
         f"| for reference, nginx reverse proxy's added latency at 1 conn, p50 / p99 | {one_proxy['p50'] - one_direct['p50']:.1f} us / {one_proxy['p99'] - one_direct['p99']:.1f} us | - |",
         f"| gateway peak RSS (telemetry on / off / with budget) | {peak['on']} MB / {peak['off']} MB / {peak['metered']} MB | < 100 MB |",
         "",
