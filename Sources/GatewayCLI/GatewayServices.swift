@@ -104,10 +104,10 @@ enum GatewayServices {
                 ring = telemetry
             }
             if logger.logLevel <= .debug { recorders.append(LogRequestRecorder(logger: logger)) }
-            let router = DataPlane.router(
+            let routes = DataPlane.routes(
                 active: active, client: client, environment: environment, metering: metering, recorder: RecorderList(recorders), logger: logger)
             let listen = config.gateway.listen
-            dataPlane = DataPlaneServer(router: router, active: active, host: listen.host, port: listen.port, logger: logger) { port in
+            dataPlane = DataPlaneServer(routes: routes, active: active, host: listen.host, port: listen.port, logger: logger) { port in
                 onListening("gateway", ListenAddress(host: listen.host, port: port).description)
             }
         }

@@ -98,7 +98,7 @@ struct ChatCompletionTests {
         }
     }
 
-    @Test("health, readiness and unknown paths; every response carries x-request-id")
+    @Test("health, readiness, unknown paths and wrong methods; every response carries x-request-id")
     func probes() async throws {
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
             let health = try await gateway.send("/healthz", method: .GET, key: nil)
@@ -108,7 +108,11 @@ struct ChatCompletionTests {
             let unknown = try await gateway.send("/v1/nothing-here", key: nil)
             #expect(unknown.status == 404)
             #expect(unknown.error["code"] as? String == "unknown_endpoint")
-            for response in [health, ready, unknown] { #expect(response.header("x-request-id")?.count == 32) }
+            let wrongMethod = try await gateway.send("/v1/chat/completions", method: .GET, key: nil)
+            #expect(wrongMethod.status == 405)
+            #expect(wrongMethod.header("allow") == "POST")
+            #expect(wrongMethod.error["code"] as? String == "invalid_request")
+            for response in [health, ready, unknown, wrongMethod] { #expect(response.header("x-request-id")?.count == 32) }
         }
     }
 }

@@ -72,10 +72,10 @@ struct DataPlaneServerTests {
             logger.logLevel = .critical
             let active = ActiveSnapshot(ConfigSnapshot(version: 1, config: TestConfig.single(url: url)))
             let client = UpstreamClient(connectTimeoutSeconds: 2)
-            let router = DataPlane.router(
+            let routes = DataPlane.routes(
                 active: active, client: client, environment: ["UPSTREAM_KEY": "k"], recorder: CapturingRecorder(), logger: logger)
             let bound = AsyncStream<Int>.makeStream()
-            let server = DataPlaneServer(router: router, active: active, host: "127.0.0.1", port: 0, logger: logger) { port in
+            let server = DataPlaneServer(routes: routes, active: active, host: "127.0.0.1", port: 0, logger: logger) { port in
                 bound.continuation.yield(port)
             }
             let group = ServiceGroup(services: [server], logger: logger)

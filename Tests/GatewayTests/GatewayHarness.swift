@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import ControlPlane
 import Foundation
 import Gateway
-import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -110,11 +109,11 @@ struct GatewayHarness: Sendable {
         let active = ActiveSnapshot(config.map { ConfigSnapshot(version: 1, config: $0) })
         var logger = Logger(label: "gateway-test")
         logger.logLevel = .critical
-        let router = DataPlane.router(
+        let routes = DataPlane.routes(
             active: active, client: upstreamClient, environment: ["UPSTREAM_KEY": "sk-upstream-secret"], metering: metering, recorder: recorder,
             logger: logger, now: now)
         do {
-            let result = try await Self.serve(router: router, active: active, logger: logger) { port in
+            let result = try await Self.serve(routes: routes, active: active, logger: logger) { port in
                 try await body(GatewayHarness(port: port, client: client, recorder: recorder, active: active, metering: metering))
             }
             try await client.shutdown()
@@ -127,12 +126,12 @@ struct GatewayHarness: Sendable {
         }
     }
 
-    /// Serves `router` from a ``DataPlaneServer`` on a free loopback port for the duration of `body`.
+    /// Serves `routes` from a ``DataPlaneServer`` on a free loopback port for the duration of `body`.
     private static func serve<T: Sendable>(
-        router: Router<GatewayRequestContext>, active: ActiveSnapshot, logger: Logger, _ body: @Sendable (Int) async throws -> T
+        routes: DataPlaneRoutes, active: ActiveSnapshot, logger: Logger, _ body: @Sendable (Int) async throws -> T
     ) async throws -> T {
         let bound = AsyncStream<Int>.makeStream()
-        let server = DataPlaneServer(router: router, active: active, host: "127.0.0.1", port: 0, logger: logger) { port in
+        let server = DataPlaneServer(routes: routes, active: active, host: "127.0.0.1", port: 0, logger: logger) { port in
             bound.continuation.yield(port)
         }
         return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -1,15 +1,14 @@
 import ControlPlane
-import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
 
 import struct Foundation.Date
 
-/// Builds the data-plane HTTP application: the OpenAI-compatible API behind the gate chain.
+/// Builds the data plane: the OpenAI-compatible API behind the gate chain.
 public enum DataPlane {
-    /// The router with every data-plane endpoint, for serving or for in-process tests.
-    public static func router(
+    /// Every data-plane endpoint behind its gate chain, for ``DataPlaneServer``.
+    public static func routes(
         active: ActiveSnapshot,
         client: UpstreamClient,
         environment: [String: String],
@@ -17,12 +16,9 @@ public enum DataPlane {
         recorder: any RequestRecorder,
         logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init
-    ) -> Router<GatewayRequestContext> {
-        let router = Router(context: GatewayRequestContext.self)
-        router.middlewares.add(RequestIDMiddleware())
+    ) -> DataPlaneRoutes {
         let pool = ProviderPool(client: client, environment: environment)
-        DataPlaneRoutes(active: active, pool: pool, metering: metering, recorder: recorder, logger: logger, now: now).add(to: router)
-        return router
+        return DataPlaneRoutes(active: active, pool: pool, metering: metering, recorder: recorder, logger: logger, now: now)
     }
 }
 

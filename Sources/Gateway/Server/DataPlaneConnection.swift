@@ -1,5 +1,5 @@
 import HTTPTypes
-import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTPTypes
@@ -15,7 +15,6 @@ import Telemetry
 final class DataPlaneConnection: ChannelInboundHandler {
     typealias InboundIn = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
-    typealias Responder = @Sendable (Request, GatewayRequestContext) async throws -> Response
 
     private enum State {
         /// Between requests.
@@ -26,15 +25,15 @@ final class DataPlaneConnection: ChannelInboundHandler {
         case responding(requestEnded: Bool)
     }
 
-    private let responder: Responder
+    private let routes: DataPlaneRoutes
     private let maxBodyBytes: @Sendable () -> Int
     private let logger: Logger
     private var state = State.idle
     private var limit = 0
     private var task: Task<Void, Never>?
 
-    init(responder: @escaping Responder, maxBodyBytes: @escaping @Sendable () -> Int, logger: Logger) {
-        self.responder = responder
+    init(routes: DataPlaneRoutes, maxBodyBytes: @escaping @Sendable () -> Int, logger: Logger) {
+        self.routes = routes
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
     }
@@ -83,18 +82,10 @@ final class DataPlaneConnection: ChannelInboundHandler {
         state = .responding(requestEnded: ended)
         let request = Request(head: head, body: RequestBody(buffer: body ?? ByteBuffer()))
         let channel = context.channel
-        let requestContext = GatewayRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let responder = self.responder
+        let routes = self.routes
         task = Task {
-            var response: Response
-            do {
-                response = try await responder(request, requestContext)
-            } catch {
-                response = RequestIDMiddleware.error(
-                    status: .internalServerError, code: "internal_error", message: "The gateway failed to answer this request.")
-                response.headers[.requestID] = requestContext.requestID.description
-            }
+            let response = await routes.respond(to: request, requestID: .next())
             let closes = request.headers[.connection] == "close" || response.headers[.connection] == "close"
             var head = response.head
             let length = response.body.contentLength

@@ -1,6 +1,6 @@
 import ControlPlane
 import HTTPTypes
-import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Telemetry
@@ -8,7 +8,7 @@ import Telemetry
 import struct Foundation.Date
 
 /// The OpenAI-compatible endpoints and the gate chains in front of them.
-struct DataPlaneRoutes: Sendable {
+public struct DataPlaneRoutes: Sendable {
     let active: ActiveSnapshot
     let chain: GateChain
     let modelsChain: GateChain
@@ -40,23 +40,50 @@ struct DataPlaneRoutes: Sendable {
         ])
     }
 
-    func add(to router: Router<GatewayRequestContext>) {
-        router.post("/v1/chat/completions") { request, context in await self.forward(request, context, .chatCompletions) }
-        router.post("/v1/embeddings") { request, context in await self.forward(request, context, .embeddings) }
-        router.get("/v1/models") { request, context in await self.models(request, context) }
-        router.get("/healthz") { _, _ in Self.json(.ok, "{\"status\":\"ok\"}") }
-        router.get("/readyz") { _, _ in
-            if let snapshot = self.active.snapshot {
-                return Self.json(.ok, "{\"status\":\"ready\",\"configVersion\":\(snapshot.version)}")
+    /// Answers one request: the endpoint its method and path name, or 404 / 405 in the OpenAI
+    /// error shape. Every answer carries `x-request-id`.
+    func respond(to request: Request, requestID: TraceID) async -> Response {
+        var response: Response
+        switch (request.method, request.uri.path) {
+        case (.post, "/v1/chat/completions"): response = await forward(request, requestID, .chatCompletions)
+        case (.post, "/v1/embeddings"): response = await forward(request, requestID, .embeddings)
+        case (.get, "/v1/models"): response = await models(request, requestID)
+        case (.get, "/healthz"): response = Self.json(.ok, "{\"status\":\"ok\"}")
+        case (.get, "/readyz"):
+            if let snapshot = active.snapshot {
+                response = Self.json(.ok, "{\"status\":\"ready\",\"configVersion\":\(snapshot.version)}")
+            } else {
+                response = Self.json(.serviceUnavailable, "{\"status\":\"not ready\",\"reason\":\"no configuration applied yet\"}")
             }
-            return Self.json(.serviceUnavailable, "{\"status\":\"not ready\",\"reason\":\"no configuration applied yet\"}")
+        case (_, let path):
+            if let allowed = Self.methods[path] {
+                response = Self.error(.methodNotAllowed, code: "invalid_request", message: "\(request.method) is not allowed on \(path); use \(allowed).")
+                response.headers[.allow] = allowed.rawValue
+            } else {
+                response = Self.error(
+                    .notFound, code: "unknown_endpoint",
+                    message: "No endpoint \(request.method) \(path); the gateway serves /v1/chat/completions, /v1/embeddings and /v1/models.")
+            }
         }
+        response.headers[.requestID] = requestID.description
+        return response
+    }
+
+    /// The method each path answers.
+    private static let methods: [String: HTTPRequest.Method] = [
+        "/v1/chat/completions": .post, "/v1/embeddings": .post, "/v1/models": .get, "/healthz": .get, "/readyz": .get,
+    ]
+
+    /// An OpenAI-shaped error that no gate decided.
+    static func error(_ status: HTTPResponse.Status, code: String, message: String) -> Response {
+        let body = GateDenial.errorBody(message: message, type: "invalid_request_error", param: nil, code: code, gate: nil)
+        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
     }
 
     /// Runs the whole chain for a chat completion or embeddings request.
-    private func forward(_ request: Request, _ context: GatewayRequestContext, _ endpoint: Endpoint) async -> Response {
-        var exchange = Exchange(requestID: context.requestID, endpoint: endpoint, request: request, started: .now)
-        var trace = RequestTrace(traceID: context.requestID, startUnixNanos: unixNanos(), operation: endpoint.operation)
+    private func forward(_ request: Request, _ requestID: TraceID, _ endpoint: Endpoint) async -> Response {
+        var exchange = Exchange(requestID: requestID, endpoint: endpoint, request: request, started: .now)
+        var trace = RequestTrace(traceID: requestID, startUnixNanos: unixNanos(), operation: endpoint.operation)
         do {
             try await chain.run(&exchange, trace: &trace)
             Self.describe(exchange, into: &trace)
@@ -68,9 +95,9 @@ struct DataPlaneRoutes: Sendable {
     }
 
     /// Lists the models routed for the caller's project.
-    private func models(_ request: Request, _ context: GatewayRequestContext) async -> Response {
-        var exchange = Exchange(requestID: context.requestID, endpoint: .models, request: request, started: .now)
-        var trace = RequestTrace(traceID: context.requestID, startUnixNanos: unixNanos(), operation: Endpoint.models.operation)
+    private func models(_ request: Request, _ requestID: TraceID) async -> Response {
+        var exchange = Exchange(requestID: requestID, endpoint: .models, request: request, started: .now)
+        var trace = RequestTrace(traceID: requestID, startUnixNanos: unixNanos(), operation: Endpoint.models.operation)
         do {
             try await modelsChain.run(&exchange, trace: &trace)
         } catch {

@@ -1,5 +1,4 @@
 import ControlPlane
-import Hummingbird
 import Logging
 import NIOCore
 import NIOExtras
@@ -8,27 +7,26 @@ import NIOHTTPTypesHTTP1
 import NIOPosix
 import ServiceLifecycle
 
-/// The data plane's HTTP/1.1 listener: SwiftNIO channel handlers in front of the data-plane router.
+/// The data plane's HTTP/1.1 listener: SwiftNIO channel handlers in front of the data-plane routes.
 ///
 /// Each connection is served by a ``DataPlaneConnection`` on its own event loop. At graceful
 /// shutdown the listener stops accepting, idle connections close, and a connection in the middle
 /// of an answer closes once it is written.
 public struct DataPlaneServer: Service {
-    let respond: DataPlaneConnection.Responder
+    let routes: DataPlaneRoutes
     let active: ActiveSnapshot
     let host: String
     let port: Int
     let logger: Logger
     let onListening: @Sendable (_ port: Int) -> Void
 
-    /// Serves `router` on `host:port` (0 picks a free port); `active` bounds the request bodies it
+    /// Serves `routes` on `host:port` (0 picks a free port); `active` bounds the request bodies it
     /// collects (`gateway.maxRequestBytes`); `onListening` is told the bound port.
     public init(
-        router: Router<GatewayRequestContext>, active: ActiveSnapshot, host: String, port: Int, logger: Logger,
+        routes: DataPlaneRoutes, active: ActiveSnapshot, host: String, port: Int, logger: Logger,
         onListening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
     ) {
-        let responder = router.buildResponder()
-        self.respond = { request, context in try await responder.respond(to: request, context: context) }
+        self.routes = routes
         self.active = active
         self.host = host
         self.port = port
@@ -39,7 +37,7 @@ public struct DataPlaneServer: Service {
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let quiesce = ServerQuiescingHelper(group: group)
-        let respond = self.respond
+        let routes = self.routes
         let active = self.active
         let maxBodyBytes: @Sendable () -> Int = { active.snapshot?.config.gateway.maxRequestBytes ?? GatewaySettings.defaultMaxRequestBytes }
         let logger = self.logger
@@ -59,7 +57,7 @@ public struct DataPlaneServer: Service {
                     try pipeline.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false)
                     try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                    try pipeline.addHandler(DataPlaneConnection(responder: respond, maxBodyBytes: maxBodyBytes, logger: logger))
+                    try pipeline.addHandler(DataPlaneConnection(routes: routes, maxBodyBytes: maxBodyBytes, logger: logger))
                 }
             }
             .bind(host: host, port: port)
