@@ -17,9 +17,22 @@ enum RawHTTP {
         }
     }
 
-    private static func blockingExchange(port: Int, head: String, body: [UInt8], timeoutSeconds: Int) -> (response: String, closed: Bool) {
+    /// Connects, sends `head`, and returns the open socket without reading from it: a client
+    /// that stops reading. The caller closes it.
+    static func sendAndPause(port: Int, head: String) -> Int32 {
+        let fd = connected(port: port, receiveBuffer: 64 * 1024)
+        _ = Array(head.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        return fd
+    }
+
+    /// Closes a socket from ``sendAndPause(port:head:)``.
+    static func close(_ socket: Int32) {
+        _ = Glibc.close(socket)
+    }
+
+    private static func connected(port: Int, receiveBuffer: Int32? = nil) -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
+        if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -27,7 +40,17 @@ enum RawHTTP {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { return ("", true) }
+        guard connected == 0 else {
+            close(fd)
+            return -1
+        }
+        return fd
+    }
+
+    private static func blockingExchange(port: Int, head: String, body: [UInt8], timeoutSeconds: Int) -> (response: String, closed: Bool) {
+        let fd = connected(port: port)
+        guard fd >= 0 else { return ("", true) }
+        defer { close(fd) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

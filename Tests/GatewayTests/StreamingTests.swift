@@ -98,6 +98,31 @@ struct StreamingTests {
         }
     }
 
+    @Test("a client that stops reading holds the provider back instead of the gateway buffering the stream")
+    func slowClient() async throws {
+        // 256 MiB: more than every socket buffer on the way can hold.
+        let upstream = FirehoseUpstream(chunks: 4096, chunkBytes: 64 * 1024)
+        let total = upstream.chunks * upstream.chunkBytes
+        try await upstream.run { port in
+            try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:\(port)/v1")) { gateway in
+                let body = GatewayHarness.chat(stream: true)
+                let socket = RawHTTP.sendAndPause(
+                    port: gateway.port,
+                    head: "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(testKey)\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+                // Every buffer on the way (both sockets' kernel buffers, the chunks queued between
+                // the provider's connection and the relay, the outbound watermark) holds < 16 MiB.
+                try await Task.sleep(for: .seconds(3))
+                let ahead = upstream.bytesWritten
+                RawHTTP.close(socket)
+                #expect(ahead > 0, "the stream started")
+                #expect(ahead < 24 << 20, "the provider got \(ahead >> 20) MiB of \(total >> 20) MiB ahead of a client that reads nothing")
+                let record = try #require(await gateway.recorder.waitForRecords(1).first)
+                #expect(record.reason == "client_closed")
+            }
+        }
+    }
+
     @Test("the mock provider streams word by word and ends with a usage chunk and [DONE]")
     func mockStream() async throws {
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in

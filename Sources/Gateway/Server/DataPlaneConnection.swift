@@ -116,9 +116,9 @@ final class DataPlaneConnection: ChannelInboundHandler {
     }
 
     /// Writes a response body to the client connection. A body of known length goes out with its
-    /// head and end in one flush; a streamed body is flushed chunk by chunk, each write waiting
-    /// until the socket took it, so a slow client slows the provider's stream instead of filling
-    /// memory.
+    /// head and end in one flush; a streamed body is flushed chunk by chunk, and once the socket's
+    /// buffer passes its high watermark each write waits until the socket took it, so a slow
+    /// client slows the provider's stream instead of filling memory.
     private struct ResponseWriter: ResponseBodyWriter {
         let channel: any Channel
         let connection: NIOLoopBound<DataPlaneConnection>
@@ -126,10 +126,16 @@ final class DataPlaneConnection: ChannelInboundHandler {
         let closes: Bool
 
         mutating func write(_ buffer: ByteBuffer) async throws {
-            if flushesEachWrite {
-                try await channel.writeAndFlush(HTTPResponsePart.body(buffer)).get()
-            } else {
+            guard flushesEachWrite else {
                 channel.write(HTTPResponsePart.body(buffer), promise: nil)
+                return
+            }
+            guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
+            if channel.isWritable {
+                channel.writeAndFlush(HTTPResponsePart.body(buffer), promise: nil)
+            } else {
+                // The socket's buffer is past its high watermark: wait until this chunk is out.
+                try await channel.writeAndFlush(HTTPResponsePart.body(buffer)).get()
             }
         }
 
