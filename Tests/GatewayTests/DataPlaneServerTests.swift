@@ -35,6 +35,29 @@ struct DataPlaneServerTests {
         }
     }
 
+    @Test("an HTTP/1.0 client gets HTTP/1.0 answers: kept alive only on request, a stream unchunked and ended by closing")
+    func http10() async throws {
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
+            let two = await RawHTTP.exchange(
+                port: gateway.port, head: "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /readyz HTTP/1.0\r\n\r\n", body: [])
+            let answers = two.response.lowercased().components(separatedBy: "http/1.0 200 ok")
+            #expect(answers.count == 3)
+            #expect(answers.count == 3 && answers[1].contains("connection: keep-alive") && answers[2].contains("connection: close"))
+            #expect(two.closed)
+
+            let body = GatewayHarness.chat("mock-gpt", stream: true)
+            let stream = await RawHTTP.exchange(
+                port: gateway.port,
+                head: "POST /v1/chat/completions HTTP/1.0\r\nAuthorization: Bearer \(testKey)\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\nConnection: keep-alive\r\n\r\n\(body)",
+                body: [])
+            #expect(stream.response.hasPrefix("HTTP/1.0 200"))
+            #expect(!stream.response.lowercased().contains("transfer-encoding"))
+            #expect(stream.response.hasSuffix("data: [DONE]\n\n"))
+            #expect(stream.closed)
+        }
+    }
+
     @Test("a request that is not HTTP gets 400 and the connection closes")
     func malformed() async throws {
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in

@@ -2,7 +2,8 @@ import HTTPTypes
 import HummingbirdCore
 import Logging
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import Telemetry
 
 /// Serves the requests of one client connection on its event loop.
@@ -12,17 +13,28 @@ import Telemetry
 /// the gate chain, the upstream exchange and the answer stay on one thread. A body that passes the
 /// limit is handed over as soon as it does, for the `payload` gate to refuse; the rest is not read.
 /// NIO's pipeline handler keeps pipelined requests in order and quiesces the connection at shutdown.
+/// An HTTP/1.0 client gets HTTP/1.0 answers, kept alive only when it asked, and a streamed answer
+/// delimited by closing the connection.
 final class DataPlaneConnection: ChannelInboundHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
 
     private enum State {
         /// Between requests.
         case idle
         /// A head arrived; its body is being collected.
-        case receiving(HTTPRequest, ByteBuffer?)
+        case receiving(Head, ByteBuffer?)
         /// The request is being answered; `requestEnded` tells whether its whole body was read.
         case responding(requestEnded: Bool)
+    }
+
+    /// A request head with what HTTP types leave out: the version, and whether the connection stays open.
+    private struct Head {
+        let request: HTTPRequest
+        let version: HTTPVersion
+        let keepAlive: Bool
+        /// HTTP/1.0 or older: no chunked encoding.
+        var isLegacy: Bool { version.major < 1 || (version.major == 1 && version.minor == 0) }
     }
 
     private let routes: DataPlaneRoutes
@@ -40,10 +52,17 @@ final class DataPlaneConnection: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let head):
+        case .head(let old):
             guard case .idle = state else { return }
+            let head: Head
+            do {
+                head = Head(request: try HTTPRequest(old, secure: false, splitCookie: false), version: old.version, keepAlive: old.isKeepAlive)
+            } catch {
+                refuse(old, context: context)
+                return
+            }
             limit = maxBodyBytes()
-            if let declared = head.headerFields[.contentLength].flatMap({ Int($0) }), declared > limit {
+            if let declared = head.request.headerFields[.contentLength].flatMap({ Int($0) }), declared > limit {
                 dispatch(head, body: nil, ended: false, context: context)
             } else {
                 state = .receiving(head, nil)
@@ -78,19 +97,38 @@ final class DataPlaneConnection: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    private func dispatch(_ head: HTTPRequest, body: ByteBuffer?, ended: Bool, context: ChannelHandlerContext) {
+    /// Answers a head HTTP types refuse (no path, a malformed method) with 400 and closes.
+    private func refuse(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        state = .responding(requestEnded: false)
+        let body = GateDenial.errorBody(
+            message: "The request line or headers are malformed.", type: "invalid_request_error", param: nil, code: "invalid_request", gate: nil)
+        var headers = HTTPHeaders([("content-type", "application/json"), ("content-length", String(body.readableBytes))])
+        headers.add(name: "connection", value: "close")
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .badRequest, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+    }
+
+    private func dispatch(_ head: Head, body: ByteBuffer?, ended: Bool, context: ChannelHandlerContext) {
         state = .responding(requestEnded: ended)
-        let request = Request(head: head, body: RequestBody(buffer: body ?? ByteBuffer()))
+        let request = Request(head: head.request, body: RequestBody(buffer: body ?? ByteBuffer()))
         let channel = context.channel
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let routes = self.routes
         task = Task {
             let response = await routes.respond(to: request, requestID: .next())
-            let closes = request.headers[.connection] == "close" || response.headers[.connection] == "close"
-            var head = response.head
             let length = response.body.contentLength
-            if let length, head.headerFields[.contentLength] == nil { head.headerFields[.contentLength] = String(length) }
-            channel.write(HTTPResponsePart.head(head), promise: nil)
+            // HTTP/1.0 has no chunked encoding: a streamed answer ends when the connection does.
+            let closes = !head.keepAlive || response.headers[.connection] == "close" || (head.isLegacy && length == nil)
+            var out = HTTPResponseHead(response.head)
+            out.version = head.version
+            if let length, !out.headers.contains(name: "content-length") { out.headers.add(name: "content-length", value: String(length)) }
+            if closes {
+                out.headers.replaceOrAdd(name: "connection", value: "close")
+            } else if head.isLegacy {
+                out.headers.replaceOrAdd(name: "connection", value: "keep-alive")
+            }
+            channel.write(HTTPServerResponsePart.head(out), promise: nil)
             let writer = ResponseWriter(channel: channel, connection: handler, flushesEachWrite: length == nil, closes: closes)
             do {
                 try await response.body.write(writer)
@@ -109,10 +147,10 @@ final class DataPlaneConnection: ChannelInboundHandler {
         if case .responding(let requestEnded) = state, !requestEnded { keepsOpen = false }
         state = .idle
         guard !keepsOpen else {
-            channel.writeAndFlush(HTTPResponsePart.end(trailers), promise: nil)
+            channel.writeAndFlush(HTTPServerResponsePart.end(trailers.map(HTTPHeaders.init)), promise: nil)
             return
         }
-        channel.writeAndFlush(HTTPResponsePart.end(trailers)).whenComplete { _ in channel.close(promise: nil) }
+        channel.writeAndFlush(HTTPServerResponsePart.end(trailers.map(HTTPHeaders.init))).whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// Writes a response body to the client connection. A body of known length goes out with its
@@ -127,15 +165,15 @@ final class DataPlaneConnection: ChannelInboundHandler {
 
         mutating func write(_ buffer: ByteBuffer) async throws {
             guard flushesEachWrite else {
-                channel.write(HTTPResponsePart.body(buffer), promise: nil)
+                channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
                 return
             }
             guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
             if channel.isWritable {
-                channel.writeAndFlush(HTTPResponsePart.body(buffer), promise: nil)
+                channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
             } else {
                 // The socket's buffer is past its high watermark: wait until this chunk is out.
-                try await channel.writeAndFlush(HTTPResponsePart.body(buffer)).get()
+                try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
             }
         }
 

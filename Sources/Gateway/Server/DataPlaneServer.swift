@@ -56,7 +56,6 @@ public struct DataPlaneServer: Service {
                     // Response fields are HTTPTypes' `HTTPFields`, whose values are already sanitised.
                     try pipeline.configureHTTPServerPipeline(
                         withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false)
-                    try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                     try pipeline.addHandler(DataPlaneConnection(routes: routes, maxBodyBytes: maxBodyBytes, logger: logger))
                 }
             }
