@@ -128,7 +128,10 @@ enum GatewayServices {
                 services.append(HTTPClientService(client: client))
                 sources += scrape.map { HTTPTelemetrySource(client: client, baseURL: $0, token: adminToken) }
             }
-            let collector = Collector(sources: sources, store: TelemetryStore(), mapping: mapping, logger: logger)
+            // Folding this process's own ring in small, frequent steps keeps each step short, so it
+            // takes little from the requests served meanwhile; remote rings are scraped less often.
+            let interval: Duration = ring != nil ? .milliseconds(5) : .milliseconds(50)
+            let collector = Collector(sources: sources, store: TelemetryStore(), mapping: mapping, interval: interval, logger: logger)
             services.append(collector)
             TelemetryAPI(collector: collector, mapping: mapping, platformToken: adminToken, processFamilies: families).add(to: adminRouter)
         } else {

@@ -32,23 +32,30 @@ public actor Collector: Service {
         self.cursors = Array(repeating: 0, count: sources.count)
     }
 
+    /// Longest wait between collections: the wait doubles from `interval` up to this while the
+    /// sources have nothing new, and returns to `interval` with the next trace.
+    static let idleInterval: Duration = .milliseconds(250)
+
     public func run() async throws {
         await withTaskExecutorPreference(CollectorExecutor()) {
+            var wait = interval
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                await collect()
-                try? await Task.sleep(for: interval)
+                wait = await collect() > 0 ? interval : min(wait * 2, max(interval, Self.idleInterval))
+                try? await Task.sleep(for: wait)
             }
             await collect()
         }
     }
 
-    /// Reads every source once. Traces read while the mapping is unavailable wait in their ring:
-    /// the cursor does not move, so nothing is tagged by guess.
-    public func collect() async {
+    /// Reads every source once and returns how many traces it read. Traces read while the mapping
+    /// is unavailable wait in their ring: the cursor does not move, so nothing is tagged by guess.
+    @discardableResult
+    public func collect() async -> Int {
         guard let mapping = mapping() else {
             store.markMappingUnavailable()
-            return
+            return 0
         }
+        var read = 0
         for (index, source) in sources.enumerated() {
             let started = ContinuousClock.now
             do {
@@ -56,6 +63,7 @@ public actor Collector: Service {
                     let batch = try await source.read(from: cursors[index])
                     cursors[index] = batch.nextCursor
                     store.ingest(batch, from: source.name, mapping: mapping, scrapeDuration: started.duration(to: .now))
+                    read += batch.traces.count
                     if batch.traces.isEmpty || batch.nextCursor >= batch.written { break }
                     await Task.yield()
                 }
@@ -64,5 +72,6 @@ public actor Collector: Service {
                 logger.warning("telemetry scrape failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
             }
         }
+        return read
     }
 }
