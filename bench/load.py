@@ -49,7 +49,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def nginx_conf(folder, port):
+def nginx_http(folder, servers):
+    """One nginx worker, no logs, temp files under `folder`, around `servers` (the http block's body)."""
     return f"""
 worker_processes 1;
 pid {folder}/nginx.pid;
@@ -63,38 +64,28 @@ http {{
   uwsgi_temp_path {folder}/uwsgi;
   scgi_temp_path {folder}/scgi;
   keepalive_requests 100000000;
-  server {{
+{servers}
+}}
+"""
+
+
+def nginx_conf(folder, port):
+    """The origin: a fixed chat completion and a fixed SSE stream."""
+    return nginx_http(folder, f"""  server {{
     listen 127.0.0.1:{port} reuseport backlog=4096;
     location = /v1/chat/completions {{ default_type application/json; return 200 '{COMPLETION}'; }}
     location = /sse/v1/chat/completions {{ default_type text/event-stream; return 200 '{SSE}'; }}
-  }}
-}}
-"""
+  }}""")
 
 
 def proxy_conf(folder, port, upstream_port):
     """nginx as a plain keep-alive reverse proxy in front of the origin: a second hop that does no
     policy work, the reference for what any proxy costs on this machine."""
-    return f"""
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/nginx-error.log;
-events {{ worker_connections 4096; }}
-http {{
-  access_log off;
-  client_body_temp_path {folder}/body;
-  proxy_temp_path {folder}/proxy;
-  fastcgi_temp_path {folder}/fastcgi;
-  uwsgi_temp_path {folder}/uwsgi;
-  scgi_temp_path {folder}/scgi;
-  keepalive_requests 100000000;
-  upstream origin {{ server 127.0.0.1:{upstream_port}; keepalive 64; keepalive_requests 100000000; }}
+    return nginx_http(folder, f"""  upstream origin {{ server 127.0.0.1:{upstream_port}; keepalive 64; keepalive_requests 100000000; }}
   server {{
     listen 127.0.0.1:{port} reuseport backlog=4096;
     location / {{ proxy_pass http://origin; proxy_http_version 1.1; proxy_set_header Connection ""; }}
-  }}
-}}
-"""
+  }}""")
 
 
 def start_nginx(folder, conf):
