@@ -58,6 +58,16 @@ struct DataPlaneServerTests {
         }
     }
 
+    @Test("an absolute-form target (as sent to a proxy) reaches the same endpoint as its path")
+    func absoluteForm() async throws {
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
+            let result = await RawHTTP.exchange(
+                port: gateway.port, head: "GET http://127.0.0.1:\(gateway.port)/healthz?probe=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", body: [])
+            #expect(result.response.hasPrefix("HTTP/1.1 200"))
+            #expect(result.response.hasSuffix("{\"status\":\"ok\"}"))
+        }
+    }
+
     @Test("a request that is not HTTP gets 400 and the connection closes")
     func malformed() async throws {
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in

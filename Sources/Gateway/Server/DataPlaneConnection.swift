@@ -56,7 +56,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
             guard case .idle = state else { return }
             let head: Head
             do {
-                head = Head(request: try HTTPRequest(old, secure: false, splitCookie: false), version: old.version, keepAlive: old.isKeepAlive)
+                head = Head(request: try Self.request(old), version: old.version, keepAlive: old.isKeepAlive)
             } catch {
                 refuse(old, context: context)
                 return
@@ -95,6 +95,15 @@ final class DataPlaneConnection: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.debug("data-plane connection failed", metadata: ["error": "\(error)"])
         context.close(promise: nil)
+    }
+
+    /// The HTTP types request of a head. An origin-form target (`/path?query`, what clients send)
+    /// is the path as it is; only other forms go through the general conversion, which parses a URL.
+    private static func request(_ head: HTTPRequestHead) throws -> HTTPRequest {
+        guard head.uri.utf8.first == UInt8(ascii: "/") else { return try HTTPRequest(head, secure: false, splitCookie: false) }
+        return HTTPRequest(
+            method: try HTTPRequest.Method(head.method), scheme: "http", authority: head.headers.first(name: "host"), path: head.uri,
+            headerFields: HTTPFields(head.headers, splitCookie: false))
     }
 
     /// Answers a head HTTP types refuse (no path, a malformed method) with 400 and closes.
