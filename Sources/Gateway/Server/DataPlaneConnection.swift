@@ -106,7 +106,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
             headerFields: HTTPFields(head.headers, splitCookie: false))
     }
 
-    /// Answers a head HTTP types refuse (no path, a malformed method) with 400 and closes.
+    /// Answers a head whose method HTTP types refuse with 400, and closes.
     private func refuse(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         state = .responding(requestEnded: false)
         let body = GateDenial.errorBody(
