@@ -10,20 +10,11 @@ import Testing
 
 @Suite("The data-plane listener: connections, pipelining, disconnects, shutdown")
 struct DataPlaneServerTests {
-    static func chatRequest(_ model: String, connection: String = "keep-alive") -> (head: String, body: [UInt8]) {
-        let body = Array(GatewayHarness.chat(model).utf8)
-        let head =
-            "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(testKey)\r\nContent-Type: application/json\r\n"
-            + "Content-Length: \(body.count)\r\nConnection: \(connection)\r\n\r\n"
-        return (head, body)
-    }
-
     @Test("pipelined requests on one connection are answered in order; Connection: close ends it after its answer")
     func pipelining() async throws {
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
-            let chat = Self.chatRequest("mock-gpt")
             let head =
-                "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + chat.head + String(decoding: chat.body, as: UTF8.self)
+                "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n" + RawHTTP.chat("mock-gpt")
                 + "GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(testKey)\r\nConnection: close\r\n\r\n"
             let result = await RawHTTP.exchange(port: gateway.port, head: head, body: [])
             #expect(result.response.components(separatedBy: "HTTP/1.1 200 OK").count == 4)
@@ -45,12 +36,7 @@ struct DataPlaneServerTests {
             #expect(answers.count == 3 && answers[1].contains("connection: keep-alive") && answers[2].contains("connection: close"))
             #expect(two.closed)
 
-            let body = GatewayHarness.chat("mock-gpt", stream: true)
-            let stream = await RawHTTP.exchange(
-                port: gateway.port,
-                head: "POST /v1/chat/completions HTTP/1.0\r\nAuthorization: Bearer \(testKey)\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: \(body.utf8.count)\r\nConnection: keep-alive\r\n\r\n\(body)",
-                body: [])
+            let stream = await RawHTTP.exchange(port: gateway.port, head: RawHTTP.chat("mock-gpt", stream: true, version: "1.0"), body: [])
             #expect(stream.response.hasPrefix("HTTP/1.0 200"))
             #expect(!stream.response.lowercased().contains("transfer-encoding"))
             #expect(stream.response.hasSuffix("data: [DONE]\n\n"))
@@ -85,9 +71,8 @@ struct DataPlaneServerTests {
         try await upstream.run { url in
             try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
                 let started = ContinuousClock.now
-                let chat = Self.chatRequest("gpt-4o-mini")
                 // The client gives up after one second and closes its socket.
-                let result = await RawHTTP.exchange(port: gateway.port, head: chat.head, body: chat.body, timeoutSeconds: 1)
+                let result = await RawHTTP.exchange(port: gateway.port, head: RawHTTP.chat(), body: [], timeoutSeconds: 1)
                 #expect(result.response.isEmpty)
                 let record = try #require(await gateway.recorder.waitForRecords(1).first)
                 #expect(record.status == 499)
@@ -116,8 +101,7 @@ struct DataPlaneServerTests {
                 tasks.addTask { try await group.run() }
                 var ports = bound.stream.makeAsyncIterator()
                 let port = try #require(await ports.next())
-                let chat = Self.chatRequest("gpt-4o-mini")
-                let inFlight = Task { await RawHTTP.exchange(port: port, head: chat.head, body: chat.body) }
+                let inFlight = Task { await RawHTTP.exchange(port: port, head: RawHTTP.chat(), body: []) }
                 try await Task.sleep(for: .milliseconds(200))
                 await group.triggerGracefulShutdown()
                 let answer = await inFlight.value

@@ -17,6 +17,13 @@ enum RawHTTP {
         }
     }
 
+    /// A whole keep-alive chat request (head and body) with the test key, as a client would write it.
+    static func chat(_ model: String = "gpt-4o-mini", stream: Bool = false, version: String = "1.1") -> String {
+        let body = GatewayHarness.chat(model, stream: stream)
+        return "POST /v1/chat/completions HTTP/\(version)\r\nHost: x\r\nAuthorization: Bearer \(testKey)\r\nContent-Type: application/json\r\n"
+            + "Content-Length: \(body.utf8.count)\r\nConnection: keep-alive\r\n\r\n\(body)"
+    }
+
     /// Connects, sends `head`, and returns the open socket without reading from it: a client
     /// that stops reading. The caller closes it.
     static func sendAndPause(port: Int, head: String) -> Int32 {

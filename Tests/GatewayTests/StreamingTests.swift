@@ -105,11 +105,7 @@ struct StreamingTests {
         let total = upstream.chunks * upstream.chunkBytes
         try await upstream.run { port in
             try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:\(port)/v1")) { gateway in
-                let body = GatewayHarness.chat(stream: true)
-                let socket = RawHTTP.sendAndPause(
-                    port: gateway.port,
-                    head: "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(testKey)\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+                let socket = RawHTTP.sendAndPause(port: gateway.port, head: RawHTTP.chat(stream: true))
                 // Every buffer on the way (both sockets' kernel buffers, the chunks queued between
                 // the provider's connection and the relay, the outbound watermark) holds < 16 MiB.
                 try await Task.sleep(for: .seconds(3))
