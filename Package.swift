@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .executable(name: "gateway", targets: ["GatewayCLI"]),
         .library(name: "Telemetry", targets: ["Telemetry"]),
+        .library(name: "WireJSON", targets: ["WireJSON"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
         .library(name: "Gateway", targets: ["Gateway"]),
         .library(name: "Collector", targets: ["Collector"]),
@@ -37,9 +38,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "WireJSON",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio")
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "ControlPlane",
             dependencies: [
                 "Telemetry",
+                "WireJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -58,6 +67,7 @@ let package = Package(
             dependencies: [
                 "Telemetry",
                 "ControlPlane",
+                "WireJSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -114,6 +124,14 @@ let package = Package(
         .testTarget(
             name: "TelemetryTests",
             dependencies: ["Telemetry"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WireJSONTests",
+            dependencies: [
+                "WireJSON",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -91,4 +91,7 @@ public struct CostFlags: OptionSet, Sendable, Hashable {
     public static let estimated = CostFlags(rawValue: 1)
     /// The model has no price: the cost is zero but not free, and is reported as unpriced.
     public static let unpriced = CostFlags(rawValue: 2)
+    /// The provider reported usage that cannot be right (negative, fractional, beyond any model's
+    /// context): it was not charged, and tokens and cost are estimates (``estimated`` is set too).
+    public static let usageInvalid = CostFlags(rawValue: 4)
 }

@@ -119,16 +119,45 @@ struct StreamingTests {
         }
     }
 
-    @Test("the mock provider streams word by word and ends with a usage chunk and [DONE]")
+    @Test("the mock provider streams word by word; the usage chunk reaches only a client that asked for it, and is metered either way")
     func mockStream() async throws {
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
-            let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat("mock-gpt", stream: true))
-            #expect(response.status == 200)
-            let events = response.body.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+            let plain = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat("mock-gpt", stream: true))
+            #expect(plain.status == 200)
+            let events = plain.body.components(separatedBy: "\n\n").filter { !$0.isEmpty }
             #expect(events.count > 5)
             #expect(events.last == "data: [DONE]")
-            #expect(events[events.count - 2].contains("\"usage\":{\"prompt_tokens\""))
+            #expect(!plain.body.contains("\"usage\":{"), "the usage chunk the gateway asked for is cut")
+            #expect(!plain.body.contains("\"choices\":[]"))
             #expect(await gateway.recorder.waitForRecords(1).first?.outputTokens ?? 0 > 0)
+            #expect(await gateway.recorder.waitForRecords(1).first?.costFlags.contains(.estimated) == false)
+
+            let asked = try await gateway.send(
+                "/v1/chat/completions", body: GatewayHarness.chat("mock-gpt", stream: true, extra: ",\"stream_options\":{\"include_usage\":true}"))
+            let askedEvents = asked.body.components(separatedBy: "\n\n").filter { !$0.isEmpty }
+            #expect(askedEvents.last == "data: [DONE]")
+            #expect(askedEvents[askedEvents.count - 2].contains("\"usage\":{\"prompt_tokens\""))
+        }
+    }
+
+    @Test("cutting the usage chunk relays every other byte, however the stream is split")
+    func usageChunkCut() {
+        let text = "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}],\"usage\":null}\n\n"
+            + "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":22}}\r\n\r\ndata: [DONE]\n\n"
+        let expected = "data: {\"choices\":[{\"delta\":{\"content\":\"Hi\"}}],\"usage\":null}\n\ndata: [DONE]\n\n"
+        let bytes = Array(text.utf8)
+        for first in 0..<bytes.count {
+            for second in stride(from: first, to: bytes.count, by: 11) {
+                var meter = StreamUsageMeter(stripsUsageChunk: true)
+                var relayed = meter.feed(ByteBuffer(bytes: bytes[..<first]))
+                var middle = meter.feed(ByteBuffer(bytes: bytes[first..<second]))
+                var last = meter.feed(ByteBuffer(bytes: bytes[second...]))
+                relayed.writeBuffer(&middle)
+                relayed.writeBuffer(&last)
+                if var rest = meter.finish() { relayed.writeBuffer(&rest) }
+                #expect(String(buffer: relayed) == expected)
+                #expect(meter.usage == .valid(TokenUsage(input: 11, output: 22)))
+            }
         }
     }
 
@@ -154,7 +183,7 @@ struct StreamingTests {
             let bytes = Array(text.utf8)
             meter.feed(ByteBuffer(bytes: bytes[..<split]))
             meter.feed(ByteBuffer(bytes: bytes[split...]))
-            #expect(meter.usage == TokenUsage(input: 11, cachedInput: 3, output: 22))
+            #expect(meter.usage == .valid(TokenUsage(input: 11, cachedInput: 3, output: 22)))
         }
     }
 }

@@ -1,3 +1,4 @@
+import ControlPlane
 import Telemetry
 
 /// The metric sums of one batch of traces, by series.
@@ -25,6 +26,7 @@ struct BatchTally {
         var costMicroUSD: Int64 = 0
         var unpriced = 0.0
         var estimated = 0.0
+        var usageInvalid = 0.0
         var duration = Histogram(bounds: Histogram.Buckets.operation)
         var timeToFirstToken: Histogram?
         var upstream: Histogram?
@@ -76,6 +78,7 @@ struct BatchTally {
             if sums.costMicroUSD > 0 { families[Name.cost]!.add(Double(sums.costMicroUSD) / 1e6, series) }
             if sums.unpriced > 0 { families[Name.unpriced]!.add(sums.unpriced, series) }
             if sums.estimated > 0 { families[Name.estimated]!.add(sums.estimated, series) }
+            if sums.usageInvalid > 0 { families[Name.usageInvalid]!.add(sums.usageInvalid, [key.org, key.provider]) }
             families[Name.requestDuration]!.merge(sums.duration, series)
             if let timeToFirstToken = sums.timeToFirstToken { families[Name.timeToFirstToken]!.merge(timeToFirstToken, series) }
             if let upstream = sums.upstream { families[Name.upstreamDuration]!.merge(upstream, [key.org, key.provider]) }
@@ -95,9 +98,10 @@ extension BatchTally.RequestSums {
         inputTokens += Double(trace.inputTokens)
         cachedInputTokens += Double(trace.cachedInputTokens)
         outputTokens += Double(trace.outputTokens)
-        costMicroUSD += max(0, trace.costMicroUSD)
+        costMicroUSD = costMicroUSD.saturatingAdd(max(0, trace.costMicroUSD))
         if trace.costFlags.contains(.unpriced) { unpriced += 1 }
         if trace.costFlags.contains(.estimated) { estimated += 1 }
+        if trace.costFlags.contains(.usageInvalid) { usageInvalid += 1 }
         duration.observe(Double(trace.durationNanos) / 1e9)
         if trace.timeToFirstTokenNanos > 0 {
             timeToFirstToken = timeToFirstToken ?? Histogram(bounds: Histogram.Buckets.timeToFirstToken)

@@ -1,3 +1,4 @@
+import ControlPlane
 import Telemetry
 
 /// A trace with the org its project maps to (``OrgMapping/unattributed`` when none).
@@ -32,12 +33,12 @@ public struct UsageCounts: Sendable, Equatable {
     public var unpricedRequests: UInt64 = 0
 
     mutating func add(_ other: UsageCounts) {
-        costMicroUSD += other.costMicroUSD
-        unpricedRequests += other.unpricedRequests
-        requests += other.requests
-        inputTokens += other.inputTokens
-        cachedInputTokens += other.cachedInputTokens
-        outputTokens += other.outputTokens
+        costMicroUSD = costMicroUSD.saturatingAdd(other.costMicroUSD)
+        unpricedRequests = unpricedRequests.saturatingAdd(other.unpricedRequests)
+        requests = requests.saturatingAdd(other.requests)
+        inputTokens = inputTokens.saturatingAdd(other.inputTokens)
+        cachedInputTokens = cachedInputTokens.saturatingAdd(other.cachedInputTokens)
+        outputTokens = outputTokens.saturatingAdd(other.outputTokens)
     }
 }
 

@@ -7,6 +7,7 @@ extension TelemetryStore {
         static let cost = "gateway_cost_usd_total"
         static let unpriced = "gateway_unpriced_requests_total"
         static let estimated = "gateway_estimated_cost_requests_total"
+        static let usageInvalid = "gateway_provider_usage_invalid_total"
         static let requestDuration = "gateway_request_duration_seconds"
         static let gateDuration = "gateway_gate_duration_seconds"
         static let upstreamDuration = "gateway_upstream_duration_seconds"
@@ -36,6 +37,9 @@ extension TelemetryStore {
             MetricFamily(
                 Name.estimated, .counter, "Served requests whose usage was estimated because the provider reported none.",
                 labels: ["org", "project", "model"]),
+            MetricFamily(
+                Name.usageInvalid, .counter, "Answers whose usage the provider reported wrongly (negative, fractional, too large): estimated, not charged.",
+                labels: ["org", "provider"]),
             MetricFamily(Name.requestDuration, .histogram, "Time from arrival to the end of the response.", labels: ["org", "project", "model"]),
             MetricFamily(Name.gateDuration, .histogram, "Time spent evaluating each gate.", labels: ["org", "gate"]),
             MetricFamily(Name.upstreamDuration, .histogram, "Time in upstream attempts until the response head.", labels: ["org", "provider"]),

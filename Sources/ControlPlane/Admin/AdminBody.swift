@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import WireJSON
 import Yams
 
 /// Reads an admin API request body: strict JSON (RFC 8259), then the same field checks as the configuration

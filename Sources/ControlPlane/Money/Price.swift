@@ -25,19 +25,9 @@ public struct Price: Sendable, Equatable, Codable {
     public func cost(input: Int, cachedInput: Int, output: Int) -> Int64 {
         let cached = Int64(max(0, min(cachedInput, input)))
         let uncached = Int64(max(0, input)) - cached
-        let perMillion = Self.add(
-            Self.add(Self.multiply(uncached, inputPerMillion), Self.multiply(cached, cachedInputPerMillion)),
-            Self.multiply(Int64(max(0, output)), outputPerMillion))
+        let perMillion = uncached.saturatingMultiply(inputPerMillion)
+            .saturatingAdd(cached.saturatingMultiply(cachedInputPerMillion))
+            .saturatingAdd(Int64(max(0, output)).saturatingMultiply(outputPerMillion))
         return perMillion / 1_000_000 + (perMillion % 1_000_000 == 0 ? 0 : 1)
-    }
-
-    private static func multiply(_ a: Int64, _ b: Int64) -> Int64 {
-        let (value, overflow) = a.multipliedReportingOverflow(by: b)
-        return overflow ? .max : value
-    }
-
-    private static func add(_ a: Int64, _ b: Int64) -> Int64 {
-        let (value, overflow) = a.addingReportingOverflow(b)
-        return overflow ? .max : value
     }
 }

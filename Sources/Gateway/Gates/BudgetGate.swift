@@ -27,7 +27,7 @@ struct BudgetGate: Gate {
         let snapshot = exchange.snapshot!
         let models = [payload.model] + (exchange.route?.targets.map(\.model) ?? [])
         let worstCase = models.compactMap { snapshot.price(model: $0)?.cost(input: prompt, cachedInput: 0, output: output) }.max() ?? 0
-        switch metering.admit(id: exchange.requestID, grant: grant, worstCase: worstCase, tokens: prompt + output, now: now()) {
+        switch metering.admit(id: exchange.requestID, grant: grant, worstCase: worstCase, tokens: prompt.saturatingAdd(output), now: now()) {
         case .success(let headroom):
             exchange.responseHeaders = headroom.fields
         case .failure(let refusal):

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import WireJSON
 
 /// A gate's decision to stop a request: the status, the machine-readable reason and a message that
 /// says what to do. Rendered in the OpenAI error shape with the gate added.

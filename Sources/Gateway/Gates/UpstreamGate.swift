@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import Telemetry
+import WireJSON
 
 /// The last gate: sends the request to the route's targets, retrying and falling back, and relays
 /// the answer. Stops with 503 when every target failed, 504 when the last one timed out.
@@ -17,7 +18,7 @@ struct UpstreamGate {
         let snapshot = exchange.snapshot!
         let payload = exchange.payload!
         var generator = SystemRandomNumberGenerator()
-        var lastFailure: (failure: UpstreamFailure, provider: String)?
+        var lastFailure: (failure: UpstreamFailure, provider: ProviderConfig)?
         let started = ContinuousClock.now
         trace.streamed = payload.stream
         defer { trace.upstreamNanos = started.duration(to: .now).nanoseconds }
@@ -35,20 +36,28 @@ struct UpstreamGate {
                 let request = UpstreamRequest(
                     endpoint: exchange.endpoint, body: body, stream: payload.stream, requestID: exchange.requestID,
                     firstByteDeadline: now + .seconds(config.firstByteTimeoutSeconds), deadline: now + .seconds(config.timeoutSeconds))
-                do {
+                do throws(UpstreamFailure) {
                     let response = try await provider.send(request)
+                    var usage = TokenUsage.Reading.absent
+                    if case .buffer(let body) = response.body, response.status.code < 300 {
+                        // A success whose body is not JSON is a broken provider: the next target may serve.
+                        guard let reading = body.withUnsafeReadableBytes({ TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }) else {
+                            throw UpstreamFailure.invalidResponse
+                        }
+                        usage = reading
+                    }
                     trace.append(Self.span(.pass, "", since: started, origin: exchange.started))
                     trace.upstreamNanos = started.duration(to: .now).nanoseconds
-                    return relay(response, provider: config.name, deadline: request.deadline, exchange: exchange, trace: trace)
+                    return relay(response, usage: usage, provider: config.name, deadline: request.deadline, exchange: exchange, trace: trace)
                 } catch {
                     if case .cancelled = error {
                         trace.append(Self.span(.error, Self.clientGone.reason, since: started, origin: exchange.started))
                         throw Self.clientGone
                     }
-                    lastFailure = (error, config.name)
+                    lastFailure = (error, config)
                     logger.warning(
                         "upstream attempt failed",
-                        metadata: ["request_id": "\(exchange.requestID)", "provider": "\(config.name)", "attempt": "\(attempt + 1)", "failure": "\(error)"])
+                        metadata: ["request_id": "\(exchange.requestID)", "provider": "\(config.name)", "attempt": "\(attempt + 1)", "failure": "\(LogText.safe("\(error)"))"])
                     if !error.isRetryable { break }
                 }
             }
@@ -64,7 +73,10 @@ struct UpstreamGate {
             startOffsetNanos: origin.duration(to: started).nanoseconds, durationNanos: started.duration(to: .now).nanoseconds)
     }
 
-    private func relay(_ response: UpstreamResponse, provider: String, deadline: ContinuousClock.Instant, exchange: Exchange, trace base: RequestTrace) -> Response {
+    private func relay(
+        _ response: UpstreamResponse, usage: TokenUsage.Reading, provider: String, deadline: ContinuousClock.Instant, exchange: Exchange,
+        trace base: RequestTrace
+    ) -> Response {
         var trace = base
         trace.status = UInt16(response.status.code)
         trace.timeToFirstTokenNanos = exchange.started.duration(to: .now).nanoseconds
@@ -77,7 +89,6 @@ struct UpstreamGate {
         switch response.body {
         case .buffer(let body):
             if response.status.code < 300 {
-                let usage = body.withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }
                 Pricing.charge(&trace, usage: usage, snapshot: snapshot, promptEstimate: promptEstimate, outputEstimate: 0)
             }
             trace.durationNanos = exchange.started.duration(to: .now).nanoseconds
@@ -88,10 +99,11 @@ struct UpstreamGate {
             let recorder = self.recorder
             let started = exchange.started
             let streamTrace = trace
+            let stripsUsageChunk = !exchange.payload!.fields.clientIncludesUsage
             return Response(
                 status: response.status, headers: headers,
                 body: ResponseBody { writer in
-                    var meter = StreamUsageMeter()
+                    var meter = StreamUsageMeter(stripsUsageChunk: stripsUsageChunk)
                     var outcome = StreamOutcome.completed
                     var trace = streamTrace
                     defer {
@@ -104,9 +116,9 @@ struct UpstreamGate {
                     }
                     do {
                         for try await chunk in chunks {
-                            meter.feed(chunk)
+                            let relayed = meter.feed(chunk)
                             do {
-                                try await writer.write(chunk)
+                                if relayed.readableBytes > 0 { try await writer.write(relayed) }
                             } catch {
                                 outcome = .clientClosed
                                 throw error
@@ -130,6 +142,7 @@ struct UpstreamGate {
                         outcome = .clientClosed
                         throw CancellationError()
                     }
+                    if let rest = meter.finish() { try await writer.write(rest) }
                     if let event = outcome.errorEvent(provider: provider) { try await writer.write(event) }
                     try await writer.finish(nil)
                 })
@@ -146,14 +159,25 @@ struct UpstreamGate {
         gate: .upstream, status: .init(code: 499, reasonPhrase: "Client Closed Request"), reason: "client_closed",
         message: "The client closed the connection before the provider answered.")
 
-    private static func denial(after last: (failure: UpstreamFailure, provider: String)?, model: String, attempts: Int) -> GateDenial {
+    private static func denial(after last: (failure: UpstreamFailure, provider: ProviderConfig)?, model: String, attempts: Int) -> GateDenial {
         let tried = "after \(attempts) attempt\(attempts == 1 ? "" : "s")"
-        guard let (failure, provider) = last else {
+        guard let (failure, config) = last else {
             return GateDenial(
                 gate: .upstream, status: .serviceUnavailable, reason: "upstream_unreachable",
                 message: "No provider target of model '\(model)' is available; check the route's providers.")
         }
+        let provider = config.name
         switch failure {
+        case .authFailed(let status):
+            let variable = config.apiKeyEnv.map { "the key in the environment variable '\($0)' (its apiKeyEnv)" } ?? "its apiKeyEnv (none is set)"
+            return GateDenial(
+                gate: .upstream, status: .badGateway, reason: "upstream_auth_failed",
+                message: "Provider '\(provider)' refused the gateway's credential (\(status.code)) for model '\(model)'; "
+                    + "this is not the caller's key: an operator must check \(variable).")
+        case .invalidResponse:
+            return GateDenial(
+                gate: .upstream, status: .badGateway, reason: "upstream_invalid_response",
+                message: "Provider '\(provider)' answered model '\(model)' with a success status but a body that is not JSON \(tried); retry later or check the provider.")
         case .timeout:
             return GateDenial(
                 gate: .upstream, status: .gatewayTimeout, reason: "upstream_timeout",

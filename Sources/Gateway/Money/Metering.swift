@@ -72,8 +72,8 @@ public final class Metering: Sendable {
             }
             if second - state.lastSweep >= 60 { state.releaseAbandoned(at: second) }
             for (scoped, key, end) in keys {
-                let used = state.spent(key) + state.reserved[key, default: 0]
-                if used >= scoped.budget.microUSD || used + worstCase > scoped.budget.microUSD {
+                let used = state.spent(key).saturatingAdd(state.reserved[key, default: 0])
+                if used >= scoped.budget.microUSD || used.saturatingAdd(worstCase) > scoped.budget.microUSD {
                     return .failure(.budget(scope: scoped.scope, budget: scoped.budget, spent: used, resetsAt: end))
                 }
             }
@@ -82,20 +82,20 @@ public final class Metering: Sendable {
                 let window = state.windows[scoped.scope, default: SlidingWindow()]
                 let usage = window.usage(at: second)
                 if let limit = scoped.limits.requestsPerMinute {
-                    if usage.requests + 1 > limit {
+                    if usage.requests.saturatingAdd(1) > limit {
                         return .failure(.requests(scope: scoped.scope, limit: limit, retryAfter: window.secondsUntilRequestsFree(at: second, limit: limit)))
                     }
-                    headroom.note(requests: limit, remaining: limit - usage.requests - 1, reset: window.secondsUntilRequestsFree(at: second, limit: limit))
+                    headroom.note(requests: limit, remaining: limit.saturatingSubtract(usage.requests).saturatingSubtract(1), reset: window.secondsUntilRequestsFree(at: second, limit: limit))
                 }
                 if let limit = scoped.limits.tokensPerMinute {
-                    if usage.tokens + tokens > limit {
+                    if usage.tokens.saturatingAdd(tokens) > limit {
                         return .failure(
                             .tokens(scope: scoped.scope, limit: limit, needed: tokens, retryAfter: window.secondsUntilTokensFree(at: second, room: tokens, limit: limit)))
                     }
-                    headroom.note(tokens: limit, remaining: limit - usage.tokens - tokens, reset: window.secondsUntilTokensFree(at: second, room: 1, limit: limit))
+                    headroom.note(tokens: limit, remaining: limit.saturatingSubtract(usage.tokens).saturatingSubtract(tokens), reset: window.secondsUntilTokensFree(at: second, room: 1, limit: limit))
                 }
             }
-            for (_, key, _) in keys { state.reserved[key, default: 0] += worstCase }
+            for (_, key, _) in keys { state.reserved[key, default: 0] = state.reserved[key, default: 0].saturatingAdd(worstCase) }
             for scoped in grant.limits { state.windows[scoped.scope, default: SlidingWindow()].add(requests: 1, tokens: tokens, at: second) }
             if !keys.isEmpty || !grant.limits.isEmpty {
                 state.holds[id] = Hold(budgets: keys.map(\.1), amount: worstCase, windows: grant.limits.map(\.scope), tokens: tokens, second: second)
@@ -110,12 +110,11 @@ public final class Metering: Sendable {
         state.withLock { state in
             guard let hold = state.holds.removeValue(forKey: id) else { return }
             for key in hold.budgets {
-                state.reserved[key, default: 0] -= hold.amount
-                if state.reserved[key] == 0 { state.reserved[key] = nil }
+                state.release(hold.amount, from: key)
                 let pending = state.unflushed[key] ?? (0, 0)
-                state.unflushed[key] = (pending.microUSD + cost, pending.requests + 1)
+                state.unflushed[key] = (pending.microUSD.saturatingAdd(max(0, cost)), pending.requests.saturatingAdd(1))
             }
-            for scope in hold.windows { state.windows[scope]?.add(requests: 0, tokens: tokens - hold.tokens, at: hold.second) }
+            for scope in hold.windows { state.windows[scope]?.add(requests: 0, tokens: tokens.saturatingSubtract(hold.tokens), at: hold.second) }
         }
     }
 
@@ -129,7 +128,7 @@ public final class Metering: Sendable {
 
     /// Micro-USD settled here but not yet in the ledger: what a crash now would lose.
     public var unflushedMicroUSD: Int64 {
-        state.withLock { state in (state.unflushed.values.map(\.microUSD) + state.flushing.values.map(\.microUSD)).reduce(0, +) }
+        state.withLock { state in (state.unflushed.values.map(\.microUSD) + state.flushing.values.map(\.microUSD)).reduce(0) { $0.saturatingAdd($1) } }
     }
 
     /// Flushes that failed since start.
@@ -142,7 +141,7 @@ public final class Metering: Sendable {
         state.withLock { state in
             for (key, value) in state.unflushed {
                 let pending = state.flushing[key] ?? (0, 0)
-                state.flushing[key] = (pending.microUSD + value.microUSD, pending.requests + value.requests)
+                state.flushing[key] = (pending.microUSD.saturatingAdd(value.microUSD), pending.requests.saturatingAdd(value.requests))
             }
             state.unflushed = [:]
             return state.flushing.map { SpendDelta(key: $0.key, microUSD: $0.value.microUSD, requests: $0.value.requests) }
@@ -165,10 +164,7 @@ extension Metering.State {
         lastSweep = second
         for (id, hold) in holds where hold.second < second - Metering.abandonedAfterSeconds {
             holds[id] = nil
-            for key in hold.budgets {
-                reserved[key, default: 0] -= hold.amount
-                if reserved[key] == 0 { reserved[key] = nil }
-            }
+            for key in hold.budgets { release(hold.amount, from: key) }
         }
     }
 
@@ -180,7 +176,13 @@ extension Metering.State {
     }
 
     fileprivate func spent(_ key: SpendKey) -> Int64 {
-        ledger[key, default: 0] + (flushing[key]?.microUSD ?? 0) + (unflushed[key]?.microUSD ?? 0)
+        ledger[key, default: 0].saturatingAdd(flushing[key]?.microUSD ?? 0).saturatingAdd(unflushed[key]?.microUSD ?? 0)
+    }
+
+    /// Gives back a reservation; a sum that saturated cannot go below zero.
+    fileprivate mutating func release(_ amount: Int64, from key: SpendKey) {
+        let left = max(0, reserved[key, default: 0].saturatingSubtract(amount))
+        reserved[key] = left == 0 ? nil : left
     }
 }
 

@@ -1,3 +1,4 @@
+import ControlPlane
 import Logging
 import Synchronization
 import Telemetry
@@ -21,6 +22,6 @@ final class MeteringRecorder: RequestRecorder {
         guard unpriced.withLock({ $0.insert(model).inserted }) else { return }
         logger.warning(
             "model has no price: its requests are counted in gateway_unpriced_requests_total, not in cost or budgets",
-            metadata: ["model": "\(model)", "fix": "add it under prices: in the configuration or PUT /admin/v1/prices/\(model)"])
+            metadata: ["model": "\(LogText.safe(model))", "fix": "add it under prices: in the configuration or PUT /admin/v1/prices/\(LogText.safe(model))"])
     }
 }

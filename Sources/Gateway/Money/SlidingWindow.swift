@@ -1,3 +1,5 @@
+import ControlPlane
+
 /// Requests and tokens of the last 60 seconds, in one-second buckets.
 struct SlidingWindow {
     private var seconds = [Int64](repeating: -1, count: 60)
@@ -8,8 +10,8 @@ struct SlidingWindow {
     func usage(at second: Int64) -> (requests: Int, tokens: Int) {
         var total = (requests: 0, tokens: 0)
         for index in 0..<60 where seconds[index] > second - 60 && seconds[index] <= second {
-            total.requests += requests[index]
-            total.tokens += tokens[index]
+            total.requests = total.requests.saturatingAdd(requests[index])
+            total.tokens = total.tokens.saturatingAdd(tokens[index])
         }
         return total
     }
@@ -23,8 +25,8 @@ struct SlidingWindow {
             requests[index] = 0
             tokens[index] = 0
         }
-        requests[index] += count
-        tokens[index] = max(0, tokens[index] + amount)
+        requests[index] = requests[index].saturatingAdd(count)
+        tokens[index] = max(0, tokens[index].saturatingAdd(amount))
     }
 
     /// Seconds until the window holds fewer than `limit` requests.
@@ -34,7 +36,7 @@ struct SlidingWindow {
 
     /// Seconds until `room` more tokens fit under `limit`.
     func secondsUntilTokensFree(at second: Int64, room: Int, limit: Int) -> Double {
-        secondsUntil(at: second) { $0.tokens + room <= limit }
+        secondsUntil(at: second) { $0.tokens.saturatingAdd(room) <= limit }
     }
 
     private func secondsUntil(at second: Int64, _ fits: ((requests: Int, tokens: Int)) -> Bool) -> Double {

@@ -1,5 +1,6 @@
 import HTTPTypes
 import NIOCore
+import WireJSON
 
 import class Foundation.JSONSerialization
 import struct Foundation.Data

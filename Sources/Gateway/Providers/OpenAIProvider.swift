@@ -15,6 +15,8 @@ struct OpenAIProvider: Provider {
     let chatPath: String
     let embeddingsPath: String
     let authorization: String?
+    /// The API key itself, to scrub from error bodies passed on to clients.
+    let apiKey: String?
     let connectTimeout: TimeAmount?
 
     /// Binds `config` to `client`, reading the API key from `config.apiKeyEnv` once.
@@ -33,6 +35,7 @@ struct OpenAIProvider: Provider {
         self.chatPath = prefix + Endpoint.chatCompletions.upstreamPath
         self.embeddingsPath = prefix + Endpoint.embeddings.upstreamPath
         self.authorization = config.apiKeyEnv.flatMap { environment[$0] }.flatMap(Self.authorization(key:))
+        self.apiKey = authorization.map { String($0.dropFirst("Bearer ".count)) }
         self.connectTimeout = config.connectTimeoutSeconds.map { .nanoseconds(Int64($0 * 1e9)) }
     }
 
@@ -72,7 +75,11 @@ struct OpenAIProvider: Provider {
             if status.code >= 500 || status.code == 429 {
                 throw .status(status, retryAfter: head.headers.first(name: "retry-after").flatMap { Int($0) }.map { max(0, $0) })
             }
-            return UpstreamResponse(status: status, contentType: head.headers.first(name: "content-type"), body: .buffer(body))
+            // The provider refused the gateway's credential, not the client's: its body (which may
+            // echo the key) is never passed on.
+            if status.code == 401 || status.code == 403 { throw .authFailed(status) }
+            let passed = status.code >= 400 ? CredentialScrubber.scrub(body, secret: apiKey) : body
+            return UpstreamResponse(status: status, contentType: head.headers.first(name: "content-type"), body: .buffer(passed))
         }
     }
 }

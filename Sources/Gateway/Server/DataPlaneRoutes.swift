@@ -4,6 +4,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import Telemetry
+import WireJSON
 
 import struct Foundation.Date
 

@@ -1,3 +1,4 @@
+import ControlPlane
 import HTTPTypes
 import Telemetry
 
@@ -32,7 +33,7 @@ extension Duration {
     /// Whole nanoseconds, clamped at zero.
     var nanoseconds: UInt64 {
         let (seconds, attoseconds) = components
-        let value = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        let value = seconds.saturatingMultiply(1_000_000_000).saturatingAdd(attoseconds / 1_000_000_000)
         return value > 0 ? UInt64(value) : 0
     }
 }

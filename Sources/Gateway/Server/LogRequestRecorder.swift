@@ -1,3 +1,4 @@
+import ControlPlane
 import Logging
 import Telemetry
 
@@ -16,12 +17,12 @@ public struct LogRequestRecorder: RequestRecorder {
             "duration_ms": "\(Double(trace.durationNanos) / 1_000_000)",
         ]
         if let gate = trace.decidingGate { metadata["gate"] = "\(gate.gate)" }
-        if !trace.reason.isEmpty { metadata["reason"] = "\(trace.reason)" }
-        if !trace.projectID.isEmpty { metadata["project"] = "\(trace.projectID)" }
-        if !trace.keyID.isEmpty { metadata["key"] = "\(trace.keyID)" }
-        if !trace.requestedModel.isEmpty { metadata["model"] = "\(trace.requestedModel)" }
-        if !trace.provider.isEmpty { metadata["provider"] = "\(trace.provider)" }
-        if trace.inputTokens + trace.outputTokens > 0 {
+        if !trace.reason.isEmpty { metadata["reason"] = "\(LogText.safe(trace.reason))" }
+        if !trace.projectID.isEmpty { metadata["project"] = "\(LogText.safe(trace.projectID))" }
+        if !trace.keyID.isEmpty { metadata["key"] = "\(LogText.safe(trace.keyID))" }
+        if !trace.requestedModel.isEmpty { metadata["model"] = "\(LogText.safe(trace.requestedModel))" }
+        if !trace.provider.isEmpty { metadata["provider"] = "\(LogText.safe(trace.provider))" }
+        if trace.inputTokens > 0 || trace.outputTokens > 0 {
             metadata["tokens_in"] = "\(trace.inputTokens)"
             metadata["tokens_out"] = "\(trace.outputTokens)"
         }

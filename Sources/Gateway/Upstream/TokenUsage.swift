@@ -1,5 +1,6 @@
 import ControlPlane
 import Telemetry
+import WireJSON
 
 /// Token counts a provider reported for one request.
 struct TokenUsage: Sendable, Equatable {
@@ -17,31 +18,67 @@ struct TokenUsage: Sendable, Equatable {
         self.output = output
     }
 
-    /// Reads an OpenAI `usage` object out of the JSON object in `bytes` (a response or a stream chunk);
-    /// nil when it has none.
-    static func parse(responseObject bytes: UnsafeBufferPointer<UInt8>) -> TokenUsage? {
-        guard let fields = try? JSONScanner.scanObject(bytes, keys: ["usage"]), let usage = fields[0], usage.kind == .object
-        else { return nil }
-        let object = UnsafeBufferPointer(rebasing: bytes[usage.range])
-        guard let counts = try? JSONScanner.scanObject(object, keys: ["prompt_tokens", "completion_tokens", "prompt_tokens_details"])
-        else { return nil }
-        var cached = 0
-        if let details = counts[2], details.kind == .object,
-            let inner = try? JSONScanner.scanObject(UnsafeBufferPointer(rebasing: object[details.range]), keys: ["cached_tokens"])
-        {
-            cached = integer(inner[0], in: UnsafeBufferPointer(rebasing: object[details.range])) ?? 0
-        }
-        guard let input = integer(counts[0], in: object) else { return nil }
-        return TokenUsage(input: input, cachedInput: cached, output: integer(counts[1], in: object) ?? 0)
+    /// Most tokens one count may report: far above any model's context, far below any overflow.
+    static let maxCount = 1_000_000_000
+
+    /// What a provider's answer says about usage.
+    enum Reading: Equatable {
+        /// No `usage` object (or `null`).
+        case absent
+        /// A `usage` object whose counts are not non-negative integers up to ``TokenUsage/maxCount``
+        /// (negative, fractional, huge, duplicated, cached above the prompt): not to be charged.
+        case invalid
+        /// Usable counts.
+        case valid(TokenUsage)
     }
 
-    private static func integer(_ field: JSONScanner.Field?, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let field, field.kind == .number, field.isInteger else { return nil }
-        var value = 0
-        for byte in bytes[field.range] where byte != UInt8(ascii: "-") {
-            value = value &* 10 &+ Int(byte &- UInt8(ascii: "0"))
+    /// Reads the `usage` of a whole response; nil when `bytes` are not one JSON object.
+    static func parse(responseObject bytes: UnsafeBufferPointer<UInt8>) -> Reading? {
+        guard let fields = try? JSONScanner.scanObject(bytes, keys: ["usage"]) else { return nil }
+        return reading(fields[0], in: bytes)
+    }
+
+    /// Reads the `usage` of one stream chunk, and whether the chunk carries nothing else
+    /// (`"choices": []`): the usage-only chunk that `stream_options.include_usage` asks for.
+    static func parse(chunk bytes: UnsafeBufferPointer<UInt8>) -> (Reading, usageOnly: Bool) {
+        guard let fields = try? JSONScanner.scanObject(bytes, keys: ["usage", "choices"]) else { return (.invalid, false) }
+        let reading = reading(fields[0], in: bytes)
+        let usageOnly = reading != .absent && fields[1].map { $0.kind == .array && $0.elementCount == 0 } == true
+        return (reading, usageOnly)
+    }
+
+    private static func reading(_ usage: JSONScanner.Field?, in bytes: UnsafeBufferPointer<UInt8>) -> Reading {
+        guard let usage, usage.kind != .null else { return .absent }
+        guard usage.kind == .object else { return .invalid }
+        let object = UnsafeBufferPointer(rebasing: bytes[usage.range])
+        guard let counts = try? JSONScanner.scanObject(object, keys: ["prompt_tokens", "completion_tokens", "prompt_tokens_details"]),
+            let input = count(counts[0], in: object)
+        else { return .invalid }
+        var output = 0
+        if counts[1] != nil {
+            guard let value = count(counts[1], in: object) else { return .invalid }
+            output = value
         }
-        return value
+        var cached = 0
+        if let details = counts[2], details.kind != .null {
+            let inner = UnsafeBufferPointer(rebasing: object[details.range])
+            guard details.kind == .object, let found = try? JSONScanner.scanObject(inner, keys: ["cached_tokens"]) else { return .invalid }
+            if let field = found[0], field.kind != .null {
+                guard let value = count(field, in: inner), value <= input else { return .invalid }
+                cached = value
+            }
+        }
+        return .valid(TokenUsage(input: input, cachedInput: cached, output: output))
+    }
+
+    /// A non-negative integer of at most ``maxCount``; nil for anything else.
+    private static func count(_ field: JSONScanner.Field?, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let field, field.kind == .number, field.isInteger, bytes[field.range.lowerBound] != UInt8(ascii: "-"),
+            field.range.count <= 10
+        else { return nil }
+        var value = 0
+        for byte in bytes[field.range] { value = value * 10 + Int(byte - UInt8(ascii: "0")) }
+        return value <= maxCount ? value : nil
     }
 }
 

@@ -39,18 +39,33 @@ public struct JSONScanner: ~Copyable {
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Scans `bytes`, which must hold one JSON object, and returns the fields named in `keys`
-    /// (in the same order; nil where absent). Keys are compared as unescaped UTF-8.
+    /// (in the same order; nil where absent).
+    ///
+    /// Keys are compared after unescaping, as any JSON parser reads them, so `"\u006dodel"` is
+    /// `model`. A key of `keys` that appears twice is refused (``JSONScanError/duplicateField``):
+    /// parsers disagree on which of the two wins, so no reading of it is safe to act on.
     public static func scanObject(_ bytes: UnsafeBufferPointer<UInt8>, keys: [String]) throws(JSONScanError) -> [Field?] {
         var scanner = JSONScanner(bytes)
         var found = [Field?](repeating: nil, count: keys.count)
         scanner.skipWhitespace()
-        guard scanner.index < bytes.count else { throw JSONScanError(offset: 0, problem: "the body is empty") }
+        guard scanner.index < bytes.count else { throw JSONScanError(offset: 0, problem: JSONScanError.emptyProblem) }
         guard bytes[scanner.index] == UInt8(ascii: "{") else {
             throw JSONScanError(offset: scanner.index, problem: "expected a JSON object at the top level")
         }
         try scanner.scanObjectBody(depth: 1) { scanner, keyRange, hasEscape throws(JSONScanError) in
-            let slot = hasEscape ? nil : keys.firstIndex { key in key.utf8.elementsEqual(bytes[keyRange]) }
+            let slot: Int?
+            if hasEscape {
+                let name = JSONString.unescapedUTF8(bytes[keyRange])
+                slot = keys.firstIndex { key in key.utf8.elementsEqual(name) }
+            } else {
+                slot = keys.firstIndex { key in key.utf8.elementsEqual(bytes[keyRange]) }
+            }
             if let slot {
+                guard found[slot] == nil else {
+                    var error = JSONScanError(offset: keyRange.lowerBound - 1, problem: "the field '\(keys[slot])' appears more than once")
+                    error.duplicateField = keys[slot]
+                    throw error
+                }
                 found[slot] = try scanner.scanValue(depth: 1, describe: true)
             } else {
                 _ = try scanner.scanValue(depth: 1, describe: false)
@@ -186,14 +201,35 @@ public struct JSONScanner: ~Copyable {
             UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
             index += 1
         case UInt8(ascii: "u"):
-            index += 1
-            for _ in 0..<4 {
-                guard let digit = peek(), digit.isHexDigit else { throw error("\\u must be followed by 4 hex digits") }
+            let code = try scanHexQuad()
+            switch code {
+            case 0xD800..<0xDC00:
+                // A high surrogate must be followed by its low half; parsers disagree on a lone one.
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                    throw error("unpaired UTF-16 surrogate in a \\u escape")
+                }
                 index += 1
+                guard (0xDC00..<0xE000).contains(try scanHexQuad()) else { throw error("unpaired UTF-16 surrogate in a \\u escape") }
+            case 0xDC00..<0xE000:
+                throw error("unpaired UTF-16 surrogate in a \\u escape")
+            default:
+                break
             }
         default:
             throw error("invalid escape sequence")
         }
+    }
+
+    /// Reads the `u` and four hex digits of a `\u` escape; returns their value.
+    private mutating func scanHexQuad() throws(JSONScanError) -> UInt32 {
+        index += 1  // u
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard let digit = peek(), let nibble = digit.hexValue else { throw error("\\u must be followed by 4 hex digits") }
+            value = value << 4 | UInt32(nibble)
+            index += 1
+        }
+        return value
     }
 
     /// Validates one multi-byte UTF-8 sequence (no overlongs, no surrogates, at most U+10FFFF).
@@ -277,11 +313,27 @@ public struct JSONScanError: Error, Equatable, Sendable {
     public var offset: Int
     /// What is wrong.
     public var problem: String
+    /// The problem of a document with nothing but white space.
+    public static let emptyProblem = "the body is empty"
+    /// The field named twice, when that is the problem.
+    public var duplicateField: String?
+
+    /// Creates an error at `offset`.
+    public init(offset: Int, problem: String) {
+        self.offset = offset
+        self.problem = problem
+    }
 }
 
 extension UInt8 {
     fileprivate var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
-    fileprivate var isHexDigit: Bool {
-        isDigit || (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "f")) || (self >= UInt8(ascii: "A") && self <= UInt8(ascii: "F"))
+    /// The value of a hex digit; nil for any other byte.
+    var hexValue: UInt8? {
+        switch self {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): self - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

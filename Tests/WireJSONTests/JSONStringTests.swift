@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Gateway
+import WireJSON
 
 @Suite("JSON string escapes")
 struct JSONStringTests {

@@ -1,4 +1,4 @@
-import ControlPlane
+import WireJSON
 import Testing
 
 @Suite("The one-pass JSON scanner")

@@ -1,20 +1,19 @@
 import NIOCore
 
 /// Decoding and encoding of JSON string literals, for the few values the gateway reads or writes.
-enum JSONString {
-    /// Decodes the string literal at `range` (quotes included) of an already validated document.
-    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> String {
+public enum JSONString {
+    /// Decodes the string literal at `range` (quotes included) of a document ``JSONScanner`` validated.
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> String {
         let inner = bytes[(range.lowerBound + 1)..<(range.upperBound - 1)]
         guard inner.contains(UInt8(ascii: "\\")) else { return String(decoding: inner, as: UTF8.self) }
-        var scalars = String.UnicodeScalarView()
+        return String(decoding: unescapedUTF8(inner), as: UTF8.self)
+    }
+
+    /// The UTF-8 of a validated string literal's contents (between the quotes) with escapes resolved.
+    public static func unescapedUTF8(_ inner: Slice<UnsafeBufferPointer<UInt8>>) -> [UInt8] {
         var utf8 = [UInt8]()
+        utf8.reserveCapacity(inner.count)
         var index = inner.startIndex
-        func flush() {
-            if !utf8.isEmpty {
-                scalars.append(contentsOf: String(decoding: utf8, as: UTF8.self).unicodeScalars)
-                utf8.removeAll(keepingCapacity: true)
-            }
-        }
         while index < inner.endIndex {
             let byte = inner[index]
             guard byte == UInt8(ascii: "\\") else {
@@ -22,15 +21,14 @@ enum JSONString {
                 index += 1
                 continue
             }
-            flush()
             let escape = inner[index + 1]
             index += 2
             switch escape {
-            case UInt8(ascii: "b"): scalars.append("\u{8}")
-            case UInt8(ascii: "f"): scalars.append("\u{C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "t"): utf8.append(0x09)
             case UInt8(ascii: "u"):
                 var code = hexValue(inner, at: index)
                 index += 4
@@ -43,30 +41,21 @@ enum JSONString {
                         index += 6
                     }
                 }
-                scalars.append(Unicode.Scalar(code) ?? "\u{FFFD}")
-            default: scalars.append(Unicode.Scalar(escape))
+                utf8.append(contentsOf: UTF8.encode(Unicode.Scalar(code) ?? "\u{FFFD}")!)
+            default: utf8.append(escape)
             }
         }
-        flush()
-        return String(scalars)
+        return utf8
     }
 
     private static func hexValue(_ bytes: Slice<UnsafeBufferPointer<UInt8>>, at index: Int) -> UInt32 {
         var value: UInt32 = 0
-        for byte in bytes[index..<(index + 4)] {
-            let digit: UInt8 =
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-                default: byte - UInt8(ascii: "A") + 10
-                }
-            value = value << 4 | UInt32(digit)
-        }
+        for byte in bytes[index..<(index + 4)] { value = value << 4 | UInt32(byte.hexValue ?? 0) }
         return value
     }
 
     /// Appends `value` to `buffer` as a quoted, escaped JSON string.
-    static func write(_ value: String, to buffer: inout ByteBuffer) {
+    public static func write(_ value: String, to buffer: inout ByteBuffer) {
         buffer.writeInteger(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
@@ -87,7 +76,7 @@ enum JSONString {
     }
 
     /// `value` as a quoted, escaped JSON string.
-    static func quoted(_ value: String) -> String {
+    public static func quoted(_ value: String) -> String {
         var buffer = ByteBuffer()
         write(value, to: &buffer)
         return String(buffer: buffer)

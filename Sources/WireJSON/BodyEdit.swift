@@ -1,14 +1,20 @@
 import NIOCore
 
 /// A replacement of one byte range of a request body, used to rewrite fields without re-encoding.
-struct BodyEdit {
+public struct BodyEdit: Sendable {
     /// Bytes to replace; an empty range inserts.
-    var range: Range<Int>
+    public var range: Range<Int>
     /// What goes in their place.
-    var replacement: String
+    public var replacement: String
+
+    /// Creates an edit.
+    public init(range: Range<Int>, replacement: String) {
+        self.range = range
+        self.replacement = replacement
+    }
 
     /// `body` with `edits` applied; edits must not overlap.
-    static func apply(_ edits: [BodyEdit], to body: ByteBuffer) -> ByteBuffer {
+    public static func apply(_ edits: [BodyEdit], to body: ByteBuffer) -> ByteBuffer {
         guard !edits.isEmpty else { return body }
         var output = ByteBuffer()
         output.reserveCapacity(body.readableBytes + edits.reduce(0) { $0 + $1.replacement.utf8.count })

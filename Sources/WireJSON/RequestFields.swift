@@ -1,0 +1,160 @@
+import NIOCore
+
+/// The fields of an OpenAI request body that the gateway acts on, read in one pass from the bytes
+/// that are forwarded, so the gateway and the provider read the same request.
+///
+/// A body that two parsers could read differently is refused: a duplicate of a field read here
+/// (at the top level or in `stream_options`), compared after unescaping, and unpaired surrogates.
+public struct RequestFields: Sendable, Equatable {
+    /// Which fields a body must carry.
+    public enum Shape: Sendable {
+        /// `model` and a non-empty `messages` array of objects.
+        case chat
+        /// `model` and `input` (a string or a non-empty array).
+        case embeddings
+    }
+
+    /// The requested model.
+    public let model: String
+    /// Whether the client asked for an SSE stream.
+    public let stream: Bool
+    /// `max_completion_tokens` or, without it, `max_tokens`.
+    public let maxTokens: Int?
+    /// Whether the client itself set `stream_options.include_usage` to `true`.
+    public let clientIncludesUsage: Bool
+    private let modelRange: Range<Int>
+    private let streamOptions: JSONScanner.Field?
+    private let includeUsage: JSONScanner.Field?
+
+    private static let keys = ["model", "messages", "stream", "max_tokens", "max_completion_tokens", "stream_options", "input"]
+
+    /// Reads the fields of a request of `shape` from `bytes`.
+    /// - Throws: a ``RequestFieldError`` naming what is wrong.
+    public static func read(_ bytes: UnsafeBufferPointer<UInt8>, shape: Shape) throws(RequestFieldError) -> RequestFields {
+        let fields: [JSONScanner.Field?]
+        do {
+            fields = try JSONScanner.scanObject(bytes, keys: keys)
+        } catch {
+            throw RequestFieldError(error, empty: "The request body is empty; send a JSON object such as {\"model\":\"...\",\"messages\":[...]}.")
+        }
+        let (model, messages, stream, maxTokens, maxCompletionTokens, streamOptions, input) =
+            (fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6])
+        guard let model else { throw .invalid("Missing required field 'model'.", param: "model") }
+        guard model.kind == .string, model.range.count > 2 else {
+            throw .invalid("'model' must be a non-empty string naming a model, got \(model.kind).", param: "model")
+        }
+        switch shape {
+        case .chat:
+            guard let messages else { throw .invalid("Missing required field 'messages'.", param: "messages") }
+            guard messages.kind == .array, messages.elementCount > 0, messages.allElementsAreObjects else {
+                throw .invalid("'messages' must be a non-empty array of message objects.", param: "messages")
+            }
+        case .embeddings:
+            guard let input else { throw .invalid("Missing required field 'input'.", param: "input") }
+            guard input.kind == .string || (input.kind == .array && input.elementCount > 0) else {
+                throw .invalid("'input' must be a string or a non-empty array.", param: "input")
+            }
+        }
+        if let stream, stream.kind != .bool, stream.kind != .null {
+            throw .invalid("'stream' must be a boolean, got \(stream.kind).", param: "stream")
+        }
+        let completionLimit = try positiveInteger(maxCompletionTokens, name: "max_completion_tokens", bytes)
+        let tokensLimit = try positiveInteger(maxTokens, name: "max_tokens", bytes)
+        if let streamOptions, streamOptions.kind != .object, streamOptions.kind != .null {
+            throw .invalid("'stream_options' must be an object, got \(streamOptions.kind).", param: "stream_options")
+        }
+        var includeUsage: JSONScanner.Field?
+        if let streamOptions, streamOptions.kind == .object {
+            let inner = UnsafeBufferPointer(rebasing: bytes[streamOptions.range])
+            let found: [JSONScanner.Field?]
+            do {
+                found = try JSONScanner.scanObject(inner, keys: ["include_usage"])
+            } catch {
+                throw RequestFieldError(error, empty: "", within: "stream_options")
+            }
+            if var field = found[0] {
+                let offset = streamOptions.range.lowerBound
+                field.range = (field.range.lowerBound + offset)..<(field.range.upperBound + offset)
+                includeUsage = field
+            }
+        }
+        return RequestFields(
+            model: JSONString.decode(bytes, range: model.range),
+            stream: stream.map { bytes[$0.range.lowerBound] == UInt8(ascii: "t") } ?? false,
+            maxTokens: completionLimit ?? tokensLimit,
+            clientIncludesUsage: includeUsage.map { $0.kind == .bool && bytes[$0.range.lowerBound] == UInt8(ascii: "t") } ?? false,
+            modelRange: model.range,
+            streamOptions: streamOptions,
+            includeUsage: includeUsage
+        )
+    }
+
+    /// A positive integer that fits `Int`; anything else (0, negative, fraction, exponent, 2^63 or
+    /// more) is refused rather than read differently from the provider.
+    private static func positiveInteger(_ field: JSONScanner.Field?, name: String, _ bytes: UnsafeBufferPointer<UInt8>) throws(RequestFieldError) -> Int? {
+        guard let field, field.kind != .null else { return nil }
+        guard field.kind == .number, field.isInteger,
+            let value = Int(String(decoding: bytes[field.range], as: UTF8.self)), value > 0
+        else { throw .invalid("'\(name)' must be a positive integer below 2^63.", param: name) }
+        return value
+    }
+
+    /// `body` (the bytes these fields were read from) as sent upstream: `routed` in place of the
+    /// requested model and, for a stream when `askForUsage`, `stream_options.include_usage` set so
+    /// the final chunk carries usage. Every other byte is kept.
+    public func upstreamBody(_ body: ByteBuffer, model routed: String, askForUsage: Bool) -> ByteBuffer {
+        var edits: [BodyEdit] = []
+        if routed != model { edits.append(BodyEdit(range: modelRange, replacement: JSONString.quoted(routed))) }
+        if stream && askForUsage && !clientIncludesUsage {
+            if let includeUsage {
+                edits.append(BodyEdit(range: includeUsage.range, replacement: "true"))
+            } else if let streamOptions, streamOptions.kind == .null {
+                edits.append(BodyEdit(range: streamOptions.range, replacement: "{\"include_usage\":true}"))
+            } else if let streamOptions {
+                let afterBrace = streamOptions.range.lowerBound + 1
+                let empty = body.withUnsafeReadableBytes { raw in raw[streamOptions.range.dropFirst().dropLast()].allSatisfy(Self.isBlank) }
+                edits.append(BodyEdit(range: afterBrace..<afterBrace, replacement: empty ? "\"include_usage\":true" : "\"include_usage\":true,"))
+            } else {
+                let afterBrace = (body.withUnsafeReadableBytes { $0.firstIndex(of: UInt8(ascii: "{")) } ?? 0) + 1
+                edits.append(BodyEdit(range: afterBrace..<afterBrace, replacement: "\"stream_options\":{\"include_usage\":true},"))
+            }
+        }
+        return BodyEdit.apply(edits, to: body)
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+}
+
+/// Why a request body was refused: a message that says what to fix, the field at fault and the
+/// reason code (`empty_body`, `invalid_json` or `invalid_request`).
+public struct RequestFieldError: Error, Sendable, Equatable {
+    /// What is wrong and what to do.
+    public var message: String
+    /// The field at fault, when there is one.
+    public var param: String?
+    /// `empty_body`, `invalid_json` or `invalid_request`.
+    public var reason: String
+
+    static func invalid(_ message: String, param: String?) -> RequestFieldError {
+        RequestFieldError(message: message, param: param, reason: "invalid_request")
+    }
+
+    init(message: String, param: String?, reason: String) {
+        self.message = message
+        self.param = param
+        self.reason = reason
+    }
+
+    init(_ error: JSONScanError, empty: String, within parent: String? = nil) {
+        if let field = error.duplicateField {
+            let path = parent.map { "\($0).\(field)" } ?? field
+            self.init(
+                message: "The field '\(path)' appears more than once (keys are compared after unescaping); send it once.",
+                param: path, reason: "invalid_request")
+        } else if error.problem == JSONScanError.emptyProblem && parent == nil {
+            self.init(message: empty, param: nil, reason: "empty_body")
+        } else {
+            self.init(message: "The request body is not valid JSON: \(error.problem) (at byte \(error.offset)).", param: nil, reason: "invalid_json")
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import NIOCore
+import Testing
+import WireJSON
+
+/// The gateway must act on exactly the request the provider reads: for a generated corpus of
+/// bodies, every accepted body's fields equal what Foundation's JSONSerialization reads from the
+/// forwarded bytes.
+@Suite("Request fields against a reference parser")
+struct RequestFieldsDifferentialTests {
+    @Test("accepted bodies read the same in the gateway and in JSONSerialization; the rest is refused")
+    func corpus() throws {
+        var generator = BodyGenerator(seed: 0x5EED_0001)
+        var accepted = 0
+        var refused = 0
+        var unreadable = 0
+        for index in 0..<20_000 {
+            let text = generator.body()
+            let body = ByteBuffer(string: text)
+            let outcome = body.withUnsafeReadableBytes { raw in
+                Result { () throws(RequestFieldError) in try RequestFields.read(raw.bindMemory(to: UInt8.self), shape: .chat) }
+            }
+            guard case .success(let fields) = outcome else {
+                refused += 1
+                continue
+            }
+            // A body the reference cannot read at all (a number beyond a Double, say) fails at the
+            // provider too; what matters is that no body is read two ways.
+            guard let original = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                unreadable += 1
+                continue
+            }
+            accepted += 1
+            let routed = index % 3 == 0 ? fields.model : "routed-\(index)"
+            let forwarded = fields.upstreamBody(body, model: routed, askForUsage: true)
+            let reference = try JSONSerialization.jsonObject(with: Data(forwarded.readableBytesView)) as? [String: Any]
+            let object = try #require(reference, "forwarded bytes are not an object: \(text)")
+            #expect(object["model"] as? String == routed, "model differs for \(text)")
+            let streams = (object["stream"] as? Bool) == true
+            #expect(streams == fields.stream, "stream differs for \(text)")
+            let limit = (object["max_completion_tokens"].flatMap(Self.integer)) ?? (object["max_tokens"].flatMap(Self.integer))
+            #expect(limit == fields.maxTokens, "max tokens differ for \(text)")
+            if fields.stream {
+                let options = object["stream_options"] as? [String: Any]
+                #expect((options?["include_usage"] as? Bool) == true, "include_usage not set for \(text)")
+            }
+            // Nothing but the model and stream_options changed.
+            var before = original
+            var after = object
+            for key in ["model", "stream_options"] {
+                before[key] = nil
+                after[key] = nil
+            }
+            #expect(try Self.canonical(before) == Self.canonical(after), "other fields changed for \(text)")
+        }
+        // The corpus exercises both sides.
+        #expect(accepted > 2_000)
+        #expect(refused > 2_000)
+        #expect(unreadable < accepted)
+    }
+
+    @Test(
+        "keys are compared after unescaping, and read fields given twice are refused",
+        arguments: [
+            #"{"model":"cheap","\u006dodel":"dear","messages":[{}]}"#,
+            #"{"model":"cheap","model":"dear","messages":[{}]}"#,
+            #"{"model":"a","messages":[{}],"max_tokens":5,"\u006dax_tokens":500000}"#,
+            #"{"model":"a","messages":[{}],"stream":false,"\u0073tream":true}"#,
+            #"{"model":"a","messages":[{}],"stream":true,"stream_options":{"include_usage":true,"include_\u0075sage":false}}"#,
+        ])
+    func duplicates(text: String) {
+        let outcome = Array(text.utf8).withUnsafeBufferPointer { buffer in
+            Result { () throws(RequestFieldError) in try RequestFields.read(buffer, shape: .chat) }
+        }
+        guard case .failure(let error) = outcome else {
+            Issue.record("accepted \(text)")
+            return
+        }
+        #expect(error.reason == "invalid_request")
+        #expect(error.message.contains("appears more than once"))
+        #expect(error.param != nil)
+    }
+
+    @Test("an escaped key is the field it spells")
+    func escapedKey() throws {
+        let text = #"{"\u006dodel":"dear","messages":[{}],"\u0073tream":true}"#
+        let fields = try Array(text.utf8).withUnsafeBufferPointer { buffer throws(RequestFieldError) in try RequestFields.read(buffer, shape: .chat) }
+        #expect(fields.model == "dear")
+        #expect(fields.stream)
+    }
+
+    @Test(
+        "max_tokens that do not fit a positive Int are refused, not wrapped",
+        arguments: ["0", "-1", "9223372036854775808", "18446744073709551616", "1.5", "1e3", "-0", "1E400", "\"5\"", "true"])
+    func hostileLimits(value: String) {
+        let text = #"{"model":"a","messages":[{}],"max_tokens":"# + value + "}"
+        let outcome = Array(text.utf8).withUnsafeBufferPointer { buffer in
+            Result { () throws(RequestFieldError) in try RequestFields.read(buffer, shape: .chat) }
+        }
+        guard case .failure(let error) = outcome else {
+            Issue.record("accepted max_tokens \(value)")
+            return
+        }
+        #expect(error.param == "max_tokens")
+    }
+
+    @Test("unpaired surrogates are refused in keys and values")
+    func surrogates() {
+        for text in [#"{"model":"\ud800","messages":[{}]}"#, #"{"model":"a\udc00","messages":[{}]}"#, #"{"\ud800model":"a","messages":[{}]}"#] {
+            let outcome = Array(text.utf8).withUnsafeBufferPointer { buffer in
+                Result { () throws(RequestFieldError) in try RequestFields.read(buffer, shape: .chat) }
+            }
+            guard case .failure(let error) = outcome else {
+                Issue.record("accepted \(text)")
+                continue
+            }
+            #expect(error.reason == "invalid_json")
+        }
+    }
+
+    private static func canonical(_ object: [String: Any]) throws -> Data {
+        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed])
+    }
+
+    private static func integer(_ value: Any) -> Int? {
+        value is NSNull ? nil : (value as? NSNumber)?.intValue
+    }
+}
