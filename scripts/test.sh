@@ -22,6 +22,9 @@ fi
 swift build
 swift test
 
+# libFuzzer on the request parser and the body rewriting, for a bounded time.
+scripts/fuzz.sh "${GATEWAY_FUZZ_SECONDS:-30}"
+
 # promtool (Debian's prometheus package) checks the /metrics exposition in the end-to-end tests.
 if ! command -v promtool >/dev/null 2>&1; then
   apt-get update -qq >/dev/null
