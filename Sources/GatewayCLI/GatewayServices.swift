@@ -107,12 +107,20 @@ enum GatewayServices {
             let routes = DataPlane.routes(
                 active: active, client: client, environment: environment, metering: metering, recorder: RecorderList(recorders), logger: logger)
             let listen = config.gateway.listen
-            dataPlane = DataPlaneServer(routes: routes, active: active, host: listen.host, port: listen.port, logger: logger) { port in
+            dataPlane = DataPlaneServer(
+                routes: routes, active: active, host: listen.host, port: listen.port, logger: logger, limits: ListenerLimits(settings: config.gateway),
+                counters: ring?.connections ?? ConnectionCounters()
+            ) { port in
                 onListening("gateway", ListenAddress(host: listen.host, port: port).description)
             }
         }
 
-        let families = processFamilies
+        let families: @Sendable () -> [MetricFamily]
+        if let store = controlPlane?.store {
+            families = { [processFamilies] in processFamilies() + MetricFamily.store(healthy: store.isHealthy) }
+        } else {
+            families = processFamilies
+        }
         if role.runsCollector {
             let mapping: @Sendable () -> OrgMapping?
             if role == .all {

@@ -50,6 +50,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "gateway")
         logger.logLevel = logLevel
+        let descriptors = DescriptorLimit.raiseToHardLimit()
+        logger.debug("descriptor limit", metadata: ["soft": "\(descriptors)"])
         var gatewayConfig: GatewayConfig
         var demoKey: String?
         let source: String
@@ -75,6 +77,8 @@ struct ServeCommand: AsyncParsableCommand {
         } else if gatewayConfig.controlPlane.url == nil {
             throw ValidationError("--role \(role.rawValue) needs --control-plane URL (or controlPlane.url in the file)")
         }
+        if role.runsDataPlane { try await ListenerProbe.check(gatewayConfig.gateway.listen, setting: "gateway.listen") }
+        try await ListenerProbe.check(gatewayConfig.admin.listen, setting: "admin.listen")
         let controlPlaneService = role.runsControlPlane ? try await Self.openControlPlane(gatewayConfig, source: source, logger: logger) : nil
         let services = await GatewayServices.build(
             config: gatewayConfig, role: role, scrape: targets, controlPlane: controlPlaneService,

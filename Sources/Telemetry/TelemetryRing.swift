@@ -9,6 +9,8 @@ import Synchronization
 public final class TelemetryRing: Sendable {
     /// Slots in the ring.
     public let capacity: Int
+    /// The data plane's connection counters, served with every batch.
+    public let connections = ConnectionCounters()
     private let state: Mutex<State>
 
     private struct State: ~Copyable {
@@ -42,7 +44,7 @@ public final class TelemetryRing: Sendable {
 
     /// Up to `limit` traces from `cursor` on (the sequence number of the first one wanted).
     public func read(from cursor: UInt64, limit: Int = .max) -> RingBatch {
-        state.withLock { state in
+        var batch = state.withLock { state in
             let oldest = state.next > UInt64(capacity) ? state.next - UInt64(capacity) : 0
             let start = max(cursor, oldest)
             let end = min(state.next, start + UInt64(max(0, min(limit, capacity))))
@@ -52,6 +54,8 @@ public final class TelemetryRing: Sendable {
             return RingBatch(
                 traces: traces, dropped: start - min(cursor, start), nextCursor: max(start, end), written: state.next, capacity: capacity)
         }
+        batch.connections = connections.snapshot()
+        return batch
     }
 }
 
@@ -67,6 +71,8 @@ public struct RingBatch: Sendable {
     public var written: UInt64
     /// The ring's capacity.
     public var capacity: Int
+    /// The data plane's connection counters when the batch was read.
+    public var connections = ConnectionCounters.Snapshot()
 
     /// Creates a batch.
     public init(traces: [RequestTrace], dropped: UInt64, nextCursor: UInt64, written: UInt64, capacity: Int) {

@@ -1,12 +1,14 @@
 /// The compact binary form of a ring batch that a gateway serves to remote collectors.
 ///
-/// Little-endian throughout: a header (`GWT2`, written, dropped, next cursor, capacity, count),
-/// then each trace as fixed-width numbers and length-prefixed UTF-8 strings. Decoding checks
+/// Little-endian throughout: a header (`GWT3`, written, dropped, next cursor, capacity, the
+/// connection counters, count), then each trace as fixed-width numbers and length-prefixed UTF-8 strings. Decoding checks
 /// every length, so a truncated or foreign body is an error, never a crash.
 public enum TraceBatchCodec {
     /// The media type of an encoded batch.
     public static let contentType = "application/x-gateway-traces"
-    private static let magic: [UInt8] = Array("GWT2".utf8)
+    private static let magic: [UInt8] = Array("GWT3".utf8)
+    /// The previous version, without connection counters, still read from older gateways.
+    private static let magicWithoutConnections: [UInt8] = Array("GWT2".utf8)
 
     /// Encodes `batch`.
     public static func encode(_ batch: RingBatch) -> [UInt8] {
@@ -17,6 +19,11 @@ public enum TraceBatchCodec {
         out.u64(batch.dropped)
         out.u64(batch.nextCursor)
         out.u64(UInt64(batch.capacity))
+        out.u64(batch.connections.open)
+        out.u64(batch.connections.accepted)
+        out.u64(batch.connections.refused)
+        out.u64(UInt64(batch.connections.closed.count))
+        for count in batch.connections.closed { out.u64(count) }
         out.u64(UInt64(batch.traces.count))
         for trace in batch.traces {
             out.u64(trace.sequence)
@@ -47,11 +54,26 @@ public enum TraceBatchCodec {
     /// - Throws: ``TraceBatchDecodingError`` for anything that is not a whole, well-formed batch.
     public static func decode(_ bytes: [UInt8]) throws(TraceBatchDecodingError) -> RingBatch {
         var reader = Reader(bytes: bytes)
-        guard try reader.take(4).elementsEqual(magic) else { throw TraceBatchDecodingError(message: "not a trace batch (bad magic)") }
+        let version = try reader.take(4)
+        let hasConnections = version.elementsEqual(magic)
+        guard hasConnections || version.elementsEqual(magicWithoutConnections) else {
+            throw TraceBatchDecodingError(message: "not a trace batch (bad magic)")
+        }
         let written = try reader.u64()
         let dropped = try reader.u64()
         let nextCursor = try reader.u64()
         let capacity = try reader.u64()
+        var connections = ConnectionCounters.Snapshot()
+        if hasConnections {
+            connections.open = try reader.u64()
+            connections.accepted = try reader.u64()
+            connections.refused = try reader.u64()
+            let kinds = try reader.u64()
+            guard kinds <= 64 else { throw TraceBatchDecodingError(message: "\(kinds) connection closure counters") }
+            let closed = try (0..<kinds).map { _ throws(TraceBatchDecodingError) in try reader.u64() }
+            // Counters of closures this version does not know are dropped; missing ones stay zero.
+            for (index, count) in closed.prefix(connections.closed.count).enumerated() { connections.closed[index] = count }
+        }
         let count = try reader.u64()
         guard count <= UInt64(bytes.count) else { throw TraceBatchDecodingError(message: "trace count \(count) exceeds the body") }
         var traces: [RequestTrace] = []
@@ -93,7 +115,9 @@ public enum TraceBatchCodec {
             traces.append(trace)
         }
         guard reader.isAtEnd else { throw TraceBatchDecodingError(message: "trailing bytes after the batch") }
-        return RingBatch(traces: traces, dropped: dropped, nextCursor: nextCursor, written: written, capacity: Int(clamping: capacity))
+        var batch = RingBatch(traces: traces, dropped: dropped, nextCursor: nextCursor, written: written, capacity: Int(clamping: capacity))
+        batch.connections = connections
+        return batch
     }
 
     private struct Writer {

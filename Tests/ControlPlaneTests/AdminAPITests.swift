@@ -8,7 +8,7 @@ import NIOCore
 import TestSupport
 import Testing
 
-@Suite("Admin and config APIs")
+@Suite("Admin and config APIs", .temporaryStores)
 struct AdminAPITests {
     static let token = "platform-secret"
 

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// One suite, run against SQLite and against PostgreSQL.
-@Suite("Config store on SQLite and PostgreSQL", .serialized)
+@Suite("Config store on SQLite and PostgreSQL", .serialized, .temporaryStores)
 struct ConfigStoreTests {
     static let hashA = KeyHasher.sha256Hex("sk-gw-a")
     static let hashB = KeyHasher.sha256Hex("sk-gw-b")
@@ -166,7 +166,48 @@ struct ConfigStoreTests {
         #expect(Set(try await store.audit(limit: 100).map(\.version)) == Set(1...20))
     }
 
-    @Test("two control planes opening one database together migrate it once and lose no change", arguments: StoreBackend.available)
+    @Test(
+        "the PostgreSQL cases run (GATEWAY_TEST_POSTGRES_URL names a server; scripts/test.sh starts one)",
+        .enabled(if: StoreBackend.postgresURL != nil, "GATEWAY_TEST_POSTGRES_URL is not set: every PostgreSQL case of this suite is skipped"))
+    func postgresRuns() async throws {
+        #expect(StoreBackend.available.contains(.postgres))
+        let store = try await ConfigStore.open(url: try await StoreBackend.postgres.emptyStoreURL(), logger: Logger(label: "test"))
+        #expect(try await store.version() == 0)
+        await store.close()
+    }
+
+    @Test("a second process on one SQLite file is refused with a clear message; the first keeps its store")
+    func sqliteHeldByOne() async throws {
+        let url = try await StoreBackend.sqlite.emptyStoreURL()
+        let first = try await ConfigStore.open(url: url, logger: Logger(label: "test"))
+        try await first.update(actor: "first") { try $0.createOrg(Org(id: "kept")) }
+        do {
+            let second = try await ConfigStore.open(url: url, logger: Logger(label: "test"))
+            await second.close()
+            Issue.record("a second store opened the same file")
+        } catch {
+            #expect("\(error)".contains("in use by another gateway process"))
+        }
+        #expect(try await first.load().model.orgs.keys.contains("kept"))
+        await first.close()
+        let reopened = try await ConfigStore.open(url: url, logger: Logger(label: "test"))
+        #expect(try await reopened.load().model.orgs.keys.contains("kept"), "closing lets the file go")
+        await reopened.close()
+    }
+
+    @Test("an SQLite file deleted under a running store: writes answer store unavailable and the store reports unhealthy")
+    func sqliteDeleted() async throws {
+        let url = try await StoreBackend.sqlite.emptyStoreURL()
+        let store = try await ConfigStore.open(url: url, logger: Logger(label: "test"))
+        try await store.update(actor: "test") { try $0.createOrg(Org(id: "before")) }
+        #expect(store.isHealthy)
+        try FileManager.default.removeItem(atPath: String(url.dropFirst("sqlite:".count)))
+        #expect(!store.isHealthy)
+        await #expect(throws: StoreError.self) { try await store.update(actor: "test") { try $0.createOrg(Org(id: "after")) } }
+        await store.close()
+    }
+
+    @Test("two control planes opening one PostgreSQL database together migrate it once and lose no change", arguments: StoreBackend.available.filter { $0 == .postgres })
     func twoControlPlanes(_ backend: StoreBackend) async throws {
         let url = try await backend.emptyStoreURL()
         let opened = await withTaskGroup(of: Result<ConfigStore, any Error>.self) { group in

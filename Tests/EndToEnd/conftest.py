@@ -65,22 +65,46 @@ def admin_url(gateway):
     return gateway["admin"]
 
 
-def start(binary, config, *arguments, env=None, roles=("gateway", "admin")):
-    """Starts `gateway serve`; returns the process and the URLs it reported, by listener."""
-    process = subprocess.Popen(
-        [binary, "serve", "--config", config, *arguments], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
-    )
-    deadline = time.time() + 30
+def read_addresses(process, roles=("gateway", "admin"), timeout=30):
+    """The URLs a started `gateway serve` reports, by listener; fails after `timeout` seconds
+    even when the process prints nothing. A thread reads the output so that no read blocks the test."""
+    import queue
+    import threading
+
+    lines = queue.Queue()
+
+    def pump():
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.time() + timeout
     urls = {}
-    while time.time() < deadline and len(urls) < len(roles):
-        line = process.stdout.readline()
+    while len(urls) < len(roles):
+        try:
+            line = lines.get(timeout=max(0.01, deadline - time.time()))
+        except queue.Empty:
+            break
+        if line is None:
+            break
         match = re.search(r"^(gateway|admin) listening on (http://\S+)", line)
         if match:
             urls[match.group(1)] = match.group(2)
     if len(urls) < len(roles):
         process.kill()
-        raise AssertionError("the gateway did not report its addresses")
-    return process, urls
+        process.wait(timeout=15)
+        raise AssertionError(f"the gateway did not report its addresses within {timeout} s")
+    return urls
+
+
+def start(binary, config, *arguments, env=None, roles=("gateway", "admin")):
+    """Starts `gateway serve`; returns the process and the URLs it reported, by listener."""
+    process = subprocess.Popen(
+        [binary, "serve", "--config", config, *arguments], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+    )
+    return process, read_addresses(process, roles)
+
 
 
 def stop(process):

@@ -91,6 +91,7 @@ struct GatewayHarness: Sendable {
     let recorder: CapturingRecorder
     let active: ActiveSnapshot
     let metering: Metering
+    let connections: ConnectionCounters
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -98,6 +99,7 @@ struct GatewayHarness: Sendable {
     static func run<T: Sendable>(
         _ config: GatewayConfig?,
         now: @escaping @Sendable () -> Date = Date.init,
+        limits: ListenerLimits = ListenerLimits(settings: GatewaySettings()),
         _ body: @Sendable (GatewayHarness) async throws -> T
     ) async throws -> T {
         var configuration = HTTPClient.Configuration()
@@ -113,8 +115,10 @@ struct GatewayHarness: Sendable {
             active: active, client: upstreamClient, environment: ["UPSTREAM_KEY": "sk-upstream-secret"], metering: metering, recorder: recorder,
             logger: logger, now: now)
         do {
-            let result = try await Self.serve(routes: routes, active: active, logger: logger) { port in
-                try await body(GatewayHarness(port: port, client: client, recorder: recorder, active: active, metering: metering))
+            let connections = ConnectionCounters()
+            let result = try await Self.serve(routes: routes, active: active, logger: logger, limits: limits, counters: connections) { port in
+                try await body(
+                    GatewayHarness(port: port, client: client, recorder: recorder, active: active, metering: metering, connections: connections))
             }
             try await client.shutdown()
             await upstreamClient.shutdown()
@@ -128,10 +132,13 @@ struct GatewayHarness: Sendable {
 
     /// Serves `routes` from a ``DataPlaneServer`` on a free loopback port for the duration of `body`.
     private static func serve<T: Sendable>(
-        routes: DataPlaneRoutes, active: ActiveSnapshot, logger: Logger, _ body: @Sendable (Int) async throws -> T
+        routes: DataPlaneRoutes, active: ActiveSnapshot, logger: Logger, limits: ListenerLimits, counters: ConnectionCounters,
+        _ body: @Sendable (Int) async throws -> T
     ) async throws -> T {
         let bound = AsyncStream<Int>.makeStream()
-        let server = DataPlaneServer(routes: routes, active: active, host: "127.0.0.1", port: 0, logger: logger) { port in
+        let server = DataPlaneServer(
+            routes: routes, active: active, host: "127.0.0.1", port: 0, logger: logger, limits: limits, counters: counters
+        ) { port in
             bound.continuation.yield(port)
         }
         return try await withThrowingTaskGroup(of: Void.self) { group in

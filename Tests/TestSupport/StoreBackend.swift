@@ -20,7 +20,8 @@ public enum StoreBackend: String, Sendable, CaseIterable {
     public func emptyStoreURL() async throws -> String {
         switch self {
         case .sqlite:
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-store-\(UInt64.random(in: 0...UInt64.max))")
+            let parent = TemporaryStores.folder ?? FileManager.default.temporaryDirectory
+            let directory = parent.appendingPathComponent("gateway-store-\(UInt64.random(in: 0...UInt64.max))")
             return "sqlite:\(directory.path)/gateway.sqlite"
         case .postgres:
             let url = Self.postgresURL!

@@ -21,6 +21,10 @@ extension TelemetryStore {
         static let scrapeDuration = "gateway_telemetry_scrape_duration_seconds"
         static let scrapes = "gateway_telemetry_scrapes_total"
         static let scrapeFailures = "gateway_telemetry_scrape_failures_total"
+        static let connectionsOpen = "gateway_connections_open"
+        static let connectionsAccepted = "gateway_connections_accepted_total"
+        static let connectionsRefused = "gateway_connections_refused_total"
+        static let connectionsClosed = "gateway_connections_closed_total"
     }
 
     static func makeFamilies() -> [MetricFamily] {
@@ -53,6 +57,14 @@ extension TelemetryStore {
             MetricFamily(Name.scrapeDuration, .gauge, "Duration of the last scrape of the source.", labels: ["source"]),
             MetricFamily(Name.scrapes, .counter, "Scrapes of the source.", labels: ["source"]),
             MetricFamily(Name.scrapeFailures, .counter, "Failed scrapes of the source.", labels: ["source"]),
+            MetricFamily(Name.connectionsOpen, .gauge, "Client connections open on the source's data plane.", labels: ["source"]),
+            MetricFamily(Name.connectionsAccepted, .counter, "Client connections the source's data plane accepted.", labels: ["source"]),
+            MetricFamily(
+                Name.connectionsRefused, .counter, "Client connections refused at gateway.maxConnections with no idle one to close instead.",
+                labels: ["source"]),
+            MetricFamily(
+                Name.connectionsClosed, .counter, "Client connections the gateway closed, by reason (timeouts, shed for room, request too large).",
+                labels: ["source", "reason"]),
         ]
     }
 }

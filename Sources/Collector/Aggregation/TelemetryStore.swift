@@ -65,6 +65,13 @@ public final class TelemetryStore: Sendable {
             state.families[Name.fill]!.set(Double(min(batch.written, UInt64(batch.capacity))) / Double(max(1, batch.capacity)), pipeline)
             state.families[Name.scrapeDuration]!.set(Double(scrapeDuration.nanosecondsValue) / 1e9, pipeline)
             state.families[Name.scrapes]!.add(1, pipeline)
+            let connections = batch.connections
+            state.families[Name.connectionsOpen]!.set(Double(connections.open), pipeline)
+            state.families[Name.connectionsAccepted]!.set(Double(connections.accepted), pipeline)
+            state.families[Name.connectionsRefused]!.set(Double(connections.refused), pipeline)
+            for closure in ConnectionCounters.Closure.allCases {
+                state.families[Name.connectionsClosed]!.set(Double(connections.closed[closure.rawValue]), pipeline + [closure.description])
+            }
         }
     }
 

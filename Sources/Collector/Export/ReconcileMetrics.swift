@@ -19,6 +19,15 @@ extension MetricFamily {
 }
 
 extension MetricFamily {
+    /// Whether the control plane's store takes writes that last (0 once its SQLite file was deleted).
+    public static func store(healthy: Bool) -> [MetricFamily] {
+        var family = MetricFamily("gateway_store_healthy", .gauge, "1 while the store takes writes that last, 0 when it cannot (file deleted).", labels: [])
+        family.set(healthy ? 1 : 0, [])
+        return [family]
+    }
+}
+
+extension MetricFamily {
     /// The spend ledger as this data plane sees it: what a crash now would lose, and failed flushes.
     public static func spendLedger(unflushedMicroUSD: Int64, flushFailures: Int) -> [MetricFamily] {
         var unflushed = MetricFamily(

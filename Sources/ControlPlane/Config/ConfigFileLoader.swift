@@ -63,7 +63,11 @@ struct ConfigReader {
 
     private func readGateway(_ value: YAMLValue) -> GatewaySettings {
         var settings = GatewaySettings()
-        guard let fields = value.fields(allowed: ["listen", "maxRequestBytes", "upstreamConnectTimeoutSeconds"]) else {
+        let allowed = [
+            "listen", "maxRequestBytes", "upstreamConnectTimeoutSeconds", "maxConnections", "headerTimeoutSeconds", "bodyTimeoutSeconds",
+            "idleTimeoutSeconds",
+        ]
+        guard let fields = value.fields(allowed: allowed) else {
             return settings
         }
         if let listen = fields["listen"] {
@@ -77,6 +81,10 @@ struct ConfigReader {
         }
         if let max = fields["maxRequestBytes"]?.int(in: 1...(1 << 31)) { settings.maxRequestBytes = max }
         if let seconds = fields["upstreamConnectTimeoutSeconds"]?.positiveSeconds { settings.upstreamConnectTimeoutSeconds = seconds }
+        if let count = fields["maxConnections"]?.int(in: 1...(1 << 24)) { settings.maxConnections = count }
+        if let seconds = fields["headerTimeoutSeconds"]?.positiveSeconds { settings.headerTimeoutSeconds = seconds }
+        if let seconds = fields["bodyTimeoutSeconds"]?.positiveSeconds { settings.bodyTimeoutSeconds = seconds }
+        if let seconds = fields["idleTimeoutSeconds"]?.positiveSeconds { settings.idleTimeoutSeconds = seconds }
         return settings
     }
 

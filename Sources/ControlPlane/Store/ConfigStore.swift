@@ -64,6 +64,9 @@ public final class ConfigStore: Sendable {
     /// Closes the database.
     public func close() async { await database.close() }
 
+    /// Whether writes to the store will last (see ``SQLDatabase/isHealthy``).
+    public var isHealthy: Bool { database.isHealthy }
+
     /// The current version and model.
     public func load() async throws -> Versioned {
         try await runTransaction { sql in try await ModelRows.read(sql) }

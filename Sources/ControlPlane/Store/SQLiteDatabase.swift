@@ -10,6 +10,9 @@ public final class SQLiteDatabase: SQLDatabase {
     public var dialect: SQLDialect { .sqlite }
     private let connection: SQLiteConnection
     private let lock = AsyncLock()
+    /// Holds the file for this process; nil for an in-memory database.
+    private let fileLock: StoreFileLock?
+    private let path: String
 
     /// Opens (creating if needed) the database at `path`; `:memory:` opens a private in-memory one.
     public static func open(path: String, logger: Logger) async throws -> SQLiteDatabase {
@@ -27,6 +30,13 @@ public final class SQLiteDatabase: SQLDatabase {
         } catch {
             throw StoreError.unavailable("cannot open SQLite database \(path): \(error)")
         }
+        let fileLock: StoreFileLock?
+        do {
+            fileLock = path == ":memory:" ? nil : try StoreFileLock(path: path)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
         do {
             _ = try await connection.query("PRAGMA busy_timeout = 5000")
             try await setUp(connection)
@@ -35,10 +45,18 @@ public final class SQLiteDatabase: SQLDatabase {
             try? await connection.close()
             throw StoreError.unavailable("cannot set up SQLite database \(path): \(error)")
         }
-        return SQLiteDatabase(connection: connection)
+        return SQLiteDatabase(connection: connection, fileLock: fileLock, path: path)
     }
 
-    private init(connection: SQLiteConnection) { self.connection = connection }
+    private init(connection: SQLiteConnection, fileLock: StoreFileLock?, path: String) {
+        self.connection = connection
+        self.fileLock = fileLock
+        self.path = path
+    }
+
+    /// Whether the database file is still the one opened: deleted or replaced, every write would
+    /// vanish at the next start, so transactions are refused instead.
+    public var isHealthy: Bool { fileLock?.fileIsIntact ?? true }
 
     /// Switches to the WAL journal. SQLite answers `busy` at once, without waiting, while another
     /// process is creating the same file, so this retries for up to five seconds.
@@ -55,7 +73,10 @@ public final class SQLiteDatabase: SQLDatabase {
     }
 
     public func transaction<Result: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> Result) async throws -> Result {
-        try await lock.withLock {
+        guard isHealthy else {
+            throw StoreError.unavailable("the database file \(path) was deleted or replaced while the gateway ran; restore it and restart the gateway")
+        }
+        return try await lock.withLock {
             let executor = Executor(connection: connection)
             _ = try await connection.query("BEGIN IMMEDIATE")
             do {
@@ -69,7 +90,10 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
-    public func close() async { try? await connection.close() }
+    public func close() async {
+        try? await connection.close()
+        fileLock?.release()
+    }
 
     private struct Executor: SQLExecutor {
         let connection: SQLiteConnection
@@ -88,7 +112,7 @@ public final class SQLiteDatabase: SQLDatabase {
                     switch column.data {
                     case .integer(let value): values[column.name.lowercased()] = .int(Int64(value))
                     case .text(let text): values[column.name.lowercased()] = .text(text)
-                    case .float(let value): values[column.name.lowercased()] = .int(Int64(value))
+                    case .float(let value): values[column.name.lowercased()] = .int(value.isFinite ? Int64(max(-9.2e18, min(9.2e18, value))) : 0)
                     case .null, .blob: values[column.name.lowercased()] = .null
                     }
                 }

@@ -15,6 +15,7 @@ struct PayloadGate: Gate {
         if let declared = exchange.request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
             throw Self.tooLarge(limit: limit, declared: declared)
         }
+        if exchange.oversized { throw Self.tooLarge(limit: limit, declared: nil) }
         var collected: ByteBuffer?
         do {
             for try await chunk in exchange.request.body {

@@ -1,3 +1,4 @@
+import ControlPlane
 import HTTPTypes
 import HummingbirdCore
 import Logging
@@ -40,25 +41,43 @@ final class DataPlaneConnection: ChannelInboundHandler {
     private let routes: DataPlaneRoutes
     private let maxBodyBytes: @Sendable () -> Int
     private let logger: Logger
+    private let connectionGuard: ConnectionGuard
     private var state = State.idle
     private var limit = 0
     private var task: Task<Void, Never>?
 
-    init(routes: DataPlaneRoutes, maxBodyBytes: @escaping @Sendable () -> Int, logger: Logger) {
+    private var context: ChannelHandlerContext?
+
+    init(routes: DataPlaneRoutes, maxBodyBytes: @escaping @Sendable () -> Int, logger: Logger, connectionGuard: ConnectionGuard) {
         self.routes = routes
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
+        self.connectionGuard = connectionGuard
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// The raw request passed the size limit while its body was being read (chunk extensions or
+    /// trailers, which the decoder does not hand on): answers it with the `payload` gate's 413 now.
+    /// Returns whether it did.
+    func refuseOversized() -> Bool {
+        guard case .receiving(let head, let body) = state, let context else { return false }
+        dispatch(head, body: body, ended: false, oversized: true, context: context)
+        return true
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let old):
             guard case .idle = state else { return }
+            connectionGuard.headReceived()
             let head: Head
             do {
                 head = Head(request: try Self.request(old), version: old.version, keepAlive: old.isKeepAlive)
             } catch {
-                refuse(old, context: context)
+                refuse(version: old.version, message: "The request line or headers are malformed.", context: context)
                 return
             }
             limit = maxBodyBytes()
@@ -93,7 +112,13 @@ final class DataPlaneConnection: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.debug("data-plane connection failed", metadata: ["error": "\(error)"])
+        logger.debug("data-plane connection failed", metadata: ["error": "\(LogText.safe("\(error)"))"])
+        // Bytes that are not HTTP after the last request: NIO's pipeline handler delivers this once
+        // every earlier answer is written, so the client gets those, then a 400, then the close.
+        if error is HTTPParserError, case .idle = state {
+            refuse(version: .http1_1, message: "The request is not valid HTTP/1.1.", context: context)
+            return
+        }
         context.close(promise: nil)
     }
 
@@ -106,26 +131,27 @@ final class DataPlaneConnection: ChannelInboundHandler {
             headerFields: HTTPFields(head.headers, splitCookie: false))
     }
 
-    /// Answers a head whose method HTTP types refuse with 400, and closes.
-    private func refuse(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    /// Answers a request that cannot be read with 400, and closes.
+    private func refuse(version: HTTPVersion, message: String, context: ChannelHandlerContext) {
         state = .responding(requestEnded: false)
-        let body = GateDenial.errorBody(
-            message: "The request line or headers are malformed.", type: "invalid_request_error", param: nil, code: "invalid_request", gate: nil)
+        connectionGuard.answering()
+        let body = GateDenial.errorBody(message: message, type: "invalid_request_error", param: nil, code: "invalid_request", gate: nil)
         var headers = HTTPHeaders([("content-type", "application/json"), ("content-length", String(body.readableBytes))])
         headers.add(name: "connection", value: "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .badRequest, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .badRequest, headers: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
     }
 
-    private func dispatch(_ head: Head, body: ByteBuffer?, ended: Bool, context: ChannelHandlerContext) {
+    private func dispatch(_ head: Head, body: ByteBuffer?, ended: Bool, oversized: Bool = false, context: ChannelHandlerContext) {
         state = .responding(requestEnded: ended)
+        connectionGuard.answering()
         let request = Request(head: head.request, body: RequestBody(buffer: body ?? ByteBuffer()))
         let channel = context.channel
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let routes = self.routes
         task = Task {
-            let response = await routes.respond(to: request, requestID: .next())
+            let response = await routes.respond(to: request, requestID: .next(), oversized: oversized)
             let length = response.body.contentLength
             // HTTP/1.0 has no chunked encoding: a streamed answer ends when the connection does.
             let closes = !head.keepAlive || response.headers[.connection] == "close" || (head.isLegacy && length == nil)
@@ -156,6 +182,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         if case .responding(let requestEnded) = state, !requestEnded { keepsOpen = false }
         state = .idle
         guard !keepsOpen else {
+            connectionGuard.answered()
             channel.writeAndFlush(HTTPServerResponsePart.end(trailers.map(HTTPHeaders.init)), promise: nil)
             return
         }

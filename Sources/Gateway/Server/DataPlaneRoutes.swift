@@ -43,11 +43,12 @@ public struct DataPlaneRoutes: Sendable {
 
     /// Answers one request: the endpoint its method and path name, or 404 / 405 in the OpenAI
     /// error shape. Every answer carries `x-request-id`.
-    func respond(to request: Request, requestID: TraceID) async -> Response {
+    /// `oversized` says the raw request passed the size limit before its body was complete.
+    func respond(to request: Request, requestID: TraceID, oversized: Bool = false) async -> Response {
         var response: Response
         switch (request.method, request.uri.path) {
-        case (.post, "/v1/chat/completions"): response = await forward(request, requestID, .chatCompletions)
-        case (.post, "/v1/embeddings"): response = await forward(request, requestID, .embeddings)
+        case (.post, "/v1/chat/completions"): response = await forward(request, requestID, .chatCompletions, oversized: oversized)
+        case (.post, "/v1/embeddings"): response = await forward(request, requestID, .embeddings, oversized: oversized)
         case (.get, "/v1/models"): response = await models(request, requestID)
         case (.get, "/healthz"): response = Self.json(.ok, "{\"status\":\"ok\"}")
         case (.get, "/readyz"):
@@ -82,8 +83,9 @@ public struct DataPlaneRoutes: Sendable {
     }
 
     /// Runs the whole chain for a chat completion or embeddings request.
-    private func forward(_ request: Request, _ requestID: TraceID, _ endpoint: Endpoint) async -> Response {
+    private func forward(_ request: Request, _ requestID: TraceID, _ endpoint: Endpoint, oversized: Bool) async -> Response {
         var exchange = Exchange(requestID: requestID, endpoint: endpoint, request: request, started: .now)
+        exchange.oversized = oversized
         var trace = RequestTrace(traceID: requestID, startUnixNanos: unixNanos(), operation: endpoint.operation)
         do {
             try await chain.run(&exchange, trace: &trace)

@@ -5,6 +5,7 @@ import NIOExtras
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
+import Telemetry
 
 /// The data plane's HTTP/1.1 listener: SwiftNIO channel handlers in front of the data-plane routes.
 ///
@@ -17,12 +18,16 @@ public struct DataPlaneServer: Service {
     let host: String
     let port: Int
     let logger: Logger
+    let limits: ListenerLimits
+    let counters: ConnectionCounters
     let onListening: @Sendable (_ port: Int) -> Void
 
     /// Serves `routes` on `host:port` (0 picks a free port); `active` bounds the request bodies it
-    /// collects (`gateway.maxRequestBytes`); `onListening` is told the bound port.
+    /// collects (`gateway.maxRequestBytes`); `limits` bound its connections, counted in `counters`;
+    /// `onListening` is told the bound port.
     public init(
         routes: DataPlaneRoutes, active: ActiveSnapshot, host: String, port: Int, logger: Logger,
+        limits: ListenerLimits = ListenerLimits(settings: GatewaySettings()), counters: ConnectionCounters = ConnectionCounters(),
         onListening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
     ) {
         self.routes = routes
@@ -30,6 +35,8 @@ public struct DataPlaneServer: Service {
         self.host = host
         self.port = port
         self.logger = logger
+        self.limits = limits
+        self.counters = counters
         self.onListening = onListening
     }
 
@@ -40,22 +47,38 @@ public struct DataPlaneServer: Service {
         let active = self.active
         let maxBodyBytes: @Sendable () -> Int = { active.snapshot?.config.gateway.maxRequestBytes ?? GatewaySettings.defaultMaxRequestBytes }
         let logger = self.logger
+        let registry = ConnectionRegistry(limits: limits, counters: counters)
+        defer { registry.stop() }
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Out of descriptors, accept fails at once and would be retried in a spin: wait instead.
+                    try channel.pipeline.syncOperations.addHandler(
+                        AcceptBackoffHandler(shouldForwardIOErrorCaught: false) { _ in .milliseconds(100) })
                     try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    guard registry.admit(on: channel.eventLoop) else {
+                        channel.close(promise: nil)
+                        return
+                    }
                     let pipeline = channel.pipeline.syncOperations
+                    let connectionGuard = ConnectionGuard(
+                        limits: registry.limits, maxRequestBytes: maxBodyBytes, counters: registry.counters,
+                        registry: registry.connections(on: channel.eventLoop))
+                    try pipeline.addHandler(connectionGuard)
                     // Response fields are HTTPTypes' `HTTPFields`, whose values are already sanitised.
+                    // Parse errors are answered by the connection handler, after the answers before them.
                     try pipeline.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true, withErrorHandling: true, withOutboundHeaderValidation: false)
-                    try pipeline.addHandler(DataPlaneConnection(routes: routes, maxBodyBytes: maxBodyBytes, logger: logger))
+                        withPipeliningAssistance: true, withErrorHandling: false, withOutboundHeaderValidation: false)
+                    let connection = DataPlaneConnection(routes: routes, maxBodyBytes: maxBodyBytes, logger: logger, connectionGuard: connectionGuard)
+                    connectionGuard.connection = connection
+                    try pipeline.addHandler(connection)
                 }
             }
             .bind(host: host, port: port)

@@ -17,6 +17,8 @@ struct Exchange {
     var request: Request
     /// When the request arrived.
     let started: ContinuousClock.Instant
+    /// The raw request passed the size limit before its body was complete.
+    var oversized = false
     /// The configuration in force for this request.
     var snapshot: ConfigSnapshot?
     /// The validated body.

@@ -1,0 +1,84 @@
+import ControlPlane
+import NIOCore
+import Telemetry
+
+/// The first handler of a client connection: sees every raw byte before the HTTP decoder, keeps
+/// the connection's ``ConnectionDeadlines`` and closes it when the listener's sweep finds it past
+/// its deadline. A request whose raw size (chunk extensions and trailers included) passes the
+/// limit is handed to the ``DataPlaneConnection`` for the `payload` gate's 413.
+final class ConnectionGuard: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private var deadlines: ConnectionDeadlines
+    private let maxRequestBytes: @Sendable () -> Int
+    private let counters: ConnectionCounters
+    private let registry: LoopConnections
+    private var context: ChannelHandlerContext?
+    /// The connection's HTTP handler, told when a request grows too large.
+    weak var connection: DataPlaneConnection?
+
+    init(limits: ListenerLimits, maxRequestBytes: @escaping @Sendable () -> Int, counters: ConnectionCounters, registry: LoopConnections) {
+        self.deadlines = ConnectionDeadlines(limits: limits, now: .now())
+        self.maxRequestBytes = maxRequestBytes
+        self.counters = counters
+        self.registry = registry
+    }
+
+    /// Whether closing this connection for room loses no request in progress.
+    var isIdle: Bool { deadlines.isIdle }
+    /// Since when the connection has been waiting.
+    var idleSince: NIODeadline { deadlines.since }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        registry.insert(self)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        registry.remove(self)
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        registry.remove(self)
+        counters.ended()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let count = unwrapInboundIn(data).readableBytes
+        let limit = maxRequestBytes().saturatingAdd(ListenerLimits.headAllowance)
+        let tooLarge = deadlines.read(count, now: .now(), limit: limit)
+        context.fireChannelRead(data)
+        if tooLarge, let connection, connection.refuseOversized() {
+            counters.countClosed(.requestTooLarge)
+            deadlines.answering()
+        }
+    }
+
+    /// The request head was parsed.
+    func headReceived() { deadlines.headReceived(now: .now()) }
+
+    /// The request is being answered.
+    func answering() { deadlines.answering() }
+
+    /// The answer was written; the connection waits for the next request.
+    func answered() { deadlines.answered(now: .now()) }
+
+    /// Closes the connection when it is past its deadline; called by the sweep on its event loop.
+    func sweep(now: NIODeadline) {
+        guard let reason = deadlines.expired(at: now), let context else { return }
+        counters.countClosed(reason)
+        registry.remove(self)
+        context.close(promise: nil)
+    }
+
+    /// Closes an idle connection to make room for a new one.
+    func shed() {
+        guard let context else { return }
+        counters.countClosed(.shed)
+        registry.remove(self)
+        context.close(promise: nil)
+    }
+}

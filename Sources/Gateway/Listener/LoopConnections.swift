@@ -1,0 +1,35 @@
+import NIOCore
+
+/// The client connections of one event loop, touched only on that loop: the sweep that closes
+/// connections past their deadline, and the choice of an idle connection to close for room.
+final class LoopConnections {
+    private let eventLoop: any EventLoop
+    private var guards: [ObjectIdentifier: ConnectionGuard] = [:]
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    /// Closes every connection past its deadline.
+    func sweep() {
+        let now = NIODeadline.now()
+        for connection in Array(guards.values) { connection.sweep(now: now) }
+    }
+
+    func insert(_ connection: ConnectionGuard) {
+        eventLoop.preconditionInEventLoop()
+        guards[ObjectIdentifier(connection)] = connection
+    }
+
+    func remove(_ connection: ConnectionGuard) {
+        guards[ObjectIdentifier(connection)] = nil
+    }
+
+    /// Closes the connection that has been idle longest; returns whether there was one.
+    func shedOldestIdle() -> Bool {
+        eventLoop.preconditionInEventLoop()
+        guard let oldest = guards.values.filter(\.isIdle).min(by: { $0.idleSince < $1.idleSince }) else { return false }
+        oldest.shed()
+        return true
+    }
+}

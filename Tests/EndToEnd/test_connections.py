@@ -1,0 +1,95 @@
+"""Connection limits end to end: a gateway with few descriptors, flooded with idle sockets, keeps
+serving clients and its admin listener, and says so in /metrics."""
+
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import time
+
+import openai
+import pytest
+
+from conftest import ADMIN_TOKEN, KEY, read_addresses, stop
+
+LIMIT = 256  # descriptors the gateway process may open (soft and hard)
+FLOOD = 600  # idle sockets, more than the descriptors the gateway has
+
+
+def _limit_descriptors():
+    resource.setrlimit(resource.RLIMIT_NOFILE, (LIMIT, LIMIT))
+
+
+@pytest.fixture
+def small_gateway(binary, config_file, tmp_path):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard < FLOOD + 64:
+        pytest.skip(f"this test needs {FLOOD + 64} descriptors for its own sockets; the hard limit is {hard}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    store = "sqlite:" + str(tmp_path / "store.sqlite")
+    env = dict(os.environ, E2E_ADMIN_TOKEN=ADMIN_TOKEN)
+    process = subprocess.Popen(
+        [binary, "serve", "--config", config_file, "--store", store],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, preexec_fn=_limit_descriptors,
+    )
+    try:
+        urls = read_addresses(process)
+        yield urls
+    finally:
+        stop(process)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def _flood(url, count):
+    host, port = url.removeprefix("http://").split(":")
+    sockets = []
+    for _ in range(count):
+        sock = socket.socket()
+        sock.setblocking(False)
+        try:
+            sock.connect((host, int(port)))
+        except BlockingIOError:
+            pass
+        sockets.append(sock)
+    return sockets
+
+
+def _timed(call):
+    started = time.monotonic()
+    result = call()
+    return result, time.monotonic() - started
+
+
+def _metrics(admin):
+    import urllib.request
+
+    request = urllib.request.Request(admin + "/metrics", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.read().decode()
+
+
+def test_idle_flood_beyond_the_descriptor_limit(small_gateway):
+    gateway, admin = small_gateway["gateway"], small_gateway["admin"]
+    client = openai.OpenAI(base_url=gateway + "/v1", api_key=KEY, max_retries=0, timeout=5)
+    sockets = _flood(gateway, FLOOD)
+    try:
+        time.sleep(1)  # the gateway accepts what it can; the kernel queues the rest
+        for _ in range(5):
+            answer, took = _timed(lambda: client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]))
+            assert answer.choices[0].message.content
+            assert took < 1.0, f"a normal client waited {took:.2f} s behind {FLOOD} idle sockets"
+        text, took = _timed(lambda: _metrics(admin))
+        assert took < 1.0, f"the admin listener took {took:.2f} s"
+    finally:
+        for sock in sockets:
+            sock.close()
+    time.sleep(0.5)
+    text = _metrics(admin)
+    shed = [line for line in text.splitlines() if line.startswith("gateway_connections_closed_total") and 'reason="shed"' in line]
+    assert shed and float(shed[0].split()[-1]) > 0, "sockets closed for room are counted"
+    assert any(line.startswith("gateway_connections_open{") for line in text.splitlines())
+    promtool = shutil.which("promtool")
+    assert promtool
+    check = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr

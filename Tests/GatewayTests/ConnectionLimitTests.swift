@@ -1,0 +1,147 @@
+import ControlPlane
+import Foundation
+import Gateway
+import Telemetry
+import TestSupport
+import Testing
+
+/// Client connections are bounded: slow heads, stalled bodies and idle keep-alive connections
+/// are closed on time, a flood of idle sockets at the cap cannot lock a normal client out, and
+/// every raw byte of a request counts towards its size limit. Loopback only, bounded in count and time.
+@Suite("Connection limits: timeouts, the connection cap, raw request size", .serialized)
+struct ConnectionLimitTests {
+    /// Short timeouts so that each case takes about a second.
+    static func limits(maxConnections: Int = 4096, header: Double = 1, body: Double = 1, idle: Double = 1) -> ListenerLimits {
+        ListenerLimits(
+            settings: GatewaySettings(maxConnections: maxConnections, headerTimeoutSeconds: header, bodyTimeoutSeconds: body, idleTimeoutSeconds: idle))
+    }
+
+    static let config = TestConfig.single(url: "http://127.0.0.1:9/v1")
+
+    /// A normal client's request is answered within a second.
+    static func expectServedPromptly(_ gateway: GatewayHarness, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let started = ContinuousClock.now
+        let answer = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat("mock-gpt"))
+        #expect(answer.status == 200, sourceLocation: sourceLocation)
+        #expect(started.duration(to: .now) < .seconds(1), "a normal client waited \(started.duration(to: .now))", sourceLocation: sourceLocation)
+    }
+
+    @Test("slowloris: heads trickled one byte at a time are closed at the header timeout; a normal client is served meanwhile")
+    func slowloris() async throws {
+        try await GatewayHarness.run(Self.config, limits: Self.limits(header: 1)) { gateway in
+            let sockets = await RawSockets.open(200, port: gateway.port)
+            #expect(sockets.fds.count == 200)
+            for byte in ["P", "O", "S", "T", " "] {
+                await sockets.send(byte)
+                try await Self.expectServedPromptly(gateway)
+                try await Task.sleep(for: .milliseconds(150))
+            }
+            #expect(await sockets.closedCount(within: 3) == 200)
+            sockets.closeAll()
+            #expect(gateway.connections.snapshot().closed[ConnectionCounters.Closure.headerTimeout.rawValue] >= 200)
+        }
+    }
+
+    @Test("connections that never send a byte, and kept-alive ones left idle, are closed on time")
+    func idle() async throws {
+        try await GatewayHarness.run(Self.config, limits: Self.limits(header: 1, idle: 1)) { gateway in
+            let silent = await RawSockets.open(300, port: gateway.port)
+            let kept = await RawSockets.open(50, port: gateway.port)
+            await kept.send(RawHTTP.chat("mock-gpt"))
+            try await Self.expectServedPromptly(gateway)
+            #expect(await silent.closedCount(within: 3) == 300)
+            #expect(await kept.closedCount(within: 3) == 50)
+            silent.closeAll()
+            kept.closeAll()
+            let closed = gateway.connections.snapshot().closed
+            #expect(closed[ConnectionCounters.Closure.headerTimeout.rawValue] >= 300)
+            #expect(closed[ConnectionCounters.Closure.idleTimeout.rawValue] >= 50)
+        }
+    }
+
+    @Test("a body that stops arriving is closed at the body timeout")
+    func stalledBody() async throws {
+        try await GatewayHarness.run(Self.config, limits: Self.limits(body: 1)) { gateway in
+            let sockets = await RawSockets.open(20, port: gateway.port)
+            await sockets.send(
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(testKey)\r\nContent-Length: 1000\r\n\r\n{\"model\":")
+            try await Self.expectServedPromptly(gateway)
+            #expect(await sockets.closedCount(within: 3) == 20)
+            sockets.closeAll()
+            #expect(gateway.connections.snapshot().closed[ConnectionCounters.Closure.bodyTimeout.rawValue] >= 20)
+        }
+    }
+
+    @Test("at the connection cap, the longest-idle sockets make room: a flood of idle sockets cannot lock a normal client out")
+    func capSheds() async throws {
+        try await GatewayHarness.run(Self.config, limits: Self.limits(maxConnections: 32, header: 30, idle: 30)) { gateway in
+            let flood = await RawSockets.open(400, port: gateway.port)
+            for _ in 0..<5 { try await Self.expectServedPromptly(gateway) }
+            #expect(await flood.closedCount(within: 3) >= 400 - 32, "the flood beyond the cap is closed")
+            #expect(gateway.connections.snapshot().closed[ConnectionCounters.Closure.shed.rawValue] >= 400 - 32)
+            flood.closeAll()
+            try await Self.expectDrained(gateway)
+        }
+    }
+
+    @Test("at the connection cap with every connection answering, a new connection is refused and counted")
+    func capRefuses() async throws {
+        let upstream = FakeUpstream([.delayed(.milliseconds(1500), .json(status: 200, body: FakeUpstream.completion()))])
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url), limits: Self.limits(maxConnections: 8, header: 30, idle: 30)) { gateway in
+                let busy = await RawSockets.open(8, port: gateway.port)
+                await busy.send(RawHTTP.chat())
+                try await Task.sleep(for: .milliseconds(300))
+                let late = await RawSockets.open(4, port: gateway.port)
+                #expect(await late.closedCount(within: 1) == 4, "connections beyond the cap are closed at once")
+                #expect(gateway.connections.snapshot().refused >= 4)
+                #expect(await busy.closedCount(within: 0.2) == 0, "requests in progress are never shed")
+                late.closeAll()
+                busy.closeAll()
+                try await Self.expectDrained(gateway)
+            }
+        }
+    }
+
+    /// Once the test's sockets are closed, the gateway's count of open connections falls back.
+    static func expectDrained(_ gateway: GatewayHarness, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        for _ in 0..<100 where gateway.connections.openCount > 2 { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(gateway.connections.openCount <= 2, sourceLocation: sourceLocation)
+    }
+
+    @Test("chunk extensions count towards the size limit: 413 from payload, and the connection closes")
+    func chunkExtensions() async throws {
+        let config = TestConfig.single(url: "http://127.0.0.1:9/v1", maxRequestBytes: 64 * 1024)
+        try await GatewayHarness.run(config, limits: Self.limits(body: 5)) { gateway in
+            let head = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(testKey)\r\nTransfer-Encoding: chunked\r\n\r\n"
+            var body = [UInt8]()
+            for _ in 0..<100 { body += Array("1;\(String(repeating: "x", count: 4000))\r\n{\r\n".utf8) }
+            let (response, closed) = await RawHTTP.exchange(port: gateway.port, head: head, body: body, timeoutSeconds: 5)
+            #expect(response.hasPrefix("HTTP/1.1 413"))
+            #expect(response.contains("x-gateway-gate: payload"))
+            #expect(closed)
+            #expect(gateway.connections.snapshot().closed[ConnectionCounters.Closure.requestTooLarge.rawValue] == 1)
+        }
+    }
+
+    @Test("a pipelined connection that turns to garbage gets its earlier answers, then 400, then closes")
+    func pipelinedGarbage() async throws {
+        try await GatewayHarness.run(Self.config, limits: Self.limits()) { gateway in
+            let requests = RawHTTP.chat("mock-gpt") + RawHTTP.chat("mock-gpt") + "NOT HTTP AT ALL\r\n\r\n"
+            let (response, closed) = await RawHTTP.exchange(port: gateway.port, head: requests, body: [], timeoutSeconds: 5)
+            // Answers follow each other directly: a status line starts after the previous body.
+            let statuses = response.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.prefix(3) }
+            #expect(statuses == ["200", "200", "400"])
+            #expect(closed)
+            #expect(response.contains("\"code\":\"invalid_request\""))
+        }
+    }
+
+    @Test("the default cap leaves room below the descriptor limit")
+    func defaultCap() {
+        #expect(ListenerLimits.defaultMaxConnections(descriptorLimit: 1024) == 384)
+        #expect(ListenerLimits.defaultMaxConnections(descriptorLimit: 256) == 96)
+        #expect(ListenerLimits.defaultMaxConnections(descriptorLimit: 16) == 16)
+        #expect(ListenerLimits.defaultMaxConnections(descriptorLimit: 1 << 20) == ((1 << 20) - 256) / 2)
+    }
+}

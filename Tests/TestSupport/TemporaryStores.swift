@@ -1,0 +1,24 @@
+import Testing
+
+import class Foundation.FileManager
+import struct Foundation.URL
+
+/// Gives a suite's SQLite stores (``StoreBackend/emptyStoreURL()``) one temporary folder, removed
+/// when the suite ends, so test runs leave nothing behind.
+public struct TemporaryStores: SuiteTrait, TestScoping {
+    /// The folder of the suite running now; nil outside a suite with this trait.
+    @TaskLocal static var folder: URL?
+
+    public var isRecursive: Bool { false }
+
+    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-tests-\(UInt64.random(in: 0...UInt64.max))")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await Self.$folder.withValue(folder) { try await function() }
+    }
+}
+
+extension Trait where Self == TemporaryStores {
+    /// Stores in a temporary folder that is removed when the suite ends.
+    public static var temporaryStores: TemporaryStores { TemporaryStores() }
+}
