@@ -31,5 +31,14 @@ if ! command -v promtool >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null
 fi
 
-python3 -m pip install --quiet --disable-pip-version-check 'openai>=1.40,<4' 'pytest>=7' 2>&1 | grep -v "Running pip as the 'root' user" || true
+# A failed install stops the run with pip's own message (only its note about running as root is dropped).
+pip_log="$(mktemp)"
+if ! python3 -m pip install --quiet --disable-pip-version-check 'openai>=1.40,<4' 'pytest>=7' >"$pip_log" 2>&1; then
+  cat "$pip_log" >&2
+  rm -f "$pip_log"
+  echo "test.sh: pip could not install the end-to-end test dependencies" >&2
+  exit 1
+fi
+grep -v "Running pip as the 'root' user" "$pip_log" || true
+rm -f "$pip_log"
 GATEWAY_BIN="$PWD/.build/debug/gateway" python3 -m pytest -q Tests/EndToEnd

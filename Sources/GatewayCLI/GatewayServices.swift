@@ -67,7 +67,7 @@ enum GatewayServices {
                 status.succeeded(version: current.document.version)
             }
             services.append(LocalFollower(feed: controlPlane.feed, status: status, apply: applySnapshot))
-            AdminAPI(controlPlane: controlPlane, token: platform).add(to: adminRouter)
+            AdminAPI(controlPlane: controlPlane, token: platform, onSpendReset: { metering.reset($0) }).add(to: adminRouter)
             ConfigAPI(feed: controlPlane.feed, token: platform, ledger: controlPlane.store).add(to: adminRouter)
         } else if role == .gateway {
             follow("/config/v1/snapshot", apply: applySnapshot)

@@ -54,6 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
         logger.debug("descriptor limit", metadata: ["soft": "\(descriptors)"])
         var gatewayConfig: GatewayConfig
         var demoKey: String?
+        var environment = ProcessInfo.processInfo.environment
+        var demoAdminToken: String?
         let source: String
         if let path = ConfigSource.resolve(config) {
             gatewayConfig = try ConfigSource.load(path: path)
@@ -64,6 +66,12 @@ struct ServeCommand: AsyncParsableCommand {
             gatewayConfig = DemoConfig.make(key: key)
             demoKey = role.runsControlPlane ? key : nil
             source = "demo"
+            // The demo works at once: with no platform token set, one is made and printed like the key.
+            if role == .all, environment[gatewayConfig.admin.tokenEnv]?.isEmpty ?? true {
+                let token = KeyGenerator.generate(prefix: "gw-admin-")
+                environment[gatewayConfig.admin.tokenEnv] = token
+                demoAdminToken = token
+            }
         }
         if let listen { gatewayConfig.gateway.listen = try Self.address(listen, option: "--listen") }
         if let adminListen { gatewayConfig.admin.listen = try Self.address(adminListen, option: "--admin-listen") }
@@ -82,9 +90,9 @@ struct ServeCommand: AsyncParsableCommand {
         let controlPlaneService = role.runsControlPlane ? try await Self.openControlPlane(gatewayConfig, source: source, logger: logger) : nil
         let services = await GatewayServices.build(
             config: gatewayConfig, role: role, scrape: targets, controlPlane: controlPlaneService,
-            environment: ProcessInfo.processInfo.environment, logger: logger
-        ) { [demoKey] role, address in
-            DemoBanner.print(role: role, address: address, key: demoKey)
+            environment: environment, logger: logger
+        ) { [demoKey, demoAdminToken, tokenEnv = gatewayConfig.admin.tokenEnv] role, address in
+            DemoBanner.print(role: role, address: address, key: demoKey, adminToken: demoAdminToken.map { (tokenEnv, $0) })
         }
         let group = ServiceGroup(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()

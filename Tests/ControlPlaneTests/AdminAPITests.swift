@@ -216,14 +216,16 @@ struct AdminAPITests {
 
     @Test("the snapshot long-poll answers 304 when nothing changed and the new version when something did")
     func longPoll() async throws {
-        try await withAPI { client, _ in
+        try await withAPI { client, controlPlane in
             let first = try await send(client, .get, "/config/v1/snapshot")
             let version = try #require(first.json["version"] as? Int)
             #expect(try await send(client, .get, "/config/v1/snapshot?after=\(version)&wait=0.1s").status == .notModified)
             #expect(try await send(client, .get, "/config/v1/snapshot?after=x").status == .badRequest)
             #expect(try await send(client, .get, "/config/v1/snapshot?after=1&wait=999s").status == .badRequest)
             async let waited = send(client, .get, "/config/v1/snapshot?after=\(version)&wait=10s")
-            try await Task.sleep(for: .milliseconds(100))
+            // The change lands only once the poll is parked, so the answer proves the poll woke for it.
+            for _ in 0..<1000 where controlPlane.feed.waiting == 0 { try await Task.sleep(for: .milliseconds(2)) }
+            #expect(controlPlane.feed.waiting == 1)
             try await send(client, .post, "/admin/v1/orgs", #"{"id":"late"}"#)
             let answer = try await waited
             #expect(answer.json["version"] as? Int == version + 1)

@@ -57,11 +57,51 @@ struct ConfigFileLoaderTests {
         #expect(project.keys.first?.expiresAt == ISO8601DateFormatter().date(from: "2027-01-01T00:00:00Z"))
     }
 
-    @Test("an empty file is an empty configuration with defaults")
-    func empty() throws {
-        let config = try ConfigFileLoader.load(yaml: "")
-        #expect(config.gateway.maxRequestBytes == GatewaySettings.defaultMaxRequestBytes)
-        #expect(config.orgs.isEmpty)
+    @Test("an empty file is an error, not a configuration of defaults", arguments: ["", "\n\n", "# only a comment\n", "~\n"])
+    func empty(text: String) {
+        let issues = Self.issues(text)
+        #expect(issues.count == 1)
+        #expect(issues.first?.message.contains("the file is empty") == true)
+    }
+
+    @Test("every problem of an object is reported: a bad hash does not hide a bad scope, a bad period does not hide a bad amount")
+    func everyProblem() {
+        let yaml = """
+            providers:
+              - name: mock
+                kind: mock
+            orgs:
+              - id: acme
+                budget: { usd: -5, period: yearly }
+                projects:
+                  - id: chat
+                    routes:
+                      - model: m
+                        targets: [ { provider: nowhere, model: x } ]
+                    keys:
+                      - id: ci
+                        sha256: "nothex"
+                        scopes: [ bogus ]
+                        limits: { requestsPerMinute: 0 }
+            """
+        let issues = Self.issues(yaml)
+        let paths = Set(issues.map(\.path))
+        #expect(paths.isSuperset(of: [
+            "orgs[0].budget.usd", "orgs[0].budget.period", "orgs[0].projects[0].routes[0].targets[0].provider",
+            "orgs[0].projects[0].keys[0].sha256", "orgs[0].projects[0].keys[0].scopes[0]", "orgs[0].projects[0].keys[0].limits.requestsPerMinute",
+        ]), "\(issues.map(\.description))")
+    }
+
+    @Test("a missing id does not hide the problems inside the object")
+    func missingIDKeepsLooking() {
+        let yaml = """
+            orgs:
+              - projects:
+                  - keys:
+                      - sha256: "nothex"
+            """
+        let paths = Set(Self.issues(yaml).map(\.path))
+        #expect(paths.isSuperset(of: ["orgs[0].id", "orgs[0].projects[0].id", "orgs[0].projects[0].keys[0].id", "orgs[0].projects[0].keys[0].sha256"]))
     }
 
     @Test("an unknown key is named with its path and line")
@@ -162,11 +202,18 @@ struct ConfigFileLoaderTests {
         #expect(messages.contains { $0.contains("orgs[0].id: required key 'id' is missing") })
     }
 
-    @Test("YAML syntax errors carry a line")
-    func syntax() {
-        let issues = Self.issues("gateway:\n  listen: [unclosed\n")
+    @Test(
+        "YAML syntax errors name the line where the problem is",
+        arguments: [
+            ("gateway:\n  listen: 127.0.0.1:8080\n maxRequestBytes: 5\n", 3),
+            ("a: 1\nb: \"unterminated\nc: 3\n", 2),
+            ("gateway:\n\tlisten: x\n", 2),
+            ("gateway:\n  listen: 1\n  maxRequestBytes: 5\n  listen: 2\n", 4),
+        ])
+    func syntax(text: String, line: Int) {
+        let issues = Self.issues(text)
         #expect(issues.count == 1)
-        #expect(issues.first?.line != nil)
+        #expect(issues.first?.line == line, "\(issues.map(\.description))")
         #expect(issues.first?.message.contains("not valid YAML") == true)
     }
 }

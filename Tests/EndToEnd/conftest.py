@@ -72,9 +72,11 @@ def read_addresses(process, roles=("gateway", "admin"), timeout=30):
     import threading
 
     lines = queue.Queue()
+    process.output_lines = []  # everything it printed, for tests that read more than the addresses
 
     def pump():
         for line in process.stdout:
+            process.output_lines.append(line)
             lines.put(line)
         lines.put(None)
 

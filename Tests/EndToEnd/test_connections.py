@@ -93,3 +93,67 @@ def test_idle_flood_beyond_the_descriptor_limit(small_gateway):
     assert promtool
     check = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.fixture
+def short_timeouts(binary, tmp_path):
+    """A gateway process of its own with 1 s header and idle timeouts."""
+    from conftest import CONFIG
+
+    config = tmp_path / "gateway.yaml"
+    config.write_text(CONFIG.replace("  maxRequestBytes: 65536\n", "  maxRequestBytes: 65536\n  headerTimeoutSeconds: 1\n  idleTimeoutSeconds: 1\n"))
+    store = "sqlite:" + str(tmp_path / "store.sqlite")
+    process = subprocess.Popen(
+        [binary, "serve", "--config", str(config), "--store", store],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=dict(os.environ, E2E_ADMIN_TOKEN=ADMIN_TOKEN),
+    )
+    try:
+        yield read_addresses(process)
+    finally:
+        stop(process)
+
+
+def _closed(sockets, within):
+    """How many of `sockets` the server closed within `within` seconds."""
+    deadline = time.monotonic() + within
+    closed = set()
+    while len(closed) < len(sockets) and time.monotonic() < deadline:
+        for sock in sockets:
+            if sock in closed:
+                continue
+            try:
+                while sock.recv(4096):
+                    pass
+                closed.add(sock)
+            except BlockingIOError:
+                pass
+            except OSError:
+                closed.add(sock)
+        time.sleep(0.02)
+    return len(closed)
+
+
+def test_slowloris_and_idle_sockets_are_closed_while_clients_are_served(short_timeouts):
+    gateway, admin = short_timeouts["gateway"], short_timeouts["admin"]
+    client = openai.OpenAI(base_url=gateway + "/v1", api_key=KEY, max_retries=0, timeout=5)
+    slow = _flood(gateway, 200)
+    idle = _flood(gateway, 300)
+    try:
+        for byte in b"POST /v1/":
+            for sock in slow:
+                try:
+                    sock.send(bytes([byte]))
+                except OSError:
+                    pass
+            answer, took = _timed(lambda: client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]))
+            assert answer.choices[0].message.content
+            assert took < 1.0, f"a normal client waited {took:.2f} s beside slowloris and idle sockets"
+            time.sleep(0.15)
+        assert _closed(slow, 3) == len(slow), "slowloris connections outlived the header timeout"
+        assert _closed(idle, 3) == len(idle), "silent connections outlived the header timeout"
+    finally:
+        for sock in slow + idle:
+            sock.close()
+    text = _metrics(admin)
+    header = [line for line in text.splitlines() if line.startswith("gateway_connections_closed_total") and 'reason="header_timeout"' in line]
+    assert header and float(header[0].split()[-1]) >= 500

@@ -39,6 +39,18 @@ def test_streaming(client):
     assert usage is not None and usage.completion_tokens == len(text.split())
 
 
+def test_plain_streaming_loop(client):
+    """The most common client loop indexes choices[0] on every chunk: without include_usage it must
+    never meet the usage-only chunk the gateway asked the provider for."""
+    stream = client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": "Plain loop"}], stream=True
+    )
+    text = ""
+    for chunk in stream:
+        text += chunk.choices[0].delta.content or ""
+    assert "Plain loop" in text
+
+
 def test_embeddings(client):
     result = client.embeddings.create(model="text-embedding-3-small", input=["one", "two"])
     assert len(result.data) == 2

@@ -27,6 +27,15 @@ def admin(control_plane, method, path, body=None):
     return status, json.loads(text) if text else None
 
 
+def _unflushed(replica_admin):
+    """A replica's spend not yet in the ledger, in USD, from its /metrics."""
+    status, _, text = get(replica_admin + "/metrics", ADMIN_TOKEN)
+    for line in text.splitlines() if status == 200 else []:
+        if line.startswith("gateway_spend_unflushed_usd"):
+            return float(line.split()[-1])
+    return None
+
+
 def accepted(replica, key):
     return call(replica + "/v1/chat/completions", chat(), key=key)[0] == 200
 
@@ -135,7 +144,7 @@ def test_a_budget_shared_by_two_replicas_overshoots_by_at_most_one_sync_interval
     """Both replicas spend against one project budget as fast as they can. A replica's spend reaches
     the ledger at its next sync and the other replica reads it at its own next sync (every second
     each), so the overshoot is bounded by what the other replica spends in two sync intervals."""
-    import threading
+    from concurrent.futures import ThreadPoolExecutor
 
     from test_money import CONFIG
 
@@ -154,17 +163,21 @@ def test_a_budget_shared_by_two_replicas_overshoots_by_at_most_one_sync_interval
         )
         processes.append(control)
         replicas = []
+        replica_admins = []
         for _ in range(2):
             process, urls = start(binary, str(config), "--role", "gateway", "--control-plane", control_url, env=environment)
             processes.append(process)
             replicas.append(urls["gateway"])
+            replica_admins.append(urls["admin"])
         for replica in replicas:
             assert wait_for(lambda: get(replica + "/readyz", None)[0] == 200, 10) is not None
         # The store may hold this month's spend from an earlier run.
         assert admin(control_url, "POST", "/admin/v1/spend/reset", {"scope": "project/metered"})[0] == 200
-        time.sleep(1.5)
-
         body = chat(content="hello there")[:-1] + ',"max_tokens":8}'
+        # Each replica has read the reset from the ledger once it serves the project again.
+        for replica in replicas:
+            assert wait_for(lambda: call(replica + "/v1/chat/completions", body, key="sk-gw-spender-0123456789")[0] == 200, 10, 0.05) is not None
+
         results = {replica: {"served": 0, "cost": 0, "seconds": 0.0} for replica in replicas}
 
         def spend(replica):
@@ -177,16 +190,17 @@ def test_a_budget_shared_by_two_replicas_overshoots_by_at_most_one_sync_interval
                     results[replica]["seconds"] = time.monotonic() - started
                     refusals = 0
                 else:
-                    assert status == 429 and "budget_exceeded" in text
+                    assert status == 429 and "budget_exceeded" in text, f"{replica} answered {status}: {text}"
                     refusals += 1
                     time.sleep(0.1)
 
-        threads = [threading.Thread(target=spend, args=(replica,)) for replica in replicas]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        time.sleep(1.5)  # the replicas' last batches reach the ledger
+        # Workers' failures are raised here, in the test, by result().
+        with ThreadPoolExecutor(max_workers=len(replicas)) as pool:
+            for future in [pool.submit(spend, replica) for replica in replicas]:
+                future.result()
+        # Every replica's last batch has reached the ledger once none holds unflushed spend.
+        for replica_admin in replica_admins:
+            assert wait_for(lambda: _unflushed(replica_admin) == 0, 10, 0.05) is not None, "a replica kept spend unflushed"
         status, body_view = admin(control_url, "GET", "/admin/v1/spend?scope=project/metered")
         spent = body_view["budgets"][0]["spentMicroUSD"]
         budget = 10_000

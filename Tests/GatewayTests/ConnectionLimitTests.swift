@@ -18,12 +18,16 @@ struct ConnectionLimitTests {
 
     static let config = TestConfig.single(url: "http://127.0.0.1:9/v1")
 
-    /// A normal client's request is answered within a second.
+    /// A normal client's request, on a connection of its own, is answered promptly. This process
+    /// runs other suites at the same time on the same two event loops (a 256 MiB stream among
+    /// them), so the bound here is 3 s; the end-to-end tests hold a gateway process of its own to
+    /// the 1 s bound under the same floods.
     static func expectServedPromptly(_ gateway: GatewayHarness, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let started = ContinuousClock.now
-        let answer = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat("mock-gpt"))
-        #expect(answer.status == 200, sourceLocation: sourceLocation)
-        #expect(started.duration(to: .now) < .seconds(1), "a normal client waited \(started.duration(to: .now))", sourceLocation: sourceLocation)
+        let request = RawHTTP.chat("mock-gpt").replacingOccurrences(of: "Connection: keep-alive", with: "Connection: close")
+        let (response, _) = await RawHTTP.exchange(port: gateway.port, head: request, body: [], timeoutSeconds: 5)
+        #expect(response.hasPrefix("HTTP/1.1 200"), "got \(response.prefix(200))", sourceLocation: sourceLocation)
+        #expect(started.duration(to: .now) < .seconds(3), "a normal client waited \(started.duration(to: .now))", sourceLocation: sourceLocation)
     }
 
     @Test("slowloris: heads trickled one byte at a time are closed at the header timeout; a normal client is served meanwhile")

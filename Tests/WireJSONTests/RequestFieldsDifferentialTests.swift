@@ -69,13 +69,7 @@ struct RequestFieldsDifferentialTests {
             #"{"model":"a","messages":[{}],"stream":true,"stream_options":{"include_usage":true,"include_\u0075sage":false}}"#,
         ])
     func duplicates(text: String) {
-        let outcome = Array(text.utf8).withUnsafeBufferPointer { buffer in
-            Result { () throws(RequestFieldError) in try RequestFields.read(buffer, shape: .chat) }
-        }
-        guard case .failure(let error) = outcome else {
-            Issue.record("accepted \(text)")
-            return
-        }
+        guard let error = Self.refusal(text) else { return }
         #expect(error.reason == "invalid_request")
         #expect(error.message.contains("appears more than once"))
         #expect(error.param != nil)
@@ -93,29 +87,28 @@ struct RequestFieldsDifferentialTests {
         "max_tokens that do not fit a positive Int are refused, not wrapped",
         arguments: ["0", "-1", "9223372036854775808", "18446744073709551616", "1.5", "1e3", "-0", "1E400", "\"5\"", "true"])
     func hostileLimits(value: String) {
-        let text = #"{"model":"a","messages":[{}],"max_tokens":"# + value + "}"
-        let outcome = Array(text.utf8).withUnsafeBufferPointer { buffer in
-            Result { () throws(RequestFieldError) in try RequestFields.read(buffer, shape: .chat) }
-        }
-        guard case .failure(let error) = outcome else {
-            Issue.record("accepted max_tokens \(value)")
-            return
-        }
+        guard let error = Self.refusal(#"{"model":"a","messages":[{}],"max_tokens":"# + value + "}") else { return }
         #expect(error.param == "max_tokens")
     }
 
     @Test("unpaired surrogates are refused in keys and values")
     func surrogates() {
         for text in [#"{"model":"\ud800","messages":[{}]}"#, #"{"model":"a\udc00","messages":[{}]}"#, #"{"\ud800model":"a","messages":[{}]}"#] {
-            let outcome = Array(text.utf8).withUnsafeBufferPointer { buffer in
-                Result { () throws(RequestFieldError) in try RequestFields.read(buffer, shape: .chat) }
-            }
-            guard case .failure(let error) = outcome else {
-                Issue.record("accepted \(text)")
-                continue
-            }
+            guard let error = Self.refusal(text) else { continue }
             #expect(error.reason == "invalid_json")
         }
+    }
+
+    /// Why `text` is refused; records an issue and returns nil when it is accepted.
+    private static func refusal(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> RequestFieldError? {
+        let outcome = Array(text.utf8).withUnsafeBufferPointer { buffer in
+            Result { () throws(RequestFieldError) in try RequestFields.read(buffer, shape: .chat) }
+        }
+        guard case .failure(let error) = outcome else {
+            Issue.record("accepted \(text)", sourceLocation: sourceLocation)
+            return nil
+        }
+        return error
     }
 
     private static func canonical(_ object: [String: Any]) throws -> Data {

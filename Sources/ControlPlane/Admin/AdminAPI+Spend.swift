@@ -24,7 +24,9 @@ extension AdminAPI {
                     throw ModelError.notFound("\(scope) has no budget; budgets are on org/ID, project/ID and key/PROJECT/ID")
                 }
                 let now = now()
-                try await controlPlane.store.resetSpend(scoped.key(at: now), actor: actor(of: request))
+                let key = scoped.key(at: now)
+                try await controlPlane.store.resetSpend(key, actor: actor(of: request))
+                onSpendReset(key)
                 return SpendView(scoped, now: now, spent: 0)
             }
         }

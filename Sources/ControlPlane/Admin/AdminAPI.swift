@@ -9,12 +9,18 @@ public struct AdminAPI: Sendable {
     let controlPlane: ControlPlaneService
     let token: PlatformToken
     let now: @Sendable () -> Date
+    let onSpendReset: @Sendable (SpendKey) -> Void
 
-    /// Creates the API over `controlPlane`.
-    public init(controlPlane: ControlPlaneService, token: PlatformToken, now: @escaping @Sendable () -> Date = Date.init) {
+    /// Creates the API over `controlPlane`; `onSpendReset` is told of each reset spend, so that a
+    /// data plane in the same process stops counting it before its next ledger exchange.
+    public init(
+        controlPlane: ControlPlaneService, token: PlatformToken, now: @escaping @Sendable () -> Date = Date.init,
+        onSpendReset: @escaping @Sendable (SpendKey) -> Void = { _ in }
+    ) {
         self.controlPlane = controlPlane
         self.token = token
         self.now = now
+        self.onSpendReset = onSpendReset
     }
 
     /// Adds the routes to `router`.

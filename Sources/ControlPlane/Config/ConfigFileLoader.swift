@@ -11,22 +11,42 @@ public enum ConfigFileLoader {
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            throw ConfigError(issues: [ConfigIssue(path: "", line: Self.line(of: error), message: "not valid YAML: \(error)")])
+            throw ConfigError(issues: [ConfigIssue(path: "", line: Self.line(of: error, in: yaml), message: "not valid YAML: \(error)")])
         } catch {
             throw ConfigError(issues: [ConfigIssue(path: "", line: nil, message: "not valid YAML: \(error)")])
         }
-        guard let root else { return GatewayConfig() }
+        guard let root, !Self.isBlank(root) else {
+            throw ConfigError(issues: [ConfigIssue(path: "", line: nil, message: "the file is empty; start from the example in the README")])
+        }
         let log = IssueLog()
         let config = ConfigReader(log: log).read(YAMLValue(node: root, path: "", log: log))
         guard log.issues.isEmpty else { throw ConfigError(issues: log.issues.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
         return config
     }
 
-    private static func line(of error: YamlError) -> Int? {
+    /// A document with nothing in it (or only `null` / `~`).
+    private static func isBlank(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    /// The line a person should look at: where the problem is, or where the construct that the
+    /// file ended inside began (an unclosed quote or bracket), or the repeated key.
+    private static func line(of error: YamlError, in yaml: String) -> Int? {
         switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
-        case .duplicatedKeysInMapping(_, let context): context.mark.line
-        default: nil
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            if problem.contains("end of stream"), let context { return context.mark.line }
+            return mark.line
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            // Yams names the mapping; the line to fix is the key's second appearance in it.
+            let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false)
+            let keyLines = lines.indices.filter { index in
+                index + 1 >= context.mark.line && duplicates.contains { lines[index].drop { $0 == " " || $0 == "-" }.hasPrefix($0 + ":") }
+            }
+            if keyLines.count > 1 { return keyLines[1] + 1 }
+            return context.mark.line
+        default: return nil
         }
     }
 }
@@ -143,11 +163,10 @@ struct ConfigReader {
                 kindValue.fail("unknown provider kind '\(text)'; expected one of: \(ProviderConfig.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
         }
-        guard let kind else { return nil }
-        var provider = ProviderConfig(name: name ?? "", kind: kind)
+        var provider = ProviderConfig(name: name ?? "", kind: kind ?? .openai)
         if let baseURL = fields["baseURL"] {
             provider.baseURL = readHTTPURL(baseURL)
-        } else if kind == .openai, fields["baseURL"] == nil {
+        } else if kind == .openai {
             value.fail("provider '\(provider.name)' of kind openai needs a baseURL")
         }
         provider.apiKeyEnv = fields["apiKeyEnv"]?.string
@@ -166,14 +185,14 @@ struct ConfigReader {
             if kind != .mock { latency.fail("latencyMilliseconds applies to providers of kind mock only") }
             provider.latencyMilliseconds = latency.int(in: 0...600_000) ?? 0
         }
-        return name == nil ? nil : provider
+        return name == nil || kind == nil ? nil : provider
     }
 
     func readOrg(_ value: YAMLValue, providers: Set<String>) -> Org? {
-        guard let fields = value.fields(allowed: ["id", "telemetryTokenSha256", "budget", "projects"]), let idValue = fields.required("id"),
-            let id = idValue.identifier
-        else { return nil }
-        if id == OrgMapping.unattributed { idValue.fail("'\(id)' is reserved for telemetry that maps to no org; choose another id") }
+        guard let fields = value.fields(allowed: ["id", "telemetryTokenSha256", "budget", "projects"]) else { return nil }
+        let idValue = fields.required("id")
+        let id = idValue?.identifier
+        if let id, id == OrgMapping.unattributed { idValue?.fail("'\(id)' is reserved for telemetry that maps to no org; choose another id") }
         var tokens: [String] = []
         for token in fields["telemetryTokenSha256"]?.list ?? [] {
             guard let hash = token.string else { continue }
@@ -183,48 +202,53 @@ struct ConfigReader {
                 token.fail("expected 64 lowercase hex digits (run `gateway keys hash TOKEN`)")
             }
         }
-        let projects = fields["projects"]?.list ?? []
-        return Org(
-            id: id, projects: projects.compactMap { readProject($0, providers: providers) }, telemetryTokenSha256: tokens,
-            budget: fields["budget"].flatMap(readBudget))
+        let projects = (fields["projects"]?.list ?? []).compactMap { readProject($0, providers: providers) }
+        let budget = fields["budget"].flatMap(readBudget)
+        guard let id else { return nil }
+        return Org(id: id, projects: projects, telemetryTokenSha256: tokens, budget: budget)
     }
 
     func readProject(_ value: YAMLValue, providers: Set<String>) -> Project? {
-        guard let fields = value.fields(allowed: ["id", "budget", "limits", "routes", "keys"]), let id = fields.required("id")?.identifier
-        else { return nil }
+        guard let fields = value.fields(allowed: ["id", "budget", "limits", "routes", "keys"]) else { return nil }
+        let id = fields.required("id")?.identifier
         let routes = fields["routes"]?.list ?? []
         let keys = fields["keys"]?.list ?? []
-        checkUnique(routes, key: "model", what: "routed model in project '\(id)'")
-        checkUnique(keys, key: "id", what: "key id in project '\(id)'")
-        return Project(
-            id: id,
+        checkUnique(routes, key: "model", what: "routed model in project '\(id ?? "")'")
+        checkUnique(keys, key: "id", what: "key id in project '\(id ?? "")'")
+        let project = Project(
+            id: id ?? "",
             routes: routes.compactMap { readRoute($0, providers: providers) },
             keys: keys.compactMap(readKey),
             budget: fields["budget"].flatMap(readBudget),
             limits: fields["limits"].flatMap(readLimits)
         )
+        return id == nil ? nil : project
     }
 
     /// A `{ usd: 100, period: monthly }` mapping.
     func readBudget(_ value: YAMLValue) -> Budget? {
-        guard let fields = value.fields(allowed: ["usd", "period"]), let usd = fields.required("usd"),
-            let periodValue = fields.required("period"), let periodText = periodValue.string
-        else { return nil }
-        guard let period = Budget.Period(rawValue: periodText) else {
-            periodValue.fail("unknown period '\(periodText)'; expected one of: \(Budget.Period.allCases.map(\.rawValue).joined(separator: ", "))")
-            return nil
+        guard let fields = value.fields(allowed: ["usd", "period"]) else { return nil }
+        // Every field is checked before any is given up on, so one problem never hides another.
+        let micros = fields.required("usd")?.dollars
+        var period: Budget.Period?
+        if let periodValue = fields.required("period"), let periodText = periodValue.string {
+            period = Budget.Period(rawValue: periodText)
+            if period == nil {
+                periodValue.fail("unknown period '\(periodText)'; expected one of: \(Budget.Period.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
         }
-        guard let micros = usd.dollars else { return nil }
+        guard let micros, let period else { return nil }
         return Budget(microUSD: micros, period: period)
     }
 
     /// A `{ model, inputPerMillion, cachedInputPerMillion, outputPerMillion }` mapping in USD per million tokens.
     func readPrice(_ value: YAMLValue) -> Price? {
-        guard let fields = value.fields(allowed: ["model", "inputPerMillion", "cachedInputPerMillion", "outputPerMillion"]),
-            let model = fields.required("model")?.string, let input = fields.required("inputPerMillion")?.dollars,
-            let output = fields.required("outputPerMillion")?.dollars
-        else { return nil }
+        guard let fields = value.fields(allowed: ["model", "inputPerMillion", "cachedInputPerMillion", "outputPerMillion"]) else { return nil }
+        let model = fields.required("model")?.string
+        let input = fields.required("inputPerMillion")?.dollars
+        let output = fields.required("outputPerMillion")?.dollars
         let cached = fields["cachedInputPerMillion"]?.dollars
+        guard let model, let input, let output else { return nil }
         return Price(model: model, inputPerMillion: input, cachedInputPerMillion: cached, outputPerMillion: output)
     }
 
@@ -251,41 +275,46 @@ struct ConfigReader {
     }
 
     func readRoute(_ value: YAMLValue, providers: Set<String>) -> Route? {
-        guard let fields = value.fields(allowed: ["model", "targets"]), let model = fields.required("model")?.string,
-            let targetValues = fields.required("targets")?.list
-        else { return nil }
-        if targetValues.isEmpty { value.fail("route for model '\(model)' needs at least one target") }
-        let targets = targetValues.compactMap { readTarget($0, providers: providers) }
+        guard let fields = value.fields(allowed: ["model", "targets"]) else { return nil }
+        let model = fields.required("model")?.string
+        let targetValues = fields.required("targets")?.list
+        if let targetValues, targetValues.isEmpty { value.fail("route for model '\(model ?? "")' needs at least one target") }
+        let targets = (targetValues ?? []).compactMap { readTarget($0, providers: providers) }
         if !targets.isEmpty, targets.allSatisfy({ $0.weight == 0 }) {
-            value.fail("route for model '\(model)' needs at least one target with a positive weight")
+            value.fail("route for model '\(model ?? "")' needs at least one target with a positive weight")
         }
+        guard let model, targetValues != nil else { return nil }
         return Route(model: model, targets: targets)
     }
 
     private func readTarget(_ value: YAMLValue, providers: Set<String>) -> RouteTarget? {
-        guard let fields = value.fields(allowed: ["provider", "model", "weight"]),
-            let providerValue = fields.required("provider"), let provider = providerValue.string,
-            let model = fields.required("model")?.string
-        else { return nil }
-        if !providers.contains(provider) {
-            providerValue.fail("provider '\(provider)' is not defined; add it under providers or fix the name")
+        guard let fields = value.fields(allowed: ["provider", "model", "weight"]) else { return nil }
+        let providerValue = fields.required("provider")
+        let provider = providerValue?.string
+        let model = fields.required("model")?.string
+        if let provider, !providers.contains(provider) {
+            providerValue?.fail("provider '\(provider)' is not defined; add it under providers or fix the name")
         }
         let weight = fields["weight"].map { $0.int(in: 0...1_000_000) ?? 1 } ?? 1
+        guard let provider, let model else { return nil }
         return RouteTarget(provider: provider, model: model, weight: weight)
     }
 
     private func readKey(_ value: YAMLValue) -> APIKey? {
-        guard let fields = value.fields(allowed: ["id", "sha256", "expiresAt", "budget", "limits", "scopes"]),
-            let id = fields.required("id")?.identifier,
-            let hashValue = fields.required("sha256"), let hash = hashValue.string
-        else { return nil }
-        guard KeyHasher.isWellFormedHash(hash) else {
-            hashValue.fail("expected 64 lowercase hex digits (run `gateway keys hash KEY`)")
-            return nil
+        guard let fields = value.fields(allowed: ["id", "sha256", "expiresAt", "budget", "limits", "scopes"]) else { return nil }
+        let id = fields.required("id")?.identifier
+        let hashValue = fields.required("sha256")
+        var hash = hashValue?.string
+        if let text = hash, !KeyHasher.isWellFormedHash(text) {
+            hashValue?.fail("expected 64 lowercase hex digits (run `gateway keys hash KEY`)")
+            hash = nil
         }
-        return APIKey(
-            id: id, sha256: hash, expiresAt: fields["expiresAt"]?.date, budget: fields["budget"].flatMap(readBudget),
-            limits: fields["limits"].flatMap(readLimits), scopes: fields["scopes"].flatMap(readScopes))
+        let expiresAt = fields["expiresAt"]?.date
+        let budget = fields["budget"].flatMap(readBudget)
+        let limits = fields["limits"].flatMap(readLimits)
+        let scopes = fields["scopes"].flatMap(readScopes)
+        guard let id, let hash else { return nil }
+        return APIKey(id: id, sha256: hash, expiresAt: expiresAt, budget: budget, limits: limits, scopes: scopes)
     }
 
     /// A non-empty list of operations a key may call (`chat`, `embeddings`, `models`).

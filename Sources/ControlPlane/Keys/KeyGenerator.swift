@@ -9,6 +9,12 @@ public enum KeyGenerator {
         return generate(using: &generator)
     }
 
+    /// A new secret of the same strength with another prefix (a platform token, say).
+    public static func generate(prefix other: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return other + generate(using: &generator).dropFirst(prefix.count)
+    }
+
     /// A new key drawn from `generator`.
     public static func generate(using generator: inout some RandomNumberGenerator) -> String {
         let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")

@@ -55,6 +55,9 @@ public final class SnapshotFeed: Sendable {
     /// The latest configuration, if one was published.
     public var current: PublishedConfig? { state.withLock { $0.current } }
 
+    /// Long-polls parked now, waiting for a version after theirs.
+    public var waiting: Int { state.withLock { $0.waiters.count } }
+
     /// Publishes `config` and wakes every waiter, unless it is the version already published.
     public func publish(_ config: PublishedConfig) {
         let waiters = state.withLock { state -> [CheckedContinuation<PublishedConfig?, Never>] in

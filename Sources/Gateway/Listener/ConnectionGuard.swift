@@ -42,7 +42,6 @@ final class ConnectionGuard: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         registry.remove(self)
-        counters.ended()
         context.fireChannelInactive()
     }
 

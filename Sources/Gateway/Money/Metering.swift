@@ -118,6 +118,16 @@ public final class Metering: Sendable {
         }
     }
 
+    /// Forgets the settled spend of `key`, as the ledger did when an operator reset it: the very
+    /// next request sees the reset instead of waiting for the next ledger exchange.
+    public func reset(_ key: SpendKey) {
+        state.withLock { state in
+            state.ledger[key] = nil
+            state.flushing[key] = nil
+            state.unflushed[key] = nil
+        }
+    }
+
     /// Spend of `key`: settled (ledger plus this node's unflushed) and reserved by requests in flight.
     public func spend(_ key: SpendKey) -> (settled: Int64, reserved: Int64) {
         state.withLock { ($0.spent(key), $0.reserved[key, default: 0]) }

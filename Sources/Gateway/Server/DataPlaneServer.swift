@@ -67,6 +67,8 @@ public struct DataPlaneServer: Service {
                         channel.close(promise: nil)
                         return
                     }
+                    // The close future completes for every channel, however it ends.
+                    channel.closeFuture.whenComplete { [counters = registry.counters] _ in counters.ended() }
                     let pipeline = channel.pipeline.syncOperations
                     let connectionGuard = ConnectionGuard(
                         limits: registry.limits, maxRequestBytes: maxBodyBytes, counters: registry.counters,

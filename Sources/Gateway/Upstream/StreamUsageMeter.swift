@@ -30,7 +30,10 @@ struct StreamUsageMeter {
     /// Feeds the next chunk of the stream; returns what to relay to the client.
     @discardableResult
     mutating func feed(_ chunk: ByteBuffer) -> ByteBuffer {
-        guard stripsUsageChunk else {
+        // Most chunks hold whole events and no empty `choices`: they are relayed as they are.
+        let plain = !stripsUsageChunk || (pending.isEmpty && !overlong && !cutsBlankLine && chunk.readableBytesView.last == UInt8(ascii: "\n")
+            && !chunk.withUnsafeReadableBytes { Self.hasEmptyChoices($0.bindMemory(to: UInt8.self)) })
+        guard !plain else {
             observe(chunk)
             return chunk
         }
@@ -122,6 +125,25 @@ struct StreamUsageMeter {
         }
         guard stripsUsageChunk, usageOnly else { return true }
         cutsBlankLine = true
+        return false
+    }
+
+    /// Whether `bytes` hold `"choices"`, a colon and an empty array, white space allowed.
+    private static func hasEmptyChoices(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let key: StaticString = "\"choices\""
+        let count = key.utf8CodeUnitCount
+        var index = 0
+        while index + count <= bytes.count {
+            defer { index += 1 }
+            guard (0..<count).allSatisfy({ bytes[index + $0] == key.utf8Start[$0] }) else { continue }
+            var cursor = index + count
+            for expected in [UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]")] {
+                while cursor < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[cursor]) { cursor += 1 }
+                guard cursor < bytes.count, bytes[cursor] == expected else { break }
+                cursor += 1
+                if expected == UInt8(ascii: "]") { return true }
+            }
+        }
         return false
     }
 
