@@ -93,5 +93,5 @@ public struct TelemetryAPI: Sendable {
         return KeyHasher.sha256Hex(token) == platformTokenHash ? nil : Self.error(.unauthorized, "token_unknown", "The admin token is not recognised.")
     }
 
-    static func bearer(_ request: Request) -> String? { PlatformToken.bearer(request.headers) }
+    static func bearer(_ request: Request) -> Substring? { BearerToken.parse(request.headers) }
 }

@@ -74,7 +74,7 @@ public struct PlatformToken: Sendable {
                 .serviceUnavailable, "admin_token_unset",
                 "No admin token is configured: set the environment variable \(env) (admin.tokenEnv) and restart.")
         }
-        guard let token = Self.bearer(headers) else {
+        guard let token = BearerToken.parse(headers) else {
             return APIResponse.error(.unauthorized, "token_missing", "Send the admin token as 'Authorization: Bearer <token>'.")
         }
         return KeyHasher.sha256Hex(token) == hash ? nil : APIResponse.error(.unauthorized, "token_unknown", "The admin token is not recognised.")
@@ -83,10 +83,4 @@ public struct PlatformToken: Sendable {
     /// Whether `token` is the platform token.
     public func matches(hash tokenHash: String) -> Bool { tokenHash == hash }
 
-    /// The token of an `Authorization: Bearer <token>` header.
-    public static func bearer(_ headers: HTTPFields) -> String? {
-        guard let value = headers[.authorization], value.lowercased().hasPrefix("bearer ") else { return nil }
-        let token = value.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
-    }
 }

@@ -43,16 +43,9 @@ struct KeyAuthGate: Gate {
 
     /// The key from `Authorization: Bearer ...`, else from `x-api-key`.
     static func presentedKey(_ headers: HTTPFields) -> Substring? {
-        if let key = bearerToken(headers) { return key }
+        if let key = BearerToken.parse(headers) { return key }
         if let key = headers[.apiKey], !key.isEmpty { return key[...] }
         return nil
-    }
-
-    /// The token of an `Authorization: Bearer <token>` header.
-    static func bearerToken(_ headers: HTTPFields) -> Substring? {
-        guard let value = headers[.authorization]?[...], value.count > 7, value.prefix(7).lowercased() == "bearer " else { return nil }
-        let token = value.dropFirst(7).drop { $0 == " " }
-        return token.isEmpty ? nil : token
     }
 
     private static func denial(_ reason: String, _ message: String) -> GateDenial {

@@ -12,7 +12,7 @@ public enum RingEndpoint {
         let tokenHash = token.map { KeyHasher.sha256Hex($0) }
         router.get("/internal/telemetry") { request, _ -> Response in
             if let tokenHash {
-                guard let presented = KeyAuthGate.bearerToken(request.headers), KeyHasher.sha256Hex(presented) == tokenHash else {
+                guard let presented = BearerToken.parse(request.headers), KeyHasher.sha256Hex(presented) == tokenHash else {
                     return Response(status: .unauthorized, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "admin token required\n")))
                 }
             }
