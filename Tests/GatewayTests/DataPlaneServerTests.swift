@@ -102,7 +102,9 @@ struct DataPlaneServerTests {
                 var ports = bound.stream.makeAsyncIterator()
                 let port = try #require(await ports.next())
                 let inFlight = Task { await RawHTTP.exchange(port: port, head: RawHTTP.chat(), body: []) }
-                try await Task.sleep(for: .milliseconds(200))
+                // Shut down once the provider holds the request: it is in flight, not still in a socket buffer.
+                for _ in 0..<500 where upstream.received.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+                #expect(upstream.received.count == 1)
                 await group.triggerGracefulShutdown()
                 let answer = await inFlight.value
                 #expect(answer.response.hasPrefix("HTTP/1.1 200"))

@@ -26,7 +26,8 @@ final class CapturingRecorder: RequestRecorder {
 
     /// Waits briefly for a record to arrive (streams record when the relay ends).
     func waitForRecords(_ count: Int) async -> [RequestTrace] {
-        for _ in 0..<200 where all.count < count { try? await Task.sleep(for: .milliseconds(10)) }
+        // Up to 10 s: it returns as soon as the records are in, and a loaded machine can take seconds.
+        for _ in 0..<1000 where all.count < count { try? await Task.sleep(for: .milliseconds(10)) }
         return all
     }
 }
