@@ -19,6 +19,9 @@ if ! command -v openssl >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openssl >/dev/null
 fi
 
+# Module boundaries: every import declared, and only the arrows of DESIGN.md section 3.
+scripts/check-imports.py
+
 swift build
 swift test
 

@@ -1,5 +1,7 @@
 import ArgumentParser
 import ControlPlane
+import ControlPlaneClient
+import GatewayModel
 
 import class Foundation.FileHandle
 import struct Foundation.Data

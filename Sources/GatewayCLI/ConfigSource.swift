@@ -1,4 +1,6 @@
 import ControlPlane
+import ControlPlaneClient
+import GatewayModel
 
 import class Foundation.FileManager
 import struct Foundation.URL

@@ -2,6 +2,8 @@ import ArgumentParser
 import AsyncHTTPClient
 import Collector
 import ControlPlane
+import ControlPlaneClient
+import GatewayModel
 import Foundation
 import NIOCore
 import NIOHTTP1

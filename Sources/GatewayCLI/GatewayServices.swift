@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Collector
 import ControlPlane
+import ControlPlaneClient
+import GatewayModel
 import Gateway
 import Hummingbird
 import Logging

@@ -1,6 +1,8 @@
 import Foundation
 import ArgumentParser
 import ControlPlane
+import ControlPlaneClient
+import GatewayModel
 import NIOHTTP1
 
 /// `gateway keys ...`: manage a project's keys through the admin API, or hash keys for the file.

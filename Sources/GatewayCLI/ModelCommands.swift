@@ -1,5 +1,7 @@
 import ArgumentParser
 import ControlPlane
+import ControlPlaneClient
+import GatewayModel
 import NIOHTTP1
 import Foundation
 

@@ -1,5 +1,7 @@
 import ArgumentParser
 import ControlPlane
+import ControlPlaneClient
+import GatewayModel
 import Gateway
 import Logging
 import ServiceLifecycle

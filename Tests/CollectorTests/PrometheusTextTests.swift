@@ -1,5 +1,5 @@
 import Collector
-import ControlPlane
+import GatewayModel
 import Telemetry
 import TestSupport
 import Testing

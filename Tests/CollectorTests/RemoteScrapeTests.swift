@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import Collector
-import ControlPlane
-import Gateway
+import GatewayModel
 import Hummingbird
 import Logging
 import Telemetry
@@ -13,8 +12,7 @@ struct RemoteScrapeTests {
     @Test("traces cross the wire intact, gaps are counted, and a wrong token is a scrape failure")
     func scrape() async throws {
         let ring = TelemetryRing(capacity: 8)
-        let router = Router()
-        RingEndpoint.add(to: router, ring: ring, token: "secret")
+        let router = RingServer.router(ring: ring, token: "secret")
         let mapping = OrgMapping(orgByProject: ["p": "acme"], orgs: ["acme"], models: ["m"])
         let client = HTTPTelemetrySource.makeClient()
         defer { _ = client.shutdown() }

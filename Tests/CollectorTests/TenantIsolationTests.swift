@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Collector
-import ControlPlane
+import GatewayModel
 import Foundation
 import Hummingbird
 import Logging

@@ -1,12 +1,13 @@
 import ControlPlane
 import Foundation
+import GatewayModel
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
-import TestSupport
 import Testing
+import TestSupport
 
 @Suite("Admin and config APIs", .temporaryStores)
 struct AdminAPITests {

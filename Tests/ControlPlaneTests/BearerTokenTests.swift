@@ -1,4 +1,5 @@
 import ControlPlane
+import GatewayModel
 import HTTPTypes
 import Testing
 

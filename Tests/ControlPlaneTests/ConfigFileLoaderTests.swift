@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import GatewayModel
 import Testing
 
 @Suite("Loading and validating the YAML configuration")

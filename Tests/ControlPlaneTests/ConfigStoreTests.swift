@@ -1,8 +1,9 @@
 import ControlPlane
 import Foundation
+import GatewayModel
 import Logging
-import TestSupport
 import Testing
+import TestSupport
 
 /// One suite, run against SQLite and against PostgreSQL.
 @Suite("Config store on SQLite and PostgreSQL", .serialized, .temporaryStores)

@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import GatewayModel
 import Testing
 
 @Suite("Key hashing, generation and snapshot lookups")

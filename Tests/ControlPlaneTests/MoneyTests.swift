@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import GatewayModel
 import Testing
 
 @Suite("Prices, costs in micro-USD, dollar amounts and budget periods")

@@ -1,4 +1,4 @@
-import ControlPlane
+import GatewayModel
 import Foundation
 import Gateway
 import HTTPTypes

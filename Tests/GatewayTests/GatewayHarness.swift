@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import ControlPlane
+import GatewayModel
 import Foundation
 import Gateway
 import Logging

@@ -1,4 +1,4 @@
-import ControlPlane
+import GatewayModel
 import Foundation
 import Logging
 import Synchronization
@@ -35,12 +35,13 @@ struct MeteringTests {
 
     @Test("a failed flush keeps its batch for the next one; a successful one takes the ledger's totals")
     func flush() async {
+        struct LedgerDown: Error {}
         final class Ledger: SpendLedger {
             let fail: Bool
             let written = Mutex<[SpendDelta]>([])
             init(fail: Bool) { self.fail = fail }
             func exchange(_ deltas: [SpendDelta], since: Int64) async throws -> [SpendKey: Int64] {
-                if fail { throw StoreError.unavailable("down") }
+                if fail { throw LedgerDown() }
                 written.withLock { $0 += deltas }
                 return Dictionary(written.withLock { $0 }.map { ($0.key, $0.microUSD) }, uniquingKeysWith: +)
             }

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import ControlPlane
+import GatewayModel
 import Telemetry
 
 extension TelemetryAPI {

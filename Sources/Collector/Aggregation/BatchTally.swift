@@ -1,4 +1,4 @@
-import ControlPlane
+import GatewayModel
 import Telemetry
 
 /// The metric sums of one batch of traces, by series.

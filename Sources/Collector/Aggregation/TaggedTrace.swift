@@ -1,4 +1,4 @@
-import ControlPlane
+import GatewayModel
 import Telemetry
 
 /// A trace with the org its project maps to (``OrgMapping/unattributed`` when none).

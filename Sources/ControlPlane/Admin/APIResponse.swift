@@ -1,4 +1,5 @@
 import Foundation
+import GatewayModel
 import HTTPTypes
 import Hummingbird
 import NIOCore
@@ -7,7 +8,7 @@ import NIOCore
 public enum APIResponse {
     /// `value` as JSON with `status`.
     public static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? PublishedConfig.encoder.encode(value)) ?? Data("{}".utf8)
+        let data = (try? DocumentCoding.encoder.encode(value)) ?? Data("{}".utf8)
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 

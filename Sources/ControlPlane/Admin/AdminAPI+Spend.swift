@@ -1,4 +1,5 @@
 import Foundation
+import GatewayModel
 import Hummingbird
 
 extension AdminAPI {
@@ -46,13 +47,6 @@ extension ConfigModel {
     }
 }
 
-extension ScopedBudget {
-    /// The ledger key of the period containing `date`.
-    public func key(at date: Date) -> SpendKey {
-        SpendKey(scope: scope, periodStart: Int64(budget.period.interval(containing: date).start.timeIntervalSince1970 * 1000))
-    }
-}
-
 /// A budget with its current spend.
 struct SpendView: Encodable {
     let scope: String
@@ -72,7 +66,7 @@ struct SpendView: Encodable {
         resetsAt = interval.end
         budgetUSD = MicroUSD.format(scoped.budget.microUSD)
         spentUSD = MicroUSD.format(spent)
-        remainingUSD = MicroUSD.format(max(0, scoped.budget.microUSD - spent))
+        remainingUSD = MicroUSD.format(max(0, scoped.budget.microUSD.saturatingSubtract(spent)))
         spentMicroUSD = spent
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayModel
 import Hummingbird
 import NIOCore
 import WireJSON

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayModel
 
 /// An org as the admin API lists it: its project ids, not their contents.
 struct OrgView: Encodable {

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayModel
 import Hummingbird
 import ServiceLifecycle
 
@@ -34,7 +35,7 @@ public struct ConfigAPI: Sendable {
             let exchange: SpendExchange
             do {
                 let body = try await request.body.collect(upTo: 16 << 20)
-                exchange = try PublishedConfig.decoder.decode(SpendExchange.self, from: Data(body.readableBytesView))
+                exchange = try DocumentCoding.decoder.decode(SpendExchange.self, from: Data(body.readableBytesView))
             } catch {
                 return APIResponse.error(.badRequest, "invalid_body", "expected {\"entries\": [...], \"since\": ms}: \(error)")
             }

@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// One problem found in a configuration file, located by key path and line.
 public struct ConfigIssue: Sendable, Equatable, CustomStringConvertible {
     /// Dotted key path, e.g. `orgs[0].projects[1].routes[0].targets[0].provider`.

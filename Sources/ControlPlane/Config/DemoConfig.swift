@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// The built-in configuration `gateway serve` uses when no file is given: one org, one project,
 /// the model `mock-gpt` routed to the built-in `mock` provider, and one key.
 public enum DemoConfig {

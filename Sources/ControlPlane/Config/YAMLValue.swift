@@ -1,3 +1,4 @@
+import GatewayModel
 import Yams
 
 import struct Foundation.Date

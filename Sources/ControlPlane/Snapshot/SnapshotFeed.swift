@@ -1,4 +1,5 @@
 import Foundation
+import GatewayModel
 import NIOCore
 import Synchronization
 
@@ -18,24 +19,9 @@ public struct PublishedConfig: Sendable {
         self.document = document
         self.mapping = OrgMappingDocument(
             version: document.version, mapping: OrgMapping(config: GatewayConfig(providers: document.providers, orgs: document.orgs)))
-        let encoder = PublishedConfig.encoder
+        let encoder = DocumentCoding.encoder
         documentJSON = ByteBuffer(bytes: (try? encoder.encode(document)) ?? Data())
         mappingJSON = ByteBuffer(bytes: (try? encoder.encode(mapping)) ?? Data())
-    }
-
-    /// The encoder of every control-plane document: sorted keys, RFC 3339 dates.
-    public static var encoder: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-
-    /// The matching decoder.
-    public static var decoder: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
     }
 }
 

@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// The spend ledger: settled spend per budget scope and period, added to in batches by gateways.
 extension ConfigStore {
     /// Adds `deltas` in one transaction.
@@ -40,5 +42,12 @@ extension ConfigStore {
                 "INSERT INTO audit_log (at_ms, actor, action, object, version) VALUES ($1, $2, $3, $4, $5)",
                 [.int(Clock.nowMilliseconds()), .text(actor), .text(AuditEntry.Action.reset.rawValue), .text("spend/\(key.scope)"), .int(version)])
         }
+    }
+}
+
+extension ConfigStore: SpendLedger {
+    public func exchange(_ deltas: [SpendDelta], since: Int64) async throws -> [SpendKey: Int64] {
+        try await addSpend(deltas)
+        return try await spend(since: since)
     }
 }

@@ -1,3 +1,4 @@
+import GatewayModel
 import Logging
 
 import struct Foundation.Date

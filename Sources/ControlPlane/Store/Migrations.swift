@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// The store's schema, as numbered migrations applied in order at start and recorded in
 /// `schema_migrations`. A migration is never edited once released; changes get a new number.
 enum Migrations {

@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// Maps the ``ConfigModel`` to and from the store's tables.
 enum ModelRows {
     /// One object whose row must be written or removed.

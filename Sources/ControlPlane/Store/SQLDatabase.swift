@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// Runs statements inside one transaction. Placeholders are `$1`, `$2`, ... in order of first use,
 /// which both SQLite and PostgreSQL accept.
 public protocol SQLExecutor: Sendable {

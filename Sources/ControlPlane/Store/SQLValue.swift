@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// A value bound to or read from a SQL statement: the only three kinds the store uses.
 public enum SQLValue: Sendable, Equatable {
     case null

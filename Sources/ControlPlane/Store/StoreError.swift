@@ -1,3 +1,5 @@
+import GatewayModel
+
 /// Why the store could not do what was asked.
 public enum StoreError: Error, Sendable, CustomStringConvertible {
     /// The store URL is not one the gateway understands.

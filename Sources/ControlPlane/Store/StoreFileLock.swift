@@ -1,3 +1,4 @@
+import GatewayModel
 import Glibc
 import Synchronization
 

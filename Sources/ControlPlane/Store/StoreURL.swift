@@ -1,3 +1,4 @@
+import GatewayModel
 import struct Foundation.URLComponents
 
 /// Store URL helpers.

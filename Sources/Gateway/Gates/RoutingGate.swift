@@ -1,4 +1,4 @@
-import ControlPlane
+import GatewayModel
 import HTTPTypes
 /// Finds the route of the requested model in the key's project (404 when there is none).
 struct RoutingGate: Gate {

@@ -1,4 +1,4 @@
-import ControlPlane
+import GatewayModel
 import HTTPTypes
 import Hummingbird
 import Logging

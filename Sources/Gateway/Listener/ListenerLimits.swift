@@ -1,4 +1,4 @@
-import ControlPlane
+import GatewayModel
 import NIOCore
 
 /// How the data-plane listener bounds its client connections: how many may be open, and how long

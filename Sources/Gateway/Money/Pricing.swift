@@ -1,4 +1,4 @@
-import ControlPlane
+import GatewayModel
 import Telemetry
 
 /// Puts the cost of a served request into its trace.

@@ -1,4 +1,4 @@
-import ControlPlane
+import GatewayModel
 
 /// Requests and tokens of the last 60 seconds, in one-second buckets.
 struct SlidingWindow {

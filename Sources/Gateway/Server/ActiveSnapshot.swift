@@ -1,4 +1,4 @@
-import ControlPlane
+import GatewayModel
 import Synchronization
 
 /// The configuration snapshot the data plane currently serves.

@@ -1,4 +1,4 @@
-import ControlPlane
+import GatewayModel
 
 /// The OpenAI API operations the data plane serves.
 enum Endpoint: String, Sendable {

@@ -1,4 +1,4 @@
-import ControlPlane
+import GatewayModel
 import Synchronization
 
 /// Provider instances for the configuration in force, rebuilt when its version changes.

@@ -1,4 +1,4 @@
-import ControlPlane
+import GatewayModel
 
 /// The order in which a route's targets are tried: a weighted random choice among targets of
 /// positive weight first, then every other target in the order listed.

@@ -1,4 +1,5 @@
 import ControlPlane
+import GatewayModel
 import Logging
 
 import class Foundation.FileManager
@@ -6,18 +7,18 @@ import class Foundation.ProcessInfo
 
 /// A database the store tests run against: SQLite always, PostgreSQL when
 /// `GATEWAY_TEST_POSTGRES_URL` names one (`scripts/test.sh` starts one and sets it).
-public enum StoreBackend: String, Sendable, CaseIterable {
+enum StoreBackend: String, Sendable, CaseIterable {
     case sqlite
     case postgres
 
     /// The PostgreSQL URL the tests may wipe, if any.
-    public static var postgresURL: String? { ProcessInfo.processInfo.environment["GATEWAY_TEST_POSTGRES_URL"] }
+    static var postgresURL: String? { ProcessInfo.processInfo.environment["GATEWAY_TEST_POSTGRES_URL"] }
 
     /// The backends available on this machine.
-    public static var available: [StoreBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+    static var available: [StoreBackend] { postgresURL == nil ? [.sqlite] : [.sqlite, .postgres] }
 
     /// A store URL with nothing in it: a new SQLite file, or the PostgreSQL database with its schema dropped.
-    public func emptyStoreURL() async throws -> String {
+    func emptyStoreURL() async throws -> String {
         switch self {
         case .sqlite:
             let parent = TemporaryStores.folder ?? FileManager.default.temporaryDirectory

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import GatewayModel
 import NIOCore
 import NIOHTTP1
 
@@ -22,11 +23,11 @@ public struct RemoteSpendLedger: SpendLedger {
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
         if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }
-        request.body = .bytes(ByteBuffer(bytes: try PublishedConfig.encoder.encode(SpendExchange(entries: deltas, since: since))))
+        request.body = .bytes(ByteBuffer(bytes: try DocumentCoding.encoder.encode(SpendExchange(entries: deltas, since: since))))
         let response = try await client.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 64 << 20)
         guard response.status == .ok else { throw SnapshotFollower<SnapshotDocument>.FollowError(status: response.status.code, body: String(buffer: body)) }
-        let answer = try PublishedConfig.decoder.decode(SpendExchange.self, from: Data(body.readableBytesView))
+        let answer = try DocumentCoding.decoder.decode(SpendExchange.self, from: Data(body.readableBytesView))
         return Dictionary(answer.entries.map { ($0.key, $0.microUSD) }, uniquingKeysWith: +)
     }
 }

@@ -1,3 +1,4 @@
+import GatewayModel
 import Testing
 
 import class Foundation.FileManager
@@ -5,13 +6,13 @@ import struct Foundation.URL
 
 /// Gives a suite's SQLite stores (``StoreBackend/emptyStoreURL()``) one temporary folder, removed
 /// when the suite ends, so test runs leave nothing behind.
-public struct TemporaryStores: SuiteTrait, TestScoping {
+struct TemporaryStores: SuiteTrait, TestScoping {
     /// The folder of the suite running now; nil outside a suite with this trait.
     @TaskLocal static var folder: URL?
 
-    public var isRecursive: Bool { false }
+    var isRecursive: Bool { false }
 
-    public func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-tests-\(UInt64.random(in: 0...UInt64.max))")
         defer { try? FileManager.default.removeItem(at: folder) }
         try await Self.$folder.withValue(folder) { try await function() }
@@ -20,5 +21,5 @@ public struct TemporaryStores: SuiteTrait, TestScoping {
 
 extension Trait where Self == TemporaryStores {
     /// Stores in a temporary folder that is removed when the suite ends.
-    public static var temporaryStores: TemporaryStores { TemporaryStores() }
+    static var temporaryStores: TemporaryStores { TemporaryStores() }
 }

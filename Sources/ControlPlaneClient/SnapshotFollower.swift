@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import GatewayModel
 import Logging
 import NIOCore
 import NIOHTTP1
@@ -88,7 +89,7 @@ public struct SnapshotFollower<Document: VersionedDocument>: Service {
         let response = try await client.execute(request, timeout: .seconds(Int64(waitSeconds) + 10))
         let body = try await response.body.collect(upTo: 256 << 20)
         switch response.status {
-        case .ok: return try PublishedConfig.decoder.decode(Document.self, from: Data(body.readableBytesView))
+        case .ok: return try DocumentCoding.decoder.decode(Document.self, from: Data(body.readableBytesView))
         case .notModified: return nil
         default: throw FollowError(status: response.status.code, body: String(buffer: body))
         }

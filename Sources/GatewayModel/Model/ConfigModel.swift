@@ -5,12 +5,25 @@ public struct ConfigModel: Sendable, Equatable {
     public struct OrgRecord: Sendable, Equatable {
         public var telemetryTokenSha256: [String]
         public var budget: Budget?
+
+        /// Creates a record.
+        public init(telemetryTokenSha256: [String], budget: Budget?) {
+            self.telemetryTokenSha256 = telemetryTokenSha256
+            self.budget = budget
+        }
     }
     /// What a project holds besides its routes and keys.
     public struct ProjectRecord: Sendable, Equatable {
         public var org: String
         public var budget: Budget?
         public var limits: RateLimits?
+
+        /// Creates a record.
+        public init(org: String, budget: Budget?, limits: RateLimits?) {
+            self.org = org
+            self.budget = budget
+            self.limits = limits
+        }
     }
 
     /// Providers by name.

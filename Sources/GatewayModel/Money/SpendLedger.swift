@@ -6,13 +6,6 @@ public protocol SpendLedger: Sendable {
     func exchange(_ deltas: [SpendDelta], since: Int64) async throws -> [SpendKey: Int64]
 }
 
-extension ConfigStore: SpendLedger {
-    public func exchange(_ deltas: [SpendDelta], since: Int64) async throws -> [SpendKey: Int64] {
-        try await addSpend(deltas)
-        return try await spend(since: since)
-    }
-}
-
 /// The body of `POST /config/v1/spend` and of its answer.
 public struct SpendExchange: Codable, Sendable {
     /// Spend to add (request) or totals (answer).

@@ -65,18 +65,31 @@ extension Character {
 
 /// A budget and the object it caps, named like `project/chatbot` or `key/chatbot/ci`.
 public struct ScopedBudget: Sendable, Equatable {
+    /// The capped object, e.g. `project/chatbot`.
     public let scope: String
+    /// The budget.
     public let budget: Budget
+    /// Creates a scoped budget.
     public init(scope: String, budget: Budget) {
         self.scope = scope
         self.budget = budget
     }
 }
 
+extension ScopedBudget {
+    /// The ledger key of the period containing `date`.
+    public func key(at date: Date) -> SpendKey {
+        SpendKey(scope: scope, periodStart: Int64(budget.period.interval(containing: date).start.timeIntervalSince1970 * 1000))
+    }
+}
+
 /// Rate limits and the object they cap, named like `project/chatbot` or `key/chatbot/ci`.
 public struct ScopedLimits: Sendable, Equatable {
+    /// The capped object, e.g. `key/chatbot/ci`.
     public let scope: String
+    /// The limits.
     public let limits: RateLimits
+    /// Creates scoped limits.
     public init(scope: String, limits: RateLimits) {
         self.scope = scope
         self.limits = limits
