@@ -9,7 +9,7 @@ import struct Foundation.Date
 ///
 /// An admitted request reserves its worst-case cost (the prompt estimate plus `max_tokens`, or
 /// ``defaultMaxOutputTokens``, at the dearest price among its route's targets) and its estimated
-/// tokens; both are settled to the real figures when its trace is recorded.
+/// tokens, as a ``Reservation`` that the forwarding stage settles to the real figures.
 struct BudgetGate: Gate {
     /// Output tokens assumed for a request that sets no `max_tokens`.
     static let defaultMaxOutputTokens = 4096
@@ -18,18 +18,19 @@ struct BudgetGate: Gate {
     let now: @Sendable () -> Date
     var id: GateID { .budget }
 
-    func evaluate(_ exchange: inout Exchange) async throws(GateDenial) {
-        let grant = exchange.grant!
-        guard !grant.budgets.isEmpty || !grant.limits.isEmpty else { return }
-        let payload = exchange.payload!
+    func evaluate(_ routed: Routed) async throws(GateDenial) -> Admitted {
+        let grant = routed.grant
+        guard !grant.budgets.isEmpty || !grant.limits.isEmpty else { return Admitted(routed: routed, reservation: nil, rateLimitHeaders: [:]) }
+        let payload = routed.payload
         let prompt = Self.promptTokens(bodyBytes: payload.body.readableBytes)
-        let output = exchange.endpoint == .embeddings ? 0 : payload.maxTokens ?? Self.defaultMaxOutputTokens
-        let snapshot = exchange.snapshot!
-        let models = [payload.model] + (exchange.route?.targets.map(\.model) ?? [])
+        let output = routed.arrival.endpoint == .embeddings ? 0 : payload.maxTokens ?? Self.defaultMaxOutputTokens
+        let snapshot = routed.snapshot
+        let models = [payload.model] + routed.route.targets.map(\.model)
         let worstCase = models.compactMap { snapshot.price(model: $0)?.cost(input: prompt, cachedInput: 0, output: output) }.max() ?? 0
-        switch metering.admit(id: exchange.requestID, grant: grant, worstCase: worstCase, tokens: prompt.saturatingAdd(output), now: now()) {
+        let id = routed.arrival.requestID
+        switch metering.admit(id: id, grant: grant, worstCase: worstCase, tokens: prompt.saturatingAdd(output), now: now()) {
         case .success(let headroom):
-            exchange.responseHeaders = headroom.fields
+            return Admitted(routed: routed, reservation: Reservation(metering: metering, requestID: id), rateLimitHeaders: headroom.fields)
         case .failure(let refusal):
             throw refusal.denial(now: now())
         }

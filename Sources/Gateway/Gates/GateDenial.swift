@@ -1,6 +1,8 @@
+import GatewayModel
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Telemetry
 import WireJSON
 
 /// A gate's decision to stop a request: the status, the machine-readable reason and a message that
@@ -20,6 +22,9 @@ public struct GateDenial: Error, Sendable, Equatable {
     public var closesConnection = false
     /// Extra headers of the answer, such as `retry-after`.
     public var headers = HTTPFields()
+    /// The key the denied request presented, when it names a project (revoked, expired or
+    /// unscoped): the denial is telemetry of that project's org.
+    var caller: KeyGrant?
 
     /// Creates a denial.
     public init(gate: GateID, status: HTTPResponse.Status, reason: String, message: String, param: String? = nil) {
@@ -29,6 +34,9 @@ public struct GateDenial: Error, Sendable, Equatable {
         self.message = message
         self.param = param
     }
+
+    /// How telemetry classes this denial: `error` when a dependency failed, else `deny`.
+    var decision: Decision { status.code >= 500 ? .error : .deny }
 
     /// The OpenAI error `type` for the status.
     public var errorType: String {
@@ -66,9 +74,8 @@ public struct GateDenial: Error, Sendable, Equatable {
     }
 
     /// The HTTP response: error body, `x-gateway-gate`, and `connection: close` when the body was left unread.
-    func response(extra: HTTPFields = [:]) -> Response {
+    func response() -> Response {
         var headers: HTTPFields = [.contentType: "application/json", .gatewayGate: gate.rawValue]
-        headers.append(contentsOf: extra)
         headers.append(contentsOf: self.headers)
         // The data-plane server closes the connection after this answer, without reading the rest.
         if closesConnection { headers[.connection] = "close" }

@@ -1,54 +1,56 @@
 import GatewayModel
 import HTTPTypes
-import HummingbirdCore
 
 import struct Foundation.Date
 
 /// Finds the caller's API key (`Authorization: Bearer` or `x-api-key`) and checks it is known,
 /// unrevoked and unexpired (401), and scoped for the endpoint (403). Keys are compared by SHA-256,
 /// never stored or echoed.
-struct KeyAuthGate: Gate {
+struct KeyAuthGate<Input: KeyCarrying>: Gate {
     /// The wall clock expiry is checked against; injected so tests can move it.
     let now: @Sendable () -> Date
     var id: GateID { .keyAuth }
 
-    func evaluate(_ exchange: inout Exchange) async throws(GateDenial) {
-        guard let key = Self.presentedKey(exchange.request.headers) else {
+    func evaluate(_ input: Input) async throws(GateDenial) -> Authenticated<Input> {
+        guard let key = Self.presentedKey(input.arrival.head.headerFields) else {
             throw Self.denial("key_missing", "No API key: send it as 'Authorization: Bearer <key>' or in the 'x-api-key' header.")
         }
-        guard let grant = exchange.snapshot!.key(hash: KeyHasher.sha256Hex(bytes: key.utf8)) else {
+        guard let grant = input.snapshot.key(hash: KeyHasher.sha256Hex(bytes: key.utf8)) else {
             throw Self.denial("key_unknown", "The API key is not recognised. Check that it was copied whole, or ask an operator for a new key.")
         }
         if grant.revokedAt != nil {
-            exchange.grant = grant
-            throw Self.denial(
+            throw Self.denial(attributedTo: grant,
                 "key_revoked", "The API key '\(grant.keyID)' of project '\(grant.projectID)' was revoked; ask an operator for a new key.")
         }
         if grant.isExpired(at: now()) {
-            // The key still identifies its project: the denial is telemetry of that project's org.
-            exchange.grant = grant
-            throw Self.denial(
+            throw Self.denial(attributedTo: grant,
                 "key_expired", "The API key '\(grant.keyID)' of project '\(grant.projectID)' has expired; ask an operator for a new key.")
         }
-        exchange.grant = grant
-        let scope = exchange.endpoint.scope
+        let scope = input.arrival.endpoint.scope
         if !grant.allows(scope) {
             let allowed = (grant.scopes ?? []).map(\.rawValue).joined(separator: ", ")
-            throw GateDenial(
+            var denial = GateDenial(
                 gate: .keyAuth, status: .forbidden, reason: "key_scope_missing",
                 message: "The API key '\(grant.keyID)' of project '\(grant.projectID)' may not call '\(scope.rawValue)' (its scopes: \(allowed)); "
                     + "ask an operator for a key with the '\(scope.rawValue)' scope.")
+            denial.caller = grant
+            throw denial
         }
+        return Authenticated(base: input, grant: grant)
+    }
+
+    /// A 401; a key that still names its project (revoked, expired) attributes the denial to that
+    /// project, so it is telemetry of the project's org.
+    private static func denial(attributedTo grant: KeyGrant? = nil, _ reason: String, _ message: String) -> GateDenial {
+        var denial = GateDenial(gate: .keyAuth, status: .unauthorized, reason: reason, message: message)
+        denial.caller = grant
+        return denial
     }
 
     /// The key from `Authorization: Bearer ...`, else from `x-api-key`.
-    static func presentedKey(_ headers: HTTPFields) -> Substring? {
+    private static func presentedKey(_ headers: HTTPFields) -> Substring? {
         if let key = BearerToken.parse(headers) { return key }
         if let key = headers[.apiKey], !key.isEmpty { return key[...] }
         return nil
-    }
-
-    private static func denial(_ reason: String, _ message: String) -> GateDenial {
-        GateDenial(gate: .keyAuth, status: .unauthorized, reason: reason, message: message)
     }
 }

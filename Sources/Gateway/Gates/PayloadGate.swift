@@ -1,36 +1,24 @@
 import GatewayModel
 import HTTPTypes
-import HummingbirdCore
 import NIOCore
 
-/// Reads the body up to `gateway.maxRequestBytes` and checks it is a valid request.
+/// Checks the body is at most `gateway.maxRequestBytes` and is a valid request of its endpoint.
 ///
-/// An oversized body is refused (413) from its Content-Length before any of it is read, or as soon
-/// as the streamed bytes pass the limit; the rest is never read and the connection is closed.
+/// The listener stops reading a body as soon as it passes the limit (or when its Content-Length
+/// already does), so an oversized request is refused (413) without the rest being read, and the
+/// connection is closed.
 struct PayloadGate: Gate {
     var id: GateID { .payload }
 
-    func evaluate(_ exchange: inout Exchange) async throws(GateDenial) {
-        let limit = exchange.snapshot!.config.gateway.maxRequestBytes
-        if let declared = exchange.request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+    func evaluate(_ configured: Configured) async throws(GateDenial) -> Parsed {
+        let arrival = configured.arrival
+        let limit = configured.snapshot.config.gateway.maxRequestBytes
+        if let declared = arrival.head.headerFields[.contentLength].flatMap({ Int($0) }), declared > limit {
             throw Self.tooLarge(limit: limit, declared: declared)
         }
-        if exchange.oversized { throw Self.tooLarge(limit: limit, declared: nil) }
-        var collected: ByteBuffer?
-        do {
-            for try await chunk in exchange.request.body {
-                let size = (collected?.readableBytes ?? 0) + chunk.readableBytes
-                if size > limit { throw Self.tooLarge(limit: limit, declared: nil) }
-                if collected == nil { collected = chunk } else { collected!.writeImmutableBuffer(chunk) }
-            }
-        } catch let denial as GateDenial {
-            throw denial
-        } catch {
-            throw GateDenial(
-                gate: .payload, status: .badRequest, reason: "body_unreadable",
-                message: "The request body could not be read completely; resend the request.")
-        }
-        exchange.payload = try RequestPayload.parse(collected ?? ByteBuffer(), for: exchange.endpoint)
+        if arrival.oversized || arrival.body.readableBytes > limit { throw Self.tooLarge(limit: limit, declared: nil) }
+        let payload = try RequestPayload.parse(arrival.body, for: arrival.endpoint)
+        return Parsed(arrival: arrival, snapshot: configured.snapshot, payload: payload)
     }
 
     private static func tooLarge(limit: Int, declared: Int?) -> GateDenial {

@@ -4,12 +4,12 @@ struct ReconcileGate: Gate {
     let active: ActiveSnapshot
     var id: GateID { .reconcile }
 
-    func evaluate(_ exchange: inout Exchange) async throws(GateDenial) {
+    func evaluate(_ arrival: Arrival) async throws(GateDenial) -> Configured {
         guard let snapshot = active.snapshot else {
             throw GateDenial(
                 gate: .reconcile, status: .serviceUnavailable, reason: "config_not_applied",
                 message: "The gateway has not applied a configuration yet; retry in a few seconds.")
         }
-        exchange.snapshot = snapshot
+        return Configured(arrival: arrival, snapshot: snapshot)
     }
 }

@@ -4,10 +4,11 @@ import HTTPTypes
 struct RoutingGate: Gate {
     var id: GateID { .routing }
 
-    func evaluate(_ exchange: inout Exchange) async throws(GateDenial) {
-        let snapshot = exchange.snapshot!
-        let project = exchange.grant!.projectID
-        let model = exchange.payload!.model
+    func evaluate(_ caller: Authenticated<Parsed>) async throws(GateDenial) -> Routed {
+        let parsed = caller.base
+        let snapshot = parsed.snapshot
+        let project = caller.grant.projectID
+        let model = parsed.payload.model
         guard let route = snapshot.route(model: model, project: project) else {
             let routed = snapshot.models(project: project)
             let available = routed.isEmpty ? "it routes no models yet" : "it routes: \(routed.joined(separator: ", "))"
@@ -16,6 +17,6 @@ struct RoutingGate: Gate {
                 message: "Model '\(model)' is not routed for project '\(project)'; add a route for model '\(model)' in project '\(project)' (\(available)).",
                 param: "model")
         }
-        exchange.route = route
+        return Routed(arrival: parsed.arrival, snapshot: snapshot, payload: parsed.payload, grant: caller.grant, route: route)
     }
 }

@@ -146,12 +146,11 @@ final class DataPlaneConnection: ChannelInboundHandler {
     private func dispatch(_ head: Head, body: ByteBuffer?, ended: Bool, oversized: Bool = false, context: ChannelHandlerContext) {
         state = .responding(requestEnded: ended)
         connectionGuard.answering()
-        let request = Request(head: head.request, body: RequestBody(buffer: body ?? ByteBuffer()))
         let channel = context.channel
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let routes = self.routes
         task = Task {
-            let response = await routes.respond(to: request, requestID: .next(), oversized: oversized)
+            let response = await routes.respond(to: head.request, body: body ?? ByteBuffer(), requestID: .next(), oversized: oversized)
             let length = response.body.contentLength
             // HTTP/1.0 has no chunked encoding: a streamed answer ends when the connection does.
             let closes = !head.keepAlive || response.headers[.connection] == "close" || (head.isLegacy && length == nil)

@@ -3,20 +3,15 @@ import Logging
 import Synchronization
 import Telemetry
 
-/// Settles each finished request's reservation with its recorded cost and tokens, and warns
-/// once per model when a served model has no price.
-final class MeteringRecorder: RequestRecorder {
-    let metering: Metering
+/// Warns once per model when a served model has no price: its requests count in
+/// `gateway_unpriced_requests_total` but not in cost or budgets until an operator adds one.
+final class UnpricedModelRecorder: RequestRecorder {
     let logger: Logger
     private let unpriced = Mutex<Set<String>>([])
 
-    init(metering: Metering, logger: Logger) {
-        self.metering = metering
-        self.logger = logger
-    }
+    init(logger: Logger) { self.logger = logger }
 
     func record(_ trace: RequestTrace) {
-        metering.settle(id: trace.traceID, cost: trace.costMicroUSD, tokens: Int(trace.inputTokens) + Int(trace.outputTokens))
         guard trace.costFlags.contains(.unpriced) else { return }
         let model = trace.routedModel.isEmpty ? trace.requestedModel : trace.routedModel
         guard unpriced.withLock({ $0.insert(model).inserted }) else { return }

@@ -10,13 +10,13 @@ import struct Foundation.Date
 /// benchmarks can measure the chain alone.
 @_spi(Benchmarks)
 public struct GateChainBenchmark: Sendable {
-    private let chain: GateChain
+    private let chain: AdmissionChain
     private let head: HTTPRequest
     private let body: ByteBuffer
 
     /// A chain over `config`, and a request for `model` carrying `key` and `body`.
     public init(config: GatewayConfig, key: String, body: String) {
-        chain = DataPlaneRoutes.makeChain(active: ActiveSnapshot(ConfigSnapshot(version: 1, config: config)), metering: Metering(), now: Date.init)
+        chain = AdmissionChain(active: ActiveSnapshot(ConfigSnapshot(version: 1, config: config)), metering: Metering(), now: Date.init)
         head = HTTPRequest(method: .post, scheme: "http", authority: "bench", path: "/v1/chat/completions", headerFields: [
             .authorization: "Bearer \(key)", .contentType: "application/json",
         ])
@@ -25,11 +25,11 @@ public struct GateChainBenchmark: Sendable {
 
     /// Runs every gate once; returns the number of gates passed.
     public func run() async -> Int {
-        var exchange = Exchange(
-            requestID: .next(), endpoint: .chatCompletions, request: Request(head: head, body: RequestBody(buffer: body)), started: .now)
-        var trace = RequestTrace(traceID: exchange.requestID, startUnixNanos: 0, operation: "chat")
+        let arrival = Arrival(
+            requestID: .next(), endpoint: .chatCompletions, head: head, body: body, started: .now, oversized: false)
+        var trace = RequestTrace(traceID: arrival.requestID, startUnixNanos: 0, operation: "chat")
         do {
-            try await chain.run(&exchange, trace: &trace)
+            _ = try await chain.run(arrival, trace: &trace)
         } catch {
             return -1
         }

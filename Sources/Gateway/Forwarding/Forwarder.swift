@@ -1,0 +1,80 @@
+import GatewayModel
+import Hummingbird
+import Logging
+import Telemetry
+
+/// The `upstream` stage after the gates: sends an admitted request to its route's targets in the
+/// order of a ``TargetPlan``, retrying each as its provider allows and falling back to the next,
+/// and hands the first answer to the whole-answer or the stream relay. Stops with 503 when every
+/// target failed, 504 when the last one timed out.
+struct Forwarder: Sendable {
+    let pool: ProviderPool
+    let logger: Logger
+
+    /// Forwards `admitted`, adding the `upstream` span and the attempts to `trace`. `completion`
+    /// finishes the trace once the answer is relayed; on a thrown denial the caller finishes it.
+    func respond(_ admitted: Admitted, trace: inout RequestTrace, completion: RequestCompletion) async throws(GateDenial) -> Response {
+        let routed = admitted.routed
+        let arrival = routed.arrival
+        let payload = routed.payload
+        var generator = SystemRandomNumberGenerator()
+        var lastFailure: (failure: UpstreamFailure, provider: ProviderConfig)?
+        let started = ContinuousClock.now
+        trace.streamed = payload.stream
+        defer { trace.upstreamNanos = started.duration(to: .now).nanoseconds }
+        for target in TargetPlan.order(routed.route.targets, using: &generator) {
+            guard let config = routed.snapshot.provider(named: target.provider),
+                let provider = pool.provider(named: target.provider, in: routed.snapshot)
+            else { continue }
+            let body = payload.upstreamBody(model: target.model, askForUsage: true)
+            trace.routedModel = target.model
+            trace.provider = config.name
+            for attempt in 0...config.maxRetries {
+                if attempt > 0 { await Self.backoff(attempt: attempt, base: config.retryBackoffMilliseconds, using: &generator) }
+                trace.attempts &+= 1
+                let now = ContinuousClock.now
+                let request = UpstreamRequest(
+                    endpoint: arrival.endpoint, body: body, stream: payload.stream, requestID: arrival.requestID,
+                    firstByteDeadline: now + .seconds(config.firstByteTimeoutSeconds), deadline: now + .seconds(config.timeoutSeconds))
+                do throws(UpstreamFailure) {
+                    let response = try await provider.send(request)
+                    var usage = TokenUsage.Reading.absent
+                    if case .buffer(let body) = response.body, response.status.code < 300 {
+                        // A success whose body is not JSON is a broken provider: the next target may serve.
+                        guard let reading = body.withUnsafeReadableBytes({ TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }) else {
+                            throw UpstreamFailure.invalidResponse
+                        }
+                        usage = reading
+                    }
+                    trace.append(GateSpan(.upstream, .pass, "", started: started, origin: arrival.started))
+                    trace.upstreamNanos = started.duration(to: .now).nanoseconds
+                    let answer = UpstreamAnswer(response: response, usage: usage, provider: config.name, deadline: request.deadline)
+                    return answer.relay(for: admitted, trace: trace, completion: completion)
+                } catch {
+                    if case .cancelled = error {
+                        let denial = GateDenial.clientGone
+                        trace.append(GateSpan(.upstream, denial.decision, denial.reason, started: started, origin: arrival.started))
+                        throw denial
+                    }
+                    lastFailure = (error, config)
+                    logger.warning(
+                        "upstream attempt failed",
+                        metadata: [
+                            "request_id": "\(arrival.requestID)", "provider": "\(config.name)", "attempt": "\(attempt + 1)",
+                            "failure": "\(LogText.safe("\(error)"))",
+                        ])
+                    if !error.isRetryable { break }
+                }
+            }
+        }
+        let denial = GateDenial.upstream(after: lastFailure, model: payload.model, attempts: Int(trace.attempts))
+        trace.append(GateSpan(.upstream, denial.decision, denial.reason, started: started, origin: arrival.started))
+        throw denial
+    }
+
+    private static func backoff(attempt: Int, base: Int, using generator: inout SystemRandomNumberGenerator) async {
+        let ceiling = min(base << min(attempt - 1, 10), 5_000)
+        guard ceiling > 0 else { return }
+        try? await Task.sleep(for: .milliseconds(Int.random(in: ceiling / 2...ceiling, using: &generator)))
+    }
+}

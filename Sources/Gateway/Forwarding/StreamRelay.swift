@@ -1,0 +1,69 @@
+import GatewayModel
+import Hummingbird
+import NIOCore
+import Telemetry
+
+/// Relays a provider's SSE stream to the client chunk by chunk, metering its usage on the way,
+/// and finishes the request's trace however the stream ends: completed, the client gone, the
+/// provider too slow or broken off (the last two with a final error event the client can read).
+struct StreamRelay: Sendable {
+    let chunks: any AsyncSequence<ByteBuffer, any Error> & Sendable
+    /// The trace so far (status, provider, attempts).
+    let trace: RequestTrace
+    let snapshot: ConfigSnapshot
+    let promptEstimate: Int
+    /// When the request arrived.
+    let started: ContinuousClock.Instant
+    /// When the whole stream must be done.
+    let deadline: ContinuousClock.Instant
+    let provider: String
+    /// The client did not ask for the usage-only chunk, which the gateway asked for itself.
+    let stripsUsageChunk: Bool
+    let completion: RequestCompletion
+
+    /// Writes the stream to `writer`; throws when the client went away.
+    func run(_ writer: inout some ResponseBodyWriter) async throws {
+        var meter = StreamUsageMeter(stripsUsageChunk: stripsUsageChunk)
+        var outcome = StreamOutcome.completed
+        var trace = self.trace
+        defer {
+            if trace.status < 300 {
+                Pricing.charge(&trace, usage: meter.usage, snapshot: snapshot, promptEstimate: promptEstimate, outputEstimate: meter.events)
+            }
+            trace.durationNanos = started.duration(to: .now).nanoseconds
+            if let reason = outcome.reason { trace.reason = reason }
+            completion.finish(trace)
+        }
+        do {
+            for try await chunk in chunks {
+                let relayed = meter.feed(chunk)
+                do {
+                    if relayed.readableBytes > 0 { try await writer.write(relayed) }
+                } catch {
+                    outcome = .clientClosed
+                    throw error
+                }
+                if ContinuousClock.now > deadline {
+                    outcome = .timedOut
+                    break
+                }
+            }
+        } catch UpstreamConnection.Failure.timeout {
+            outcome = .timedOut
+        } catch {
+            // A closed client connection cancels this task, which ends the provider's stream too.
+            if outcome == .clientClosed || Task.isCancelled {
+                outcome = .clientClosed
+                throw error
+            }
+            outcome = .upstreamBroke
+        }
+        if Task.isCancelled {
+            outcome = .clientClosed
+            throw CancellationError()
+        }
+        if let rest = meter.finish() { try await writer.write(rest) }
+        if let event = outcome.errorEvent(provider: provider) { try await writer.write(event) }
+        try await writer.finish(nil)
+    }
+}

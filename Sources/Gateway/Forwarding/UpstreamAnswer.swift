@@ -1,0 +1,47 @@
+import GatewayModel
+import HTTPTypes
+import Hummingbird
+import Telemetry
+import WireJSON
+
+/// A provider's answer to an admitted request, and the relay that hands it to the client: the
+/// body as a whole, or the stream (``StreamRelay``).
+struct UpstreamAnswer: Sendable {
+    let response: UpstreamResponse
+    /// The usage read from a whole answer's body.
+    let usage: TokenUsage.Reading
+    /// The provider that answered.
+    let provider: String
+    /// When the whole answer must be done.
+    let deadline: ContinuousClock.Instant
+
+    /// The client's response. The trace is finished through `completion` when the body is
+    /// relayed: at once for a whole answer, after the last chunk for a stream.
+    func relay(for admitted: Admitted, trace base: RequestTrace, completion: RequestCompletion) -> Response {
+        let arrival = admitted.routed.arrival
+        var trace = base
+        trace.status = UInt16(response.status.code)
+        trace.timeToFirstTokenNanos = arrival.started.duration(to: .now).nanoseconds
+        if response.status.code >= 400 { trace.reason = "provider_client_error" }
+        var headers: HTTPFields = [.gatewayProvider: provider]
+        headers.append(contentsOf: admitted.rateLimitHeaders)
+        headers[.contentType] = response.contentType ?? "application/json"
+        let snapshot = admitted.routed.snapshot
+        let promptEstimate = BudgetGate.promptTokens(bodyBytes: admitted.routed.payload.body.readableBytes)
+        switch response.body {
+        case .buffer(let body):
+            if response.status.code < 300 {
+                Pricing.charge(&trace, usage: usage, snapshot: snapshot, promptEstimate: promptEstimate, outputEstimate: 0)
+            }
+            trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+            completion.finish(trace)
+            return Response(status: response.status, headers: headers, body: ResponseBody(byteBuffer: body))
+        case .stream(let chunks):
+            headers[.cacheControl] = "no-cache"
+            let relay = StreamRelay(
+                chunks: chunks, trace: trace, snapshot: snapshot, promptEstimate: promptEstimate, started: arrival.started, deadline: deadline, provider: provider,
+                stripsUsageChunk: !admitted.routed.payload.fields.clientIncludesUsage, completion: completion)
+            return Response(status: response.status, headers: headers, body: ResponseBody { writer in try await relay.run(&writer) })
+        }
+    }
+}

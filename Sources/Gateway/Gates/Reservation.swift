@@ -1,0 +1,18 @@
+import Telemetry
+
+/// What the `budget` gate holds for an admitted request: its worst-case cost against each
+/// budget and its estimated tokens against each limit, until the answer settles it.
+struct Reservation: Sendable {
+    let metering: Metering
+    let requestID: TraceID
+
+    /// Replaces the hold with the cost and tokens of the finished request's `trace`.
+    func settle(_ trace: RequestTrace) {
+        metering.settle(id: requestID, cost: trace.costMicroUSD, tokens: Int(trace.inputTokens) + Int(trace.outputTokens))
+    }
+
+    /// Gives the hold back: the provider never answered.
+    func release() {
+        metering.settle(id: requestID, cost: 0, tokens: 0)
+    }
+}

@@ -1,0 +1,40 @@
+import GatewayModel
+import Telemetry
+
+import struct Foundation.Date
+
+/// The gates in front of the upstream, in the order of the gate table. Each gate reads the stage
+/// the one before it produced, so no gate can run before what it relies on; a new gate is a new
+/// file, a property and a line in ``run(_:trace:)``.
+struct AdmissionChain: Sendable {
+    let reconcile: ReconcileGate
+    let payload = PayloadGate()
+    let keyAuth: KeyAuthGate<Parsed>
+    let routing = RoutingGate()
+    let budget: BudgetGate
+
+    /// The chain over the configuration in `active`, metering budgets and limits in `metering`.
+    init(active: ActiveSnapshot, metering: Metering, now: @escaping @Sendable () -> Date) {
+        reconcile = ReconcileGate(active: active)
+        keyAuth = KeyAuthGate(now: now)
+        budget = BudgetGate(metering: metering, now: now)
+    }
+
+    /// Runs every gate, recording each decision as a span of `trace` and what the request was
+    /// found to be (project, key, model) as its attributes; rethrows the first denial.
+    func run(_ arrival: Arrival, trace: inout RequestTrace) async throws(GateDenial) -> Admitted {
+        let origin = arrival.started
+        do {
+            let configured = try await reconcile.run(arrival, trace: &trace, origin: origin)
+            let parsed = try await payload.run(configured, trace: &trace, origin: origin)
+            trace.requestedModel = parsed.payload.model
+            let caller = try await keyAuth.run(parsed, trace: &trace, origin: origin)
+            trace.attribute(to: caller.grant)
+            let routed = try await routing.run(caller, trace: &trace, origin: origin)
+            return try await budget.run(routed, trace: &trace, origin: origin)
+        } catch {
+            if let grant = error.caller { trace.attribute(to: grant) }
+            throw error
+        }
+    }
+}

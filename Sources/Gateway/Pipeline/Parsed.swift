@@ -1,0 +1,11 @@
+import GatewayModel
+
+/// A request past `payload`: its body is a valid request of its endpoint.
+struct Parsed: KeyCarrying {
+    /// The request.
+    let arrival: Arrival
+    /// The configuration in force.
+    let snapshot: ConfigSnapshot
+    /// The validated body.
+    let payload: RequestPayload
+}

@@ -1,0 +1,15 @@
+import GatewayModel
+
+/// A request past `routing`: the requested model has a route in the caller's project.
+struct Routed: Sendable {
+    /// The request.
+    let arrival: Arrival
+    /// The configuration in force.
+    let snapshot: ConfigSnapshot
+    /// The validated body.
+    let payload: RequestPayload
+    /// Who is calling.
+    let grant: KeyGrant
+    /// Where the requested model goes.
+    let route: Route
+}

@@ -1,0 +1,148 @@
+import GatewayModel
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import Telemetry
+import WireJSON
+
+import struct Foundation.Date
+
+/// The OpenAI-compatible endpoints and the gate chains in front of them.
+public struct DataPlaneRoutes: Sendable {
+    let active: ActiveSnapshot
+    let admission: AdmissionChain
+    let modelsReconcile: ReconcileGate
+    let modelsKeyAuth: KeyAuthGate<Configured>
+    let forwarder: Forwarder
+    let recorder: any RequestRecorder
+    let now: @Sendable () -> Date
+
+    init(
+        active: ActiveSnapshot, pool: ProviderPool, metering: Metering, recorder: any RequestRecorder, logger: Logger,
+        now: @escaping @Sendable () -> Date
+    ) {
+        self.active = active
+        self.admission = AdmissionChain(active: active, metering: metering, now: now)
+        self.modelsReconcile = ReconcileGate(active: active)
+        self.modelsKeyAuth = KeyAuthGate(now: now)
+        self.forwarder = Forwarder(pool: pool, logger: logger)
+        self.recorder = RecorderList([UnpricedModelRecorder(logger: logger), recorder])
+        self.now = now
+    }
+
+    /// Answers one request: the endpoint its method and path name, or 404 / 405 in the OpenAI
+    /// error shape. Every answer carries `x-request-id`.
+    /// `oversized` says the raw request passed the size limit before its body was complete.
+    func respond(to head: HTTPRequest, body: ByteBuffer, requestID: TraceID, oversized: Bool = false) async -> Response {
+        var response: Response
+        let path = Self.path(of: head)
+        let arrival = { (endpoint: Endpoint) in
+            Arrival(requestID: requestID, endpoint: endpoint, head: head, body: body, started: .now, oversized: oversized)
+        }
+        switch (head.method, path) {
+        case (.post, "/v1/chat/completions"): response = await forward(arrival(.chatCompletions))
+        case (.post, "/v1/embeddings"): response = await forward(arrival(.embeddings))
+        case (.get, "/v1/models"): response = await models(arrival(.models))
+        case (.get, "/healthz"): response = Self.json(.ok, "{\"status\":\"ok\"}")
+        case (.get, "/readyz"):
+            if let snapshot = active.snapshot {
+                response = Self.json(.ok, "{\"status\":\"ready\",\"configVersion\":\(snapshot.version)}")
+            } else {
+                response = Self.json(.serviceUnavailable, "{\"status\":\"not ready\",\"reason\":\"no configuration applied yet\"}")
+            }
+        case (_, let path):
+            if let allowed = Self.methods[String(path)] {
+                response = Self.error(.methodNotAllowed, code: "invalid_request", message: "\(head.method) is not allowed on \(path); use \(allowed).")
+                response.headers[.allow] = allowed.rawValue
+            } else {
+                response = Self.error(
+                    .notFound, code: "unknown_endpoint",
+                    message: "No endpoint \(head.method) \(path); the gateway serves /v1/chat/completions, /v1/embeddings and /v1/models.")
+            }
+        }
+        response.headers[.requestID] = requestID.description
+        return response
+    }
+
+    /// The path of the request target, without its query.
+    private static func path(of head: HTTPRequest) -> Substring {
+        let target = head.path ?? ""
+        return target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
+    }
+
+    /// The method each path answers.
+    private static let methods: [String: HTTPRequest.Method] = [
+        "/v1/chat/completions": .post, "/v1/embeddings": .post, "/v1/models": .get, "/healthz": .get, "/readyz": .get,
+    ]
+
+    /// An OpenAI-shaped error that no gate decided.
+    static func error(_ status: HTTPResponse.Status, code: String, message: String) -> Response {
+        let body = GateDenial.errorBody(message: message, type: "invalid_request_error", param: nil, code: code, gate: nil)
+        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
+    }
+
+    /// Runs the gates and the upstream stage for a chat completion or embeddings request.
+    private func forward(_ arrival: Arrival) async -> Response {
+        var trace = RequestTrace(traceID: arrival.requestID, startUnixNanos: unixNanos(), operation: arrival.endpoint.operation)
+        let admitted: Admitted
+        do {
+            admitted = try await admission.run(arrival, trace: &trace)
+        } catch {
+            return deny(error, arrival: arrival, trace: &trace, completion: RequestCompletion(reservation: nil, recorder: recorder))
+        }
+        let completion = RequestCompletion(reservation: admitted.reservation, recorder: recorder)
+        do {
+            return try await forwarder.respond(admitted, trace: &trace, completion: completion)
+        } catch {
+            var denial = error
+            denial.headers = admitted.rateLimitHeaders + denial.headers
+            return deny(denial, arrival: arrival, trace: &trace, completion: completion)
+        }
+    }
+
+    /// Lists the models routed for the caller's project.
+    private func models(_ arrival: Arrival) async -> Response {
+        var trace = RequestTrace(traceID: arrival.requestID, startUnixNanos: unixNanos(), operation: arrival.endpoint.operation)
+        let caller: Authenticated<Configured>
+        do {
+            let configured = try await modelsReconcile.run(arrival, trace: &trace, origin: arrival.started)
+            caller = try await modelsKeyAuth.run(configured, trace: &trace, origin: arrival.started)
+        } catch {
+            if let grant = error.caller { trace.attribute(to: grant) }
+            return deny(error, arrival: arrival, trace: &trace, completion: RequestCompletion(reservation: nil, recorder: recorder))
+        }
+        trace.attribute(to: caller.grant)
+        let project = caller.grant.projectID
+        var body = ByteBuffer(string: "{\"object\":\"list\",\"data\":[")
+        for (index, model) in caller.base.snapshot.models(project: project).enumerated() {
+            if index > 0 { body.writeStaticString(",") }
+            body.writeStaticString("{\"id\":")
+            JSONString.write(model, to: &body)
+            body.writeStaticString(",\"object\":\"model\",\"created\":0,\"owned_by\":")
+            JSONString.write(project, to: &body)
+            body.writeStaticString("}")
+        }
+        body.writeStaticString("]}")
+        trace.status = 200
+        trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+        recorder.record(trace)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
+    }
+
+    private func deny(_ denial: GateDenial, arrival: Arrival, trace: inout RequestTrace, completion: RequestCompletion) -> Response {
+        trace.status = UInt16(denial.status.code)
+        trace.reason = denial.reason
+        trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+        completion.finish(trace)
+        return denial.response()
+    }
+
+    private func unixNanos() -> UInt64 {
+        UInt64(max(0, now().timeIntervalSince1970 * 1_000_000_000))
+    }
+
+    private static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}
