@@ -43,13 +43,16 @@ let package = Package(
         .target(
             name: "WireJSON",
             dependencies: [
-                .product(name: "NIOCore", package: "swift-nio")
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "GatewayModel",
             dependencies: [
+                "WireJSON",
+                "WireJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -109,6 +112,7 @@ let package = Package(
             dependencies: [
                 "Telemetry",
                 "GatewayModel",
+                "WireJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -161,6 +165,7 @@ let package = Package(
             name: "WireJSONTests",
             dependencies: [
                 "WireJSON",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -186,6 +191,7 @@ let package = Package(
                 "GatewayModel",
                 "Telemetry",
                 "TestSupport",
+                "WireJSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

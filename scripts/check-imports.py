@@ -20,15 +20,15 @@ SERVERS_AND_CLIENTS = {"Hummingbird", "HummingbirdCore", "AsyncHTTPClient", "NIO
 RULES = {
     "Telemetry": (set(), DRIVERS | SERVERS_AND_CLIENTS),
     "WireJSON": (set(), DRIVERS | SERVERS_AND_CLIENTS),
-    "GatewayModel": ({"Telemetry"}, DRIVERS | SERVERS_AND_CLIENTS),
+    "GatewayModel": ({"Telemetry", "WireJSON"}, DRIVERS | SERVERS_AND_CLIENTS),
     "ControlPlane": ({"GatewayModel", "WireJSON"}, set()),
     "ControlPlaneClient": ({"GatewayModel"}, DRIVERS),
     "Gateway": ({"Telemetry", "GatewayModel", "WireJSON"}, DRIVERS),
-    "Collector": ({"Telemetry", "GatewayModel"}, DRIVERS),
+    "Collector": ({"Telemetry", "GatewayModel", "WireJSON"}, DRIVERS),
     "TelemetryTests": ({"Telemetry"}, DRIVERS),
     "WireJSONTests": ({"WireJSON"}, DRIVERS),
     "GatewayTests": ({"Gateway", "Telemetry", "GatewayModel", "WireJSON", "TestSupport"}, DRIVERS),
-    "CollectorTests": ({"Collector", "Telemetry", "GatewayModel", "TestSupport"}, DRIVERS),
+    "CollectorTests": ({"Collector", "Telemetry", "GatewayModel", "WireJSON", "TestSupport"}, DRIVERS),
     "TestSupport": (set(), DRIVERS),
 }
 IMPORT = re.compile(r"\s*(?:@\w+\s+)?(?:(?:public|package|internal)\s+)?import\s+(?:(?:struct|class|enum|func|protocol|typealias|var|let)\s+)?(\w+)")

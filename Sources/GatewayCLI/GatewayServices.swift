@@ -102,7 +102,7 @@ enum GatewayServices {
             if config.observability.enabled {
                 let telemetry = TelemetryRing(capacity: config.observability.ringCapacity)
                 recorders.append(telemetry)
-                RingEndpoint.add(to: adminRouter, ring: telemetry, token: adminToken)
+                RingEndpoint.add(to: adminRouter, ring: telemetry, token: platform)
                 ring = telemetry
             }
             if logger.logLevel <= .debug { recorders.append(LogRequestRecorder(logger: logger)) }
@@ -143,10 +143,10 @@ enum GatewayServices {
             let interval: Duration = ring != nil ? .milliseconds(5) : .milliseconds(50)
             let collector = Collector(sources: sources, store: TelemetryStore(), mapping: mapping, interval: interval, logger: logger)
             services.append(collector)
-            TelemetryAPI(collector: collector, mapping: mapping, platformToken: adminToken, processFamilies: families).add(to: adminRouter)
+            TelemetryAPI(collector: collector, mapping: mapping, platformToken: platform, processFamilies: families).add(to: adminRouter)
         } else {
             adminRouter.get("/metrics") { request, _ -> Response in
-                if let denial = platform.denial(request.headers), adminToken != nil { return denial }
+                if platform.isSet, let refusal = platform.refusal(request.headers) { return APIResponse.error(refusal) }
                 let format = PrometheusText.Format(accept: request.headers[.accept])
                 return Response(
                     status: .ok, headers: [.contentType: format.contentType],

@@ -132,14 +132,14 @@ public struct RequestFieldError: Error, Sendable, Equatable {
     public var message: String
     /// The field at fault, when there is one.
     public var param: String?
-    /// `empty_body`, `invalid_json` or `invalid_request`.
-    public var reason: String
+    /// ``ReasonCode/emptyBody``, ``ReasonCode/invalidJSON`` or ``ReasonCode/invalidRequest``.
+    public var reason: ReasonCode
 
     static func invalid(_ message: String, param: String?) -> RequestFieldError {
-        RequestFieldError(message: message, param: param, reason: "invalid_request")
+        RequestFieldError(message: message, param: param, reason: .invalidRequest)
     }
 
-    init(message: String, param: String?, reason: String) {
+    init(message: String, param: String?, reason: ReasonCode) {
         self.message = message
         self.param = param
         self.reason = reason
@@ -150,11 +150,11 @@ public struct RequestFieldError: Error, Sendable, Equatable {
             let path = parent.map { "\($0).\(field)" } ?? field
             self.init(
                 message: "The field '\(path)' appears more than once (keys are compared after unescaping); send it once.",
-                param: path, reason: "invalid_request")
+                param: path, reason: .invalidRequest)
         } else if error.problem == JSONScanError.emptyProblem && parent == nil {
-            self.init(message: empty, param: nil, reason: "empty_body")
+            self.init(message: empty, param: nil, reason: .emptyBody)
         } else {
-            self.init(message: "The request body is not valid JSON: \(error.problem) (at byte \(error.offset)).", param: nil, reason: "invalid_json")
+            self.init(message: "The request body is not valid JSON: \(error.problem) (at byte \(error.offset)).", param: nil, reason: .invalidJSON)
         }
     }
 }

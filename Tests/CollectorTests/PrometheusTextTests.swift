@@ -27,6 +27,21 @@ struct PrometheusTextTests {
         return trace
     }
 
+    @Test("a span reason outside the closed set (another build's ring) is labelled other, so the label stays bounded")
+    func unknownReasonIsOther() {
+        let mapping = OrgMapping(orgByProject: ["p": "acme"], orgs: ["acme"], models: ["m"])
+        var traces: [RequestTrace] = []
+        for reason in ["key_missing", "made-up-\(UInt64.random(in: 0...UInt64.max))", "another-one"] {
+            var trace = Self.trace(project: "p", model: "m", status: 401)
+            trace.append(GateSpan(gate: "key-auth", decision: .deny, reason: reason, startOffsetNanos: 0, durationNanos: 1))
+            traces.append(trace)
+        }
+        let text = PrometheusText.render(Self.store(with: traces, mapping: mapping).families(org: nil), format: .text)
+        #expect(text.contains("gateway_gate_decisions_total{org=\"acme\",project=\"p\",gate=\"key-auth\",decision=\"deny\",reason=\"key_missing\"} 1"))
+        #expect(text.contains("gateway_gate_decisions_total{org=\"acme\",project=\"p\",gate=\"key-auth\",decision=\"deny\",reason=\"other\"} 2"))
+        #expect(!text.contains("made-up"))
+    }
+
     @Test("histograms are cumulative with +Inf, sum and count; unknown models collapse into other")
     func histogramAndLabels() {
         let mapping = OrgMapping(orgByProject: ["p": "acme"], orgs: ["acme"], models: ["gpt-4o-mini"])

@@ -91,7 +91,7 @@ struct TenantIsolationTests {
         logger.logLevel = .critical
         let collector = Collector(sources: [RingSource(ring: ring)], store: TelemetryStore(), mapping: { mapping }, logger: logger)
         let router = Router()
-        TelemetryAPI(collector: collector, mapping: { mapping }, platformToken: "platform-secret").add(to: router)
+        TelemetryAPI(collector: collector, mapping: { mapping }, platformToken: PlatformToken(token: "platform-secret", env: "GATEWAY_ADMIN_TOKEN")).add(to: router)
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         defer { _ = client.shutdown() }
         try await LiveServer.run(router: router) { port in
@@ -149,7 +149,7 @@ struct TenantIsolationTests {
         let mapping = OrgMapping(config: world.config)
         let collector = Collector(sources: [], store: TelemetryStore(), mapping: { mapping }, logger: Logger(label: "test"))
         let router = Router()
-        TelemetryAPI(collector: collector, mapping: { mapping }, platformToken: "platform-secret").add(to: router)
+        TelemetryAPI(collector: collector, mapping: { mapping }, platformToken: PlatformToken(token: "platform-secret", env: "GATEWAY_ADMIN_TOKEN")).add(to: router)
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         defer { _ = client.shutdown() }
         try await LiveServer.run(router: router) { port in
@@ -179,7 +179,7 @@ struct TenantIsolationTests {
         for trace in world.traces { ring.append(trace) }
         let collector = Collector(sources: [RingSource(ring: ring)], store: TelemetryStore(), mapping: { available.on ? mapping : nil }, logger: Logger(label: "test"))
         let router = Router()
-        TelemetryAPI(collector: collector, mapping: { available.on ? mapping : nil }, platformToken: nil).add(to: router)
+        TelemetryAPI(collector: collector, mapping: { available.on ? mapping : nil }, platformToken: PlatformToken(token: nil, env: "GATEWAY_ADMIN_TOKEN")).add(to: router)
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
         defer { _ = client.shutdown() }
         try await LiveServer.run(router: router) { port in

@@ -70,7 +70,7 @@ struct RequestFieldsDifferentialTests {
         ])
     func duplicates(text: String) {
         guard let error = Self.refusal(text) else { return }
-        #expect(error.reason == "invalid_request")
+        #expect(error.reason == .invalidRequest)
         #expect(error.message.contains("appears more than once"))
         #expect(error.param != nil)
     }
@@ -95,7 +95,7 @@ struct RequestFieldsDifferentialTests {
     func surrogates() {
         for text in [#"{"model":"\ud800","messages":[{}]}"#, #"{"model":"a\udc00","messages":[{}]}"#, #"{"\ud800model":"a","messages":[{}]}"#] {
             guard let error = Self.refusal(text) else { continue }
-            #expect(error.reason == "invalid_json")
+            #expect(error.reason == .invalidJSON)
         }
     }
 

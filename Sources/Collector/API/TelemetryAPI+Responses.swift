@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import GatewayModel
 import Telemetry
+import WireJSON
 
 extension TelemetryAPI {
     static func usage(_ request: Request, org: String, store: TelemetryStore) throws -> Response {
@@ -11,10 +12,10 @@ extension TelemetryAPI {
         let now = Int64(Date().timeIntervalSince1970)
         guard let from = try time(query["from"].map(String.init), default: now - 3600),
             let to = try time(query["to"].map(String.init), default: now)
-        else { return error(.badRequest, "invalid_time", "from and to take RFC 3339 times or Unix seconds.") }
+        else { return error(ClientError(.badRequest, .invalidTime, "from and to take RFC 3339 times or Unix seconds.")) }
         let groupBy = (query["groupBy"].map(String.init) ?? "project,model").split(separator: ",").map(String.init)
         if let unknown = groupBy.first(where: { !["project", "model"].contains($0) }) {
-            return error(.badRequest, "invalid_group", "groupBy takes project and model, not '\(unknown)'.")
+            return error(ClientError(.badRequest, .invalidGroup, "groupBy takes project and model, not '\(unknown)'."))
         }
         let rows = store.usage(org: org, from: from, to: to, groupBy: groupBy)
         var total = UsageCounts()
@@ -27,7 +28,7 @@ extension TelemetryAPI {
         var decision: Decision?
         if let text = query["decision"].map(String.init) {
             guard let parsed = Decision.allCases.first(where: { $0.description == text }) else {
-                return error(.badRequest, "invalid_decision", "decision takes pass, deny or error.")
+                return error(ClientError(.badRequest, .invalidDecision, "decision takes pass, deny or error."))
             }
             decision = parsed
         }
@@ -38,7 +39,7 @@ extension TelemetryAPI {
 
     static func request(id: String, org: String?, store: TelemetryStore) -> Response {
         guard let traceID = TraceID(hex: id), let found = store.request(id: traceID, org: org) else {
-            return error(.notFound, "request_unknown", "No recent request '\(id)' is known here (traces are kept for the most recent requests only).")
+            return error(ClientError(.notFound, .requestUnknown, "No recent request '\(id)' is known here (traces are kept for the most recent requests only)."))
         }
         return json(RequestView(found))
     }
@@ -60,15 +61,16 @@ extension TelemetryAPI {
         Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func error(_ status: HTTPResponse.Status, _ code: String, _ message: String) -> Response {
-        struct Body: Encodable {
-            struct Detail: Encodable { let message: String, type: String, code: String }
-            let error: Detail
-        }
-        var response = json(Body(error: .init(message: message, type: status.code == 401 ? "authentication_error" : "invalid_request_error", code: code)))
-        response.status = status
-        return response
+    /// `error` in the OpenAI shape.
+    static func error(_ error: ClientError) -> Response {
+        Response(status: error.status, headers: error.headers, body: .init(byteBuffer: error.body))
     }
+
+}
+
+extension ClientError {
+    /// The 503 of a collector that has no org mapping yet.
+    static let mappingUnavailable = ClientError(.serviceUnavailable, .mappingUnavailable, "The org mapping is not available yet; retry shortly.")
 }
 
 /// The JSON form of a usage answer.

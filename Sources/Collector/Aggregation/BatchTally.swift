@@ -1,5 +1,6 @@
 import GatewayModel
 import Telemetry
+import WireJSON
 
 /// The metric sums of one batch of traces, by series.
 ///
@@ -84,7 +85,7 @@ struct BatchTally {
             if let upstream = sums.upstream { families[Name.upstreamDuration]!.merge(upstream, [key.org, key.provider]) }
         }
         for (key, count) in gates {
-            families[Name.gateDecisions]!.add(count, [key.org, key.project, key.gate, key.decision.description, key.reason.isEmpty ? "none" : key.reason])
+            families[Name.gateDecisions]!.add(count, [key.org, key.project, key.gate, key.decision.description, key.reason.isEmpty ? "none" : ReasonCode(reading: key.reason).rawValue])
         }
         for (key, histogram) in gateTimes {
             families[Name.gateDuration]!.merge(histogram, [key.org, key.gate])

@@ -26,7 +26,7 @@ public struct AdminAPI: Sendable {
 
     /// Adds the routes to `router`.
     public func add(to router: Router<BasicRequestContext>) {
-        let admin = router.group("/admin/v1")
+        let admin = router.group("/admin/v1").add(middleware: PlatformTokenMiddleware(token: token))
         admin.get("version") { request, _ in
             try await guarded(request) { ["version": try await controlPlane.store.version()] }
         }
@@ -246,12 +246,10 @@ public struct AdminAPI: Sendable {
 
     // MARK: Plumbing
 
-    /// Checks the platform token, runs `body` and encodes its result, turning thrown errors into
-    /// their 4xx or 503 answers.
+    /// Runs `body` and encodes its result, turning thrown errors into their 4xx or 503 answers.
     func guarded(
         _ request: Request, status: HTTPResponse.Status = .ok, _ body: () async throws -> some Encodable
     ) async throws -> Response {
-        if let denial = token.denial(request.headers) { return denial }
         do {
             return APIResponse.json(try await body(), status: status)
         } catch {

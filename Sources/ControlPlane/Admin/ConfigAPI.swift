@@ -2,6 +2,7 @@ import Foundation
 import GatewayModel
 import Hummingbird
 import ServiceLifecycle
+import WireJSON
 
 /// `/config/v1`: what gateway and collector processes follow, behind the platform token.
 ///
@@ -23,21 +24,21 @@ public struct ConfigAPI: Sendable {
 
     /// Adds the routes to `router`.
     public func add(to router: Router<BasicRequestContext>) {
-        router.get("/config/v1/snapshot") { request, _ in
+        let config = router.group("/config/v1").add(middleware: PlatformTokenMiddleware(token: token))
+        config.get("snapshot") { request, _ in
             try await answer(request) { $0.documentJSON }
         }
-        router.get("/config/v1/org-mapping") { request, _ in
+        config.get("org-mapping") { request, _ in
             try await answer(request) { $0.mappingJSON }
         }
         guard let ledger else { return }
-        router.post("/config/v1/spend") { request, _ -> Response in
-            if let denial = token.denial(request.headers) { return denial }
+        config.post("spend") { request, _ -> Response in
             let exchange: SpendExchange
             do {
                 let body = try await request.body.collect(upTo: 16 << 20)
                 exchange = try DocumentCoding.decoder.decode(SpendExchange.self, from: Data(body.readableBytesView))
             } catch {
-                return APIResponse.error(.badRequest, "invalid_body", "expected {\"entries\": [...], \"since\": ms}: \(error)")
+                return APIResponse.error(ClientError(.badRequest, .invalidBody, "expected {\"entries\": [...], \"since\": ms}: \(error)"))
             }
             do {
                 let totals = try await ledger.exchange(exchange.entries, since: exchange.since)
@@ -50,24 +51,23 @@ public struct ConfigAPI: Sendable {
     }
 
     private func answer(_ request: Request, _ body: @Sendable (PublishedConfig) -> ByteBuffer) async throws -> Response {
-        if let denial = token.denial(request.headers) { return denial }
         let query = request.uri.queryParameters
         var after: Int?
         if let text = query["after"] {
-            guard let version = Int(String(text)) else { return APIResponse.error(.badRequest, "invalid_after", "after takes a configuration version (an integer).") }
+            guard let version = Int(String(text)) else { return APIResponse.error(ClientError(.badRequest, .invalidAfter, "after takes a configuration version (an integer).")) }
             after = version
         }
         var wait = Duration.seconds(30)
         if let text = query["wait"] {
             let digits = text.hasSuffix("s") ? text.dropLast() : text[...]
             guard let seconds = Double(String(digits)), seconds >= 0, seconds <= 60 else {
-                return APIResponse.error(.badRequest, "invalid_wait", "wait takes seconds from 0 to 60, e.g. 30s.")
+                return APIResponse.error(ClientError(.badRequest, .invalidWait, "wait takes seconds from 0 to 60, e.g. 30s."))
             }
             wait = .milliseconds(Int64(seconds * 1000))
         }
         guard let after else {
             guard let current = feed.current else {
-                return APIResponse.error(.serviceUnavailable, "config_not_loaded", "The control plane has not loaded its store yet.")
+                return APIResponse.error(ClientError(.serviceUnavailable, .configNotLoaded, "The control plane has not loaded its store yet."))
             }
             return APIResponse.json(body(current))
         }

@@ -46,7 +46,7 @@ struct Forwarder: Sendable {
                         }
                         usage = reading
                     }
-                    trace.append(GateSpan(.upstream, .pass, "", started: started, origin: arrival.started))
+                    trace.append(GateSpan(.upstream, .pass, nil, started: started, origin: arrival.started))
                     trace.upstreamNanos = started.duration(to: .now).nanoseconds
                     let answer = UpstreamAnswer(response: response, usage: usage, provider: config.name, deadline: request.deadline)
                     return answer.relay(for: admitted, trace: trace, completion: completion)

@@ -1,30 +1,37 @@
 import HTTPTypes
 import NIOCore
+import WireJSON
 
 /// How a relayed stream ended.
 enum StreamOutcome: Equatable {
     case completed, clientClosed, timedOut, upstreamBroke
 
-    var reason: String? {
+    /// The trace's reason; nil for a completed stream.
+    var reason: ReasonCode? {
         switch self {
         case .completed: nil
-        case .clientClosed: "client_closed"
-        case .timedOut: "upstream_timeout"
-        case .upstreamBroke: "upstream_stream_broken"
+        case .clientClosed: .clientClosed
+        case .timedOut: .upstreamTimeout
+        case .upstreamBroke: .upstreamStreamBroken
         }
     }
 
     /// A final SSE event that tells an OpenAI client the stream failed, with the gate.
     func errorEvent(provider: String) -> ByteBuffer? {
-        let message: String
+        let error: ClientError
         switch self {
         case .completed, .clientClosed: return nil
-        case .timedOut: message = "Provider '\(provider)' exceeded its timeout while streaming; the answer is incomplete."
-        case .upstreamBroke: message = "The stream from provider '\(provider)' broke off; the answer is incomplete."
+        case .timedOut:
+            error = ClientError(
+                .badGateway, .upstreamTimeout, "Provider '\(provider)' exceeded its timeout while streaming; the answer is incomplete.",
+                gate: GateID.upstream.rawValue)
+        case .upstreamBroke:
+            error = ClientError(
+                .badGateway, .upstreamStreamBroken, "The stream from provider '\(provider)' broke off; the answer is incomplete.",
+                gate: GateID.upstream.rawValue)
         }
-        let denial = GateDenial(gate: .upstream, status: .badGateway, reason: reason!, message: message)
         var buffer = ByteBuffer(string: "data: ")
-        buffer.writeImmutableBuffer(denial.body)
+        buffer.writeImmutableBuffer(error.body)
         buffer.writeString("\n\n")
         return buffer
     }

@@ -2,6 +2,7 @@ import GatewayModel
 import Hummingbird
 import NIOCore
 import Telemetry
+import WireJSON
 
 /// Relays a provider's SSE stream to the client chunk by chunk, metering its usage on the way,
 /// and finishes the request's trace however the stream ends: completed, the client gone, the
@@ -31,7 +32,7 @@ struct StreamRelay: Sendable {
                 Pricing.charge(&trace, usage: meter.usage, snapshot: snapshot, promptEstimate: promptEstimate, outputEstimate: meter.events)
             }
             trace.durationNanos = started.duration(to: .now).nanoseconds
-            if let reason = outcome.reason { trace.reason = reason }
+            if let reason = outcome.reason { trace.reason = reason.rawValue }
             completion.finish(trace)
         }
         do {

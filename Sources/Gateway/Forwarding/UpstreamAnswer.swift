@@ -22,7 +22,7 @@ struct UpstreamAnswer: Sendable {
         var trace = base
         trace.status = UInt16(response.status.code)
         trace.timeToFirstTokenNanos = arrival.started.duration(to: .now).nanoseconds
-        if response.status.code >= 400 { trace.reason = "provider_client_error" }
+        if response.status.code >= 400 { trace.reason = ReasonCode.providerClientError.rawValue }
         var headers: HTTPFields = [.gatewayProvider: provider]
         headers.append(contentsOf: admitted.rateLimitHeaders)
         headers[.contentType] = response.contentType ?? "application/json"

@@ -1,6 +1,7 @@
 import GatewayModel
 import HTTPTypes
 import NIOCore
+import WireJSON
 
 import struct Foundation.Date
 
@@ -73,13 +74,13 @@ extension Metering.Refusal {
             let period = budget.period == .total ? "total" : budget.period.rawValue
             let reset = resetsAt.map { " It resets at \($0.formatted(.iso8601)) UTC." } ?? " It does not reset; raise it to continue."
             denial = GateDenial(
-                gate: .budget, status: .tooManyRequests, reason: "budget_exceeded",
+                gate: .budget, status: .tooManyRequests, reason: .budgetExceeded,
                 message: "The \(period) budget of \(scope) is $\(MicroUSD.format(budget.microUSD)); $\(MicroUSD.format(spent)) is spent or reserved, "
                     + "so this request's worst case does not fit.\(reset) Lower max_tokens, or ask an operator to raise the budget.")
             retryAfter = resetsAt.map { max(1, $0.timeIntervalSince(now)) } ?? 3600
         case .requests(let scope, let limit, let wait):
             denial = GateDenial(
-                gate: .budget, status: .tooManyRequests, reason: "rate_limit_requests",
+                gate: .budget, status: .tooManyRequests, reason: .rateLimitRequests,
                 message: "\(scope) is limited to \(limit) requests per minute; retry in \(Int(wait.rounded(.up))) s.")
             retryAfter = wait
             denial.headers[.rateLimitLimitRequests] = String(limit)
@@ -87,7 +88,7 @@ extension Metering.Refusal {
             denial.headers[.rateLimitResetRequests] = Metering.Headroom.duration(wait)
         case .tokens(let scope, let limit, let needed, let wait):
             denial = GateDenial(
-                gate: .budget, status: .tooManyRequests, reason: "rate_limit_tokens",
+                gate: .budget, status: .tooManyRequests, reason: .rateLimitTokens,
                 message: "\(scope) is limited to \(limit) tokens per minute and this request needs about \(needed) (prompt estimate plus max_tokens); "
                     + "retry in \(Int(wait.rounded(.up))) s, or lower max_tokens.")
             retryAfter = wait

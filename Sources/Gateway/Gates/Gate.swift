@@ -21,7 +21,7 @@ extension Gate {
         let started = ContinuousClock.now
         do {
             let output = try await evaluate(input)
-            trace.append(GateSpan(id, .pass, "", started: started, origin: origin))
+            trace.append(GateSpan(id, .pass, nil, started: started, origin: origin))
             return output
         } catch {
             trace.append(GateSpan(id, error.decision, error.reason, started: started, origin: origin))

@@ -1,5 +1,6 @@
 import GatewayModel
 import HTTPTypes
+import WireJSON
 
 import struct Foundation.Date
 
@@ -13,24 +14,24 @@ struct KeyAuthGate<Input: KeyCarrying>: Gate {
 
     func evaluate(_ input: Input) async throws(GateDenial) -> Authenticated<Input> {
         guard let key = Self.presentedKey(input.arrival.head.headerFields) else {
-            throw Self.denial("key_missing", "No API key: send it as 'Authorization: Bearer <key>' or in the 'x-api-key' header.")
+            throw Self.denial(.keyMissing, "No API key: send it as 'Authorization: Bearer <key>' or in the 'x-api-key' header.")
         }
         guard let grant = input.snapshot.key(hash: KeyHasher.sha256Hex(bytes: key.utf8)) else {
-            throw Self.denial("key_unknown", "The API key is not recognised. Check that it was copied whole, or ask an operator for a new key.")
+            throw Self.denial(.keyUnknown, "The API key is not recognised. Check that it was copied whole, or ask an operator for a new key.")
         }
         if grant.revokedAt != nil {
             throw Self.denial(attributedTo: grant,
-                "key_revoked", "The API key '\(grant.keyID)' of project '\(grant.projectID)' was revoked; ask an operator for a new key.")
+                .keyRevoked, "The API key '\(grant.keyID)' of project '\(grant.projectID)' was revoked; ask an operator for a new key.")
         }
         if grant.isExpired(at: now()) {
             throw Self.denial(attributedTo: grant,
-                "key_expired", "The API key '\(grant.keyID)' of project '\(grant.projectID)' has expired; ask an operator for a new key.")
+                .keyExpired, "The API key '\(grant.keyID)' of project '\(grant.projectID)' has expired; ask an operator for a new key.")
         }
         let scope = input.arrival.endpoint.scope
         if !grant.allows(scope) {
             let allowed = (grant.scopes ?? []).map(\.rawValue).joined(separator: ", ")
             var denial = GateDenial(
-                gate: .keyAuth, status: .forbidden, reason: "key_scope_missing",
+                gate: .keyAuth, status: .forbidden, reason: .keyScopeMissing,
                 message: "The API key '\(grant.keyID)' of project '\(grant.projectID)' may not call '\(scope.rawValue)' (its scopes: \(allowed)); "
                     + "ask an operator for a key with the '\(scope.rawValue)' scope.")
             denial.caller = grant
@@ -41,7 +42,7 @@ struct KeyAuthGate<Input: KeyCarrying>: Gate {
 
     /// A 401; a key that still names its project (revoked, expired) attributes the denial to that
     /// project, so it is telemetry of the project's org.
-    private static func denial(attributedTo grant: KeyGrant? = nil, _ reason: String, _ message: String) -> GateDenial {
+    private static func denial(attributedTo grant: KeyGrant? = nil, _ reason: ReasonCode, _ message: String) -> GateDenial {
         var denial = GateDenial(gate: .keyAuth, status: .unauthorized, reason: reason, message: message)
         denial.caller = grant
         return denial

@@ -1,6 +1,7 @@
 import GatewayModel
 import HTTPTypes
 import NIOCore
+import WireJSON
 
 /// Checks the body is at most `gateway.maxRequestBytes` and is a valid request of its endpoint.
 ///
@@ -24,7 +25,7 @@ struct PayloadGate: Gate {
     private static func tooLarge(limit: Int, declared: Int?) -> GateDenial {
         let size = declared.map { "\($0) bytes" } ?? "more than that"
         var denial = GateDenial(
-            gate: .payload, status: .contentTooLarge, reason: "payload_too_large",
+            gate: .payload, status: .contentTooLarge, reason: .payloadTooLarge,
             message: "The request body is \(size); this gateway accepts at most \(limit) bytes (gateway.maxRequestBytes).")
         denial.closesConnection = true
         return denial

@@ -1,4 +1,5 @@
 import HTTPTypes
+import WireJSON
 /// Stops every request with 503 until the gateway has applied a first configuration.
 struct ReconcileGate: Gate {
     let active: ActiveSnapshot
@@ -7,7 +8,7 @@ struct ReconcileGate: Gate {
     func evaluate(_ arrival: Arrival) async throws(GateDenial) -> Configured {
         guard let snapshot = active.snapshot else {
             throw GateDenial(
-                gate: .reconcile, status: .serviceUnavailable, reason: "config_not_applied",
+                gate: .reconcile, status: .serviceUnavailable, reason: .configNotApplied,
                 message: "The gateway has not applied a configuration yet; retry in a few seconds.")
         }
         return Configured(arrival: arrival, snapshot: snapshot)

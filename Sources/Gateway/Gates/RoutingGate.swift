@@ -1,5 +1,6 @@
 import GatewayModel
 import HTTPTypes
+import WireJSON
 /// Finds the route of the requested model in the key's project (404 when there is none).
 struct RoutingGate: Gate {
     var id: GateID { .routing }
@@ -13,7 +14,7 @@ struct RoutingGate: Gate {
             let routed = snapshot.models(project: project)
             let available = routed.isEmpty ? "it routes no models yet" : "it routes: \(routed.joined(separator: ", "))"
             throw GateDenial(
-                gate: .routing, status: .notFound, reason: "model_not_routed",
+                gate: .routing, status: .notFound, reason: .modelNotRouted,
                 message: "Model '\(model)' is not routed for project '\(project)'; add a route for model '\(model)' in project '\(project)' (\(available)).",
                 param: "model")
         }

@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
 import Telemetry
+import WireJSON
 
 /// Serves the requests of one client connection on its event loop.
 ///
@@ -135,7 +136,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
     private func refuse(version: HTTPVersion, message: String, context: ChannelHandlerContext) {
         state = .responding(requestEnded: false)
         connectionGuard.answering()
-        let body = GateDenial.errorBody(message: message, type: "invalid_request_error", param: nil, code: "invalid_request", gate: nil)
+        let body = ClientError(.badRequest, .invalidRequest, message).body
         var headers = HTTPHeaders([("content-type", "application/json"), ("content-length", String(body.readableBytes))])
         headers.add(name: "connection", value: "close")
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .badRequest, headers: headers))), promise: nil)

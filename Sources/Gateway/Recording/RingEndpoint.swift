@@ -3,22 +3,18 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Telemetry
+import WireJSON
 
 /// `GET /internal/telemetry?cursor=N&limit=M`: this gateway's ring, in the compact batch encoding,
 /// for remote collectors. Each collector keeps its own cursor; the gateway keeps no reader state.
 public enum RingEndpoint {
     /// Adds the endpoint to `router`. With `token` set, callers must present it as a bearer token.
-    public static func add<Context: RequestContext>(to router: Router<Context>, ring: TelemetryRing, token: String?) {
-        let tokenHash = token.map { KeyHasher.sha256Hex($0) }
+    public static func add<Context: RequestContext>(to router: Router<Context>, ring: TelemetryRing, token: PlatformToken) {
         router.get("/internal/telemetry") { request, _ -> Response in
-            if let tokenHash {
-                guard let presented = BearerToken.parse(request.headers), KeyHasher.sha256Hex(presented) == tokenHash else {
-                    return Response(status: .unauthorized, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "admin token required\n")))
-                }
-            }
+            if token.isSet, let refusal = token.refusal(request.headers) { return DataPlaneRoutes.error(refusal) }
             let query = request.uri.queryParameters
             guard let cursor = query["cursor"].map({ UInt64(String($0)) }) ?? 0 else {
-                return Response(status: .badRequest, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "cursor must be an unsigned integer\n")))
+                return DataPlaneRoutes.error(ClientError(.badRequest, .invalidRequest, "cursor must be an unsigned integer."))
             }
             let limit = query["limit"].flatMap { Int(String($0)) } ?? 16384
             let batch = ring.read(from: cursor, limit: max(1, min(limit, 65536)))

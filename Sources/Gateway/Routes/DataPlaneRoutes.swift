@@ -53,12 +53,13 @@ public struct DataPlaneRoutes: Sendable {
             }
         case (_, let path):
             if let allowed = Self.methods[String(path)] {
-                response = Self.error(.methodNotAllowed, code: "invalid_request", message: "\(head.method) is not allowed on \(path); use \(allowed).")
+                response = Self.error(ClientError(.methodNotAllowed, .invalidRequest, "\(head.method) is not allowed on \(path); use \(allowed)."))
                 response.headers[.allow] = allowed.rawValue
             } else {
                 response = Self.error(
-                    .notFound, code: "unknown_endpoint",
-                    message: "No endpoint \(head.method) \(path); the gateway serves /v1/chat/completions, /v1/embeddings and /v1/models.")
+                    ClientError(
+                        .notFound, .unknownEndpoint,
+                        "No endpoint \(head.method) \(path); the gateway serves /v1/chat/completions, /v1/embeddings and /v1/models."))
             }
         }
         response.headers[.requestID] = requestID.description
@@ -77,9 +78,8 @@ public struct DataPlaneRoutes: Sendable {
     ]
 
     /// An OpenAI-shaped error that no gate decided.
-    static func error(_ status: HTTPResponse.Status, code: String, message: String) -> Response {
-        let body = GateDenial.errorBody(message: message, type: "invalid_request_error", param: nil, code: code, gate: nil)
-        return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
+    static func error(_ error: ClientError) -> Response {
+        Response(status: error.status, headers: error.headers, body: ResponseBody(byteBuffer: error.body))
     }
 
     /// Runs the gates and the upstream stage for a chat completion or embeddings request.
@@ -132,7 +132,7 @@ public struct DataPlaneRoutes: Sendable {
 
     private func deny(_ denial: GateDenial, arrival: Arrival, trace: inout RequestTrace, completion: RequestCompletion) -> Response {
         trace.status = UInt16(denial.status.code)
-        trace.reason = denial.reason
+        trace.reason = denial.reason.rawValue
         trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
         completion.finish(trace)
         return denial.response()

@@ -1,4 +1,5 @@
 import GatewayModel
+import WireJSON
 
 /// The OpenAI API operations the data plane serves.
 enum Endpoint: String, Sendable {
