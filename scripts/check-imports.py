@@ -29,6 +29,7 @@ RULES = {
     "WireJSONTests": ({"WireJSON"}, DRIVERS),
     "GatewayTests": ({"Gateway", "Telemetry", "GatewayModel", "WireJSON", "TestSupport"}, DRIVERS),
     "CollectorTests": ({"Collector", "Telemetry", "GatewayModel", "WireJSON", "TestSupport"}, DRIVERS),
+    "ControlPlaneClientTests": ({"ControlPlaneClient", "GatewayModel", "TestSupport"}, DRIVERS),
     "TestSupport": (set(), DRIVERS),
 }
 IMPORT = re.compile(r"\s*(?:@\w+\s+)?(?:(?:public|package|internal)\s+)?import\s+(?:(?:struct|class|enum|func|protocol|typealias|var|let)\s+)?(\w+)")

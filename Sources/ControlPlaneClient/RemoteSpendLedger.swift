@@ -26,7 +26,7 @@ public struct RemoteSpendLedger: SpendLedger {
         request.body = .bytes(ByteBuffer(bytes: try DocumentCoding.encoder.encode(SpendExchange(entries: deltas, since: since))))
         let response = try await client.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 64 << 20)
-        guard response.status == .ok else { throw SnapshotFollower<SnapshotDocument>.FollowError(status: response.status.code, body: String(buffer: body)) }
+        guard response.status == .ok else { throw ControlPlaneResponseError(status: response.status.code, body: String(buffer: body)) }
         let answer = try DocumentCoding.decoder.decode(SpendExchange.self, from: Data(body.readableBytesView))
         return Dictionary(answer.entries.map { ($0.key, $0.microUSD) }, uniquingKeysWith: +)
     }

@@ -11,20 +11,23 @@ import struct Foundation.Date
 /// Follows a remote control plane: long-polls `path?after=V&wait=30s`, applies each new document,
 /// and fetches the whole document every `resyncSeconds` as a backstop. While the control plane is
 /// unreachable the last applied document stays in force.
-public struct SnapshotFollower<Document: VersionedDocument>: Service {
+public struct SnapshotFollower<Document: VersionedDocument, C: Clock<Duration>>: Service {
     let client: HTTPClient
     let url: String
     let token: String?
     let resyncSeconds: Double
     let status: ReconcileStatus
     let apply: @Sendable (Document) -> Void
+    let clock: C
     let logger: Logger
 
-    /// Creates a follower of `baseURL + path` (e.g. `/config/v1/snapshot`).
+    /// Creates a follower of `baseURL + path` (e.g. `/config/v1/snapshot`); `clock` times the
+    /// resyncs and the backoff after a failure.
     public init(
-        client: HTTPClient, baseURL: String, path: String, token: String?, resyncSeconds: Double, status: ReconcileStatus, logger: Logger,
-        apply: @escaping @Sendable (Document) -> Void
+        client: HTTPClient, baseURL: String, path: String, token: String?, resyncSeconds: Double, status: ReconcileStatus, clock: C,
+        logger: Logger, apply: @escaping @Sendable (Document) -> Void
     ) {
+        self.clock = clock
         self.client = client
         self.url = (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + path
         self.token = token
@@ -34,25 +37,18 @@ public struct SnapshotFollower<Document: VersionedDocument>: Service {
         self.logger = logger
     }
 
-    /// A client for followers: short connect timeout, reads long enough for a 60 s long-poll.
-    public static func makeClient() -> HTTPClient {
-        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(2), read: .seconds(75)))
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    }
-
     public func run() async throws {
         var version: Int?
-        var lastFull = ContinuousClock.now
+        var lastFull = clock.now
         var backoff = Duration.milliseconds(200)
         var failing = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let resync = version != nil && ContinuousClock.now - lastFull >= .seconds(resyncSeconds)
+            let resync = version != nil && lastFull.duration(to: clock.now) >= .seconds(resyncSeconds)
             let after = resync ? nil : version
             let waitSeconds = max(1, min(30, Int(resyncSeconds)))
             do {
                 let document = try await cancelOnShutdown { try await fetch(after: after, waitSeconds: waitSeconds) }
-                if after == nil { lastFull = .now }
+                if after == nil { lastFull = clock.now }
                 if let document, document.version != version {
                     apply(document)
                     logger.info("configuration applied", metadata: ["version": "\(document.version)", "from": "\(url)"])
@@ -72,7 +68,7 @@ public struct SnapshotFollower<Document: VersionedDocument>: Service {
                 }
                 failing = true
                 let pause = backoff
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
+                try? await cancelWhenGracefulShutdown { try await clock.sleep(for: pause) }
                 backoff = min(backoff * 2, .seconds(5))
             }
         }
@@ -91,13 +87,19 @@ public struct SnapshotFollower<Document: VersionedDocument>: Service {
         switch response.status {
         case .ok: return try DocumentCoding.decoder.decode(Document.self, from: Data(body.readableBytesView))
         case .notModified: return nil
-        default: throw FollowError(status: response.status.code, body: String(buffer: body))
+        default: throw ControlPlaneResponseError(status: response.status.code, body: String(buffer: body))
         }
     }
+}
 
-    struct FollowError: Error, CustomStringConvertible {
-        let status: UInt
-        let body: String
-        var description: String { "HTTP \(status): \(body.prefix(300))" }
+extension SnapshotFollower where C == ContinuousClock {
+    /// Creates a follower on the continuous clock.
+    public init(
+        client: HTTPClient, baseURL: String, path: String, token: String?, resyncSeconds: Double, status: ReconcileStatus, logger: Logger,
+        apply: @escaping @Sendable (Document) -> Void
+    ) {
+        self.init(
+            client: client, baseURL: baseURL, path: path, token: token, resyncSeconds: resyncSeconds, status: status, clock: ContinuousClock(),
+            logger: logger, apply: apply)
     }
 }

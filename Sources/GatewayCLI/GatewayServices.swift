@@ -48,13 +48,13 @@ enum GatewayServices {
         var services: [any Service] = []
         var followerClient: HTTPClient?
         func follow<Document: VersionedDocument>(_ path: String, apply: @escaping @Sendable (Document) -> Void) {
-            let client = followerClient ?? SnapshotFollower<Document>.makeClient()
+            let client = followerClient ?? FollowerHTTPClient.make()
             if followerClient == nil {
                 followerClient = client
                 services.append(HTTPClientService(client: client))
             }
             services.append(
-                SnapshotFollower<Document>(
+                SnapshotFollower<Document, ContinuousClock>(
                     client: client, baseURL: config.controlPlane.url!, path: path, token: adminToken,
                     resyncSeconds: config.controlPlane.resyncSeconds, status: status, logger: logger, apply: apply))
         }

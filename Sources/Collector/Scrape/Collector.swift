@@ -16,14 +16,17 @@ public actor Collector: Service {
     private let sources: [any TelemetrySource]
     private let mapping: @Sendable () -> OrgMapping?
     private let interval: Duration
+    private let clock: any Clock<Duration>
     private let logger: Logger
     private var cursors: [UInt64]
 
-    /// Creates a collector over `sources`, taking the project→org mapping from `mapping` (nil while unavailable).
+    /// Creates a collector over `sources`, taking the project→org mapping from `mapping` (nil while
+    /// unavailable). `clock` paces the collections.
     public init(
         sources: [any TelemetrySource], store: TelemetryStore, mapping: @escaping @Sendable () -> OrgMapping?,
-        interval: Duration = .milliseconds(50), logger: Logger
+        interval: Duration = .milliseconds(50), clock: any Clock<Duration> = ContinuousClock(), logger: Logger
     ) {
+        self.clock = clock
         self.sources = sources
         self.store = store
         self.mapping = mapping
@@ -41,7 +44,7 @@ public actor Collector: Service {
             var wait = interval
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 wait = await collect() > 0 ? interval : min(wait * 2, max(interval, Self.idleInterval))
-                try? await Task.sleep(for: wait)
+                try? await clock.sleep(for: wait)
             }
             await collect()
         }

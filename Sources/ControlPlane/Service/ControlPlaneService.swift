@@ -10,11 +10,13 @@ public final class ControlPlaneService: Service {
     public let store: ConfigStore
     /// Where new versions are published.
     public let feed = SnapshotFeed()
+    private let clock: any Clock<Duration>
     private let logger: Logger
 
-    /// Loads the store's current version and publishes it.
-    public init(store: ConfigStore, logger: Logger) async throws {
+    /// Loads the store's current version and publishes it; `clock` paces the version checks.
+    public init(store: ConfigStore, clock: any Clock<Duration> = ContinuousClock(), logger: Logger) async throws {
         self.store = store
+        self.clock = clock
         self.logger = logger
         try await refresh()
     }
@@ -39,7 +41,7 @@ public final class ControlPlaneService: Service {
     public func run() async throws {
         var failing = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: .seconds(1))
+            try? await clock.sleep(for: .seconds(1))
             do {
                 if try await store.version() != feed.current?.document.version { try await refresh() }
                 if failing { logger.notice("store reachable again") }

@@ -5,7 +5,7 @@ extension ConfigStore {
     /// Adds `deltas` in one transaction.
     public func addSpend(_ deltas: [SpendDelta]) async throws {
         guard !deltas.isEmpty else { return }
-        let now = Clock.nowMilliseconds()
+        let now = UnixMilliseconds.now()
         try await runTransaction { sql in
             for delta in deltas {
                 try await sql.query(
@@ -40,7 +40,7 @@ extension ConfigStore {
             let version = try await sql.query("SELECT version FROM config_version WHERE id = 1", []).first?.requiredInt("version") ?? 0
             try await sql.query(
                 "INSERT INTO audit_log (at_ms, actor, action, object, version) VALUES ($1, $2, $3, $4, $5)",
-                [.int(Clock.nowMilliseconds()), .text(actor), .text(AuditEntry.Action.reset.rawValue), .text("spend/\(key.scope)"), .int(version)])
+                [.int(UnixMilliseconds.now()), .text(actor), .text(AuditEntry.Action.reset.rawValue), .text("spend/\(key.scope)"), .int(version)])
         }
     }
 }

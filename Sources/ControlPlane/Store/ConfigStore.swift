@@ -96,10 +96,10 @@ public final class ConfigStore: Sendable {
             try await ModelRows.write(changes, model: next, sql)
             let version = Int(try await sql.query("UPDATE config_version SET version = version + 1 WHERE id = 1 RETURNING version", [])
                 .first?.requiredInt("version") ?? 0)
-            let now = Clock.nowMilliseconds()
+            let now = UnixMilliseconds.now()
             var entries: [AuditEntry] = []
             for change in changes {
-                let entry = AuditEntry(at: Clock.date(now)!, actor: actor, action: change.action, object: AuditObject(change.ref), version: version)
+                let entry = AuditEntry(at: UnixMilliseconds.date(now)!, actor: actor, action: change.action, object: AuditObject(change.ref), version: version)
                 try await sql.query(
                     "INSERT INTO audit_log (at_ms, actor, action, object, version) VALUES ($1, $2, $3, $4, $5)",
                     [.int(now), .text(actor), .text(change.action.rawValue), .text(change.ref.description), .int(Int64(version))])
@@ -127,7 +127,7 @@ public final class ConfigStore: Sendable {
                 }
                 let object = AuditObject(try row.requiredText("object"))
                 return AuditEntry(
-                    at: Clock.date(try row.requiredInt("at_ms"))!, actor: try row.requiredText("actor"), action: action, object: object,
+                    at: UnixMilliseconds.date(try row.requiredInt("at_ms"))!, actor: try row.requiredText("actor"), action: action, object: object,
                     version: Int(try row.requiredInt("version")))
             }
         }

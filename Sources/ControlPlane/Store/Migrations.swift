@@ -103,18 +103,9 @@ enum Migrations {
                 for statement in migration.statements(database.dialect) { try await sql.query(statement, []) }
                 try await sql.query(
                     "INSERT INTO schema_migrations (number, name, applied_at_ms) VALUES ($1, $2, $3)",
-                    [.int(Int64(migration.number)), .text(migration.name), .int(Clock.nowMilliseconds())])
+                    [.int(Int64(migration.number)), .text(migration.name), .int(UnixMilliseconds.now())])
             }
             return known
         }
     }
 }
-
-/// Wall-clock helpers for stored timestamps (Unix milliseconds).
-enum Clock {
-    static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
-    static func milliseconds(_ date: Date?) -> Int64? { date.map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) } }
-    static func date(_ milliseconds: Int64?) -> Date? { milliseconds.map { Date(timeIntervalSince1970: Double($0) / 1000) } }
-}
-
-import struct Foundation.Date

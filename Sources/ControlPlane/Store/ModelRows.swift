@@ -68,8 +68,8 @@ enum ModelRows {
             let scope = "key/\(project)/\(id)"
             model.keys[.key(project: project, id: id)] = APIKey(
                 id: id, sha256: try row.requiredText("sha256"), prefix: try row.text("prefix"),
-                expiresAt: Clock.date(try row.int("expires_at_ms")), revokedAt: Clock.date(try row.int("revoked_at_ms")),
-                createdAt: Clock.date(try row.int("created_at_ms")), budget: budgets[scope], limits: limits[scope],
+                expiresAt: UnixMilliseconds.date(try row.int("expires_at_ms")), revokedAt: UnixMilliseconds.date(try row.int("revoked_at_ms")),
+                createdAt: UnixMilliseconds.date(try row.int("created_at_ms")), budget: budgets[scope], limits: limits[scope],
                 scopes: try row.text("scopes").map { text in
                     guard let scopes = KeyScope.parse(text) else { throw StoreError.corrupt("api_keys.scopes of key '\(id)': '\(text)'") }
                     return scopes
@@ -230,8 +230,8 @@ enum ModelRows {
                   created_at_ms = excluded.created_at_ms, managed_by = excluded.managed_by, scopes = excluded.scopes
                 """,
                 [
-                    .text(project), .text(id), .text(key.sha256), SQLValue(key.prefix), SQLValue(Clock.milliseconds(key.expiresAt)),
-                    SQLValue(Clock.milliseconds(key.revokedAt)), SQLValue(Clock.milliseconds(key.createdAt)), managedBy,
+                    .text(project), .text(id), .text(key.sha256), SQLValue(key.prefix), SQLValue(UnixMilliseconds.of(key.expiresAt)),
+                    SQLValue(UnixMilliseconds.of(key.revokedAt)), SQLValue(UnixMilliseconds.of(key.createdAt)), managedBy,
                     SQLValue(key.scopes.map(KeyScope.joined)),
                 ])
             try await setScoped(ref, budget: key.budget, limits: key.limits, sql)

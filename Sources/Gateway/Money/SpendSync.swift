@@ -10,10 +10,14 @@ public struct SpendSync: Service {
     let metering: Metering
     let ledger: any SpendLedger
     let interval: Duration
+    let clock: any Clock<Duration>
     let logger: Logger
 
-    /// Creates the service.
-    public init(metering: Metering, ledger: any SpendLedger, interval: Duration = .seconds(1), logger: Logger) {
+    /// Creates the service; `clock` paces the flushes.
+    public init(
+        metering: Metering, ledger: any SpendLedger, interval: Duration = .seconds(1), clock: any Clock<Duration> = ContinuousClock(), logger: Logger
+    ) {
+        self.clock = clock
         self.metering = metering
         self.ledger = ledger
         self.interval = interval
@@ -28,7 +32,7 @@ public struct SpendSync: Service {
     public func run() async throws {
         var failing = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: interval)
+            try? await clock.sleep(for: interval)
             failing = await flush(failing: failing)
         }
         _ = await flush(failing: failing)
