@@ -21,15 +21,6 @@ final class DataPlaneConnection: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private enum State {
-        /// Between requests.
-        case idle
-        /// A head arrived; its body is being collected.
-        case receiving(Head, ByteBuffer?)
-        /// The request is being answered; `requestEnded` tells whether its whole body was read.
-        case responding(requestEnded: Bool)
-    }
-
     /// A request head with what HTTP types leave out: the version, and whether the connection stays open.
     private struct Head {
         let request: HTTPRequest
@@ -43,8 +34,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
     private let maxBodyBytes: @Sendable () -> Int
     private let logger: Logger
     private let connectionGuard: ConnectionGuard
-    private var state = State.idle
-    private var limit = 0
+    private var machine = RequestStateMachine<Head>()
     private var task: Task<Void, Never>?
 
     private var context: ChannelHandlerContext?
@@ -64,15 +54,14 @@ final class DataPlaneConnection: ChannelInboundHandler {
     /// trailers, which the decoder does not hand on): answers it with the `payload` gate's 413 now.
     /// Returns whether it did.
     func refuseOversized() -> Bool {
-        guard case .receiving(let head, let body) = state, let context else { return false }
-        dispatch(head, body: body, ended: false, oversized: true, context: context)
-        return true
+        guard let context else { return false }
+        return perform(machine.passedLimit(), context: context)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let old):
-            guard case .idle = state else { return }
+            guard machine.isIdle else { return }
             connectionGuard.headReceived()
             let head: Head
             do {
@@ -81,28 +70,21 @@ final class DataPlaneConnection: ChannelInboundHandler {
                 refuse(version: old.version, message: "The request line or headers are malformed.", context: context)
                 return
             }
-            limit = maxBodyBytes()
-            if let declared = head.request.headerFields[.contentLength].flatMap({ Int($0) }), declared > limit {
-                dispatch(head, body: nil, ended: false, context: context)
-            } else {
-                state = .receiving(head, nil)
-            }
+            let declared = head.request.headerFields[.contentLength].flatMap { Int($0) }
+            perform(machine.receivedHead(head, declaredLength: declared, limit: maxBodyBytes()), context: context)
         case .body(let chunk):
-            guard case .receiving(let head, var body) = state else { return }  // the rest of a refused body
-            state = .idle  // keeps `body` uniquely referenced while it grows
-            if body == nil { body = chunk } else { body!.writeImmutableBuffer(chunk) }
-            if body!.readableBytes > limit {
-                dispatch(head, body: body, ended: false, context: context)
-            } else {
-                state = .receiving(head, body)
-            }
+            perform(machine.receivedBody(chunk), context: context)
         case .end:
-            switch state {
-            case .receiving(let head, let body): dispatch(head, body: body, ended: true, context: context)
-            case .responding: state = .responding(requestEnded: true)
-            case .idle: break
-            }
+            perform(machine.receivedEnd(), context: context)
         }
+    }
+
+    /// Carries out what the state machine decided; returns whether a request was dispatched.
+    @discardableResult
+    private func perform(_ action: RequestStateMachine<Head>.Action, context: ChannelHandlerContext) -> Bool {
+        guard case .dispatch(let head, let body, _, let oversized) = action else { return false }
+        dispatch(head, body: body, oversized: oversized, context: context)
+        return true
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -116,7 +98,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         logger.debug("data-plane connection failed", metadata: ["error": "\(LogText.safe("\(error)"))"])
         // Bytes that are not HTTP after the last request: NIO's pipeline handler delivers this once
         // every earlier answer is written, so the client gets those, then a 400, then the close.
-        if error is HTTPParserError, case .idle = state {
+        if error is HTTPParserError, machine.isIdle {
             refuse(version: .http1_1, message: "The request is not valid HTTP/1.1.", context: context)
             return
         }
@@ -134,7 +116,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
 
     /// Answers a request that cannot be read with 400, and closes.
     private func refuse(version: HTTPVersion, message: String, context: ChannelHandlerContext) {
-        state = .responding(requestEnded: false)
+        machine.refusing()
         connectionGuard.answering()
         let body = ClientError(.badRequest, .invalidRequest, message).body
         var headers = HTTPHeaders([("content-type", "application/json"), ("content-length", String(body.readableBytes))])
@@ -144,8 +126,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
     }
 
-    private func dispatch(_ head: Head, body: ByteBuffer?, ended: Bool, oversized: Bool = false, context: ChannelHandlerContext) {
-        state = .responding(requestEnded: ended)
+    private func dispatch(_ head: Head, body: ByteBuffer?, oversized: Bool, context: ChannelHandlerContext) {
         connectionGuard.answering()
         let channel = context.channel
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -178,10 +159,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
     /// either side asked for it or the request's body was left unread.
     fileprivate func finish(_ trailers: HTTPFields?, closes: Bool, channel: any Channel) {
         task = nil
-        var keepsOpen = !closes
-        if case .responding(let requestEnded) = state, !requestEnded { keepsOpen = false }
-        state = .idle
-        guard !keepsOpen else {
+        guard !machine.answerFinished(closes: closes) else {
             connectionGuard.answered()
             channel.writeAndFlush(HTTPServerResponsePart.end(trailers.map(HTTPHeaders.init)), promise: nil)
             return

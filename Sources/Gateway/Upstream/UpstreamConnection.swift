@@ -54,7 +54,7 @@ final class UpstreamConnection: Sendable {
     }
 
     /// What the handler needs to answer one request.
-    struct Exchange {
+    struct Exchange: UpstreamExchangeTerms {
         let promise: EventLoopPromise<Answer>
         let stream: Bool
         let maxBytes: Int
@@ -62,21 +62,15 @@ final class UpstreamConnection: Sendable {
         let release: @Sendable (Bool) -> Void
     }
 
-    /// The pipeline's last handler: writes a request, reads its answer, and fails it on errors,
-    /// deadlines and closes. Runs on the connection's event loop only.
+    /// The pipeline's last handler: writes a request and carries out what the
+    /// ``UpstreamStateMachine`` decides for the answer's parts, deadlines and closes. Runs on the
+    /// connection's event loop only.
     final class Handler: ChannelInboundHandler, RemovableChannelHandler {
         typealias InboundIn = HTTPClientResponsePart
         typealias OutboundOut = HTTPClientRequestPart
+        typealias Stream = (source: UpstreamChunks.Source, reading: UpstreamChunks.Reading)
 
-        private enum State {
-            case idle
-            case waitingForHead(Exchange)
-            case collecting(Exchange, HTTPResponseHead, ByteBuffer)
-            case streaming(Exchange, UpstreamChunks.Source, UpstreamChunks.Reading)
-            case closed
-        }
-
-        private var state = State.idle
+        private var machine = UpstreamStateMachine<Exchange, Stream>()
         private var context: ChannelHandlerContext?
         private var timer: Scheduled<Void>?
 
@@ -85,11 +79,11 @@ final class UpstreamConnection: Sendable {
         func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
         fileprivate func start(_ exchange: Exchange, head: HTTPRequestHead, body: ByteBuffer, firstByteDeadline: NIODeadline) {
-            guard case .idle = state, let context, context.channel.isActive else {
+            guard machine.isIdle, let context, context.channel.isActive else {
                 exchange.promise.fail(Failure.closedBeforeResponse)
                 return
             }
-            state = .waitingForHead(exchange)
+            machine.started(exchange)
             // One timer per exchange: it fires at the first-byte deadline and, when the head is in
             // by then, moves on to the whole answer's deadline.
             schedule(min(firstByteDeadline, exchange.deadline), context: context)
@@ -99,55 +93,64 @@ final class UpstreamConnection: Sendable {
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch (unwrapInboundIn(data), state) {
-            case (.head(let head), .waitingForHead(let exchange)):
-                if exchange.stream && (200..<300).contains(head.status.code) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                // The reader's side of a stream goes to the exchange only; the machine keeps the producer's.
+                var chunks: UpstreamChunks?
+                let action = machine.receivedHead(head) {
                     let reading = UpstreamChunks.Reading(channel: context.channel)
-                    let (chunks, source) = UpstreamChunks.make(reading)
-                    state = .streaming(exchange, source, reading)
+                    let (sequence, source) = UpstreamChunks.make(reading)
+                    chunks = sequence
+                    return (source, reading)
+                }
+                if case .startStream(let exchange, let head) = action, let chunks {
                     exchange.promise.succeed(.streaming(head, chunks))
                 } else {
-                    state = .collecting(exchange, head, context.channel.allocator.buffer(capacity: 0))
+                    perform(action, context: context)
                 }
-            case (.body(let chunk), .collecting(let exchange, let head, var body)):
-                guard body.readableBytes + chunk.readableBytes <= exchange.maxBytes else {
-                    fail(Failure.tooLarge, context: context)
-                    return
-                }
-                if body.readableBytes == 0 {
-                    body = chunk  // most answers arrive in one chunk: keep it as read, no copy
-                } else {
-                    state = .idle  // let `body` be the only reference while it grows
-                    body.writeImmutableBuffer(chunk)
-                }
-                state = .collecting(exchange, head, body)
-            case (.body(let chunk), .streaming(_, let source, _)):
-                // A reader slower than the provider stops the socket reads until it catches up.
-                if source.yield(chunk) == .stopProducing { context.channel.setAutoRead(false) }
-            case (.end, .collecting(let exchange, let head, let body)):
-                finish(exchange, keepAlive: head.isKeepAlive, context: context)
-                exchange.promise.succeed(.complete(head, body))
-            case (.end, .streaming(let exchange, let source, let reading)):
-                reading.markEnded()
-                context.channel.setAutoRead(true)
-                finish(exchange, keepAlive: true, context: context)
-                source.finish()
-            default:
-                fail(Failure.broken("unexpected HTTP part from the provider"), context: context)
+            case .body(let chunk):
+                perform(machine.receivedBody(chunk), context: context)
+            case .end:
+                perform(machine.receivedEnd(), context: context)
             }
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            fail(Failure.broken(String(describing: error)), context: context)
+            perform(machine.failed(Failure.broken(String(describing: error))), context: context)
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            if case .waitingForHead = state {
-                fail(Failure.closedBeforeResponse, context: context)
-            } else {
-                fail(Failure.broken("the provider closed the connection mid-answer"), context: context)
-            }
+            perform(machine.closed(), context: context)
             context.fireChannelInactive()
+        }
+
+        /// Carries out what the state machine decided.
+        private func perform(_ action: UpstreamStateMachine<Exchange, Stream>.Action, context: ChannelHandlerContext) {
+            switch action {
+            case .none:
+                break
+            case .startStream:
+                break  // handled where the head is read, which holds the reader's side
+            case .forward(let stream, let chunk):
+                // A reader slower than the provider stops the socket reads until it catches up.
+                if stream.source.yield(chunk) == .stopProducing { context.channel.setAutoRead(false) }
+            case .complete(let exchange, let head, let body, let keepAlive):
+                finish(exchange, keepAlive: keepAlive, context: context)
+                exchange.promise.succeed(.complete(head, body))
+            case .endStream(let exchange, let stream):
+                stream.reading.markEnded()
+                context.channel.setAutoRead(true)
+                finish(exchange, keepAlive: true, context: context)
+                stream.source.finish()
+            case .fail(let exchange, let stream, let failure):
+                timer?.cancel()
+                timer = nil
+                exchange?.release(false)
+                if let stream { stream.source.finish(failure) } else { exchange?.promise.fail(failure) }
+                context.close(promise: nil)
+            case .reschedule(let deadline):
+                schedule(deadline, context: context)
+            }
         }
 
         private func schedule(_ deadline: NIODeadline, context: ChannelHandlerContext) {
@@ -155,51 +158,17 @@ final class UpstreamConnection: Sendable {
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             timer = context.eventLoop.scheduleTask(deadline: deadline) {
                 let (handler, context) = bound.value
-                handler.expire(context: context)
+                handler.timer = nil
+                handler.perform(handler.machine.timerFired(now: .now()), context: context)
             }
         }
 
-        /// The timer fired: a head that arrived in time leaves the answer until its own deadline.
-        private func expire(context: ChannelHandlerContext) {
-            timer = nil
-            switch state {
-            case .collecting(let exchange, _, _), .streaming(let exchange, _, _):
-                if NIODeadline.now() < exchange.deadline {
-                    schedule(exchange.deadline, context: context)
-                    return
-                }
-            case .waitingForHead, .idle, .closed:
-                break
-            }
-            fail(Failure.timeout, context: context)
-        }
-
-        /// Ends an exchange that completed: back to idle and to the pool, or closed.
+        /// Ends an exchange that completed: back to the pool, or closed.
         private func finish(_ exchange: Exchange, keepAlive: Bool, context: ChannelHandlerContext) {
             timer?.cancel()
             timer = nil
-            state = keepAlive ? .idle : .closed
             if !keepAlive { context.close(promise: nil) }
             exchange.release(keepAlive)
-        }
-
-        /// Fails the exchange in flight, if any, and closes the connection for good.
-        private func fail(_ failure: Failure, context: ChannelHandlerContext) {
-            let previous = state
-            state = .closed
-            timer?.cancel()
-            timer = nil
-            switch previous {
-            case .waitingForHead(let exchange), .collecting(let exchange, _, _):
-                exchange.release(false)
-                exchange.promise.fail(failure)
-            case .streaming(let exchange, let source, _):
-                exchange.release(false)
-                source.finish(failure)
-            case .idle, .closed:
-                break
-            }
-            context.close(promise: nil)
         }
     }
 }

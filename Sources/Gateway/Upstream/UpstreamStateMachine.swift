@@ -1,0 +1,134 @@
+import GatewayModel
+import NIOCore
+import NIOHTTP1
+
+/// What the state machine reads of an exchange in flight.
+protocol UpstreamExchangeTerms {
+    /// The client asked for a stream.
+    var stream: Bool { get }
+    /// Most bytes a whole answer may have.
+    var maxBytes: Int { get }
+    /// When the whole answer must be in.
+    var deadline: NIODeadline { get }
+}
+
+/// The life of one exchange at a time on a provider connection, apart from NIO: the handler
+/// feeds it the answer's parts, timer expiries and failures, and carries out what it answers.
+/// A 2xx answer to a streamed request is handed over at its head and streamed; every other
+/// answer is collected whole, up to its size limit.
+struct UpstreamStateMachine<Exchange: UpstreamExchangeTerms, Stream> {
+    private enum State {
+        case idle
+        case waitingForHead(Exchange)
+        case collecting(Exchange, HTTPResponseHead, ByteBuffer)
+        case streaming(Exchange, Stream)
+        case closed
+    }
+
+    /// What the handler does next.
+    enum Action {
+        /// Nothing yet.
+        case none
+        /// A streamed answer started: hand the reader's side of the stream `makeStream` made to the exchange.
+        case startStream(Exchange, HTTPResponseHead)
+        /// Pass a chunk to the stream.
+        case forward(Stream, ByteBuffer)
+        /// The whole answer is in; the connection goes back to the pool when `keepAlive`, else closes.
+        case complete(Exchange, HTTPResponseHead, ByteBuffer, keepAlive: Bool)
+        /// The stream ended; the connection goes back to the pool.
+        case endStream(Exchange, Stream)
+        /// The exchange failed: fail it (its promise, or its stream) and close the connection for good.
+        case fail(Exchange?, Stream?, UpstreamConnection.Failure)
+        /// The timer fired before the whole answer's deadline: set it again for that deadline.
+        case reschedule(NIODeadline)
+    }
+
+    private var state = State.idle
+
+    /// Whether an exchange can start: the connection carries none and is not closed.
+    var isIdle: Bool {
+        if case .idle = state { return true }
+        return false
+    }
+
+    /// An exchange was written; its answer is awaited.
+    mutating func started(_ exchange: Exchange) {
+        state = .waitingForHead(exchange)
+    }
+
+    /// The answer's head; `makeStream` makes the stream of a streamed 2xx answer.
+    mutating func receivedHead(_ head: HTTPResponseHead, makeStream: () -> Stream) -> Action {
+        guard case .waitingForHead(let exchange) = state else { return failed(.broken("unexpected HTTP part from the provider")) }
+        if exchange.stream && (200..<300).contains(head.status.code) {
+            let stream = makeStream()
+            state = .streaming(exchange, stream)
+            return .startStream(exchange, head)
+        }
+        state = .collecting(exchange, head, ByteBuffer())
+        return .none
+    }
+
+    /// A chunk of the answer's body.
+    mutating func receivedBody(_ chunk: ByteBuffer) -> Action {
+        switch state {
+        case .collecting(let exchange, let head, var body):
+            guard body.readableBytes.saturatingAdd(chunk.readableBytes) <= exchange.maxBytes else { return failed(.tooLarge) }
+            if body.readableBytes == 0 {
+                body = chunk  // most answers arrive in one chunk: keep it as read, no copy
+            } else {
+                state = .idle  // let `body` be the only reference while it grows
+                body.writeImmutableBuffer(chunk)
+            }
+            state = .collecting(exchange, head, body)
+            return .none
+        case .streaming(_, let stream):
+            return .forward(stream, chunk)
+        case .idle, .waitingForHead, .closed:
+            return failed(.broken("unexpected HTTP part from the provider"))
+        }
+    }
+
+    /// The answer's end.
+    mutating func receivedEnd() -> Action {
+        switch state {
+        case .collecting(let exchange, let head, let body):
+            state = head.isKeepAlive ? .idle : .closed
+            return .complete(exchange, head, body, keepAlive: head.isKeepAlive)
+        case .streaming(let exchange, let stream):
+            state = .idle
+            return .endStream(exchange, stream)
+        case .idle, .waitingForHead, .closed:
+            return failed(.broken("unexpected HTTP part from the provider"))
+        }
+    }
+
+    /// The exchange's timer fired at `now`: an answer whose head came in time runs on until its
+    /// own deadline; otherwise the exchange timed out.
+    mutating func timerFired(now: NIODeadline) -> Action {
+        switch state {
+        case .collecting(let exchange, _, _), .streaming(let exchange, _):
+            if now < exchange.deadline { return .reschedule(exchange.deadline) }
+        case .waitingForHead, .idle, .closed:
+            break
+        }
+        return failed(.timeout)
+    }
+
+    /// The provider closed the connection: before any byte of an answer the request may be sent
+    /// again on a new connection; mid-answer it is broken.
+    mutating func closed() -> Action {
+        if case .waitingForHead = state { return failed(.closedBeforeResponse) }
+        return failed(.broken("the provider closed the connection mid-answer"))
+    }
+
+    /// The exchange in flight, if any, failed with `failure`; the connection is done for good.
+    mutating func failed(_ failure: UpstreamConnection.Failure) -> Action {
+        let previous = state
+        state = .closed
+        switch previous {
+        case .waitingForHead(let exchange), .collecting(let exchange, _, _): return .fail(exchange, nil, failure)
+        case .streaming(let exchange, let stream): return .fail(exchange, stream, failure)
+        case .idle, .closed: return .fail(nil, nil, failure)
+        }
+    }
+}
