@@ -29,16 +29,3 @@ struct CheckConfigCommand: ParsableCommand {
         }
     }
 }
-
-/// Writes a line to standard error.
-func printError(_ text: String) {
-    var stream = StandardError()
-    print(text, to: &stream)
-}
-
-/// Standard error as a `TextOutputStream`.
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        FileHandle.standardError.write(Data(string.utf8))
-    }
-}

@@ -31,9 +31,3 @@ enum ConfigSource {
         return FileManager.default.fileExists(atPath: defaultFile) ? defaultFile : nil
     }
 }
-
-/// An error message for the command line.
-struct ValidationError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

@@ -10,22 +10,6 @@ import ServiceLifecycle
 import Synchronization
 import Telemetry
 
-/// Which parts of the gateway a process runs.
-enum Role: String, CaseIterable, Sendable {
-    /// Every part in one process: control plane on the embedded store, data plane, collector.
-    case all
-    /// The data plane, following a remote control plane; its admin listener serves the ring.
-    case gateway
-    /// The admin API, the store and the snapshots gateways and collectors follow.
-    case controlPlane = "control-plane"
-    /// Scrapes gateways' rings, tags by org with the control plane's mapping, serves telemetry.
-    case collector
-
-    var runsDataPlane: Bool { self == .all || self == .gateway }
-    var runsCollector: Bool { self == .all || self == .collector }
-    var runsControlPlane: Bool { self == .all || self == .controlPlane }
-}
-
 /// Wires the services of a role: control plane, followers, upstream client, data plane,
 /// telemetry ring, collector and admin listener.
 enum GatewayServices {
@@ -59,7 +43,7 @@ enum GatewayServices {
                     resyncSeconds: config.controlPlane.resyncSeconds, status: status, logger: logger, apply: apply))
         }
         let applySnapshot: @Sendable (SnapshotDocument) -> Void = { document in
-            active.apply(ConfigSnapshot(version: document.version, config: document.config(settings: config)))
+            active.apply(SnapshotIndex(version: document.version, config: document.config(settings: config)))
         }
 
         if let controlPlane {
@@ -174,24 +158,5 @@ enum GatewayServices {
             },
             logger: logger
         )
-    }
-}
-
-/// Applies each version the in-process control plane publishes: the one-process mode takes the
-/// same snapshot path as a remote gateway, without the network.
-struct LocalFollower: Service {
-    let feed: SnapshotFeed
-    let status: ReconcileStatus
-    let apply: @Sendable (SnapshotDocument) -> Void
-
-    func run() async throws {
-        var version = feed.current?.document.version
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let after = version
-            guard let next = await cancelWhenGracefulShutdown({ await feed.next(after: after, timeout: .seconds(30)) }) else { continue }
-            apply(next.document)
-            version = next.document.version
-            status.succeeded(version: next.document.version)
-        }
     }
 }

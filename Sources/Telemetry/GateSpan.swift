@@ -1,21 +1,3 @@
-/// What a gate decided.
-public enum Decision: UInt8, Sendable, CaseIterable, CustomStringConvertible {
-    /// The request went on to the next gate.
-    case pass
-    /// The gate stopped the request.
-    case deny
-    /// The gate could not decide (a dependency failed) and stopped the request.
-    case error
-
-    public var description: String {
-        switch self {
-        case .pass: "pass"
-        case .deny: "deny"
-        case .error: "error"
-        }
-    }
-}
-
 /// One gate's evaluation within a request: a child span of the request's root span.
 public struct GateSpan: Sendable, Equatable {
     /// The gate id, e.g. `key-auth`.

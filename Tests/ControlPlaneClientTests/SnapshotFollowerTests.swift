@@ -52,9 +52,7 @@ final class Applied: Sendable {
 
     /// Waits (real time, bounded) until `condition` holds for the applied versions.
     func wait(until condition: ([Int]) -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !condition(all), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
-        return condition(all)
+        await Eventually.holds { condition(all) }
     }
 }
 
@@ -81,18 +79,13 @@ struct SnapshotFollowerTests {
         }
     }
 
-    static func wait(until condition: @Sendable () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !condition(), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
-        return condition()
-    }
 
     @Test("the first document is fetched whole, a newer one arrives through the long-poll, and the status names it")
     func followsVersions() async throws {
         let plane = FakeControlPlane()
         try await Self.follow(plane, clock: ManualClock()) { applied, status in
             #expect(await applied.wait { $0 == [1] })
-            #expect(await Self.wait { plane.queries.contains("1") })
+            #expect(await Eventually.holds { plane.queries.contains("1") })
             plane.publish(2)
             #expect(await applied.wait { $0 == [1, 2] })
             #expect(status.reading.version == 2)
@@ -109,14 +102,14 @@ struct SnapshotFollowerTests {
         let clock = ManualClock()
         try await Self.follow(plane, clock: clock, resyncSeconds: 60) { applied, _ in
             #expect(await applied.wait { $0 == [1] })
-            #expect(await Self.wait { plane.queries.count >= 4 })
+            #expect(await Eventually.holds { plane.queries.count >= 4 })
             #expect(plane.queries.filter { $0 == nil }.count == 1)
             clock.advance(by: .seconds(59))
             let before = plane.queries.count
-            #expect(await Self.wait { plane.queries.count >= before + 3 })
+            #expect(await Eventually.holds { plane.queries.count >= before + 3 })
             #expect(plane.queries.filter { $0 == nil }.count == 1)
             clock.advance(by: .seconds(1))
-            #expect(await Self.wait { plane.queries.filter { $0 == nil }.count == 2 })
+            #expect(await Eventually.holds { plane.queries.filter { $0 == nil }.count == 2 })
             // The same version again is not applied twice.
             #expect(applied.all == [1])
         }

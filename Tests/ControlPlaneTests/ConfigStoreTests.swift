@@ -16,7 +16,7 @@ struct ConfigStoreTests {
         return (try await ConfigStore.open(url: url, logger: Logger(label: "test")), url)
     }
 
-    static func seed(_ model: inout ConfigModel) throws {
+    static func seed(_ model: inout StoredModel) throws {
         try model.createProvider(
             ProviderConfig(
                 name: "up", kind: .openai, baseURL: "https://llm.internal:8443/v1", apiKeyEnv: "UP_KEY", timeoutSeconds: 12.5, maxRetries: 1,
@@ -54,7 +54,7 @@ struct ConfigStoreTests {
     func roundTrip(_ backend: StoreBackend) async throws {
         let (store, _) = try await open(backend)
         defer { Task { await store.close() } }
-        var expected = ConfigModel()
+        var expected = StoredModel()
         try Self.seed(&expected)
         let result = try await store.update(actor: "alice") { try Self.seed(&$0) }
         #expect(result.version == 1)

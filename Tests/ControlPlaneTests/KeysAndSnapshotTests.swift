@@ -34,7 +34,7 @@ struct KeysAndSnapshotTests {
                             keys: [APIKey(id: "k", sha256: KeyHasher.sha256Hex("secret"), expiresAt: expiry)])
                     ])
             ])
-        let snapshot = ConfigSnapshot(version: 3, config: config)
+        let snapshot = SnapshotIndex(version: 3, config: config)
         let grant = snapshot.key(hash: KeyHasher.sha256Hex("secret"))
         #expect(grant == KeyGrant(keyID: "k", projectID: "p1", orgID: "acme", expiresAt: expiry))
         #expect(grant?.isExpired(at: expiry.addingTimeInterval(-1)) == false)
@@ -48,7 +48,7 @@ struct KeysAndSnapshotTests {
 
     @Test("the demo configuration routes mock-gpt to the mock provider and accepts its key")
     func demo() {
-        let snapshot = ConfigSnapshot(version: 1, config: DemoConfig.make(key: "sk-gw-demo"))
+        let snapshot = SnapshotIndex(version: 1, config: DemoConfig.make(key: "sk-gw-demo"))
         #expect(snapshot.key(hash: KeyHasher.sha256Hex("sk-gw-demo"))?.projectID == "playground")
         #expect(snapshot.route(model: "mock-gpt", project: "playground")?.targets.first?.provider == "mock")
     }

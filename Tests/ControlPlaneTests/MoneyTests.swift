@@ -58,7 +58,7 @@ struct MoneyTests {
             #expect(PriceTable.builtIn[model] != nil, "\(model)")
         }
         let config = try ConfigFileLoader.load(yaml: "prices: [{ model: gpt-4o-mini, inputPerMillion: 1, outputPerMillion: \"2.5\" }]")
-        let snapshot = ConfigSnapshot(version: 1, config: config)
+        let snapshot = SnapshotIndex(version: 1, config: config)
         #expect(snapshot.price(model: "gpt-4o-mini") == Price(model: "gpt-4o-mini", inputPerMillion: 1_000_000, outputPerMillion: 2_500_000))
         #expect(snapshot.price(model: "gpt-4o") == PriceTable.builtIn["gpt-4o"])
         #expect(snapshot.price(model: "no-such-model") == nil)

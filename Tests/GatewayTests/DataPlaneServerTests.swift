@@ -88,7 +88,7 @@ struct DataPlaneServerTests {
         try await upstream.run { url in
             var logger = Logger(label: "graceful-test")
             logger.logLevel = .critical
-            let active = ActiveSnapshot(ConfigSnapshot(version: 1, config: TestConfig.single(url: url)))
+            let active = ActiveSnapshot(SnapshotIndex(version: 1, config: TestConfig.single(url: url)))
             let client = UpstreamClient(connectTimeoutSeconds: 2)
             let routes = DataPlane.routes(
                 active: active, client: client, environment: ["UPSTREAM_KEY": "k"], recorder: CapturingRecorder(), logger: logger)

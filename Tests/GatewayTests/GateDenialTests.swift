@@ -27,7 +27,7 @@ struct GateDenialTests {
                 try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat()), status: 503, gate: "reconcile",
                 code: "config_not_applied")
             #expect(try await gateway.send("/readyz", method: .GET).status == 503)
-            gateway.active.apply(ConfigSnapshot(version: 7, config: TestConfig.single(url: "http://127.0.0.1:9/v1")))
+            gateway.active.apply(SnapshotIndex(version: 7, config: TestConfig.single(url: "http://127.0.0.1:9/v1")))
             #expect(try await gateway.send("/readyz", method: .GET).status == 200)
             #expect(try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat("mock-gpt")).status == 200)
         }

@@ -109,7 +109,7 @@ struct GatewayHarness: Sendable {
         let metering = Metering()
         let upstreamClient = UpstreamClient(connectTimeoutSeconds: 2)
         let recorder = CapturingRecorder()
-        let active = ActiveSnapshot(config.map { ConfigSnapshot(version: 1, config: $0) })
+        let active = ActiveSnapshot(config.map { SnapshotIndex(version: 1, config: $0) })
         var logger = Logger(label: "gateway-test")
         logger.logLevel = .critical
         let routes = DataPlane.routes(

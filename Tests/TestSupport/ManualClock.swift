@@ -63,8 +63,6 @@ public final class ManualClock: Clock, Sendable {
     /// Waits (in real time, up to `timeout`) until at least `count` tasks sleep on the clock;
     /// returns whether they do.
     public func waitForSleepers(_ count: Int = 1, timeout: Duration = .seconds(10)) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while sleepers < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(2)) }
-        return sleepers >= count
+        await Eventually.holds(within: timeout) { sleepers >= count }
     }
 }

@@ -34,10 +34,6 @@ public final class TestSignal: Sendable {
 
     /// Waits until the signal fires or `timeout` passes; returns whether it fired.
     public func wait(timeout: Duration) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while !isFired, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return isFired
+        await Eventually.holds(within: timeout) { isFired }
     }
 }

@@ -95,34 +95,3 @@ public final class TelemetryStore: Sendable {
         value.isEmpty ? "none" : (known.contains(value) ? value : "other")
     }
 }
-
-/// The newest traces of one org, oldest overwritten first.
-struct RecentTraces {
-    let limit: Int
-    private(set) var items: [TaggedTrace] = []
-    private var next = 0
-
-    init(limit: Int) { self.limit = max(1, limit) }
-
-    mutating func append(_ trace: TaggedTrace) {
-        if items.count < limit {
-            items.append(trace)
-        } else {
-            items[next] = trace
-        }
-        next = (next + 1) % limit
-    }
-
-    /// Newest first.
-    var newestFirst: [TaggedTrace] {
-        guard items.count == limit else { return items.reversed() }
-        return (Array(items[next...]) + items[..<next]).reversed()
-    }
-}
-
-extension Duration {
-    var nanosecondsValue: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

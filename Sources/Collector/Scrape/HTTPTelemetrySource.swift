@@ -35,9 +35,3 @@ public struct HTTPTelemetrySource: TelemetrySource {
         return try TraceBatchCodec.decode(Array(body.readableBytesView))
     }
 }
-
-/// A scrape that got an answer it could not use.
-struct ScrapeError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
-}

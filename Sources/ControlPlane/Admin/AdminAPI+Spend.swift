@@ -34,7 +34,7 @@ extension AdminAPI {
     }
 }
 
-extension ConfigModel {
+extension StoredModel {
     /// Every budget of the model, named by scope.
     var budgets: [ScopedBudget] {
         var budgets: [ScopedBudget] = []

@@ -259,7 +259,7 @@ public struct AdminAPI: Sendable {
 
     /// Applies `edit` as the request's actor.
     @discardableResult
-    func change(_ request: Request, _ edit: @escaping @Sendable (inout ConfigModel) throws -> Void) async throws -> ConfigStore.ChangeResult {
+    func change(_ request: Request, _ edit: @escaping @Sendable (inout StoredModel) throws -> Void) async throws -> ConfigStore.ChangeResult {
         try await controlPlane.update(actor: actor(of: request), edit)
     }
 
@@ -268,7 +268,7 @@ public struct AdminAPI: Sendable {
         request.headers[HTTPField.Name("x-gateway-actor")!].map { String($0.prefix(100)) } ?? "admin"
     }
 
-    func model() async throws -> ConfigModel { try await controlPlane.store.load().model }
+    func model() async throws -> StoredModel { try await controlPlane.store.load().model }
 
     /// The `{model}` path parameter, percent-decoded: models such as `meta-llama/Llama-3.1-8B`
     /// travel as `meta-llama%2FLlama-3.1-8B`.

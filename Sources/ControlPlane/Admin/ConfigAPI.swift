@@ -50,7 +50,7 @@ public struct ConfigAPI: Sendable {
         }
     }
 
-    private func answer(_ request: Request, _ body: @Sendable (PublishedConfig) -> ByteBuffer) async throws -> Response {
+    private func answer(_ request: Request, _ body: @Sendable (PublishedSnapshot) -> ByteBuffer) async throws -> Response {
         let query = request.uri.queryParameters
         var after: Int?
         if let text = query["after"] {

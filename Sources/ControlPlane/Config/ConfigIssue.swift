@@ -21,14 +21,3 @@ public struct ConfigIssue: Sendable, Equatable, CustomStringConvertible {
         return path.isEmpty ? "\(location)\(message)" : "\(location)\(path): \(message)"
     }
 }
-
-/// A configuration that cannot be used, with every problem found in it.
-public struct ConfigError: Error, Sendable, CustomStringConvertible {
-    /// The problems, in file order.
-    public var issues: [ConfigIssue]
-
-    /// Creates an error from its issues.
-    public init(issues: [ConfigIssue]) { self.issues = issues }
-
-    public var description: String { issues.map(\.description).joined(separator: "\n") }
-}

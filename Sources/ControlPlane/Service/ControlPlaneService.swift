@@ -2,7 +2,7 @@ import GatewayModel
 import Logging
 import ServiceLifecycle
 
-/// The control plane: publishes each new version of the store as a ``PublishedConfig`` on its
+/// The control plane: publishes each new version of the store as a ``PublishedSnapshot`` on its
 /// ``SnapshotFeed``. Changes made through this process publish at once; a one-second version check
 /// picks up changes other control planes wrote to a shared PostgreSQL store.
 public final class ControlPlaneService: Service {
@@ -26,13 +26,13 @@ public final class ControlPlaneService: Service {
         let loaded = try await store.load()
         guard loaded.version != feed.current?.document.version else { return }
         let tree = loaded.model.tree
-        feed.publish(PublishedConfig(document: SnapshotDocument(version: loaded.version, providers: tree.providers, orgs: tree.orgs, prices: tree.prices)))
+        feed.publish(PublishedSnapshot(document: SnapshotDocument(version: loaded.version, providers: tree.providers, orgs: tree.orgs, prices: tree.prices)))
         logger.info("configuration published", metadata: ["version": "\(loaded.version)"])
     }
 
     /// Runs the change through the store, then publishes the new version.
     @discardableResult
-    public func update(actor: String, _ edit: @Sendable (inout ConfigModel) throws -> Void) async throws -> ConfigStore.ChangeResult {
+    public func update(actor: String, _ edit: @Sendable (inout StoredModel) throws -> Void) async throws -> ConfigStore.ChangeResult {
         let result = try await store.update(actor: actor, edit)
         if !result.changes.isEmpty { try await refresh() }
         return result

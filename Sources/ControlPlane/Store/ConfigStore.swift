@@ -13,7 +13,7 @@ public final class ConfigStore: Sendable {
     /// The model at one version.
     public struct Versioned: Sendable, Equatable {
         public var version: Int
-        public var model: ConfigModel
+        public var model: StoredModel
     }
 
     /// The outcome of a change: the version it produced and the objects it touched.
@@ -83,7 +83,7 @@ public final class ConfigStore: Sendable {
     /// Applies `edit` to the current model and stores the difference, recorded in the audit log
     /// under `actor`. A change that alters nothing keeps the version.
     @discardableResult
-    public func update(actor: String, _ edit: @Sendable (inout ConfigModel) throws -> Void) async throws -> ChangeResult {
+    public func update(actor: String, _ edit: @Sendable (inout StoredModel) throws -> Void) async throws -> ChangeResult {
         let dialect = database.dialect
         return try await runTransaction { sql in
             let lock = dialect == .postgres ? " FOR UPDATE" : ""
@@ -109,7 +109,7 @@ public final class ConfigStore: Sendable {
         }
     }
 
-    /// Applies a configuration file's model declaratively (see ``ConfigModel/applying(providers:orgs:prices:)``).
+    /// Applies a configuration file's model declaratively (see ``StoredModel/applying(providers:orgs:prices:)``).
     @discardableResult
     public func apply(_ config: GatewayConfig, actor: String) async throws -> ChangeResult {
         try await update(actor: actor) { model in model = try model.applying(providers: config.providers, orgs: config.orgs, prices: config.prices) }
@@ -146,49 +146,4 @@ public final class ConfigStore: Sendable {
             throw StoreError.unavailable(String(describing: error))
         }
     }
-}
-
-/// One line of the audit log: who changed which object, when, and the version it produced.
-public struct AuditEntry: Sendable, Equatable, Codable {
-    /// What happened to the object.
-    public enum Action: String, Sendable, Codable {
-        case created, updated, deleted
-        /// A budget's spend was reset.
-        case reset
-    }
-    public var at: Date
-    public var actor: String
-    public var action: Action
-    public var object: AuditObject
-    public var version: Int
-
-    public init(at: Date, actor: String, action: Action, object: AuditObject, version: Int) {
-        self.at = at
-        self.actor = actor
-        self.action = action
-        self.object = object
-        self.version = version
-    }
-}
-
-/// What an audit entry is about: a model object (`route/chatbot/gpt-4o`) or a budget's spend (`spend/project/chatbot`).
-public struct AuditObject: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
-    public let description: String
-
-    /// The entry of a model object.
-    public init(_ ref: ObjectRef) { description = ref.description }
-    /// The entry named `text`.
-    public init(_ text: String) { description = text }
-
-    /// The model object, when the entry is about one.
-    public var ref: ObjectRef? { ObjectRef(description) }
-
-    public init(from decoder: any Decoder) throws { description = try decoder.singleValueContainer().decode(String.self) }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
-
-    public static func < (lhs: AuditObject, rhs: AuditObject) -> Bool { lhs.description < rhs.description }
 }

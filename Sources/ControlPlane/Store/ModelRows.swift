@@ -1,6 +1,6 @@
 import GatewayModel
 
-/// Maps the ``ConfigModel`` to and from the store's tables.
+/// Maps the ``StoredModel`` to and from the store's tables.
 enum ModelRows {
     /// One object whose row must be written or removed.
     struct Change: Equatable {
@@ -11,7 +11,7 @@ enum ModelRows {
     // MARK: Reading
 
     static func read(_ sql: any SQLExecutor) async throws -> ConfigStore.Versioned {
-        var model = ConfigModel()
+        var model = StoredModel()
         let version = Int(try await sql.query("SELECT version FROM config_version WHERE id = 1", []).first?.requiredInt("version") ?? 0)
         var budgets: [String: Budget] = [:]
         for row in try await sql.query("SELECT scope, scope_id, micro_usd, period FROM budgets", []) {
@@ -38,7 +38,7 @@ enum ModelRows {
         }
         for row in try await sql.query("SELECT id, managed_by FROM orgs", []) {
             let id = try row.requiredText("id")
-            model.orgs[id] = ConfigModel.OrgRecord(telemetryTokenSha256: [], budget: budgets["org/\(id)"])
+            model.orgs[id] = StoredModel.OrgRecord(telemetryTokenSha256: [], budget: budgets["org/\(id)"])
             try managed(row, .org(id), &model)
         }
         for row in try await sql.query("SELECT org_id, sha256 FROM org_telemetry_tokens ORDER BY sha256", []) {
@@ -46,7 +46,7 @@ enum ModelRows {
         }
         for row in try await sql.query("SELECT id, org_id, managed_by FROM projects", []) {
             let id = try row.requiredText("id")
-            model.projects[id] = ConfigModel.ProjectRecord(
+            model.projects[id] = StoredModel.ProjectRecord(
                 org: try row.requiredText("org_id"), budget: budgets["project/\(id)"], limits: limits["project/\(id)"])
             try managed(row, .project(id), &model)
         }
@@ -86,14 +86,14 @@ enum ModelRows {
         return ConfigStore.Versioned(version: version, model: model)
     }
 
-    private static func managed(_ row: SQLRow, _ ref: ObjectRef, _ model: inout ConfigModel) throws(StoreError) {
+    private static func managed(_ row: SQLRow, _ ref: ObjectRef, _ model: inout StoredModel) throws(StoreError) {
         if try row.requiredText("managed_by") == "file" { model.fileManaged.insert(ref) }
     }
 
     // MARK: Diffing
 
     /// The objects whose stored form differs between `old` and `new`, including a change of who manages them.
-    static func diff(from old: ConfigModel, to new: ConfigModel) -> [Change] {
+    static func diff(from old: StoredModel, to new: StoredModel) -> [Change] {
         var changes: [Change] = []
         for ref in old.refs.union(new.refs).sorted() {
             let before = old.refs.contains(ref)
@@ -109,7 +109,7 @@ enum ModelRows {
         return changes
     }
 
-    private static func same(_ ref: ObjectRef, _ old: ConfigModel, _ new: ConfigModel) -> Bool {
+    private static func same(_ ref: ObjectRef, _ old: StoredModel, _ new: StoredModel) -> Bool {
         switch ref {
         case .provider(let name): old.providers[name] == new.providers[name]
         case .org(let id): old.orgs[id] == new.orgs[id]
@@ -124,7 +124,7 @@ enum ModelRows {
 
     /// Writes `changes`: deletions children first, then creations and updates parents first, so
     /// foreign keys hold at every statement.
-    static func write(_ changes: [Change], model: ConfigModel, _ sql: any SQLExecutor) async throws {
+    static func write(_ changes: [Change], model: StoredModel, _ sql: any SQLExecutor) async throws {
         for change in changes.filter({ $0.action == .deleted }).sorted(by: { rank($0.ref) > rank($1.ref) }) {
             try await delete(change.ref, sql)
         }
@@ -164,7 +164,7 @@ enum ModelRows {
         }
     }
 
-    private static func upsert(_ ref: ObjectRef, model: ConfigModel, _ sql: any SQLExecutor) async throws {
+    private static func upsert(_ ref: ObjectRef, model: StoredModel, _ sql: any SQLExecutor) async throws {
         let managedBy = SQLValue.text(model.fileManaged.contains(ref) ? "file" : "api")
         switch ref {
         case .provider(let name):

@@ -1,19 +1,5 @@
 import GatewayModel
 
-/// Runs statements inside one transaction. Placeholders are `$1`, `$2`, ... in order of first use,
-/// which both SQLite and PostgreSQL accept.
-public protocol SQLExecutor: Sendable {
-    /// Runs `sql` with `binds` and returns every row.
-    @discardableResult
-    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow]
-}
-
-/// The SQL flavour a database speaks, for the few statements that differ.
-public enum SQLDialect: String, Sendable {
-    case sqlite
-    case postgres
-}
-
 /// A SQL database the ``ConfigStore`` keeps the model in.
 public protocol SQLDatabase: Sendable {
     /// The database's flavour.

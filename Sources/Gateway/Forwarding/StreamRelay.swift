@@ -11,7 +11,7 @@ struct StreamRelay: Sendable {
     let chunks: any AsyncSequence<ByteBuffer, any Error> & Sendable
     /// The trace so far (status, provider, attempts).
     let trace: RequestTrace
-    let snapshot: ConfigSnapshot
+    let snapshot: SnapshotIndex
     let promptEstimate: Int
     /// When the request arrived.
     let started: ContinuousClock.Instant

@@ -6,7 +6,7 @@ enum Pricing {
     /// Prices `trace` from the provider's usage; without usage (a stream that ended early) or with
     /// usage that cannot be right, from estimates, flagged as such. A model without a price costs
     /// zero and is flagged unpriced.
-    static func charge(_ trace: inout RequestTrace, usage: TokenUsage.Reading, snapshot: ConfigSnapshot, promptEstimate: Int, outputEstimate: Int) {
+    static func charge(_ trace: inout RequestTrace, usage: TokenUsage.Reading, snapshot: SnapshotIndex, promptEstimate: Int, outputEstimate: Int) {
         switch usage {
         case .valid(let usage):
             trace.setUsage(usage)

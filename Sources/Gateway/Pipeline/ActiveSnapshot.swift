@@ -6,14 +6,14 @@ import Synchronization
 /// Applying a snapshot is one reference swap: requests that already read the previous one finish
 /// with it. Nil until a first configuration is applied, which the `reconcile` gate reports as 503.
 public final class ActiveSnapshot: Sendable {
-    private let current: Mutex<ConfigSnapshot?>
+    private let current: Mutex<SnapshotIndex?>
 
     /// Creates a holder, optionally with a first snapshot.
-    public init(_ snapshot: ConfigSnapshot? = nil) { current = Mutex(snapshot) }
+    public init(_ snapshot: SnapshotIndex? = nil) { current = Mutex(snapshot) }
 
     /// The snapshot in force.
-    public var snapshot: ConfigSnapshot? { current.withLock { $0 } }
+    public var snapshot: SnapshotIndex? { current.withLock { $0 } }
 
     /// Replaces the snapshot in force.
-    public func apply(_ snapshot: ConfigSnapshot) { current.withLock { $0 = snapshot } }
+    public func apply(_ snapshot: SnapshotIndex) { current.withLock { $0 = snapshot } }
 }

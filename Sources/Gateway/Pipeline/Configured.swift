@@ -5,5 +5,5 @@ struct Configured: KeyCarrying {
     /// The request.
     let arrival: Arrival
     /// The configuration in force for this request, from start to end.
-    let snapshot: ConfigSnapshot
+    let snapshot: SnapshotIndex
 }

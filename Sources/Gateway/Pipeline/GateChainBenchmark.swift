@@ -16,7 +16,7 @@ public struct GateChainBenchmark: Sendable {
 
     /// A chain over `config`, and a request for `model` carrying `key` and `body`.
     public init(config: GatewayConfig, key: String, body: String) {
-        chain = AdmissionChain(active: ActiveSnapshot(ConfigSnapshot(version: 1, config: config)), metering: Metering(), now: Date.init)
+        chain = AdmissionChain(active: ActiveSnapshot(SnapshotIndex(version: 1, config: config)), metering: Metering(), now: Date.init)
         head = HTTPRequest(method: .post, scheme: "http", authority: "bench", path: "/v1/chat/completions", headerFields: [
             .authorization: "Bearer \(key)", .contentType: "application/json",
         ])

@@ -6,5 +6,5 @@ protocol KeyCarrying: Sendable {
     /// The request.
     var arrival: Arrival { get }
     /// The configuration in force.
-    var snapshot: ConfigSnapshot { get }
+    var snapshot: SnapshotIndex { get }
 }

@@ -5,7 +5,7 @@ struct Routed: Sendable {
     /// The request.
     let arrival: Arrival
     /// The configuration in force.
-    let snapshot: ConfigSnapshot
+    let snapshot: SnapshotIndex
     /// The validated body.
     let payload: RequestPayload
     /// Who is calling.

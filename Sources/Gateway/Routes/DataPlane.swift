@@ -21,16 +21,3 @@ public enum DataPlane {
         return DataPlaneRoutes(active: active, pool: pool, metering: metering, recorder: recorder, logger: logger, now: now)
     }
 }
-
-/// Closes the upstream client's idle connections when the process shuts down.
-public struct UpstreamClientService: Service {
-    let client: UpstreamClient
-
-    /// Wraps `client`.
-    public init(client: UpstreamClient) { self.client = client }
-
-    public func run() async throws {
-        try? await gracefulShutdown()
-        await client.shutdown()
-    }
-}

@@ -13,7 +13,7 @@ final class ProviderPool: Sendable {
     }
 
     /// The provider named `name` in `snapshot`.
-    func provider(named name: String, in snapshot: ConfigSnapshot) -> (any Provider)? {
+    func provider(named name: String, in snapshot: SnapshotIndex) -> (any Provider)? {
         cache.withLock { cache in
             if cache.version != snapshot.version {
                 var providers: [String: any Provider] = [:]

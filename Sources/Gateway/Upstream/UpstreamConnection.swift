@@ -42,7 +42,7 @@ final class UpstreamConnection: Sendable {
         release: @escaping @Sendable (Bool) -> Void
     ) -> EventLoopFuture<Answer> {
         let promise = channel.eventLoop.makePromise(of: Answer.self)
-        let exchange = Exchange(promise: promise, stream: stream, maxBytes: maxBytes, deadline: deadline, release: release)
+        let exchange = InFlight(promise: promise, stream: stream, maxBytes: maxBytes, deadline: deadline, release: release)
         let handler = self.handler
         if channel.eventLoop.inEventLoop {
             // The usual case: the request runs on the connection's own event loop; write at once.
@@ -54,7 +54,7 @@ final class UpstreamConnection: Sendable {
     }
 
     /// What the handler needs to answer one request.
-    struct Exchange: UpstreamExchangeTerms {
+    struct InFlight: UpstreamExchangeTerms {
         let promise: EventLoopPromise<Answer>
         let stream: Bool
         let maxBytes: Int
@@ -70,7 +70,7 @@ final class UpstreamConnection: Sendable {
         typealias OutboundOut = HTTPClientRequestPart
         typealias Stream = (source: UpstreamChunks.Source, reading: UpstreamChunks.Reading)
 
-        private var machine = UpstreamStateMachine<Exchange, Stream>()
+        private var machine = UpstreamStateMachine<InFlight, Stream>()
         private var context: ChannelHandlerContext?
         private var timer: Scheduled<Void>?
 
@@ -78,7 +78,7 @@ final class UpstreamConnection: Sendable {
 
         func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
-        fileprivate func start(_ exchange: Exchange, head: HTTPRequestHead, body: ByteBuffer, firstByteDeadline: NIODeadline) {
+        fileprivate func start(_ exchange: InFlight, head: HTTPRequestHead, body: ByteBuffer, firstByteDeadline: NIODeadline) {
             guard machine.isIdle, let context, context.channel.isActive else {
                 exchange.promise.fail(Failure.closedBeforeResponse)
                 return
@@ -125,7 +125,7 @@ final class UpstreamConnection: Sendable {
         }
 
         /// Carries out what the state machine decided.
-        private func perform(_ action: UpstreamStateMachine<Exchange, Stream>.Action, context: ChannelHandlerContext) {
+        private func perform(_ action: UpstreamStateMachine<InFlight, Stream>.Action, context: ChannelHandlerContext) {
             switch action {
             case .none:
                 break
@@ -164,7 +164,7 @@ final class UpstreamConnection: Sendable {
         }
 
         /// Ends an exchange that completed: back to the pool, or closed.
-        private func finish(_ exchange: Exchange, keepAlive: Bool, context: ChannelHandlerContext) {
+        private func finish(_ exchange: InFlight, keepAlive: Bool, context: ChannelHandlerContext) {
             timer?.cancel()
             timer = nil
             if !keepAlive { context.close(promise: nil) }

@@ -2,26 +2,16 @@ import GatewayModel
 import NIOCore
 import NIOHTTP1
 
-/// What the state machine reads of an exchange in flight.
-protocol UpstreamExchangeTerms {
-    /// The client asked for a stream.
-    var stream: Bool { get }
-    /// Most bytes a whole answer may have.
-    var maxBytes: Int { get }
-    /// When the whole answer must be in.
-    var deadline: NIODeadline { get }
-}
-
 /// The life of one exchange at a time on a provider connection, apart from NIO: the handler
 /// feeds it the answer's parts, timer expiries and failures, and carries out what it answers.
 /// A 2xx answer to a streamed request is handed over at its head and streamed; every other
 /// answer is collected whole, up to its size limit.
-struct UpstreamStateMachine<Exchange: UpstreamExchangeTerms, Stream> {
+struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
     private enum State {
         case idle
-        case waitingForHead(Exchange)
-        case collecting(Exchange, HTTPResponseHead, ByteBuffer)
-        case streaming(Exchange, Stream)
+        case waitingForHead(InFlight)
+        case collecting(InFlight, HTTPResponseHead, ByteBuffer)
+        case streaming(InFlight, Stream)
         case closed
     }
 
@@ -30,15 +20,15 @@ struct UpstreamStateMachine<Exchange: UpstreamExchangeTerms, Stream> {
         /// Nothing yet.
         case none
         /// A streamed answer started: hand the reader's side of the stream `makeStream` made to the exchange.
-        case startStream(Exchange, HTTPResponseHead)
+        case startStream(InFlight, HTTPResponseHead)
         /// Pass a chunk to the stream.
         case forward(Stream, ByteBuffer)
         /// The whole answer is in; the connection goes back to the pool when `keepAlive`, else closes.
-        case complete(Exchange, HTTPResponseHead, ByteBuffer, keepAlive: Bool)
+        case complete(InFlight, HTTPResponseHead, ByteBuffer, keepAlive: Bool)
         /// The stream ended; the connection goes back to the pool.
-        case endStream(Exchange, Stream)
+        case endStream(InFlight, Stream)
         /// The exchange failed: fail it (its promise, or its stream) and close the connection for good.
-        case fail(Exchange?, Stream?, UpstreamConnection.Failure)
+        case fail(InFlight?, Stream?, UpstreamConnection.Failure)
         /// The timer fired before the whole answer's deadline: set it again for that deadline.
         case reschedule(NIODeadline)
     }
@@ -52,7 +42,7 @@ struct UpstreamStateMachine<Exchange: UpstreamExchangeTerms, Stream> {
     }
 
     /// An exchange was written; its answer is awaited.
-    mutating func started(_ exchange: Exchange) {
+    mutating func started(_ exchange: InFlight) {
         state = .waitingForHead(exchange)
     }
 

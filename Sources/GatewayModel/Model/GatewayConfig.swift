@@ -1,6 +1,6 @@
 /// The whole declarative configuration model: listener settings, providers and tenants.
 ///
-/// It is what the YAML file describes and what a ``ConfigSnapshot`` freezes for the data plane.
+/// It is what the YAML file describes and what a ``SnapshotIndex`` freezes for the data plane.
 public struct GatewayConfig: Sendable, Equatable {
     /// Data-plane listener and request limits.
     public var gateway: GatewaySettings

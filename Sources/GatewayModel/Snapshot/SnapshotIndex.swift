@@ -4,7 +4,7 @@ import struct Foundation.Date
 ///
 /// Requests read one snapshot from start to end; applying a new configuration swaps the whole
 /// snapshot, so a request never sees half of a change.
-public struct ConfigSnapshot: Sendable {
+public struct SnapshotIndex: Sendable {
     /// Monotonic configuration version.
     public let version: Int
     /// The configuration this snapshot was built from.
@@ -60,45 +60,4 @@ public struct ConfigSnapshot: Sendable {
 
     /// The price of `model`: the configured one, else the built-in one; nil when the model has no price.
     public func price(model: String) -> Price? { pricesByModel[model] }
-}
-
-/// What a valid API key grants: the identity of the key and the project it acts for.
-public struct KeyGrant: Sendable, Equatable {
-    /// The key's id (never the secret).
-    public let keyID: String
-    /// The project the key acts for.
-    public let projectID: String
-    /// The organization that owns the project.
-    public let orgID: String
-    /// When the key stops working, if ever.
-    public let expiresAt: Date?
-    /// When an operator revoked the key, if ever.
-    public let revokedAt: Date?
-    /// Budgets that apply to the key's requests: its org's, its project's and its own.
-    public let budgets: [ScopedBudget]
-    /// Rate limits that apply to the key's requests: its project's and its own.
-    public let limits: [ScopedLimits]
-    /// The operations the key may call; nil for every operation.
-    public let scopes: [KeyScope]?
-
-    /// Creates a grant.
-    public init(
-        keyID: String, projectID: String, orgID: String, expiresAt: Date?, revokedAt: Date? = nil, budgets: [ScopedBudget] = [],
-        limits: [ScopedLimits] = [], scopes: [KeyScope]? = nil
-    ) {
-        self.keyID = keyID
-        self.projectID = projectID
-        self.orgID = orgID
-        self.expiresAt = expiresAt
-        self.revokedAt = revokedAt
-        self.budgets = budgets
-        self.limits = limits
-        self.scopes = scopes
-    }
-
-    /// Whether the key may call `scope`.
-    public func allows(_ scope: KeyScope) -> Bool { scopes?.contains(scope) ?? true }
-
-    /// Whether the key has expired at `now`.
-    public func isExpired(at now: Date) -> Bool { expiresAt.map { $0 <= now } ?? false }
 }

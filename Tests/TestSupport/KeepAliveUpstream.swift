@@ -3,27 +3,26 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Synchronization
-import TestSupport
 
 /// A bare keep-alive HTTP/1.1 upstream that answers every request with one chat completion and
 /// counts the connections it accepted. With `closeIdle`, it closes each connection right after
 /// answering while still advertising keep-alive, as a provider whose idle timeout just passed.
-final class KeepAliveUpstream: Sendable {
+public final class KeepAliveUpstream: Sendable {
     private let accepted = Atomic<Int>(0)
     private let closeIdle: Bool
     private let tls: NIOSSLContext?
 
     /// With `tls`, the upstream speaks HTTPS only.
-    init(closeIdle: Bool = false, tls: NIOSSLContext? = nil) {
+    public init(closeIdle: Bool = false, tls: NIOSSLContext? = nil) {
         self.closeIdle = closeIdle
         self.tls = tls
     }
 
     /// Connections accepted so far.
-    var connections: Int { accepted.load(ordering: .relaxed) }
+    public var connections: Int { accepted.load(ordering: .relaxed) }
 
     /// Serves on a free loopback port while `body` runs with the base URL.
-    func run<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ body: @Sendable (String) async throws -> T) async throws -> T {
         let closeIdle = self.closeIdle
         let tls = self.tls
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

@@ -6,21 +6,21 @@ import Synchronization
 /// An upstream that answers with a stream of `chunks` chunks of `chunkBytes`, writing only while
 /// its socket takes more, and counting the bytes the socket took: how far ahead of its reader a
 /// provider can get.
-final class FirehoseUpstream: Sendable {
-    let chunks: Int
-    let chunkBytes: Int
+public final class FirehoseUpstream: Sendable {
+    public let chunks: Int
+    public let chunkBytes: Int
     private let written = Atomic<Int>(0)
 
-    init(chunks: Int, chunkBytes: Int) {
+    public init(chunks: Int, chunkBytes: Int) {
         self.chunks = chunks
         self.chunkBytes = chunkBytes
     }
 
     /// Bytes of the body handed to the socket so far.
-    var bytesWritten: Int { written.load(ordering: .relaxed) }
+    public var bytesWritten: Int { written.load(ordering: .relaxed) }
 
     /// Serves on a free loopback port while `body` runs with the port.
-    func run<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ body: @Sendable (Int) async throws -> T) async throws -> T {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {

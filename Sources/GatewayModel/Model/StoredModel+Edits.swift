@@ -2,7 +2,7 @@ import struct Foundation.Date
 
 /// The changes the admin API and the configuration file make. Each checks its preconditions and
 /// throws ``ModelError`` naming what is missing or in the way; none leaves the model half changed.
-extension ConfigModel {
+extension StoredModel {
     // MARK: Providers
 
     /// Adds a provider; 409 when the name is taken.
@@ -194,8 +194,8 @@ extension ConfigModel {
     /// The model after applying a configuration file: every object the file declares is created or
     /// replaced and becomes file-managed; file-managed objects the file no longer declares are
     /// removed (with their projects, routes and keys); objects made through the admin API stay.
-    public func applying(providers fileProviders: [ProviderConfig], orgs fileOrgs: [Org], prices filePrices: [Price] = []) throws(ModelError) -> ConfigModel {
-        let file = ConfigModel(providers: fileProviders, orgs: fileOrgs, prices: filePrices)
+    public func applying(providers fileProviders: [ProviderConfig], orgs fileOrgs: [Org], prices filePrices: [Price] = []) throws(ModelError) -> StoredModel {
+        let file = StoredModel(providers: fileProviders, orgs: fileOrgs, prices: filePrices)
         let declared = file.refs
         var next = self
         for ref in fileManaged.subtracting(declared).sorted(by: >) { next.remove(ref) }

@@ -1,6 +1,6 @@
 /// The editable model the control plane stores: every object keyed by id, plus which objects the
 /// configuration file manages. ``tree`` gives the nested form snapshots carry.
-public struct ConfigModel: Sendable, Equatable {
+public struct StoredModel: Sendable, Equatable {
     /// What an org holds besides its projects.
     public struct OrgRecord: Sendable, Equatable {
         public var telemetryTokenSha256: [String]

@@ -1,0 +1,27 @@
+import GatewayModel
+import Logging
+
+import struct Foundation.Date
+
+/// One line of the audit log: who changed which object, when, and the version it produced.
+public struct AuditEntry: Sendable, Equatable, Codable {
+    /// What happened to the object.
+    public enum Action: String, Sendable, Codable {
+        case created, updated, deleted
+        /// A budget's spend was reset.
+        case reset
+    }
+    public var at: Date
+    public var actor: String
+    public var action: Action
+    public var object: AuditObject
+    public var version: Int
+
+    public init(at: Date, actor: String, action: Action, object: AuditObject, version: Int) {
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.object = object
+        self.version = version
+    }
+}

@@ -1,0 +1,19 @@
+import HTTPTypes
+import NIOCore
+import Telemetry
+
+/// One attempt's request to a provider.
+struct UpstreamRequest: Sendable {
+    /// The operation.
+    var endpoint: Endpoint
+    /// The body, already carrying the routed model name.
+    var body: ByteBuffer
+    /// Whether an SSE stream is expected.
+    var stream: Bool
+    /// Sent upstream as `x-request-id` so provider logs can be correlated.
+    var requestID: TraceID
+    /// When the response head must have arrived.
+    var firstByteDeadline: ContinuousClock.Instant
+    /// When the whole attempt must be over.
+    var deadline: ContinuousClock.Instant
+}

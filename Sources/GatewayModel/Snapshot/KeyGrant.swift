@@ -1,0 +1,42 @@
+import struct Foundation.Date
+
+/// What a valid API key grants: the identity of the key and the project it acts for.
+public struct KeyGrant: Sendable, Equatable {
+    /// The key's id (never the secret).
+    public let keyID: String
+    /// The project the key acts for.
+    public let projectID: String
+    /// The organization that owns the project.
+    public let orgID: String
+    /// When the key stops working, if ever.
+    public let expiresAt: Date?
+    /// When an operator revoked the key, if ever.
+    public let revokedAt: Date?
+    /// Budgets that apply to the key's requests: its org's, its project's and its own.
+    public let budgets: [ScopedBudget]
+    /// Rate limits that apply to the key's requests: its project's and its own.
+    public let limits: [ScopedLimits]
+    /// The operations the key may call; nil for every operation.
+    public let scopes: [KeyScope]?
+
+    /// Creates a grant.
+    public init(
+        keyID: String, projectID: String, orgID: String, expiresAt: Date?, revokedAt: Date? = nil, budgets: [ScopedBudget] = [],
+        limits: [ScopedLimits] = [], scopes: [KeyScope]? = nil
+    ) {
+        self.keyID = keyID
+        self.projectID = projectID
+        self.orgID = orgID
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+        self.budgets = budgets
+        self.limits = limits
+        self.scopes = scopes
+    }
+
+    /// Whether the key may call `scope`.
+    public func allows(_ scope: KeyScope) -> Bool { scopes?.contains(scope) ?? true }
+
+    /// Whether the key has expired at `now`.
+    public func isExpired(at now: Date) -> Bool { expiresAt.map { $0 <= now } ?? false }
+}
