@@ -21,6 +21,7 @@ fi
 
 # Module boundaries: every import declared, and only the arrows of DESIGN.md section 3.
 scripts/check-imports.py
+scripts/check-docs.py
 
 swift build
 swift test

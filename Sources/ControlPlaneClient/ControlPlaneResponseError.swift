@@ -5,5 +5,6 @@ public struct ControlPlaneResponseError: Error, CustomStringConvertible {
     /// The start of the answer's body.
     public let body: String
 
+    /// A one-line description for logs and messages.
     public var description: String { "HTTP \(status): \(body.prefix(300))" }
 }

@@ -18,6 +18,7 @@ public struct RemoteSpendLedger: SpendLedger {
         self.token = token
     }
 
+    /// Adds `deltas`, then returns the totals of every period that started at or after `since`.
     public func exchange(_ deltas: [SpendDelta], since: Int64) async throws -> [SpendKey: Int64] {
         var request = HTTPClientRequest(url: url)
         request.method = .POST

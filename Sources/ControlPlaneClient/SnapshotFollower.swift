@@ -37,6 +37,7 @@ public struct SnapshotFollower<Document: VersionedDocument, C: Clock<Duration>>:
         self.logger = logger
     }
 
+    /// Runs until cancelled or shut down gracefully.
     public func run() async throws {
         var version: Int?
         var lastFull = clock.now

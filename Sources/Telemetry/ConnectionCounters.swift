@@ -16,6 +16,7 @@ public final class ConnectionCounters: Sendable {
         /// The raw request (head, chunk framing and trailers included) passed the size limit.
         case requestTooLarge
 
+        /// A one-line description for logs and messages.
         public var description: String {
             switch self {
             case .headerTimeout: "header_timeout"

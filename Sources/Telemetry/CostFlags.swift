@@ -1,6 +1,8 @@
 /// How a request's cost was arrived at.
 public struct CostFlags: OptionSet, Sendable, Hashable {
+    /// The flag bits.
     public let rawValue: UInt8
+    /// Flags from their bits.
     public init(rawValue: UInt8) { self.rawValue = rawValue }
     /// The provider reported no usage (a stream that ended early): tokens and cost are estimates.
     public static let estimated = CostFlags(rawValue: 1)

@@ -7,6 +7,7 @@ public enum Decision: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// The gate could not decide (a dependency failed) and stopped the request.
     case error
 
+    /// A one-line description for logs and messages.
     public var description: String {
         switch self {
         case .pass: "pass"

@@ -2,5 +2,6 @@
 public struct TraceBatchDecodingError: Error, Equatable, CustomStringConvertible {
     /// What is wrong.
     public var message: String
+    /// A one-line description for logs and messages.
     public var description: String { message }
 }

@@ -6,6 +6,7 @@ public struct JSONScanner: ~Copyable {
     public enum Kind: Equatable, Sendable, CustomStringConvertible {
         case object, array, string, number, bool, null
 
+        /// A one-line description for logs and messages.
         public var description: String {
             switch self {
             case .object: "an object"

@@ -7,41 +7,69 @@ import class Foundation.ISO8601DateFormatter
 public struct RequestView: Codable, Sendable, Equatable {
     /// One gate span.
     public struct Gate: Codable, Sendable, Equatable {
+        /// The gate id, e.g. `key-auth`.
         public var gate: String
+        /// `pass`, `deny` or `error`.
         public var decision: String
+        /// The reason of a deny or error.
         public var reason: String?
+        /// The span's id (hex).
         public var spanId: String
+        /// Milliseconds after the request's start.
         public var startOffsetMs: Double
+        /// How long the gate took, in milliseconds.
         public var durationMs: Double
     }
 
+    /// The request id, also the trace id.
     public var requestId: String
+    /// The org the request belongs to.
     public var org: String
+    /// The project.
     public var project: String?
+    /// The API key id.
     public var key: String?
+    /// The operation: chat, embeddings or models.
     public var operation: String
+    /// The model the client asked for.
     public var model: String?
+    /// The model the provider was asked for.
     public var routedModel: String?
+    /// The provider that answered.
     public var provider: String?
+    /// The HTTP status answered.
     public var status: Int
+    /// When the request arrived (RFC 3339).
     public var startTime: String
+    /// How long the request took, in milliseconds.
     public var durationMs: Double
+    /// Milliseconds to the first byte of the answer.
     public var timeToFirstTokenMs: Double?
+    /// Whether the answer was streamed.
     public var streamed: Bool
+    /// Upstream attempts, retries and fallbacks included.
     public var attempts: Int
+    /// Input tokens charged.
     public var inputTokens: Int
+    /// Input tokens served from the provider cache.
     public var cachedInputTokens: Int
+    /// Output tokens charged.
     public var outputTokens: Int
     /// Cost in micro-USD.
     public var costMicroUSD: Int64
     /// `exact`, `estimated` (no usage reported) or `unpriced` (the model has no price).
     public var costBasis: String
+    /// The gate that stopped the request; nil when it was served.
     public var decidedBy: String?
+    /// The deciding gate's decision.
     public var decision: String?
+    /// The deciding gate's reason.
     public var reason: String?
     /// What to change, when the request was stopped or failed.
     public var hint: String?
+    /// The request's root span id (hex).
     public var rootSpanId: String
+    /// Every gate span, in order.
     public var gates: [Gate]
 
     /// The view of `tagged`.

@@ -39,6 +39,7 @@ public actor Collector: Service {
     /// sources have nothing new, and returns to `interval` with the next trace.
     static let idleInterval: Duration = .milliseconds(250)
 
+    /// Runs until cancelled or shut down gracefully.
     public func run() async throws {
         await withTaskExecutorPreference(CollectorExecutor()) {
             var wait = interval

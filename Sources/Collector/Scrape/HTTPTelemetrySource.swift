@@ -8,6 +8,7 @@ public struct HTTPTelemetrySource: TelemetrySource {
     let client: HTTPClient
     let baseURL: String
     let token: String?
+    /// The source name, the `source` label of the scrape metrics.
     public let name: String
 
     /// Reads the gateway whose admin listener is at `baseURL`, presenting `token` if given.
@@ -26,6 +27,7 @@ public struct HTTPTelemetrySource: TelemetrySource {
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
+    /// Reads traces from `cursor` on.
     public func read(from cursor: UInt64) async throws -> RingBatch {
         var request = HTTPClientRequest(url: "\(baseURL)/internal/telemetry?cursor=\(cursor)&limit=\(Collector.batchLimit * 8)")
         if let token { request.headers.add(name: "authorization", value: "Bearer \(token)") }

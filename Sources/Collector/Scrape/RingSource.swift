@@ -3,6 +3,7 @@ import Telemetry
 /// The ring of the gateway running in this process.
 public struct RingSource: TelemetrySource {
     let ring: TelemetryRing
+    /// The source name, the `source` label of the scrape metrics.
     public let name: String
 
     /// Reads `ring`, labelled `name`.

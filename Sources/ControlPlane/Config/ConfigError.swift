@@ -8,5 +8,6 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     /// Creates an error from its issues.
     public init(issues: [ConfigIssue]) { self.issues = issues }
 
+    /// A one-line description for logs and messages.
     public var description: String { issues.map(\.description).joined(separator: "\n") }
 }

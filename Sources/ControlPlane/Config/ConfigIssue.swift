@@ -16,6 +16,7 @@ public struct ConfigIssue: Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
+    /// A one-line description for logs and messages.
     public var description: String {
         let location = line.map { "line \($0): " } ?? ""
         return path.isEmpty ? "\(location)\(message)" : "\(location)\(path): \(message)"

@@ -38,6 +38,7 @@ public final class ControlPlaneService: Service {
         return result
     }
 
+    /// Runs until cancelled or shut down gracefully.
     public func run() async throws {
         var failing = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {

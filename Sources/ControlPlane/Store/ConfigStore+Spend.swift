@@ -46,6 +46,7 @@ extension ConfigStore {
 }
 
 extension ConfigStore: SpendLedger {
+    /// Adds `deltas`, then returns the totals of every period that started at or after `since`.
     public func exchange(_ deltas: [SpendDelta], since: Int64) async throws -> [SpendKey: Int64] {
         try await addSpend(deltas)
         return try await spend(since: since)

@@ -12,7 +12,9 @@ import struct Foundation.Date
 public final class ConfigStore: Sendable {
     /// The model at one version.
     public struct Versioned: Sendable, Equatable {
+        /// The configuration version.
         public var version: Int
+        /// The model at that version.
         public var model: StoredModel
     }
 

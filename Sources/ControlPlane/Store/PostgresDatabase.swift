@@ -7,6 +7,7 @@ import struct Foundation.URLComponents
 
 /// The production store: PostgreSQL through a pool of connections.
 public final class PostgresDatabase: SQLDatabase {
+    /// The database's SQL dialect.
     public var dialect: SQLDialect { .postgres }
     private let client: PostgresClient
     private let runner: Task<Void, Never>
@@ -42,6 +43,7 @@ public final class PostgresDatabase: SQLDatabase {
         runner = Task { await client.run() }
     }
 
+    /// Runs `body` in one transaction, rolled back when it throws.
     public func transaction<Result: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> Result) async throws -> Result {
         do {
             return try await client.withTransaction(logger: logger) { connection in
@@ -54,6 +56,7 @@ public final class PostgresDatabase: SQLDatabase {
         }
     }
 
+    /// Closes the connections; the database is unusable afterwards.
     public func close() async {
         runner.cancel()
         await runner.value

@@ -8,6 +8,7 @@ import struct Foundation.URL
 /// The embedded store: one SQLite file (WAL journal, foreign keys on), one connection, transactions
 /// taken in turn.
 public final class SQLiteDatabase: SQLDatabase {
+    /// The database's SQL dialect.
     public var dialect: SQLDialect { .sqlite }
     private let connection: SQLiteConnection
     private let lock = AsyncLock()
@@ -73,6 +74,7 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
+    /// Runs `body` in one transaction, rolled back when it throws.
     public func transaction<Result: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> Result) async throws -> Result {
         guard isHealthy else {
             throw StoreError.unavailable("the database file \(path) was deleted or replaced while the gateway ran; restore it and restart the gateway")
@@ -91,6 +93,7 @@ public final class SQLiteDatabase: SQLDatabase {
         }
     }
 
+    /// Closes the connections; the database is unusable afterwards.
     public func close() async {
         try? await connection.close()
         fileLock?.release()

@@ -11,6 +11,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     /// The store's schema is newer than this binary understands.
     case schemaTooNew(found: Int, known: Int)
 
+    /// A one-line description for logs and messages.
     public var description: String {
         switch self {
         case .badURL(let message): "bad store URL: \(message)"

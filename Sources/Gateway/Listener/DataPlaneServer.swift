@@ -40,6 +40,7 @@ public struct DataPlaneServer: Service {
         self.onListening = onListening
     }
 
+    /// Runs until cancelled or shut down gracefully.
     public func run() async throws {
         let group = MultiThreadedEventLoopGroup.singleton
         let quiesce = ServerQuiescingHelper(group: group)

@@ -29,6 +29,7 @@ public struct SpendSync: Service {
         metering.endFlush(ledger: try await ledger.exchange([], since: SpendKey.horizon()))
     }
 
+    /// Runs until cancelled or shut down gracefully.
     public func run() async throws {
         var failing = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {

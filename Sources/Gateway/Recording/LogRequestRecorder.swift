@@ -10,6 +10,7 @@ public struct LogRequestRecorder: RequestRecorder {
     /// Creates a recorder that logs to `logger`.
     public init(logger: Logger) { self.logger = logger }
 
+    /// Takes the trace of a finished request.
     public func record(_ trace: RequestTrace) {
         guard logger.logLevel <= .debug else { return }
         var metadata: Logger.Metadata = [

@@ -7,6 +7,7 @@ public struct RecorderList: RequestRecorder {
     /// Creates a list.
     public init(_ recorders: [any RequestRecorder]) { self.recorders = recorders }
 
+    /// Takes the trace of a finished request.
     public func record(_ trace: RequestTrace) {
         for recorder in recorders { recorder.record(trace) }
     }

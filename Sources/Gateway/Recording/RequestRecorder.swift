@@ -7,5 +7,6 @@ public protocol RequestRecorder: Sendable {
 }
 
 extension TelemetryRing: RequestRecorder {
+    /// Takes the trace of a finished request.
     public func record(_ trace: RequestTrace) { append(trace) }
 }

@@ -12,6 +12,7 @@ public struct UpstreamClientService: Service {
     /// Wraps `client`.
     public init(client: UpstreamClient) { self.client = client }
 
+    /// Runs until cancelled or shut down gracefully.
     public func run() async throws {
         try? await gracefulShutdown()
         await client.shutdown()

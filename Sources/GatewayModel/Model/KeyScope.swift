@@ -8,6 +8,7 @@ public enum KeyScope: String, Sendable, Codable, CaseIterable, Comparable {
     /// `GET /v1/models`.
     case models
 
+    /// Orders by the textual form.
     public static func < (lhs: KeyScope, rhs: KeyScope) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The scopes as stored: sorted, comma-separated (`chat,models`).

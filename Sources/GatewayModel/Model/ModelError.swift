@@ -7,6 +7,7 @@ public enum ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The change clashes with what exists (409).
     case conflict(String)
 
+    /// A one-line description for logs and messages.
     public var description: String {
         switch self {
         case .invalid(let field, let message): field.isEmpty ? message : "\(field): \(message)"

@@ -8,6 +8,7 @@ public enum ObjectRef: Hashable, Sendable, Comparable, CustomStringConvertible {
     case key(project: String, id: String)
     case price(String)
 
+    /// A one-line description for logs and messages.
     public var description: String {
         switch self {
         case .provider(let name): "provider/\(name)"
@@ -33,5 +34,6 @@ public enum ObjectRef: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
     }
 
+    /// Orders by the textual form.
     public static func < (lhs: ObjectRef, rhs: ObjectRef) -> Bool { lhs.description < rhs.description }
 }

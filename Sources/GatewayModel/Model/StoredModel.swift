@@ -3,7 +3,9 @@
 public struct StoredModel: Sendable, Equatable {
     /// What an org holds besides its projects.
     public struct OrgRecord: Sendable, Equatable {
+        /// SHA-256 hashes of the org's telemetry tokens.
         public var telemetryTokenSha256: [String]
+        /// The org's USD budget.
         public var budget: Budget?
 
         /// Creates a record.
@@ -14,8 +16,11 @@ public struct StoredModel: Sendable, Equatable {
     }
     /// What a project holds besides its routes and keys.
     public struct ProjectRecord: Sendable, Equatable {
+        /// The org the project belongs to.
         public var org: String
+        /// The project's USD budget.
         public var budget: Budget?
+        /// The project's rate limits.
         public var limits: RateLimits?
 
         /// Creates a record.

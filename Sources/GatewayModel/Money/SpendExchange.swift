@@ -5,6 +5,7 @@ public struct SpendExchange: Codable, Sendable {
     /// Periods that started at or after this (Unix milliseconds) are returned.
     public var since: Int64
 
+    /// Creates an exchange.
     public init(entries: [SpendDelta], since: Int64) {
         self.entries = entries
         self.since = since

@@ -11,6 +11,7 @@ public struct SpendKey: Hashable, Sendable, Codable {
     /// Start of the period, Unix milliseconds (0 for `total`).
     public let periodStart: Int64
 
+    /// Creates a key.
     public init(scope: String, periodStart: Int64) {
         self.scope = scope
         self.periodStart = periodStart
