@@ -10,9 +10,4 @@ struct Reservation: Sendable {
     func settle(_ trace: RequestTrace) {
         metering.settle(id: requestID, cost: trace.costMicroUSD, tokens: Int(trace.inputTokens) + Int(trace.outputTokens))
     }
-
-    /// Gives the hold back: the provider never answered.
-    func release() {
-        metering.settle(id: requestID, cost: 0, tokens: 0)
-    }
 }
