@@ -130,7 +130,7 @@ enum GatewayServices {
             TelemetryAPI(collector: collector, mapping: mapping, platformToken: platform, processFamilies: families).add(to: adminRouter)
         } else {
             adminRouter.get("/metrics") { request, _ -> Response in
-                if platform.isSet, let refusal = platform.refusal(request.headers) { return APIResponse.error(refusal) }
+                if let refusal = platform.refusal(request.headers, openWhenUnset: true) { return APIResponse.error(refusal) }
                 let format = PrometheusText.Format(accept: request.headers[.accept])
                 return Response(
                     status: .ok, headers: [.contentType: format.contentType],

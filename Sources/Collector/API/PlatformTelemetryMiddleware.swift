@@ -9,8 +9,7 @@ struct PlatformTelemetryMiddleware<Context: RequestContext>: RouterMiddleware {
     let required: Bool
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if !token.isSet && !required { return try await next(request, context) }
-        if let refusal = token.refusal(request.headers) { return TelemetryAPI.error(refusal) }
+        if let refusal = token.refusal(request.headers, openWhenUnset: !required) { return TelemetryAPI.error(refusal) }
         return try await next(request, context)
     }
 }

@@ -11,7 +11,7 @@ public enum RingEndpoint {
     /// Adds the endpoint to `router`. With `token` set, callers must present it as a bearer token.
     public static func add<Context: RequestContext>(to router: Router<Context>, ring: TelemetryRing, token: PlatformToken) {
         router.get("/internal/telemetry") { request, _ -> Response in
-            if token.isSet, let refusal = token.refusal(request.headers) { return DataPlaneRoutes.error(refusal) }
+            if let refusal = token.refusal(request.headers, openWhenUnset: true) { return DataPlaneRoutes.error(refusal) }
             let query = request.uri.queryParameters
             guard let cursor = query["cursor"].map({ UInt64(String($0)) }) ?? 0 else {
                 return DataPlaneRoutes.error(ClientError(.badRequest, .invalidRequest, "cursor must be an unsigned integer."))

@@ -7,9 +7,9 @@ public enum BearerToken {
     /// The token, or nil when the header is absent, of another scheme, or empty.
     public static func parse(_ headers: HTTPFields) -> Substring? {
         guard let value = headers[.authorization]?[...], value.utf8.count > 7 else { return nil }
-        let scheme = Array(value.utf8.prefix(7))
-        // ASCII letters match in either case (| 0x20 lowers them); the seventh byte is a space.
-        guard scheme[6] == 0x20, zip(scheme.prefix(6), "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        // ASCII letters match in either case (| 0x20 lowers them); the seventh byte must be a space,
+        // which only a space (or NUL, which no header value holds) meets. No copy on this hot path.
+        guard zip(value.utf8.prefix(7), "bearer ".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
         let token = value.dropFirst(7).drop { $0 == " " || $0 == "\t" }
         let end = token.lastIndex { $0 != " " && $0 != "\t" }
         guard let end else { return nil }

@@ -14,16 +14,15 @@ public struct PlatformToken: Sendable {
         self.env = env
     }
 
-    /// Whether a platform token is configured.
-    public var isSet: Bool { hash != nil }
-
     /// Whether a presented token's SHA-256 is the platform token's.
     public func matches(hash presented: String) -> Bool { hash == presented }
 
     /// Nil when `headers` carry the platform token; otherwise the 401, or with no token configured
-    /// the 503 that says how to set one.
-    public func refusal(_ headers: HTTPFields) -> ClientError? {
+    /// the 503 that says how to set one, unless `openWhenUnset` (endpoints such as `/metrics` that
+    /// a process without a token serves to anyone on its admin listener).
+    public func refusal(_ headers: HTTPFields, openWhenUnset: Bool = false) -> ClientError? {
         guard let hash else {
+            if openWhenUnset { return nil }
             return ClientError(
                 .serviceUnavailable, .adminTokenUnset,
                 "No admin token is configured: set the environment variable \(env) (admin.tokenEnv) and restart.")
