@@ -10,6 +10,8 @@ import ServiceLifecycle
 import Synchronization
 import Telemetry
 
+import struct Foundation.Date
+
 /// Wires the services of a role: control plane, followers, upstream client, data plane,
 /// telemetry ring, collector and admin listener.
 enum GatewayServices {
@@ -62,6 +64,7 @@ enum GatewayServices {
         var dataPlane: (any Service)?
         var ring: TelemetryRing?
         var processFamilies: @Sendable () -> [MetricFamily] = { MetricFamily.reconcile(status.reading) }
+        var orgFamilies: @Sendable () -> [MetricFamily] = { [] }
         if role.runsDataPlane {
             let ledger: any SpendLedger
             if let controlPlane {
@@ -80,6 +83,7 @@ enum GatewayServices {
                 MetricFamily.reconcile(status.reading)
                     + MetricFamily.spendLedger(unflushedMicroUSD: metering.unflushedMicroUSD, flushFailures: metering.flushFailures)
             }
+            orgFamilies = { MetricFamily.caps(metering.standings(of: active.snapshot?.caps ?? [], now: Date())) }
             let client = UpstreamClient(connectTimeoutSeconds: config.gateway.upstreamConnectTimeoutSeconds)
             services.append(UpstreamClientService(client: client))
             var recorders: [any RequestRecorder] = []
@@ -107,6 +111,7 @@ enum GatewayServices {
         } else {
             families = processFamilies
         }
+        let withoutCollector: @Sendable () -> [MetricFamily] = { [families, orgFamilies] in families() + orgFamilies() }
         if role.runsCollector {
             let mapping: @Sendable () -> OrgMapping?
             if role == .all {
@@ -127,14 +132,15 @@ enum GatewayServices {
             let interval: Duration = ring != nil ? .milliseconds(5) : .milliseconds(50)
             let collector = Collector(sources: sources, store: TelemetryStore(), mapping: mapping, interval: interval, logger: logger)
             services.append(collector)
-            TelemetryAPI(collector: collector, mapping: mapping, platformToken: platform, processFamilies: families).add(to: adminRouter)
+            TelemetryAPI(collector: collector, mapping: mapping, platformToken: platform, processFamilies: families, orgFamilies: orgFamilies)
+                .add(to: adminRouter)
         } else {
             adminRouter.get("/metrics") { request, _ -> Response in
                 if let refusal = platform.refusal(request.headers, openWhenUnset: true) { return APIResponse.error(refusal) }
                 let format = PrometheusText.Format(accept: request.headers[.accept])
                 return Response(
                     status: .ok, headers: [.contentType: format.contentType],
-                    body: .init(byteBuffer: ByteBuffer(string: PrometheusText.render(families(), format: format))))
+                    body: .init(byteBuffer: ByteBuffer(string: PrometheusText.render(withoutCollector(), format: format))))
             }
         }
         if adminToken == nil {

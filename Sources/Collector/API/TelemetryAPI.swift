@@ -13,18 +13,22 @@ public struct TelemetryAPI: Sendable {
     let mapping: @Sendable () -> OrgMapping?
     let platformToken: PlatformToken
     let processFamilies: @Sendable () -> [MetricFamily]
+    let orgFamilies: @Sendable () -> [MetricFamily]
 
     /// Creates the API. `platformToken` is the admin token; when it is unset, `/metrics` is open
     /// and only org tokens reach the tenant endpoints. `processFamilies` adds this process's own
-    /// metrics (such as reconcile status) to the platform-wide `/metrics`.
+    /// metrics (such as reconcile status) to the platform-wide `/metrics`; `orgFamilies` adds
+    /// this process's metrics that carry an `org` label (budgets, rate limits) to `/metrics` and,
+    /// each org's series only, to that org's endpoint.
     public init(
         collector: Collector, mapping: @escaping @Sendable () -> OrgMapping?, platformToken: PlatformToken,
-        processFamilies: @escaping @Sendable () -> [MetricFamily] = { [] }
+        processFamilies: @escaping @Sendable () -> [MetricFamily] = { [] }, orgFamilies: @escaping @Sendable () -> [MetricFamily] = { [] }
     ) {
         self.collector = collector
         self.mapping = mapping
         self.platformToken = platformToken
         self.processFamilies = processFamilies
+        self.orgFamilies = orgFamilies
     }
 
     /// Adds the routes to `router`.
@@ -33,7 +37,7 @@ public struct TelemetryAPI: Sendable {
         router.group("/metrics").add(middleware: platform).get { request, _ in
             await collector.collect()
             let format = PrometheusText.Format(accept: request.headers[.accept])
-            let families = collector.store.families(org: nil) + processFamilies()
+            let families = collector.store.families(org: nil) + processFamilies() + orgFamilies()
             return Self.text(PrometheusText.render(families, format: format), type: format.contentType)
         }
         let platformOnly = PlatformTelemetryMiddleware<BasicRequestContext>(token: platformToken, required: true)
@@ -45,7 +49,8 @@ public struct TelemetryAPI: Sendable {
         org.get("metrics") { request, context in
             try await scoped(request, context) { org in
                 let format = PrometheusText.Format(accept: request.headers[.accept])
-                return Self.text(PrometheusText.render(collector.store.families(org: org), format: format), type: format.contentType)
+                let families = collector.store.families(org: org) + orgFamilies().compactMap { $0.only(org: org) }
+                return Self.text(PrometheusText.render(families, format: format), type: format.contentType)
             }
         }
         org.get("usage") { request, context in

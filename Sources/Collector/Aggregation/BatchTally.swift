@@ -73,8 +73,9 @@ struct BatchTally {
             let series = [key.org, key.project, key.model]
             families[Name.requests]!.add(sums.count, series + [String(key.status), key.decided])
             let tokens = [("input", sums.inputTokens), ("cached_input", sums.cachedInputTokens), ("output", sums.outputTokens)]
-            for (type, count) in tokens where count > 0 {
-                families[Name.tokens]!.add(count, series + [type])
+            // Every type gets a series (zero included) once the series has any usage, so that a panel of one type is never empty.
+            if tokens.contains(where: { $0.1 > 0 }) {
+                for (type, count) in tokens { families[Name.tokens]!.add(count, series + [type]) }
             }
             if sums.costMicroUSD > 0 { families[Name.cost]!.add(Double(sums.costMicroUSD) / 1e6, series) }
             if sums.unpriced > 0 { families[Name.unpriced]!.add(sums.unpriced, series) }

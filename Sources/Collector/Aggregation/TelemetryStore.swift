@@ -65,6 +65,7 @@ public final class TelemetryStore: Sendable {
             state.families[Name.fill]!.set(Double(min(batch.written, UInt64(batch.capacity))) / Double(max(1, batch.capacity)), pipeline)
             state.families[Name.scrapeDuration]!.set(Double(scrapeDuration.nanosecondsValue) / 1e9, pipeline)
             state.families[Name.scrapes]!.add(1, pipeline)
+            state.families[Name.scrapeFailures]!.add(0, pipeline)  // a series at 0 from the first scrape, so a rate over it is never empty
             let connections = batch.connections
             state.families[Name.connectionsOpen]!.set(Double(connections.open), pipeline)
             state.families[Name.connectionsAccepted]!.set(Double(connections.accepted), pipeline)

@@ -133,6 +133,24 @@ public final class Metering: Sendable {
         state.withLock { ($0.spent(key), $0.reserved[key, default: 0]) }
     }
 
+    /// Where each of `caps` stands at `now`: spend in its budget's current period, reservations in
+    /// flight, and this process's use of its sliding rate-limit minute.
+    public func standings(of caps: [ScopeCaps], now: Date) -> [CapStanding] {
+        let second = Int64(now.timeIntervalSince1970.rounded(.down))
+        return state.withLock { state in
+            caps.map { scope in
+                var spent: Int64 = 0
+                var reserved: Int64 = 0
+                if let budget = scope.budget {
+                    let key = SpendKey(scope: scope.name, periodStart: Int64(state.interval(of: budget.period, containing: now).start.timeIntervalSince1970 * 1000))
+                    (spent, reserved) = (state.spent(key), state.reserved[key, default: 0])
+                }
+                let window = state.windows[scope.name]?.usage(at: second) ?? (requests: 0, tokens: 0)
+                return CapStanding(caps: scope, spentMicroUSD: spent, reservedMicroUSD: reserved, requestsInWindow: window.requests, tokensInWindow: window.tokens)
+            }
+        }
+    }
+
     /// Reservations in flight.
     public var holds: Int { state.withLock { $0.holds.count } }
 

@@ -11,6 +11,8 @@ public struct SnapshotIndex: Sendable {
     public let config: GatewayConfig
     /// The project→org mapping and label sets the collector uses.
     public let orgMapping: OrgMapping
+    /// Every scope with a budget or rate limits, for the metrics of where each stands.
+    public let caps: [ScopeCaps]
     private let keysByHash: [String: KeyGrant]
     private let routesByProject: [String: [String: Route]]
     private let providersByName: [String: ProviderConfig]
@@ -21,25 +23,29 @@ public struct SnapshotIndex: Sendable {
         self.version = version
         self.config = config
         self.orgMapping = OrgMapping(config: config)
+        var caps: [ScopeCaps] = []
         var keys: [String: KeyGrant] = [:]
         var routes: [String: [String: Route]] = [:]
         for org in config.orgs {
+            let orgCaps = ScopeCaps(level: .org, org: org.id, budget: org.budget, limits: nil)
+            if orgCaps.isCapped { caps.append(orgCaps) }
             for project in org.projects {
+                let projectCaps = ScopeCaps(level: .project, org: org.id, project: project.id, budget: project.budget, limits: project.limits)
+                if projectCaps.isCapped { caps.append(projectCaps) }
                 for key in project.keys {
-                    var budgets: [ScopedBudget] = []
-                    if let budget = org.budget { budgets.append(ScopedBudget(scope: "org/\(org.id)", budget: budget)) }
-                    if let budget = project.budget { budgets.append(ScopedBudget(scope: "project/\(project.id)", budget: budget)) }
-                    if let budget = key.budget { budgets.append(ScopedBudget(scope: "key/\(project.id)/\(key.id)", budget: budget)) }
-                    var limits: [ScopedLimits] = []
-                    if let limit = project.limits { limits.append(ScopedLimits(scope: "project/\(project.id)", limits: limit)) }
-                    if let limit = key.limits { limits.append(ScopedLimits(scope: "key/\(project.id)/\(key.id)", limits: limit)) }
+                    let keyCaps = ScopeCaps(level: .key, org: org.id, project: project.id, key: key.id, budget: key.budget, limits: key.limits)
+                    if keyCaps.isCapped { caps.append(keyCaps) }
+                    let scopes = [orgCaps, projectCaps, keyCaps]
                     keys[key.sha256] = KeyGrant(
                         keyID: key.id, projectID: project.id, orgID: org.id, expiresAt: key.expiresAt, revokedAt: key.revokedAt,
-                        budgets: budgets, limits: limits, scopes: key.scopes)
+                        budgets: scopes.compactMap { caps in caps.budget.map { ScopedBudget(scope: caps.name, budget: $0) } },
+                        limits: scopes.compactMap { caps in caps.limits.map { ScopedLimits(scope: caps.name, limits: $0) } },
+                        scopes: key.scopes)
                 }
                 routes[project.id] = Dictionary(project.routes.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
             }
         }
+        self.caps = caps
         self.keysByHash = keys
         self.routesByProject = routes
         self.providersByName = Dictionary(config.providers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
