@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "gateway", targets: ["GatewayCLI"]),
         .library(name: "Telemetry", targets: ["Telemetry"]),
         .library(name: "WireJSON", targets: ["WireJSON"]),
+        .library(name: "Guardrails", targets: ["Guardrails"]),
         .library(name: "GatewayModel", targets: ["GatewayModel"]),
         .library(name: "ControlPlane", targets: ["ControlPlane"]),
         .library(name: "ControlPlaneClient", targets: ["ControlPlaneClient"]),
@@ -41,6 +42,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "Guardrails",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "WireJSON",
             dependencies: [
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -51,7 +56,7 @@ let package = Package(
         .target(
             name: "GatewayModel",
             dependencies: [
-                "WireJSON",
+                "Guardrails",
                 "WireJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -62,6 +67,7 @@ let package = Package(
             name: "ControlPlane",
             dependencies: [
                 "GatewayModel",
+                "Guardrails",
                 "WireJSON",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -92,6 +98,7 @@ let package = Package(
             dependencies: [
                 "Telemetry",
                 "GatewayModel",
+                "Guardrails",
                 "WireJSON",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -160,6 +167,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "GuardrailsTests",
+            dependencies: ["Guardrails"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TelemetryTests",
             dependencies: ["Telemetry"],
             swiftSettings: swiftSettings
@@ -178,6 +190,7 @@ let package = Package(
             dependencies: [
                 "ControlPlane",
                 "GatewayModel",
+                "Guardrails",
                 "TestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -221,6 +234,7 @@ let package = Package(
             dependencies: [
                 "Gateway",
                 "GatewayModel",
+                "Guardrails",
                 "Telemetry",
                 "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -13,21 +13,23 @@ import sys
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 SYSTEM = {"Foundation", "Glibc", "Synchronization", "Testing", "Dispatch"}
-OURS = {"Telemetry", "WireJSON", "GatewayModel", "ControlPlane", "ControlPlaneClient", "Gateway", "Collector", "TestSupport"}
+OURS = {"Telemetry", "WireJSON", "Guardrails", "GatewayModel", "ControlPlane", "ControlPlaneClient", "Gateway", "Collector", "TestSupport"}
 DRIVERS = {"PostgresNIO", "SQLiteNIO", "Yams"}
 SERVERS_AND_CLIENTS = {"Hummingbird", "HummingbirdCore", "AsyncHTTPClient", "NIOPosix", "NIOHTTP1"}
 # target: (project modules it may import, products it must not import)
 RULES = {
     "Telemetry": (set(), DRIVERS | SERVERS_AND_CLIENTS),
     "WireJSON": (set(), DRIVERS | SERVERS_AND_CLIENTS),
-    "GatewayModel": ({"Telemetry", "WireJSON"}, DRIVERS | SERVERS_AND_CLIENTS),
-    "ControlPlane": ({"GatewayModel", "WireJSON"}, set()),
+    "Guardrails": (set(), DRIVERS | SERVERS_AND_CLIENTS),
+    "GatewayModel": ({"Telemetry", "WireJSON", "Guardrails"}, DRIVERS | SERVERS_AND_CLIENTS),
+    "ControlPlane": ({"GatewayModel", "WireJSON", "Guardrails"}, set()),
     "ControlPlaneClient": ({"GatewayModel"}, DRIVERS),
-    "Gateway": ({"Telemetry", "GatewayModel", "WireJSON"}, DRIVERS),
+    "Gateway": ({"Telemetry", "GatewayModel", "Guardrails", "WireJSON"}, DRIVERS),
     "Collector": ({"Telemetry", "GatewayModel", "WireJSON"}, DRIVERS),
     "TelemetryTests": ({"Telemetry"}, DRIVERS),
     "WireJSONTests": ({"WireJSON"}, DRIVERS),
-    "GatewayTests": ({"Gateway", "Telemetry", "GatewayModel", "WireJSON", "TestSupport"}, DRIVERS),
+    "GuardrailsTests": ({"Guardrails"}, DRIVERS),
+    "GatewayTests": ({"Gateway", "Telemetry", "GatewayModel", "Guardrails", "WireJSON", "TestSupport"}, DRIVERS),
     "CollectorTests": ({"Collector", "Telemetry", "GatewayModel", "WireJSON", "TestSupport"}, DRIVERS),
     "ControlPlaneClientTests": ({"ControlPlaneClient", "GatewayModel", "TestSupport"}, DRIVERS),
     "TestSupport": (set(), DRIVERS),

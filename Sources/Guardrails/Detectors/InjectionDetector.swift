@@ -1,0 +1,100 @@
+/// Prompt injection: known phrase families (override earlier instructions, reveal the system
+/// prompt, switch to an unrestricted role) on the squashed view, fake chat-template delimiters on
+/// the symbols view, and both again inside base64, hex and percent-encoded runs. Heuristics: they
+/// catch the known families and their disguises, not every attack.
+struct InjectionDetector: Detector {
+    static let families: [PhraseFamily] = {
+        let overrideVerbs = [
+            "ignore", "disregard", "forget", "override", "bypass", "skip", "dismiss", "neglect", "abandon", "discard", "overlook", "set aside",
+            "stop following", "do not follow", "dont follow", "don't follow", "no longer follow",
+        ]
+        let fillers = ["all", "any", "the", "your", "of", "these", "those", "every", "and", "other", "my", "our", "its", "their", "previously", "given", "above"]
+        let earlier = [
+            "previous", "prior", "above", "earlier", "preceding", "former", "original", "initial", "system", "existing", "old", "foregoing",
+            "aforementioned", "past", "developer", "safety",
+        ]
+        let instructions = [
+            "instructions", "instruction", "rules", "rule", "directions", "directives", "directive", "prompts", "prompt", "guidelines",
+            "guideline", "commands", "context", "constraints", "policies", "policy", "guardrails", "restrictions", "programming", "training",
+            "orders", "messages", "safeguards",
+        ]
+        let everything = ["everything", "all", "anything"]
+        let before = ["above", "before", "so far", "you were told", "you have been told", "you've been told", "previously", "earlier", "prior to this", "you know"]
+        let revealVerbs = [
+            "reveal", "show", "print", "repeat", "display", "output", "tell me", "give me", "leak", "disclose", "write out", "dump", "share",
+            "expose", "spell out", "recite", "what is", "what are", "what were", "paste", "echo",
+        ]
+        let revealFillers = [
+            "me", "us", "your", "the", "all", "of", "entire", "full", "complete", "hidden", "initial", "original", "secret", "exact", "verbatim",
+            "confidential", "internal", "first", "back", "word for word",
+        ]
+        let secretPrompt = [
+            "system prompt", "system prompts", "system message", "system instructions", "initial prompt", "hidden prompt", "hidden instructions",
+            "original instructions", "instructions you were given", "prompt above", "text above", "words above", "pre-prompt", "preprompt",
+            "meta prompt", "metaprompt", "initial instructions", "developer instructions", "developer message", "instructions above",
+        ]
+        let becoming = [
+            "you are now", "from now on you are", "from now on you will be", "pretend you are", "pretend to be", "act as", "act like",
+            "roleplay as", "role-play as", "behave as", "behave like", "imagine you are", "you will now act as", "you are going to act as",
+            "you are", "respond as",
+        ]
+        let becomingFillers = ["a", "an", "the", "my", "evil", "completely", "totally", "fully", "now", "ai", "assistant", "chatbot", "model", "that is"]
+        let unrestricted = [
+            "unrestricted", "unfiltered", "uncensored", "jailbroken", "free from restrictions", "without restrictions", "without limits",
+            "without filters", "without any restrictions", "no longer bound", "not bound by", "with no ethics", "without ethics",
+            "with no restrictions", "with no rules", "with no limits", "without rules", "without guidelines", "without content policy",
+        ]
+        let subjects = ["you", "chatgpt", "assistant", "the ai", "ai", "model", "gpt", "claude", "llm"]
+        let subjectFillers = ["are", "now", "in", "with", "will", "act", "as", "be", "running", "the"]
+        return [
+            PhraseFamily("override_instructions", [(overrideVerbs, false), (fillers, true), (earlier, false), (fillers, true), (instructions, false)]),
+            PhraseFamily("override_instructions", [(overrideVerbs, false), (everything, false), (before, false)]),
+            PhraseFamily("override_instructions", [(["new", "updated", "real"], false), (["system"], false), (["instructions", "prompt", "override"], false)]),
+            PhraseFamily("reveal_system_prompt", [(revealVerbs, false), (revealFillers, true), (secretPrompt, false)]),
+            PhraseFamily("role_switch", [(becoming, false), (becomingFillers, true), (unrestricted, false)]),
+            PhraseFamily("role_switch", [(subjects, false), (subjectFillers, true), (["developer mode", "dev mode", "god mode", "jailbreak mode", "dan mode"], false)]),
+            PhraseFamily("role_switch", [(["do anything now", "you have no restrictions", "you no longer have restrictions", "you have been freed"], false)]),
+            PhraseFamily("role_switch", [(["enable", "activate", "enter"], false), (["the", "a"], true), (["dan", "jailbreak", "god"], false), (["mode"], false)]),
+        ]
+    }()
+
+    /// Chat-template delimiters a model may read as a turn of its own, as the symbols view reads them.
+    static let delimiters: [[UInt8]] = [
+        "<|im_start|>", "<|im_end|>", "<|system|>", "<|assistant|>", "<|user|>", "<|endoftext|>", "<|begin_of_text|>", "<|start_header_id|>",
+        "<|end_header_id|>", "<|eot_id|>", "[inst]", "[/inst]", "<<sys>>", "<</sys>>", "<start_of_turn>", "<end_of_turn>", "###system:",
+        "###instruction:", "</system>", "<system>",
+    ].map { Array($0.utf8) }
+
+    private static let familiesByFirstByte: [UInt8: [PhraseFamily]] = {
+        var table: [UInt8: [PhraseFamily]] = [:]
+        for family in families {
+            for byte in family.firstBytes { table[byte, default: []].append(family) }
+        }
+        return table
+    }()
+
+    func scan(_ text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
+        Self.scanNormalized(NormalizedText(text), into: &matches)
+        EncodedRuns.forEachDecoded(in: text) { decoded in
+            decoded.withUnsafeBufferPointer { Self.scanNormalized(NormalizedText($0), into: &matches) }
+        }
+    }
+
+    private static func scanNormalized(_ text: NormalizedText, into matches: inout [GuardrailMatch]) {
+        let squashed = text.squashed
+        var found: Set<String> = []
+        for position in squashed.indices {
+            guard let candidates = familiesByFirstByte[squashed[position]] else { continue }
+            for family in candidates where !found.contains(family.type.description) && family.matches(squashed, at: position) {
+                found.insert(family.type.description)
+                matches.append(GuardrailMatch(check: .promptInjection, type: family.type, range: nil))
+            }
+        }
+        let symbols = text.symbols
+        if symbols.contains(UInt8(ascii: "<")) || symbols.contains(UInt8(ascii: "[")) || symbols.contains(UInt8(ascii: "#")),
+            delimiters.contains(where: { delimiter in symbols.indices.contains { PhraseFamily.has(delimiter, in: symbols, at: $0) } })
+        {
+            matches.append(GuardrailMatch(check: .promptInjection, type: "chat_template", range: nil))
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// The views of a text that prompt-injection and deny-phrase matching read, with the common
+/// disguises undone:
+///
+/// - compatibility decomposition (NFKD, which covers NFKC's folds: full-width and mathematical
+///   letters, ligatures, circled letters) with combining marks dropped, so `ｉｇｎｏｒｅ`,
+///   `𝐢𝐠𝐧𝐨𝐫𝐞` and `ïgnöre` read `ignore`;
+/// - invisible and format characters removed (zero-width, bidi controls, soft hyphen, BOM), and
+///   Unicode tag characters read as the ASCII they smuggle;
+/// - common Cyrillic and Greek homoglyphs folded to Latin, and case folded;
+/// - `squashed`: letters only, with look-alike digits and symbols folded into the letters they
+///   stand for (`1`, `l`, `|` and `!` all read `i`; `0` reads `o`, `3` `e`, `4` and `@` `a`,
+///   `5` and `$` `s`, `7` and `+` `t`), so spacing between letters (`i g n o r e`, `i.g.n.o.r.e`)
+///   and leetspeak (`1gn0r3`) vanish;
+/// - `symbols`: the folded text without white space, for chat-template delimiters.
+///
+/// ASCII text, the common case, takes a path without Foundation.
+struct NormalizedText {
+    /// Folded letters only.
+    private(set) var squashed: [UInt8] = []
+    /// Folded text without white space, punctuation kept.
+    private(set) var symbols: [UInt8] = []
+
+    init(_ text: UnsafeBufferPointer<UInt8>) {
+        squashed.reserveCapacity(text.count)
+        symbols.reserveCapacity(text.count)
+        if text.allSatisfy({ $0 < 0x80 }) {
+            for byte in text { append(byte) }
+            return
+        }
+        let decomposed = String(decoding: text, as: UTF8.self).decomposedStringWithCompatibilityMapping
+        for scalar in decomposed.unicodeScalars {
+            if let ascii = Self.fold(scalar) {
+                append(ascii)
+            } else if scalar.properties.generalCategory == .nonspacingMark || Self.isInvisible(scalar) {
+                continue
+            } else {
+                for lowered in scalar.properties.lowercaseMapping.unicodeScalars where lowered.isASCII { append(UInt8(lowered.value)) }
+            }
+        }
+    }
+
+    /// Folds one ASCII byte into both views.
+    private mutating func append(_ byte: UInt8) {
+        let lowered = ASCII.lowercased(byte)
+        if let letter = Self.squashedLetter(lowered) { squashed.append(letter) }
+        if lowered > 0x20, lowered < 0x7F { symbols.append(lowered) }
+    }
+
+    /// The letter a byte reads as in the squashed view, or nil for bytes that are dropped.
+    static func squashedLetter(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "l"), UInt8(ascii: "1"), UInt8(ascii: "|"), UInt8(ascii: "!"): UInt8(ascii: "i")
+        case UInt8(ascii: "0"): UInt8(ascii: "o")
+        case UInt8(ascii: "3"): UInt8(ascii: "e")
+        case UInt8(ascii: "4"), UInt8(ascii: "@"): UInt8(ascii: "a")
+        case UInt8(ascii: "5"), UInt8(ascii: "$"): UInt8(ascii: "s")
+        case UInt8(ascii: "7"), UInt8(ascii: "+"): UInt8(ascii: "t")
+        case UInt8(ascii: "8"): UInt8(ascii: "b")
+        case UInt8(ascii: "9"): UInt8(ascii: "g")
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): byte
+        default: nil
+        }
+    }
+
+    /// `phrase` as the squashed view would read it.
+    static func squash(_ phrase: String) -> [UInt8] {
+        var text = phrase
+        return text.withUTF8 { NormalizedText($0).squashed }
+    }
+
+    /// An ASCII byte for ASCII scalars, Unicode tag characters (U+E0020...U+E007E carry ASCII
+    /// invisibly) and Cyrillic and Greek letters that look like Latin ones.
+    private static func fold(_ scalar: Unicode.Scalar) -> UInt8? {
+        let value = scalar.value
+        if value < 0x80 { return UInt8(value) }
+        if (0xE0020...0xE007E).contains(value) { return UInt8(value - 0xE0000) }
+        return homoglyphs[value]
+    }
+
+    private static let homoglyphs: [UInt32: UInt8] = {
+        let pairs: [(String, String)] = [
+            ("аеорсухіјѕԁһԛԝ", "aeopcyxijsdhqw"), ("АВЕКМНОРСТХІЈЅ", "abekmhopctxijs"),
+            ("αβεικνορτυχωγ", "abeikvoptuxwy"), ("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "abezhikmnoptyx"),
+        ]
+        var table: [UInt32: UInt8] = [:]
+        for (from, to) in pairs {
+            for (scalar, letter) in zip(from.unicodeScalars, to.utf8) { table[scalar.value] = letter }
+        }
+        return table
+    }()
+
+    /// Zero-width characters, bidi controls, the soft hyphen, word joiners and the BOM.
+    private static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B...0x180E, 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x206F,
+            0x3164, 0xFE00...0xFE0F, 0xFEFF, 0xFFA0, 0xE0000...0xE0FFF:
+            true
+        default: scalar.properties.generalCategory == .format
+        }
+    }
+}
