@@ -21,6 +21,11 @@ enum ExplainText {
             let mark = gate.decision == "pass" ? "pass " : gate.decision.uppercased()
             lines.append("  \(mark.padding(toLength: 6, withPad: " ", startingAt: 0)) \(gate.gate.padding(toLength: 12, withPad: " ", startingAt: 0)) \(String(format: "%9.3f", gate.durationMs)) ms\(gate.reason.map { "  \($0)" } ?? "")")
         }
+        if !view.guardrailFindings.isEmpty { lines.append("guardrail findings:") }
+        for finding in view.guardrailFindings {
+            let place = finding.direction == "input" ? "message \(finding.message)" : "the answer"
+            lines.append("  \(finding.action.padding(toLength: 8, withPad: " ", startingAt: 0)) \(finding.check) \(finding.type) x\(finding.count) in \(place)")
+        }
         if let gate = view.decidedBy, view.decision != "pass" {
             lines.append("stopped by \(gate): \(view.reason ?? "unknown reason")")
         } else if let reason = view.reason {

@@ -6,6 +6,8 @@
 public struct RequestTrace: Sendable {
     /// Most gate spans a trace holds.
     public static let maxGates = 8
+    /// Most guardrail findings a trace holds (by direction, check, type, action and message).
+    public static let maxFindings = 8
 
     /// Position in the ring, assigned on append.
     public var sequence: UInt64 = 0
@@ -52,6 +54,9 @@ public struct RequestTrace: Sendable {
     private var gateSpans = InlineArray<8, GateSpan>(repeating: .empty)
     /// Number of gate spans recorded.
     public private(set) var gateCount = 0
+    private var findingSlots = InlineArray<8, GuardrailFinding>(repeating: .empty)
+    /// Number of guardrail findings recorded.
+    public private(set) var findingCount = 0
 
     /// Starts a trace.
     public init(traceID: TraceID, startUnixNanos: UInt64, operation: String) {
@@ -66,6 +71,30 @@ public struct RequestTrace: Sendable {
         gateSpans[gateCount] = span
         gateCount += 1
     }
+
+    /// Adds a guardrail finding, merged into one already held for the same direction, check, type,
+    /// action and message; findings past ``maxFindings`` are ignored.
+    public mutating func append(_ finding: GuardrailFinding) {
+        for index in 0..<findingCount {
+            var held = findingSlots[index]
+            if held.direction == finding.direction, held.check == finding.check, held.typeIndex == finding.typeIndex, held.action == finding.action,
+                held.message == finding.message
+            {
+                held.count = held.count.addingReportingOverflow(finding.count).overflow ? .max : held.count + finding.count
+                findingSlots[index] = held
+                return
+            }
+        }
+        guard findingCount < Self.maxFindings else { return }
+        findingSlots[findingCount] = finding
+        findingCount += 1
+    }
+
+    /// The guardrail findings in the order they were made.
+    public var findings: [GuardrailFinding] { (0..<findingCount).map { findingSlots[$0] } }
+
+    /// The finding at `index` (below ``findingCount``), without building an array.
+    public func finding(at index: Int) -> GuardrailFinding { findingSlots[index] }
 
     /// The gate spans in evaluation order.
     public var gates: [GateSpan] { (0..<gateCount).map { gateSpans[$0] } }

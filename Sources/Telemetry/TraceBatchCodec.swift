@@ -1,13 +1,15 @@
 /// The compact binary form of a ring batch that a gateway serves to remote collectors.
 ///
-/// Little-endian throughout: a header (`GWT3`, written, dropped, next cursor, capacity, the
-/// connection counters, count), then each trace as fixed-width numbers and length-prefixed UTF-8 strings. Decoding checks
+/// Little-endian throughout: a header (`GWT4`, written, dropped, next cursor, capacity, the
+/// connection counters, count), then each trace as fixed-width numbers, length-prefixed UTF-8 strings, its gate spans and its guardrail findings (one number each). Decoding checks
 /// every length, so a truncated or foreign body is an error, never a crash.
 public enum TraceBatchCodec {
     /// The media type of an encoded batch.
     public static let contentType = "application/x-gateway-traces"
-    private static let magic: [UInt8] = Array("GWT3".utf8)
-    /// The previous version, without connection counters, still read from older gateways.
+    private static let magic: [UInt8] = Array("GWT4".utf8)
+    /// The previous version, without guardrail findings, still read from older gateways.
+    private static let magicWithoutFindings: [UInt8] = Array("GWT3".utf8)
+    /// The version before, without connection counters either.
     private static let magicWithoutConnections: [UInt8] = Array("GWT2".utf8)
 
     /// Encodes `batch`.
@@ -46,6 +48,8 @@ public enum TraceBatchCodec {
                 out.u64(gate.startOffsetNanos)
                 out.u64(gate.durationNanos)
             }
+            out.u64(UInt64(trace.findingCount))
+            for finding in trace.findings { out.u64(finding.packed) }
         }
         return out.bytes
     }
@@ -55,7 +59,8 @@ public enum TraceBatchCodec {
     public static func decode(_ bytes: [UInt8]) throws(TraceBatchDecodingError) -> RingBatch {
         var reader = Reader(bytes: bytes)
         let version = try reader.take(4)
-        let hasConnections = version.elementsEqual(magic)
+        let hasFindings = version.elementsEqual(magic)
+        let hasConnections = hasFindings || version.elementsEqual(magicWithoutFindings)
         guard hasConnections || version.elementsEqual(magicWithoutConnections) else {
             throw TraceBatchDecodingError(message: "not a trace batch (bad magic)")
         }
@@ -111,6 +116,14 @@ public enum TraceBatchCodec {
                 }
                 trace.append(
                     GateSpan(gate: gate, decision: decision, reason: try reader.string(), startOffsetNanos: try reader.u64(), durationNanos: try reader.u64()))
+            }
+            if hasFindings {
+                let findings = try reader.u64()
+                guard findings <= UInt64(RequestTrace.maxFindings) else { throw TraceBatchDecodingError(message: "\(findings) guardrail findings in one trace") }
+                for _ in 0..<findings {
+                    guard let finding = GuardrailFinding(packed: try reader.u64()) else { throw TraceBatchDecodingError(message: "unknown guardrail finding") }
+                    trace.append(finding)
+                }
             }
             traces.append(trace)
         }

@@ -79,6 +79,26 @@ public struct JSONScanner: ~Copyable {
         return found
     }
 
+    /// Scans `bytes`, which must hold one JSON array, and returns its elements (type and range).
+    public static func scanElements(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONScanError) -> [Field] {
+        var scanner = JSONScanner(bytes)
+        scanner.skipWhitespace()
+        guard scanner.peek() == UInt8(ascii: "[") else { throw JSONScanError(offset: scanner.index, problem: "expected a JSON array") }
+        scanner.index += 1
+        var elements: [Field] = []
+        scanner.skipWhitespace()
+        if scanner.peek() == UInt8(ascii: "]") { return elements }
+        while true {
+            elements.append(try scanner.scanValue(depth: 1, describe: false))
+            scanner.skipWhitespace()
+            switch scanner.peek() {
+            case UInt8(ascii: ","): scanner.index += 1
+            case UInt8(ascii: "]"): return elements
+            default: throw scanner.error("expected ',' or ']' in an array")
+            }
+        }
+    }
+
     private mutating func scanObjectBody(
         depth: Int,
         member: (inout JSONScanner, Range<Int>, Bool) throws(JSONScanError) -> Void

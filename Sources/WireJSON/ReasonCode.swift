@@ -27,6 +27,14 @@ public enum ReasonCode: String, Sendable, CaseIterable, Hashable {
     case keyScopeMissing = "key_scope_missing"
     /// `routing`: the model has no route in the key's project.
     case modelNotRouted = "model_not_routed"
+    /// `guardrails`: personal data matched a blocking policy.
+    case piiDetected = "pii_detected"
+    /// `guardrails`: a credential matched a blocking policy.
+    case secretDetected = "secret_detected"
+    /// `guardrails`: a prompt-injection phrase matched a blocking policy.
+    case promptInjectionDetected = "prompt_injection_detected"
+    /// `guardrails`: one of the operator's deny phrases matched.
+    case deniedPhrase = "denied_phrase"
     /// `budget`: a USD budget would be passed.
     case budgetExceeded = "budget_exceeded"
     /// `budget`: over a requests-per-minute limit.

@@ -14,6 +14,10 @@ public enum Explanation {
         case .keyRevoked: "An operator revoked the key; issue a new key with `gateway keys create`."
         case .keyScopeMissing: "The key's scopes do not include this operation; create a key with that scope (`gateway keys create --scope`)."
         case .modelNotRouted: "Add a route for the model to the key's project, or call a model the project routes."
+        case .piiDetected, .secretDetected:
+            "The text held personal data or a credential that the project's guardrails block; remove it, or have an operator set that check to redact."
+        case .promptInjectionDetected: "The text read as a prompt injection, which the project's guardrails block; rephrase it, or have an operator review the policy."
+        case .deniedPhrase: "The text held one of the project's deny phrases; remove it."
         case .budgetExceeded: "A USD budget of the org, project or key is spent; raise it, reset its spend, or wait for its period to end."
         case .rateLimitRequests, .rateLimitTokens: "A per-minute limit of the project or key is reached; retry after retry-after, or raise the limit."
         case .upstreamUnreachable: "The provider could not be reached; check its baseURL and health, or add a fallback target."

@@ -21,6 +21,22 @@ public struct RequestView: Codable, Sendable, Equatable {
         public var durationMs: Double
     }
 
+    /// What a guardrail check found in one message (counts, never text).
+    public struct Finding: Codable, Sendable, Equatable {
+        /// `input` (the request) or `output` (the answer).
+        public var direction: String
+        /// `pii`, `secrets`, `prompt_injection` or `deny_phrases`.
+        public var check: String
+        /// The type, e.g. `email` or `override_instructions`.
+        public var type: String
+        /// `monitor`, `redact` or `block`.
+        public var action: String
+        /// The index of the message (0 for the answer).
+        public var message: Int
+        /// Matches of this type in the message.
+        public var count: Int
+    }
+
     /// The request id, also the trace id.
     public var requestId: String
     /// The org the request belongs to.
@@ -71,6 +87,8 @@ public struct RequestView: Codable, Sendable, Equatable {
     public var rootSpanId: String
     /// Every gate span, in order.
     public var gates: [Gate]
+    /// What the guardrails found, monitored findings included.
+    public var guardrailFindings: [Finding]
 
     /// The view of `tagged`.
     public init(_ tagged: TaggedTrace) {
@@ -105,6 +123,11 @@ public struct RequestView: Codable, Sendable, Equatable {
                 gate: span.gate, decision: span.decision.description, reason: span.reason.isEmpty ? nil : span.reason,
                 spanId: trace.gateSpanID(at: index).description, startOffsetMs: Double(span.startOffsetNanos) / 1e6,
                 durationMs: Double(span.durationNanos) / 1e6)
+        }
+        guardrailFindings = trace.findings.map { finding in
+            Finding(
+                direction: finding.direction.name, check: finding.check.name, type: finding.type, action: finding.action.name,
+                message: Int(finding.message), count: Int(finding.count))
         }
     }
 }

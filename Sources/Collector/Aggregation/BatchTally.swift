@@ -48,7 +48,17 @@ struct BatchTally {
         let gate: String
     }
 
+    /// The series of guardrail findings.
+    struct FindingKey: Hashable {
+        let org: String
+        let project: String
+        let direction: GuardrailFinding.Direction
+        let check: GuardrailFinding.Check
+        let action: GuardrailFinding.Action
+    }
+
     private var requests: [RequestKey: RequestSums] = [:]
+    private var findings: [FindingKey: Double] = [:]
     private var gates: [GateKey: Double] = [:]
     private var gateTimes: [GateTimeKey: Histogram] = [:]
 
@@ -60,6 +70,11 @@ struct BatchTally {
             gates[GateKey(org: org, project: project, gate: span.gate, decision: span.decision, reason: span.reason), default: 0] += 1
             gateTimes[GateTimeKey(org: org, gate: span.gate), default: Histogram(bounds: Histogram.Buckets.gate)]
                 .observe(Double(span.durationNanos) / 1e9)
+        }
+        for index in 0..<trace.findingCount {
+            let finding = trace.finding(at: index)
+            findings[FindingKey(org: org, project: project, direction: finding.direction, check: finding.check, action: finding.action), default: 0] +=
+                Double(finding.count)
         }
         let key = RequestKey(
             org: org, project: project, model: model, status: trace.status, decided: trace.decidingGate?.gate ?? "none", provider: provider)
@@ -87,6 +102,9 @@ struct BatchTally {
         }
         for (key, count) in gates {
             families[Name.gateDecisions]!.add(count, [key.org, key.project, key.gate, key.decision.description, key.reason.isEmpty ? "none" : ReasonCode(reading: key.reason).rawValue])
+        }
+        for (key, count) in findings {
+            families[Name.guardrailFindings]!.add(count, [key.org, key.project, key.direction.name, key.check.name, key.action.name])
         }
         for (key, histogram) in gateTimes {
             families[Name.gateDuration]!.merge(histogram, [key.org, key.gate])

@@ -8,6 +8,7 @@ extension TelemetryStore {
         static let unpriced = "gateway_unpriced_requests_total"
         static let estimated = "gateway_estimated_cost_requests_total"
         static let usageInvalid = "gateway_provider_usage_invalid_total"
+        static let guardrailFindings = "gateway_guardrail_findings_total"
         static let requestDuration = "gateway_request_duration_seconds"
         static let gateDuration = "gateway_gate_duration_seconds"
         static let upstreamDuration = "gateway_upstream_duration_seconds"
@@ -44,6 +45,9 @@ extension TelemetryStore {
             MetricFamily(
                 Name.usageInvalid, .counter, "Answers whose usage the provider reported wrongly (negative, fractional, too large): estimated, not charged.",
                 labels: ["org", "provider"]),
+            MetricFamily(
+                Name.guardrailFindings, .counter, "Guardrail matches by direction, check and what was done (monitor, redact, block); never their text.",
+                labels: ["org", "project", "direction", "check", "action"]),
             MetricFamily(Name.requestDuration, .histogram, "Time from arrival to the end of the response.", labels: ["org", "project", "model"]),
             MetricFamily(Name.gateDuration, .histogram, "Time spent evaluating each gate.", labels: ["org", "gate"]),
             MetricFamily(Name.upstreamDuration, .histogram, "Time in upstream attempts until the response head.", labels: ["org", "provider"]),

@@ -69,16 +69,18 @@ extension AdminAPI {
                 let (org, project) = (try context.parameters.require("org"), try context.parameters.require("project"))
                 let body = try await AdminBody.read(request)
                 let reader = ConfigReader(log: body.logForReading)
-                let fields = body.value.fields(allowed: ["id", "expiresAt", "budget", "limits", "scopes"])
+                let fields = body.value.fields(allowed: ["id", "expiresAt", "budget", "limits", "scopes", "guardrails"])
                 let id = fields?.required("id")?.identifier
                 let expiresAt = fields?["expiresAt"]?.date
                 let budget = fields?["budget"].flatMap(reader.readBudget)
                 let limits = fields?["limits"].flatMap(reader.readLimits)
                 let scopes = fields?["scopes"].flatMap(reader.readScopes)
+                let guardrails = fields?["guardrails"].flatMap(reader.readGuardrails)
                 let secret = KeyGenerator.generate()
                 let key = APIKey(
                     id: try body.checked(id), sha256: KeyHasher.sha256Hex(secret), prefix: String(secret.prefix(KeyGenerator.prefix.count + 6)),
-                    expiresAt: expiresAt, createdAt: now(), budget: budget, limits: limits, scopes: scopes)
+                    expiresAt: expiresAt, createdAt: now(), budget: budget, limits: limits, scopes: scopes,
+                    guardrails: guardrails)
                 try await change(request) { try $0.createKey(key, project: project, org: org) }
                 return CreatedKeyView(key: secret, details: KeyView(key, now: now()))
             }
@@ -114,7 +116,7 @@ extension AdminAPI {
                 return KeyView(try await model().key(id, project: project, org: org), now: now())
             }
         }
-        addScoped(keys, path: "{key}", limits: true) { _, context in
+        addScoped(keys, path: "{key}", projectOrKey: true) { _, context in
             let (org, project, id) = (try context.parameters.require("org"), try context.parameters.require("project"), try context.parameters.require("key"))
             _ = try await model().key(id, project: project, org: org)
             return .key(project: project, id: id)

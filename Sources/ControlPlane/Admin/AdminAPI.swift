@@ -193,7 +193,7 @@ public struct AdminAPI: Sendable {
                 return ChangeView(try await change(request) { try $0.deleteProject(project, org: org) })
             }
         }
-        addScoped(projects, path: "{project}", limits: true) { _, context in
+        addScoped(projects, path: "{project}", projectOrKey: true) { _, context in
             let (org, project) = (try context.parameters.require("org"), try context.parameters.require("project"))
             try await model().requireProject(project, org: org)
             return .project(project)
@@ -208,9 +208,9 @@ public struct AdminAPI: Sendable {
 
     // MARK: Budgets and limits
 
-    /// `PUT`/`DELETE path/budget` (and `path/limits` when `limits`) for the object `ref` names.
+    /// `PUT`/`DELETE path/budget` (and `path/limits` and `path/guardrails` for a project or key) for the object `ref` names.
     func addScoped(
-        _ group: RouterGroup<BasicRequestContext>, path: String, limits: Bool = false,
+        _ group: RouterGroup<BasicRequestContext>, path: String, projectOrKey: Bool = false,
         ref: @escaping @Sendable (Request, BasicRequestContext) async throws -> ObjectRef
     ) {
         group.put("\(path)/budget") { request, context in
@@ -227,7 +227,7 @@ public struct AdminAPI: Sendable {
                 return ChangeView(try await change(request) { try $0.setBudget(nil, on: target) })
             }
         }
-        guard limits else { return }
+        guard projectOrKey else { return }
         group.put("\(path)/limits") { request, context in
             try await guarded(request) {
                 let target = try await ref(request, context)
@@ -240,6 +240,20 @@ public struct AdminAPI: Sendable {
             try await guarded(request) {
                 let target = try await ref(request, context)
                 return ChangeView(try await change(request) { try $0.setLimits(nil, on: target) })
+            }
+        }
+        group.put("\(path)/guardrails") { request, context in
+            try await guarded(request) {
+                let target = try await ref(request, context)
+                let body = try await AdminBody.read(request)
+                let guardrails = try body.checked(ConfigReader(log: body.logForReading).readGuardrails(body.value))
+                return ChangeView(try await change(request) { try $0.setGuardrails(guardrails, on: target) })
+            }
+        }
+        group.delete("\(path)/guardrails") { request, context in
+            try await guarded(request) {
+                let target = try await ref(request, context)
+                return ChangeView(try await change(request) { try $0.setGuardrails(nil, on: target) })
             }
         }
     }

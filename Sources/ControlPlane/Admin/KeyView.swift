@@ -1,5 +1,6 @@
 import Foundation
 import GatewayModel
+import Guardrails
 
 /// A key as listed: its id, display prefix, state and dates.
 struct KeyView: Encodable {
@@ -13,6 +14,7 @@ struct KeyView: Encodable {
     let limits: RateLimits?
     /// Nil for a key that may call every operation.
     let scopes: [KeyScope]?
+    let guardrails: GuardrailPolicy?
 
     init(_ key: APIKey, now: Date) {
         id = key.id
@@ -24,5 +26,6 @@ struct KeyView: Encodable {
         budget = key.budget
         limits = key.limits
         scopes = key.scopes
+        guardrails = key.guardrails
     }
 }

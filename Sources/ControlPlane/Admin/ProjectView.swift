@@ -1,11 +1,13 @@
 import Foundation
 import GatewayModel
+import Guardrails
 
 /// A project with its routes and keys (never a secret or a hash).
 struct ProjectView: Encodable {
     let id: String
     let budget: Budget?
     let limits: RateLimits?
+    let guardrails: GuardrailPolicy?
     let routes: [Route]
     let keys: [KeyView]
 
@@ -13,6 +15,7 @@ struct ProjectView: Encodable {
         id = project.id
         budget = project.budget
         limits = project.limits
+        guardrails = project.guardrails
         routes = project.routes
         keys = project.keys.map { KeyView($0, now: Date()) }
     }

@@ -161,7 +161,7 @@ struct ConfigReader {
     }
 
     func readProject(_ value: YAMLValue, providers: Set<String>) -> Project? {
-        guard let fields = value.fields(allowed: ["id", "budget", "limits", "routes", "keys"]) else { return nil }
+        guard let fields = value.fields(allowed: ["id", "budget", "limits", "guardrails", "routes", "keys"]) else { return nil }
         let id = fields.required("id")?.identifier
         let routes = fields["routes"]?.list ?? []
         let keys = fields["keys"]?.list ?? []
@@ -172,7 +172,8 @@ struct ConfigReader {
             routes: routes.compactMap { readRoute($0, providers: providers) },
             keys: keys.compactMap(readKey),
             budget: fields["budget"].flatMap(readBudget),
-            limits: fields["limits"].flatMap(readLimits)
+            limits: fields["limits"].flatMap(readLimits),
+            guardrails: fields["guardrails"].flatMap(readGuardrails)
         )
         return id == nil ? nil : project
     }
@@ -253,7 +254,7 @@ struct ConfigReader {
     }
 
     private func readKey(_ value: YAMLValue) -> APIKey? {
-        guard let fields = value.fields(allowed: ["id", "sha256", "expiresAt", "budget", "limits", "scopes"]) else { return nil }
+        guard let fields = value.fields(allowed: ["id", "sha256", "expiresAt", "budget", "limits", "scopes", "guardrails"]) else { return nil }
         let id = fields.required("id")?.identifier
         let hashValue = fields.required("sha256")
         var hash = hashValue?.string
@@ -265,8 +266,9 @@ struct ConfigReader {
         let budget = fields["budget"].flatMap(readBudget)
         let limits = fields["limits"].flatMap(readLimits)
         let scopes = fields["scopes"].flatMap(readScopes)
+        let guardrails = fields["guardrails"].flatMap(readGuardrails)
         guard let id, let hash else { return nil }
-        return APIKey(id: id, sha256: hash, expiresAt: expiresAt, budget: budget, limits: limits, scopes: scopes)
+        return APIKey(id: id, sha256: hash, expiresAt: expiresAt, budget: budget, limits: limits, scopes: scopes, guardrails: guardrails)
     }
 
     /// A non-empty list of operations a key may call (`chat`, `embeddings`, `models`).

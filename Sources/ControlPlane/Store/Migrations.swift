@@ -85,6 +85,10 @@ enum Migrations {
         Migration(number: 4, name: "provider connect timeouts and CA files") { _ in
             ["ALTER TABLE providers ADD COLUMN connect_timeout_ms BIGINT", "ALTER TABLE providers ADD COLUMN tls_ca_file TEXT"]
         },
+        Migration(number: 5, name: "guardrail policies") { _ in
+            // The policy of a project or key as JSON (GuardrailPolicy's Codable form).
+            ["CREATE TABLE guardrails (scope TEXT NOT NULL, scope_id TEXT NOT NULL, policy TEXT NOT NULL, PRIMARY KEY (scope, scope_id))"]
+        },
     ]
 
     /// Applies every migration the database has not recorded yet, in one transaction.

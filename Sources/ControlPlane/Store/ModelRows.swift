@@ -1,4 +1,6 @@
+import Foundation
 import GatewayModel
+import Guardrails
 
 /// Maps the ``StoredModel`` to and from the store's tables.
 enum ModelRows {
@@ -24,6 +26,14 @@ enum ModelRows {
             limits["\(try row.requiredText("scope"))/\(try row.requiredText("scope_id"))"] = RateLimits(
                 requestsPerMinute: try row.int("requests_per_minute").map(Int.init), tokensPerMinute: try row.int("tokens_per_minute").map(Int.init))
         }
+        var guardrails: [String: GuardrailPolicy] = [:]
+        for row in try await sql.query("SELECT scope, scope_id, policy FROM guardrails", []) {
+            let scope = "\(try row.requiredText("scope"))/\(try row.requiredText("scope_id"))"
+            guard let policy = try? JSONDecoder().decode(GuardrailPolicy.self, from: Data(try row.requiredText("policy").utf8)) else {
+                throw StoreError.corrupt("guardrails of \(scope)")
+            }
+            guardrails[scope] = policy
+        }
         for row in try await sql.query("SELECT * FROM providers", []) {
             guard let kind = ProviderConfig.Kind(rawValue: try row.requiredText("kind")) else { throw StoreError.corrupt("provider kind") }
             let provider = ProviderConfig(
@@ -47,7 +57,8 @@ enum ModelRows {
         for row in try await sql.query("SELECT id, org_id, managed_by FROM projects", []) {
             let id = try row.requiredText("id")
             model.projects[id] = StoredModel.ProjectRecord(
-                org: try row.requiredText("org_id"), budget: budgets["project/\(id)"], limits: limits["project/\(id)"])
+                org: try row.requiredText("org_id"), budget: budgets["project/\(id)"], limits: limits["project/\(id)"],
+                guardrails: guardrails["project/\(id)"])
             try managed(row, .project(id), &model)
         }
         for row in try await sql.query("SELECT project_id, model, managed_by FROM routes", []) {
@@ -73,7 +84,7 @@ enum ModelRows {
                 scopes: try row.text("scopes").map { text in
                     guard let scopes = KeyScope.parse(text) else { throw StoreError.corrupt("api_keys.scopes of key '\(id)': '\(text)'") }
                     return scopes
-                })
+                }, guardrails: guardrails[scope])
             try managed(row, .key(project: project, id: id), &model)
         }
         for row in try await sql.query("SELECT * FROM prices", []) {
@@ -204,7 +215,7 @@ enum ModelRows {
                 ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, managed_by = excluded.managed_by
                 """,
                 [.text(id), .text(record.org), managedBy])
-            try await setScoped(ref, budget: record.budget, limits: record.limits, sql)
+            try await setScoped(ref, budget: record.budget, limits: record.limits, guardrails: record.guardrails, sql)
         case .route(let project, let modelName):
             let route = model.routes[ref]!
             try await sql.query(
@@ -234,7 +245,7 @@ enum ModelRows {
                     SQLValue(UnixMilliseconds.of(key.revokedAt)), SQLValue(UnixMilliseconds.of(key.createdAt)), managedBy,
                     SQLValue(key.scopes.map(KeyScope.joined)),
                 ])
-            try await setScoped(ref, budget: key.budget, limits: key.limits, sql)
+            try await setScoped(ref, budget: key.budget, limits: key.limits, guardrails: key.guardrails, sql)
         case .price(let modelName):
             let price = model.prices[modelName]!
             try await sql.query(
@@ -249,8 +260,10 @@ enum ModelRows {
         }
     }
 
-    /// Replaces the budget and rate-limit rows of an org, project or key.
-    private static func setScoped(_ ref: ObjectRef, budget: Budget?, limits: RateLimits?, _ sql: any SQLExecutor) async throws {
+    /// Replaces the budget, rate-limit and guardrail rows of an org, project or key.
+    private static func setScoped(
+        _ ref: ObjectRef, budget: Budget?, limits: RateLimits?, guardrails: GuardrailPolicy? = nil, _ sql: any SQLExecutor
+    ) async throws {
         let scope: String
         let id: String
         switch ref {
@@ -261,6 +274,14 @@ enum ModelRows {
         }
         try await sql.query("DELETE FROM budgets WHERE scope = $1 AND scope_id = $2", [.text(scope), .text(id)])
         try await sql.query("DELETE FROM rate_limits WHERE scope = $1 AND scope_id = $2", [.text(scope), .text(id)])
+        try await sql.query("DELETE FROM guardrails WHERE scope = $1 AND scope_id = $2", [.text(scope), .text(id)])
+        if let guardrails {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            try await sql.query(
+                "INSERT INTO guardrails (scope, scope_id, policy) VALUES ($1, $2, $3)",
+                [.text(scope), .text(id), .text(String(decoding: try encoder.encode(guardrails), as: UTF8.self))])
+        }
         if let budget {
             try await sql.query(
                 "INSERT INTO budgets (scope, scope_id, micro_usd, period) VALUES ($1, $2, $3, $4)",

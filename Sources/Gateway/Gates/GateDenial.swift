@@ -19,6 +19,8 @@ public struct GateDenial: Error, Sendable, Equatable {
     /// The key the denied request presented, when it names a project (revoked, expired or
     /// unscoped): the denial is telemetry of that project's org.
     var caller: KeyGrant?
+    /// What the guardrails found in the denied request (they go into its trace).
+    var findings: [GuardrailFinding] = []
 
     /// Creates a denial.
     public init(gate: GateID, status: HTTPResponse.Status, reason: ReasonCode, message: String, param: String? = nil) {

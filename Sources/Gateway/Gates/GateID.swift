@@ -8,6 +8,8 @@ public enum GateID: String, Sendable, CaseIterable {
     case keyAuth = "key-auth"
     /// 404 for a model the key's project does not route.
     case routing
+    /// 403 when a prompt or an answer matched a blocking guardrail.
+    case guardrails
     /// 429 over a USD budget or a requests- or tokens-per-minute limit.
     case budget
     /// 503 (504 on timeout) when every provider target failed.

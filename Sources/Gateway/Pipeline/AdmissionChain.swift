@@ -11,6 +11,7 @@ struct AdmissionChain: Sendable {
     let payload = PayloadGate()
     let keyAuth: KeyAuthGate<Parsed>
     let routing = RoutingGate()
+    let guardrails = GuardrailsGate()
     let budget: BudgetGate
 
     /// The chain over the configuration in `active`, metering budgets and limits in `metering`.
@@ -31,9 +32,12 @@ struct AdmissionChain: Sendable {
             let caller = try await keyAuth.run(parsed, trace: &trace, origin: origin)
             trace.attribute(to: caller.grant)
             let routed = try await routing.run(caller, trace: &trace, origin: origin)
-            return try await budget.run(routed, trace: &trace, origin: origin)
+            let guarded = try await guardrails.run(routed, trace: &trace, origin: origin)
+            for finding in guarded.findings { trace.append(finding) }
+            return try await budget.run(guarded.routed, trace: &trace, origin: origin)
         } catch {
             if let grant = error.caller { trace.attribute(to: grant) }
+            for finding in error.findings { trace.append(finding) }
             throw error
         }
     }

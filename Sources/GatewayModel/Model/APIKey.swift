@@ -1,3 +1,5 @@
+import Guardrails
+
 import struct Foundation.Date
 
 /// A client API key, known only by the SHA-256 of its secret.
@@ -21,11 +23,13 @@ public struct APIKey: Sendable, Equatable, Codable {
     public var limits: RateLimits?
     /// The operations the key may call, sorted; nil for every operation.
     public var scopes: [KeyScope]?
+    /// Checks of the key's own, which can only tighten its project's.
+    public var guardrails: GuardrailPolicy?
 
     /// Creates a key record.
     public init(
         id: String, sha256: String, prefix: String? = nil, expiresAt: Date? = nil, revokedAt: Date? = nil, createdAt: Date? = nil,
-        budget: Budget? = nil, limits: RateLimits? = nil, scopes: [KeyScope]? = nil
+        budget: Budget? = nil, limits: RateLimits? = nil, scopes: [KeyScope]? = nil, guardrails: GuardrailPolicy? = nil
     ) {
         self.id = id
         self.sha256 = sha256
@@ -36,5 +40,6 @@ public struct APIKey: Sendable, Equatable, Codable {
         self.budget = budget
         self.limits = limits
         self.scopes = scopes.map(KeyScope.normalized)
+        self.guardrails = guardrails
     }
 }

@@ -1,3 +1,5 @@
+import Guardrails
+
 /// A project inside an organization: its keys may call the models its routes name.
 public struct Project: Sendable, Equatable, Codable {
     /// Project id, unique across the whole configuration.
@@ -10,13 +12,19 @@ public struct Project: Sendable, Equatable, Codable {
     public var budget: Budget?
     /// Request and token rate caps shared by the project's keys.
     public var limits: RateLimits?
+    /// Checks on the project's prompts and answers.
+    public var guardrails: GuardrailPolicy?
 
     /// Creates a project.
-    public init(id: String, routes: [Route] = [], keys: [APIKey] = [], budget: Budget? = nil, limits: RateLimits? = nil) {
+    public init(
+        id: String, routes: [Route] = [], keys: [APIKey] = [], budget: Budget? = nil, limits: RateLimits? = nil,
+        guardrails: GuardrailPolicy? = nil
+    ) {
         self.id = id
         self.routes = routes
         self.keys = keys
         self.budget = budget
         self.limits = limits
+        self.guardrails = guardrails
     }
 }

@@ -1,3 +1,5 @@
+import Guardrails
+
 import struct Foundation.Date
 
 /// The changes the admin API and the configuration file make. Each checks its preconditions and
@@ -73,7 +75,7 @@ extension StoredModel {
         if let owner = projects[project.id]?.org {
             throw .conflict("project '\(project.id)' already exists in org '\(owner)'; project ids are unique across orgs")
         }
-        projects[project.id] = ProjectRecord(org: org, budget: project.budget, limits: project.limits)
+        projects[project.id] = ProjectRecord(org: org, budget: project.budget, limits: project.limits, guardrails: project.guardrails)
         for route in project.routes { routes[.route(project: project.id, model: route.model)] = route }
         for key in project.keys { keys[.key(project: project.id, id: key.id)] = key }
         try checkIntegrity()
@@ -113,6 +115,20 @@ extension StoredModel {
             keys[ref]!.limits = limits
         case .provider, .org, .route, .price:
             throw .invalid(field: "", message: "rate limits apply to projects and keys")
+        }
+    }
+
+    /// Sets or clears the guardrails of a project or key.
+    public mutating func setGuardrails(_ guardrails: GuardrailPolicy?, on ref: ObjectRef) throws(ModelError) {
+        switch ref {
+        case .project(let id):
+            guard projects[id] != nil else { throw .notFound("project '\(id)' does not exist") }
+            projects[id]!.guardrails = guardrails
+        case .key:
+            guard keys[ref] != nil else { throw .notFound("\(ref) does not exist") }
+            keys[ref]!.guardrails = guardrails
+        case .provider, .org, .route, .price:
+            throw .invalid(field: "", message: "guardrails apply to projects and keys")
         }
     }
 

@@ -1,3 +1,5 @@
+import Guardrails
+
 /// The editable model the control plane stores: every object keyed by id, plus which objects the
 /// configuration file manages. ``tree`` gives the nested form snapshots carry.
 public struct StoredModel: Sendable, Equatable {
@@ -22,12 +24,15 @@ public struct StoredModel: Sendable, Equatable {
         public var budget: Budget?
         /// The project's rate limits.
         public var limits: RateLimits?
+        /// The project's guardrails.
+        public var guardrails: GuardrailPolicy?
 
         /// Creates a record.
-        public init(org: String, budget: Budget?, limits: RateLimits?) {
+        public init(org: String, budget: Budget?, limits: RateLimits?, guardrails: GuardrailPolicy? = nil) {
             self.org = org
             self.budget = budget
             self.limits = limits
+            self.guardrails = guardrails
         }
     }
 
@@ -56,7 +61,7 @@ public struct StoredModel: Sendable, Equatable {
         for org in orgs {
             self.orgs[org.id] = OrgRecord(telemetryTokenSha256: org.telemetryTokenSha256, budget: org.budget)
             for project in org.projects {
-                projects[project.id] = ProjectRecord(org: org.id, budget: project.budget, limits: project.limits)
+                projects[project.id] = ProjectRecord(org: org.id, budget: project.budget, limits: project.limits, guardrails: project.guardrails)
                 for route in project.routes { routes[.route(project: project.id, model: route.model)] = route }
                 for key in project.keys { keys[.key(project: project.id, id: key.id)] = key }
             }
@@ -85,7 +90,8 @@ public struct StoredModel: Sendable, Equatable {
             projectsByOrg[record.org, default: []].append(
                 Project(
                     id: id, routes: (routesByProject[id] ?? []).sorted { $0.model < $1.model },
-                    keys: (keysByProject[id] ?? []).sorted { $0.id < $1.id }, budget: record.budget, limits: record.limits))
+                    keys: (keysByProject[id] ?? []).sorted { $0.id < $1.id }, budget: record.budget, limits: record.limits,
+                    guardrails: record.guardrails))
         }
         let orgs = self.orgs.map { id, record in
             Org(

@@ -1,3 +1,5 @@
+import Guardrails
+
 import struct Foundation.Date
 
 /// What a valid API key grants: the identity of the key and the project it acts for.
@@ -18,11 +20,13 @@ public struct KeyGrant: Sendable, Equatable {
     public let limits: [ScopedLimits]
     /// The operations the key may call; nil for every operation.
     public let scopes: [KeyScope]?
+    /// The guardrails of the key's requests: its project's, tightened by its own; nil for none.
+    public let guardrails: GuardrailSet?
 
     /// Creates a grant.
     public init(
         keyID: String, projectID: String, orgID: String, expiresAt: Date?, revokedAt: Date? = nil, budgets: [ScopedBudget] = [],
-        limits: [ScopedLimits] = [], scopes: [KeyScope]? = nil
+        limits: [ScopedLimits] = [], scopes: [KeyScope]? = nil, guardrails: GuardrailSet? = nil
     ) {
         self.keyID = keyID
         self.projectID = projectID
@@ -32,6 +36,7 @@ public struct KeyGrant: Sendable, Equatable {
         self.budgets = budgets
         self.limits = limits
         self.scopes = scopes
+        self.guardrails = guardrails
     }
 
     /// Whether the key may call `scope`.

@@ -1,3 +1,5 @@
+import Guardrails
+
 import struct Foundation.Date
 
 /// An immutable, indexed view of one configuration version, as the data plane reads it.
@@ -32,6 +34,7 @@ public struct SnapshotIndex: Sendable {
             for project in org.projects {
                 let projectCaps = ScopeCaps(level: .project, org: org.id, project: project.id, budget: project.budget, limits: project.limits)
                 if projectCaps.isCapped { caps.append(projectCaps) }
+                let projectGuardrails = project.guardrails.flatMap { $0.isActive ? GuardrailSet(policy: $0) : nil }
                 for key in project.keys {
                     let keyCaps = ScopeCaps(level: .key, org: org.id, project: project.id, key: key.id, budget: key.budget, limits: key.limits)
                     if keyCaps.isCapped { caps.append(keyCaps) }
@@ -40,7 +43,10 @@ public struct SnapshotIndex: Sendable {
                         keyID: key.id, projectID: project.id, orgID: org.id, expiresAt: key.expiresAt, revokedAt: key.revokedAt,
                         budgets: scopes.compactMap { caps in caps.budget.map { ScopedBudget(scope: caps.name, budget: $0) } },
                         limits: scopes.compactMap { caps in caps.limits.map { ScopedLimits(scope: caps.name, limits: $0) } },
-                        scopes: key.scopes)
+                        scopes: key.scopes,
+                        guardrails: key.guardrails == nil
+                            ? projectGuardrails
+                            : GuardrailPolicy.effective(project: project.guardrails, key: key.guardrails).flatMap { $0.isActive ? GuardrailSet(policy: $0) : nil })
                 }
                 routes[project.id] = Dictionary(project.routes.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
             }

@@ -1,0 +1,19 @@
+/// A policy with its scanners built once, shared by every request under it.
+public struct GuardrailSet: Sendable, Equatable {
+    /// The policy.
+    public let policy: GuardrailPolicy
+    /// The scanner of the request's text.
+    public let input: GuardrailScanner
+    /// The scanner of the provider's answer.
+    public let output: GuardrailScanner
+
+    /// Builds the scanners of `policy`.
+    public init(policy: GuardrailPolicy) {
+        self.policy = policy
+        self.input = GuardrailScanner(rules: policy.input)
+        self.output = GuardrailScanner(rules: policy.output)
+    }
+
+    /// Two sets are the same when their policies are.
+    public static func == (lhs: GuardrailSet, rhs: GuardrailSet) -> Bool { lhs.policy == rhs.policy }
+}

@@ -1,0 +1,65 @@
+/// Where the text a guardrail reads sits in a request body: each message's `content` string, the
+/// `text` of each content part, and each string of an embeddings `input`.
+public struct MessageText: Sendable, Equatable {
+    /// The index of the message (or of the `input` string) the text belongs to.
+    public let message: Int
+    /// The string literal's bytes in the body, quotes included.
+    public let literal: Range<Int>
+
+    /// Creates a text slot.
+    public init(message: Int, literal: Range<Int>) {
+        self.message = message
+        self.literal = literal
+    }
+
+    /// Every text slot of a body that ``RequestFields/read(_:shape:)`` accepted, in order.
+    public static func slots(in bytes: UnsafeBufferPointer<UInt8>, shape: RequestFields.Shape) -> [MessageText] {
+        var slots: [MessageText] = []
+        let key = shape == .embeddings ? "input" : "messages"
+        guard let field = (try? JSONScanner.scanObject(bytes, keys: [key]))?.first ?? nil else { return [] }
+        switch field.kind {
+        case .string:
+            slots.append(MessageText(message: 0, literal: field.range))
+        case .array:
+            for (index, element) in elements(of: field, in: bytes).enumerated() {
+                switch (shape, element.kind) {
+                case (.embeddings, .string): slots.append(MessageText(message: index, literal: element.range))
+                case (.chat, .object): contentSlots(of: element, message: index, in: bytes, into: &slots)
+                default: break
+                }
+            }
+        default: break
+        }
+        return slots
+    }
+
+    /// A message's `content`: the string, or the `text` of each part of an array.
+    private static func contentSlots(of message: JSONScanner.Field, message index: Int, in bytes: UnsafeBufferPointer<UInt8>, into slots: inout [MessageText]) {
+        guard let content = member("content", of: message, in: bytes) else { return }
+        if content.kind == .string {
+            slots.append(MessageText(message: index, literal: content.range))
+        } else if content.kind == .array {
+            for part in elements(of: content, in: bytes) where part.kind == .object {
+                if let text = member("text", of: part, in: bytes), text.kind == .string {
+                    slots.append(MessageText(message: index, literal: text.range))
+                }
+            }
+        }
+    }
+
+    private static func member(_ key: String, of object: JSONScanner.Field, in bytes: UnsafeBufferPointer<UInt8>) -> JSONScanner.Field? {
+        let inner = UnsafeBufferPointer(rebasing: bytes[object.range])
+        guard var field = (try? JSONScanner.scanObject(inner, keys: [key]))?.first ?? nil else { return nil }
+        field.range = (field.range.lowerBound + object.range.lowerBound)..<(field.range.upperBound + object.range.lowerBound)
+        return field
+    }
+
+    private static func elements(of array: JSONScanner.Field, in bytes: UnsafeBufferPointer<UInt8>) -> [JSONScanner.Field] {
+        let inner = UnsafeBufferPointer(rebasing: bytes[array.range])
+        return ((try? JSONScanner.scanElements(inner)) ?? []).map { element in
+            var shifted = element
+            shifted.range = (element.range.lowerBound + array.range.lowerBound)..<(element.range.upperBound + array.range.lowerBound)
+            return shifted
+        }
+    }
+}
