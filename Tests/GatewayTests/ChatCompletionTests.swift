@@ -31,7 +31,7 @@ struct ChatCompletionTests {
 
                 let record = try #require(await gateway.recorder.waitForRecords(1).first)
                 #expect(record.status == 200 && record.decidingGate?.gate == "upstream" && record.decidingGate?.decision == .pass)
-                #expect(record.gates.map(\.gate) == ["reconcile", "payload", "key-auth", "routing", "budget", "upstream"])
+                #expect(record.gates.map(\.gate) == ["reconcile", "payload", "key-auth", "routing", "guardrails", "budget", "upstream"])
                 #expect(record.keyID == "ci" && record.projectID == "chatbot")
                 #expect(record.requestedModel == "gpt-4o-mini" && record.routedModel == "upstream-model")
                 #expect(record.inputTokens == 12 && record.outputTokens == 5 && record.cachedInputTokens == 4)
