@@ -1,4 +1,5 @@
 import GatewayModel
+import Telemetry
 import Testing
 
 @testable import Collector
@@ -36,5 +37,20 @@ struct CapMetricsTests {
         let text = PrometheusText.render(acme, format: .text)
         #expect(text.contains(#"org="acme""#))
         #expect(!text.contains("globex"))
+    }
+}
+
+@Suite("Guardrail findings as metrics")
+struct GuardrailFindingMetricsTests {
+    @Test("findings are counted by org, project, direction, check and action, never by text")
+    func counted() {
+        var trace = PrometheusTextTests.trace(project: "p", model: "gpt-4o-mini", status: 403)
+        trace.append(GuardrailFinding(direction: .input, check: .pii, action: .block, type: "email", message: 0, count: 2))
+        trace.append(GuardrailFinding(direction: .input, check: .pii, action: .block, type: "phone", message: 1))
+        trace.append(GuardrailFinding(direction: .input, check: .promptInjection, action: .monitor, type: "role_switch", message: 1))
+        let mapping = OrgMapping(orgByProject: ["p": "acme"], orgs: ["acme"], models: ["gpt-4o-mini"])
+        let text = PrometheusText.render(PrometheusTextTests.store(with: [trace], mapping: mapping).families(org: "acme"), format: .text)
+        #expect(text.contains(#"gateway_guardrail_findings_total{org="acme",project="p",direction="input",check="pii",action="block"} 3"#))
+        #expect(text.contains(#"gateway_guardrail_findings_total{org="acme",project="p",direction="input",check="prompt_injection",action="monitor"} 1"#))
     }
 }

@@ -1,6 +1,7 @@
 import ControlPlane
 import Foundation
 import GatewayModel
+import Guardrails
 import Testing
 
 @Suite("Loading and validating the YAML configuration")
@@ -91,6 +92,58 @@ struct ConfigFileLoaderTests {
             "orgs[0].budget.usd", "orgs[0].budget.period", "orgs[0].projects[0].routes[0].targets[0].provider",
             "orgs[0].projects[0].keys[0].sha256", "orgs[0].projects[0].keys[0].scopes[0]", "orgs[0].projects[0].keys[0].limits.requestsPerMinute",
         ]), "\(issues.map(\.description))")
+    }
+
+    /// A configuration whose project `chatbot` has `projectGuardrails` and whose key `ci` has `keyGuardrails` (YAML mappings, in flow style).
+    static func withGuardrails(project projectGuardrails: String, key keyGuardrails: String = "") -> String {
+        """
+        providers:
+          - { name: demo, kind: mock }
+        orgs:
+          - id: acme
+            projects:
+              - id: chatbot
+                guardrails: \(projectGuardrails)
+                routes:
+                  - { model: m, targets: [ { provider: demo, model: mock-gpt } ] }
+                keys:
+                  - id: ci
+                    sha256: "\(String(repeating: "ab", count: 32))"
+        \(keyGuardrails.isEmpty ? "" : "            guardrails: \(keyGuardrails)")
+        """
+    }
+
+    @Test("guardrails load for projects and keys; a key's policy tightens its project's")
+    func guardrails() throws {
+        let yaml = Self.withGuardrails(
+            project: """
+                { input: { pii: redact, piiTypes: [email, credit_card], secrets: block, promptInjection: monitor,
+                           denyPhrases: { action: block, phrases: ["project orion"] } },
+                  output: { pii: redact } }
+                """.replacingOccurrences(of: "\n", with: " "),
+            key: "{ input: { pii: block, piiTypes: [iban] } }")
+        let config = try ConfigFileLoader.load(yaml: yaml)
+        let project = try #require(config.orgs.first?.projects.first)
+        let policy = try #require(project.guardrails)
+        #expect(policy.input.pii == .redact && policy.input.secrets == .block && policy.input.promptInjection == .monitor)
+        #expect(policy.input.piiTypes == [.email, .creditCard])
+        #expect(policy.input.denyPhrases == DenyPhrases(action: .block, phrases: ["project orion"]))
+        #expect(policy.output.pii == .redact && policy.output.secrets == .off)
+        let effective = try #require(GuardrailPolicy.effective(project: policy, key: project.keys.first?.guardrails))
+        #expect(effective.input.pii == .block && effective.input.piiTypes == [.email, .creditCard, .iban])
+        #expect(effective.input.secrets == .block && effective.output.pii == .redact)
+    }
+
+    @Test("guardrail mistakes are named with their paths")
+    func guardrailErrors() {
+        let yaml = Self.withGuardrails(
+            project: "{ input: { pii: erase, piiTypes: [email, passport], promptInjection: redact, denyPhrases: { action: redact, phrases: [] } }, sideways: {} }")
+        let paths = Set(Self.issues(yaml).map(\.path))
+        let base = "orgs[0].projects[0].guardrails"
+        #expect(paths.isSuperset(of: [
+            "\(base).input.pii", "\(base).input.piiTypes[1]", "\(base).input.promptInjection", "\(base).input.denyPhrases.action",
+            "\(base).input.denyPhrases.phrases", "\(base).sideways",
+        ]), "\(paths.sorted())")
     }
 
     @Test("a missing id does not hide the problems inside the object")

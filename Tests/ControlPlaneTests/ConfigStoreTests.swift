@@ -1,6 +1,7 @@
 import ControlPlane
 import Foundation
 import GatewayModel
+import Guardrails
 import Logging
 import Testing
 import TestSupport
@@ -24,7 +25,12 @@ struct ConfigStoreTests {
         try model.createProvider(ProviderConfig(name: "mock", kind: .mock, latencyMilliseconds: 3))
         try model.createOrg(Org(id: "acme", telemetryTokenSha256: [hashB], budget: Budget(microUSD: 1_000_000_000, period: .monthly)))
         try model.createProject(
-            Project(id: "chat", budget: Budget(microUSD: 5_500_000, period: .daily), limits: RateLimits(requestsPerMinute: 60)), org: "acme")
+            Project(
+                id: "chat", budget: Budget(microUSD: 5_500_000, period: .daily), limits: RateLimits(requestsPerMinute: 60),
+                guardrails: GuardrailPolicy(
+                    input: GuardrailRules(pii: .redact, piiTypes: [.email, .iban], secrets: .block, denyPhrases: DenyPhrases(action: .block, phrases: ["orion"])),
+                    output: GuardrailRules(pii: .monitor))),
+            org: "acme")
         try model.createRoute(
             Route(model: "gpt", targets: [RouteTarget(provider: "up", model: "gpt-4o", weight: 3), RouteTarget(provider: "mock", model: "m", weight: 0)]),
             project: "chat", org: "acme")
@@ -32,7 +38,8 @@ struct ConfigStoreTests {
             APIKey(
                 id: "ci", sha256: hashA, prefix: "sk-gw-a", expiresAt: Date(timeIntervalSince1970: 1_900_000_000),
                 createdAt: Date(timeIntervalSince1970: 1_800_000_000), budget: Budget(microUSD: 1, period: .total),
-                limits: RateLimits(requestsPerMinute: 5, tokensPerMinute: 1000), scopes: [.models, .chat]),
+                limits: RateLimits(requestsPerMinute: 5, tokensPerMinute: 1000), scopes: [.models, .chat],
+                guardrails: GuardrailPolicy(input: GuardrailRules(promptInjection: .block))),
             project: "chat", org: "acme")
     }
 
@@ -66,6 +73,9 @@ struct ConfigStoreTests {
         #expect(tree.orgs.first?.projects.first?.routes.first?.targets.map(\.provider) == ["up", "mock"])
         #expect(tree.orgs.first?.projects.first?.keys.first?.limits?.tokensPerMinute == 1000)
         #expect(tree.orgs.first?.projects.first?.keys.first?.scopes == [.chat, .models])
+        #expect(tree.orgs.first?.projects.first?.guardrails?.input.piiTypes == [.email, .iban])
+        #expect(tree.orgs.first?.projects.first?.guardrails?.input.denyPhrases?.phrases == ["orion"])
+        #expect(tree.orgs.first?.projects.first?.keys.first?.guardrails?.input.promptInjection == .block)
     }
 
     @Test("a change that alters nothing keeps the version and writes no audit entry", arguments: StoreBackend.available)
