@@ -33,6 +33,27 @@ public struct MessageText: Sendable, Equatable {
         return slots
     }
 
+    /// The text of a chat completion: each choice's `message.content` string, by choice position.
+    public static func answerSlots(in bytes: UnsafeBufferPointer<UInt8>) -> [MessageText] {
+        guard let choices = (try? JSONScanner.scanObject(bytes, keys: ["choices"]))?.first ?? nil, choices.kind == .array else { return [] }
+        return elements(of: choices, in: bytes).enumerated().compactMap { index, choice in
+            guard choice.kind == .object, let message = member("message", of: choice, in: bytes), message.kind == .object,
+                let content = member("content", of: message, in: bytes), content.kind == .string
+            else { return nil }
+            return MessageText(message: index, literal: content.range)
+        }
+    }
+
+    /// The text of a streamed chunk (one `data:` JSON): the first choice's `delta.content` string.
+    public static func deltaSlot(in bytes: UnsafeBufferPointer<UInt8>) -> MessageText? {
+        guard let choices = (try? JSONScanner.scanObject(bytes, keys: ["choices"]))?.first ?? nil, choices.kind == .array,
+            let choice = elements(of: choices, in: bytes).first, choice.kind == .object,
+            let delta = member("delta", of: choice, in: bytes), delta.kind == .object,
+            let content = member("content", of: delta, in: bytes), content.kind == .string
+        else { return nil }
+        return MessageText(message: 0, literal: content.range)
+    }
+
     /// A message's `content`: the string, or the `text` of each part of an array.
     private static func contentSlots(of message: JSONScanner.Field, message index: Int, in bytes: UnsafeBufferPointer<UInt8>, into slots: inout [MessageText]) {
         guard let content = member("content", of: message, in: bytes) else { return }

@@ -119,4 +119,46 @@ struct GuardrailsGateTests {
             #expect(record.findings.isEmpty && record.gates.contains { $0.gate == "guardrails" && $0.decision == .pass })
         }
     }
+
+    @Test("output, whole answer: a blocked answer never reaches the client (403 from guardrails) and its cost is still recorded; redact rewrites it")
+    func outputWhole() async throws {
+        let leaky = FakeUpstream.completion(content: "your key is AKIAIOSFODNN7EXAMPLE", prompt: 100, completion: 50)
+        let upstream = FakeUpstream([.json(status: 200, body: leaky), .json(status: 200, body: FakeUpstream.completion(content: "mail bob@example.com"))])
+        try await upstream.run { url in
+            let policy = GuardrailPolicy(output: GuardrailRules(pii: .redact, secrets: .block))
+            try await GatewayHarness.run(Self.config(url: url, policy: policy)) { gateway in
+                let blocked = try await gateway.send("/v1/chat/completions", body: Self.chat("what is my key?"))
+                #expect(blocked.status == 403 && blocked.header("x-gateway-gate") == "guardrails")
+                #expect(blocked.error["code"] as? String == "secret_detected" && !blocked.body.contains("AKIA"))
+                #expect((blocked.error["message"] as? String)?.contains("the provider's answer") == true)
+                let redacted = try await gateway.send("/v1/chat/completions", body: Self.chat("who?"))
+                #expect(redacted.status == 200)
+                #expect(redacted.body == FakeUpstream.completion(content: "mail [EMAIL]"))
+                let records = await gateway.recorder.waitForRecords(2)
+                #expect(records.first?.status == 403 && records.first?.decidingGate?.gate == "guardrails")
+                #expect(records.first?.costMicroUSD ?? 0 > 0, "the provider's answer was paid for")
+                #expect(records.first?.findings == [GuardrailFinding(direction: .output, check: .secrets, action: .block, type: "aws_access_key", message: 0)])
+                #expect(records.last?.findings.map(\.action) == [.redact])
+            }
+        }
+    }
+
+    @Test("output, stream: a blocked stream ends with the guardrails error event and no [DONE]; the trace says blocked")
+    func outputStream() async throws {
+        let words = ["The", "card", "is", "4111", "1111", "1111", "1111", "okay?"]
+        let upstream = FakeUpstream([.stream(events: FakeUpstream.streamEvents(words: words))])
+        try await upstream.run { url in
+            let policy = GuardrailPolicy(output: GuardrailRules(pii: .block))
+            try await GatewayHarness.run(Self.config(url: url, policy: policy)) { gateway in
+                let body = #"{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"card?"}]}"#
+                let response = try await gateway.send("/v1/chat/completions", body: body)
+                #expect(response.status == 200)
+                #expect(!response.body.contains("4111") && !response.body.contains("[DONE]"))
+                #expect(response.body.contains(#""gate":"guardrails""#) && response.body.contains("pii_detected"))
+                let record = try #require(await gateway.recorder.waitForRecords(1).first)
+                #expect(record.status == 403 && record.reason == "pii_detected" && record.decidingGate?.gate == "guardrails")
+                #expect(record.findings.map(\.action) == [.block] && record.findings.first?.direction == .output)
+            }
+        }
+    }
 }

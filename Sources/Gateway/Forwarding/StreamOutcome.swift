@@ -1,10 +1,19 @@
 import HTTPTypes
 import NIOCore
+import Telemetry
 import WireJSON
 
 /// How a relayed stream ended.
 enum StreamOutcome: Equatable {
     case completed, clientClosed, timedOut, upstreamBroke
+    /// The output guardrails blocked the answer.
+    case blocked(GuardrailFinding)
+
+    /// Whether the output guardrails ended the stream.
+    var isBlocked: Bool {
+        if case .blocked = self { return true }
+        return false
+    }
 
     /// The trace's reason; nil for a completed stream.
     var reason: ReasonCode? {
@@ -13,6 +22,7 @@ enum StreamOutcome: Equatable {
         case .clientClosed: .clientClosed
         case .timedOut: .upstreamTimeout
         case .upstreamBroke: .upstreamStreamBroken
+        case .blocked(let finding): finding.check.reason
         }
     }
 
@@ -29,6 +39,8 @@ enum StreamOutcome: Equatable {
             error = ClientError(
                 .badGateway, .upstreamStreamBroken, "The stream from provider '\(provider)' broke off; the answer is incomplete.",
                 gate: GateID.upstream.rawValue)
+        case .blocked(let finding):
+            error = ClientError(.forbidden, finding.check.reason, TextInspection.blockMessage(finding), gate: GateID.guardrails.rawValue)
         }
         var buffer = ByteBuffer(string: "data: ")
         buffer.writeImmutableBuffer(error.body)

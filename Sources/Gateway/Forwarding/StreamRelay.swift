@@ -1,4 +1,5 @@
 import GatewayModel
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import Telemetry
@@ -20,6 +21,8 @@ struct StreamRelay: Sendable {
     let provider: String
     /// The client did not ask for the usage-only chunk, which the gateway asked for itself.
     let stripsUsageChunk: Bool
+    /// The output guardrails, when the caller's policy checks answers.
+    let outputGuard: StreamGuard?
     let completion: RequestCompletion
 
     /// Writes the stream to `writer`; throws when the client went away.
@@ -27,23 +30,47 @@ struct StreamRelay: Sendable {
         var meter = StreamUsageMeter(stripsUsageChunk: stripsUsageChunk)
         var outcome = StreamOutcome.completed
         var trace = self.trace
+        var outputGuard = self.outputGuard
+        let guardStarted = ContinuousClock.now
         defer {
-            if trace.status < 300 {
+            // A blocked answer was still produced by the provider: its cost is recorded.
+            if self.trace.status < 300 {
                 Pricing.charge(&trace, usage: meter.usage, snapshot: snapshot, promptEstimate: promptEstimate, outputEstimate: meter.events)
+            }
+            for finding in outputGuard?.findings ?? [] { trace.append(finding) }
+            if outcome.isBlocked {
+                trace.append(GateSpan(.guardrails, .deny, outcome.reason, started: guardStarted, origin: started))
+                trace.status = UInt16(HTTPResponse.Status.forbidden.code)
             }
             trace.durationNanos = started.duration(to: .now).nanoseconds
             if let reason = outcome.reason { trace.reason = reason.rawValue }
             completion.finish(trace)
         }
+        /// Passes `bytes` through the output guard (then, when `finishing`, releases what it holds);
+        /// notes a block in `outcome`.
+        func guarded(_ bytes: ByteBuffer, finishing: Bool = false) -> ByteBuffer {
+            guard outputGuard != nil else { return bytes }
+            var out = ByteBuffer()
+            for step in [outputGuard!.feed(bytes)] + (finishing ? [outputGuard!.finish()] : []) where !outcome.isBlocked {
+                switch step {
+                case .relay(let relayed): out.writeImmutableBuffer(relayed)
+                case .blocked(let relayed, let finding):
+                    out.writeImmutableBuffer(relayed)
+                    outcome = .blocked(finding)
+                }
+            }
+            return out
+        }
         do {
             for try await chunk in chunks {
-                let relayed = meter.feed(chunk)
+                let relayed = guarded(meter.feed(chunk))
                 do {
                     if relayed.readableBytes > 0 { try await writer.write(relayed) }
                 } catch {
                     outcome = .clientClosed
                     throw error
                 }
+                if outcome.isBlocked { break }
                 if ContinuousClock.now > deadline {
                     outcome = .timedOut
                     break
@@ -63,7 +90,10 @@ struct StreamRelay: Sendable {
             outcome = .clientClosed
             throw CancellationError()
         }
-        if let rest = meter.finish() { try await writer.write(rest) }
+        if !outcome.isBlocked {
+            let rest = guarded(meter.finish() ?? ByteBuffer(), finishing: true)
+            if rest.readableBytes > 0 { try await writer.write(rest) }
+        }
         if let event = outcome.errorEvent(provider: provider) { try await writer.write(event) }
         try await writer.finish(nil)
     }

@@ -1,4 +1,5 @@
 import GatewayModel
+import Guardrails
 import HTTPTypes
 import Hummingbird
 import Telemetry
@@ -28,10 +29,25 @@ struct UpstreamAnswer: Sendable {
         headers[.contentType] = response.contentType ?? "application/json"
         let snapshot = admitted.routed.snapshot
         let promptEstimate = BudgetGate.promptTokens(bodyBytes: admitted.routed.payload.body.readableBytes)
+        // Output guardrails read chat answers; a provider's error passes as it is.
+        let output = admitted.routed.grant.guardrails?.output
+        let guardsOutput = output?.isActive == true && response.status.code < 300 && arrival.endpoint == .chatCompletions
         switch response.body {
-        case .buffer(let body):
+        case .buffer(var body):
             if response.status.code < 300 {
                 Pricing.charge(&trace, usage: usage, snapshot: snapshot, promptEstimate: promptEstimate, outputEstimate: 0)
+            }
+            if guardsOutput, let output {
+                // The provider's cost is recorded either way: it was spent.
+                switch AnswerGuard.check(body, scanner: output, trace: &trace, origin: arrival.started) {
+                case .success(let checked): body = checked
+                case .failure(let denial):
+                    trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+                    completion.finish(trace)
+                    var denied = denial.response()
+                    denied.headers.append(contentsOf: admitted.rateLimitHeaders)
+                    return denied
+                }
             }
             trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
             completion.finish(trace)
@@ -40,7 +56,8 @@ struct UpstreamAnswer: Sendable {
             headers[.cacheControl] = "no-cache"
             let relay = StreamRelay(
                 chunks: chunks, trace: trace, snapshot: snapshot, promptEstimate: promptEstimate, started: arrival.started, deadline: deadline, provider: provider,
-                stripsUsageChunk: !admitted.routed.payload.fields.clientIncludesUsage, completion: completion)
+                stripsUsageChunk: !admitted.routed.payload.fields.clientIncludesUsage, outputGuard: guardsOutput ? output.map(StreamGuard.init) : nil,
+                completion: completion)
             return Response(status: response.status, headers: headers, body: ResponseBody { writer in try await relay.run(&writer) })
         }
     }

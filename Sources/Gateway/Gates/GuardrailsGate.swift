@@ -18,12 +18,12 @@ struct GuardrailsGate: Gate {
         let shape: RequestFields.Shape = routed.arrival.endpoint == .embeddings ? .embeddings : .chat
         let body = routed.payload.body
         let (findings, edits) = body.withUnsafeReadableBytes { raw in
-            Self.inspect(raw.bindMemory(to: UInt8.self), shape: shape, scanner: scanner)
+            let bytes = raw.bindMemory(to: UInt8.self)
+            return TextInspection.inspect(bytes, slots: MessageText.slots(in: bytes, shape: shape), scanner: scanner, direction: .input)
         }
         if let blocking = findings.first(where: { $0.action == .block }) {
             var denial = GateDenial(
-                gate: .guardrails, status: .forbidden, reason: blocking.check.reason,
-                message: "The request was blocked by the project's guardrails: \(blocking.check.name) (\(blocking.type)) found in message \(blocking.message). Remove it and retry.",
+                gate: .guardrails, status: .forbidden, reason: blocking.check.reason, message: TextInspection.blockMessage(blocking),
                 param: "messages[\(blocking.message)]")
             denial.findings = findings
             throw denial
@@ -34,50 +34,5 @@ struct GuardrailsGate: Gate {
         let payload = (try? RequestPayload.parse(redacted, for: routed.arrival.endpoint)) ?? routed.payload
         return Guarded(
             routed: Routed(arrival: routed.arrival, snapshot: routed.snapshot, payload: payload, grant: routed.grant, route: routed.route), findings: findings)
-    }
-
-    /// The findings in every text slot of `bytes`, and the edits that redact them.
-    static func inspect(_ bytes: UnsafeBufferPointer<UInt8>, shape: RequestFields.Shape, scanner: GuardrailScanner) -> ([GuardrailFinding], [BodyEdit]) {
-        var findings: [GuardrailFinding] = []
-        var edits: [BodyEdit] = []
-        for slot in MessageText.slots(in: bytes, shape: shape) {
-            let inner = bytes[(slot.literal.lowerBound + 1)..<(slot.literal.upperBound - 1)]
-            let (text, offsets) = JSONString.unescapedUTF8WithOffsets(inner)
-            for match in scanner.scan(text) {
-                let action = scanner.rules.action(of: match.check)
-                let taken: GuardrailFinding.Action = action == .block ? .block : (action == .redact && match.range != nil ? .redact : .monitor)
-                findings.append(GuardrailFinding(direction: .input, check: match.check.telemetry, action: taken, type: match.typeName, message: slot.message))
-                if taken == .redact, let range = match.range {
-                    let start = inner.startIndex + offsets[range.lowerBound]
-                    let end = inner.startIndex + offsets[range.upperBound]
-                    edits.append(BodyEdit(range: start..<end, replacement: match.placeholder))
-                }
-            }
-        }
-        return (findings, edits)
-    }
-}
-
-extension GuardrailCheck {
-    /// The check as telemetry records it.
-    var telemetry: GuardrailFinding.Check {
-        switch self {
-        case .pii: .pii
-        case .secrets: .secrets
-        case .promptInjection: .promptInjection
-        case .denyPhrases: .denyPhrases
-        }
-    }
-}
-
-extension GuardrailFinding.Check {
-    /// The reason a block by this check records.
-    var reason: ReasonCode {
-        switch self {
-        case .pii: .piiDetected
-        case .secrets: .secretDetected
-        case .promptInjection: .promptInjectionDetected
-        case .denyPhrases: .deniedPhrase
-        }
     }
 }

@@ -1,0 +1,26 @@
+import Guardrails
+import HTTPTypes
+import NIOCore
+import Telemetry
+import WireJSON
+
+/// The output guardrails on a whole (not streamed) chat answer: checked before it is released,
+/// so a blocked answer never reaches the client, and a redacted one reaches it rewritten.
+enum AnswerGuard {
+    /// The answer to send, or the 403 that replaces it; what was found goes into `trace`
+    /// (a block also as a `guardrails` span that decided the request).
+    static func check(_ body: ByteBuffer, scanner: GuardrailScanner, trace: inout RequestTrace, origin: ContinuousClock.Instant) -> Result<ByteBuffer, GateDenial> {
+        let started = ContinuousClock.now
+        let (findings, edits) = body.withUnsafeReadableBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            return TextInspection.inspect(bytes, slots: MessageText.answerSlots(in: bytes), scanner: scanner, direction: .output)
+        }
+        for finding in findings { trace.append(finding) }
+        guard let blocking = findings.first(where: { $0.action == .block }) else { return .success(BodyEdit.apply(edits, to: body)) }
+        let denial = GateDenial(gate: .guardrails, status: .forbidden, reason: blocking.check.reason, message: TextInspection.blockMessage(blocking))
+        trace.append(GateSpan(.guardrails, .deny, denial.reason, started: started, origin: origin))
+        trace.status = UInt16(denial.status.code)
+        trace.reason = denial.reason.rawValue
+        return .failure(denial)
+    }
+}

@@ -1,0 +1,42 @@
+import Guardrails
+import Telemetry
+import WireJSON
+
+/// Scans the JSON string literals of a body with a guardrail scanner: what each check found, as
+/// telemetry findings, and the body edits that put each redacted match's placeholder in its place.
+enum TextInspection {
+    /// The findings in `slots` of `bytes`, and the edits that redact them (ranges of `bytes`).
+    static func inspect(
+        _ bytes: UnsafeBufferPointer<UInt8>, slots: [MessageText], scanner: GuardrailScanner, direction: GuardrailFinding.Direction
+    ) -> (findings: [GuardrailFinding], edits: [BodyEdit]) {
+        var findings: [GuardrailFinding] = []
+        var edits: [BodyEdit] = []
+        for slot in slots {
+            let inner = bytes[(slot.literal.lowerBound + 1)..<(slot.literal.upperBound - 1)]
+            let (text, offsets) = JSONString.unescapedUTF8WithOffsets(inner)
+            for match in scanner.scan(text) {
+                let finding = self.finding(match, rules: scanner.rules, direction: direction, message: slot.message)
+                findings.append(finding)
+                if finding.action == .redact, let range = match.range {
+                    edits.append(BodyEdit(range: (inner.startIndex + offsets[range.lowerBound])..<(inner.startIndex + offsets[range.upperBound]), replacement: match.placeholder))
+                }
+            }
+        }
+        return (findings, edits)
+    }
+
+    /// The finding of `match` under `rules`: `redact` only where the match has a place in the text.
+    static func finding(_ match: GuardrailMatch, rules: GuardrailRules, direction: GuardrailFinding.Direction, message: Int) -> GuardrailFinding {
+        let action = rules.action(of: match.check)
+        let taken: GuardrailFinding.Action = action == .block ? .block : (action == .redact && match.range != nil ? .redact : .monitor)
+        return GuardrailFinding(direction: direction, check: match.check.telemetry, action: taken, type: match.typeName, message: message)
+    }
+
+    /// What a blocked client reads: the check, the type and where, never the matched text.
+    static func blockMessage(_ finding: GuardrailFinding) -> String {
+        let place = finding.direction == .input ? "message \(finding.message)" : "the provider's answer"
+        let subject = finding.direction == .input ? "The request" : "The answer"
+        return "\(subject) was blocked by the project's guardrails: \(finding.check.name) (\(finding.type)) found in \(place)."
+            + (finding.direction == .input ? " Remove it and retry." : "")
+    }
+}
