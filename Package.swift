@@ -139,6 +139,7 @@ let package = Package(
                 "ControlPlaneClient",
                 "GatewayModel",
                 "Gateway",
+                "Guardrails",
                 "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -7,7 +7,7 @@ struct GatewayCommand: AsyncParsableCommand {
         abstract: "An OpenAI-compatible AI gateway with an observable policy gate chain.",
         subcommands: [
             ServeCommand.self, CheckConfigCommand.self, ApplyCommand.self, OrgsCommand.self, ProjectsCommand.self, KeysCommand.self,
-            RoutesCommand.self, SpendCommand.self, ExplainCommand.self,
+            RoutesCommand.self, SpendCommand.self, ExplainCommand.self, GuardrailsCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

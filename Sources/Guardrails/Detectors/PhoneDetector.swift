@@ -7,7 +7,9 @@ struct PhoneDetector: Detector {
         while index < text.count {
             let byte = text[index]
             let before = ASCII.byte(text, index - 1)
-            guard byte == UInt8(ascii: "+") || byte == UInt8(ascii: "(") || ASCII.isDigit(byte),
+            // A number right after another group of digits is the tail of a longer number, not a phone.
+            let afterDigits = (before == UInt8(ascii: " ") || before == UInt8(ascii: "-")) && ASCII.isDigit(ASCII.byte(text, index - 2))
+            guard byte == UInt8(ascii: "+") || byte == UInt8(ascii: "(") || ASCII.isDigit(byte), !afterDigits,
                 !ASCII.isAlphanumeric(before), before != UInt8(ascii: "+"), before != UInt8(ascii: "."), before != UInt8(ascii: "-"),
                 let end = Self.international(text, index) ?? Self.northAmerican(text, index) ?? Self.national(text, index)
             else {

@@ -16,6 +16,9 @@ enum EncodedRuns {
 
     /// Whether `body` holds for a run of `text` that decodes to text; stops at the first.
     static func anyDecoded(in text: UnsafeBufferPointer<UInt8>, _ body: ([UInt8]) -> Bool) -> Bool {
+        // Percent-encoding often leaves letters and spaces as they are: the whole text is decoded.
+        let percentText = UnsafeBufferPointer(rebasing: text[..<min(text.count, maximumDecoded * 3)])
+        if escapeCount(percentText, atLeast: 3), body(percentDecoded(percentText)) { return true }
         var index = 0
         var runs = 0
         while index < text.count, runs < maximumRuns {
@@ -39,9 +42,17 @@ enum EncodedRuns {
             || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "%")
     }
 
+    private static func escapeCount(_ text: UnsafeBufferPointer<UInt8>, atLeast minimum: Int) -> Bool {
+        var count = 0
+        for index in text.indices where text[index] == UInt8(ascii: "%") && ASCII.isHex(ASCII.byte(text, index + 1)) && ASCII.isHex(ASCII.byte(text, index + 2)) {
+            count += 1
+            if count >= minimum { return true }
+        }
+        return false
+    }
+
     private static func decode(_ run: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        let escapes = run.indices.filter { run[$0] == UInt8(ascii: "%") && ASCII.isHex(ASCII.byte(run, $0 + 1)) && ASCII.isHex(ASCII.byte(run, $0 + 2)) }
-        if escapes.count >= 3 { return percentDecoded(run) }
+        if escapeCount(run, atLeast: 3) { return percentDecoded(run) }
         if run.count % 2 == 0, run.allSatisfy(ASCII.isHex) { return hexDecoded(run) }
         return base64Decoded(run)
     }
