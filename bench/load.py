@@ -95,10 +95,14 @@ def start_nginx(folder, conf):
     return subprocess.Popen(["nginx", "-c", os.path.join(folder, "nginx.conf"), "-p", folder, "-g", "daemon off;"])
 
 
-def gateway_config(nginx_port, port, admin_port, telemetry, metered=False):
+def gateway_config(nginx_port, port, admin_port, telemetry, metered=False, guarded=False):
     digest = hashlib.sha256(KEY.encode()).hexdigest()
     # Budget and rate limit high enough never to refuse: the money path runs in full on every request.
     money = "        budget: { usd: 1000000, period: monthly }\n        limits: { requestsPerMinute: 100000000 }\n" if metered else ""
+    # Every input check on; the load's prompt matches none, so every request is scanned and passes.
+    if guarded:
+        money += ("        guardrails: { input: { pii: redact, secrets: block, promptInjection: monitor,"
+                  " denyPhrases: { action: block, phrases: [project orion] } } }\n")
     return f"""
 gateway:
   listen: 127.0.0.1:{port}
@@ -213,15 +217,18 @@ def median(values):
 
 def load(args):
     folder = tempfile.mkdtemp(prefix="gateway-bench-")
-    nginx_port, proxy_port, on_port, off_port, metered_port = free_port(), free_port(), free_port(), free_port(), free_port()
+    nginx_port, proxy_port, on_port, off_port, metered_port, guarded_port = (free_port() for _ in range(6))
     nginx = start_nginx(folder, nginx_conf(folder, nginx_port))
     proxy_folder = os.path.join(folder, "proxy-nginx")
     proxy = start_nginx(proxy_folder, proxy_conf(proxy_folder, proxy_port, nginx_port))
     configs = {}
-    for name, port, telemetry, metered in [("on", on_port, True, False), ("off", off_port, False, False), ("metered", metered_port, True, True)]:
+    for name, port, telemetry, metered, guarded in [
+        ("on", on_port, True, False, False), ("off", off_port, False, False, False), ("metered", metered_port, True, True, False),
+        ("guarded", guarded_port, True, False, True),
+    ]:
         configs[name] = os.path.join(folder, f"gateway-{name}.yaml")
         with open(configs[name], "w") as handle:
-            handle.write(gateway_config(nginx_port, port, free_port(), telemetry, metered))
+            handle.write(gateway_config(nginx_port, port, free_port(), telemetry, metered, guarded))
     gateways = {name: start_gateway(path) for name, path in configs.items()}
     time.sleep(0.5)
     plain = wrk_script(folder, "plain", "gpt-4o-mini", False)
@@ -231,6 +238,7 @@ def load(args):
     on_url = f"http://127.0.0.1:{on_port}/v1/chat/completions"
     off_url = f"http://127.0.0.1:{off_port}/v1/chat/completions"
     metered_url = f"http://127.0.0.1:{metered_port}/v1/chat/completions"
+    guarded_url = f"http://127.0.0.1:{guarded_port}/v1/chat/completions"
     runs = [
         ("direct", direct_url, plain, 32),
         ("nginx proxy", proxy_url, plain, 32),
@@ -238,6 +246,7 @@ def load(args):
         ("gateway stream", on_url, stream, 32),
         ("gateway telemetry off", off_url, plain, 32),
         ("gateway budget and limit", metered_url, plain, 32),
+        ("gateway guardrails", guarded_url, plain, 32),
         ("direct 1 conn", direct_url, plain, 1),
         ("nginx proxy 1 conn", proxy_url, plain, 1),
         ("gateway 1 conn", on_url, plain, 1),
@@ -340,6 +349,7 @@ def write_results(results, peak, soak, args):
         ("gateway, streaming (32 conns)", m["gateway stream"], f"{paired('gateway stream', 'direct'):.3f}"),
         ("gateway, telemetry off (32 conns)", off, f"{paired('gateway telemetry off', 'direct'):.3f}"),
         ("gateway, budget and rate limit on (32 conns)", m["gateway budget and limit"], f"{paired('gateway budget and limit', 'direct'):.3f}"),
+        ("gateway, every input guardrail on (32 conns)", m["gateway guardrails"], f"{paired('gateway guardrails', 'direct'):.3f}"),
         ("direct to nginx (1 conn)", one_direct, "1.00"),
         ("nginx as reverse proxy, for reference (1 conn)", one_proxy, f"{paired('nginx proxy 1 conn', 'direct 1 conn'):.3f}"),
         ("gateway (1 conn)", one_gateway, f"{paired('gateway 1 conn', 'direct 1 conn'):.3f}"),
@@ -366,6 +376,7 @@ def write_results(results, peak, soak, args):
         f"| throughput, gateway / direct | {paired('gateway', 'direct'):.3f} | >= 0.40 |",
         f"| throughput, telemetry on / off | {paired('gateway', 'gateway telemetry off'):.3f} | >= 0.97 |",
         f"| throughput, budget and rate limit on / off | {paired('gateway budget and limit', 'gateway'):.3f} | - |",
+        f"| throughput, every input guardrail on / off | {paired('gateway guardrails', 'gateway'):.3f} | >= 0.90 |",
         f"| added latency at 1 conn, p50 | {one_gateway['p50'] - one_direct['p50']:.1f} us | < 50 us |",
         f"| added latency at 1 conn, p99 | {one_gateway['p99'] - one_direct['p99']:.1f} us | < 200 us |",
         f"| for reference, nginx reverse proxy / direct | {paired('nginx proxy', 'direct'):.3f} | - |",

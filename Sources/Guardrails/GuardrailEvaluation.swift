@@ -10,20 +10,30 @@ public struct GuardrailEvaluation: Sendable {
     public struct Item: Decodable, Sendable {
         /// A label: a check and a type.
         public struct Label: Decodable, Hashable, Sendable {
+            /// The check, e.g. `pii`.
             public var check: String
+            /// The type, e.g. `email`.
             public var type: String
         }
+        /// A unique id.
         public var id: String
+        /// The text the checks read.
         public var text: String
+        /// What the item stands for (`pii/email`, `twin`, `injection/base64`, `benign`, ...).
         public var variant: String
+        /// What the checks should find; empty for a negative.
         public var labels: [Label]
     }
 
     /// Counts of one check or one variant.
     public struct Tally: Sendable, Equatable {
+        /// Items counted.
         public var items = 0
+        /// Labels found.
         public var truePositives = 0
+        /// Findings without a label.
         public var falsePositives = 0
+        /// Labels not found.
         public var falseNegatives = 0
         /// True positives over everything found (1 when nothing was found).
         public var precision: Double { truePositives + falsePositives == 0 ? 1 : Double(truePositives) / Double(truePositives + falsePositives) }

@@ -23,6 +23,7 @@ public struct GuardrailMatch: Sendable, Equatable {
         check == .pii ? "[\(type.description.uppercased())]" : "[SECRET]"
     }
 
+    /// Matches are equal when check, type and range are.
     public static func == (lhs: GuardrailMatch, rhs: GuardrailMatch) -> Bool {
         lhs.check == rhs.check && lhs.typeName == rhs.typeName && lhs.range == rhs.range
     }
