@@ -4,6 +4,7 @@ public struct GuardrailScanner: Sendable {
     /// The rules the scanner applies.
     public let rules: GuardrailRules
     private let detectors: [any Detector]
+    private let phraseDetectors: [any PhraseDetector]
     private let piiKinds: Set<String>
 
     /// The detectors of `rules`: PII (only the kinds it names), secrets, prompt injection and deny phrases, each when not off.
@@ -19,20 +20,27 @@ public struct GuardrailScanner: Sendable {
             detectors += byKind.filter { kinds.contains($0.0) }.map(\.1)
         }
         if rules.secrets != .off { detectors.append(SecretDetector()) }
-        if rules.promptInjection != .off { detectors.append(InjectionDetector()) }
-        if let deny = rules.denyPhrases, deny.action != .off { detectors.append(DenyPhraseDetector(phrases: deny.phrases)) }
+        var phraseDetectors: [any PhraseDetector] = []
+        if rules.promptInjection != .off { phraseDetectors.append(InjectionDetector()) }
+        if let deny = rules.denyPhrases, deny.action != .off { phraseDetectors.append(DenyPhraseDetector(phrases: deny.phrases)) }
         self.detectors = detectors
+        self.phraseDetectors = phraseDetectors
         self.piiKinds = Set(kinds.map(\.rawValue))
     }
 
     /// Whether any check runs.
-    public var isActive: Bool { !detectors.isEmpty }
+    public var isActive: Bool { !detectors.isEmpty || !phraseDetectors.isEmpty }
 
     /// Every match in `text` (UTF-8), with overlapping matches resolved: a secret wins over PII
     /// it contains, and of two overlapping matches of one check the earlier, longer one stays.
     public func scan(_ text: UnsafeBufferPointer<UInt8>) -> [GuardrailMatch] {
         var matches: [GuardrailMatch] = []
         for detector in detectors { detector.scan(text, into: &matches) }
+        if !phraseDetectors.isEmpty {
+            // One normalised view (and one decoding of the encoded runs) for every phrase check.
+            let views = NormalizedText.views(of: text)
+            for detector in phraseDetectors { detector.scan(views, into: &matches) }
+        }
         return Self.withoutOverlaps(matches.filter { $0.check != .pii || piiKinds.contains($0.typeName) })
     }
 

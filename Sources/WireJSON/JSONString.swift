@@ -52,28 +52,31 @@ public enum JSONString {
     /// decoded byte, the offset in `inner` of the character or escape it came from, plus one
     /// entry for the end: a range of decoded bytes maps back to the literal's bytes.
     public static func unescapedUTF8WithOffsets(_ inner: Slice<UnsafeBufferPointer<UInt8>>) -> (utf8: [UInt8], offsets: [Int]) {
+        guard inner.contains(UInt8(ascii: "\\")) else { return (Array(inner), Array(0...inner.count)) }
         var utf8 = [UInt8]()
         var offsets = [Int]()
         utf8.reserveCapacity(inner.count)
         offsets.reserveCapacity(inner.count + 1)
         var index = inner.startIndex
         while index < inner.endIndex {
-            let start = index
-            var next = index + 1
-            if inner[index] == UInt8(ascii: "\\") {
-                next = index + 2
-                if inner[index + 1] == UInt8(ascii: "u") {
-                    next = index + 6
-                    if next + 6 <= inner.endIndex, inner[next] == UInt8(ascii: "\\"), inner[next + 1] == UInt8(ascii: "u"),
-                        (0xD800..<0xDC00).contains(hexValue(inner, at: index + 2)), (0xDC00..<0xE000).contains(hexValue(inner, at: next + 2))
-                    {
-                        next += 6
-                    }
+            guard inner[index] == UInt8(ascii: "\\") else {
+                utf8.append(inner[index])
+                offsets.append(index - inner.startIndex)
+                index += 1
+                continue
+            }
+            var next = index + 2
+            if inner[index + 1] == UInt8(ascii: "u") {
+                next = index + 6
+                if next + 6 <= inner.endIndex, inner[next] == UInt8(ascii: "\\"), inner[next + 1] == UInt8(ascii: "u"),
+                    (0xD800..<0xDC00).contains(hexValue(inner, at: index + 2)), (0xDC00..<0xE000).contains(hexValue(inner, at: next + 2))
+                {
+                    next += 6
                 }
             }
-            let decoded = next - index == 1 ? [inner[index]] : unescapedUTF8(inner[index..<next])
+            let decoded = unescapedUTF8(inner[index..<next])
             utf8 += decoded
-            offsets += repeatElement(start - inner.startIndex, count: decoded.count)
+            offsets += repeatElement(index - inner.startIndex, count: decoded.count)
             index = next
         }
         offsets.append(inner.count)

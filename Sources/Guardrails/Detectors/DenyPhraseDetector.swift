@@ -1,6 +1,6 @@
 /// The operator's deny phrases, matched on the squashed view (and inside encoded runs), so that
 /// spacing, case, homoglyphs and leetspeak do not hide them.
-struct DenyPhraseDetector: Detector {
+struct DenyPhraseDetector: PhraseDetector {
     private let phrases: [[UInt8]]
 
     /// A detector of `phrases`; phrases that fold to nothing are ignored.
@@ -8,17 +8,17 @@ struct DenyPhraseDetector: Detector {
         self.phrases = phrases.map(NormalizedText.squash).filter { !$0.isEmpty }
     }
 
-    func scan(_ text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
-        guard !phrases.isEmpty else { return }
-        if contains(NormalizedText(text).squashed) || EncodedRuns.anyDecoded(in: text, { decoded in decoded.withUnsafeBufferPointer { contains(NormalizedText($0).squashed) } }) {
-            matches.append(GuardrailMatch(check: .denyPhrases, type: "deny_phrase", range: nil))
-        }
+    func scan(_ views: [NormalizedText], into matches: inout [GuardrailMatch]) {
+        guard !phrases.isEmpty, views.contains(where: { contains($0.squashed) }) else { return }
+        matches.append(GuardrailMatch(check: .denyPhrases, type: "deny_phrase", range: nil))
     }
 
     private func contains(_ squashed: [UInt8]) -> Bool {
-        phrases.contains { phrase in
-            guard let first = phrase.first else { return false }
-            return squashed.indices.contains { squashed[$0] == first && PhraseFamily.has(phrase, in: squashed, at: $0) }
+        squashed.withUnsafeBufferPointer { squashed in
+            phrases.contains { phrase in
+                let first = phrase[0]
+                return squashed.indices.contains { squashed[$0] == first && PhraseFamily.has(phrase, in: squashed, at: $0) }
+            }
         }
     }
 }

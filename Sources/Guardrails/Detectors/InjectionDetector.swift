@@ -2,7 +2,7 @@
 /// prompt, switch to an unrestricted role) on the squashed view, fake chat-template delimiters on
 /// the symbols view, and both again inside base64, hex and percent-encoded runs. Heuristics: they
 /// catch the known families and their disguises, not every attack.
-struct InjectionDetector: Detector {
+struct InjectionDetector: PhraseDetector {
     static let families: [PhraseFamily] = {
         let overrideVerbs = [
             "ignore", "disregard", "forget", "override", "bypass", "skip", "dismiss", "neglect", "abandon", "discard", "overlook", "set aside",
@@ -65,36 +65,59 @@ struct InjectionDetector: Detector {
         "###instruction:", "</system>", "<system>",
     ].map { Array($0.utf8) }
 
-    private static let familiesByFirstByte: [UInt8: [PhraseFamily]] = {
-        var table: [UInt8: [PhraseFamily]] = [:]
-        for family in families {
-            for byte in family.firstBytes { table[byte, default: []].append(family) }
+    /// The index of each family's type among the distinct types, so each type is reported once.
+    private static let typeIndexes: [Int] = {
+        var names: [String] = []
+        return families.map { family in
+            if let index = names.firstIndex(of: family.type.description) { return index }
+            names.append(family.type.description)
+            return names.count - 1
+        }
+    }()
+
+    /// For each three first letters (``PhraseFamily/startKey(_:_:_:)``), a bit per family that can
+    /// start with them: most positions of a text are ruled out by one lookup.
+    private static let starts: [UInt16] = {
+        var table = [UInt16](repeating: 0, count: 26 * 26 * 26)
+        for (index, family) in families.enumerated() {
+            for key in family.startKeys { table[key] |= 1 << UInt16(index) }
         }
         return table
     }()
 
-    func scan(_ text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
-        Self.scanNormalized(NormalizedText(text), into: &matches)
-        EncodedRuns.forEachDecoded(in: text) { decoded in
-            decoded.withUnsafeBufferPointer { Self.scanNormalized(NormalizedText($0), into: &matches) }
+    func scan(_ views: [NormalizedText], into matches: inout [GuardrailMatch]) {
+        let families = Self.families
+        let typeIndexes = Self.typeIndexes
+        var found = [Bool](repeating: false, count: families.count)
+        var delimiter = false
+        for view in views {
+            Self.starts.withUnsafeBufferPointer { starts in
+                view.squashed.withUnsafeBufferPointer { squashed in
+                    guard squashed.count >= 3 else { return }
+                    for position in 0..<(squashed.count - 2) {
+                        var candidates = starts[PhraseFamily.startKey(squashed[position], squashed[position + 1], squashed[position + 2])]
+                        while candidates != 0 {
+                            let index = candidates.trailingZeroBitCount
+                            candidates &= candidates - 1
+                            if !found[typeIndexes[index]] && families[index].matches(squashed, at: position) {
+                                found[typeIndexes[index]] = true
+                                matches.append(GuardrailMatch(check: .promptInjection, type: families[index].type, range: nil))
+                            }
+                        }
+                    }
+                }
+            }
+            if !delimiter { delimiter = Self.hasDelimiter(view.symbols) }
         }
+        if delimiter { matches.append(GuardrailMatch(check: .promptInjection, type: "chat_template", range: nil)) }
     }
 
-    private static func scanNormalized(_ text: NormalizedText, into matches: inout [GuardrailMatch]) {
-        let squashed = text.squashed
-        var found: Set<String> = []
-        for position in squashed.indices {
-            guard let candidates = familiesByFirstByte[squashed[position]] else { continue }
-            for family in candidates where !found.contains(family.type.description) && family.matches(squashed, at: position) {
-                found.insert(family.type.description)
-                matches.append(GuardrailMatch(check: .promptInjection, type: family.type, range: nil))
+    private static func hasDelimiter(_ symbols: [UInt8]) -> Bool {
+        symbols.withUnsafeBufferPointer { symbols in
+            for position in symbols.indices where symbols[position] == UInt8(ascii: "<") || symbols[position] == UInt8(ascii: "[") || symbols[position] == UInt8(ascii: "#") {
+                if delimiters.contains(where: { PhraseFamily.has($0, in: symbols, at: position) }) { return true }
             }
-        }
-        let symbols = text.symbols
-        if symbols.contains(UInt8(ascii: "<")) || symbols.contains(UInt8(ascii: "[")) || symbols.contains(UInt8(ascii: "#")),
-            delimiters.contains(where: { delimiter in symbols.indices.contains { PhraseFamily.has(delimiter, in: symbols, at: $0) } })
-        {
-            matches.append(GuardrailMatch(check: .promptInjection, type: "chat_template", range: nil))
+            return false
         }
     }
 }

@@ -11,44 +11,55 @@ struct PhraseFamily: Sendable {
     /// The type reported for a match, e.g. `override_instructions`.
     let type: StaticString
     let slots: [Slot]
+    /// The first three letters of the words a match can start with, as ``startKey(_:_:_:)`` numbers them.
+    let startKeys: Set<Int>
 
-    /// A family; `[word, ...]?` marks a filler slot.
+    /// A family; `filler: true` marks a slot that may repeat or be skipped. The first slot's words
+    /// must be two letters or more.
     init(_ type: StaticString, _ slots: [(words: [String], filler: Bool)]) {
         self.type = type
         self.slots = slots.map { slot in
             Slot(words: slot.words.map(NormalizedText.squash).sorted { $0.count > $1.count }, optional: slot.filler)
         }
+        var keys: Set<Int> = []
+        for word in self.slots[0].words where word.count >= 2 {
+            // A two-letter word may be followed by any letter.
+            for third in word.count >= 3 ? [word[2]] : Array(UInt8(ascii: "a")...UInt8(ascii: "z")) { keys.insert(Self.startKey(word[0], word[1], third)) }
+        }
+        self.startKeys = keys
     }
 
-    /// The bytes any match starts with (the first slot's first letters), for skipping positions quickly.
-    var firstBytes: Set<UInt8> { Set(slots[0].words.compactMap(\.first)) }
+    /// Three letters of the squashed view (a to z) as one number below 26^3.
+    static func startKey(_ first: UInt8, _ second: UInt8, _ third: UInt8) -> Int {
+        (Int(first) - 0x61) * 676 + (Int(second) - 0x61) * 26 + (Int(third) - 0x61)
+    }
 
     /// Whether a phrase of the family starts at `start` of `text`.
-    func matches(_ text: [UInt8], at start: Int) -> Bool { match(text, at: start, slot: 0) }
+    func matches(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool { match(text, at: start, slot: 0, fillersLeft: 3) }
 
-    private func match(_ text: [UInt8], at position: Int, slot: Int) -> Bool {
+    private func match(_ text: UnsafeBufferPointer<UInt8>, at position: Int, slot: Int, fillersLeft: Int) -> Bool {
         guard slot < slots.count else { return true }
         let current = slots[slot]
         if current.optional {
-            // Up to three fillers, then the next slot.
-            var positions = [position]
-            var frontier = [position]
-            for _ in 0..<3 {
-                frontier = frontier.flatMap { at in current.words.filter { Self.has($0, in: text, at: at) }.map { at + $0.count } }
-                positions += frontier
-                if frontier.isEmpty { break }
+            // The next slot here, or one more filler and this slot again.
+            if match(text, at: position, slot: slot + 1, fillersLeft: 3) { return true }
+            guard fillersLeft > 0 else { return false }
+            for word in current.words where Self.has(word, in: text, at: position) {
+                if match(text, at: position + word.count, slot: slot, fillersLeft: fillersLeft - 1) { return true }
             }
-            return positions.contains { match(text, at: $0, slot: slot + 1) }
+            return false
         }
         for word in current.words where Self.has(word, in: text, at: position) {
-            if match(text, at: position + word.count, slot: slot + 1) { return true }
+            if match(text, at: position + word.count, slot: slot + 1, fillersLeft: 3) { return true }
         }
         return false
     }
 
-    static func has(_ word: [UInt8], in text: [UInt8], at position: Int) -> Bool {
+    static func has(_ word: [UInt8], in text: UnsafeBufferPointer<UInt8>, at position: Int) -> Bool {
         guard position + word.count <= text.count else { return false }
-        for offset in word.indices where text[position + offset] != word[offset] { return false }
-        return true
+        return word.withUnsafeBufferPointer { word in
+            for offset in 0..<word.count where text[position + offset] != word[offset] { return false }
+            return true
+        }
     }
 }
