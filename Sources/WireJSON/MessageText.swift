@@ -12,11 +12,12 @@ public struct MessageText: Sendable, Equatable {
         self.literal = literal
     }
 
-    /// Every text slot of a body that ``RequestFields/read(_:shape:)`` accepted, in order.
-    public static func slots(in bytes: UnsafeBufferPointer<UInt8>, shape: RequestFields.Shape) -> [MessageText] {
+    /// Every text slot of a body that ``RequestFields/read(_:shape:)`` accepted, in order; `value`
+    /// is its ``RequestFields/textRange``.
+    public static func slots(in bytes: UnsafeBufferPointer<UInt8>, value: Range<Int>, shape: RequestFields.Shape) -> [MessageText] {
         var slots: [MessageText] = []
-        let key = shape == .embeddings ? "input" : "messages"
-        guard let field = (try? JSONScanner.scanObject(bytes, keys: [key]))?.first ?? nil else { return [] }
+        guard !value.isEmpty else { return [] }
+        let field = JSONScanner.Field(kind: bytes[value.lowerBound] == UInt8(ascii: "[") ? .array : .string, range: value)
         switch field.kind {
         case .string:
             slots.append(MessageText(message: 0, literal: field.range))

@@ -22,6 +22,8 @@ public struct RequestFields: Sendable, Equatable {
     public let maxTokens: Int?
     /// Whether the client itself set `stream_options.include_usage` to `true`.
     public let clientIncludesUsage: Bool
+    /// Where the request's text sits: the value of `messages` (chat) or `input` (embeddings).
+    public let textRange: Range<Int>
     private let modelRange: Range<Int>
     private let streamOptions: JSONScanner.Field?
     private let includeUsage: JSONScanner.Field?
@@ -43,17 +45,20 @@ public struct RequestFields: Sendable, Equatable {
         guard model.kind == .string, model.range.count > 2 else {
             throw .invalid("'model' must be a non-empty string naming a model, got \(model.kind).", param: "model")
         }
+        let textRange: Range<Int>
         switch shape {
         case .chat:
             guard let messages else { throw .invalid("Missing required field 'messages'.", param: "messages") }
             guard messages.kind == .array, messages.elementCount > 0, messages.allElementsAreObjects else {
                 throw .invalid("'messages' must be a non-empty array of message objects.", param: "messages")
             }
+            textRange = messages.range
         case .embeddings:
             guard let input else { throw .invalid("Missing required field 'input'.", param: "input") }
             guard input.kind == .string || (input.kind == .array && input.elementCount > 0) else {
                 throw .invalid("'input' must be a string or a non-empty array.", param: "input")
             }
+            textRange = input.range
         }
         if let stream, stream.kind != .bool, stream.kind != .null {
             throw .invalid("'stream' must be a boolean, got \(stream.kind).", param: "stream")
@@ -83,6 +88,7 @@ public struct RequestFields: Sendable, Equatable {
             stream: stream.map { bytes[$0.range.lowerBound] == UInt8(ascii: "t") } ?? false,
             maxTokens: completionLimit ?? tokensLimit,
             clientIncludesUsage: includeUsage.map { $0.kind == .bool && bytes[$0.range.lowerBound] == UInt8(ascii: "t") } ?? false,
+            textRange: textRange,
             modelRange: model.range,
             streamOptions: streamOptions,
             includeUsage: includeUsage

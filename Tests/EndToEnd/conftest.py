@@ -19,7 +19,8 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-CONFIG = f"""
+# Listeners on free ports, the admin token from E2E_ADMIN_TOKEN, the mock provider and one that is down.
+HEAD = """
 gateway:
   listen: 127.0.0.1:0
   maxRequestBytes: 65536
@@ -34,7 +35,9 @@ providers:
     baseURL: http://127.0.0.1:9/v1
     maxRetries: 1
     retryBackoffMilliseconds: 1
-orgs:
+"""
+
+CONFIG = HEAD + f"""orgs:
   - id: acme
     telemetryTokenSha256: [ "{_sha256(ORG_TOKEN)}" ]
     projects:

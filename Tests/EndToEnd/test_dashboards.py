@@ -19,7 +19,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ADMIN_TOKEN, _sha256, free_port, start, stop
+from conftest import ADMIN_TOKEN, HEAD, _sha256, free_port, start, stop
 from test_telemetry import call, chat, get
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -33,22 +33,7 @@ GLOBEX_TOKEN = "globex-telemetry-token"
 KEYS = {name: f"sk-gw-dash-{name}-0123456789" for name in ("app", "tight", "broke", "globex")}
 SUBSTITUTIONS = {"$__rate_interval": "1m", "$__interval": "15s", "$__range": "1h", "$org": "acme", "$project": ".*", "$model": ".*", "$source": ".*"}
 
-CONFIG = f"""
-gateway:
-  listen: 127.0.0.1:0
-  maxRequestBytes: 65536
-admin:
-  listen: 127.0.0.1:0
-  tokenEnv: E2E_ADMIN_TOKEN
-providers:
-  - name: mock
-    kind: mock
-  - name: down
-    kind: openai
-    baseURL: http://127.0.0.1:9/v1
-    maxRetries: 1
-    retryBackoffMilliseconds: 1
-orgs:
+CONFIG = HEAD + f"""orgs:
   - id: acme
     telemetryTokenSha256: [ "{_sha256(ACME_TOKEN)}" ]
     budget: {{ usd: 1000, period: monthly }}

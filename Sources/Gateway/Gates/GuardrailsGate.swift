@@ -19,7 +19,8 @@ struct GuardrailsGate: Gate {
         let body = routed.payload.body
         let (findings, edits) = body.withUnsafeReadableBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
-            return TextInspection.inspect(bytes, slots: MessageText.slots(in: bytes, shape: shape), scanner: scanner, direction: .input)
+            let slots = MessageText.slots(in: bytes, value: routed.payload.fields.textRange, shape: shape)
+            return TextInspection.inspect(bytes, slots: slots, scanner: scanner, direction: .input)
         }
         if let blocking = findings.first(where: { $0.action == .block }) {
             var denial = GateDenial(

@@ -13,12 +13,17 @@ enum TextInspection {
         var edits: [BodyEdit] = []
         for slot in slots {
             let inner = bytes[(slot.literal.lowerBound + 1)..<(slot.literal.upperBound - 1)]
-            let (text, offsets) = JSONString.unescapedUTF8WithOffsets(inner)
-            for match in scanner.scan(text) {
+            // Without escapes the literal's bytes are the text: scanned in place, offsets are the same.
+            let escaped = inner.contains(UInt8(ascii: "\\"))
+            let decoded = escaped ? JSONString.unescapedUTF8WithOffsets(inner) : nil
+            let matches = decoded.map { scanner.scan($0.utf8) } ?? scanner.scan(UnsafeBufferPointer(rebasing: inner))
+            for match in matches {
                 let finding = self.finding(match, rules: scanner.rules, direction: direction, message: slot.message)
                 findings.append(finding)
                 if finding.action == .redact, let range = match.range {
-                    edits.append(BodyEdit(range: (inner.startIndex + offsets[range.lowerBound])..<(inner.startIndex + offsets[range.upperBound]), replacement: match.placeholder))
+                    let start = decoded.map { $0.offsets[range.lowerBound] } ?? range.lowerBound
+                    let end = decoded.map { $0.offsets[range.upperBound] } ?? range.upperBound
+                    edits.append(BodyEdit(range: (inner.startIndex + start)..<(inner.startIndex + end), replacement: match.placeholder))
                 }
             }
         }
