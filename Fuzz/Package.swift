@@ -2,7 +2,7 @@
 
 import PackageDescription
 
-// The libFuzzer target for the request parser and the body rewriting, kept in its own package so
+// The libFuzzer target for the request parser, the body rewriting and the guardrail scanners, kept in its own package so
 // the main build does not carry it. Run: `scripts/fuzz.sh [seconds]` from the repository root.
 let package = Package(
     name: "GatewayFuzz",
@@ -14,7 +14,8 @@ let package = Package(
         .executableTarget(
             name: "RequestFieldsFuzz",
             dependencies: [
-                .product(name: "WireJSON", package: "gateway")
+                .product(name: "WireJSON", package: "gateway"),
+                .product(name: "Guardrails", package: "gateway"),
             ],
             path: "Sources/RequestFieldsFuzz"
         )

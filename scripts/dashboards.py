@@ -188,6 +188,9 @@ def stopped():
                 unit="reqps")
     board.panel("timeseries", "5xx by gate", [(f"sum by (gate, status) ({rate('gateway_requests_total', SERVER_ERRORS)})", "{{gate}} {{status}}")],
                 unit="reqps")
+    board.panel("timeseries", "Guardrail findings by check and action",
+                [(f"sum by (direction, check, action) ({rate('gateway_guardrail_findings_total', SCOPE)})", "{{direction}} {{check}}: {{action}}")],
+                unit="short", width=24, description="Matches of the guardrail checks, blocked, redacted or only monitored; never their text.")
     board.text("Recent stopped requests",
                "Prometheus keeps counts, not requests. The gateway keeps each org's newest 1000 traces:\n\n"
                "- `GET /telemetry/v1/orgs/$org/requests?decision=deny` on the admin listener (org or platform token) lists recent denials;\n"

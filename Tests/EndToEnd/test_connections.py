@@ -15,6 +15,9 @@ from conftest import ADMIN_TOKEN, KEY, read_addresses, stop
 
 LIMIT = 256  # descriptors the gateway process may open (soft and hard)
 FLOOD = 600  # idle sockets, more than the descriptors the gateway has
+# A starved client would wait for the 30 s header timeout to free a descriptor; 2 s leaves room
+# for this two-core machine's stalls under the flood (1.24 s was seen once) and still tells the two apart.
+SERVED_WITHIN = 2.0
 
 
 def _limit_descriptors():
@@ -78,9 +81,9 @@ def test_idle_flood_beyond_the_descriptor_limit(small_gateway):
         for _ in range(5):
             answer, took = _timed(lambda: client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]))
             assert answer.choices[0].message.content
-            assert took < 1.0, f"a normal client waited {took:.2f} s behind {FLOOD} idle sockets"
+            assert took < SERVED_WITHIN, f"a normal client waited {took:.2f} s behind {FLOOD} idle sockets"
         text, took = _timed(lambda: _metrics(admin))
-        assert took < 1.0, f"the admin listener took {took:.2f} s"
+        assert took < SERVED_WITHIN, f"the admin listener took {took:.2f} s"
     finally:
         for sock in sockets:
             sock.close()
@@ -147,7 +150,7 @@ def test_slowloris_and_idle_sockets_are_closed_while_clients_are_served(short_ti
                     pass
             answer, took = _timed(lambda: client.chat.completions.create(model="gpt-4o-mini", messages=[{"role": "user", "content": "hi"}]))
             assert answer.choices[0].message.content
-            assert took < 1.0, f"a normal client waited {took:.2f} s beside slowloris and idle sockets"
+            assert took < SERVED_WITHIN, f"a normal client waited {took:.2f} s beside slowloris and idle sockets"
             time.sleep(0.15)
         assert _closed(slow, 3) == len(slow), "slowloris connections outlived the header timeout"
         assert _closed(idle, 3) == len(idle), "silent connections outlived the header timeout"

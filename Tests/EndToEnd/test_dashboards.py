@@ -39,6 +39,7 @@ CONFIG = HEAD + f"""orgs:
     budget: {{ usd: 1000, period: monthly }}
     projects:
       - id: chatbot
+        guardrails: {{ input: {{ secrets: block, pii: monitor }} }}
         budget: {{ usd: 100, period: monthly }}
         limits: {{ requestsPerMinute: 1000, tokensPerMinute: 1000000 }}
         routes:
@@ -212,6 +213,7 @@ def drive(url):
         call(chat_url, chat(), key=KEYS["tight"]),
         call(chat_url, chat(), key=KEYS["tight"]),
         call(chat_url, chat(), key=KEYS["broke"]),
+        call(chat_url, chat(content="my key is AKIAIOSFODNN7EXAMPLE"), key=KEYS["app"]),
     ]
     globex = [
         call(chat_url, chat(model="gpt-4o", content="hola"), key=KEYS["globex"]),
@@ -243,13 +245,13 @@ def scraped(binary):
             # Two rounds a few scrapes apart: the first makes every series, the second moves each
             # one, so rates are non-zero and quantiles are numbers.
             first = drive(urls["gateway"])
-            assert first[0] == [200, 200, 200, 200, 400, 413, 404, 503, 200, 429, 429], first
+            assert first[0] == [200, 200, 200, 200, 400, 413, 404, 503, 200, 429, 429, 403], first
             assert first[1] == [200, 200, 404] and first[2] == [401], first
-            wait_for(platform, "sum(gateway_requests_total)", 15)
+            wait_for(platform, "sum(gateway_requests_total)", 16)
             time.sleep(3)
             second = drive(urls["gateway"])
-            assert second[0][-3:] == [429, 429, 429], second
-            total, acme_total = 2 * 15, 2 * 9  # the 400 and the 413 come before key-auth: unattributed
+            assert second[0][-4:] == [429, 429, 429, 403], second
+            total, acme_total = 2 * 16, 2 * 10  # the 400 and the 413 come before key-auth: unattributed
             wait_for(platform, "sum(gateway_requests_total)", total)
             wait_for(tenant, 'sum(gateway_requests_total)', acme_total)
             time.sleep(2.5)  # two more scrapes of the final values

@@ -1,15 +1,39 @@
+import Guardrails
 import NIOCore
 import WireJSON
 
 import func Glibc.exit
 
+/// Every guardrail check on: the scanners must never trap, whatever the bytes.
+let everyCheck = GuardrailScanner(
+    rules: GuardrailRules(pii: .redact, secrets: .redact, promptInjection: .block, denyPhrases: DenyPhrases(action: .block, phrases: ["project orion"])))
+
+/// Scans `text`; every match must lie in it, and placed matches must not overlap.
+func checkScan(_ text: UnsafeBufferPointer<UInt8>) {
+    var end = 0
+    for match in everyCheck.scan(text) {
+        guard let range = match.range else { continue }
+        precondition(range.lowerBound >= end && range.upperBound <= text.count && !range.isEmpty, "match \(range) in \(text.count) bytes")
+        end = range.upperBound
+    }
+}
+
 /// One libFuzzer input: any bytes as a request body. Nothing may trap; a body the gateway accepts
 /// must come out of the rewriting as a body that reads back with the routed model and the same
-/// stream and token fields, with usage asked for when it streams.
+/// stream and token fields, with usage asked for when it streams; its text, unescaped, maps back
+/// to the body's bytes, and the guardrail scanners read it (and the raw bytes) without trapping.
 func fuzzRequestFields(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
+    checkScan(bytes)
     for shape in [RequestFields.Shape.chat, .embeddings] {
         guard let fields = try? RequestFields.read(bytes, shape: shape) else { continue }
+        for slot in MessageText.slots(in: bytes, value: fields.textRange, shape: shape) {
+            let inner = bytes[(slot.literal.lowerBound + 1)..<(slot.literal.upperBound - 1)]
+            let (text, offsets) = JSONString.unescapedUTF8WithOffsets(inner)
+            precondition(offsets.count == text.count + 1 && offsets.last == inner.count, "offsets do not cover the literal")
+            precondition(zip(offsets, offsets.dropFirst()).allSatisfy { $0 <= $1 }, "offsets go backwards")
+            text.withUnsafeBufferPointer(checkScan)
+        }
         let body = ByteBuffer(bytes: bytes)
         for routed in [fields.model, "routed-\u{e9}\"\n"] {
             let forwarded = fields.upstreamBody(body, model: routed, askForUsage: true)
