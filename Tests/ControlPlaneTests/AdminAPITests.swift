@@ -1,6 +1,7 @@
 import ControlPlane
 import Foundation
 import GatewayModel
+import Guardrails
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -123,6 +124,12 @@ struct AdminAPITests {
                 (.put, "\(project)/limits", #"{"requestsPerMinute":0}"#, .badRequest, "requestsPerMinute"),
                 (.put, "\(project)/keys/k/budget", #"{"usd":5}"#, .badRequest, "period"),
                 (.put, "/admin/v1/orgs/acme/projects/ghost/limits", #"{"requestsPerMinute":5}"#, .notFound, nil),
+                (.put, "\(project)/guardrails", #"{}"#, .badRequest, nil),
+                (.put, "\(project)/guardrails", #"{"input":{"pii":"erase"}}"#, .badRequest, "input.pii"),
+                (.put, "\(project)/guardrails", #"{"input":{"promptInjection":"redact"}}"#, .badRequest, "input.promptInjection"),
+                (.put, "\(project)/guardrails", #"{"input":{"piiTypes":["passport"]}}"#, .badRequest, "input.piiTypes[0]"),
+                (.put, "\(project)/keys/k/guardrails", #"{"output":{"secrets":"block"},"extra":1}"#, .badRequest, "extra"),
+                (.put, "/admin/v1/orgs/acme/projects/ghost/guardrails", #"{"input":{"pii":"block"}}"#, .notFound, nil),
                 (.delete, "/admin/v1/providers/mock", nil, .conflict, nil),
                 (.delete, "/admin/v1/orgs/acme", nil, .conflict, nil),
                 (.delete, "/admin/v1/orgs/acme/projects/ghost", nil, .notFound, nil),
@@ -167,6 +174,28 @@ struct AdminAPITests {
             }
             #expect(try await controlPlane.store.load() == before)
             #expect(bodies.count > 300)
+        }
+    }
+
+    @Test("guardrails are set, shown and removed on a project and a key; a new key can carry them")
+    func guardrails() async throws {
+        try await withAPI { client, controlPlane in
+            try await seedProject(client)
+            let project = "/admin/v1/orgs/acme/projects/chat"
+            let put = try await send(client, .put, "\(project)/guardrails", #"{"input":{"pii":"redact","piiTypes":["email"],"secrets":"block"},"output":{"pii":"monitor"}}"#)
+            #expect(put.status == .ok)
+            let stored = try await controlPlane.store.load().model.projects["chat"]?.guardrails
+            #expect(stored == GuardrailPolicy(input: GuardrailRules(pii: .redact, piiTypes: [.email], secrets: .block), output: GuardrailRules(pii: .monitor)))
+            let shown = try await send(client, .get, project)
+            let input = (shown.json["guardrails"] as? [String: Any])?["input"] as? [String: Any]
+            #expect(input?["pii"] as? String == "redact" && input?["piiTypes"] as? [String] == ["email"])
+            let created = try await send(client, .post, "\(project)/keys", #"{"id":"agent","guardrails":{"input":{"promptInjection":"block"}}}"#)
+            #expect(created.status == .created)
+            #expect(try await controlPlane.store.load().model.keys[.key(project: "chat", id: "agent")]?.guardrails?.input.promptInjection == .block)
+            #expect(try await send(client, .delete, "\(project)/keys/agent/guardrails").status == .ok)
+            #expect(try await send(client, .delete, "\(project)/guardrails").status == .ok)
+            let model = try await controlPlane.store.load().model
+            #expect(model.projects["chat"]?.guardrails == nil && model.keys[.key(project: "chat", id: "agent")]?.guardrails == nil)
         }
     }
 
