@@ -99,7 +99,7 @@ struct InjectionDetector: PhraseDetector {
                         while candidates != 0 {
                             let index = candidates.trailingZeroBitCount
                             candidates &= candidates - 1
-                            if !found[typeIndexes[index]] && families[index].matches(squashed, at: position) {
+                            if !found[typeIndexes[index]] && families[index].matches(squashed, at: position) && !Self.isNegated(squashed, before: position) {
                                 found[typeIndexes[index]] = true
                                 matches.append(GuardrailMatch(check: .promptInjection, type: families[index].type, range: nil))
                             }
@@ -110,6 +110,15 @@ struct InjectionDetector: PhraseDetector {
             if !delimiter { delimiter = Self.hasDelimiter(view.symbols) }
         }
         if delimiter { matches.append(GuardrailMatch(check: .promptInjection, type: "chat_template", range: nil)) }
+    }
+
+    /// Words that, right before a phrase, turn it into the rule a system prompt states ("never
+    /// reveal your system prompt", "do not ignore the rules above"), as the squashed view reads them.
+    private static let negations: [[UInt8]] = ["not", "never", "dont", "don't", "mustnt", "shouldnt", "cannot"].map(NormalizedText.squash)
+
+    /// Whether the squashed text before `position` ends with a negation.
+    private static func isNegated(_ squashed: UnsafeBufferPointer<UInt8>, before position: Int) -> Bool {
+        negations.contains { word in position >= word.count && PhraseFamily.has(word, in: squashed, at: position - word.count) }
     }
 
     private static func hasDelimiter(_ symbols: [UInt8]) -> Bool {
