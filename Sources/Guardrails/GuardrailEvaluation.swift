@@ -35,6 +35,11 @@ public struct GuardrailEvaluation: Sendable {
         public var falsePositives = 0
         /// Labels not found.
         public var falseNegatives = 0
+        /// Counts one label that was `labelled`, `found`, or both.
+        mutating func count(labelled: Bool, found: Bool) {
+            if labelled && found { truePositives += 1 } else if labelled { falseNegatives += 1 } else { falsePositives += 1 }
+        }
+
         /// True positives over everything found (1 when nothing was found).
         public var precision: Double { truePositives + falsePositives == 0 ? 1 : Double(truePositives) / Double(truePositives + falsePositives) }
         /// True positives over everything labelled (1 when nothing was labelled).
@@ -67,16 +72,9 @@ public struct GuardrailEvaluation: Sendable {
         byVariant[item.variant, default: Tally()].items += 1
         for check in GuardrailCheck.allCases where check != .denyPhrases { byCheck[check.rawValue, default: Tally()].items += 1 }
         for label in expected.union(got) {
-            let hit = expected.contains(label) && got.contains(label)
-            let miss = expected.contains(label) && !got.contains(label)
-            for tallyKey in [label.check] {
-                if hit { byCheck[tallyKey, default: Tally()].truePositives += 1 } else if miss { byCheck[tallyKey, default: Tally()].falseNegatives += 1 } else {
-                    byCheck[tallyKey, default: Tally()].falsePositives += 1
-                }
-            }
-            if hit { byVariant[item.variant]!.truePositives += 1 } else if miss { byVariant[item.variant]!.falseNegatives += 1 } else {
-                byVariant[item.variant]!.falsePositives += 1
-            }
+            let (labelled, found) = (expected.contains(label), got.contains(label))
+            byCheck[label.check, default: Tally()].count(labelled: labelled, found: found)
+            byVariant[item.variant, default: Tally()].count(labelled: labelled, found: found)
         }
         if expected != got {
             mistakes.append((item.id, expected.map { "\($0.check)/\($0.type)" }.sorted(), got.map { "\($0.check)/\($0.type)" }.sorted()))

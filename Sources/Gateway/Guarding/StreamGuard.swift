@@ -185,12 +185,13 @@ struct StreamGuard {
         var out: [UInt8] = []
         var cursor = range.lowerBound
         for match in matches.sorted(by: { $0.range!.lowerBound < $1.range!.lowerBound }) {
-            let match_ = match.range!
-            if match_.lowerBound >= range.lowerBound {
-                out += text[cursor..<max(cursor, match_.lowerBound)]
+            let place = match.range!
+            // The placeholder goes where the match starts; the event that holds its start carries it.
+            if place.lowerBound >= range.lowerBound {
+                out += text[cursor..<max(cursor, place.lowerBound)]
                 out += Array(match.placeholder.utf8)
             }
-            cursor = max(cursor, min(match_.upperBound, range.upperBound))
+            cursor = max(cursor, min(place.upperBound, range.upperBound))
         }
         out += text[cursor..<range.upperBound]
         return String(decoding: out, as: UTF8.self)
