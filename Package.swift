@@ -236,6 +236,7 @@ let package = Package(
                 "Gateway",
                 "GatewayModel",
                 "Guardrails",
+                "WireJSON",
                 "Telemetry",
                 "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

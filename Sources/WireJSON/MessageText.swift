@@ -1,7 +1,23 @@
-/// Where the text a guardrail reads sits in a request body: each message's `content` string, the
-/// `text` of each content part, and each string of an embeddings `input`.
+/// Where the text a guardrail reads sits in a body: each message's `content` string, the `text` of
+/// each content part and each tool call's `arguments` (requests and whole answers), each string of
+/// an embeddings `input`, a streamed chunk's `delta.content`.
 public struct MessageText: Sendable, Equatable {
-    /// The index of the message (or of the `input` string) the text belongs to.
+    /// A field the text lives in appears twice in one object: parsers disagree on which one wins,
+    /// so no reading of that text is safe to check.
+    public struct Ambiguity: Error, Sendable, Equatable {
+        /// The message (or choice) index.
+        public let message: Int
+        /// The repeated field.
+        public let field: String
+
+        /// Creates an ambiguity.
+        public init(message: Int, field: String) {
+            self.message = message
+            self.field = field
+        }
+    }
+
+    /// The index of the message (the `input` string, the choice) the text belongs to.
     public let message: Int
     /// The string literal's bytes in the body, quotes included.
     public let literal: Range<Int>
@@ -12,75 +28,87 @@ public struct MessageText: Sendable, Equatable {
         self.literal = literal
     }
 
-    /// Every text slot of a body that ``RequestFields/read(_:shape:)`` accepted, in order; `value`
-    /// is its ``RequestFields/textRange``.
-    public static func slots(in bytes: UnsafeBufferPointer<UInt8>, value: Range<Int>, shape: RequestFields.Shape) -> [MessageText] {
-        var slots: [MessageText] = []
+    /// Every text slot of a request body that ``RequestFields/read(_:shape:)`` accepted, in order;
+    /// `value` is its ``RequestFields/textRange``.
+    public static func slots(in bytes: UnsafeBufferPointer<UInt8>, value: Range<Int>, shape: RequestFields.Shape) throws(Ambiguity) -> [MessageText] {
         guard !value.isEmpty else { return [] }
-        let field = JSONScanner.Field(kind: bytes[value.lowerBound] == UInt8(ascii: "[") ? .array : .string, range: value)
-        switch field.kind {
-        case .string:
-            slots.append(MessageText(message: 0, literal: field.range))
-        case .array:
-            for (index, element) in elements(of: field, in: bytes).enumerated() {
-                switch (shape, element.kind) {
-                case (.embeddings, .string): slots.append(MessageText(message: index, literal: element.range))
-                case (.chat, .object): contentSlots(of: element, message: index, in: bytes, into: &slots)
-                default: break
-                }
+        guard bytes[value.lowerBound] == UInt8(ascii: "[") else { return [MessageText(message: 0, literal: value)] }
+        var slots: [MessageText] = []
+        for (index, element) in elements(of: value, in: bytes).enumerated() {
+            switch (shape, element.kind) {
+            case (.embeddings, .string): slots.append(MessageText(message: index, literal: element.range))
+            case (.chat, .object): try messageSlots(of: element.range, index: index, in: bytes, into: &slots)
+            default: break
             }
-        default: break
         }
         return slots
     }
 
-    /// The text of a chat completion: each choice's `message.content` string, by choice position.
-    public static func answerSlots(in bytes: UnsafeBufferPointer<UInt8>) -> [MessageText] {
-        guard let choices = (try? JSONScanner.scanObject(bytes, keys: ["choices"]))?.first ?? nil, choices.kind == .array else { return [] }
-        return elements(of: choices, in: bytes).enumerated().compactMap { index, choice in
-            guard choice.kind == .object, let message = member("message", of: choice, in: bytes), message.kind == .object,
-                let content = member("content", of: message, in: bytes), content.kind == .string
-            else { return nil }
-            return MessageText(message: index, literal: content.range)
+    /// The text of a whole chat completion: each choice's message, by choice position.
+    public static func answerSlots(in bytes: UnsafeBufferPointer<UInt8>) throws(Ambiguity) -> [MessageText] {
+        guard let choices = try member("choices", of: 0..<bytes.count, in: bytes, index: 0), choices.kind == .array else { return [] }
+        var slots: [MessageText] = []
+        for (index, choice) in elements(of: choices.range, in: bytes).enumerated() where choice.kind == .object {
+            if let message = try member("message", of: choice.range, in: bytes, index: index), message.kind == .object {
+                try messageSlots(of: message.range, index: index, in: bytes, into: &slots)
+            }
         }
+        return slots
     }
 
     /// The text of a streamed chunk (one `data:` JSON): the first choice's `delta.content` string.
-    public static func deltaSlot(in bytes: UnsafeBufferPointer<UInt8>) -> MessageText? {
-        guard let choices = (try? JSONScanner.scanObject(bytes, keys: ["choices"]))?.first ?? nil, choices.kind == .array,
-            let choice = elements(of: choices, in: bytes).first, choice.kind == .object,
-            let delta = member("delta", of: choice, in: bytes), delta.kind == .object,
-            let content = member("content", of: delta, in: bytes), content.kind == .string
+    public static func deltaSlot(in bytes: UnsafeBufferPointer<UInt8>) throws(Ambiguity) -> MessageText? {
+        guard let choices = try member("choices", of: 0..<bytes.count, in: bytes, index: 0), choices.kind == .array,
+            let choice = elements(of: choices.range, in: bytes).first, choice.kind == .object,
+            let delta = try member("delta", of: choice.range, in: bytes, index: 0), delta.kind == .object,
+            let content = try member("content", of: delta.range, in: bytes, index: 0), content.kind == .string
         else { return nil }
         return MessageText(message: 0, literal: content.range)
     }
 
-    /// A message's `content`: the string, or the `text` of each part of an array.
-    private static func contentSlots(of message: JSONScanner.Field, message index: Int, in bytes: UnsafeBufferPointer<UInt8>, into slots: inout [MessageText]) {
-        guard let content = member("content", of: message, in: bytes) else { return }
-        if content.kind == .string {
-            slots.append(MessageText(message: index, literal: content.range))
-        } else if content.kind == .array {
-            for part in elements(of: content, in: bytes) where part.kind == .object {
-                if let text = member("text", of: part, in: bytes), text.kind == .string {
-                    slots.append(MessageText(message: index, literal: text.range))
+    /// A message's `content` (the string, or the `text` of each part) and its tool calls' `arguments`.
+    private static func messageSlots(of message: Range<Int>, index: Int, in bytes: UnsafeBufferPointer<UInt8>, into slots: inout [MessageText]) throws(Ambiguity) {
+        if let content = try member("content", of: message, in: bytes, index: index) {
+            if content.kind == .string {
+                slots.append(MessageText(message: index, literal: content.range))
+            } else if content.kind == .array {
+                for part in elements(of: content.range, in: bytes) where part.kind == .object {
+                    if let text = try member("text", of: part.range, in: bytes, index: index), text.kind == .string {
+                        slots.append(MessageText(message: index, literal: text.range))
+                    }
                 }
+            }
+        }
+        guard let calls = try member("tool_calls", of: message, in: bytes, index: index), calls.kind == .array else { return }
+        for call in elements(of: calls.range, in: bytes) where call.kind == .object {
+            if let function = try member("function", of: call.range, in: bytes, index: index), function.kind == .object,
+                let arguments = try member("arguments", of: function.range, in: bytes, index: index), arguments.kind == .string
+            {
+                slots.append(MessageText(message: index, literal: arguments.range))
             }
         }
     }
 
-    private static func member(_ key: String, of object: JSONScanner.Field, in bytes: UnsafeBufferPointer<UInt8>) -> JSONScanner.Field? {
-        let inner = UnsafeBufferPointer(rebasing: bytes[object.range])
-        guard var field = (try? JSONScanner.scanObject(inner, keys: [key]))?.first ?? nil else { return nil }
-        field.range = (field.range.lowerBound + object.range.lowerBound)..<(field.range.upperBound + object.range.lowerBound)
+    /// The value of `key` in the object at `object`; nil when absent or not an object.
+    private static func member(_ key: String, of object: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, index: Int) throws(Ambiguity) -> JSONScanner.Field? {
+        let inner = UnsafeBufferPointer(rebasing: bytes[object])
+        let found: JSONScanner.Field?
+        do {
+            found = try JSONScanner.scanObject(inner, keys: [key])[0]
+        } catch {
+            if error.duplicateField != nil { throw Ambiguity(message: index, field: key) }
+            return nil
+        }
+        guard var field = found else { return nil }
+        field.range = (field.range.lowerBound + object.lowerBound)..<(field.range.upperBound + object.lowerBound)
         return field
     }
 
-    private static func elements(of array: JSONScanner.Field, in bytes: UnsafeBufferPointer<UInt8>) -> [JSONScanner.Field] {
-        let inner = UnsafeBufferPointer(rebasing: bytes[array.range])
+    private static func elements(of array: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> [JSONScanner.Field] {
+        let inner = UnsafeBufferPointer(rebasing: bytes[array])
         return ((try? JSONScanner.scanElements(inner)) ?? []).map { element in
             var shifted = element
-            shifted.range = (element.range.lowerBound + array.range.lowerBound)..<(element.range.upperBound + array.range.lowerBound)
+            shifted.range = (element.range.lowerBound + array.lowerBound)..<(element.range.upperBound + array.lowerBound)
             return shifted
         }
     }

@@ -161,4 +161,37 @@ struct GuardrailsGateTests {
             }
         }
     }
+
+    @Test("tool-call arguments are read like messages; a field given twice in a message is refused, since the provider may read either")
+    func toolCallsAndDuplicates() async throws {
+        let upstream = FakeUpstream([])
+        try await upstream.run { url in
+            try await GatewayHarness.run(Self.config(url: url, policy: GuardrailPolicy(input: GuardrailRules(secrets: .block)))) { gateway in
+                let call = #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"deploy","arguments":"{\"token\":\"AKIAIOSFODNN7EXAMPLE\"}"}}]}]}"#
+                let blocked = try await gateway.send("/v1/chat/completions", body: call)
+                #expect(blocked.status == 403 && blocked.error["code"] as? String == "secret_detected")
+                let twice = #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hello","content":"AKIAIOSFODNN7EXAMPLE"}]}"#
+                let refused = try await gateway.send("/v1/chat/completions", body: twice)
+                #expect(refused.status == 400 && refused.header("x-gateway-gate") == "guardrails")
+                #expect(refused.error["code"] as? String == "invalid_request" && refused.error["param"] as? String == "messages[0].content")
+                #expect(upstream.received.isEmpty)
+            }
+        }
+    }
+
+    @Test("output: an answer's tool-call arguments are checked, and an answer with a field twice is not passed on")
+    func outputToolCalls() async throws {
+        let arguments = #"{"id":"c","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"t","type":"function","function":{"name":"f","arguments":"{\"key\":\"AKIAIOSFODNN7EXAMPLE\"}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":5,"completion_tokens":5,"total_tokens":10}}"#
+        let twice = #"{"id":"c","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"fine","content":"AKIAIOSFODNN7EXAMPLE"},"finish_reason":"stop"}]}"#
+        let upstream = FakeUpstream([.json(status: 200, body: arguments), .json(status: 200, body: twice)])
+        try await upstream.run { url in
+            try await GatewayHarness.run(Self.config(url: url, policy: GuardrailPolicy(output: GuardrailRules(secrets: .block)))) { gateway in
+                let blocked = try await gateway.send("/v1/chat/completions", body: Self.chat("call the tool"))
+                #expect(blocked.status == 403 && blocked.error["code"] as? String == "secret_detected")
+                let unreadable = try await gateway.send("/v1/chat/completions", body: Self.chat("again"))
+                #expect(unreadable.status == 502 && unreadable.error["code"] as? String == "upstream_invalid_response")
+                #expect(!unreadable.body.contains("AKIA") && unreadable.header("x-gateway-gate") == "guardrails")
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@ import Guardrails
 import NIOCore
 import Telemetry
 import Testing
+import WireJSON
 
 @testable import Gateway
 
@@ -50,6 +51,7 @@ struct StreamGuardTests {
             case .blocked(let out, let finding):
                 client += String(buffer: out)
                 blocked = finding
+            case .refused(let ambiguity): Issue.record("refused: \(ambiguity)")
             }
         }
         return (client, blocked, guarded)
@@ -138,5 +140,13 @@ struct StreamGuardTests {
             return
         }
         #expect(String(buffer: second) == Self.event(long), "the first text is released once 128 bytes follow it")
+    }
+
+    @Test("an event that names its content twice ends the stream: the guard cannot tell which one the client reads")
+    func ambiguousEvent() {
+        let twice = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"ok\",\"content\":\"AKIAIOSFODNN7EXAMPLE\"}}]}\n\n"
+        var guarded = StreamGuard(scanner: GuardrailScanner(rules: GuardrailRules(secrets: .block)))
+        #expect(guarded.feed(ByteBuffer(string: Self.head + twice)) == .refused(MessageText.Ambiguity(message: 0, field: "content")))
+        #expect(guarded.finish() == .relay(ByteBuffer()))
     }
 }

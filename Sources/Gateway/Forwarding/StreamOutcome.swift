@@ -8,11 +8,15 @@ enum StreamOutcome: Equatable {
     case completed, clientClosed, timedOut, upstreamBroke
     /// The output guardrails blocked the answer.
     case blocked(GuardrailFinding)
+    /// The output guardrails could not read the answer's text (a field twice).
+    case unreadable(MessageText.Ambiguity)
 
     /// Whether the output guardrails ended the stream.
     var isBlocked: Bool {
-        if case .blocked = self { return true }
-        return false
+        switch self {
+        case .blocked, .unreadable: true
+        default: false
+        }
     }
 
     /// The trace's reason; nil for a completed stream.
@@ -23,6 +27,7 @@ enum StreamOutcome: Equatable {
         case .timedOut: .upstreamTimeout
         case .upstreamBroke: .upstreamStreamBroken
         case .blocked(let finding): finding.check.reason
+        case .unreadable: .upstreamInvalidResponse
         }
     }
 
@@ -41,6 +46,8 @@ enum StreamOutcome: Equatable {
                 gate: GateID.upstream.rawValue)
         case .blocked(let finding):
             error = ClientError(.forbidden, finding.check.reason, TextInspection.blockMessage(finding), gate: GateID.guardrails.rawValue)
+        case .unreadable(let ambiguity):
+            error = TextInspection.ambiguousAnswer(ambiguity)
         }
         var buffer = ByteBuffer(string: "data: ")
         buffer.writeImmutableBuffer(error.body)

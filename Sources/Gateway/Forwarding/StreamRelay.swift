@@ -38,9 +38,12 @@ struct StreamRelay: Sendable {
                 Pricing.charge(&trace, usage: meter.usage, snapshot: snapshot, promptEstimate: promptEstimate, outputEstimate: meter.events)
             }
             for finding in outputGuard?.findings ?? [] { trace.append(finding) }
-            if outcome.isBlocked {
+            if case .blocked = outcome {
                 trace.append(GateSpan(.guardrails, .deny, outcome.reason, started: guardStarted, origin: started))
                 trace.status = UInt16(HTTPResponse.Status.forbidden.code)
+            } else if case .unreadable = outcome {
+                trace.append(GateSpan(.guardrails, .error, outcome.reason, started: guardStarted, origin: started))
+                trace.status = UInt16(HTTPResponse.Status.badGateway.code)
             }
             trace.durationNanos = started.duration(to: .now).nanoseconds
             if let reason = outcome.reason { trace.reason = reason.rawValue }
@@ -57,6 +60,7 @@ struct StreamRelay: Sendable {
                 case .blocked(let relayed, let finding):
                     out.writeImmutableBuffer(relayed)
                     outcome = .blocked(finding)
+                case .refused(let ambiguity): outcome = .unreadable(ambiguity)
                 }
             }
             return out

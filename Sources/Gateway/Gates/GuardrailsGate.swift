@@ -17,10 +17,23 @@ struct GuardrailsGate: Gate {
         let scanner = guardrails.input
         let shape: RequestFields.Shape = routed.arrival.endpoint == .embeddings ? .embeddings : .chat
         let body = routed.payload.body
-        let (findings, edits) = body.withUnsafeReadableBytes { raw in
+        let inspected = body.withUnsafeReadableBytes { raw -> Result<TextInspection.Outcome, MessageText.Ambiguity> in
             let bytes = raw.bindMemory(to: UInt8.self)
-            let slots = MessageText.slots(in: bytes, value: routed.payload.fields.textRange, shape: shape)
-            return TextInspection.inspect(bytes, slots: slots, scanner: scanner, direction: .input)
+            do throws(MessageText.Ambiguity) {
+                let slots = try MessageText.slots(in: bytes, value: routed.payload.fields.textRange, shape: shape)
+                return .success(TextInspection.inspect(bytes, slots: slots, scanner: scanner, direction: .input))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let (findings, edits): TextInspection.Outcome
+        switch inspected {
+        case .success(let outcome): (findings, edits) = outcome
+        case .failure(let ambiguity):
+            throw GateDenial(
+                gate: .guardrails, status: .badRequest, reason: .invalidRequest,
+                message: "Message \(ambiguity.message) names '\(ambiguity.field)' more than once; providers disagree on which one they read, so the guardrails cannot check it. Send it once.",
+                param: "messages[\(ambiguity.message)].\(ambiguity.field)")
         }
         if let blocking = findings.first(where: { $0.action == .block }) {
             var denial = GateDenial(

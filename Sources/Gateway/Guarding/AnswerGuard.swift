@@ -11,16 +11,33 @@ enum AnswerGuard {
     /// (a block also as a `guardrails` span that decided the request).
     static func check(_ body: ByteBuffer, scanner: GuardrailScanner, trace: inout RequestTrace, origin: ContinuousClock.Instant) -> Result<ByteBuffer, GateDenial> {
         let started = ContinuousClock.now
-        let (findings, edits) = body.withUnsafeReadableBytes { raw in
+        let inspected = body.withUnsafeReadableBytes { raw -> Result<TextInspection.Outcome, MessageText.Ambiguity> in
             let bytes = raw.bindMemory(to: UInt8.self)
-            return TextInspection.inspect(bytes, slots: MessageText.answerSlots(in: bytes), scanner: scanner, direction: .output)
+            do throws(MessageText.Ambiguity) {
+                return .success(TextInspection.inspect(bytes, slots: try MessageText.answerSlots(in: bytes), scanner: scanner, direction: .output))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let (findings, edits): TextInspection.Outcome
+        switch inspected {
+        case .success(let outcome): (findings, edits) = outcome
+        case .failure(let ambiguity):
+            var denial = GateDenial(gate: .guardrails, status: .badGateway, reason: .upstreamInvalidResponse, message: "")
+            denial.error = TextInspection.ambiguousAnswer(ambiguity)
+            return .failure(deny(denial, trace: &trace, started: started, origin: origin))
         }
         for finding in findings { trace.append(finding) }
         guard let blocking = findings.first(where: { $0.action == .block }) else { return .success(BodyEdit.apply(edits, to: body)) }
         let denial = GateDenial(gate: .guardrails, status: .forbidden, reason: blocking.check.reason, message: TextInspection.blockMessage(blocking))
-        trace.append(GateSpan(.guardrails, .deny, denial.reason, started: started, origin: origin))
+        return .failure(deny(denial, trace: &trace, started: started, origin: origin))
+    }
+
+    /// Records `denial` as the `guardrails` span that decided the request.
+    private static func deny(_ denial: GateDenial, trace: inout RequestTrace, started: ContinuousClock.Instant, origin: ContinuousClock.Instant) -> GateDenial {
+        trace.append(GateSpan(.guardrails, denial.decision, denial.reason, started: started, origin: origin))
         trace.status = UInt16(denial.status.code)
         trace.reason = denial.reason.rawValue
-        return .failure(denial)
+        return denial
     }
 }

@@ -23,6 +23,8 @@ struct StreamGuard {
         case relay(ByteBuffer)
         /// Relay these bytes, then the error event, and end the stream.
         case blocked(ByteBuffer, GuardrailFinding)
+        /// The provider sent text that cannot be checked (a field twice): end the stream with an error.
+        case refused(MessageText.Ambiguity)
     }
 
     private struct Event {
@@ -44,6 +46,8 @@ struct StreamGuard {
     private(set) var findings: [GuardrailFinding] = []
     /// The stream was blocked: nothing more passes.
     private var stopped = false
+    /// An event whose text cannot be checked.
+    private var ambiguity: MessageText.Ambiguity?
 
     /// A guard applying `scanner`'s rules.
     init(scanner: GuardrailScanner) {
@@ -60,6 +64,7 @@ struct StreamGuard {
             partial.removeFirst(end)
             added = true
         }
+        if let ambiguity { return refuse(ambiguity) }
         return added ? advance(final: false) : .relay(ByteBuffer())
     }
 
@@ -70,6 +75,7 @@ struct StreamGuard {
             enqueue(partial)
             partial = []
         }
+        if let ambiguity { return refuse(ambiguity) }
         return advance(final: true)
     }
 
@@ -91,7 +97,14 @@ struct StreamGuard {
         raw.withUnsafeBufferPointer { bytes in
             guard let data = Self.dataRange(in: bytes) else { return }
             let payload = UnsafeBufferPointer(rebasing: bytes[data])
-            guard let slot = MessageText.deltaSlot(in: payload) else { return }
+            let found: MessageText?
+            do throws(MessageText.Ambiguity) {
+                found = try MessageText.deltaSlot(in: payload)
+            } catch {
+                ambiguity = error
+                return
+            }
+            guard let slot = found else { return }
             let literal = (slot.literal.lowerBound + data.lowerBound)..<(slot.literal.upperBound + data.lowerBound)
             let decoded = JSONString.unescapedUTF8WithOffsets(bytes[(literal.lowerBound + 1)..<(literal.upperBound - 1)]).utf8
             event.content = (text.count..<(text.count + decoded.count), literal)
@@ -195,6 +208,13 @@ struct StreamGuard {
         }
         out += text[cursor..<range.upperBound]
         return String(decoding: out, as: UTF8.self)
+    }
+
+    private mutating func refuse(_ ambiguity: MessageText.Ambiguity) -> Step {
+        queue = []
+        partial = []
+        stopped = true
+        return .refused(ambiguity)
     }
 
     private mutating func block(_ finding: GuardrailFinding) -> Step {

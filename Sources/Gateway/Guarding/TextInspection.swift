@@ -1,14 +1,16 @@
 import Guardrails
+import HTTPTypes
 import Telemetry
 import WireJSON
 
 /// Scans the JSON string literals of a body with a guardrail scanner: what each check found, as
 /// telemetry findings, and the body edits that put each redacted match's placeholder in its place.
 enum TextInspection {
+    /// What the checks found, and the edits that redact it.
+    typealias Outcome = (findings: [GuardrailFinding], edits: [BodyEdit])
+
     /// The findings in `slots` of `bytes`, and the edits that redact them (ranges of `bytes`).
-    static func inspect(
-        _ bytes: UnsafeBufferPointer<UInt8>, slots: [MessageText], scanner: GuardrailScanner, direction: GuardrailFinding.Direction
-    ) -> (findings: [GuardrailFinding], edits: [BodyEdit]) {
+    static func inspect(_ bytes: UnsafeBufferPointer<UInt8>, slots: [MessageText], scanner: GuardrailScanner, direction: GuardrailFinding.Direction) -> Outcome {
         var findings: [GuardrailFinding] = []
         var edits: [BodyEdit] = []
         for slot in slots {
@@ -35,6 +37,14 @@ enum TextInspection {
         let action = rules.action(of: match.check)
         let taken: GuardrailFinding.Action = action == .block ? .block : (action == .redact && match.range != nil ? .redact : .monitor)
         return GuardrailFinding(direction: direction, check: match.check.telemetry, action: taken, type: match.typeName, message: message)
+    }
+
+    /// The 502 of an answer whose text cannot be checked because a field of it appears twice.
+    static func ambiguousAnswer(_ ambiguity: MessageText.Ambiguity) -> ClientError {
+        ClientError(
+            .badGateway, .upstreamInvalidResponse,
+            "The provider's answer names '\(ambiguity.field)' more than once (choice \(ambiguity.message)), so the guardrails cannot check it; it was not passed on.",
+            gate: GateID.guardrails.rawValue)
     }
 
     /// What a blocked client reads: the check, the type and where, never the matched text.
