@@ -17,15 +17,10 @@ struct GuardrailsGate: Gate {
         let scanner = guardrails.input
         let shape: RequestFields.Shape = routed.arrival.endpoint == .embeddings ? .embeddings : .chat
         let body = routed.payload.body
-        let inspected = body.withUnsafeReadableBytes { raw -> Result<TextInspection.Outcome, MessageText.Ambiguity> in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            do throws(MessageText.Ambiguity) {
-                let slots = try MessageText.slots(in: bytes, value: routed.payload.fields.textRange, shape: shape)
-                return .success(TextInspection.inspect(bytes, slots: slots, scanner: scanner, direction: .input))
-            } catch {
-                return .failure(error)
-            }
-        }
+        let textRange = routed.payload.fields.textRange
+        let inspected = TextInspection.inspect(
+            body, slots: { bytes throws(MessageText.Ambiguity) in try MessageText.slots(in: bytes, value: textRange, shape: shape) }, scanner: scanner,
+            direction: .input)
         let (findings, edits): TextInspection.Outcome
         switch inspected {
         case .success(let outcome): (findings, edits) = outcome

@@ -11,14 +11,8 @@ enum AnswerGuard {
     /// (a block also as a `guardrails` span that decided the request).
     static func check(_ body: ByteBuffer, scanner: GuardrailScanner, trace: inout RequestTrace, origin: ContinuousClock.Instant) -> Result<ByteBuffer, GateDenial> {
         let started = ContinuousClock.now
-        let inspected = body.withUnsafeReadableBytes { raw -> Result<TextInspection.Outcome, MessageText.Ambiguity> in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            do throws(MessageText.Ambiguity) {
-                return .success(TextInspection.inspect(bytes, slots: try MessageText.answerSlots(in: bytes), scanner: scanner, direction: .output))
-            } catch {
-                return .failure(error)
-            }
-        }
+        let inspected = TextInspection.inspect(
+            body, slots: { bytes throws(MessageText.Ambiguity) in try MessageText.answerSlots(in: bytes) }, scanner: scanner, direction: .output)
         let (findings, edits): TextInspection.Outcome
         switch inspected {
         case .success(let outcome): (findings, edits) = outcome

@@ -1,5 +1,6 @@
 import Guardrails
 import HTTPTypes
+import NIOCore
 import Telemetry
 import WireJSON
 
@@ -8,6 +9,22 @@ import WireJSON
 enum TextInspection {
     /// What the checks found, and the edits that redact it.
     typealias Outcome = (findings: [GuardrailFinding], edits: [BodyEdit])
+
+    /// The findings in the text `slots` finds in `body`, and the edits that redact them; the
+    /// ambiguity when a field the text lives in appears twice.
+    static func inspect(
+        _ body: ByteBuffer, slots: (UnsafeBufferPointer<UInt8>) throws(MessageText.Ambiguity) -> [MessageText], scanner: GuardrailScanner,
+        direction: GuardrailFinding.Direction
+    ) -> Result<Outcome, MessageText.Ambiguity> {
+        body.withUnsafeReadableBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            do throws(MessageText.Ambiguity) {
+                return .success(inspect(bytes, slots: try slots(bytes), scanner: scanner, direction: direction))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
 
     /// The findings in `slots` of `bytes`, and the edits that redact them (ranges of `bytes`).
     static func inspect(_ bytes: UnsafeBufferPointer<UInt8>, slots: [MessageText], scanner: GuardrailScanner, direction: GuardrailFinding.Direction) -> Outcome {
