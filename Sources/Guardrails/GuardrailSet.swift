@@ -14,6 +14,12 @@ public struct GuardrailSet: Sendable, Equatable {
         self.output = GuardrailScanner(rules: policy.output)
     }
 
+    /// The set of `policy` when it runs any check, else nil.
+    public init?(active policy: GuardrailPolicy?) {
+        guard let policy, policy.isActive else { return nil }
+        self.init(policy: policy)
+    }
+
     /// Two sets are the same when their policies are.
     public static func == (lhs: GuardrailSet, rhs: GuardrailSet) -> Bool { lhs.policy == rhs.policy }
 }

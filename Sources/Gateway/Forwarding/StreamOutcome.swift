@@ -12,10 +12,15 @@ enum StreamOutcome: Equatable {
     case unreadable(MessageText.Ambiguity)
 
     /// Whether the output guardrails ended the stream.
-    var isBlocked: Bool {
+    var isBlocked: Bool { guardrailsDecision != nil }
+
+    /// How the output guardrails decided a stream they ended: their span's decision and the
+    /// trace's status; nil when they did not end it.
+    var guardrailsDecision: (decision: Decision, status: HTTPResponse.Status)? {
         switch self {
-        case .blocked, .unreadable: true
-        default: false
+        case .blocked: (.deny, .forbidden)
+        case .unreadable: (.error, .badGateway)
+        default: nil
         }
     }
 
@@ -47,7 +52,8 @@ enum StreamOutcome: Equatable {
         case .blocked(let finding):
             error = ClientError(.forbidden, finding.check.reason, TextInspection.blockMessage(finding), gate: GateID.guardrails.rawValue)
         case .unreadable(let ambiguity):
-            error = TextInspection.ambiguousAnswer(ambiguity)
+            error = ClientError(
+                .badGateway, .upstreamInvalidResponse, TextInspection.ambiguousAnswerMessage(ambiguity), gate: GateID.guardrails.rawValue)
         }
         var buffer = ByteBuffer(string: "data: ")
         buffer.writeImmutableBuffer(error.body)

@@ -1,5 +1,4 @@
 import GatewayModel
-import HTTPTypes
 import Hummingbird
 import NIOCore
 import Telemetry
@@ -38,12 +37,9 @@ struct StreamRelay: Sendable {
                 Pricing.charge(&trace, usage: meter.usage, snapshot: snapshot, promptEstimate: promptEstimate, outputEstimate: meter.events)
             }
             for finding in outputGuard?.findings ?? [] { trace.append(finding) }
-            if case .blocked = outcome {
-                trace.append(GateSpan(.guardrails, .deny, outcome.reason, started: guardStarted, origin: started))
-                trace.status = UInt16(HTTPResponse.Status.forbidden.code)
-            } else if case .unreadable = outcome {
-                trace.append(GateSpan(.guardrails, .error, outcome.reason, started: guardStarted, origin: started))
-                trace.status = UInt16(HTTPResponse.Status.badGateway.code)
+            if let decided = outcome.guardrailsDecision {
+                trace.append(GateSpan(.guardrails, decided.decision, outcome.reason, started: guardStarted, origin: started))
+                trace.status = UInt16(decided.status.code)
             }
             trace.durationNanos = started.duration(to: .now).nanoseconds
             if let reason = outcome.reason { trace.reason = reason.rawValue }

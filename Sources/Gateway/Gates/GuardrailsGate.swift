@@ -5,10 +5,10 @@ import NIOCore
 import Telemetry
 import WireJSON
 
-/// Checks the request's text (every message's content, all roles; an embeddings input) against
-/// the caller's guardrails: a blocking match stops the request with 403, a redacting one is
-/// replaced in place by its placeholder (every other byte of the body untouched), a monitored one
-/// passes. What was found, never the text, goes into the trace.
+/// Checks the request's text (every message's content and tool-call arguments, all roles; an
+/// embeddings input) against the caller's guardrails: a blocking match stops the request with 403,
+/// a redacting one is replaced in place by its placeholder (every other byte of the body
+/// untouched), a monitored one passes. What was found, never the text, goes into the trace.
 struct GuardrailsGate: Gate {
     var id: GateID { .guardrails }
 

@@ -17,8 +17,8 @@ enum AnswerGuard {
         switch inspected {
         case .success(let outcome): (findings, edits) = outcome
         case .failure(let ambiguity):
-            var denial = GateDenial(gate: .guardrails, status: .badGateway, reason: .upstreamInvalidResponse, message: "")
-            denial.error = TextInspection.ambiguousAnswer(ambiguity)
+            let denial = GateDenial(
+                gate: .guardrails, status: .badGateway, reason: .upstreamInvalidResponse, message: TextInspection.ambiguousAnswerMessage(ambiguity))
             return .failure(deny(denial, trace: &trace, started: started, origin: origin))
         }
         for finding in findings { trace.append(finding) }

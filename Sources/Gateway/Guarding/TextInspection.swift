@@ -1,5 +1,4 @@
 import Guardrails
-import HTTPTypes
 import NIOCore
 import Telemetry
 import WireJSON
@@ -56,12 +55,9 @@ enum TextInspection {
         return GuardrailFinding(direction: direction, check: match.check.telemetry, action: taken, type: match.typeName, message: message)
     }
 
-    /// The 502 of an answer whose text cannot be checked because a field of it appears twice.
-    static func ambiguousAnswer(_ ambiguity: MessageText.Ambiguity) -> ClientError {
-        ClientError(
-            .badGateway, .upstreamInvalidResponse,
-            "The provider's answer names '\(ambiguity.field)' more than once (choice \(ambiguity.message)), so the guardrails cannot check it; it was not passed on.",
-            gate: GateID.guardrails.rawValue)
+    /// What a client reads of an answer whose text cannot be checked because a field of it appears twice (a 502).
+    static func ambiguousAnswerMessage(_ ambiguity: MessageText.Ambiguity) -> String {
+        "The provider's answer names '\(ambiguity.field)' more than once (choice \(ambiguity.message)), so the guardrails cannot check it; it was not passed on."
     }
 
     /// What a blocked client reads: the check, the type and where, never the matched text.

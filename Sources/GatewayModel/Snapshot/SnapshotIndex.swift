@@ -34,7 +34,8 @@ public struct SnapshotIndex: Sendable {
             for project in org.projects {
                 let projectCaps = ScopeCaps(level: .project, org: org.id, project: project.id, budget: project.budget, limits: project.limits)
                 if projectCaps.isCapped { caps.append(projectCaps) }
-                let projectGuardrails = project.guardrails.flatMap { $0.isActive ? GuardrailSet(policy: $0) : nil }
+                // Keys without a policy of their own share their project's scanners.
+                let projectGuardrails = GuardrailSet(active: project.guardrails)
                 for key in project.keys {
                     let keyCaps = ScopeCaps(level: .key, org: org.id, project: project.id, key: key.id, budget: key.budget, limits: key.limits)
                     if keyCaps.isCapped { caps.append(keyCaps) }
@@ -45,8 +46,7 @@ public struct SnapshotIndex: Sendable {
                         limits: scopes.compactMap { caps in caps.limits.map { ScopedLimits(scope: caps.name, limits: $0) } },
                         scopes: key.scopes,
                         guardrails: key.guardrails == nil
-                            ? projectGuardrails
-                            : GuardrailPolicy.effective(project: project.guardrails, key: key.guardrails).flatMap { $0.isActive ? GuardrailSet(policy: $0) : nil })
+                            ? projectGuardrails : GuardrailSet(active: GuardrailPolicy.effective(project: project.guardrails, key: key.guardrails)))
                 }
                 routes[project.id] = Dictionary(project.routes.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
             }
