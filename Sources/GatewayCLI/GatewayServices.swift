@@ -130,9 +130,18 @@ enum GatewayServices {
             // Folding this process's own ring in small, frequent steps keeps each step short, so it
             // takes little from the requests served meanwhile; remote rings are scraped less often.
             let interval: Duration = ring != nil ? .milliseconds(5) : .milliseconds(50)
-            let collector = Collector(sources: sources, store: TelemetryStore(), mapping: mapping, interval: interval, logger: logger)
+            // The export starts before the collector and so stops after it: the collector's last
+            // traces are in its queues when it flushes.
+            let exportClient = HTTPClient(eventLoopGroupProvider: .singleton)
+            services.append(HTTPClientService(client: exportClient))
+            let export = OTLPExport(
+                platform: config.observability.export.otlp, serviceName: config.observability.serviceName, environment: environment,
+                client: exportClient, logger: logger)
+            services.append(export)
+            let collector = Collector(sources: sources, store: TelemetryStore(), mapping: mapping, export: export, interval: interval, logger: logger)
             services.append(collector)
-            TelemetryAPI(collector: collector, mapping: mapping, platformToken: platform, processFamilies: families, orgFamilies: orgFamilies)
+            let withExport: @Sendable () -> [MetricFamily] = { [families] in families() + export.families }
+            TelemetryAPI(collector: collector, mapping: mapping, platformToken: platform, processFamilies: withExport, orgFamilies: orgFamilies)
                 .add(to: adminRouter)
         } else {
             adminRouter.get("/metrics") { request, _ -> Response in

@@ -11,8 +11,13 @@ public struct RequestTrace: Sendable {
 
     /// Position in the ring, assigned on append.
     public var sequence: UInt64 = 0
-    /// Trace id; its hex is the request id.
+    /// Trace id; its hex is the request id. The caller's trace id when it sent a W3C `traceparent`.
     public var traceID: TraceID
+    /// Seed of this request's span ids: the trace id's low half, or a fresh value when the trace id
+    /// came from the caller (whose other requests share it).
+    public var spanSeed: UInt64
+    /// The caller's span this request's root span is a child of (from `traceparent`); nil when none.
+    public var parentSpanID: SpanID?
     /// Wall-clock start, nanoseconds since the Unix epoch.
     public var startUnixNanos: UInt64
     /// Time from arrival to the end of the response.
@@ -61,6 +66,7 @@ public struct RequestTrace: Sendable {
     /// Starts a trace.
     public init(traceID: TraceID, startUnixNanos: UInt64, operation: String) {
         self.traceID = traceID
+        self.spanSeed = traceID.low
         self.startUnixNanos = startUnixNanos
         self.operation = operation
     }
@@ -105,9 +111,12 @@ public struct RequestTrace: Sendable {
     /// The gate that decided the request: the one that stopped it, or the last one passed.
     public var decidingGate: GateSpan? { gateCount == 0 ? nil : gateSpans[gateCount - 1] }
 
-    /// The root span's id, derived from the trace id.
-    public var rootSpanID: SpanID { SpanID(IDSource.mix(traceID.low ^ 0x5bd1_e995)) }
+    /// The root span's id, derived from ``spanSeed``.
+    public var rootSpanID: SpanID { SpanID(IDSource.mix(spanSeed ^ 0x5bd1_e995)) }
 
-    /// The id of the span of the gate at `index`, derived from the trace id.
-    public func gateSpanID(at index: Int) -> SpanID { SpanID(IDSource.mix(traceID.low &+ UInt64(index + 1))) }
+    /// The id of the span of the gate at `index`, derived from ``spanSeed``.
+    public func gateSpanID(at index: Int) -> SpanID { SpanID(IDSource.mix(spanSeed &+ UInt64(index + 1))) }
+
+    /// The id of the span of the exchange with the provider (sent upstream in `traceparent`).
+    public var upstreamSpanID: SpanID { SpanID(IDSource.mix(spanSeed ^ 0x27d4_eb2f_1656_67c5)) }
 }

@@ -1,13 +1,15 @@
 /// The compact binary form of a ring batch that a gateway serves to remote collectors.
 ///
-/// Little-endian throughout: a header (`GWT4`, written, dropped, next cursor, capacity, the
+/// Little-endian throughout: a header (`GWT5`, written, dropped, next cursor, capacity, the
 /// connection counters, count), then each trace as fixed-width numbers, length-prefixed UTF-8 strings, its gate spans and its guardrail findings (one number each). Decoding checks
 /// every length, so a truncated or foreign body is an error, never a crash.
 public enum TraceBatchCodec {
     /// The media type of an encoded batch.
     public static let contentType = "application/x-gateway-traces"
-    private static let magic: [UInt8] = Array("GWT4".utf8)
-    /// The previous version, without guardrail findings, still read from older gateways.
+    private static let magic: [UInt8] = Array("GWT5".utf8)
+    /// The previous version, without span seed and parent span, still read from older gateways.
+    private static let magicWithoutParent: [UInt8] = Array("GWT4".utf8)
+    /// The version before, without guardrail findings.
     private static let magicWithoutFindings: [UInt8] = Array("GWT3".utf8)
     /// The version before, without connection counters either.
     private static let magicWithoutConnections: [UInt8] = Array("GWT2".utf8)
@@ -31,6 +33,8 @@ public enum TraceBatchCodec {
             out.u64(trace.sequence)
             out.u64(trace.traceID.high)
             out.u64(trace.traceID.low)
+            out.u64(trace.spanSeed)
+            out.u64(trace.parentSpanID?.value ?? 0)
             for value in [trace.startUnixNanos, trace.durationNanos, trace.timeToFirstTokenNanos, trace.upstreamNanos] { out.u64(value) }
             out.u64(UInt64(trace.status))
             for value in [trace.inputTokens, trace.cachedInputTokens, trace.outputTokens] { out.u64(UInt64(value)) }
@@ -59,7 +63,8 @@ public enum TraceBatchCodec {
     public static func decode(_ bytes: [UInt8]) throws(TraceBatchDecodingError) -> RingBatch {
         var reader = Reader(bytes: bytes)
         let version = try reader.take(4)
-        let hasFindings = version.elementsEqual(magic)
+        let hasParent = version.elementsEqual(magic)
+        let hasFindings = hasParent || version.elementsEqual(magicWithoutParent)
         let hasConnections = hasFindings || version.elementsEqual(magicWithoutFindings)
         guard hasConnections || version.elementsEqual(magicWithoutConnections) else {
             throw TraceBatchDecodingError(message: "not a trace batch (bad magic)")
@@ -86,7 +91,11 @@ public enum TraceBatchCodec {
         for _ in 0..<count {
             let sequence = try reader.u64()
             let id = TraceID(high: try reader.u64(), low: try reader.u64())
+            let spanSeed = hasParent ? try reader.u64() : id.low
+            let parent = hasParent ? try reader.u64() : 0
             var trace = RequestTrace(traceID: id, startUnixNanos: try reader.u64(), operation: "")
+            trace.spanSeed = spanSeed
+            trace.parentSpanID = parent == 0 ? nil : SpanID(parent)
             trace.sequence = sequence
             trace.durationNanos = try reader.u64()
             trace.timeToFirstTokenNanos = try reader.u64()

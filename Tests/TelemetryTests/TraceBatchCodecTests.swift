@@ -6,6 +6,8 @@ struct TraceBatchCodecTests {
     static func batch() -> RingBatch {
         var trace = RequestTrace(traceID: TraceID(high: 7, low: 9), startUnixNanos: 1_800_000_000_123_456_789, operation: "chat")
         trace.sequence = 41
+        trace.spanSeed = 0xdead_beef
+        trace.parentSpanID = SpanID(0x00f0_67aa_0ba9_02b7)
         trace.durationNanos = 12_345
         trace.timeToFirstTokenNanos = 999
         trace.upstreamNanos = 777
@@ -39,6 +41,8 @@ struct TraceBatchCodecTests {
         #expect(decoded.traces.count == 2)
         let (a, b) = (original.traces[0], decoded.traces[0])
         #expect(a.sequence == b.sequence && a.traceID == b.traceID && a.startUnixNanos == b.startUnixNanos)
+        #expect(b.spanSeed == 0xdead_beef && b.parentSpanID == SpanID(0x00f0_67aa_0ba9_02b7) && b.rootSpanID == a.rootSpanID)
+        #expect(decoded.traces[1].parentSpanID == nil && decoded.traces[1].spanSeed == 1)
         #expect(a.durationNanos == b.durationNanos && a.timeToFirstTokenNanos == b.timeToFirstTokenNanos && a.upstreamNanos == b.upstreamNanos)
         #expect(a.status == b.status && a.reason == b.reason && a.keyID == b.keyID && a.projectID == b.projectID)
         #expect(a.requestedModel == b.requestedModel && a.routedModel == b.routedModel && a.provider == b.provider)

@@ -85,6 +85,8 @@ public struct RequestView: Codable, Sendable, Equatable {
     public var hint: String?
     /// The request's root span id (hex).
     public var rootSpanId: String
+    /// The caller's span the root span is a child of (from its `traceparent`), if any.
+    public var parentSpanId: String?
     /// Every gate span, in order.
     public var gates: [Gate]
     /// What the guardrails found, monitored findings included.
@@ -118,6 +120,7 @@ public struct RequestView: Codable, Sendable, Equatable {
         reason = nonEmpty(trace.reason)
         hint = reason.flatMap(Explanation.hint(for:))
         rootSpanId = trace.rootSpanID.description
+        parentSpanId = trace.parentSpanID?.description
         gates = trace.gates.enumerated().map { index, span in
             Gate(
                 gate: span.gate, decision: span.decision.description, reason: span.reason.isEmpty ? nil : span.reason,

@@ -46,14 +46,10 @@ public final class TelemetryStore: Sendable {
             var unattributed = 0.0
             var tally = BatchTally()
             for trace in batch.traces {
-                let known = mapping.orgByProject[trace.projectID]
-                let org = known ?? OrgMapping.unattributed
-                if org == OrgMapping.unattributed { unattributed += 1 }
-                let project = known != nil ? trace.projectID : (trace.projectID.isEmpty ? "none" : "other")
-                let model = Self.bounded(trace.requestedModel, in: mapping.models)
-                let provider = trace.provider.isEmpty ? "" : Self.bounded(trace.provider, in: mapping.providers)
-                tally.add(trace, org: org, project: project, model: model, provider: provider)
-                keep(trace, org: org, project: project, model: model, into: &state)
+                let labels = TraceLabels(trace, mapping: mapping)
+                if labels.org == OrgMapping.unattributed { unattributed += 1 }
+                tally.add(trace, org: labels.org, project: labels.project, model: labels.model, provider: labels.provider)
+                keep(trace, org: labels.org, project: labels.project, model: labels.model, into: &state)
             }
             tally.apply(to: &state.families)
             let pipeline = [source]
@@ -89,10 +85,5 @@ public final class TelemetryStore: Sendable {
             let oldest = minute - usageWindowMinutes
             state.usage = state.usage.filter { $0.key.minute > oldest }
         }
-    }
-
-    /// `value` when it is one of the configured names, else `other`.
-    static func bounded(_ value: String, in known: Set<String>) -> String {
-        value.isEmpty ? "none" : (known.contains(value) ? value : "other")
     }
 }

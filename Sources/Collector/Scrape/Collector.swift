@@ -15,17 +15,19 @@ public actor Collector: Service {
     public nonisolated let store: TelemetryStore
     private let sources: [any TelemetrySource]
     private let mapping: @Sendable () -> OrgMapping?
+    private let export: OTLPExport?
     private let interval: Duration
     private let clock: any Clock<Duration>
     private let logger: Logger
     private var cursors: [UInt64]
 
     /// Creates a collector over `sources`, taking the project→org mapping from `mapping` (nil while
-    /// unavailable). `clock` paces the collections.
+    /// unavailable) and handing each tagged batch to `export` when given. `clock` paces the collections.
     public init(
-        sources: [any TelemetrySource], store: TelemetryStore, mapping: @escaping @Sendable () -> OrgMapping?,
+        sources: [any TelemetrySource], store: TelemetryStore, mapping: @escaping @Sendable () -> OrgMapping?, export: OTLPExport? = nil,
         interval: Duration = .milliseconds(50), clock: any Clock<Duration> = ContinuousClock(), logger: Logger
     ) {
+        self.export = export
         self.clock = clock
         self.sources = sources
         self.store = store
@@ -67,6 +69,7 @@ public actor Collector: Service {
                     let batch = try await source.read(from: cursors[index])
                     cursors[index] = batch.nextCursor
                     store.ingest(batch, from: source.name, mapping: mapping, scrapeDuration: started.duration(to: .now))
+                    export?.offer(batch.traces, mapping: mapping)
                     read += batch.traces.count
                     if batch.traces.isEmpty || batch.nextCursor >= batch.written { break }
                     await Task.yield()

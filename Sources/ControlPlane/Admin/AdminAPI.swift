@@ -144,7 +144,7 @@ public struct AdminAPI: Sendable {
         admin.put("orgs/{org}") { request, context in
             try await guarded(request) {
                 let org = try await readOrg(request, id: try context.parameters.require("org"))
-                try await change(request) { try $0.updateOrg(org.id, telemetryTokenSha256: org.telemetryTokenSha256, budget: org.budget) }
+                try await change(request) { try $0.updateOrg(org) }
                 return OrgView(try await self.org(org.id))
             }
         }

@@ -95,9 +95,11 @@ struct ConfigReader {
 
     private func readObservability(_ value: YAMLValue) -> ObservabilitySettings {
         var settings = ObservabilitySettings()
-        guard let fields = value.fields(allowed: ["enabled", "ringCapacity"]) else { return settings }
+        guard let fields = value.fields(allowed: ["enabled", "ringCapacity", "serviceName", "export"]) else { return settings }
         if let enabled = fields["enabled"]?.bool { settings.enabled = enabled }
         if let capacity = fields["ringCapacity"]?.int(in: 16...(1 << 24)) { settings.ringCapacity = capacity }
+        if let name = fields["serviceName"]?.string { settings.serviceName = name }
+        if let export = fields["export"].flatMap(readExport) { settings.export = export }
         return settings
     }
 
@@ -141,7 +143,7 @@ struct ConfigReader {
     }
 
     func readOrg(_ value: YAMLValue, providers: Set<String>) -> Org? {
-        guard let fields = value.fields(allowed: ["id", "telemetryTokenSha256", "budget", "projects"]) else { return nil }
+        guard let fields = value.fields(allowed: ["id", "telemetryTokenSha256", "budget", "export", "projects"]) else { return nil }
         let idValue = fields.required("id")
         let id = idValue?.identifier
         if let id, id == OrgMapping.unattributed { idValue?.fail("'\(id)' is reserved for telemetry that maps to no org; choose another id") }
@@ -156,8 +158,9 @@ struct ConfigReader {
         }
         let projects = (fields["projects"]?.list ?? []).compactMap { readProject($0, providers: providers) }
         let budget = fields["budget"].flatMap(readBudget)
+        let export = fields["export"].flatMap(readExport)
         guard let id else { return nil }
-        return Org(id: id, projects: projects, telemetryTokenSha256: tokens, budget: budget)
+        return Org(id: id, projects: projects, telemetryTokenSha256: tokens, budget: budget, export: export ?? ExportSettings())
     }
 
     func readProject(_ value: YAMLValue, providers: Set<String>) -> Project? {
@@ -218,7 +221,7 @@ struct ConfigReader {
     }
 
     /// An http or https URL without a trailing slash.
-    private func readHTTPURL(_ value: YAMLValue) -> String? {
+    func readHTTPURL(_ value: YAMLValue) -> String? {
         guard let text = value.string else { return nil }
         guard let url = URL(string: text), ["http", "https"].contains(url.scheme), url.host != nil else {
             value.fail("expected an http or https URL such as https://api.openai.com/v1")
@@ -288,7 +291,7 @@ struct ConfigReader {
     }
 
     /// Logs every element whose `key` field repeats an earlier element's.
-    private func checkUnique(_ values: [YAMLValue], key: String, what: String) {
+    func checkUnique(_ values: [YAMLValue], key: String, what: String) {
         var seen: [String: Int?] = [:]
         for value in values {
             guard let field = value.child(key), case .scalar(let scalar) = field.node else { continue }

@@ -43,6 +43,17 @@ struct YAMLValue {
         return YAMLFields(values: values, owner: self)
     }
 
+    /// The keys and values of a mapping whose keys are free, such as header names, or nil (with an issue) for any other node.
+    var entries: [(key: String, value: YAMLValue)]? {
+        guard case .mapping(let mapping) = node else {
+            fail("expected a mapping")
+            return nil
+        }
+        return mapping.compactMap { key, value in
+            key.string.map { ($0, YAMLValue(node: value, path: path.isEmpty ? $0 : "\(path).\($0)", log: log)) }
+        }
+    }
+
     /// The elements of a sequence, or nil (with an issue) for any other node.
     var list: [YAMLValue]? {
         guard case .sequence(let sequence) = node else {

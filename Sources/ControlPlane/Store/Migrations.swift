@@ -89,6 +89,10 @@ enum Migrations {
             // The policy of a project or key as JSON (GuardrailPolicy's Codable form).
             ["CREATE TABLE guardrails (scope TEXT NOT NULL, scope_id TEXT NOT NULL, policy TEXT NOT NULL, PRIMARY KEY (scope, scope_id))"]
         },
+        Migration(number: 6, name: "org export destinations") { _ in
+            // An org's export settings as JSON (ExportSettings' Codable form); no row for an org without any.
+            ["CREATE TABLE org_exports (org_id TEXT PRIMARY KEY REFERENCES orgs (id) ON DELETE CASCADE, export TEXT NOT NULL)"]
+        },
     ]
 
     /// Applies every migration the database has not recorded yet, in one transaction.

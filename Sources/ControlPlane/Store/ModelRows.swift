@@ -51,6 +51,13 @@ enum ModelRows {
             model.orgs[id] = StoredModel.OrgRecord(telemetryTokenSha256: [], budget: budgets["org/\(id)"])
             try managed(row, .org(id), &model)
         }
+        for row in try await sql.query("SELECT org_id, export FROM org_exports", []) {
+            let id = try row.requiredText("org_id")
+            guard let export = try? JSONDecoder().decode(ExportSettings.self, from: Data(try row.requiredText("export").utf8)) else {
+                throw StoreError.corrupt("export settings of org \(id)")
+            }
+            model.orgs[id]?.export = export
+        }
         for row in try await sql.query("SELECT org_id, sha256 FROM org_telemetry_tokens ORDER BY sha256", []) {
             model.orgs[try row.requiredText("org_id")]?.telemetryTokenSha256.append(try row.requiredText("sha256"))
         }
@@ -205,6 +212,14 @@ enum ModelRows {
             try await sql.query("DELETE FROM org_telemetry_tokens WHERE org_id = $1", [.text(id)])
             for token in record.telemetryTokenSha256 {
                 try await sql.query("INSERT INTO org_telemetry_tokens (org_id, sha256) VALUES ($1, $2)", [.text(id), .text(token)])
+            }
+            try await sql.query("DELETE FROM org_exports WHERE org_id = $1", [.text(id)])
+            if !record.export.otlp.isEmpty {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = .sortedKeys
+                try await sql.query(
+                    "INSERT INTO org_exports (org_id, export) VALUES ($1, $2)",
+                    [.text(id), .text(String(decoding: try encoder.encode(record.export), as: UTF8.self))])
             }
             try await setScoped(ref, budget: record.budget, limits: nil, sql)
         case .project(let id):

@@ -22,6 +22,7 @@ struct Forwarder: Sendable {
         let started = ContinuousClock.now
         trace.streamed = payload.stream
         defer { trace.upstreamNanos = started.duration(to: .now).nanoseconds }
+        let context = arrival.upstreamTraceContext(of: trace)
         for target in TargetPlan.order(routed.route.targets, using: &generator) {
             guard let config = routed.snapshot.provider(named: target.provider),
                 let provider = pool.provider(named: target.provider, in: routed.snapshot)
@@ -35,6 +36,7 @@ struct Forwarder: Sendable {
                 let now = ContinuousClock.now
                 let request = UpstreamRequest(
                     endpoint: arrival.endpoint, body: body, stream: payload.stream, requestID: arrival.requestID,
+                    traceparent: context.parent, tracestate: context.state,
                     firstByteDeadline: now + .seconds(config.firstByteTimeoutSeconds), deadline: now + .seconds(config.timeoutSeconds))
                 do throws(UpstreamFailure) {
                     let response = try await provider.send(request)

@@ -26,7 +26,7 @@ public struct GateChainBenchmark: Sendable {
     /// Runs every gate once; returns the number of gates passed.
     public func run() async -> Int {
         let arrival = Arrival(
-            requestID: .next(), endpoint: .chatCompletions, head: head, body: body, started: .now, oversized: false)
+            generatedID: .next(), endpoint: .chatCompletions, head: head, body: body, started: .now, oversized: false)
         var trace = RequestTrace(traceID: arrival.requestID, startUnixNanos: 0, operation: "chat")
         do {
             _ = try await chain.run(arrival, trace: &trace)

@@ -54,11 +54,13 @@ struct OpenAIProvider: Provider {
     func send(_ request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse {
         guard let origin else { throw .unreachable("the provider's baseURL is not an http or https URL") }
         var headers = HTTPHeaders()
-        headers.reserveCapacity(7)
+        headers.reserveCapacity(9)
         headers.add(name: "host", value: hostHeader)
         headers.add(name: "content-type", value: "application/json")
         headers.add(name: "content-length", value: String(request.body.readableBytes))
         headers.add(name: "x-request-id", value: request.requestID.description)
+        headers.add(name: "traceparent", value: request.traceparent)
+        if let tracestate = request.tracestate { headers.add(name: "tracestate", value: tracestate) }
         if request.stream { headers.add(name: "accept", value: "text/event-stream") }
         if let authorization { headers.add(name: "authorization", value: authorization) }
         let path = request.endpoint == .embeddings ? embeddingsPath : chatPath  // /models is answered by the gateway itself

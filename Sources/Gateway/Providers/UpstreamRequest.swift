@@ -12,6 +12,10 @@ struct UpstreamRequest: Sendable {
     var stream: Bool
     /// Sent upstream as `x-request-id` so provider logs can be correlated.
     var requestID: TraceID
+    /// The W3C `traceparent` naming the gateway's span of the exchange as the provider's parent.
+    var traceparent: String
+    /// The caller's `tracestate`, passed on.
+    var tracestate: String?
     /// When the response head must have arrived.
     var firstByteDeadline: ContinuousClock.Instant
     /// When the whole attempt must be over.

@@ -36,14 +36,24 @@ public struct DataPlaneRoutes: Sendable {
     /// `oversized` says the raw request passed the size limit before its body was complete.
     func respond(to head: HTTPRequest, body: ByteBuffer, requestID: TraceID, oversized: Bool = false) async -> Response {
         var response: Response
+        var traced = requestID
         let path = Self.path(of: head)
         let arrival = { (endpoint: Endpoint) in
-            Arrival(requestID: requestID, endpoint: endpoint, head: head, body: body, started: .now, oversized: oversized)
+            Arrival(generatedID: requestID, endpoint: endpoint, head: head, body: body, started: .now, oversized: oversized)
         }
         switch (head.method, path) {
-        case (.post, "/v1/chat/completions"): response = await forward(arrival(.chatCompletions))
-        case (.post, "/v1/embeddings"): response = await forward(arrival(.embeddings))
-        case (.get, "/v1/models"): response = await models(arrival(.models))
+        case (.post, "/v1/chat/completions"):
+            let chat = arrival(.chatCompletions)
+            traced = chat.requestID
+            response = await forward(chat)
+        case (.post, "/v1/embeddings"):
+            let embeddings = arrival(.embeddings)
+            traced = embeddings.requestID
+            response = await forward(embeddings)
+        case (.get, "/v1/models"):
+            let models = arrival(.models)
+            traced = models.requestID
+            response = await self.models(models)
         case (.get, "/healthz"): response = Self.json(.ok, "{\"status\":\"ok\"}")
         case (.get, "/readyz"):
             if let snapshot = active.snapshot {
@@ -62,7 +72,7 @@ public struct DataPlaneRoutes: Sendable {
                         "No endpoint \(head.method) \(path); the gateway serves /v1/chat/completions, /v1/embeddings and /v1/models."))
             }
         }
-        response.headers[.requestID] = requestID.description
+        response.headers[.requestID] = traced.description
         return response
     }
 
@@ -84,7 +94,7 @@ public struct DataPlaneRoutes: Sendable {
 
     /// Runs the gates and the upstream stage for a chat completion or embeddings request.
     private func forward(_ arrival: Arrival) async -> Response {
-        var trace = RequestTrace(traceID: arrival.requestID, startUnixNanos: unixNanos(), operation: arrival.endpoint.operation)
+        var trace = arrival.startTrace(unixNanos: unixNanos())
         let admitted: Admitted
         do {
             admitted = try await admission.run(arrival, trace: &trace)
@@ -103,7 +113,7 @@ public struct DataPlaneRoutes: Sendable {
 
     /// Lists the models routed for the caller's project.
     private func models(_ arrival: Arrival) async -> Response {
-        var trace = RequestTrace(traceID: arrival.requestID, startUnixNanos: unixNanos(), operation: arrival.endpoint.operation)
+        var trace = arrival.startTrace(unixNanos: unixNanos())
         let caller: Authenticated<Configured>
         do {
             let configured = try await modelsReconcile.run(arrival, trace: &trace, origin: arrival.started)

@@ -8,12 +8,15 @@ public struct Org: Sendable, Equatable, Codable {
     public var telemetryTokenSha256: [String]
     /// Spending cap over all of the org's projects.
     public var budget: Budget?
+    /// The org's own export destinations, which receive its telemetry and no other org's.
+    public var export: ExportSettings
 
     /// Creates an organization.
-    public init(id: String, projects: [Project] = [], telemetryTokenSha256: [String] = [], budget: Budget? = nil) {
+    public init(id: String, projects: [Project] = [], telemetryTokenSha256: [String] = [], budget: Budget? = nil, export: ExportSettings = .init()) {
         self.id = id
         self.projects = projects
         self.telemetryTokenSha256 = telemetryTokenSha256
         self.budget = budget
+        self.export = export
     }
 }

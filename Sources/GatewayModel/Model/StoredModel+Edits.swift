@@ -48,14 +48,14 @@ extension StoredModel {
         guard org.projects.isEmpty else {
             throw .invalid(field: "projects", message: "create projects with POST /admin/v1/orgs/\(org.id)/projects")
         }
-        orgs[org.id] = OrgRecord(telemetryTokenSha256: org.telemetryTokenSha256, budget: org.budget)
+        orgs[org.id] = OrgRecord(telemetryTokenSha256: org.telemetryTokenSha256, budget: org.budget, export: org.export)
         try checkIntegrity()
     }
 
-    /// Replaces an org's telemetry tokens and budget.
-    public mutating func updateOrg(_ id: String, telemetryTokenSha256: [String], budget: Budget?) throws(ModelError) {
-        guard orgs[id] != nil else { throw .notFound("org '\(id)' does not exist") }
-        orgs[id] = OrgRecord(telemetryTokenSha256: telemetryTokenSha256, budget: budget)
+    /// Replaces an org's telemetry tokens, budget and export destinations.
+    public mutating func updateOrg(_ org: Org) throws(ModelError) {
+        guard orgs[org.id] != nil else { throw .notFound("org '\(org.id)' does not exist") }
+        orgs[org.id] = OrgRecord(telemetryTokenSha256: org.telemetryTokenSha256, budget: org.budget, export: org.export)
         try checkIntegrity()
     }
 

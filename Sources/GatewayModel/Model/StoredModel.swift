@@ -9,11 +9,14 @@ public struct StoredModel: Sendable, Equatable {
         public var telemetryTokenSha256: [String]
         /// The org's USD budget.
         public var budget: Budget?
+        /// The org's own export destinations.
+        public var export: ExportSettings
 
         /// Creates a record.
-        public init(telemetryTokenSha256: [String], budget: Budget?) {
+        public init(telemetryTokenSha256: [String], budget: Budget?, export: ExportSettings = .init()) {
             self.telemetryTokenSha256 = telemetryTokenSha256
             self.budget = budget
+            self.export = export
         }
     }
     /// What a project holds besides its routes and keys.
@@ -59,7 +62,7 @@ public struct StoredModel: Sendable, Equatable {
         for provider in providers { self.providers[provider.name] = provider }
         for price in prices { self.prices[price.model] = price }
         for org in orgs {
-            self.orgs[org.id] = OrgRecord(telemetryTokenSha256: org.telemetryTokenSha256, budget: org.budget)
+            self.orgs[org.id] = OrgRecord(telemetryTokenSha256: org.telemetryTokenSha256, budget: org.budget, export: org.export)
             for project in org.projects {
                 projects[project.id] = ProjectRecord(org: org.id, budget: project.budget, limits: project.limits, guardrails: project.guardrails)
                 for route in project.routes { routes[.route(project: project.id, model: route.model)] = route }
@@ -96,7 +99,7 @@ public struct StoredModel: Sendable, Equatable {
         let orgs = self.orgs.map { id, record in
             Org(
                 id: id, projects: (projectsByOrg[id] ?? []).sorted { $0.id < $1.id }, telemetryTokenSha256: record.telemetryTokenSha256,
-                budget: record.budget)
+                budget: record.budget, export: record.export)
         }
         return (providers.values.sorted { $0.name < $1.name }, orgs.sorted { $0.id < $1.id }, prices.values.sorted { $0.model < $1.model })
     }

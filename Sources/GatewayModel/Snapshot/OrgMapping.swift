@@ -1,5 +1,6 @@
 /// What the collector needs from the configuration: which org owns each project, which org each
-/// telemetry token reads, and the configured names that may become metric labels.
+/// telemetry token reads, the configured names that may become metric labels, where each
+/// provider is, and each org's own export destinations.
 public struct OrgMapping: Sendable, Equatable, Codable {
     /// The reserved org label of traces whose project maps to no org; never shown to a tenant.
     public static let unattributed = "unattributed"
@@ -14,14 +15,27 @@ public struct OrgMapping: Sendable, Equatable, Codable {
     public var models: Set<String>
     /// Provider names.
     public var providers: Set<String>
+    /// Provider name to its kind (`gen_ai.provider.name` of exported spans).
+    public var providerKinds: [String: String]
+    /// Provider name to the host of its base URL (`server.address` of exported spans).
+    public var providerHosts: [String: String]
+    /// Org id to the org's own export destinations (orgs without any are absent).
+    public var exports: [String: ExportSettings]
 
     /// Creates a mapping.
-    public init(orgByProject: [String: String], orgByTokenHash: [String: String] = [:], orgs: Set<String>, models: Set<String> = [], providers: Set<String> = []) {
+    public init(
+        orgByProject: [String: String], orgByTokenHash: [String: String] = [:], orgs: Set<String>, models: Set<String> = [],
+        providers: Set<String> = [], providerKinds: [String: String] = [:], providerHosts: [String: String] = [:],
+        exports: [String: ExportSettings] = [:]
+    ) {
         self.orgByProject = orgByProject
         self.orgByTokenHash = orgByTokenHash
         self.orgs = orgs
         self.models = models
         self.providers = providers
+        self.providerKinds = providerKinds
+        self.providerHosts = providerHosts
+        self.exports = exports
     }
 
     /// The mapping of `config`.
@@ -29,7 +43,9 @@ public struct OrgMapping: Sendable, Equatable, Codable {
         var orgByProject: [String: String] = [:]
         var orgByToken: [String: String] = [:]
         var models: Set<String> = []
+        var exports: [String: ExportSettings] = [:]
         for org in config.orgs {
+            if !org.export.otlp.isEmpty { exports[org.id] = org.export }
             for token in org.telemetryTokenSha256 { orgByToken[token] = org.id }
             for project in org.projects {
                 orgByProject[project.id] = org.id
@@ -41,6 +57,9 @@ public struct OrgMapping: Sendable, Equatable, Codable {
         }
         self.init(
             orgByProject: orgByProject, orgByTokenHash: orgByToken, orgs: Set(config.orgs.map(\.id)), models: models,
-            providers: Set(config.providers.map(\.name)))
+            providers: Set(config.providers.map(\.name)),
+            providerKinds: Dictionary(uniqueKeysWithValues: config.providers.map { ($0.name, $0.kind.rawValue) }),
+            providerHosts: Dictionary(uniqueKeysWithValues: config.providers.compactMap { provider in provider.host.map { (provider.name, $0) } }),
+            exports: exports)
     }
 }

@@ -1,0 +1,156 @@
+import AsyncHTTPClient
+import GatewayModel
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Telemetry
+
+import struct Foundation.Date
+import struct Foundation.UUID
+
+/// Exports the collected telemetry over OTLP/HTTP: the platform's destinations receive every
+/// org's spans and metric points (and `unattributed`'s, marked so), each org's own destinations
+/// that org's and nothing else. The collector hands it each batch after tagging; the org
+/// destinations follow the mapping the control plane supplies.
+public final class OTLPExport: Service, Sendable {
+    private let platform: [OTLPExporter]
+    private let environment: [String: String]
+    private let client: HTTPClient
+    private let policy: OTLPRetryPolicy
+    private let finalFlush: Duration
+    private let logger: Logger
+    private let resource: OTLPResource
+    private let metrics: OTLPMetrics
+    private let state: Mutex<State>
+    private let started: AsyncStream<OTLPExporter>.Continuation
+    private let starts: AsyncStream<OTLPExporter>
+
+    private struct State {
+        var orgExports: [String: ExportSettings] = [:]
+        var orgExporters: [OTLPExporter] = []
+    }
+
+    /// An export to the `platform` destinations and to each org's own; `environment` supplies the
+    /// `headersEnv` values, `client` sends. `finalFlush` bounds what a graceful shutdown waits.
+    public init(
+        platform: [OTLPDestination], serviceName: String, environment: [String: String], client: HTTPClient, policy: OTLPRetryPolicy = .init(),
+        finalFlush: Duration = .seconds(5), logger: Logger
+    ) {
+        self.platform = platform.map { OTLPExporter(destination: $0, org: nil, environment: environment) }
+        self.environment = environment
+        self.client = client
+        self.policy = policy
+        self.finalFlush = finalFlush
+        self.logger = logger
+        self.resource = OTLPResource(serviceName: serviceName, instanceID: UUID().uuidString.lowercased())
+        self.metrics = OTLPMetrics(startUnixNanos: UInt64(Date().timeIntervalSince1970 * 1e9))
+        self.state = Mutex(State())
+        (starts, started) = AsyncStream.makeStream(of: OTLPExporter.self)
+        for exporter in self.platform { started.yield(exporter) }
+    }
+
+    /// Exports `traces`, tagged by `mapping`, to the destinations that receive them; first starts
+    /// and stops org destinations as the mapping's changed.
+    public func offer(_ traces: [RequestTrace], mapping: OrgMapping) {
+        let orgExporters = follow(mapping.exports)
+        guard !platform.isEmpty || !orgExporters.isEmpty, !traces.isEmpty else { return }
+        let platformTraces = platform.contains { $0.destination.sends(.traces) }
+        for trace in traces {
+            let labels = TraceLabels(trace, mapping: mapping)
+            metrics.record(
+                trace, org: labels.org, project: labels.project, model: labels.model,
+                providerKind: mapping.providerKinds[trace.provider])
+            let own = orgExporters.filter { $0.org == labels.org && $0.destination.sends(.traces) }
+            guard platformTraces || !own.isEmpty else { continue }
+            let spans = OTLPTraceEncoding.spans(of: trace, org: labels.org, mapping: mapping)
+            for exporter in platform { exporter.offer(spans) }
+            for exporter in own { exporter.offer(spans) }
+        }
+    }
+
+    /// The org exporters for `exports`, starting new destinations and stopping removed or changed ones.
+    private func follow(_ exports: [String: ExportSettings]) -> [OTLPExporter] {
+        state.withLock { state in
+            guard state.orgExports != exports else { return state.orgExporters }
+            var kept: [OTLPExporter] = []
+            for exporter in state.orgExporters {
+                if let org = exporter.org, exports[org]?.otlp.contains(exporter.destination) == true {
+                    kept.append(exporter)
+                } else {
+                    exporter.stop()
+                }
+            }
+            for (org, settings) in exports.sorted(by: { $0.key < $1.key }) {
+                for destination in settings.otlp where !kept.contains(where: { $0.org == org && $0.destination == destination }) {
+                    let exporter = OTLPExporter(destination: destination, org: org, environment: environment)
+                    kept.append(exporter)
+                    started.yield(exporter)
+                }
+            }
+            state.orgExports = exports
+            state.orgExporters = kept
+            return kept
+        }
+    }
+
+    /// Runs every destination's loop until shutdown, then lets each flush for at most the final-flush time.
+    public func run() async throws {
+        let started = self.started
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                for await exporter in starts {
+                    group.addTask { [self] in
+                        await exporter.run(client: client, metrics: metrics, resource: resource, policy: policy, finalFlush: finalFlush, logger: logger)
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            started.finish()
+        }
+    }
+
+    /// The exporter's own metrics, per destination (`owner` is `platform` or the org).
+    public var families: [MetricFamily] {
+        let exporters = platform + state.withLock { $0.orgExporters }
+        let labels = ["owner", "destination"]
+        var spans = [String: MetricFamily]()
+        var points = [String: MetricFamily]()
+        for (outcome, help) in [
+            ("produced", "Spans handed to the destination's queue."), ("sent", "Spans the destination accepted."),
+            ("failed", "Spans given up on after retries or refused (4xx other than 429)."), ("dropped", "Spans dropped because the queue was full."),
+            ("rejected", "Spans the destination rejected in a partial success."),
+        ] {
+            spans[outcome] = MetricFamily("gateway_otlp_spans_\(outcome)_total", .counter, help, labels: labels)
+        }
+        for (outcome, help) in [
+            ("produced", "Metric data points exported to the destination."), ("sent", "Metric data points the destination accepted."),
+            ("failed", "Metric data points given up on."), ("rejected", "Metric data points the destination rejected in a partial success."),
+        ] {
+            points[outcome] = MetricFamily("gateway_otlp_metric_points_\(outcome)_total", .counter, help, labels: labels)
+        }
+        var queued = MetricFamily("gateway_otlp_queue_spans", .gauge, "Spans waiting for the destination, the batch in flight included.", labels: labels)
+        var capacity = MetricFamily("gateway_otlp_queue_capacity_spans", .gauge, "Most spans the destination's queue holds.", labels: labels)
+        var retries = MetricFamily("gateway_otlp_retries_total", .counter, "Export requests sent again after a retryable failure.", labels: labels)
+        var lastSuccess = MetricFamily(
+            "gateway_otlp_last_success_timestamp_seconds", .gauge, "Unix time of the destination's last accepted export.", labels: labels)
+        for exporter in exporters {
+            let reading = exporter.reading
+            let series = exporter.labels
+            spans["produced"]!.set(Double(reading.spans.produced), series)
+            spans["sent"]!.set(Double(reading.spans.sent), series)
+            spans["failed"]!.set(Double(reading.spans.failed), series)
+            spans["dropped"]!.set(Double(reading.spans.dropped), series)
+            spans["rejected"]!.set(Double(reading.spans.rejected), series)
+            points["produced"]!.set(Double(reading.points.produced), series)
+            points["sent"]!.set(Double(reading.points.sent), series)
+            points["failed"]!.set(Double(reading.points.failed), series)
+            points["rejected"]!.set(Double(reading.points.rejected), series)
+            queued.set(Double(reading.queued), series)
+            capacity.set(Double(reading.capacity), series)
+            retries.set(Double(reading.retries), series)
+            if let date = reading.lastSuccess { lastSuccess.set(date.timeIntervalSince1970, series) }
+        }
+        let order = ["produced", "sent", "failed", "dropped", "rejected"]
+        return order.compactMap { spans[$0] } + order.compactMap { points[$0] } + [queued, capacity, retries, lastSuccess]
+    }
+}
