@@ -279,6 +279,28 @@ struct AdminAPITests {
         }
     }
 
+    @Test("PUT /admin/v1/orgs/{org} sets the org's export destinations; the org mapping carries them and no key hash")
+    func orgExport() async throws {
+        try await withAPI { client, controlPlane in
+            try await send(client, .post, "/admin/v1/orgs", #"{"id":"acme"}"#)
+            let body = #"{"export":{"otlp":[{"name":"tempo","endpoint":"https://tempo.acme.example:4318","headersEnv":{"authorization":"ACME_OTLP"}}]}}"#
+            let put = try await send(client, .put, "/admin/v1/orgs/acme", body)
+            #expect(put.status == .ok)
+            let shown = ((put.json["export"] as? [String: Any])?["otlp"] as? [[String: Any]])?.first
+            #expect(shown?["endpoint"] as? String == "https://tempo.acme.example:4318" && shown?["queueSpans"] as? Int == 8192)
+            let bad = try await send(client, .put, "/admin/v1/orgs/acme", #"{"export":{"otlp":[{"name":"x","endpoint":"tempo:4318"}]}}"#)
+            #expect(bad.status == .badRequest && bad.errorParam == "export.otlp[0].endpoint")
+            let mapping = try await send(client, .get, "/config/v1/org-mapping")
+            let exports = (mapping.json["mapping"] as? [String: Any])?["exports"] as? [String: Any]
+            #expect(exports?.keys.sorted() == ["acme"])
+            let stored = try await controlPlane.store.load().model.orgs["acme"]?.export.otlp
+            #expect(stored?.map(\.headersEnv) == [["authorization": "ACME_OTLP"]])
+            let cleared = try await send(client, .put, "/admin/v1/orgs/acme", "{}")
+            let emptied = try await controlPlane.store.load().model.orgs["acme"]?.export.otlp
+            #expect(cleared.status == .ok && emptied?.isEmpty == true)
+        }
+    }
+
     @Test("when the store goes away, changes answer 503 and the last snapshot is still served")
     func storeGone() async throws {
         try await withAPI { client, controlPlane in

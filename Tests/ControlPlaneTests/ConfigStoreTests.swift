@@ -23,7 +23,15 @@ struct ConfigStoreTests {
                 name: "up", kind: .openai, baseURL: "https://llm.internal:8443/v1", apiKeyEnv: "UP_KEY", timeoutSeconds: 12.5, maxRetries: 1,
                 connectTimeoutSeconds: 1.5, tlsCAFile: "/etc/gateway/internal-ca.pem"))
         try model.createProvider(ProviderConfig(name: "mock", kind: .mock, latencyMilliseconds: 3))
-        try model.createOrg(Org(id: "acme", telemetryTokenSha256: [hashB], budget: Budget(microUSD: 1_000_000_000, period: .monthly)))
+        try model.createOrg(
+            Org(
+                id: "acme", telemetryTokenSha256: [hashB], budget: Budget(microUSD: 1_000_000_000, period: .monthly),
+                export: ExportSettings(otlp: [
+                    OTLPDestination(
+                        name: "tempo", endpoint: "https://tempo.acme.example:4318", signals: [.traces], compression: .none,
+                        headers: ["x-scope-orgid": "acme"], headersEnv: ["authorization": "ACME_OTLP"], timeoutSeconds: 2.5, queueSpans: 100,
+                        metricsIntervalSeconds: 30)
+                ])))
         try model.createProject(
             Project(
                 id: "chat", budget: Budget(microUSD: 5_500_000, period: .daily), limits: RateLimits(requestsPerMinute: 60),
@@ -76,6 +84,8 @@ struct ConfigStoreTests {
         #expect(tree.orgs.first?.projects.first?.guardrails?.input.piiTypes == [.email, .iban])
         #expect(tree.orgs.first?.projects.first?.guardrails?.input.denyPhrases?.phrases == ["orion"])
         #expect(tree.orgs.first?.projects.first?.keys.first?.guardrails?.input.promptInjection == .block)
+        #expect(tree.orgs.first?.export.otlp.first?.headersEnv == ["authorization": "ACME_OTLP"])
+        #expect(tree.orgs.first?.export.otlp.first?.signals == [.traces] && tree.orgs.first?.export.otlp.first?.queueSpans == 100)
     }
 
     @Test("a change that alters nothing keeps the version and writes no audit entry", arguments: StoreBackend.available)

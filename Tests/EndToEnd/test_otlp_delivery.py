@@ -1,0 +1,143 @@
+"""OTLP delivery end to end: the retry matrix (one destination per backend answer) and a backend
+that is down for 30 s under steady load, with the exporter's self-metrics adding up exactly."""
+
+import threading
+import time
+
+import pytest
+
+from conftest import stop
+from otlp_receiver import Receiver, wait_until
+from test_otlp import KEYS, _sha256, balanced, call, chat, self_metrics, serve
+
+CASES = {
+    "/r429": [("status", 429, {"Retry-After": "2"}), 200],
+    "/r502": [502, 200],
+    "/r503": [503, 200],
+    "/r504": [504, 200],
+    "/rdrop": ["drop", 200],
+    "/r400": [400],
+    "/r401": [401],
+    "/r413": [413],
+    "/rpartial": [("partial", 3)],
+}
+
+
+def config(destinations):
+    return f"""
+gateway:
+  listen: 127.0.0.1:0
+admin:
+  listen: 127.0.0.1:0
+  tokenEnv: E2E_ADMIN_TOKEN
+observability:
+  export:
+    otlp:{destinations}
+providers:
+  - {{ name: mock, kind: mock }}
+orgs:
+  - id: acme
+    projects:
+      - id: chatbot
+        routes:
+          - {{ model: gpt-4o-mini, targets: [ {{ provider: mock, model: mock-gpt }} ] }}
+        keys:
+          - {{ id: app, sha256: "{_sha256(KEYS['app'])}" }}
+"""
+
+
+def destination(name, url, extra=""):
+    return f"""
+      - {{ name: {name}, endpoint: "{url}", signals: [traces]{extra} }}"""
+
+
+def settled(admin_url, count):
+    def check():
+        series = self_metrics(admin_url)
+        return series if len(series) == count and all(c["gateway_otlp_queue_spans"] == 0 for c in series.values()) else None
+
+    return check
+
+
+def test_retry_matrix(binary):
+    receiver = Receiver()
+    receiver.behaviour.update(CASES)
+    process, urls = serve(binary, config("".join(destination(prefix[1:], receiver.url(prefix)) for prefix in CASES)))
+    try:
+        status, _, _ = call(urls["gateway"] + "/v1/chat/completions", chat())
+        assert status == 200
+        series = wait_until(settled(urls["admin"], len(CASES)), timeout=30)
+        assert series, self_metrics(urls["admin"])
+    finally:
+        stop(process)
+        receiver.stop()
+    for prefix in CASES:
+        counts = series[("platform", prefix[1:])]
+        assert balanced(counts), prefix
+        produced = counts["gateway_otlp_spans_produced_total"]
+        assert produced >= 6, prefix  # root, five gates, the upstream exchange
+        attempts = receiver.attempts[(prefix, "traces")]
+        if prefix in ("/r400", "/r401", "/r413"):
+            assert attempts == 1, (prefix, "never retried")
+            assert counts["gateway_otlp_spans_failed_total"] == produced and counts["gateway_otlp_spans_sent_total"] == 0, prefix
+            assert counts["gateway_otlp_retries_total"] == 0, prefix
+        elif prefix == "/rpartial":
+            assert attempts == 1, (prefix, "a partial success is not retried")
+            assert counts["gateway_otlp_spans_rejected_total"] == 3, prefix
+            assert counts["gateway_otlp_spans_sent_total"] == produced - 3, prefix
+        else:
+            assert attempts == 2, (prefix, "retried once, then accepted")
+            assert counts["gateway_otlp_retries_total"] == 1, prefix
+            assert counts["gateway_otlp_spans_sent_total"] == produced and counts["gateway_otlp_spans_failed_total"] == 0, prefix
+    first, second = receiver.received("/r429")
+    assert second.at - first.at >= 2.0, "Retry-After: 2 is honoured"
+    # The retried batch is the same spans, once accepted.
+    assert [s.span_id for s in first.message.resource_spans[0].scope_spans[0].spans] == [
+        s.span_id for s in second.message.resource_spans[0].scope_spans[0].spans]
+
+
+def test_a_backend_down_for_30_seconds_under_steady_load(binary):
+    receiver = Receiver()
+    port = receiver.port
+    extra = ", queueSpans: {}"
+    process, urls = serve(binary, config(
+        destination("big", receiver.url("/big"), extra.format(200000)) + destination("small", receiver.url("/small"), extra.format(40))))
+    sent = []
+    try:
+        receiver.stop()
+        stopping = threading.Event()
+
+        def load():
+            while not stopping.is_set():
+                status, headers, _ = call(urls["gateway"] + "/v1/chat/completions", chat(content=f"steady {len(sent)}"))
+                assert status == 200
+                sent.append(headers["x-request-id"])
+                time.sleep(0.05)
+
+        thread = threading.Thread(target=load)
+        thread.start()
+        time.sleep(30)
+        stopping.set()
+        thread.join()
+        down = self_metrics(urls["admin"])
+        assert down[("platform", "big")]["gateway_otlp_queue_spans"] > 0 and down[("platform", "big")]["gateway_otlp_spans_sent_total"] == 0
+        assert down[("platform", "small")]["gateway_otlp_spans_dropped_total"] > 0
+        receiver.port = port
+        receiver.start()
+        series = wait_until(settled(urls["admin"], 2), timeout=60)
+        assert series, self_metrics(urls["admin"])
+    finally:
+        stop(process)
+        receiver.stop()
+    assert len(sent) > 100
+    big = series[("platform", "big")]
+    spans = receiver.spans("/big")
+    ids = [(s.trace_id, s.span_id) for s, _ in spans]
+    assert len(ids) == len(set(ids)), "no span arrives twice"
+    assert {s.trace_id.hex() for s, _ in spans} == set(sent), "every request arrives"
+    assert big["gateway_otlp_spans_produced_total"] == big["gateway_otlp_spans_sent_total"] == len(spans)
+    assert big["gateway_otlp_spans_dropped_total"] == big["gateway_otlp_spans_failed_total"] == 0
+    small = series[("platform", "small")]
+    assert balanced(small)
+    assert small["gateway_otlp_spans_dropped_total"] > 0
+    assert small["gateway_otlp_spans_sent_total"] == len(receiver.spans("/small"))
