@@ -132,7 +132,7 @@ enum GatewayServices {
             let interval: Duration = ring != nil ? .milliseconds(5) : .milliseconds(50)
             // The export starts before the collector and so stops after it: the collector's last
             // traces are in its queues when it flushes.
-            let exportClient = HTTPClient(eventLoopGroupProvider: .singleton)
+            let exportClient = OTLPExport.makeClient()
             services.append(HTTPClientService(client: exportClient))
             let export = OTLPExport(
                 platform: config.observability.export.otlp, serviceName: config.observability.serviceName, environment: environment,

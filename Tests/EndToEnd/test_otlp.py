@@ -5,6 +5,7 @@ checked against the requests sent, the explain API and the usage API."""
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -361,6 +362,15 @@ def self_metrics(admin_url):
 def balanced(counts):
     return counts["gateway_otlp_spans_produced_total"] == sum(
         counts[f"gateway_otlp_spans_{kind}_total"] for kind in ("sent", "failed", "dropped", "rejected")) + counts["gateway_otlp_queue_spans"]
+
+
+def test_the_exposition_with_exporters_passes_promtool(exported):
+    promtool = shutil.which("promtool")
+    assert promtool, "Debian's prometheus package is needed; scripts/test.sh installs it"
+    text = get(exported["urls"]["admin"] + "/metrics", ADMIN_TOKEN)
+    assert 'gateway_otlp_spans_sent_total{owner="acme",destination="acme-tempo"}' in text
+    check = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_self_metrics_account_for_every_span(exported):

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import stop
+from conftest import free_port, stop
 from otlp_receiver import Receiver, wait_until
 from test_otlp import KEYS, _sha256, balanced, call, chat, self_metrics, serve
 
@@ -141,3 +141,22 @@ def test_a_backend_down_for_30_seconds_under_steady_load(binary):
     assert balanced(small)
     assert small["gateway_otlp_spans_dropped_total"] > 0
     assert small["gateway_otlp_spans_sent_total"] == len(receiver.spans("/small"))
+
+
+def test_graceful_shutdown_flushes_what_waits_within_its_bound(binary):
+    receiver = Receiver()
+    dead = f"http://127.0.0.1:{free_port()}/dead"
+    process, urls = serve(binary, config(destination("live", receiver.url("/live")) + destination("dead", dead)))
+    ids = []
+    try:
+        for index in range(20):
+            status, headers, _ = call(urls["gateway"] + "/v1/chat/completions", chat(content=f"last words {index}"))
+            assert status == 200
+            ids.append(headers["x-request-id"])
+    finally:
+        started = time.monotonic()
+        stop(process)  # SIGTERM at once: the traces are still in the ring or the queues
+        took = time.monotonic() - started
+        receiver.stop()
+    assert took < 12, f"the final flush is bounded, even with a dead destination ({took:.1f} s)"
+    assert {s.trace_id.hex() for s, _ in receiver.spans("/live")} == set(ids), "every trace was flushed at shutdown"

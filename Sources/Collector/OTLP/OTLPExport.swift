@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import GatewayModel
 import Logging
+import NIOCore
 import ServiceLifecycle
 import Synchronization
 import Telemetry
@@ -47,6 +48,14 @@ public final class OTLPExport: Service, Sendable {
         self.state = Mutex(State())
         (starts, started) = AsyncStream.makeStream(of: OTLPExporter.self)
         for exporter in self.platform { started.yield(exporter) }
+    }
+
+    /// A client for exporting: a backend that is down fails the attempt at once (the exporter's own
+    /// backoff decides when to try again) instead of being retried until the request's timeout.
+    public static func makeClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
     /// Exports `traces`, tagged by `mapping`, to the destinations that receive them; first starts

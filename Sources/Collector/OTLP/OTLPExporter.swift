@@ -180,7 +180,12 @@ final class OTLPExporter: Sendable {
                     return outcome
                 }
                 state.withLock { $0.retries &+= 1 }
-                try? await clock.sleep(until: resume)
+                if final {
+                    try? await clock.sleep(until: resume)
+                } else {
+                    // A shutdown ends the wait: what is left goes out in the final flush.
+                    try? await cancelWhenGracefulShutdown { try await clock.sleep(until: resume) }
+                }
             }
         }
     }
