@@ -219,7 +219,7 @@ def health():
     variables = [datasource_variable(), query_variable("source", "Telemetry source", "label_values(gateway_telemetry_scrapes_total, source)")]
     source = 'source=~"$source"'
     board = Dashboard("ai-gateway-health", "AI gateway: platform health",
-                      "The telemetry pipeline, configuration reconcile, the spend ledger, the store and client connections (platform Prometheus only).",
+                      "The telemetry pipeline, configuration reconcile, the spend ledger, the store, client connections and OTLP export (platform Prometheus only).",
                       variables)
     board.panel("timeseries", "Telemetry records written per second", [(f"sum by (source) (deriv(gateway_telemetry_records_written{{{source}}}[$__rate_interval]))", "{{source}}")],
                 unit="short")
@@ -243,6 +243,20 @@ def health():
     board.panel("timeseries", "Client connections open", [(f"sum by (source) (gateway_connections_open{{{source}}})", "{{source}}")], unit="short")
     board.panel("timeseries", "Client connections closed by the gateway, by reason",
                 [(f"sum by (reason) ({rate('gateway_connections_closed_total', source)})", "{{reason}}")], unit="short")
+    destination = "{{owner}}/{{destination}}"
+    board.panel("timeseries", "OTLP spans per second, by destination and outcome",
+                [(f"sum by (owner, destination) ({rate(f'gateway_otlp_spans_{outcome}_total', '')})", f"{outcome} {destination}")
+                 for outcome in ("sent", "failed", "dropped", "rejected")], unit="short",
+                description="Sent, given up on (after retries, or refused), dropped from a full queue, rejected in a partial success.")
+    board.panel("timeseries", "OTLP queue fill", [("max by (owner, destination) (gateway_otlp_queue_spans / gateway_otlp_queue_capacity_spans)", destination)],
+                unit="percentunit", width=8)
+    board.panel("timeseries", "Seconds since the last accepted OTLP export",
+                [("time() - max by (owner, destination) (gateway_otlp_last_success_timestamp_seconds)", destination)], unit="s", width=8)
+    board.panel("timeseries", "OTLP retries and metric points failed or rejected per second",
+                [(f"sum by (owner, destination) ({rate('gateway_otlp_retries_total', '')})", f"retries {destination}"),
+                 (f"sum by (owner, destination) ({rate('gateway_otlp_metric_points_failed_total', '')})", f"points failed {destination}"),
+                 (f"sum by (owner, destination) ({rate('gateway_otlp_metric_points_rejected_total', '')})", f"points rejected {destination}")],
+                unit="short", width=8)
     return board
 
 

@@ -20,6 +20,7 @@ import urllib.request
 import pytest
 
 from conftest import ADMIN_TOKEN, HEAD, _sha256, free_port, start, stop
+from otlp_receiver import Receiver
 from test_telemetry import call, chat, get
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -230,8 +231,11 @@ def scraped(binary):
     assert prometheus, "Debian's prometheus package is needed; scripts/test.sh installs it"
     with tempfile.TemporaryDirectory() as folder:
         config = os.path.join(folder, "gateway.yaml")
+        receiver = Receiver()  # the health dashboard's OTLP panels need a destination
+        endpoint = receiver.url("/otlp")
+        export = f'observability:\n  export:\n    otlp:\n      - {{ name: platform, endpoint: "{endpoint}", metricsIntervalSeconds: 1 }}\n'
         with open(config, "w") as handle:
-            handle.write(CONFIG)
+            handle.write(CONFIG.replace("providers:\n", export + "providers:\n", 1))
         gateway, urls = start(binary, config, "--store", "sqlite:" + os.path.join(folder, "store.sqlite"),
                               env=dict(os.environ, E2E_ADMIN_TOKEN=ADMIN_TOKEN))
         servers = []
@@ -260,6 +264,7 @@ def scraped(binary):
             for server in servers:
                 server.stop()
             stop(gateway)
+            receiver.stop()
 
 
 def wait_for(prometheus, expr, value, timeout=30):

@@ -1,14 +1,18 @@
 """OTLP delivery end to end: the retry matrix (one destination per backend answer) and a backend
 that is down for 30 s under steady load, with the exporter's self-metrics adding up exactly."""
 
+import json
+import os
+import subprocess
+import tempfile
 import threading
 import time
 
 import pytest
 
-from conftest import free_port, stop
+from conftest import ADMIN_TOKEN, free_port, read_addresses, stop
 from otlp_receiver import Receiver, wait_until
-from test_otlp import KEYS, _sha256, balanced, call, chat, self_metrics, serve
+from test_otlp import KEYS, _sha256, balanced, call, chat, get, self_metrics, serve
 
 CASES = {
     "/r429": [("status", 429, {"Retry-After": "2"}), 200],
@@ -160,3 +164,42 @@ def test_graceful_shutdown_flushes_what_waits_within_its_bound(binary):
         receiver.stop()
     assert took < 12, f"the final flush is bounded, even with a dead destination ({took:.1f} s)"
     assert {s.trace_id.hex() for s, _ in receiver.spans("/live")} == set(ids), "every trace was flushed at shutdown"
+
+
+def test_a_collector_scraping_a_remote_gateway_exports_its_traces(binary):
+    """The `collector` role exports what it scrapes: the platform destination of its own file, and
+    each org's own destinations from the mapping the control plane supplies."""
+    receiver = Receiver()
+    org_export = f"""
+    export:
+      otlp:
+        - {{ name: acme-tempo, endpoint: "{receiver.url('/acme')}", signals: [traces] }}"""
+    text = config("").replace("    otlp:\n", "    otlp: []\n").replace("  - id: acme\n", "  - id: acme" + org_export + "\n")
+    gateway, gateway_urls = serve(binary, text)
+    collector = None
+    try:
+        folder = tempfile.mkdtemp()
+        path = os.path.join(folder, "collector.yaml")
+        with open(path, "w") as handle:
+            handle.write(config(destination("platform", receiver.url("/platform"))))
+        collector = subprocess.Popen(
+            [binary, "serve", "--config", path, "--role", "collector", "--control-plane", gateway_urls["admin"], "--scrape", gateway_urls["admin"]],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=dict(os.environ, E2E_ADMIN_TOKEN=ADMIN_TOKEN))
+        read_addresses(collector, roles=("admin",))
+        caller = "0af7651916cd43dd8448eb211c80319c"
+        _, headers, _ = call(gateway_urls["gateway"] + "/v1/chat/completions", chat(), headers={"traceparent": f"00-{caller}-b7ad6b7169203331-01"})
+        assert headers["x-request-id"] == caller
+        assert wait_until(lambda: {s.trace_id.hex() for s, _ in receiver.spans("/platform")} == {caller}, timeout=20)
+        explain = json.loads(get(gateway_urls["admin"] + f"/telemetry/v1/requests/{caller}", ADMIN_TOKEN))
+        spans = receiver.spans("/platform")
+        (root,) = [s for s, _ in spans if s.kind == 2]
+        assert root.span_id.hex() == explain["rootSpanId"] and root.parent_span_id.hex() == "b7ad6b7169203331"
+        assert sorted(s.span_id.hex() for s, _ in spans if s.kind == 1) == sorted(g["spanId"] for g in explain["gates"])
+        # The org's destination hears from both collectors (the gateway's own and the remote one), each once.
+        assert wait_until(lambda: len({r["service.instance.id"] for _, r in receiver.spans("/acme")}) == 2, timeout=20)
+        assert len(receiver.spans("/acme")) == 2 * len(spans)
+    finally:
+        if collector:
+            stop(collector)
+        stop(gateway)
+        receiver.stop()
