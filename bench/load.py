@@ -18,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import urllib.request
 import threading
 import time
 
@@ -75,6 +76,7 @@ def nginx_conf(folder, port):
     listen 127.0.0.1:{port} reuseport backlog=4096;
     location = /v1/chat/completions {{ default_type application/json; return 200 '{COMPLETION}'; }}
     location = /sse/v1/chat/completions {{ default_type text/event-stream; return 200 '{SSE}'; }}
+    location /otlp/v1/ {{ default_type application/x-protobuf; return 200 ''; }}
   }}""")
 
 
@@ -95,7 +97,7 @@ def start_nginx(folder, conf):
     return subprocess.Popen(["nginx", "-c", os.path.join(folder, "nginx.conf"), "-p", folder, "-g", "daemon off;"])
 
 
-def gateway_config(nginx_port, port, admin_port, telemetry, metered=False, guarded=False):
+def gateway_config(nginx_port, port, admin_port, telemetry, metered=False, guarded=False, exported=False):
     digest = hashlib.sha256(KEY.encode()).hexdigest()
     # Budget and rate limit high enough never to refuse: the money path runs in full on every request.
     money = "        budget: { usd: 1000000, period: monthly }\n        limits: { requestsPerMinute: 100000000 }\n" if metered else ""
@@ -110,7 +112,7 @@ admin:
   listen: 127.0.0.1:{admin_port}
 observability:
   enabled: {"true" if telemetry else "false"}
-providers:
+{export(nginx_port) if exported else ""}providers:
   - name: nginx
     kind: openai
     baseURL: http://127.0.0.1:{nginx_port}/v1
@@ -130,6 +132,26 @@ orgs:
           - id: bench
             sha256: "{digest}"
 """
+
+
+def export(nginx_port):
+    """A platform OTLP destination: nginx answering every export 200 at once."""
+    return f"""  export:
+    otlp:
+      - {{ name: bench, endpoint: "http://127.0.0.1:{nginx_port}/otlp" }}
+"""
+
+
+def otlp_counts(admin_port):
+    """The exporter's span counts from a gateway's /metrics, by outcome."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{admin_port}/metrics", timeout=10) as response:
+        text = response.read().decode()
+    counts = {}
+    for line in text.splitlines():
+        match = re.match(r"^gateway_otlp_spans_(\w+)_total\{.*\} (\S+)$", line)
+        if match:
+            counts[match.group(1)] = float(match.group(2))
+    return counts
 
 
 def wrk_script(folder, name, model, stream):
@@ -217,18 +239,20 @@ def median(values):
 
 def load(args):
     folder = tempfile.mkdtemp(prefix="gateway-bench-")
-    nginx_port, proxy_port, on_port, off_port, metered_port, guarded_port = (free_port() for _ in range(6))
+    nginx_port, proxy_port, on_port, off_port, metered_port, guarded_port, exported_port = (free_port() for _ in range(7))
     nginx = start_nginx(folder, nginx_conf(folder, nginx_port))
     proxy_folder = os.path.join(folder, "proxy-nginx")
     proxy = start_nginx(proxy_folder, proxy_conf(proxy_folder, proxy_port, nginx_port))
-    configs = {}
-    for name, port, telemetry, metered, guarded in [
-        ("on", on_port, True, False, False), ("off", off_port, False, False, False), ("metered", metered_port, True, True, False),
-        ("guarded", guarded_port, True, False, True),
+    configs, admin_ports = {}, {}
+    for name, port, telemetry, metered, guarded, exported in [
+        ("on", on_port, True, False, False, False), ("off", off_port, False, False, False, False),
+        ("metered", metered_port, True, True, False, False), ("guarded", guarded_port, True, False, True, False),
+        ("exported", exported_port, True, False, False, True),
     ]:
         configs[name] = os.path.join(folder, f"gateway-{name}.yaml")
+        admin_ports[name] = free_port()
         with open(configs[name], "w") as handle:
-            handle.write(gateway_config(nginx_port, port, free_port(), telemetry, metered, guarded))
+            handle.write(gateway_config(nginx_port, port, admin_ports[name], telemetry, metered, guarded, exported))
     gateways = {name: start_gateway(path) for name, path in configs.items()}
     time.sleep(0.5)
     plain = wrk_script(folder, "plain", "gpt-4o-mini", False)
@@ -239,6 +263,7 @@ def load(args):
     off_url = f"http://127.0.0.1:{off_port}/v1/chat/completions"
     metered_url = f"http://127.0.0.1:{metered_port}/v1/chat/completions"
     guarded_url = f"http://127.0.0.1:{guarded_port}/v1/chat/completions"
+    exported_url = f"http://127.0.0.1:{exported_port}/v1/chat/completions"
     runs = [
         ("direct", direct_url, plain, 32),
         ("nginx proxy", proxy_url, plain, 32),
@@ -247,6 +272,7 @@ def load(args):
         ("gateway telemetry off", off_url, plain, 32),
         ("gateway budget and limit", metered_url, plain, 32),
         ("gateway guardrails", guarded_url, plain, 32),
+        ("gateway otlp export", exported_url, plain, 32),
         ("direct 1 conn", direct_url, plain, 1),
         ("nginx proxy 1 conn", proxy_url, plain, 1),
         ("gateway 1 conn", on_url, plain, 1),
@@ -261,6 +287,8 @@ def load(args):
                 results[name].append(result)
                 print(f"round {round_index + 1} {name:24s} {result['rps']:>10.0f} req/s  p50 {result['p50']:>8.1f} us  p99 {result['p99']:>8.1f} us", flush=True)
         peak = {name: memory_kib(process.pid, "VmHWM") // 1024 for name, process in gateways.items()}
+        time.sleep(2)  # the exporter's queue drains
+        peak["otlp"] = otlp_counts(admin_ports["exported"])
         soak = run_soak(on_url, plain, gateways["on"].pid, args.soak) if args.soak else None
     finally:
         for process in gateways.values():
@@ -334,6 +362,7 @@ def fmt(value, digits=0):
 
 def write_results(results, peak, soak, args):
     m = {name: {key: median([r[key] for r in runs]) for key in ("rps", "p50", "p99")} for name, runs in results.items()}
+    otlp = peak.pop("otlp", {})
     direct, gateway, off = m["direct"], m["gateway"], m["gateway telemetry off"]
     one_direct, one_gateway = m["direct 1 conn"], m["gateway 1 conn"]
     proxy, one_proxy = m["nginx proxy"], m["nginx proxy 1 conn"]
@@ -350,6 +379,7 @@ def write_results(results, peak, soak, args):
         ("gateway, telemetry off (32 conns)", off, f"{paired('gateway telemetry off', 'direct'):.3f}"),
         ("gateway, budget and rate limit on (32 conns)", m["gateway budget and limit"], f"{paired('gateway budget and limit', 'direct'):.3f}"),
         ("gateway, every input guardrail on (32 conns)", m["gateway guardrails"], f"{paired('gateway guardrails', 'direct'):.3f}"),
+        ("gateway, OTLP export on (32 conns)", m["gateway otlp export"], f"{paired('gateway otlp export', 'direct'):.3f}"),
         ("direct to nginx (1 conn)", one_direct, "1.00"),
         ("nginx as reverse proxy, for reference (1 conn)", one_proxy, f"{paired('nginx proxy 1 conn', 'direct 1 conn'):.3f}"),
         ("gateway (1 conn)", one_gateway, f"{paired('gateway 1 conn', 'direct 1 conn'):.3f}"),
@@ -377,6 +407,8 @@ def write_results(results, peak, soak, args):
         f"| throughput, telemetry on / off | {paired('gateway', 'gateway telemetry off'):.3f} | >= 0.97 |",
         f"| throughput, budget and rate limit on / off | {paired('gateway budget and limit', 'gateway'):.3f} | - |",
         f"| throughput, every input guardrail on / off | {paired('gateway guardrails', 'gateway'):.3f} | >= 0.90 |",
+        f"| throughput, OTLP export on / off | {paired('gateway otlp export', 'gateway'):.3f} | >= 0.97 |",
+        f"| OTLP spans produced / sent / dropped / failed | {fmt(otlp.get('produced', 0))} / {fmt(otlp.get('sent', 0))} / {fmt(otlp.get('dropped', 0))} / {fmt(otlp.get('failed', 0))} | - |",
         f"| added latency at 1 conn, p50 | {one_gateway['p50'] - one_direct['p50']:.1f} us | < 50 us |",
         f"| added latency at 1 conn, p99 | {one_gateway['p99'] - one_direct['p99']:.1f} us | < 200 us |",
         f"| for reference, nginx reverse proxy / direct | {paired('nginx proxy', 'direct'):.3f} | - |",

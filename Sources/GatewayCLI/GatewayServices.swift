@@ -134,11 +134,12 @@ enum GatewayServices {
             // traces are in its queues when it flushes.
             let exportClient = OTLPExport.makeClient()
             services.append(HTTPClientService(client: exportClient))
+            let store = TelemetryStore()
             let export = OTLPExport(
                 platform: config.observability.export.otlp, serviceName: config.observability.serviceName, environment: environment,
-                client: exportClient, logger: logger)
+                client: exportClient, store: store, logger: logger)
             services.append(export)
-            let collector = Collector(sources: sources, store: TelemetryStore(), mapping: mapping, export: export, interval: interval, logger: logger)
+            let collector = Collector(sources: sources, store: store, mapping: mapping, export: export, interval: interval, logger: logger)
             services.append(collector)
             let withExport: @Sendable () -> [MetricFamily] = { [families] in families() + export.families }
             TelemetryAPI(collector: collector, mapping: mapping, platformToken: platform, processFamilies: withExport, orgFamilies: orgFamilies)

@@ -8,6 +8,18 @@ public struct RequestTrace: Sendable {
     public static let maxGates = 8
     /// Most guardrail findings a trace holds (by direction, check, type, action and message).
     public static let maxFindings = 8
+    /// Most bytes of a text a client chose (the requested model) that a trace keeps: the ring
+    /// holds many traces, so no request may make one large.
+    public static let maxClientTextBytes = 256
+
+    /// `text` cut to at most ``maxClientTextBytes`` bytes, at a Unicode scalar boundary.
+    public static func clipped(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard utf8.count > maxClientTextBytes else { return text }
+        var end = utf8.index(utf8.startIndex, offsetBy: maxClientTextBytes)
+        while end > utf8.startIndex && utf8[end] & 0xC0 == 0x80 { end = utf8.index(before: end) }  // not inside a scalar
+        return String(decoding: utf8[..<end], as: UTF8.self)
+    }
 
     /// Position in the ring, assigned on append.
     public var sequence: UInt64 = 0

@@ -11,11 +11,12 @@ struct OTLPDeliveryTests {
     func queueAccounting() {
         for seed in UInt64(1)...200 {
             var random = SplitMix64(seed: seed)
-            var queue = SpanQueue(capacity: Int.random(in: 1...64, using: &random))
-            for _ in 0..<300 {
+            var queue = SpanQueue<Int>(capacity: Int.random(in: 1...64, using: &random))
+            for step in 0..<300 {
                 switch Int.random(in: 0..<4, using: &random) {
-                case 0: queue.append(Array(repeating: [1, 2, 3], count: Int.random(in: 0...40, using: &random)))
-                case 1: _ = queue.takeBatch(limit: Int.random(in: 1...20, using: &random))
+                case 0: queue.append(step, spans: Int.random(in: 1...12, using: &random))
+                case 1:
+                    if let batch = queue.takeBatch(limit: Int.random(in: 1...20, using: &random)) { #expect(!batch.isEmpty) }
                 case 2: queue.settle(delivered: Bool.random(using: &random), rejected: Int.random(in: -5...30, using: &random))
                 default: if Int.random(in: 0..<20, using: &random) == 0 { queue.failWaiting() }
                 }
@@ -26,21 +27,24 @@ struct OTLPDeliveryTests {
         }
     }
 
-    @Test("a batch is taken once: no second batch while one is in flight, and the oldest spans go first")
+    @Test("a batch is taken once: no second batch while one is in flight, the oldest go first, and a batch keeps to its span limit")
     func batches() {
-        var queue = SpanQueue(capacity: 3)
-        queue.append([[1], [2], [3], [4], [5]])
-        #expect(queue.counts.dropped == 2)
-        let batch = queue.takeBatch(limit: 2).map(Array.init)
-        #expect(batch == [[3], [4]])
-        let second = queue.takeBatch(limit: 2)
+        var queue = SpanQueue<String>(capacity: 9)
+        for name in ["a", "b", "c", "d", "e"] { queue.append(name, spans: 3) }
+        #expect(queue.counts.dropped == 6 && queue.queued == 9)
+        let batch = queue.takeBatch(limit: 7)
+        #expect(batch == ["c", "d"])
+        let second = queue.takeBatch(limit: 7)
         #expect(second == nil)
-        queue.append([[6], [7]])  // room for one beside the two in flight and the one waiting
-        #expect(queue.counts.dropped == 4 && queue.queued == 3)
+        queue.append("f", spans: 3)  // the six in flight and "e" leave no room: "e" goes
+        #expect(queue.counts.dropped == 9 && queue.queued == 9)
         queue.settle(delivered: true, rejected: 1)
-        #expect(queue.counts.sent == 1 && queue.counts.rejected == 1)
-        let last = queue.takeBatch(limit: 10).map(Array.init)
-        #expect(last == [[7]])
+        #expect(queue.counts.sent == 5 && queue.counts.rejected == 1)
+        queue.append("huge", spans: 20)  // larger than the queue: it drops what waits, and itself
+        #expect(queue.queued == 0 && queue.counts.dropped == 32)
+        queue.append("g", spans: 2)
+        let single = queue.takeBatch(limit: 1)
+        #expect(single == ["g"], "one item always fits, whatever the limit")
     }
 
     @Test("answers: 2xx accepted with its partial success, 429 and 502-504 retried, every other status refused")
@@ -89,6 +93,12 @@ struct OTLPDeliveryTests {
         #expect(policy.wait(beforeRetry: 1, retryAfter: 3600, using: &random) == .seconds(30))
     }
 
+    static func store(_ traces: [RequestTrace], mapping: OrgMapping) -> TelemetryStore {
+        let store = TelemetryStore()
+        store.ingest(RingBatch(traces: traces, dropped: 0, nextCursor: 0, written: UInt64(traces.count), capacity: 16), from: "test", mapping: mapping, scrapeDuration: .zero)
+        return store
+    }
+
     @Test("a trace with every number at its extreme encodes without trapping, into spans and metric points")
     func hostileTrace() {
         var trace = RequestTrace(traceID: TraceID(high: .max, low: .max), startUnixNanos: .max, operation: "chat")
@@ -99,6 +109,8 @@ struct OTLPDeliveryTests {
         trace.outputTokens = .max
         trace.attempts = .max
         trace.status = .max
+        trace.provider = "p"
+        trace.projectID = "chat"
         trace.parentSpanID = SpanID(.max)
         for _ in 0..<RequestTrace.maxGates {
             trace.append(GateSpan(gate: "upstream", decision: .error, reason: "upstream_timeout", startOffsetNanos: .max, durationNanos: .max))
@@ -106,35 +118,43 @@ struct OTLPDeliveryTests {
         for _ in 0..<RequestTrace.maxFindings {
             trace.append(GuardrailFinding(direction: .input, check: .pii, action: .redact, type: "email", message: 1, count: .max))
         }
-        let spans = OTLPTraceEncoding.spans(of: trace, org: "acme", mapping: OrgMapping(orgByProject: [:], orgs: ["acme"]))
-        #expect(spans.count == 1 + RequestTrace.maxGates + 1)
-        let metrics = OTLPMetrics(startUnixNanos: 1)
-        metrics.record(trace, org: "acme", project: "p", model: "m", providerKind: "openai")
-        trace.costMicroUSD = .max
-        metrics.record(trace, org: "acme", project: "p", model: "m", providerKind: "openai")
-        metrics.record(trace, org: "acme", project: "p", model: "m", providerKind: "openai")
+        let exported = ExportedTrace(trace: trace, org: "acme", providerKind: "openai", serverAddress: "h")
+        #expect(exported.spanCount == 1 + RequestTrace.maxGates + 1)
         let resource = OTLPResource(serviceName: "gateway", instanceID: "i")
-        #expect(metrics.request(org: "acme", resource: resource, nowUnixNanos: .max)?.points ?? 0 > 0)
+        #expect(OTLPTraceEncoding.request([exported, exported], resource: resource).count > 0)
+        var costly = trace
+        costly.costMicroUSD = .max
+        let mapping = OrgMapping(orgByProject: ["chat": "acme"], orgs: ["acme"], providers: ["p"], providerKinds: ["p": "openai"])
+        let store = Self.store([trace, costly, costly], mapping: mapping)
+        let request = OTLPMetrics.request(store: store, org: "acme", providerKinds: mapping.providerKinds, resource: resource, startUnixNanos: 1, nowUnixNanos: .max)
+        #expect(request?.points ?? 0 > 0)
     }
 
     @Test("an org's metric request holds its own series only; the platform's holds every org's")
     func metricsByOrg() throws {
-        let metrics = OTLPMetrics(startUnixNanos: 1)
-        var trace = RequestTrace(traceID: .next(), startUnixNanos: 5, operation: "chat")
-        trace.status = 200
-        trace.attempts = 1
-        trace.inputTokens = 10
-        trace.costMicroUSD = 3
-        trace.append(GateSpan(gate: "key-auth", decision: .pass, startOffsetNanos: 0, durationNanos: 1))
-        metrics.record(trace, org: "acme", project: "chat", model: "gpt", providerKind: "openai")
-        metrics.record(trace, org: "globex", project: "shop", model: "gpt", providerKind: "openai")
+        var acme = RequestTrace(traceID: .next(), startUnixNanos: 5, operation: "chat")
+        acme.status = 200
+        acme.attempts = 1
+        acme.provider = "p"
+        acme.inputTokens = 10
+        acme.costMicroUSD = 3
+        acme.projectID = "chat"
+        acme.requestedModel = "gpt"
+        acme.append(GateSpan(gate: "key-auth", decision: .pass, startOffsetNanos: 0, durationNanos: 1))
+        var globex = acme
+        globex.projectID = "shop"
+        let mapping = OrgMapping(orgByProject: ["chat": "acme", "shop": "globex"], orgs: ["acme", "globex"], models: ["gpt"], providers: ["p"])
+        let store = Self.store([acme, globex, globex], mapping: mapping)
         let resource = OTLPResource(serviceName: "gateway", instanceID: "i")
-        let acme = try #require(metrics.request(org: "acme", resource: resource, nowUnixNanos: 9))
-        let both = try #require(metrics.request(org: nil, resource: resource, nowUnixNanos: 9))
+        func request(_ org: String?) -> (bytes: [UInt8], points: Int)? {
+            OTLPMetrics.request(store: store, org: org, providerKinds: ["p": "openai"], resource: resource, startUnixNanos: 1, nowUnixNanos: 9)
+        }
+        let own = try #require(request("acme"))
+        let all = try #require(request(nil))
         // Per org: input and output token usage, duration, requests, one gate decision, cost.
-        #expect(acme.points == 6 && both.points == 12)
-        #expect(metrics.request(org: "initech", resource: resource, nowUnixNanos: 9) == nil)
-        #expect(!acme.bytes.contains(subsequence: Array("globex".utf8)) && both.bytes.contains(subsequence: Array("globex".utf8)))
+        #expect(own.points == 6 && all.points == 12)
+        #expect(request("initech") == nil)
+        #expect(!own.bytes.contains(subsequence: Array("globex".utf8)) && all.bytes.contains(subsequence: Array("globex".utf8)))
     }
 }
 

@@ -53,6 +53,18 @@ struct HostileNumberTests {
         }
     }
 
+    @Test("a half-megabyte model name, with or without a key, is answered and leaves at most 256 bytes of it in the trace")
+    func hugeModelName() async throws {
+        try await GatewayHarness.run(Self.config(url: "http://127.0.0.1:9/v1")) { gateway in
+            let model = String(repeating: "m", count: 1 << 19)  // half the body limit
+            let routed = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat(model))
+            let anonymous = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat(model), key: nil)
+            #expect(routed.status == 404 && anonymous.status == 401)
+            let traces = await gateway.recorder.waitForRecords(2)
+            #expect(traces.count == 2 && traces.allSatisfy { $0.requestedModel.utf8.count == RequestTrace.maxClientTextBytes })
+        }
+    }
+
     @Test("provider usage of every shape: valid counts are charged, the rest estimated and flagged, streamed or not")
     func providerUsage() async throws {
         var script: [FakeUpstream.Behavior] = []

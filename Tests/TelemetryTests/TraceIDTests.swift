@@ -22,3 +22,19 @@ struct TraceIDTests {
         #expect(SpanID(0xff).description == "00000000000000ff")
     }
 }
+
+@Suite("Client text in a trace")
+struct ClientTextTests {
+    @Test("a requested model is kept whole up to 256 bytes and cut at a scalar boundary past it")
+    func clipped() {
+        #expect(RequestTrace.clipped("gpt-4o-mini") == "gpt-4o-mini")
+        let long = String(repeating: "m", count: 1 << 20)
+        #expect(RequestTrace.clipped(long).utf8.count == RequestTrace.maxClientTextBytes)
+        for prefix in 0..<4 {
+            let text = String(repeating: "a", count: prefix) + String(repeating: "é😀", count: 200)
+            let cut = RequestTrace.clipped(text)
+            #expect(cut.utf8.count <= RequestTrace.maxClientTextBytes && cut.utf8.count > RequestTrace.maxClientTextBytes - 4)
+            #expect(text.hasPrefix(cut) && !cut.contains("\u{FFFD}"))
+        }
+    }
+}

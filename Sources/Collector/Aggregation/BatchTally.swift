@@ -8,7 +8,8 @@ import WireJSON
 /// each metric series is then updated once per batch, not once per trace: no label array is built
 /// and no family is looked up per trace.
 struct BatchTally {
-    /// The series of a request's own metrics.
+    /// The series of a request's own metrics (the operation and provider besides the Prometheus
+    /// labels, for the GenAI metrics exported over OTLP).
     struct RequestKey: Hashable {
         let org: String
         let project: String
@@ -16,6 +17,7 @@ struct BatchTally {
         let status: UInt16
         let decided: String
         let provider: String
+        let operation: String
     }
 
     /// What the requests of one ``RequestKey`` add up to.
@@ -31,6 +33,9 @@ struct BatchTally {
         var duration = Histogram(bounds: Histogram.Buckets.operation)
         var timeToFirstToken: Histogram?
         var upstream: Histogram?
+        /// Input and output tokens per request that reached a provider (`gen_ai.client.token.usage`).
+        var inputTokenUsage: Histogram?
+        var outputTokenUsage: Histogram?
     }
 
     /// The series of one gate decision.
@@ -77,14 +82,16 @@ struct BatchTally {
                 Double(finding.count)
         }
         let key = RequestKey(
-            org: org, project: project, model: model, status: trace.status, decided: trace.decidingGate?.gate ?? "none", provider: provider)
+            org: org, project: project, model: model, status: trace.status, decided: trace.decidingGate?.gate ?? "none", provider: provider,
+            operation: trace.operation)
         requests[key, default: RequestSums()].add(trace, tried: !provider.isEmpty)
     }
 
-    /// Adds the sums to the metric families.
-    func apply(to families: inout [String: MetricFamily]) {
+    /// Adds the sums to the metric families, and to `cumulative`, the sums by request series.
+    func apply(to families: inout [String: MetricFamily], cumulative: inout [RequestKey: RequestSums]) {
         typealias Name = TelemetryStore.Name
         for (key, sums) in requests {
+            cumulative[key, default: RequestSums()].merge(sums)
             let series = [key.org, key.project, key.model]
             families[Name.requests]!.add(sums.count, series + [String(key.status), key.decided])
             let tokens = [("input", sums.inputTokens), ("cached_input", sums.cachedInputTokens), ("output", sums.outputTokens)]
@@ -130,6 +137,32 @@ extension BatchTally.RequestSums {
         if tried {
             upstream = upstream ?? Histogram(bounds: Histogram.Buckets.operation)
             upstream!.observe(Double(trace.upstreamNanos) / 1e9)
+            inputTokenUsage = inputTokenUsage ?? Histogram(bounds: Histogram.Buckets.tokens)
+            inputTokenUsage!.observe(Double(trace.inputTokens))
+            outputTokenUsage = outputTokenUsage ?? Histogram(bounds: Histogram.Buckets.tokens)
+            outputTokenUsage!.observe(Double(trace.outputTokens))
         }
+    }
+
+    /// Adds the sums of `other`, of the same series.
+    mutating func merge(_ other: Self) {
+        count += other.count
+        inputTokens += other.inputTokens
+        cachedInputTokens += other.cachedInputTokens
+        outputTokens += other.outputTokens
+        costMicroUSD = costMicroUSD.saturatingAdd(other.costMicroUSD)
+        unpriced += other.unpriced
+        estimated += other.estimated
+        usageInvalid += other.usageInvalid
+        duration.merge(other.duration)
+        Self.merge(other.timeToFirstToken, into: &timeToFirstToken)
+        Self.merge(other.upstream, into: &upstream)
+        Self.merge(other.inputTokenUsage, into: &inputTokenUsage)
+        Self.merge(other.outputTokenUsage, into: &outputTokenUsage)
+    }
+
+    private static func merge(_ histogram: Histogram?, into total: inout Histogram?) {
+        guard let histogram else { return }
+        if total == nil { total = histogram } else { total!.merge(histogram) }
     }
 }

@@ -14,6 +14,8 @@ public final class TelemetryStore: Sendable {
 
     struct State: ~Copyable {
         var families: [String: MetricFamily]
+        /// Every request series' sums since the start, with the operation and provider (for OTLP).
+        var requestSums: [BatchTally.RequestKey: BatchTally.RequestSums] = [:]
         var recent: [String: RecentTraces] = [:]
         var usage: [UsageKey: UsageCounts] = [:]
         var newestMinute: Int64 = 0
@@ -51,7 +53,7 @@ public final class TelemetryStore: Sendable {
                 tally.add(trace, org: labels.org, project: labels.project, model: labels.model, provider: labels.provider)
                 keep(trace, org: labels.org, project: labels.project, model: labels.model, into: &state)
             }
-            tally.apply(to: &state.families)
+            tally.apply(to: &state.families, cumulative: &state.requestSums)
             let pipeline = [source]
             state.families[Name.written]!.set(Double(batch.written), pipeline)
             state.families[Name.dropped]!.add(Double(batch.dropped), pipeline)

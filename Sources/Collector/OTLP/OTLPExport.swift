@@ -21,7 +21,8 @@ public final class OTLPExport: Service, Sendable {
     private let finalFlush: Duration
     private let logger: Logger
     private let resource: OTLPResource
-    private let metrics: OTLPMetrics
+    private let store: TelemetryStore
+    private let startUnixNanos: UInt64
     private let state: Mutex<State>
     private let started: AsyncStream<OTLPExporter>.Continuation
     private let starts: AsyncStream<OTLPExporter>
@@ -29,14 +30,17 @@ public final class OTLPExport: Service, Sendable {
     private struct State {
         var orgExports: [String: ExportSettings] = [:]
         var orgExporters: [OTLPExporter] = []
+        var providerKinds: [String: String] = [:]
     }
 
-    /// An export to the `platform` destinations and to each org's own; `environment` supplies the
-    /// `headersEnv` values, `client` sends. `finalFlush` bounds what a graceful shutdown waits.
+    /// An export to the `platform` destinations and to each org's own, of the traces the collector
+    /// hands it and the metrics of `store`; `environment` supplies the `headersEnv` values, `client`
+    /// sends. `finalFlush` bounds what a graceful shutdown waits.
     public init(
-        platform: [OTLPDestination], serviceName: String, environment: [String: String], client: HTTPClient, policy: OTLPRetryPolicy = .init(),
-        finalFlush: Duration = .seconds(5), logger: Logger
+        platform: [OTLPDestination], serviceName: String, environment: [String: String], client: HTTPClient, store: TelemetryStore,
+        policy: OTLPRetryPolicy = .init(), finalFlush: Duration = .seconds(5), logger: Logger
     ) {
+        self.store = store
         self.platform = platform.map { OTLPExporter(destination: $0, org: nil, environment: environment) }
         self.environment = environment
         self.client = client
@@ -44,7 +48,7 @@ public final class OTLPExport: Service, Sendable {
         self.finalFlush = finalFlush
         self.logger = logger
         self.resource = OTLPResource(serviceName: serviceName, instanceID: UUID().uuidString.lowercased())
-        self.metrics = OTLPMetrics(startUnixNanos: UInt64(Date().timeIntervalSince1970 * 1e9))
+        self.startUnixNanos = UInt64(Date().timeIntervalSince1970 * 1e9)
         self.state = Mutex(State())
         (starts, started) = AsyncStream.makeStream(of: OTLPExporter.self)
         for exporter in self.platform { started.yield(exporter) }
@@ -61,25 +65,27 @@ public final class OTLPExport: Service, Sendable {
     /// Exports `traces`, tagged by `mapping`, to the destinations that receive them; first starts
     /// and stops org destinations as the mapping's changed.
     public func offer(_ traces: [RequestTrace], mapping: OrgMapping) {
-        let orgExporters = follow(mapping.exports)
+        let orgExporters = follow(mapping)
         guard !platform.isEmpty || !orgExporters.isEmpty, !traces.isEmpty else { return }
-        let platformTraces = platform.contains { $0.destination.sends(.traces) }
+        let platformTraces = platform.filter(\.sendsTraces)
+        let orgTraces = orgExporters.filter(\.sendsTraces)
+        guard !platformTraces.isEmpty || !orgTraces.isEmpty else { return }
         for trace in traces {
-            let labels = TraceLabels(trace, mapping: mapping)
-            metrics.record(
-                trace, org: labels.org, project: labels.project, model: labels.model,
-                providerKind: mapping.providerKinds[trace.provider])
-            let own = orgExporters.filter { $0.org == labels.org && $0.destination.sends(.traces) }
-            guard platformTraces || !own.isEmpty else { continue }
-            let spans = OTLPTraceEncoding.spans(of: trace, org: labels.org, mapping: mapping)
-            for exporter in platform { exporter.offer(spans) }
-            for exporter in own { exporter.offer(spans) }
+            let org = mapping.orgByProject[trace.projectID] ?? OrgMapping.unattributed
+            let own = orgTraces.isEmpty ? [] : orgTraces.filter { $0.org == org }
+            guard !platformTraces.isEmpty || !own.isEmpty else { continue }
+            let exported = ExportedTrace(
+                trace: trace, org: org, providerKind: mapping.providerKinds[trace.provider], serverAddress: mapping.providerHosts[trace.provider])
+            for exporter in platformTraces { exporter.offer(exported) }
+            for exporter in own { exporter.offer(exported) }
         }
     }
 
-    /// The org exporters for `exports`, starting new destinations and stopping removed or changed ones.
-    private func follow(_ exports: [String: ExportSettings]) -> [OTLPExporter] {
-        state.withLock { state in
+    /// The org exporters for `mapping`'s exports, starting new destinations and stopping removed or changed ones.
+    private func follow(_ mapping: OrgMapping) -> [OTLPExporter] {
+        let exports = mapping.exports
+        return state.withLock { state in
+            if state.providerKinds != mapping.providerKinds { state.providerKinds = mapping.providerKinds }
             guard state.orgExports != exports else { return state.orgExporters }
             var kept: [OTLPExporter] = []
             for exporter in state.orgExporters {
@@ -105,16 +111,33 @@ public final class OTLPExport: Service, Sendable {
     /// Runs every destination's loop until shutdown, then lets each flush for at most the final-flush time.
     public func run() async throws {
         let started = self.started
+        // Like the collector's fold, encoding and compressing run below the data plane's threads.
+        await withTaskExecutorPreference(CollectorExecutor()) {
+            await self.runExporters(started)
+        }
+    }
+
+    private func runExporters(_ started: AsyncStream<OTLPExporter>.Continuation) async {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for await exporter in starts {
                     group.addTask { [self] in
-                        await exporter.run(client: client, metrics: metrics, resource: resource, policy: policy, finalFlush: finalFlush, logger: logger)
+                        await exporter.run(
+                            client: client, metrics: metricsRequest, resource: resource, policy: policy, finalFlush: finalFlush, logger: logger)
                     }
                 }
             }
         } onGracefulShutdown: {
             started.finish()
+        }
+    }
+
+    /// The metrics request of an org (every org's for nil), from the store.
+    private var metricsRequest: OTLPExporter.MetricsRequest {
+        { [self] org, now in
+            OTLPMetrics.request(
+                store: store, org: org, providerKinds: state.withLock { $0.providerKinds }, resource: resource, startUnixNanos: startUnixNanos,
+                nowUnixNanos: now)
         }
     }
 

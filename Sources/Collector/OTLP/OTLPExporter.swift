@@ -17,6 +17,9 @@ final class OTLPExporter: Sendable {
     /// Most spans in one export request.
     static let batchLimit = 512
 
+    /// Builds the metrics request of an org (every org's for nil) at a time in Unix nanoseconds.
+    typealias MetricsRequest = @Sendable (_ org: String?, _ nowUnixNanos: UInt64) -> (bytes: [UInt8], points: Int)?
+
     /// How the metric points of one destination have fared: produced = sent + failed + rejected.
     struct PointCounts: Sendable, Equatable {
         var produced: UInt64 = 0
@@ -27,7 +30,7 @@ final class OTLPExporter: Sendable {
 
     /// What the self-metrics read.
     struct Reading: Sendable {
-        let spans: SpanQueue.Counts
+        let spans: SpanQueue<ExportedTrace>.Counts
         let queued: Int
         let capacity: Int
         let points: PointCounts
@@ -40,7 +43,7 @@ final class OTLPExporter: Sendable {
     /// The org whose telemetry it receives; nil for a platform destination (every org's).
     let org: String?
     private let headers: HTTPHeaders
-    private let queue: Mutex<SpanQueue>
+    private let queue: Mutex<SpanQueue<ExportedTrace>>
     private let state = Mutex(State())
     private let stopped = Atomic<Bool>(false)
 
@@ -69,10 +72,12 @@ final class OTLPExporter: Sendable {
     /// The self-metrics' label values: owner (`platform` or the org) and destination name.
     var labels: [String] { [org ?? "platform", destination.name] }
 
-    /// Queues `spans` (traces only; a destination without traces ignores them).
-    func offer(_ spans: [[UInt8]]) {
-        guard destination.sends(.traces), !spans.isEmpty else { return }
-        queue.withLock { $0.append(spans) }
+    /// Whether it receives spans.
+    var sendsTraces: Bool { destination.sends(.traces) }
+
+    /// Queues the spans of `trace`.
+    func offer(_ trace: ExportedTrace) {
+        queue.withLock { $0.append(trace, spans: trace.spanCount) }
     }
 
     /// The counts for the self-metrics.
@@ -81,11 +86,11 @@ final class OTLPExporter: Sendable {
         return state.withLock { Reading(spans: spans, queued: queued, capacity: capacity, points: $0.points, retries: $0.retries, lastSuccess: $0.lastSuccess) }
     }
 
-    /// Ends ``run(client:metrics:resource:policy:logger:)`` at its next step (the destination was removed).
+    /// Ends ``run(client:metrics:resource:policy:finalFlush:logger:)`` at its next step (the destination was removed).
     func stop() { stopped.store(true, ordering: .relaxed) }
 
     /// Sends until cancelled, stopped or shut down, then flushes what waits for at most `finalFlush`.
-    func run(client: HTTPClient, metrics: OTLPMetrics, resource: OTLPResource, policy: OTLPRetryPolicy, finalFlush: Duration, logger: Logger) async {
+    func run(client: HTTPClient, metrics: MetricsRequest, resource: OTLPResource, policy: OTLPRetryPolicy, finalFlush: Duration, logger: Logger) async {
         let clock = ContinuousClock()
         let interval = Duration.milliseconds(Int64(destination.metricsIntervalSeconds * 1000))
         var nextMetrics = clock.now + interval
@@ -116,10 +121,10 @@ final class OTLPExporter: Sendable {
     }
 
     private func exportSpans(
-        _ batch: ArraySlice<[UInt8]>, client: HTTPClient, resource: OTLPResource, policy: OTLPRetryPolicy, until deadline: ContinuousClock.Instant?,
+        _ batch: [ExportedTrace], client: HTTPClient, resource: OTLPResource, policy: OTLPRetryPolicy, until deadline: ContinuousClock.Instant?,
         using generator: inout SystemRandomNumberGenerator, logger: Logger
     ) async {
-        let body = OTLPTraceEncoding.request(spans: batch, resource: resource)
+        let body = OTLPTraceEncoding.request(batch, resource: resource)
         let outcome = await export(body, path: "/v1/traces", policy: policy, until: deadline, final: deadline != nil, client: client, using: &generator, logger: logger)
         queue.withLock { queue in
             if case .accepted(let rejected) = outcome { queue.settle(delivered: true, rejected: rejected) } else { queue.settle(delivered: false) }
@@ -127,10 +132,10 @@ final class OTLPExporter: Sendable {
     }
 
     private func exportMetrics(
-        client: HTTPClient, metrics: OTLPMetrics, resource: OTLPResource, policy: OTLPRetryPolicy, until deadline: ContinuousClock.Instant,
+        client: HTTPClient, metrics: MetricsRequest, resource: OTLPResource, policy: OTLPRetryPolicy, until deadline: ContinuousClock.Instant,
         final: Bool = false, using generator: inout SystemRandomNumberGenerator, logger: Logger
     ) async {
-        guard let (body, points) = metrics.request(org: org, resource: resource, nowUnixNanos: UInt64(Date().timeIntervalSince1970 * 1e9)) else { return }
+        guard let (body, points) = metrics(org, UInt64(Date().timeIntervalSince1970 * 1e9)) else { return }
         state.withLock { $0.points.produced &+= UInt64(points) }
         let outcome = await export(body, path: "/v1/metrics", policy: policy, until: deadline, final: final, client: client, using: &generator, logger: logger)
         state.withLock { state in

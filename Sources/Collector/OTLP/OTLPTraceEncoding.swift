@@ -1,10 +1,8 @@
-import GatewayModel
 import Telemetry
 
-/// The spans of one request in OTLP form: a SERVER root span named `{operation} {model}` with the
-/// GenAI and gateway attributes, an INTERNAL span per gate evaluated, and a CLIENT span for the
-/// exchange with the provider when one was tried. Each span is encoded once, as a `Span` message,
-/// and shared by every destination that receives it.
+/// The spans of requests in OTLP form: per request a SERVER root span named `{operation} {model}`
+/// with the GenAI and gateway attributes, an INTERNAL span per gate evaluated, and a CLIENT span
+/// for the exchange with the provider when one was tried.
 enum OTLPTraceEncoding {
     enum Kind: UInt64 {
         case `internal` = 1
@@ -12,122 +10,110 @@ enum OTLPTraceEncoding {
         case client = 3
     }
 
-    /// The encoded spans of `trace`, owned by `org`; `mapping` names each provider's kind and host.
-    static func spans(of trace: RequestTrace, org: String, mapping: OrgMapping) -> [[UInt8]] {
-        let traceID = ProtobufWriter.idBytes(trace.traceID.high, trace.traceID.low)
-        let rootID = ProtobufWriter.idBytes(trace.rootSpanID.value)
-        let start = trace.startUnixNanos
-        let end = start.addingReportingOverflow(trace.durationNanos).overflow ? UInt64.max : start + trace.durationNanos
-        var spans: [[UInt8]] = []
-        spans.reserveCapacity(trace.gateCount + 2)
-
-        let providerKind = mapping.providerKinds[trace.provider]
-        var root: [OTLPAttribute] = [
-            OTLPAttribute("gen_ai.operation.name", trace.operation),
-            OTLPAttribute("gateway.org", org),
-            OTLPAttribute("http.response.status_code", Int64(trace.status)),
-            OTLPAttribute("gateway.cost.usd", Double(max(0, trace.costMicroUSD)) / 1e6),
-        ]
-        if !trace.requestedModel.isEmpty { root.append(OTLPAttribute("gen_ai.request.model", trace.requestedModel)) }
-        if !trace.projectID.isEmpty { root.append(OTLPAttribute("gateway.project", trace.projectID)) }
-        if !trace.keyID.isEmpty { root.append(OTLPAttribute("gateway.key.id", trace.keyID)) }
-        if let gate = trace.decidingGate { root.append(OTLPAttribute("gateway.gate", gate.gate)) }
-        if !trace.reason.isEmpty { root.append(OTLPAttribute("gateway.reason", trace.reason)) }
-        if trace.status >= 400 { root.append(OTLPAttribute("error.type", trace.reason.isEmpty ? String(trace.status) : trace.reason)) }
-        if trace.attempts > 0 {
-            if let providerKind { root.append(OTLPAttribute("gen_ai.provider.name", providerKind)) }
-            root.append(OTLPAttribute("gateway.provider", trace.provider))
-            root.append(OTLPAttribute("gen_ai.response.model", trace.routedModel))
-            root.append(OTLPAttribute("gen_ai.request.stream", trace.streamed))
-            root.append(OTLPAttribute("gen_ai.usage.input_tokens", Int64(trace.inputTokens)))
-            root.append(OTLPAttribute("gen_ai.usage.output_tokens", Int64(trace.outputTokens)))
-            root.append(OTLPAttribute("gen_ai.usage.cache_read.input_tokens", Int64(trace.cachedInputTokens)))
-        }
-        if trace.costFlags.contains(.estimated) { root.append(OTLPAttribute("gateway.cost.estimated", true)) }
-        if trace.costFlags.contains(.unpriced) { root.append(OTLPAttribute("gateway.cost.unpriced", true)) }
-        if trace.findingCount > 0 {
-            var total: Int64 = 0
-            for index in 0..<trace.findingCount { total &+= Int64(trace.finding(at: index).count) }
-            root.append(OTLPAttribute("gateway.guardrail.findings", total))
-        }
-        let name = trace.requestedModel.isEmpty ? trace.operation : "\(trace.operation) \(trace.requestedModel)"
-        spans.append(
-            span(
-                traceID: traceID, id: rootID, parent: trace.parentSpanID.map { ProtobufWriter.idBytes($0.value) } ?? [], name: name, kind: .server,
-                start: start, end: end, attributes: root, error: trace.status >= 500 ? trace.reason : nil))
-
-        var upstreamStart: UInt64?
-        var upstreamFailed: String?
-        for index in 0..<trace.gateCount {
-            let gate = trace.gate(at: index)
-            let gateStart = start &+ gate.startOffsetNanos
-            var attributes = [OTLPAttribute("gateway.gate", gate.gate), OTLPAttribute("gateway.decision", gate.decision.description)]
-            if !gate.reason.isEmpty { attributes.append(OTLPAttribute("gateway.reason", gate.reason)) }
-            if gate.gate == "upstream" {
-                upstreamStart = gateStart
-                if gate.decision == .error { upstreamFailed = gate.reason }
-            }
-            spans.append(
-                span(
-                    traceID: traceID, id: ProtobufWriter.idBytes(trace.gateSpanID(at: index).value), parent: rootID, name: "gate \(gate.gate)",
-                    kind: .internal, start: gateStart, end: gateStart &+ gate.durationNanos, attributes: attributes,
-                    error: gate.decision == .error ? gate.reason : nil))
-        }
-
-        if trace.attempts > 0 {
-            var attributes = [
-                OTLPAttribute("gen_ai.operation.name", trace.operation),
-                OTLPAttribute("gen_ai.request.model", trace.routedModel),
-                OTLPAttribute("gateway.provider", trace.provider),
-                OTLPAttribute("gateway.upstream.attempts", Int64(trace.attempts)),
-            ]
-            if let providerKind { attributes.append(OTLPAttribute("gen_ai.provider.name", providerKind)) }
-            if let host = mapping.providerHosts[trace.provider] { attributes.append(OTLPAttribute("server.address", host)) }
-            if trace.timeToFirstTokenNanos > 0 {
-                attributes.append(OTLPAttribute("gen_ai.response.time_to_first_chunk", Double(trace.timeToFirstTokenNanos) / 1e9))
-            }
-            spans.append(
-                span(
-                    traceID: traceID, id: ProtobufWriter.idBytes(trace.upstreamSpanID.value), parent: rootID,
-                    name: "\(trace.operation) \(trace.routedModel)", kind: .client, start: upstreamStart ?? start, end: end, attributes: attributes,
-                    error: upstreamFailed))
-        }
-        return spans
-    }
-
-    /// One encoded `Span`; `error` sets an error status with that message.
-    private static func span(
-        traceID: [UInt8], id: [UInt8], parent: [UInt8], name: String, kind: Kind, start: UInt64, end: UInt64, attributes: [OTLPAttribute],
-        error: String?
-    ) -> [UInt8] {
-        var span = ProtobufWriter(capacity: 256)
-        span.bytes(1, traceID)
-        span.bytes(2, id)
-        span.bytes(4, parent)
-        span.string(5, name)
-        span.varint(6, kind.rawValue)
-        span.fixed64(7, start)
-        span.fixed64(8, max(start, end))
-        for attribute in attributes { attribute.write(9, to: &span) }
-        if let error {
-            span.message(15) { status in
-                status.string(2, error)
-                status.varint(3, 2)  // STATUS_CODE_ERROR
-            }
-        }
-        return span.bytes
-    }
-
-    /// An `ExportTraceServiceRequest` of `spans` under `resource`.
-    static func request(spans: some Sequence<[UInt8]>, resource: OTLPResource) -> [UInt8] {
-        var request = ProtobufWriter(capacity: 4096)
+    /// An `ExportTraceServiceRequest` of the spans of `traces` under `resource`.
+    static func request(_ traces: [ExportedTrace], resource: OTLPResource) -> [UInt8] {
+        var request = ProtobufWriter(capacity: traces.count * 2048)
         request.message(1) { resourceSpans in
             resource.write(1, to: &resourceSpans)
             resourceSpans.message(2) { scopeSpans in
                 resource.writeScope(1, to: &scopeSpans)
-                for span in spans { scopeSpans.message(2, encoded: span) }
+                for exported in traces { writeSpans(of: exported, to: &scopeSpans) }
             }
         }
         return request.bytes
+    }
+
+    /// Writes the spans of `exported` as `spans` fields (2) of a `ScopeSpans`.
+    static func writeSpans(of exported: ExportedTrace, to scope: inout ProtobufWriter) {
+        let trace = exported.trace
+        let start = trace.startUnixNanos
+        let end = start.addingReportingOverflow(trace.durationNanos).overflow ? UInt64.max : start + trace.durationNanos
+        let root = trace.rootSpanID.value
+        let tried = trace.attempts > 0
+
+        let name = trace.requestedModel.isEmpty ? trace.operation : "\(trace.operation) \(trace.requestedModel)"
+        span(trace, id: root, parent: trace.parentSpanID?.value, name: name, kind: .server, start: start, end: end,
+             error: trace.status >= 500 ? trace.reason : nil, to: &scope) { span in
+            span.attribute(9, "gen_ai.operation.name", .string(trace.operation))
+            span.attribute(9, "gateway.org", .string(exported.org))
+            span.attribute(9, "http.response.status_code", .int(Int64(trace.status)))
+            span.attribute(9, "gateway.cost.usd", .double(Double(max(0, trace.costMicroUSD)) / 1e6))
+            if !trace.requestedModel.isEmpty { span.attribute(9, "gen_ai.request.model", .string(trace.requestedModel)) }
+            if !trace.projectID.isEmpty { span.attribute(9, "gateway.project", .string(trace.projectID)) }
+            if !trace.keyID.isEmpty { span.attribute(9, "gateway.key.id", .string(trace.keyID)) }
+            if let gate = trace.decidingGate { span.attribute(9, "gateway.gate", .string(gate.gate)) }
+            if !trace.reason.isEmpty { span.attribute(9, "gateway.reason", .string(trace.reason)) }
+            if trace.status >= 400 { span.attribute(9, "error.type", .string(trace.reason.isEmpty ? String(trace.status) : trace.reason)) }
+            if tried {
+                if let kind = exported.providerKind { span.attribute(9, "gen_ai.provider.name", .string(kind)) }
+                span.attribute(9, "gateway.provider", .string(trace.provider))
+                span.attribute(9, "gen_ai.response.model", .string(trace.routedModel))
+                span.attribute(9, "gen_ai.request.stream", .bool(trace.streamed))
+                span.attribute(9, "gen_ai.usage.input_tokens", .int(Int64(trace.inputTokens)))
+                span.attribute(9, "gen_ai.usage.output_tokens", .int(Int64(trace.outputTokens)))
+                span.attribute(9, "gen_ai.usage.cache_read.input_tokens", .int(Int64(trace.cachedInputTokens)))
+            }
+            if trace.costFlags.contains(.estimated) { span.attribute(9, "gateway.cost.estimated", .bool(true)) }
+            if trace.costFlags.contains(.unpriced) { span.attribute(9, "gateway.cost.unpriced", .bool(true)) }
+            if trace.findingCount > 0 {
+                var total: Int64 = 0
+                for index in 0..<trace.findingCount { total &+= Int64(trace.finding(at: index).count) }
+                span.attribute(9, "gateway.guardrail.findings", .int(total))
+            }
+        }
+
+        var upstreamStart = start
+        var upstreamFailure: String?
+        for index in 0..<trace.gateCount {
+            let gate = trace.gate(at: index)
+            let gateStart = start &+ gate.startOffsetNanos
+            if gate.gate == "upstream" {
+                upstreamStart = gateStart
+                if gate.decision == .error { upstreamFailure = gate.reason }
+            }
+            span(trace, id: trace.gateSpanID(at: index).value, parent: root, name: "gate \(gate.gate)", kind: .internal, start: gateStart,
+                 end: gateStart &+ gate.durationNanos, error: gate.decision == .error ? gate.reason : nil, to: &scope) { span in
+                span.attribute(9, "gateway.gate", .string(gate.gate))
+                span.attribute(9, "gateway.decision", .string(gate.decision.description))
+                if !gate.reason.isEmpty { span.attribute(9, "gateway.reason", .string(gate.reason)) }
+            }
+        }
+
+        guard tried else { return }
+        span(trace, id: trace.upstreamSpanID.value, parent: root, name: "\(trace.operation) \(trace.routedModel)", kind: .client,
+             start: upstreamStart, end: end, error: upstreamFailure, to: &scope) { span in
+            span.attribute(9, "gen_ai.operation.name", .string(trace.operation))
+            span.attribute(9, "gen_ai.request.model", .string(trace.routedModel))
+            span.attribute(9, "gateway.provider", .string(trace.provider))
+            span.attribute(9, "gateway.upstream.attempts", .int(Int64(trace.attempts)))
+            if let kind = exported.providerKind { span.attribute(9, "gen_ai.provider.name", .string(kind)) }
+            if let host = exported.serverAddress { span.attribute(9, "server.address", .string(host)) }
+            if trace.timeToFirstTokenNanos > 0 {
+                span.attribute(9, "gen_ai.response.time_to_first_chunk", .double(Double(trace.timeToFirstTokenNanos) / 1e9))
+            }
+        }
+    }
+
+    /// One `Span` as field 2 of the enclosing `ScopeSpans`; `attributes` writes its attributes, `error` sets an error status.
+    private static func span(
+        _ trace: RequestTrace, id: UInt64, parent: UInt64?, name: String, kind: Kind, start: UInt64, end: UInt64, error: String?,
+        to scope: inout ProtobufWriter, attributes: (inout ProtobufWriter) -> Void
+    ) {
+        scope.message(2) { span in
+            span.id(1, trace.traceID.high, trace.traceID.low)
+            span.id(2, id)
+            if let parent { span.id(4, parent) }
+            span.string(5, name)
+            span.varint(6, kind.rawValue)
+            span.fixed64(7, start)
+            span.fixed64(8, max(start, end))
+            attributes(&span)
+            if let error {
+                span.message(15) { status in
+                    status.string(2, error)
+                    status.varint(3, 2)  // STATUS_CODE_ERROR
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
-/// Writes protocol buffers wire format (proto3): the few field kinds OTLP messages use. A nested
-/// message is written into its own writer and added with its length.
+/// Writes protocol buffers wire format (proto3): the few field kinds OTLP messages use, into one
+/// buffer. A nested message is written in place and its length put in front of it afterwards,
+/// so no message needs a buffer of its own.
 struct ProtobufWriter {
     /// The bytes written.
     private(set) var bytes: [UInt8] = []
@@ -54,7 +55,10 @@ struct ProtobufWriter {
 
     /// A packed repeated double field.
     mutating func packedDouble(_ field: Int, _ values: [Double]) {
-        packedFixed64(field, values.map(\.bitPattern))
+        guard !values.isEmpty else { return }
+        tag(field, 2)
+        varint(UInt64(values.count * 8))
+        for value in values { littleEndian(value.bitPattern) }
     }
 
     /// A string field; empty is omitted unless `always`.
@@ -65,34 +69,44 @@ struct ProtobufWriter {
         bytes.append(contentsOf: value.utf8)
     }
 
-    /// A bytes field.
-    mutating func bytes(_ field: Int, _ value: [UInt8]) {
-        guard !value.isEmpty else { return }
+    /// A 16-byte trace id or 8-byte span id field, most significant byte first.
+    mutating func id(_ field: Int, _ values: UInt64...) {
         tag(field, 2)
-        varint(UInt64(value.count))
-        bytes.append(contentsOf: value)
+        varint(UInt64(values.count * 8))
+        for value in values { withUnsafeBytes(of: value.bigEndian) { bytes += $0 } }
     }
 
-    /// A message field already encoded (a repeated field is one call per element).
-    mutating func message(_ field: Int, encoded: [UInt8]) {
-        tag(field, 2)
-        varint(UInt64(encoded.count))
-        bytes.append(contentsOf: encoded)
-    }
-
-    /// A message field written by `body`.
+    /// A message field written by `body`, in place.
     mutating func message(_ field: Int, _ body: (inout ProtobufWriter) -> Void) {
-        var nested = ProtobufWriter()
-        body(&nested)
-        message(field, encoded: nested.bytes)
+        tag(field, 2)
+        let start = bytes.count
+        body(&self)
+        var length = UInt64(bytes.count - start)
+        var size = 1
+        while length >> (7 * size) != 0 { size += 1 }
+        bytes.insert(contentsOf: repeatElement(0, count: size), at: start)
+        for index in start..<(start + size) {
+            bytes[index] = UInt8(truncatingIfNeeded: length & 0x7F) | (index < start + size - 1 ? 0x80 : 0)
+            length >>= 7
+        }
     }
 
-    /// The bytes of a 64-bit id, most significant first (OTLP's trace and span id order).
-    static func idBytes(_ values: UInt64...) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(values.count * 8)
-        for value in values { withUnsafeBytes(of: value.bigEndian) { out += $0 } }
-        return out
+    /// The bytes of `other`, already written.
+    mutating func append(_ other: ProtobufWriter) { bytes.append(contentsOf: other.bytes) }
+
+    /// An OTLP `KeyValue` attribute as field `field`.
+    mutating func attribute(_ field: Int, _ key: String, _ value: OTLPAttribute.Value) {
+        message(field) { keyValue in
+            keyValue.string(1, key)
+            keyValue.message(2) { any in
+                switch value {
+                case .string(let text): any.string(1, text, always: true)
+                case .bool(let flag): any.bool(2, flag, always: true)
+                case .int(let number): any.int64(3, number, always: true)
+                case .double(let number): any.double(4, number)
+                }
+            }
+        }
     }
 
     private mutating func littleEndian(_ value: UInt64) {

@@ -1,7 +1,8 @@
-/// The encoded spans waiting for one destination, at most `capacity`: past it the oldest are
-/// dropped. Keeps the counts by which every span produced is accounted for exactly:
-/// produced = sent + failed + dropped + rejected + queued (the batch in flight counts as queued).
-struct SpanQueue {
+/// The items (traces) waiting for one destination, counted in spans, at most `capacity` spans:
+/// past it the oldest items are dropped. Keeps the counts by which every span produced is
+/// accounted for exactly: produced = sent + failed + dropped + rejected + queued (the batch in
+/// flight counts as queued).
+struct SpanQueue<Item> {
     /// How the spans of one destination have fared.
     struct Counts: Sendable, Equatable {
         var produced: UInt64 = 0
@@ -12,8 +13,9 @@ struct SpanQueue {
     }
 
     let capacity: Int
-    private var spans: [[UInt8]] = []
+    private var items: [(item: Item, spans: Int)] = []
     private var head = 0
+    private var waiting = 0
     /// Spans taken for a batch whose outcome is not known yet.
     private(set) var inFlight = 0
     private(set) var counts = Counts()
@@ -21,31 +23,36 @@ struct SpanQueue {
     init(capacity: Int) { self.capacity = max(1, capacity) }
 
     /// Spans waiting, the batch in flight included.
-    var queued: Int { spans.count - head + inFlight }
+    var queued: Int { waiting + inFlight }
 
-    /// Adds `new`, dropping the oldest waiting spans past the capacity.
-    mutating func append(_ new: [[UInt8]]) {
-        counts.produced &+= UInt64(new.count)
-        spans.append(contentsOf: new)
-        let excess = spans.count - head + inFlight - capacity
-        if excess > 0 {
-            let drop = min(excess, spans.count - head)
-            head += drop
-            counts.dropped &+= UInt64(drop)
+    /// Adds `item` of `spans` spans, dropping the oldest waiting items past the capacity.
+    mutating func append(_ item: Item, spans: Int) {
+        counts.produced &+= UInt64(spans)
+        items.append((item, spans))
+        waiting += spans
+        while waiting + inFlight > capacity, head < items.count {
+            waiting -= items[head].spans
+            counts.dropped &+= UInt64(items[head].spans)
+            head += 1
         }
-        if head > 1024 && head * 2 > spans.count {
-            spans.removeFirst(head)
-            head = 0
-        }
+        compact()
     }
 
-    /// Takes up to `limit` spans for a batch; nil when none wait or a batch is already in flight.
-    mutating func takeBatch(limit: Int) -> ArraySlice<[UInt8]>? {
-        guard inFlight == 0, head < spans.count else { return nil }
-        let end = min(spans.count, head + limit)
-        let batch = spans[head..<end]
-        inFlight = batch.count
+    /// Takes the oldest items of at most `limit` spans in all (at least one item) for a batch; nil
+    /// when none wait or a batch is already in flight.
+    mutating func takeBatch(limit: Int) -> [Item]? {
+        guard inFlight == 0, head < items.count else { return nil }
+        var end = head
+        var spans = 0
+        while end < items.count, end == head || spans + items[end].spans <= limit {
+            spans += items[end].spans
+            end += 1
+        }
+        let batch = items[head..<end].map(\.item)
         head = end
+        waiting -= spans
+        inFlight = spans
+        compact()
         return batch
     }
 
@@ -64,8 +71,16 @@ struct SpanQueue {
 
     /// Counts every waiting span as failed (the final flush ran out of time).
     mutating func failWaiting() {
-        counts.failed &+= UInt64(spans.count - head)
-        spans.removeAll()
+        counts.failed &+= UInt64(waiting)
+        items.removeAll()
         head = 0
+        waiting = 0
+    }
+
+    private mutating func compact() {
+        if head > 1024 && head * 2 > items.count {
+            items.removeFirst(head)
+            head = 0
+        }
     }
 }

@@ -28,7 +28,7 @@ struct AdmissionChain: Sendable {
         do {
             let configured = try await reconcile.run(arrival, trace: &trace, origin: origin)
             let parsed = try await payload.run(configured, trace: &trace, origin: origin)
-            trace.requestedModel = parsed.payload.model
+            trace.requestedModel = RequestTrace.clipped(parsed.payload.model)
             let caller = try await keyAuth.run(parsed, trace: &trace, origin: origin)
             trace.attribute(to: caller.grant)
             let routed = try await routing.run(caller, trace: &trace, origin: origin)
