@@ -23,8 +23,8 @@ class Receiver:
     """Records every export by destination prefix (the path before `/v1/traces` or `/v1/metrics`).
 
     `behaviour[prefix]` is a list of answers used in turn, the last one repeated: an int status,
-    `("status", code, headers)`, `"drop"` (close the connection unanswered) or `("partial", n)`
-    (200 with a partial success rejecting n items)."""
+    `("status", code, headers)`, `"drop"` (close the connection unanswered), `("partial", n)`
+    (200 with a partial success rejecting n items) or `("slow", seconds)` (200 after that long)."""
 
     def __init__(self, port=0):
         self.exchanges = []
@@ -61,6 +61,8 @@ class Receiver:
                     receiver.attempts[(prefix, signal)] = count + 1
                     answers = receiver.behaviour.get(prefix, [200])
                     answer = answers[min(count, len(answers) - 1)]
+                if isinstance(answer, tuple) and answer[0] == "slow":
+                    time.sleep(answer[1])
                 if answer == "drop":
                     self.connection.shutdown(socket.SHUT_RDWR)
                     self.close_connection = True

@@ -203,3 +203,26 @@ def test_a_collector_scraping_a_remote_gateway_exports_its_traces(binary):
             stop(collector)
         stop(gateway)
         receiver.stop()
+
+
+def test_a_slow_backend_slows_neither_the_data_plane_nor_another_destination(binary):
+    receiver = Receiver()
+    receiver.behaviour["/slow"] = [("slow", 8)]
+    process, urls = serve(binary, config(destination("slow", receiver.url("/slow"), ", timeoutSeconds: 30") + destination("fast", receiver.url("/fast"))))
+    try:
+        ids, took = [], []
+        for round_index in range(3):
+            for index in range(10):
+                started = time.monotonic()
+                status, headers, _ = call(urls["gateway"] + "/v1/chat/completions", chat(content=f"round {round_index} {index}"))
+                took.append(time.monotonic() - started)
+                assert status == 200
+                ids.append(headers["x-request-id"])
+            time.sleep(0.5)
+        assert max(took) < 1.0, f"a request waited on the export ({max(took):.2f} s)"
+        # The fast destination has every trace while the slow one is still on its first batch.
+        assert wait_until(lambda: {s.trace_id.hex() for s, _ in receiver.spans("/fast")} == set(ids), timeout=5)
+        assert len(receiver.received("/slow")) <= 1
+    finally:
+        stop(process)
+        receiver.stop()

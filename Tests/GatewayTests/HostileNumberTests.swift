@@ -60,6 +60,7 @@ struct HostileNumberTests {
             let routed = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat(model))
             let anonymous = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat(model), key: nil)
             #expect(routed.status == 404 && anonymous.status == 401)
+            #expect(routed.body.utf8.count < 2048, "the 404 repeats at most 256 bytes of the name")
             let traces = await gateway.recorder.waitForRecords(2)
             #expect(traces.count == 2 && traces.allSatisfy { $0.requestedModel.utf8.count == RequestTrace.maxClientTextBytes })
         }

@@ -41,7 +41,7 @@ public final class OTLPExport: Service, Sendable {
         policy: OTLPRetryPolicy = .init(), finalFlush: Duration = .seconds(5), logger: Logger
     ) {
         self.store = store
-        self.platform = platform.map { OTLPExporter(destination: $0, org: nil, environment: environment) }
+        self.platform = platform.map { OTLPExporter(destination: $0, org: nil, environment: environment, policy: policy, finalFlush: finalFlush) }
         self.environment = environment
         self.client = client
         self.policy = policy
@@ -97,7 +97,7 @@ public final class OTLPExport: Service, Sendable {
             }
             for (org, settings) in exports.sorted(by: { $0.key < $1.key }) {
                 for destination in settings.otlp where !kept.contains(where: { $0.org == org && $0.destination == destination }) {
-                    let exporter = OTLPExporter(destination: destination, org: org, environment: environment)
+                    let exporter = OTLPExporter(destination: destination, org: org, environment: environment, policy: policy, finalFlush: finalFlush)
                     kept.append(exporter)
                     started.yield(exporter)
                 }
@@ -122,8 +122,7 @@ public final class OTLPExport: Service, Sendable {
             await withDiscardingTaskGroup { group in
                 for await exporter in starts {
                     group.addTask { [self] in
-                        await exporter.run(
-                            client: client, metrics: metricsRequest, resource: resource, policy: policy, finalFlush: finalFlush, logger: logger)
+                        await exporter.run(client: client, metrics: metricsRequest, resource: resource, logger: logger)
                     }
                 }
             }

@@ -16,6 +16,9 @@ import struct Foundation.Date
 final class OTLPExporter: Sendable {
     /// Most spans in one export request.
     static let batchLimit = 512
+    /// gzip at its fastest level: export bodies repeat themselves, so even this level shrinks them
+    /// several times, at a fraction of the default level's CPU.
+    static let gzip = CompressionAlgorithm.gzip(configuration: .init(compressionLevel: .fastestCompression))
 
     /// Builds the metrics request of an org (every org's for nil) at a time in Unix nanoseconds.
     typealias MetricsRequest = @Sendable (_ org: String?, _ nowUnixNanos: UInt64) -> (bytes: [UInt8], points: Int)?
@@ -43,6 +46,8 @@ final class OTLPExporter: Sendable {
     /// The org whose telemetry it receives; nil for a platform destination (every org's).
     let org: String?
     private let headers: HTTPHeaders
+    private let policy: OTLPRetryPolicy
+    private let finalFlush: Duration
     private let queue: Mutex<SpanQueue<ExportedTrace>>
     private let state = Mutex(State())
     private let stopped = Atomic<Bool>(false)
@@ -53,10 +58,13 @@ final class OTLPExporter: Sendable {
         var lastSuccess: Date?
     }
 
-    /// An exporter to `destination` for `org` (nil: the platform); `environment` supplies `headersEnv`.
-    init(destination: OTLPDestination, org: String?, environment: [String: String]) {
+    /// An exporter to `destination` for `org` (nil: the platform); `environment` supplies
+    /// `headersEnv`, `policy` says how long to retry, and a shutdown waits at most `finalFlush`.
+    init(destination: OTLPDestination, org: String?, environment: [String: String], policy: OTLPRetryPolicy, finalFlush: Duration) {
         self.destination = destination
         self.org = org
+        self.policy = policy
+        self.finalFlush = finalFlush
         var headers = HTTPHeaders()
         for (name, value) in destination.headers.sorted(by: { $0.key < $1.key }) { headers.add(name: name, value: value) }
         for (name, variable) in destination.headersEnv.sorted(by: { $0.key < $1.key }) {
@@ -86,11 +94,11 @@ final class OTLPExporter: Sendable {
         return state.withLock { Reading(spans: spans, queued: queued, capacity: capacity, points: $0.points, retries: $0.retries, lastSuccess: $0.lastSuccess) }
     }
 
-    /// Ends ``run(client:metrics:resource:policy:finalFlush:logger:)`` at its next step (the destination was removed).
+    /// Ends ``run(client:metrics:resource:logger:)`` at its next step (the destination was removed).
     func stop() { stopped.store(true, ordering: .relaxed) }
 
     /// Sends until cancelled, stopped or shut down, then flushes what waits for at most `finalFlush`.
-    func run(client: HTTPClient, metrics: MetricsRequest, resource: OTLPResource, policy: OTLPRetryPolicy, finalFlush: Duration, logger: Logger) async {
+    func run(client: HTTPClient, metrics: MetricsRequest, resource: OTLPResource, logger: Logger) async {
         let clock = ContinuousClock()
         let interval = Duration.milliseconds(Int64(destination.metricsIntervalSeconds * 1000))
         var nextMetrics = clock.now + interval
@@ -99,11 +107,11 @@ final class OTLPExporter: Sendable {
         while live() {
             if destination.sends(.metrics), clock.now >= nextMetrics {
                 nextMetrics = clock.now + interval
-                await exportMetrics(client: client, metrics: metrics, resource: resource, policy: policy, until: nextMetrics, using: &generator, logger: logger)
+                await exportMetrics(client: client, metrics: metrics, resource: resource, until: nextMetrics, using: &generator, logger: logger)
                 continue
             }
             if let batch = queue.withLock({ $0.takeBatch(limit: Self.batchLimit) }) {
-                await exportSpans(batch, client: client, resource: resource, policy: policy, until: nil, using: &generator, logger: logger)
+                await exportSpans(batch, client: client, resource: resource, until: nil, using: &generator, logger: logger)
             } else {
                 try? await clock.sleep(for: .milliseconds(100))
             }
@@ -111,33 +119,33 @@ final class OTLPExporter: Sendable {
         guard !stopped.load(ordering: .relaxed) else { return }
         let deadline = clock.now + finalFlush
         while clock.now < deadline, let batch = queue.withLock({ $0.takeBatch(limit: Self.batchLimit) }) {
-            await exportSpans(batch, client: client, resource: resource, policy: policy, until: deadline, using: &generator, logger: logger)
+            await exportSpans(batch, client: client, resource: resource, until: deadline, using: &generator, logger: logger)
         }
         if destination.sends(.metrics), clock.now < deadline {
             await exportMetrics(
-                client: client, metrics: metrics, resource: resource, policy: policy, until: deadline, final: true, using: &generator, logger: logger)
+                client: client, metrics: metrics, resource: resource, until: deadline, final: true, using: &generator, logger: logger)
         }
         queue.withLock { $0.failWaiting() }
     }
 
     private func exportSpans(
-        _ batch: [ExportedTrace], client: HTTPClient, resource: OTLPResource, policy: OTLPRetryPolicy, until deadline: ContinuousClock.Instant?,
+        _ batch: [ExportedTrace], client: HTTPClient, resource: OTLPResource, until deadline: ContinuousClock.Instant?,
         using generator: inout SystemRandomNumberGenerator, logger: Logger
     ) async {
         let body = OTLPTraceEncoding.request(batch, resource: resource)
-        let outcome = await export(body, path: "/v1/traces", policy: policy, until: deadline, final: deadline != nil, client: client, using: &generator, logger: logger)
+        let outcome = await export(body, path: "/v1/traces", until: deadline, final: deadline != nil, client: client, using: &generator, logger: logger)
         queue.withLock { queue in
             if case .accepted(let rejected) = outcome { queue.settle(delivered: true, rejected: rejected) } else { queue.settle(delivered: false) }
         }
     }
 
     private func exportMetrics(
-        client: HTTPClient, metrics: MetricsRequest, resource: OTLPResource, policy: OTLPRetryPolicy, until deadline: ContinuousClock.Instant,
+        client: HTTPClient, metrics: MetricsRequest, resource: OTLPResource, until deadline: ContinuousClock.Instant,
         final: Bool = false, using generator: inout SystemRandomNumberGenerator, logger: Logger
     ) async {
         guard let (body, points) = metrics(org, UInt64(Date().timeIntervalSince1970 * 1e9)) else { return }
         state.withLock { $0.points.produced &+= UInt64(points) }
-        let outcome = await export(body, path: "/v1/metrics", policy: policy, until: deadline, final: final, client: client, using: &generator, logger: logger)
+        let outcome = await export(body, path: "/v1/metrics", until: deadline, final: final, client: client, using: &generator, logger: logger)
         state.withLock { state in
             if case .accepted(let rejected) = outcome {
                 let rejected = min(rejected, points)
@@ -152,7 +160,7 @@ final class OTLPExporter: Sendable {
     /// Sends `body` to `path`, retrying while the answer allows, the policy's time lasts and
     /// `deadline` has not passed; `final` during the final flush. Returns the last answer's meaning.
     private func export(
-        _ body: [UInt8], path: String, policy: OTLPRetryPolicy, until deadline: ContinuousClock.Instant?, final: Bool, client: HTTPClient,
+        _ body: [UInt8], path: String, until deadline: ContinuousClock.Instant?, final: Bool, client: HTTPClient,
         using generator: inout SystemRandomNumberGenerator, logger: Logger
     ) async -> OTLPResponse {
         let clock = ContinuousClock()
@@ -161,7 +169,7 @@ final class OTLPExporter: Sendable {
         request.method = .POST
         request.headers = headers
         var buffer = ByteBuffer(bytes: body)
-        if destination.compression == .gzip, let compressed = try? buffer.compress(with: .gzip()) { buffer = compressed }
+        if destination.compression == .gzip, let compressed = try? buffer.compress(with: Self.gzip) { buffer = compressed }
         request.body = .bytes(buffer)
         let timeout = TimeAmount.milliseconds(Int64(destination.timeoutSeconds * 1000))
         var retry = 0
@@ -195,13 +203,26 @@ final class OTLPExporter: Sendable {
         }
     }
 
+    /// One attempt. Once a shutdown begins, an answer is awaited for at most the final flush's time.
     private func send(_ request: HTTPClientRequest, timeout: TimeAmount, client: HTTPClient) async -> OTLPResponse {
-        do {
-            let response = try await client.execute(request, timeout: timeout)
-            let body = (try? await response.body.collect(upTo: 1 << 20)).map { Array(buffer: $0) } ?? []
-            return OTLPResponse(status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"), body: body)
-        } catch {
-            return .retryable(retryAfter: nil, reason: "\(error)")
+        await withTaskGroup(of: OTLPResponse?.self) { group in
+            group.addTask {
+                do {
+                    let response = try await client.execute(request, timeout: timeout)
+                    let body = (try? await response.body.collect(upTo: 1 << 20)).map { Array(buffer: $0) } ?? []
+                    return OTLPResponse(status: Int(response.status.code), retryAfter: response.headers.first(name: "retry-after"), body: body)
+                } catch {
+                    return .retryable(retryAfter: nil, reason: "\(error)")
+                }
+            }
+            group.addTask { [finalFlush] in
+                guard (try? await gracefulShutdown()) != nil else { return nil }  // cancelled: the answer came
+                try? await Task.sleep(for: finalFlush)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? .retryable(retryAfter: nil, reason: "no answer within the final flush")
         }
     }
 }

@@ -1,5 +1,6 @@
 import GatewayModel
 import HTTPTypes
+import Telemetry
 import WireJSON
 /// Finds the route of the requested model in the key's project (404 when there is none).
 struct RoutingGate: Gate {
@@ -13,6 +14,7 @@ struct RoutingGate: Gate {
         guard let route = snapshot.route(model: model, project: project) else {
             let routed = snapshot.models(project: project)
             let available = routed.isEmpty ? "it routes no models yet" : "it routes: \(routed.joined(separator: ", "))"
+            let model = RequestTrace.clipped(model)  // the answer repeats no more of a client's text than a trace keeps
             throw GateDenial(
                 gate: .routing, status: .notFound, reason: .modelNotRouted,
                 message: "Model '\(model)' is not routed for project '\(project)'; add a route for model '\(model)' in project '\(project)' (\(available)).",
