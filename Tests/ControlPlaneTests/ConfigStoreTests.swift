@@ -93,7 +93,11 @@ struct ConfigStoreTests {
         let (store, _) = try await open(backend)
         defer { Task { await store.close() } }
         try await store.update(actor: "a") { try Self.seed(&$0) }
-        let result = try await store.update(actor: "b") { model in try model.updateOrg(Org(id: "acme", telemetryTokenSha256: [Self.hashB], budget: Budget(microUSD: 1_000_000_000, period: .monthly))) }
+        var seeded = StoredModel()
+        try Self.seed(&seeded)
+        let acme = try #require(seeded.tree.orgs.first { $0.id == "acme" })
+        let same = Org(id: acme.id, telemetryTokenSha256: acme.telemetryTokenSha256, budget: acme.budget, export: acme.export)
+        let result = try await store.update(actor: "b") { model in try model.updateOrg(same) }
         #expect(result.version == 1 && result.changes.isEmpty)
         #expect(try await store.audit(limit: 100).allSatisfy { $0.actor == "a" })
     }

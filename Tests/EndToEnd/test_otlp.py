@@ -14,7 +14,7 @@ import urllib.request
 
 import pytest
 
-from conftest import ADMIN_TOKEN, _sha256, read_addresses, stop
+from conftest import ADMIN_TOKEN, HEAD, _sha256, read_addresses, stop
 from otlp_receiver import Receiver, attributes, wait_until
 
 KEYS = {"app": "sk-gw-otlp-app-0123456789", "tight": "sk-gw-otlp-tight-0123456789", "globex": "sk-gw-otlp-globex-0123456789"}
@@ -79,14 +79,7 @@ class Upstream:
 
 
 def config(receiver, upstream):
-    return f"""
-gateway:
-  listen: 127.0.0.1:0
-  maxRequestBytes: 65536
-admin:
-  listen: 127.0.0.1:0
-  tokenEnv: E2E_ADMIN_TOKEN
-observability:
+    observability = f"""observability:
   serviceName: gateway-e2e
   export:
     otlp:
@@ -95,10 +88,8 @@ observability:
         headers: {{ x-scope-orgid: platform }}
         headersEnv: {{ authorization: E2E_OTLP_AUTH }}
         metricsIntervalSeconds: 1
-providers:
-  - {{ name: mock, kind: mock }}
-  - {{ name: down, kind: openai, baseURL: "http://127.0.0.1:9/v1", maxRetries: 1, retryBackoffMilliseconds: 1 }}
-  - {{ name: echo, kind: openai, baseURL: "http://127.0.0.1:{upstream.port}/v1" }}
+"""
+    return HEAD.replace("providers:\n", observability + "providers:\n", 1) + f"""  - {{ name: echo, kind: openai, baseURL: "http://127.0.0.1:{upstream.port}/v1" }}
 prices:
   - {{ model: mock-gpt, inputPerMillion: "2.50", outputPerMillion: "10.00" }}
   - {{ model: echo-model, inputPerMillion: "1.00", outputPerMillion: "3.00" }}

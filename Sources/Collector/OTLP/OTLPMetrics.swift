@@ -49,10 +49,7 @@ enum OTLPMetrics {
             ("gen_ai.server.time_to_first_token", "Time to generate first token for successful responses", "s", merged(firstTokens)),
         ] where !series.isEmpty {
             points += series.count
-            scope.message(2) { metric in
-                metric.string(1, name)
-                metric.string(2, description)
-                metric.string(3, unit)
+            metric(name, description, unit, in: &scope) { metric in
                 metric.message(9) { histogram in
                     for (attributes, value) in series {
                         histogram.message(1) { point in
@@ -82,10 +79,7 @@ enum OTLPMetrics {
             let series = family.values.filter { org == nil || $0.key.first == org }.sorted { $0.key.lexicographicallyPrecedes($1.key) }
             guard !series.isEmpty else { continue }
             points += series.count
-            scope.message(2) { metric in
-                metric.string(1, name)
-                metric.string(2, description)
-                metric.string(3, unit)
+            metric(name, description, unit, in: &scope) { metric in
                 metric.message(7) { sum in
                     for (labels, value) in series {
                         sum.message(1) { point in
@@ -113,6 +107,18 @@ enum OTLPMetrics {
             resourceMetrics.message(2) { $0.append(scope) }
         }
         return (request.bytes, points)
+    }
+
+    /// A `Metric` as field 2 of a `ScopeMetrics`; `data` writes its histogram or sum.
+    private static func metric(
+        _ name: String, _ description: String, _ unit: String, in scope: inout ProtobufWriter, data: (inout ProtobufWriter) -> Void
+    ) {
+        scope.message(2) { metric in
+            metric.string(1, name)
+            metric.string(2, description)
+            metric.string(3, unit)
+            data(&metric)
+        }
     }
 
     /// Histograms of series with equal attributes added together (request series differ in
