@@ -59,6 +59,16 @@ public enum ReasonCode: String, Sendable, CaseIterable, Hashable {
     case clientClosed = "client_closed"
     /// The provider answered 4xx, passed on to the client.
     case providerClientError = "provider_client_error"
+    /// `tenant-guard`: the path's project is not the key's (or does not exist).
+    case projectMismatch = "project_mismatch"
+    /// `tenant-guard`: the path is not `/mcp/{project}/{server}` with plain ids.
+    case pathInvalid = "path_invalid"
+    /// `tenant-guard`: the MCP session was opened by another key, project or server, or is unknown.
+    case sessionMismatch = "session_mismatch"
+    /// `tenant-guard`: the key may not call this MCP tool.
+    case toolNotAllowed = "tool_not_allowed"
+    /// `routing`: the project has no MCP server of that name.
+    case mcpServerUnknown = "mcp_server_unknown"
     /// No endpoint at the method and path.
     case unknownEndpoint = "unknown_endpoint"
 

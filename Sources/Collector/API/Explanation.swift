@@ -29,6 +29,11 @@ public enum Explanation {
         case .upstreamStreamBroken: "The provider's stream broke off; the client received an incomplete answer."
         case .clientClosed: "The client disconnected before the answer was complete."
         case .providerClientError: "The provider rejected the request (4xx); its error body was passed to the client."
+        case .projectMismatch: "Call the MCP path of the key's own project (/mcp/{project}/{server}), or use a key of that project."
+        case .pathInvalid: "Write the MCP path as /mcp/{project}/{server} with plain ids: no encoded characters, dot or empty segments."
+        case .sessionMismatch: "An MCP session belongs to the key, project and server that opened it: initialize a new session with this key."
+        case .toolNotAllowed: "The project's or the key's MCP tool list leaves this tool out; call a listed tool, or have an operator add it."
+        case .mcpServerUnknown: "Add the MCP server to the project (mcpServers), or call a server the project has."
         case .unknownEndpoint, .adminTokenUnset, .tokenMissing, .tokenUnknown, .invalidField, .invalidBody, .notFound, .conflict,
             .storeUnavailable, .internalError, .invalidAfter, .invalidWait, .configNotLoaded, .mappingUnavailable, .orgUnknown,
             .orgForbidden, .invalidTime, .invalidGroup, .invalidDecision, .requestUnknown, .other:

@@ -193,6 +193,17 @@ public struct AdminAPI: Sendable {
                 return ChangeView(try await change(request) { try $0.deleteProject(project, org: org) })
             }
         }
+        projects.put("{project}/mcp-servers") { request, context in
+            try await guarded(request) {
+                let (org, project) = (try context.parameters.require("org"), try context.parameters.require("project"))
+                let body = try await AdminBody.read(request)
+                let reader = ConfigReader(log: body.logForReading)
+                let list = body.value.fields(allowed: ["servers"])?.required("servers")?.list
+                reader.checkUnique(list ?? [], key: "name", what: "MCP server name")
+                let servers = try body.checked(list.map { $0.compactMap(reader.readMCPServer) })
+                return ChangeView(try await change(request) { try $0.setMCPServers(servers, project: project, org: org) })
+            }
+        }
         addScoped(projects, path: "{project}", projectOrKey: true) { _, context in
             let (org, project) = (try context.parameters.require("org"), try context.parameters.require("project"))
             try await model().requireProject(project, org: org)

@@ -15,6 +15,8 @@ struct KeyView: Encodable {
     /// Nil for a key that may call every operation.
     let scopes: [KeyScope]?
     let guardrails: GuardrailPolicy?
+    /// Nil for a key that may call every MCP tool its project allows.
+    let mcpTools: [String]?
 
     init(_ key: APIKey, now: Date) {
         id = key.id
@@ -27,5 +29,6 @@ struct KeyView: Encodable {
         limits = key.limits
         scopes = key.scopes
         guardrails = key.guardrails
+        mcpTools = key.mcpTools
     }
 }

@@ -8,6 +8,7 @@ struct ProjectView: Encodable {
     let budget: Budget?
     let limits: RateLimits?
     let guardrails: GuardrailPolicy?
+    let mcpServers: [MCPServer]
     let routes: [Route]
     let keys: [KeyView]
 
@@ -16,6 +17,7 @@ struct ProjectView: Encodable {
         budget = project.budget
         limits = project.limits
         guardrails = project.guardrails
+        mcpServers = project.mcpServers
         routes = project.routes
         keys = project.keys.map { KeyView($0, now: Date()) }
     }

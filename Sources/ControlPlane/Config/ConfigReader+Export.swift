@@ -28,20 +28,27 @@ extension ConfigReader {
             guard let text = field.string else { continue }
             if checkHeader(header, at: field), checkHeaderValue(text, at: field) { destination.headers[header.lowercased()] = text }
         }
-        for (header, variable) in fields["headersEnv"]?.entries ?? [] {
-            guard let name = variable.string else { continue }
-            guard checkHeader(header, at: variable) else { continue }
-            if name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) {
-                destination.headersEnv[header.lowercased()] = name
-            } else {
-                variable.fail("'\(name)' is not an environment variable name")
-            }
-        }
+        destination.headersEnv = readHeadersEnv(fields["headersEnv"])
         if let seconds = fields["timeoutSeconds"]?.positiveSeconds { destination.timeoutSeconds = seconds }
         if let spans = fields["queueSpans"]?.int(in: 1...(1 << 20)) { destination.queueSpans = spans }
         if let seconds = fields["metricsIntervalSeconds"]?.positiveSeconds { destination.metricsIntervalSeconds = seconds }
         guard name != nil, endpoint != nil else { return nil }
         return destination
+    }
+
+    /// A `{ header: VARIABLE }` mapping: header values read from environment variables, never written in configuration.
+    func readHeadersEnv(_ value: YAMLValue?) -> [String: String] {
+        var headers: [String: String] = [:]
+        for (header, variable) in value?.entries ?? [] {
+            guard let name = variable.string else { continue }
+            guard checkHeader(header, at: variable) else { continue }
+            if name.utf8.allSatisfy({ $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) }) {
+                headers[header.lowercased()] = name
+            } else {
+                variable.fail("'\(name)' is not an environment variable name")
+            }
+        }
+        return headers
     }
 
     private func readChoice<Choice: RawRepresentable & CaseIterable>(_ value: YAMLValue, as: Choice.Type) -> Choice? where Choice.RawValue == String {

@@ -164,20 +164,28 @@ struct ConfigReader {
     }
 
     func readProject(_ value: YAMLValue, providers: Set<String>) -> Project? {
-        guard let fields = value.fields(allowed: ["id", "budget", "limits", "guardrails", "routes", "keys"]) else { return nil }
+        guard let fields = value.fields(allowed: ["id", "budget", "limits", "guardrails", "routes", "keys", "mcpServers"]) else { return nil }
         let id = fields.required("id")?.identifier
         let routes = fields["routes"]?.list ?? []
         let keys = fields["keys"]?.list ?? []
         checkUnique(routes, key: "model", what: "routed model in project '\(id ?? "")'")
         checkUnique(keys, key: "id", what: "key id in project '\(id ?? "")'")
+        let servers = fields["mcpServers"]?.list ?? []
+        checkUnique(servers, key: "name", what: "MCP server name in project '\(id ?? "")'")
         let project = Project(
             id: id ?? "",
             routes: routes.compactMap { readRoute($0, providers: providers) },
             keys: keys.compactMap(readKey),
             budget: fields["budget"].flatMap(readBudget),
             limits: fields["limits"].flatMap(readLimits),
-            guardrails: fields["guardrails"].flatMap(readGuardrails)
+            guardrails: fields["guardrails"].flatMap(readGuardrails),
+            mcpServers: servers.compactMap(readMCPServer)
         )
+        for (index, key) in project.keys.enumerated() {
+            for entry in key.mcpTools ?? [] where !project.mcpServers.contains(where: { entry.hasPrefix($0.name + "/") }) {
+                keys[index].child("mcpTools")?.fail("'\(entry)' names no MCP server of project '\(project.id)'")
+            }
+        }
         return id == nil ? nil : project
     }
 
@@ -257,7 +265,7 @@ struct ConfigReader {
     }
 
     private func readKey(_ value: YAMLValue) -> APIKey? {
-        guard let fields = value.fields(allowed: ["id", "sha256", "expiresAt", "budget", "limits", "scopes", "guardrails"]) else { return nil }
+        guard let fields = value.fields(allowed: ["id", "sha256", "expiresAt", "budget", "limits", "scopes", "guardrails", "mcpTools"]) else { return nil }
         let id = fields.required("id")?.identifier
         let hashValue = fields.required("sha256")
         var hash = hashValue?.string
@@ -270,8 +278,20 @@ struct ConfigReader {
         let limits = fields["limits"].flatMap(readLimits)
         let scopes = fields["scopes"].flatMap(readScopes)
         let guardrails = fields["guardrails"].flatMap(readGuardrails)
+        let mcpTools = fields["mcpTools"].map { list in
+            (list.list ?? []).compactMap { item -> String? in
+                guard let entry = item.string else { return nil }
+                let parts = entry.split(separator: "/", omittingEmptySubsequences: false)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    item.fail("expected 'server/tool', e.g. files/read_file")
+                    return nil
+                }
+                return entry
+            }
+        }
         guard let id, let hash else { return nil }
-        return APIKey(id: id, sha256: hash, expiresAt: expiresAt, budget: budget, limits: limits, scopes: scopes, guardrails: guardrails)
+        return APIKey(
+            id: id, sha256: hash, expiresAt: expiresAt, budget: budget, limits: limits, scopes: scopes, guardrails: guardrails, mcpTools: mcpTools)
     }
 
     /// A non-empty list of operations a key may call (`chat`, `embeddings`, `models`).

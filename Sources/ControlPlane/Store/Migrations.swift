@@ -93,6 +93,13 @@ enum Migrations {
             // An org's export settings as JSON (ExportSettings' Codable form); no row for an org without any.
             ["CREATE TABLE org_exports (org_id TEXT PRIMARY KEY REFERENCES orgs (id) ON DELETE CASCADE, export TEXT NOT NULL)"]
         },
+        Migration(number: 7, name: "MCP servers and key tool lists") { _ in
+            // A project's MCP servers as JSON ([MCPServer]); a key's MCP tools as a JSON array, NULL for all.
+            [
+                "CREATE TABLE project_mcp_servers (project_id TEXT PRIMARY KEY REFERENCES projects (id) ON DELETE CASCADE, servers TEXT NOT NULL)",
+                "ALTER TABLE api_keys ADD COLUMN mcp_tools TEXT",
+            ]
+        },
     ]
 
     /// Applies every migration the database has not recorded yet, in one transaction.

@@ -68,6 +68,10 @@ enum ModelRows {
                 guardrails: guardrails["project/\(id)"])
             try managed(row, .project(id), &model)
         }
+        for row in try await sql.query("SELECT project_id, servers FROM project_mcp_servers", []) {
+            let id = try row.requiredText("project_id")
+            model.projects[id]?.mcpServers = try json([MCPServer].self, row.requiredText("servers"), "MCP servers of project \(id)")
+        }
         for row in try await sql.query("SELECT project_id, model, managed_by FROM routes", []) {
             let ref = ObjectRef.route(project: try row.requiredText("project_id"), model: try row.requiredText("model"))
             model.routes[ref] = Route(model: try row.requiredText("model"), targets: [])
@@ -91,7 +95,8 @@ enum ModelRows {
                 scopes: try row.text("scopes").map { text in
                     guard let scopes = KeyScope.parse(text) else { throw StoreError.corrupt("api_keys.scopes of key '\(id)': '\(text)'") }
                     return scopes
-                }, guardrails: guardrails[scope])
+                }, guardrails: guardrails[scope],
+                mcpTools: try row.text("mcp_tools").map { try json([String].self, $0, "MCP tools of key '\(id)'") })
             try managed(row, .key(project: project, id: id), &model)
         }
         for row in try await sql.query("SELECT * FROM prices", []) {
@@ -102,6 +107,17 @@ enum ModelRows {
             try managed(row, .price(name), &model)
         }
         return ConfigStore.Versioned(version: version, model: model)
+    }
+
+    private static func json<Value: Decodable>(_ type: Value.Type, _ text: String, _ what: String) throws -> Value {
+        guard let value = try? JSONDecoder().decode(type, from: Data(text.utf8)) else { throw StoreError.corrupt(what) }
+        return value
+    }
+
+    private static func jsonText(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     private static func managed(_ row: SQLRow, _ ref: ObjectRef, _ model: inout StoredModel) throws(StoreError) {
@@ -231,6 +247,11 @@ enum ModelRows {
                 """,
                 [.text(id), .text(record.org), managedBy])
             try await setScoped(ref, budget: record.budget, limits: record.limits, guardrails: record.guardrails, sql)
+            try await sql.query("DELETE FROM project_mcp_servers WHERE project_id = $1", [.text(id)])
+            if !record.mcpServers.isEmpty {
+                try await sql.query(
+                    "INSERT INTO project_mcp_servers (project_id, servers) VALUES ($1, $2)", [.text(id), .text(try jsonText(record.mcpServers))])
+            }
         case .route(let project, let modelName):
             let route = model.routes[ref]!
             try await sql.query(
@@ -249,16 +270,17 @@ enum ModelRows {
             let key = model.keys[ref]!
             try await sql.query(
                 """
-                INSERT INTO api_keys (project_id, id, sha256, prefix, expires_at_ms, revoked_at_ms, created_at_ms, managed_by, scopes)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                INSERT INTO api_keys (project_id, id, sha256, prefix, expires_at_ms, revoked_at_ms, created_at_ms, managed_by, scopes, mcp_tools)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
                 ON CONFLICT (project_id, id) DO UPDATE SET sha256 = excluded.sha256, prefix = excluded.prefix,
                   expires_at_ms = excluded.expires_at_ms, revoked_at_ms = excluded.revoked_at_ms,
-                  created_at_ms = excluded.created_at_ms, managed_by = excluded.managed_by, scopes = excluded.scopes
+                  created_at_ms = excluded.created_at_ms, managed_by = excluded.managed_by, scopes = excluded.scopes,
+                  mcp_tools = excluded.mcp_tools
                 """,
                 [
                     .text(project), .text(id), .text(key.sha256), SQLValue(key.prefix), SQLValue(UnixMilliseconds.of(key.expiresAt)),
                     SQLValue(UnixMilliseconds.of(key.revokedAt)), SQLValue(UnixMilliseconds.of(key.createdAt)), managedBy,
-                    SQLValue(key.scopes.map(KeyScope.joined)),
+                    SQLValue(key.scopes.map(KeyScope.joined)), SQLValue(try key.mcpTools.map(jsonText)),
                 ])
             try await setScoped(ref, budget: key.budget, limits: key.limits, guardrails: key.guardrails, sql)
         case .price(let modelName):

@@ -6,6 +6,8 @@ public enum GateID: String, Sendable, CaseIterable {
     case payload
     /// 401 for a missing, unknown, revoked or expired key; 403 for a key not scoped for the endpoint.
     case keyAuth = "key-auth"
+    /// 403 for a key on another project's MCP path, another's session or a tool it may not call; 400 for a path that is not canonical.
+    case tenantGuard = "tenant-guard"
     /// 404 for a model the key's project does not route.
     case routing
     /// 403 when a prompt or an answer matched a blocking guardrail.

@@ -12,14 +12,19 @@ struct PayloadGate: Gate {
     var id: GateID { .payload }
 
     func evaluate(_ configured: Configured) async throws(GateDenial) -> Parsed {
+        try Self.checkSize(configured)
+        let payload = try RequestPayload.parse(configured.arrival.body, for: configured.arrival.endpoint)
+        return Parsed(arrival: configured.arrival, snapshot: configured.snapshot, payload: payload)
+    }
+
+    /// 413 past `gateway.maxRequestBytes`, by the declared length or the bytes read.
+    static func checkSize(_ configured: Configured) throws(GateDenial) {
         let arrival = configured.arrival
         let limit = configured.snapshot.config.gateway.maxRequestBytes
         if let declared = arrival.head.headerFields[.contentLength].flatMap({ Int($0) }), declared > limit {
             throw Self.tooLarge(limit: limit, declared: declared)
         }
         if arrival.oversized || arrival.body.readableBytes > limit { throw Self.tooLarge(limit: limit, declared: nil) }
-        let payload = try RequestPayload.parse(arrival.body, for: arrival.endpoint)
-        return Parsed(arrival: arrival, snapshot: configured.snapshot, payload: payload)
     }
 
     private static func tooLarge(limit: Int, declared: Int?) -> GateDenial {

@@ -26,7 +26,7 @@ struct MockProvider: Provider {
         let body =
             switch request.endpoint {
             case .embeddings: embeddings(input)
-            case .chatCompletions, .models: completion(input, id: request)
+            case .chatCompletions, .models, .mcp: completion(input, id: request)
             }
         return UpstreamResponse(status: .ok, contentType: "application/json", body: .buffer(ByteBuffer(string: body)))
     }

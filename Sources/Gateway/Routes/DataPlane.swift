@@ -18,6 +18,7 @@ public enum DataPlane {
         now: @escaping @Sendable () -> Date = Date.init
     ) -> DataPlaneRoutes {
         let pool = ProviderPool(client: client, environment: environment)
-        return DataPlaneRoutes(active: active, pool: pool, metering: metering, recorder: recorder, logger: logger, now: now)
+        let mcp = MCPForwarder(client: client, sessions: MCPSessions(), environment: environment)
+        return DataPlaneRoutes(active: active, pool: pool, mcp: mcp, metering: metering, recorder: recorder, logger: logger, now: now)
     }
 }

@@ -15,13 +15,17 @@ public struct DataPlaneRoutes: Sendable {
     let modelsReconcile: ReconcileGate
     let modelsKeyAuth: KeyAuthGate<Configured>
     let forwarder: Forwarder
+    let mcpAdmission: MCPAdmissionChain
+    let mcpForwarder: MCPForwarder
     let recorder: any RequestRecorder
     let now: @Sendable () -> Date
 
     init(
-        active: ActiveSnapshot, pool: ProviderPool, metering: Metering, recorder: any RequestRecorder, logger: Logger,
+        active: ActiveSnapshot, pool: ProviderPool, mcp: MCPForwarder, metering: Metering, recorder: any RequestRecorder, logger: Logger,
         now: @escaping @Sendable () -> Date
     ) {
+        self.mcpAdmission = MCPAdmissionChain(active: active, sessions: mcp.sessions, now: now)
+        self.mcpForwarder = mcp
         self.active = active
         self.admission = AdmissionChain(active: active, metering: metering, now: now)
         self.modelsReconcile = ReconcileGate(active: active)
@@ -61,6 +65,14 @@ public struct DataPlaneRoutes: Sendable {
             } else {
                 response = Self.json(.serviceUnavailable, "{\"status\":\"not ready\",\"reason\":\"no configuration applied yet\"}")
             }
+        case (.post, let path) where path.hasPrefix("/mcp/"), (.get, let path) where path.hasPrefix("/mcp/"),
+            (.delete, let path) where path.hasPrefix("/mcp/"):
+            let mcp = arrival(.mcp)
+            traced = mcp.requestID
+            response = await self.mcp(mcp)
+        case (_, let path) where path.hasPrefix("/mcp/"):
+            response = Self.error(ClientError(.methodNotAllowed, .invalidRequest, "\(head.method) is not allowed on \(path); use POST, GET or DELETE."))
+            response.headers[.allow] = "POST, GET, DELETE"
         case (_, let path):
             if let allowed = Self.methods[String(path)] {
                 response = Self.error(ClientError(.methodNotAllowed, .invalidRequest, "\(head.method) is not allowed on \(path); use \(allowed)."))
@@ -108,6 +120,27 @@ public struct DataPlaneRoutes: Sendable {
             var denial = error
             denial.headers = admitted.rateLimitHeaders + denial.headers
             return deny(denial, arrival: arrival, trace: &trace, completion: completion)
+        }
+    }
+
+    /// Relays an MCP request to its project's server after the MCP gates. A `tools/call` of a tool
+    /// the key may not call is answered as a JSON-RPC error, which MCP clients surface as an
+    /// error of that call; every other denial is an HTTP error.
+    private func mcp(_ arrival: Arrival) async -> Response {
+        var trace = arrival.startTrace(unixNanos: unixNanos())
+        let completion = RequestCompletion(reservation: nil, recorder: recorder)
+        do throws(GateDenial) {
+            let routed = try await mcpAdmission.run(arrival, trace: &trace)
+            return try await mcpForwarder.respond(routed, trace: &trace, completion: completion)
+        } catch {
+            if error.reason == .toolNotAllowed, let id = MCPRefusal.id(of: arrival) {
+                trace.reason = error.reason.rawValue
+                trace.status = 200
+                trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+                completion.finish(trace)
+                return MCPRefusal.response(id: id, denial: error)
+            }
+            return deny(error, arrival: arrival, trace: &trace, completion: completion)
         }
     }
 

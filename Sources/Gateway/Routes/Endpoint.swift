@@ -6,6 +6,7 @@ enum Endpoint: String, Sendable {
     case chatCompletions = "/chat/completions"
     case embeddings = "/embeddings"
     case models = "/models"
+    case mcp = "/mcp"
 
     /// The path appended to a provider's base URL.
     var upstreamPath: String { rawValue }
@@ -16,6 +17,7 @@ enum Endpoint: String, Sendable {
         case .chatCompletions: .chat
         case .embeddings: .embeddings
         case .models: .models
+        case .mcp: .mcp
         }
     }
 

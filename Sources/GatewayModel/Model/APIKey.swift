@@ -25,12 +25,15 @@ public struct APIKey: Sendable, Equatable, Codable {
     public var scopes: [KeyScope]?
     /// Checks of the key's own, which can only tighten its project's.
     public var guardrails: GuardrailPolicy?
+    /// The MCP tools (`server/tool`) the key may call, narrowing its project's lists; nil for all they allow.
+    public var mcpTools: [String]?
 
     /// Creates a key record.
     public init(
         id: String, sha256: String, prefix: String? = nil, expiresAt: Date? = nil, revokedAt: Date? = nil, createdAt: Date? = nil,
-        budget: Budget? = nil, limits: RateLimits? = nil, scopes: [KeyScope]? = nil, guardrails: GuardrailPolicy? = nil
+        budget: Budget? = nil, limits: RateLimits? = nil, scopes: [KeyScope]? = nil, guardrails: GuardrailPolicy? = nil, mcpTools: [String]? = nil
     ) {
+        self.mcpTools = mcpTools
         self.id = id
         self.sha256 = sha256
         self.prefix = prefix

@@ -7,6 +7,8 @@ public enum KeyScope: String, Sendable, Codable, CaseIterable, Comparable {
     case embeddings
     /// `GET /v1/models`.
     case models
+    /// `/mcp/{project}/{server}`.
+    case mcp
 
     /// Orders by the textual form.
     public static func < (lhs: KeyScope, rhs: KeyScope) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -14,12 +14,15 @@ public struct Project: Sendable, Equatable, Codable {
     public var limits: RateLimits?
     /// Checks on the project's prompts and answers.
     public var guardrails: GuardrailPolicy?
+    /// MCP servers the project's keys reach at `/mcp/{project}/{server}`.
+    public var mcpServers: [MCPServer]
 
     /// Creates a project.
     public init(
         id: String, routes: [Route] = [], keys: [APIKey] = [], budget: Budget? = nil, limits: RateLimits? = nil,
-        guardrails: GuardrailPolicy? = nil
+        guardrails: GuardrailPolicy? = nil, mcpServers: [MCPServer] = []
     ) {
+        self.mcpServers = mcpServers
         self.id = id
         self.routes = routes
         self.keys = keys

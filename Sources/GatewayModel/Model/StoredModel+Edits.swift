@@ -75,10 +75,17 @@ extension StoredModel {
         if let owner = projects[project.id]?.org {
             throw .conflict("project '\(project.id)' already exists in org '\(owner)'; project ids are unique across orgs")
         }
-        projects[project.id] = ProjectRecord(org: org, budget: project.budget, limits: project.limits, guardrails: project.guardrails)
+        projects[project.id] = ProjectRecord(
+            org: org, budget: project.budget, limits: project.limits, guardrails: project.guardrails, mcpServers: project.mcpServers)
         for route in project.routes { routes[.route(project: project.id, model: route.model)] = route }
         for key in project.keys { keys[.key(project: project.id, id: key.id)] = key }
         try checkIntegrity()
+    }
+
+    /// Replaces the MCP servers of a project.
+    public mutating func setMCPServers(_ servers: [MCPServer], project: String, org: String) throws(ModelError) {
+        try requireProject(project, org: org)
+        projects[project]!.mcpServers = servers
     }
 
     /// Removes a project with its routes and keys.

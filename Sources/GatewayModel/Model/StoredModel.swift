@@ -29,9 +29,12 @@ public struct StoredModel: Sendable, Equatable {
         public var limits: RateLimits?
         /// The project's guardrails.
         public var guardrails: GuardrailPolicy?
+        /// The project's MCP servers.
+        public var mcpServers: [MCPServer]
 
         /// Creates a record.
-        public init(org: String, budget: Budget?, limits: RateLimits?, guardrails: GuardrailPolicy? = nil) {
+        public init(org: String, budget: Budget?, limits: RateLimits?, guardrails: GuardrailPolicy? = nil, mcpServers: [MCPServer] = []) {
+            self.mcpServers = mcpServers
             self.org = org
             self.budget = budget
             self.limits = limits
@@ -64,7 +67,8 @@ public struct StoredModel: Sendable, Equatable {
         for org in orgs {
             self.orgs[org.id] = OrgRecord(telemetryTokenSha256: org.telemetryTokenSha256, budget: org.budget, export: org.export)
             for project in org.projects {
-                projects[project.id] = ProjectRecord(org: org.id, budget: project.budget, limits: project.limits, guardrails: project.guardrails)
+                projects[project.id] = ProjectRecord(
+                    org: org.id, budget: project.budget, limits: project.limits, guardrails: project.guardrails, mcpServers: project.mcpServers)
                 for route in project.routes { routes[.route(project: project.id, model: route.model)] = route }
                 for key in project.keys { keys[.key(project: project.id, id: key.id)] = key }
             }
@@ -94,7 +98,7 @@ public struct StoredModel: Sendable, Equatable {
                 Project(
                     id: id, routes: (routesByProject[id] ?? []).sorted { $0.model < $1.model },
                     keys: (keysByProject[id] ?? []).sorted { $0.id < $1.id }, budget: record.budget, limits: record.limits,
-                    guardrails: record.guardrails))
+                    guardrails: record.guardrails, mcpServers: record.mcpServers))
         }
         let orgs = self.orgs.map { id, record in
             Org(

@@ -22,12 +22,15 @@ public struct KeyGrant: Sendable, Equatable {
     public let scopes: [KeyScope]?
     /// The guardrails of the key's requests: its project's, tightened by its own; nil for none.
     public let guardrails: GuardrailSet?
+    /// The MCP tools (`server/tool`) the key may call within its project's lists; nil for all they allow.
+    public let mcpTools: Set<String>?
 
     /// Creates a grant.
     public init(
         keyID: String, projectID: String, orgID: String, expiresAt: Date?, revokedAt: Date? = nil, budgets: [ScopedBudget] = [],
-        limits: [ScopedLimits] = [], scopes: [KeyScope]? = nil, guardrails: GuardrailSet? = nil
+        limits: [ScopedLimits] = [], scopes: [KeyScope]? = nil, guardrails: GuardrailSet? = nil, mcpTools: Set<String>? = nil
     ) {
+        self.mcpTools = mcpTools
         self.keyID = keyID
         self.projectID = projectID
         self.orgID = orgID
@@ -41,6 +44,11 @@ public struct KeyGrant: Sendable, Equatable {
 
     /// Whether the key may call `scope`.
     public func allows(_ scope: KeyScope) -> Bool { scopes?.contains(scope) ?? true }
+
+    /// Whether the key may call `tool` of `server`: the server's allow-list, then the key's.
+    public func mayCall(tool: String, of server: MCPServer) -> Bool {
+        (server.tools?.contains(tool) ?? true) && (mcpTools?.contains("\(server.name)/\(tool)") ?? true)
+    }
 
     /// Whether the key has expired at `now`.
     public func isExpired(at now: Date) -> Bool { expiresAt.map { $0 <= now } ?? false }

@@ -17,6 +17,7 @@ public struct SnapshotIndex: Sendable {
     public let caps: [ScopeCaps]
     private let keysByHash: [String: KeyGrant]
     private let routesByProject: [String: [String: Route]]
+    private let mcpServersByProject: [String: [String: MCPServer]]
     private let providersByName: [String: ProviderConfig]
     private let pricesByModel: [String: Price]
 
@@ -28,6 +29,7 @@ public struct SnapshotIndex: Sendable {
         var caps: [ScopeCaps] = []
         var keys: [String: KeyGrant] = [:]
         var routes: [String: [String: Route]] = [:]
+        var mcp: [String: [String: MCPServer]] = [:]
         for org in config.orgs {
             let orgCaps = ScopeCaps(level: .org, org: org.id, budget: org.budget, limits: nil)
             if orgCaps.isCapped { caps.append(orgCaps) }
@@ -46,14 +48,17 @@ public struct SnapshotIndex: Sendable {
                         limits: scopes.compactMap { caps in caps.limits.map { ScopedLimits(scope: caps.name, limits: $0) } },
                         scopes: key.scopes,
                         guardrails: key.guardrails == nil
-                            ? projectGuardrails : GuardrailSet(active: GuardrailPolicy.effective(project: project.guardrails, key: key.guardrails)))
+                            ? projectGuardrails : GuardrailSet(active: GuardrailPolicy.effective(project: project.guardrails, key: key.guardrails)),
+                        mcpTools: key.mcpTools.map(Set.init))
                 }
                 routes[project.id] = Dictionary(project.routes.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
+                mcp[project.id] = Dictionary(project.mcpServers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             }
         }
         self.caps = caps
         self.keysByHash = keys
         self.routesByProject = routes
+        self.mcpServersByProject = mcp
         self.providersByName = Dictionary(config.providers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.pricesByModel = PriceTable.builtIn.merging(config.prices.map { ($0.model, $0) }) { _, configured in configured }
     }
@@ -63,6 +68,9 @@ public struct SnapshotIndex: Sendable {
 
     /// The route for `model` in `project`, if the project routes that model.
     public func route(model: String, project: String) -> Route? { routesByProject[project]?[model] }
+
+    /// The MCP server `name` of `project`, if the project has one.
+    public func mcpServer(named name: String, project: String) -> MCPServer? { mcpServersByProject[project]?[name] }
 
     /// Models routed for `project`, sorted by name.
     public func models(project: String) -> [String] { (routesByProject[project]?.keys).map { $0.sorted() } ?? [] }

@@ -1,0 +1,40 @@
+import GatewayModel
+import HTTPTypes
+import Telemetry
+
+import struct Foundation.Date
+
+/// The gates of an MCP request, in the order of the gate table: `reconcile`, `payload`,
+/// `key-auth` (scope `mcp`), `tenant-guard`, `routing`.
+struct MCPAdmissionChain: Sendable {
+    let reconcile: ReconcileGate
+    let payload = MCPPayloadGate()
+    let keyAuth: KeyAuthGate<MCPParsed>
+    let tenantGuard: TenantGuardGate
+    let routing = MCPRoutingGate()
+
+    init(active: ActiveSnapshot, sessions: MCPSessions, now: @escaping @Sendable () -> Date) {
+        reconcile = ReconcileGate(active: active)
+        keyAuth = KeyAuthGate(now: now)
+        tenantGuard = TenantGuardGate(sessions: sessions)
+    }
+
+    /// Runs every gate, recording each decision in `trace` and what the request was found to be
+    /// (project, key, method, tool); rethrows the first denial.
+    func run(_ arrival: Arrival, trace: inout RequestTrace) async throws(GateDenial) -> MCPRouted {
+        let origin = arrival.started
+        do {
+            let configured = try await reconcile.run(arrival, trace: &trace, origin: origin)
+            let parsed = try await payload.run(configured, trace: &trace, origin: origin)
+            trace.requestedModel = RequestTrace.clipped(parsed.message?.method ?? arrival.head.method.rawValue)
+            trace.routedModel = RequestTrace.clipped(parsed.message?.tool ?? "")
+            let caller = try await keyAuth.run(parsed, trace: &trace, origin: origin)
+            trace.attribute(to: caller.grant)
+            let tenant = try await tenantGuard.run(caller, trace: &trace, origin: origin)
+            return try await routing.run(tenant, trace: &trace, origin: origin)
+        } catch {
+            if let grant = error.caller { trace.attribute(to: grant) }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import GatewayModel
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import Telemetry
+import WireJSON
+
+import struct Foundation.URL
+
+/// The `upstream` stage of MCP requests: relays the request to the project's MCP server
+/// (Streamable HTTP) with the server's configured headers and never the client's key, and relays
+/// the answer (JSON or an SSE stream, as it arrives). It binds a session the server opens to the
+/// key, project and server that opened it, forgets it when deleted, and shows a key only the
+/// tools it may call in `tools/list` answers.
+struct MCPForwarder: Sendable {
+    let client: UpstreamClient
+    let sessions: MCPSessions
+    let environment: [String: String]
+
+    /// Largest answer read whole (a `tools/list`, or any answer that is not a stream).
+    static let maxAnswerBytes = 16 << 20
+    /// Request headers passed on as the client sent them.
+    static let relayedRequestHeaders = ["accept", "mcp-session-id", "mcp-protocol-version", "last-event-id"]
+
+    func respond(_ routed: MCPRouted, trace: inout RequestTrace, completion: RequestCompletion) async throws(GateDenial) -> Response {
+        let caller = routed.caller
+        let arrival = caller.base.arrival
+        let server = routed.server
+        guard let url = URL(string: server.url), let host = url.host, let scheme = url.scheme, ["http", "https"].contains(scheme) else {
+            throw GateDenial(gate: .upstream, status: .serviceUnavailable, reason: .upstreamUnreachable, message: "The MCP server's url is not http or https.")
+        }
+        let tls = scheme == "https"
+        let origin = UpstreamOrigin(host: host, port: url.port ?? (tls ? 443 : 80), tls: tls)
+        var target = url.path(percentEncoded: true)
+        if target.isEmpty { target = "/" }
+        if let query = url.query(percentEncoded: true) { target += "?" + query }
+
+        var headers = HTTPHeaders()
+        headers.add(name: "host", value: origin.hostHeader)
+        for name in Self.relayedRequestHeaders {
+            if let value = arrival.head.headerFields[HTTPField.Name(name)!] { headers.add(name: name, value: value) }
+        }
+        if arrival.head.method == .post {
+            headers.add(name: "content-type", value: "application/json")
+            if !headers.contains(name: "accept") { headers.add(name: "accept", value: "application/json, text/event-stream") }
+        }
+        headers.add(name: "content-length", value: String(arrival.body.readableBytes))
+        headers.add(name: "x-request-id", value: arrival.requestID.description)
+        headers.add(name: "traceparent", value: arrival.upstreamTraceContext(of: trace).parent)
+        for (name, variable) in server.headersEnv.sorted(by: { $0.key < $1.key }) {
+            if let value = environment[variable], !value.isEmpty { headers.replaceOrAdd(name: name, value: value) }
+        }
+        let method: HTTPMethod = arrival.head.method == .get ? .GET : arrival.head.method == .delete ? .DELETE : .POST
+        let now = ContinuousClock.now
+        let deadline = now + .milliseconds(Int64(server.timeoutSeconds * 1000))
+        let started = ContinuousClock.now
+        trace.provider = server.name
+        trace.attempts = 1
+        let answer: UpstreamConnection.Answer
+        do throws(UpstreamFailure) {
+            answer = try await client.send(
+                to: origin, head: HTTPRequestHead(version: .http1_1, method: method, uri: target, headers: headers), body: arrival.body,
+                stream: method != .DELETE, maxBytes: Self.maxAnswerBytes, connectTimeout: nil, firstByteDeadline: NIODeadline(deadline),
+                deadline: NIODeadline(deadline))
+        } catch {
+            let denial =
+                if case .timeout = error {
+                    GateDenial(gate: .upstream, status: .gatewayTimeout, reason: .upstreamTimeout, message: "The MCP server did not answer in time.")
+                } else {
+                    GateDenial(gate: .upstream, status: .serviceUnavailable, reason: .upstreamUnreachable, message: "The MCP server could not be reached.")
+                }
+            trace.append(GateSpan(.upstream, denial.decision, denial.reason, started: started, origin: arrival.started))
+            throw denial
+        }
+        trace.append(GateSpan(.upstream, .pass, nil, started: started, origin: arrival.started))
+        trace.upstreamNanos = started.duration(to: .now).nanoseconds
+        trace.timeToFirstTokenNanos = arrival.started.duration(to: .now).nanoseconds
+
+        let head: HTTPResponseHead
+        switch answer {
+        case .complete(let answerHead, _), .streaming(let answerHead, _): head = answerHead
+        }
+        let succeeded = (200..<300).contains(head.status.code)
+        let owner = MCPSessions.Owner(keyID: caller.grant.keyID, projectID: caller.grant.projectID, server: server.name)
+        if succeeded, let session = head.headers.first(name: "mcp-session-id") {
+            if caller.base.message?.method == "initialize" { sessions.bind(session, to: owner) }
+        }
+        if succeeded, method == .DELETE, let session = arrival.head.headerFields[TenantGuardGate.sessionHeader] { sessions.end(session) }
+
+        var out = HTTPFields()
+        for name in ["content-type", "mcp-session-id", "cache-control"] {
+            if let value = head.headers.first(name: name) { out[HTTPField.Name(name)!] = value }
+        }
+        let status = HTTPResponse.Status(code: Int(head.status.code))
+        trace.status = UInt16(clamping: head.status.code)
+        let filter = caller.base.message?.method == "tools/list" && succeeded ? MCPToolFilter(server: server, grant: caller.grant) : nil
+        switch answer {
+        case .complete(_, let body):
+            trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+            completion.finish(trace)
+            let filtered = filter.map { $0.filter(body, eventStream: out[.contentType]?.hasPrefix("text/event-stream") == true) } ?? body
+            return Response(status: status, headers: out, body: ResponseBody(byteBuffer: filtered))
+        case .streaming(_, let chunks):
+            if let filter {
+                var whole = ByteBuffer()
+                do {
+                    for try await chunk in chunks {
+                        guard whole.readableBytes + chunk.readableBytes <= Self.maxAnswerBytes else { throw UpstreamFailure.invalidResponse }
+                        whole.writeImmutableBuffer(chunk)
+                    }
+                } catch {
+                    trace.append(GateSpan(.upstream, .error, .upstreamStreamBroken, started: started, origin: arrival.started))
+                    throw GateDenial(gate: .upstream, status: .badGateway, reason: .upstreamStreamBroken, message: "The MCP server's answer broke off.")
+                }
+                trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+                completion.finish(trace)
+                out[.contentLength] = nil
+                let filtered = filter.filter(whole, eventStream: out[.contentType]?.hasPrefix("text/event-stream") == true)
+                return Response(status: status, headers: out, body: ResponseBody(byteBuffer: filtered))
+            }
+            let finished = trace
+            return Response(status: status, headers: out, body: ResponseBody { writer in
+                var trace = finished
+                defer {
+                    trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+                    completion.finish(trace)
+                }
+                var iterator = chunks.makeAsyncIterator()
+                while true {
+                    let chunk: ByteBuffer?
+                    do {
+                        chunk = try await iterator.next()
+                    } catch {
+                        trace.reason = ReasonCode.upstreamStreamBroken.rawValue  // the server broke off: the client sees the stream end
+                        break
+                    }
+                    guard let chunk else { break }
+                    try await writer.write(chunk)
+                }
+                try await writer.finish(nil)
+            })
+        }
+    }
+}

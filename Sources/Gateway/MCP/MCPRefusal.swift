@@ -1,0 +1,25 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import WireJSON
+
+/// A gate's refusal of one JSON-RPC request, answered as that request's JSON-RPC error (HTTP 200),
+/// with the gate in `x-gateway-gate` and in the error's `data`.
+enum MCPRefusal {
+    /// The JSON-RPC error code of a request the gateway refused.
+    static let code = -32001
+
+    /// The id of the request `arrival` carries, as written; nil for a notification or no message.
+    static func id(of arrival: Arrival) -> String? { try? MCPMessage(arrival.body).id }
+
+    /// The answer to request `id` that `denial` refused.
+    static func response(id: String, denial: GateDenial) -> Response {
+        let body = """
+            {"jsonrpc":"2.0","id":\(id),"error":{"code":\(code),"message":\(JSONString.quoted(denial.error.message)),\
+            "data":{"gate":\(JSONString.quoted(denial.gate.rawValue)),"reason":\(JSONString.quoted(denial.reason.rawValue))}}}
+            """
+        var headers = denial.error.headers
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}

@@ -1,0 +1,27 @@
+import GatewayModel
+
+/// An MCP request past `payload`: its JSON-RPC message (nil for GET and DELETE).
+struct MCPParsed: KeyCarrying {
+    /// The request.
+    let arrival: Arrival
+    /// The configuration in force.
+    let snapshot: SnapshotIndex
+    /// The message of a POST.
+    let message: MCPMessage?
+}
+
+/// An MCP request past `tenant-guard`: the path's project is the key's, any session is the key's.
+struct MCPTenant: Sendable {
+    /// The request, its key and message.
+    let caller: Authenticated<MCPParsed>
+    /// The server named in the path.
+    let serverName: String
+}
+
+/// An MCP request past `routing`: the server it goes to.
+struct MCPRouted: Sendable {
+    /// The request, its key and message.
+    let caller: Authenticated<MCPParsed>
+    /// The server.
+    let server: MCPServer
+}

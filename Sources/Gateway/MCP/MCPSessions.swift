@@ -1,0 +1,46 @@
+import Synchronization
+
+/// Which key, project and server opened each MCP session this gateway relayed, so that no other
+/// key presents its id. Sessions are held in memory, the oldest forgotten past ``capacity``;
+/// an id the gateway does not hold is refused (the client opens a new session).
+final class MCPSessions: Sendable {
+    /// Who opened a session.
+    struct Owner: Sendable, Equatable {
+        let keyID: String
+        let projectID: String
+        let server: String
+    }
+
+    /// Most sessions held.
+    let capacity: Int
+    private let state = Mutex(State())
+
+    private struct State {
+        var owners: [String: Owner] = [:]
+        var order: [String] = []
+        var head = 0
+    }
+
+    init(capacity: Int = 100_000) { self.capacity = capacity }
+
+    /// Notes that `owner` opened `session`.
+    func bind(_ session: String, to owner: Owner) {
+        state.withLock { state in
+            if state.owners.updateValue(owner, forKey: session) == nil { state.order.append(session) }
+            while state.owners.count > capacity, state.head < state.order.count {
+                state.owners[state.order[state.head]] = nil
+                state.head += 1
+            }
+            if state.head > 1024 && state.head * 2 > state.order.count {
+                state.order.removeFirst(state.head)
+                state.head = 0
+            }
+        }
+    }
+
+    /// The owner of `session`, if held.
+    func owner(of session: String) -> Owner? { state.withLock { $0.owners[session] } }
+
+    /// Forgets `session` (it was deleted).
+    func end(_ session: String) { state.withLock { _ = $0.owners.removeValue(forKey: session) } }
+}

@@ -1,0 +1,237 @@
+"""MCP through the gateway, end to end, with the official MCP Python SDK on both sides: a session
+through `/mcp/{project}/{server}`, tool allow-lists, the tenant guard's matrix, sessions bound to
+the key that opened them, and the upstream never seeing a client's key."""
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import pytest
+from mcp import ClientSession
+from mcp.client.streamable_http import streamablehttp_client
+from mcp.shared.exceptions import McpError
+
+from conftest import ADMIN_TOKEN, _sha256, free_port, read_addresses, stop
+
+KEYS = {name: f"sk-gw-mcp-{name}-0123456789" for name in ("agent", "narrow", "chat", "other", "third")}
+HERE = os.path.dirname(os.path.abspath(__file__))
+ACCEPT = "application/json, text/event-stream"
+
+
+def config(upstream):
+    servers = f"""
+        mcpServers:
+          - {{ name: files, url: "{upstream}/mcp", headersEnv: {{ authorization: FILES_MCP_TOKEN }}, tools: [echo, add, count] }}
+          - {{ name: notes, url: "{upstream}/mcp" }}"""
+    return f"""
+gateway:
+  listen: 127.0.0.1:0
+admin:
+  listen: 127.0.0.1:0
+  tokenEnv: E2E_ADMIN_TOKEN
+providers:
+  - {{ name: mock, kind: mock }}
+orgs:
+  - id: acme
+    projects:
+      - id: chatbot{servers}
+        keys:
+          - {{ id: agent, sha256: "{_sha256(KEYS['agent'])}", scopes: [mcp] }}
+          - {{ id: narrow, sha256: "{_sha256(KEYS['narrow'])}", mcpTools: ["files/echo", "files/count"] }}
+          - {{ id: chat, sha256: "{_sha256(KEYS['chat'])}", scopes: [chat] }}
+      - id: support{servers}
+        keys:
+          - {{ id: other, sha256: "{_sha256(KEYS['other'])}" }}
+  - id: globex
+    projects:
+      - id: shop{servers}
+        keys:
+          - {{ id: third, sha256: "{_sha256(KEYS['third'])}" }}
+"""
+
+
+@pytest.fixture(scope="module")
+def served(binary):
+    port = free_port()
+    upstream = subprocess.Popen([sys.executable, os.path.join(HERE, "mcp_server.py"), str(port)], stdout=subprocess.PIPE, text=True)
+    assert json.loads(upstream.stdout.readline())["listening"] == port
+    upstream_url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(upstream_url + "/stats", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "gateway.yaml")
+    with open(path, "w") as handle:
+        handle.write(config(upstream_url))
+    process = subprocess.Popen(
+        [binary, "serve", "--config", path, "--store", "sqlite:" + os.path.join(folder, "store.sqlite")],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env=dict(os.environ, E2E_ADMIN_TOKEN=ADMIN_TOKEN, FILES_MCP_TOKEN="Bearer files-upstream-secret"))
+    try:
+        urls = read_addresses(process)
+        yield {"gateway": urls["gateway"], "admin": urls["admin"], "upstream": upstream_url}
+    finally:
+        stop(process)
+        upstream.terminate()
+        upstream.wait(timeout=10)
+
+
+def stats(served):
+    with urllib.request.urlopen(served["upstream"] + "/stats", timeout=10) as response:
+        return json.loads(response.read())
+
+
+def post(url, message, key, session=None, headers=None):
+    request = urllib.request.Request(url, data=json.dumps(message).encode(), method="POST")
+    request.add_header("content-type", "application/json")
+    request.add_header("accept", ACCEPT)
+    request.add_header("mcp-protocol-version", "2025-06-18")
+    if key:
+        request.add_header("authorization", f"Bearer {key}")
+    if session:
+        request.add_header("mcp-session-id", session)
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read().decode()
+
+
+INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+              "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "test", "version": "1"}}}
+
+
+def raw_session(url, key):
+    status, headers, body = post(url, INITIALIZE, key)
+    assert status == 200, body
+    session = headers["mcp-session-id"]
+    status, _, _ = post(url, {"jsonrpc": "2.0", "method": "notifications/initialized"}, key, session)
+    assert status in (200, 202)
+    return session
+
+
+def messages(body):
+    """The JSON-RPC messages of a JSON or SSE answer."""
+    if body.lstrip().startswith("{"):
+        return [json.loads(body)]
+    return [json.loads(line[5:]) for line in body.splitlines() if line.startswith("data:")]
+
+
+async def session_run(url, key, body):
+    async with streamablehttp_client(url, headers={"authorization": f"Bearer {key}"}) as (read, write, _):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            return await body(session)
+
+
+def test_a_whole_session_through_the_gateway_with_the_official_sdk(served):
+    url = served["gateway"] + "/mcp/chatbot/files"
+    progress = []
+
+    async def body(session):
+        tools = await session.list_tools()
+        echoed = await session.call_tool("echo", {"text": "hello through the gateway"})
+
+        async def on_progress(value, total, message):
+            progress.append((value, total, message))
+
+        counted = await session.call_tool("count", {"n": 3}, progress_callback=on_progress)
+        with pytest.raises(McpError) as refused:
+            await session.call_tool("secret", {})
+        return sorted(tool.name for tool in tools.tools), echoed, counted, refused.value
+
+    names, echoed, counted, refused = asyncio.run(session_run(url, KEYS["agent"], body))
+    assert names == ["add", "count", "echo"], "the project's list hides 'secret'"
+    assert echoed.content[0].text == "hello through the gateway"
+    assert counted.content[0].text == "counted to 3"
+    assert [p[0] for p in progress] == [1, 2, 3], progress
+    assert "may not call the tool 'secret'" in str(refused)
+    seen = stats(served)
+    assert "secret" not in seen["tool_calls"], "a hidden tool never reaches the server"
+    assert set(seen["authorization"]) == {"Bearer files-upstream-secret"}, "the server sees its configured credential, never a client key"
+
+
+def test_a_key_narrows_its_projects_tools(served):
+    url = served["gateway"] + "/mcp/chatbot/files"
+
+    async def body(session):
+        tools = await session.list_tools()
+        with pytest.raises(McpError):
+            await session.call_tool("add", {"a": 1, "b": 2})
+        return sorted(tool.name for tool in tools.tools)
+
+    before = stats(served)["tool_calls"].count("add")
+    assert asyncio.run(session_run(url, KEYS["narrow"], body)) == ["count", "echo"]
+    assert stats(served)["tool_calls"].count("add") == before
+    status, headers, text = post(url, {"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"name": "add", "arguments": {}}},
+                                 KEYS["narrow"], raw_session(url, KEYS["narrow"]))
+    (message,) = messages(text)
+    assert status == 200 and headers["x-gateway-gate"] == "tenant-guard"
+    assert message["id"] == 9 and message["error"]["data"] == {"gate": "tenant-guard", "reason": "tool_not_allowed"}
+
+
+def test_the_tenant_matrix_every_mismatch_is_the_same_403_and_never_reaches_the_server(served):
+    gateway = served["gateway"]
+    owners = {"agent": "chatbot", "narrow": "chatbot", "other": "support", "third": "shop"}
+    before = stats(served)["requests"]
+    refusals = set()
+    for key, own in owners.items():
+        for project in ("chatbot", "support", "shop", "ghost"):
+            for server in ("files", "notes"):
+                status, headers, body = post(f"{gateway}/mcp/{project}/{server}", INITIALIZE, KEYS[key])
+                if project == own:
+                    assert status == 200, (key, project, server, body)
+                    continue
+                assert status == 403 and headers["x-gateway-gate"] == "tenant-guard", (key, project, server, status, body)
+                error = json.loads(body)["error"]
+                refusals.add((error["code"], error["message"]))
+    assert refusals == {("project_mismatch", "This key may not call the MCP servers of that project.")}
+    matches = sum(2 for key in owners)  # each key initialized both servers of its own project
+    assert stats(served)["requests"] - before == matches, "no refused request reached the server"
+
+    before = stats(served)["requests"]
+    variants = ["/mcp/chatbot%2Ffiles", "/mcp/chatbot/files%2F", "/mcp/chatbot%252Ffiles/x", "/mcp//chatbot/files", "/mcp/chatbot//files",
+                "/mcp/support/../chatbot/files", "/mcp/chatbot/files/", "/mcp/./chatbot/files", "/mcp/chatbot\\files/x",
+                "/mcp/chatbоt/files", "/mcp/chatbot/files?x=1"]
+    for variant in variants:
+        status, headers, body = post(gateway + urllib.parse.quote(variant, safe="/%?=\\.") if "о" in variant else gateway + variant,
+                                     INITIALIZE, KEYS["agent"])
+        assert status == 400 and headers["x-gateway-gate"] == "tenant-guard", (variant, status, body)
+    status, headers, _ = post(gateway + "/mcp/CHATBOT/files", INITIALIZE, KEYS["agent"])
+    assert status == 403 and headers["x-gateway-gate"] == "tenant-guard", "ids are compared exactly"
+    status, headers, _ = post(gateway + "/mcp/chatbot/ghost", INITIALIZE, KEYS["agent"])
+    assert status == 404 and headers["x-gateway-gate"] == "routing"
+    status, headers, _ = post(gateway + "/mcp/chatbot/files", INITIALIZE, KEYS["chat"])
+    assert status == 403 and headers["x-gateway-gate"] == "key-auth", "a key without the mcp scope"
+    status, headers, _ = post(gateway + "/mcp/chatbot/files", INITIALIZE, None)
+    assert status == 401 and headers["x-gateway-gate"] == "key-auth"
+    assert stats(served)["requests"] == before, "no refused request reached the server"
+
+
+def test_a_session_is_bound_to_the_key_project_and_server_that_opened_it(served):
+    gateway = served["gateway"]
+    url = gateway + "/mcp/chatbot/files"
+    session = raw_session(url, KEYS["agent"])
+    listing = {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}
+    assert post(url, listing, KEYS["agent"], session)[0] == 200
+    before = stats(served)["requests"]
+    for key, path in (("narrow", "/mcp/chatbot/files"), ("other", "/mcp/support/files"), ("agent", "/mcp/chatbot/notes")):
+        status, headers, body = post(gateway + path, listing, KEYS[key], session)
+        assert status == 403 and json.loads(body)["error"]["code"] == "session_mismatch", (key, path, body)
+    assert post(url, listing, KEYS["agent"], "made-up-session")[0] == 403
+    assert stats(served)["requests"] == before
+    request = urllib.request.Request(url, method="DELETE", headers={"authorization": f"Bearer {KEYS['agent']}", "mcp-session-id": session})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status in (200, 204)
+    assert post(url, listing, KEYS["agent"], session)[0] == 403, "a deleted session is forgotten"
