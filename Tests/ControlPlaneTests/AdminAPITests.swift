@@ -301,6 +301,26 @@ struct AdminAPITests {
         }
     }
 
+    @Test("PUT .../projects/{project}/mcp-servers replaces a project's MCP servers; mistakes are 400 naming the field")
+    func mcpServers() async throws {
+        try await withAPI { client, controlPlane in
+            try await seedProject(client)
+            let path = "/admin/v1/orgs/acme/projects/chat/mcp-servers"
+            let put = try await send(client, .put, path, #"{"servers":[{"name":"files","url":"http://127.0.0.1:9000/mcp","tools":["read_file"]}]}"#)
+            #expect(put.status == .ok)
+            #expect(try await controlPlane.store.load().model.projects["chat"]?.mcpServers.map(\.name) == ["files"])
+            let bad = try await send(client, .put, path, #"{"servers":[{"name":"files","url":"ftp://x"}]}"#)
+            #expect(bad.status == .badRequest && bad.errorParam == "servers[0].url")
+            let twice = try await send(client, .put, path, #"{"servers":[{"name":"a","url":"http://x/mcp"},{"name":"a","url":"http://y/mcp"}]}"#)
+            #expect(twice.status == .badRequest)
+            let shown = try await send(client, .get, "/admin/v1/orgs/acme/projects/chat")
+            #expect((shown.json["mcpServers"] as? [[String: Any]])?.first?["name"] as? String == "files")
+            #expect(try await send(client, .put, "/admin/v1/orgs/acme/projects/ghost/mcp-servers", #"{"servers":[]}"#).status == .notFound)
+            #expect(try await send(client, .put, path, #"{"servers":[]}"#).status == .ok)
+            #expect(try await controlPlane.store.load().model.projects["chat"]?.mcpServers.isEmpty == true)
+        }
+    }
+
     @Test("when the store goes away, changes answer 503 and the last snapshot is still served")
     func storeGone() async throws {
         try await withAPI { client, controlPlane in

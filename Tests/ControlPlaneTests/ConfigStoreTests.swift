@@ -37,7 +37,8 @@ struct ConfigStoreTests {
                 id: "chat", budget: Budget(microUSD: 5_500_000, period: .daily), limits: RateLimits(requestsPerMinute: 60),
                 guardrails: GuardrailPolicy(
                     input: GuardrailRules(pii: .redact, piiTypes: [.email, .iban], secrets: .block, denyPhrases: DenyPhrases(action: .block, phrases: ["orion"])),
-                    output: GuardrailRules(pii: .monitor))),
+                    output: GuardrailRules(pii: .monitor)),
+                mcpServers: [MCPServer(name: "files", url: "http://127.0.0.1:9000/mcp", headersEnv: ["authorization": "FILES"], tools: ["read"], timeoutSeconds: 5)]),
             org: "acme")
         try model.createRoute(
             Route(model: "gpt", targets: [RouteTarget(provider: "up", model: "gpt-4o", weight: 3), RouteTarget(provider: "mock", model: "m", weight: 0)]),
@@ -47,7 +48,7 @@ struct ConfigStoreTests {
                 id: "ci", sha256: hashA, prefix: "sk-gw-a", expiresAt: Date(timeIntervalSince1970: 1_900_000_000),
                 createdAt: Date(timeIntervalSince1970: 1_800_000_000), budget: Budget(microUSD: 1, period: .total),
                 limits: RateLimits(requestsPerMinute: 5, tokensPerMinute: 1000), scopes: [.models, .chat],
-                guardrails: GuardrailPolicy(input: GuardrailRules(promptInjection: .block))),
+                guardrails: GuardrailPolicy(input: GuardrailRules(promptInjection: .block)), mcpTools: ["files/read"]),
             project: "chat", org: "acme")
     }
 
@@ -85,6 +86,7 @@ struct ConfigStoreTests {
         #expect(tree.orgs.first?.projects.first?.guardrails?.input.denyPhrases?.phrases == ["orion"])
         #expect(tree.orgs.first?.projects.first?.keys.first?.guardrails?.input.promptInjection == .block)
         #expect(tree.orgs.first?.export.otlp.first?.headersEnv == ["authorization": "ACME_OTLP"])
+        #expect(tree.orgs.first?.projects.first?.mcpServers.first?.tools == ["read"] && tree.orgs.first?.projects.first?.keys.first?.mcpTools == ["files/read"])
         #expect(tree.orgs.first?.export.otlp.first?.signals == [.traces] && tree.orgs.first?.export.otlp.first?.queueSpans == 100)
     }
 

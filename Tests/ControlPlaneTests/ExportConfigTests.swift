@@ -1,4 +1,5 @@
 import ControlPlane
+import Foundation
 import GatewayModel
 import Testing
 
@@ -88,5 +89,36 @@ struct ExportConfigTests {
         ]
         for (url, host) in hosts { #expect(ProviderConfig(name: "p", kind: .openai, baseURL: url).host == host) }
         #expect(ProviderConfig(name: "m", kind: .mock).host == nil)
+    }
+}
+
+@Suite("MCP servers and key tool lists in the configuration")
+struct MCPConfigTests {
+    @Test("servers and key tool lists load; mistakes are named with their paths")
+    func loads() throws {
+        let yaml = """
+            providers:
+              - { name: demo, kind: mock }
+            orgs:
+              - id: acme
+                projects:
+                  - id: chatbot
+                    mcpServers:
+                      - { name: files, url: "http://127.0.0.1:9000/mcp", headersEnv: { authorization: FILES_MCP_TOKEN }, tools: [read_file, list_dir], timeoutSeconds: 30 }
+                    keys:
+                      - { id: agent, sha256: "\(String(repeating: "ab", count: 32))", scopes: [mcp], mcpTools: ["files/read_file"] }
+            """
+        let config = try ConfigFileLoader.load(yaml: yaml)
+        let project = try #require(config.orgs.first?.projects.first)
+        #expect(project.mcpServers == [MCPServer(name: "files", url: "http://127.0.0.1:9000/mcp", headersEnv: ["authorization": "FILES_MCP_TOKEN"], tools: ["read_file", "list_dir"], timeoutSeconds: 30)])
+        #expect(project.keys.first?.mcpTools == ["files/read_file"] && project.keys.first?.scopes == [.mcp])
+        let bad = yaml.replacingOccurrences(of: "\"files/read_file\"", with: "\"notes/read\", \"nonsense\"")
+            .replacingOccurrences(of: "http://127.0.0.1:9000/mcp", with: "tcp://x")
+        var paths: [String] = []
+        do { _ = try ConfigFileLoader.load(yaml: bad) } catch { paths = error.issues.map(\.path) }
+        let base = "orgs[0].projects[0]"
+        for expected in ["\(base).mcpServers[0].url", "\(base).keys[0].mcpTools[1]", "\(base).keys[0].mcpTools"] {
+            #expect(paths.contains(expected), "\(expected) not in \(paths)")
+        }
     }
 }

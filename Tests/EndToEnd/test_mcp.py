@@ -9,11 +9,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
 from mcp import ClientSession
-from mcp.client.streamable_http import streamablehttp_client
+import httpx
+from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import McpError
 
 from conftest import ADMIN_TOKEN, _sha256, free_port, read_addresses, stop
@@ -129,10 +131,11 @@ def messages(body):
 
 
 async def session_run(url, key, body):
-    async with streamablehttp_client(url, headers={"authorization": f"Bearer {key}"}) as (read, write, _):
-        async with ClientSession(read, write) as session:
-            await session.initialize()
-            return await body(session)
+    async with httpx.AsyncClient(headers={"authorization": f"Bearer {key}"}, timeout=30) as client:
+        async with streamable_http_client(url, http_client=client) as (read, write, _):
+            async with ClientSession(read, write) as session:
+                await session.initialize()
+                return await body(session)
 
 
 def test_a_whole_session_through_the_gateway_with_the_official_sdk(served):
