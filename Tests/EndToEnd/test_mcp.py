@@ -238,3 +238,42 @@ def test_a_session_is_bound_to_the_key_project_and_server_that_opened_it(served)
     with urllib.request.urlopen(request, timeout=10) as response:
         assert response.status in (200, 204)
     assert post(url, listing, KEYS["agent"], session)[0] == 403, "a deleted session is forgotten"
+
+
+def test_every_mcp_request_is_a_trace_and_a_metric(served):
+    url = served["gateway"] + "/mcp/chatbot/files"
+    session = raw_session(url, KEYS["narrow"])
+    status, headers, _ = post(url, {"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "echo", "arguments": {"text": "x"}}},
+                              KEYS["narrow"], session)
+    assert status == 200
+    echo_id = headers["x-request-id"]
+    status, headers, _ = post(url, {"jsonrpc": "2.0", "id": 6, "method": "tools/call", "params": {"name": "secret", "arguments": {}}},
+                              KEYS["narrow"], session)
+    refused_id = headers["x-request-id"]
+    admin = served["admin"]
+
+    def explain(request_id):
+        request = urllib.request.Request(admin + f"/telemetry/v1/requests/{request_id}", headers={"authorization": f"Bearer {ADMIN_TOKEN}"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return json.loads(response.read())
+        except urllib.error.HTTPError:
+            return None
+
+    deadline = time.time() + 10
+    while time.time() < deadline and (explain(echo_id) is None or explain(refused_id) is None):
+        time.sleep(0.1)
+    served_view, refused_view = explain(echo_id), explain(refused_id)
+    assert served_view["operation"] == "mcp" and served_view["mcp"] == {"server": "files", "method": "tools/call", "tool": "echo"}
+    assert [g["gate"] for g in served_view["gates"]] == ["reconcile", "payload", "key-auth", "tenant-guard", "routing", "upstream"]
+    assert refused_view["decidedBy"] == "tenant-guard" and refused_view["reason"] == "tool_not_allowed"
+    assert refused_view["key"] == "narrow" and refused_view["project"] == "chatbot"
+    request = urllib.request.Request(admin + "/metrics", headers={"authorization": f"Bearer {ADMIN_TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read().decode()
+    assert 'gateway_mcp_requests_total{org="acme",project="chatbot",server="files",method="tools/call",tool="echo",outcome="ok"}' in text
+    assert 'tool="other",outcome="tool_not_allowed"}' in text, "a tool no list names is 'other'"
+    assert 'gateway_mcp_requests_total{org="globex",project="shop",server="none",method="initialize",tool="none",outcome="project_mismatch"}' in text, \
+        "a refusal is the key's own org's telemetry, never the project it tried"
+    check = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr

@@ -5,6 +5,16 @@ import class Foundation.ISO8601DateFormatter
 
 /// The JSON form of one request's trace: attributes, the gate that decided it, and every gate span.
 public struct RequestView: Codable, Sendable, Equatable {
+    /// What an MCP request called.
+    public struct MCP: Codable, Sendable, Equatable {
+        /// The MCP server.
+        public var server: String?
+        /// The JSON-RPC method (or GET / DELETE for the server stream and the end of a session).
+        public var method: String?
+        /// The tool of a `tools/call`.
+        public var tool: String?
+    }
+
     /// One gate span.
     public struct Gate: Codable, Sendable, Equatable {
         /// The gate id, e.g. `key-auth`.
@@ -53,6 +63,8 @@ public struct RequestView: Codable, Sendable, Equatable {
     public var routedModel: String?
     /// The provider that answered.
     public var provider: String?
+    /// For an MCP request: the server, the JSON-RPC method and the tool called.
+    public var mcp: MCP?
     /// The HTTP status answered.
     public var status: Int
     /// When the request arrived (RFC 3339).
@@ -104,6 +116,11 @@ public struct RequestView: Codable, Sendable, Equatable {
         model = nonEmpty(trace.requestedModel)
         routedModel = nonEmpty(trace.routedModel)
         provider = nonEmpty(trace.provider)
+        if trace.operation == "mcp" {
+            // An MCP trace holds the method, tool and server where a model request holds its models and provider.
+            mcp = MCP(server: nonEmpty(trace.provider), method: nonEmpty(trace.requestedModel), tool: nonEmpty(trace.routedModel))
+            (model, routedModel, provider) = (nil, nil, nil)
+        }
         status = Int(trace.status)
         startTime = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(trace.startUnixNanos) / 1e9))
         durationMs = Double(trace.durationNanos) / 1e6

@@ -62,14 +62,28 @@ struct BatchTally {
         let action: GuardrailFinding.Action
     }
 
+    /// The series of an MCP request.
+    struct MCPKey: Hashable {
+        let org: String
+        let project: String
+        let labels: TraceLabels.MCP
+        let outcome: String
+    }
+
     private var requests: [RequestKey: RequestSums] = [:]
+    private var mcp: [MCPKey: Histogram] = [:]
     private var findings: [FindingKey: Double] = [:]
     private var gates: [GateKey: Double] = [:]
     private var gateTimes: [GateTimeKey: Histogram] = [:]
 
     /// Adds one trace, already tagged: `project`, `model` and `provider` are the bounded label values
     /// (`provider` empty when no provider was tried).
-    mutating func add(_ trace: RequestTrace, org: String, project: String, model: String, provider: String) {
+    mutating func add(_ trace: RequestTrace, org: String, project: String, model: String, provider: String, mcp labels: TraceLabels.MCP? = nil) {
+        if let labels {
+            let outcome = trace.status < 400 && trace.reason.isEmpty ? "ok" : ReasonCode(reading: trace.reason.isEmpty ? "other" : trace.reason).rawValue
+            mcp[MCPKey(org: org, project: project, labels: labels, outcome: outcome), default: Histogram(bounds: Histogram.Buckets.operation)]
+                .observe(Double(trace.durationNanos) / 1e9)
+        }
         for index in 0..<trace.gateCount {
             let span = trace.gate(at: index)
             gates[GateKey(org: org, project: project, gate: span.gate, decision: span.decision, reason: span.reason), default: 0] += 1
@@ -112,6 +126,11 @@ struct BatchTally {
         }
         for (key, count) in findings {
             families[Name.guardrailFindings]!.add(count, [key.org, key.project, key.direction.name, key.check.name, key.action.name])
+        }
+        for (key, histogram) in mcp {
+            let labels = [key.org, key.project, key.labels.server, key.labels.method]
+            families[Name.mcpRequests]!.add(Double(histogram.count), labels + [key.labels.tool, key.outcome])
+            families[Name.mcpDuration]!.merge(histogram, labels)
         }
         for (key, histogram) in gateTimes {
             families[Name.gateDuration]!.merge(histogram, [key.org, key.gate])

@@ -9,6 +9,8 @@ extension TelemetryStore {
         static let estimated = "gateway_estimated_cost_requests_total"
         static let usageInvalid = "gateway_provider_usage_invalid_total"
         static let guardrailFindings = "gateway_guardrail_findings_total"
+        static let mcpRequests = "gateway_mcp_requests_total"
+        static let mcpDuration = "gateway_mcp_request_duration_seconds"
         static let requestDuration = "gateway_request_duration_seconds"
         static let gateDuration = "gateway_gate_duration_seconds"
         static let upstreamDuration = "gateway_upstream_duration_seconds"
@@ -48,6 +50,10 @@ extension TelemetryStore {
             MetricFamily(
                 Name.guardrailFindings, .counter, "Guardrail matches by direction, check and what was done (monitor, redact, block); never their text.",
                 labels: ["org", "project", "direction", "check", "action"]),
+            MetricFamily(
+                Name.mcpRequests, .counter, "MCP requests by server, method, tool and outcome (ok, or the reason they were stopped or failed).",
+                labels: ["org", "project", "server", "method", "tool", "outcome"]),
+            MetricFamily(Name.mcpDuration, .histogram, "Time from arrival to the end of an MCP server's answer.", labels: ["org", "project", "server", "method"]),
             MetricFamily(Name.requestDuration, .histogram, "Time from arrival to the end of the response.", labels: ["org", "project", "model"]),
             MetricFamily(Name.gateDuration, .histogram, "Time spent evaluating each gate.", labels: ["org", "gate"]),
             MetricFamily(Name.upstreamDuration, .histogram, "Time in upstream attempts until the response head.", labels: ["org", "provider"]),

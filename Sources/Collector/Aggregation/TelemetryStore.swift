@@ -50,7 +50,7 @@ public final class TelemetryStore: Sendable {
             for trace in batch.traces {
                 let labels = TraceLabels(trace, mapping: mapping)
                 if labels.org == OrgMapping.unattributed { unattributed += 1 }
-                tally.add(trace, org: labels.org, project: labels.project, model: labels.model, provider: labels.provider)
+                tally.add(trace, org: labels.org, project: labels.project, model: labels.model, provider: labels.provider, mcp: labels.mcp)
                 keep(trace, org: labels.org, project: labels.project, model: labels.model, into: &state)
             }
             tally.apply(to: &state.families, cumulative: &state.requestSums)

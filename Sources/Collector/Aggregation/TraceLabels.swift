@@ -12,14 +12,44 @@ struct TraceLabels {
     let model: String
     /// The provider when configured, else `other`; empty when no provider was tried.
     let provider: String
+    /// For an MCP request: its server, method and tool, bounded.
+    let mcp: MCP?
+
+    /// The bounded labels of an MCP request.
+    struct MCP: Hashable {
+        /// A configured server name, else `other`.
+        let server: String
+        /// A method of the MCP specification, else `other`.
+        let method: String
+        /// A tool an allow-list names, else `other`; `none` when the request called no tool.
+        let tool: String
+    }
+
+    /// The methods of the MCP specification, which may be metric labels as they are.
+    static let mcpMethods: Set<String> = [
+        "initialize", "ping", "tools/list", "tools/call", "resources/list", "resources/templates/list", "resources/read",
+        "resources/subscribe", "resources/unsubscribe", "prompts/list", "prompts/get", "completion/complete", "logging/setLevel",
+        "notifications/initialized", "notifications/cancelled", "notifications/progress", "notifications/roots/list_changed", "GET", "DELETE",
+    ]
 
     /// The labels of `trace` under `mapping`.
     init(_ trace: RequestTrace, mapping: OrgMapping) {
         let known = mapping.orgByProject[trace.projectID]
         org = known ?? OrgMapping.unattributed
         project = known != nil ? trace.projectID : (trace.projectID.isEmpty ? "none" : "other")
-        model = Self.bounded(trace.requestedModel, in: mapping.models)
-        provider = trace.provider.isEmpty ? "" : Self.bounded(trace.provider, in: mapping.providers)
+        if trace.operation == "mcp" {
+            // An MCP trace holds the method, tool and server where a model request holds its models and provider.
+            model = "none"
+            provider = ""
+            mcp = MCP(
+                server: trace.provider.isEmpty ? "none" : Self.bounded(trace.provider, in: mapping.mcpServers),
+                method: Self.bounded(trace.requestedModel, in: Self.mcpMethods),
+                tool: Self.bounded(trace.routedModel, in: mapping.mcpTools))
+        } else {
+            model = Self.bounded(trace.requestedModel, in: mapping.models)
+            provider = trace.provider.isEmpty ? "" : Self.bounded(trace.provider, in: mapping.providers)
+            mcp = nil
+        }
     }
 
     /// `value` when it is one of the configured names, else `other` (`none` when empty).

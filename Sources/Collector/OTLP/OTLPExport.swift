@@ -74,8 +74,9 @@ public final class OTLPExport: Service, Sendable {
             let org = mapping.orgByProject[trace.projectID] ?? OrgMapping.unattributed
             let own = orgTraces.isEmpty ? [] : orgTraces.filter { $0.org == org }
             guard !platformTraces.isEmpty || !own.isEmpty else { continue }
+            let provider = trace.operation == "mcp" ? "" : trace.provider  // an MCP trace names its server there, not a provider
             let exported = ExportedTrace(
-                trace: trace, org: org, providerKind: mapping.providerKinds[trace.provider], serverAddress: mapping.providerHosts[trace.provider])
+                trace: trace, org: org, providerKind: mapping.providerKinds[provider], serverAddress: mapping.providerHosts[provider])
             for exporter in platformTraces { exporter.offer(exported) }
             for exporter in own { exporter.offer(exported) }
         }

@@ -31,6 +31,7 @@ enum OTLPTraceEncoding {
         let root = trace.rootSpanID.value
         let tried = trace.attempts > 0
 
+        let isMCP = trace.operation == "mcp"
         let name = trace.requestedModel.isEmpty ? trace.operation : "\(trace.operation) \(trace.requestedModel)"
         span(trace, id: root, parent: trace.parentSpanID?.value, name: name, kind: .server, start: start, end: end,
              error: trace.status >= 500 ? trace.reason : nil, to: &scope) { span in
@@ -38,13 +39,20 @@ enum OTLPTraceEncoding {
             span.attribute(9, "gateway.org", .string(exported.org))
             span.attribute(9, "http.response.status_code", .int(Int64(trace.status)))
             span.attribute(9, "gateway.cost.usd", .double(Double(max(0, trace.costMicroUSD)) / 1e6))
-            if !trace.requestedModel.isEmpty { span.attribute(9, "gen_ai.request.model", .string(trace.requestedModel)) }
+            if isMCP {
+                // An MCP trace holds the method, tool and server where a model request holds its models and provider.
+                if !trace.requestedModel.isEmpty { span.attribute(9, "mcp.method.name", .string(trace.requestedModel)) }
+                if !trace.routedModel.isEmpty { span.attribute(9, "gen_ai.tool.name", .string(trace.routedModel)) }
+                if !trace.provider.isEmpty { span.attribute(9, "gateway.mcp.server", .string(trace.provider)) }
+            } else if !trace.requestedModel.isEmpty {
+                span.attribute(9, "gen_ai.request.model", .string(trace.requestedModel))
+            }
             if !trace.projectID.isEmpty { span.attribute(9, "gateway.project", .string(trace.projectID)) }
             if !trace.keyID.isEmpty { span.attribute(9, "gateway.key.id", .string(trace.keyID)) }
             if let gate = trace.decidingGate { span.attribute(9, "gateway.gate", .string(gate.gate)) }
             if !trace.reason.isEmpty { span.attribute(9, "gateway.reason", .string(trace.reason)) }
             if trace.status >= 400 { span.attribute(9, "error.type", .string(trace.reason.isEmpty ? String(trace.status) : trace.reason)) }
-            if tried {
+            if tried && !isMCP {
                 if let kind = exported.providerKind { span.attribute(9, "gen_ai.provider.name", .string(kind)) }
                 span.attribute(9, "gateway.provider", .string(trace.provider))
                 span.attribute(9, "gen_ai.response.model", .string(trace.routedModel))
@@ -80,11 +88,15 @@ enum OTLPTraceEncoding {
         }
 
         guard tried else { return }
-        span(trace, id: trace.upstreamSpanID.value, parent: root, name: "\(trace.operation) \(trace.routedModel)", kind: .client,
+        span(trace, id: trace.upstreamSpanID.value, parent: root, name: isMCP ? name : "\(trace.operation) \(trace.routedModel)", kind: .client,
              start: upstreamStart, end: end, error: upstreamFailure, to: &scope) { span in
             span.attribute(9, "gen_ai.operation.name", .string(trace.operation))
-            span.attribute(9, "gen_ai.request.model", .string(trace.routedModel))
-            span.attribute(9, "gateway.provider", .string(trace.provider))
+            if isMCP {
+                span.attribute(9, "gateway.mcp.server", .string(trace.provider))
+            } else {
+                span.attribute(9, "gen_ai.request.model", .string(trace.routedModel))
+                span.attribute(9, "gateway.provider", .string(trace.provider))
+            }
             span.attribute(9, "gateway.upstream.attempts", .int(Int64(trace.attempts)))
             if let kind = exported.providerKind { span.attribute(9, "gen_ai.provider.name", .string(kind)) }
             if let host = exported.serverAddress { span.attribute(9, "server.address", .string(host)) }

@@ -21,6 +21,10 @@ public struct OrgMapping: Sendable, Equatable, Codable {
     public var providerHosts: [String: String]
     /// Org id to the org's own export destinations (orgs without any are absent).
     public var exports: [String: ExportSettings]
+    /// MCP server names of every project; others become `other` in metrics.
+    public var mcpServers: Set<String> = []
+    /// MCP tool names the allow-lists name; others become `other` in metrics.
+    public var mcpTools: Set<String> = []
 
     /// Creates a mapping.
     public init(
@@ -44,11 +48,18 @@ public struct OrgMapping: Sendable, Equatable, Codable {
         var orgByToken: [String: String] = [:]
         var models: Set<String> = []
         var exports: [String: ExportSettings] = [:]
+        var mcpServers: Set<String> = []
+        var mcpTools: Set<String> = []
         for org in config.orgs {
             if !org.export.otlp.isEmpty { exports[org.id] = org.export }
             for token in org.telemetryTokenSha256 { orgByToken[token] = org.id }
             for project in org.projects {
                 orgByProject[project.id] = org.id
+                for server in project.mcpServers {
+                    mcpServers.insert(server.name)
+                    mcpTools.formUnion(server.tools ?? [])
+                }
+                for key in project.keys { mcpTools.formUnion((key.mcpTools ?? []).compactMap { $0.split(separator: "/").last.map(String.init) }) }
                 for route in project.routes {
                     models.insert(route.model)
                     for target in route.targets { models.insert(target.model) }
@@ -61,5 +72,7 @@ public struct OrgMapping: Sendable, Equatable, Codable {
             providerKinds: Dictionary(uniqueKeysWithValues: config.providers.map { ($0.name, $0.kind.rawValue) }),
             providerHosts: Dictionary(uniqueKeysWithValues: config.providers.compactMap { provider in provider.host.map { (provider.name, $0) } }),
             exports: exports)
+        self.mcpServers = mcpServers
+        self.mcpTools = mcpTools
     }
 }
