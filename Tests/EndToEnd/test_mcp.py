@@ -20,7 +20,7 @@ from mcp.shared.exceptions import McpError
 
 from conftest import ADMIN_TOKEN, _sha256, free_port, read_addresses, stop
 
-KEYS = {name: f"sk-gw-mcp-{name}-0123456789" for name in ("agent", "narrow", "chat", "other", "third")}
+KEYS = {name: f"sk-gw-mcp-{name}-0123456789" for name in ("agent", "narrow", "chat", "other", "third", "limited")}
 HERE = os.path.dirname(os.path.abspath(__file__))
 ACCEPT = "application/json, text/event-stream"
 
@@ -46,6 +46,7 @@ orgs:
           - {{ id: agent, sha256: "{_sha256(KEYS['agent'])}", scopes: [mcp] }}
           - {{ id: narrow, sha256: "{_sha256(KEYS['narrow'])}", mcpTools: ["files/echo", "files/count"] }}
           - {{ id: chat, sha256: "{_sha256(KEYS['chat'])}", scopes: [chat] }}
+          - {{ id: limited, sha256: "{_sha256(KEYS['limited'])}", limits: {{ requestsPerMinute: 2 }} }}
       - id: support{servers}
         keys:
           - {{ id: other, sha256: "{_sha256(KEYS['other'])}" }}
@@ -265,7 +266,7 @@ def test_every_mcp_request_is_a_trace_and_a_metric(served):
         time.sleep(0.1)
     served_view, refused_view = explain(echo_id), explain(refused_id)
     assert served_view["operation"] == "mcp" and served_view["mcp"] == {"server": "files", "method": "tools/call", "tool": "echo"}
-    assert [g["gate"] for g in served_view["gates"]] == ["reconcile", "payload", "key-auth", "tenant-guard", "routing", "upstream"]
+    assert [g["gate"] for g in served_view["gates"]] == ["reconcile", "payload", "key-auth", "tenant-guard", "routing", "budget", "upstream"]
     assert refused_view["decidedBy"] == "tenant-guard" and refused_view["reason"] == "tool_not_allowed"
     assert refused_view["key"] == "narrow" and refused_view["project"] == "chatbot"
     request = urllib.request.Request(admin + "/metrics", headers={"authorization": f"Bearer {ADMIN_TOKEN}"})
@@ -277,3 +278,13 @@ def test_every_mcp_request_is_a_trace_and_a_metric(served):
         "a refusal is the key's own org's telemetry, never the project it tried"
     check = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_keys_request_limit_applies_to_mcp(served):
+    url = served["gateway"] + "/mcp/chatbot/files"
+    before = stats(served)["requests"]
+    answers = [post(url, INITIALIZE, KEYS["limited"]) for _ in range(3)]
+    assert [a[0] for a in answers] == [200, 200, 429]
+    status, headers, body = answers[2]
+    assert headers["x-gateway-gate"] == "budget" and json.loads(body)["error"]["code"] == "rate_limit_requests" and int(headers["retry-after"]) > 0
+    assert stats(served)["requests"] - before == 2

@@ -5,15 +5,17 @@ import Telemetry
 import struct Foundation.Date
 
 /// The gates of an MCP request, in the order of the gate table: `reconcile`, `payload`,
-/// `key-auth` (scope `mcp`), `tenant-guard`, `routing`.
+/// `key-auth` (scope `mcp`), `tenant-guard`, `routing`, `budget`.
 struct MCPAdmissionChain: Sendable {
     let reconcile: ReconcileGate
     let payload = MCPPayloadGate()
     let keyAuth: KeyAuthGate<MCPParsed>
     let tenantGuard: TenantGuardGate
     let routing = MCPRoutingGate()
+    let budget: MCPBudgetGate
 
-    init(active: ActiveSnapshot, sessions: MCPSessions, now: @escaping @Sendable () -> Date) {
+    init(active: ActiveSnapshot, sessions: MCPSessions, metering: Metering, now: @escaping @Sendable () -> Date) {
+        budget = MCPBudgetGate(metering: metering, now: now)
         reconcile = ReconcileGate(active: active)
         keyAuth = KeyAuthGate(now: now)
         tenantGuard = TenantGuardGate(sessions: sessions)
@@ -21,7 +23,7 @@ struct MCPAdmissionChain: Sendable {
 
     /// Runs every gate, recording each decision in `trace` and what the request was found to be
     /// (project, key, method, tool); rethrows the first denial.
-    func run(_ arrival: Arrival, trace: inout RequestTrace) async throws(GateDenial) -> MCPRouted {
+    func run(_ arrival: Arrival, trace: inout RequestTrace) async throws(GateDenial) -> MCPAdmitted {
         let origin = arrival.started
         do {
             let configured = try await reconcile.run(arrival, trace: &trace, origin: origin)
@@ -31,7 +33,8 @@ struct MCPAdmissionChain: Sendable {
             let caller = try await keyAuth.run(parsed, trace: &trace, origin: origin)
             trace.attribute(to: caller.grant)
             let tenant = try await tenantGuard.run(caller, trace: &trace, origin: origin)
-            return try await routing.run(tenant, trace: &trace, origin: origin)
+            let routed = try await routing.run(tenant, trace: &trace, origin: origin)
+            return try await budget.run(routed, trace: &trace, origin: origin)
         } catch {
             if let grant = error.caller { trace.attribute(to: grant) }
             throw error

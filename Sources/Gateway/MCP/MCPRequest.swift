@@ -18,6 +18,14 @@ struct MCPTenant: Sendable {
     let serverName: String
 }
 
+/// An MCP request past `budget`: what it holds against the caller's limits, if any.
+struct MCPAdmitted: Sendable {
+    /// The request and its server.
+    let routed: MCPRouted
+    /// The hold the forwarding stage settles.
+    let reservation: Reservation?
+}
+
 /// An MCP request past `routing`: the server it goes to.
 struct MCPRouted: Sendable {
     /// The request, its key and message.

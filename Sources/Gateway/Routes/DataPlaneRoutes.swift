@@ -24,7 +24,7 @@ public struct DataPlaneRoutes: Sendable {
         active: ActiveSnapshot, pool: ProviderPool, mcp: MCPForwarder, metering: Metering, recorder: any RequestRecorder, logger: Logger,
         now: @escaping @Sendable () -> Date
     ) {
-        self.mcpAdmission = MCPAdmissionChain(active: active, sessions: mcp.sessions, now: now)
+        self.mcpAdmission = MCPAdmissionChain(active: active, sessions: mcp.sessions, metering: metering, now: now)
         self.mcpForwarder = mcp
         self.active = active
         self.admission = AdmissionChain(active: active, metering: metering, now: now)
@@ -128,10 +128,11 @@ public struct DataPlaneRoutes: Sendable {
     /// error of that call; every other denial is an HTTP error.
     private func mcp(_ arrival: Arrival) async -> Response {
         var trace = arrival.startTrace(unixNanos: unixNanos())
-        let completion = RequestCompletion(reservation: nil, recorder: recorder)
+        var completion = RequestCompletion(reservation: nil, recorder: recorder)
         do throws(GateDenial) {
-            let routed = try await mcpAdmission.run(arrival, trace: &trace)
-            return try await mcpForwarder.respond(routed, trace: &trace, completion: completion)
+            let admitted = try await mcpAdmission.run(arrival, trace: &trace)
+            completion = RequestCompletion(reservation: admitted.reservation, recorder: recorder)
+            return try await mcpForwarder.respond(admitted.routed, trace: &trace, completion: completion)
         } catch {
             if error.reason == .toolNotAllowed, let id = MCPRefusal.id(of: arrival) {
                 trace.reason = error.reason.rawValue
