@@ -61,7 +61,7 @@ orgs:
 @pytest.fixture(scope="module")
 def served(binary):
     port = free_port()
-    upstream = subprocess.Popen([sys.executable, os.path.join(HERE, "mcp_server.py"), str(port)], stdout=subprocess.PIPE, text=True)
+    upstream = subprocess.Popen([sys.executable, os.path.join(HERE, "mcp_server.py"), str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert json.loads(upstream.stdout.readline())["listening"] == port
     upstream_url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 15
