@@ -20,7 +20,7 @@ from mcp.shared.exceptions import McpError
 
 from conftest import ADMIN_TOKEN, _sha256, free_port, read_addresses, stop
 
-KEYS = {name: f"sk-gw-mcp-{name}-0123456789" for name in ("agent", "narrow", "chat", "other", "third", "limited")}
+KEYS = {name: f"sk-gw-mcp-{name}-0123456789" for name in ("agent", "narrow", "chat", "other", "third", "limited", "careful")}
 HERE = os.path.dirname(os.path.abspath(__file__))
 ACCEPT = "application/json, text/event-stream"
 
@@ -47,6 +47,10 @@ orgs:
           - {{ id: narrow, sha256: "{_sha256(KEYS['narrow'])}", mcpTools: ["files/echo", "files/count"] }}
           - {{ id: chat, sha256: "{_sha256(KEYS['chat'])}", scopes: [chat] }}
           - {{ id: limited, sha256: "{_sha256(KEYS['limited'])}", limits: {{ requestsPerMinute: 2 }} }}
+      - id: guarded{servers}
+        guardrails: {{ input: {{ secrets: block, pii: redact }} }}
+        keys:
+          - {{ id: careful, sha256: "{_sha256(KEYS['careful'])}" }}
       - id: support{servers}
         keys:
           - {{ id: other, sha256: "{_sha256(KEYS['other'])}" }}
@@ -266,7 +270,7 @@ def test_every_mcp_request_is_a_trace_and_a_metric(served):
         time.sleep(0.1)
     served_view, refused_view = explain(echo_id), explain(refused_id)
     assert served_view["operation"] == "mcp" and served_view["mcp"] == {"server": "files", "method": "tools/call", "tool": "echo"}
-    assert [g["gate"] for g in served_view["gates"]] == ["reconcile", "payload", "key-auth", "tenant-guard", "routing", "budget", "upstream"]
+    assert [g["gate"] for g in served_view["gates"]] == ["reconcile", "payload", "key-auth", "tenant-guard", "routing", "guardrails", "budget", "upstream"]
     assert refused_view["decidedBy"] == "tenant-guard" and refused_view["reason"] == "tool_not_allowed"
     assert refused_view["key"] == "narrow" and refused_view["project"] == "chatbot"
     request = urllib.request.Request(admin + "/metrics", headers={"authorization": f"Bearer {ADMIN_TOKEN}"})
@@ -288,3 +292,20 @@ def test_the_keys_request_limit_applies_to_mcp(served):
     status, headers, body = answers[2]
     assert headers["x-gateway-gate"] == "budget" and json.loads(body)["error"]["code"] == "rate_limit_requests" and int(headers["retry-after"]) > 0
     assert stats(served)["requests"] - before == 2
+
+
+def test_a_tools_arguments_pass_the_guardrails_like_a_prompt(served):
+    url = served["gateway"] + "/mcp/guarded/files"
+    session = raw_session(url, KEYS["careful"])
+    before = stats(served)["tool_calls"].count("echo")
+    status, headers, text = post(url, {"jsonrpc": "2.0", "id": 3, "method": "tools/call",
+                                       "params": {"name": "echo", "arguments": {"text": "my key is AKIAIOSFODNN7EXAMPLE"}}}, KEYS["careful"], session)
+    (message,) = messages(text)
+    assert status == 200 and headers["x-gateway-gate"] == "guardrails"
+    assert message["error"]["data"] == {"gate": "guardrails", "reason": "secret_detected"} and "AKIA" not in text
+    assert stats(served)["tool_calls"].count("echo") == before, "a blocked call never reaches the server"
+    status, _, text = post(url, {"jsonrpc": "2.0", "id": 4, "method": "tools/call",
+                                 "params": {"name": "echo", "arguments": {"text": "mail jane.doe@example.com today"}}}, KEYS["careful"], session)
+    (message,) = messages(text)
+    echoed = message["result"]["content"][0]["text"]
+    assert status == 200 and "jane.doe@example.com" not in echoed and echoed.startswith("mail ") and echoed.endswith(" today"), echoed

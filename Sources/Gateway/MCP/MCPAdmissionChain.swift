@@ -5,13 +5,14 @@ import Telemetry
 import struct Foundation.Date
 
 /// The gates of an MCP request, in the order of the gate table: `reconcile`, `payload`,
-/// `key-auth` (scope `mcp`), `tenant-guard`, `routing`, `budget`.
+/// `key-auth` (scope `mcp`), `tenant-guard`, `routing`, `guardrails` (a tool's arguments), `budget`.
 struct MCPAdmissionChain: Sendable {
     let reconcile: ReconcileGate
     let payload = MCPPayloadGate()
     let keyAuth: KeyAuthGate<MCPParsed>
     let tenantGuard: TenantGuardGate
     let routing = MCPRoutingGate()
+    let guardrails = MCPGuardrailsGate()
     let budget: MCPBudgetGate
 
     init(active: ActiveSnapshot, sessions: MCPSessions, metering: Metering, now: @escaping @Sendable () -> Date) {
@@ -34,9 +35,12 @@ struct MCPAdmissionChain: Sendable {
             trace.attribute(to: caller.grant)
             let tenant = try await tenantGuard.run(caller, trace: &trace, origin: origin)
             let routed = try await routing.run(tenant, trace: &trace, origin: origin)
-            return try await budget.run(routed, trace: &trace, origin: origin)
+            let guarded = try await guardrails.run(routed, trace: &trace, origin: origin)
+            for finding in guarded.findings { trace.append(finding) }
+            return try await budget.run(guarded, trace: &trace, origin: origin)
         } catch {
             if let grant = error.caller { trace.attribute(to: grant) }
+            for finding in error.findings { trace.append(finding) }
             throw error
         }
     }

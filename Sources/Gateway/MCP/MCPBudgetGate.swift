@@ -10,12 +10,12 @@ struct MCPBudgetGate: Gate {
     let now: @Sendable () -> Date
     var id: GateID { .budget }
 
-    func evaluate(_ routed: MCPRouted) async throws(GateDenial) -> MCPAdmitted {
-        let grant = routed.caller.grant
-        guard !grant.budgets.isEmpty || !grant.limits.isEmpty else { return MCPAdmitted(routed: routed, reservation: nil) }
-        let id = routed.caller.base.arrival.requestID
+    func evaluate(_ guarded: MCPGuarded) async throws(GateDenial) -> MCPAdmitted {
+        let grant = guarded.routed.caller.grant
+        guard !grant.budgets.isEmpty || !grant.limits.isEmpty else { return MCPAdmitted(guarded: guarded, reservation: nil) }
+        let id = guarded.routed.caller.base.arrival.requestID
         switch metering.admit(id: id, grant: grant, worstCase: 0, tokens: 0, now: now()) {
-        case .success: return MCPAdmitted(routed: routed, reservation: Reservation(metering: metering, requestID: id))
+        case .success: return MCPAdmitted(guarded: guarded, reservation: Reservation(metering: metering, requestID: id))
         case .failure(let refusal): throw refusal.denial(now: now())
         }
     }

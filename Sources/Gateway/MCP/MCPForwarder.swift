@@ -23,7 +23,8 @@ struct MCPForwarder: Sendable {
     /// Request headers passed on as the client sent them.
     static let relayedRequestHeaders = ["accept", "mcp-session-id", "mcp-protocol-version", "last-event-id"]
 
-    func respond(_ routed: MCPRouted, trace: inout RequestTrace, completion: RequestCompletion) async throws(GateDenial) -> Response {
+    func respond(_ guarded: MCPGuarded, trace: inout RequestTrace, completion: RequestCompletion) async throws(GateDenial) -> Response {
+        let routed = guarded.routed
         let caller = routed.caller
         let arrival = caller.base.arrival
         let server = routed.server
@@ -45,7 +46,7 @@ struct MCPForwarder: Sendable {
             headers.add(name: "content-type", value: "application/json")
             if !headers.contains(name: "accept") { headers.add(name: "accept", value: "application/json, text/event-stream") }
         }
-        headers.add(name: "content-length", value: String(arrival.body.readableBytes))
+        headers.add(name: "content-length", value: String(guarded.body.readableBytes))
         headers.add(name: "x-request-id", value: arrival.requestID.description)
         headers.add(name: "traceparent", value: arrival.upstreamTraceContext(of: trace).parent)
         for (name, variable) in server.headersEnv.sorted(by: { $0.key < $1.key }) {
@@ -60,7 +61,7 @@ struct MCPForwarder: Sendable {
         let answer: UpstreamConnection.Answer
         do throws(UpstreamFailure) {
             answer = try await client.send(
-                to: origin, head: HTTPRequestHead(version: .http1_1, method: method, uri: target, headers: headers), body: arrival.body,
+                to: origin, head: HTTPRequestHead(version: .http1_1, method: method, uri: target, headers: headers), body: guarded.body,
                 stream: method != .DELETE, maxBytes: Self.maxAnswerBytes, connectTimeout: nil, firstByteDeadline: NIODeadline(deadline),
                 deadline: NIODeadline(deadline))
         } catch {

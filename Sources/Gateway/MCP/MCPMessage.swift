@@ -11,6 +11,8 @@ struct MCPMessage: Sendable, Equatable {
     let id: String?
     /// For `tools/call`: the tool's name.
     let tool: String?
+    /// For `tools/call`: where `params.arguments` sits in the body, if given.
+    let arguments: Range<Int>?
 
     /// Reads `body`; throws a description of what is wrong with it.
     init(_ body: ByteBuffer) throws(MCPMessageError) {
@@ -34,18 +36,20 @@ struct MCPMessage: Sendable, Equatable {
                     id = String(decoding: bytes[field.range], as: UTF8.self)
                 }
                 var tool: String?
+                var arguments: Range<Int>?
                 if method == "tools/call" {
                     guard let params = top[3], params.kind == .object else {
                         return .failure(MCPMessageError(message: "tools/call needs \"params\" with the tool's \"name\""))
                     }
                     let inner = UnsafeBufferPointer(rebasing: bytes[params.range])
-                    let fields = try JSONScanner.scanObject(inner, keys: ["name"])
+                    let fields = try JSONScanner.scanObject(inner, keys: ["name", "arguments"])
                     guard let name = fields[0], name.kind == .string else {
                         return .failure(MCPMessageError(message: "tools/call needs \"params.name\", a string"))
                     }
                     tool = JSONString.decode(inner, range: name.range)
+                    arguments = fields[1].map { ($0.range.lowerBound + params.range.lowerBound)..<($0.range.upperBound + params.range.lowerBound) }
                 }
-                return .success(MCPMessage(method: method, id: id, tool: tool))
+                return .success(MCPMessage(method: method, id: id, tool: tool, arguments: arguments))
             } catch {
                 return .failure(MCPMessageError(message: "the body is not one JSON-RPC message: \(error.problem) at byte \(error.offset)"))
             }
@@ -53,10 +57,32 @@ struct MCPMessage: Sendable, Equatable {
         self = try parsed.get()
     }
 
-    private init(method: String?, id: String?, tool: String?) {
+    private init(method: String?, id: String?, tool: String?, arguments: Range<Int>?) {
         self.method = method
         self.id = id
         self.tool = tool
+        self.arguments = arguments
+    }
+
+    /// Every string literal (keys and values, quotes included) in `range` of `bytes`, a JSON value
+    /// the scanner accepted: the text of a tool's arguments, at any depth.
+    static func stringLiterals(in bytes: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> [Range<Int>] {
+        var literals: [Range<Int>] = []
+        var index = range.lowerBound
+        while index < range.upperBound {
+            guard bytes[index] == UInt8(ascii: "\"") else {
+                index += 1
+                continue
+            }
+            let start = index
+            index += 1
+            while index < range.upperBound && bytes[index] != UInt8(ascii: "\"") {
+                index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+            }
+            index += 1
+            literals.append(start..<min(index, range.upperBound))
+        }
+        return literals
     }
 }
 

@@ -9,6 +9,10 @@ enum MCPRefusal {
     /// The JSON-RPC error code of a request the gateway refused.
     static let code = -32001
 
+    /// Whether `denial` refuses one call rather than the caller (a tool outside the lists, or its
+    /// arguments stopped by the guardrails): answered as that request's JSON-RPC error.
+    static func refusesOneCall(_ denial: GateDenial) -> Bool { denial.reason == .toolNotAllowed || denial.gate == .guardrails }
+
     /// The id of the request `arrival` carries, as written; nil for a notification or no message.
     static func id(of arrival: Arrival) -> String? { try? MCPMessage(arrival.body).id }
 

@@ -1,4 +1,6 @@
 import GatewayModel
+import NIOCore
+import Telemetry
 
 /// An MCP request past `payload`: its JSON-RPC message (nil for GET and DELETE).
 struct MCPParsed: KeyCarrying {
@@ -18,10 +20,20 @@ struct MCPTenant: Sendable {
     let serverName: String
 }
 
-/// An MCP request past `budget`: what it holds against the caller's limits, if any.
-struct MCPAdmitted: Sendable {
+/// An MCP request past `guardrails`: the body to send (redacted where a check redacts) and what was found.
+struct MCPGuarded: Sendable {
     /// The request and its server.
     let routed: MCPRouted
+    /// The body the server gets.
+    let body: ByteBuffer
+    /// What the checks found (monitored or redacted).
+    let findings: [GuardrailFinding]
+}
+
+/// An MCP request past `budget`: what it holds against the caller's limits, if any.
+struct MCPAdmitted: Sendable {
+    /// The request, its server and the body to send.
+    let guarded: MCPGuarded
     /// The hold the forwarding stage settles.
     let reservation: Reservation?
 }

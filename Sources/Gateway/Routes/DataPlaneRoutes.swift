@@ -132,9 +132,9 @@ public struct DataPlaneRoutes: Sendable {
         do throws(GateDenial) {
             let admitted = try await mcpAdmission.run(arrival, trace: &trace)
             completion = RequestCompletion(reservation: admitted.reservation, recorder: recorder)
-            return try await mcpForwarder.respond(admitted.routed, trace: &trace, completion: completion)
+            return try await mcpForwarder.respond(admitted.guarded, trace: &trace, completion: completion)
         } catch {
-            if error.reason == .toolNotAllowed, let id = MCPRefusal.id(of: arrival) {
+            if MCPRefusal.refusesOneCall(error), let id = MCPRefusal.id(of: arrival) {
                 trace.reason = error.reason.rawValue
                 trace.status = 200
                 trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
