@@ -203,7 +203,7 @@ struct ConfigFileLoaderTests {
         #expect(try ConfigFileLoader.load(yaml: Self.valid).orgs.first?.projects.first?.keys.first?.scopes == nil)
         let unknown = Self.issues(Self.valid.replacingOccurrences(of: expiry, with: "\(expiry)\n            scopes: [chat, admin]"))
         #expect(unknown.map(\.path) == ["orgs[0].projects[0].keys[0].scopes[1]"])
-        #expect(unknown.first?.message == "unknown scope 'admin'; expected one of chat, embeddings, models")
+        #expect(unknown.first?.message == "unknown scope 'admin'; expected one of chat, embeddings, models, mcp")
         let empty = Self.issues(Self.valid.replacingOccurrences(of: expiry, with: "\(expiry)\n            scopes: []"))
         #expect(empty.map(\.path) == ["orgs[0].projects[0].keys[0].scopes"])
     }

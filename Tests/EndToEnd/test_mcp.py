@@ -3,6 +3,7 @@ through `/mcp/{project}/{server}`, tool allow-lists, the tenant guard's matrix, 
 the key that opened them, and the upstream never seeing a client's key."""
 
 import asyncio
+import http.client
 import json
 import os
 import subprocess
@@ -20,7 +21,10 @@ from mcp.shared.exceptions import McpError
 
 from conftest import ADMIN_TOKEN, _sha256, free_port, read_addresses, stop
 
-KEYS = {name: f"sk-gw-mcp-{name}-0123456789" for name in ("agent", "narrow", "chat", "other", "third", "limited", "careful")}
+KEYS = {name: f"sk-gw-mcp-{name}-0123456789" for name in ("agent", "narrow", "chat", "limited", "careful")}
+# The tenant matrix: three orgs, two projects each, one key each; every project has the same two servers.
+TENANTS = {"acme": ["chatbot", "support"], "globex": ["shop", "warehouse"], "initech": ["lab", "ops"]}
+MATRIX_KEYS = {project: f"sk-gw-mcp-{project}-0123456789" for projects in TENANTS.values() for project in projects}
 HERE = os.path.dirname(os.path.abspath(__file__))
 ACCEPT = "application/json, text/event-stream"
 
@@ -30,36 +34,36 @@ def config(upstream):
         mcpServers:
           - {{ name: files, url: "{upstream}/mcp", headersEnv: {{ authorization: FILES_MCP_TOKEN }}, tools: [echo, add, count] }}
           - {{ name: notes, url: "{upstream}/mcp" }}"""
-    return f"""
+    special = {
+        "chatbot": f"""
+          - {{ id: agent, sha256: "{_sha256(KEYS['agent'])}", scopes: [mcp] }}
+          - {{ id: narrow, sha256: "{_sha256(KEYS['narrow'])}", mcpTools: ["files/echo", "files/count"] }}
+          - {{ id: chat, sha256: "{_sha256(KEYS['chat'])}", scopes: [chat] }}
+          - {{ id: limited, sha256: "{_sha256(KEYS['limited'])}", limits: {{ requestsPerMinute: 2 }} }}""",
+    }
+    text = """
 gateway:
   listen: 127.0.0.1:0
 admin:
   listen: 127.0.0.1:0
   tokenEnv: E2E_ADMIN_TOKEN
 providers:
-  - {{ name: mock, kind: mock }}
-orgs:
-  - id: acme
-    projects:
-      - id: chatbot{servers}
+  - { name: mock, kind: mock }
+orgs:"""
+    for org, projects in TENANTS.items():
+        text += f"\n  - id: {org}\n    projects:"
+        for project in projects:
+            text += f"""
+      - id: {project}{servers}
         keys:
-          - {{ id: agent, sha256: "{_sha256(KEYS['agent'])}", scopes: [mcp] }}
-          - {{ id: narrow, sha256: "{_sha256(KEYS['narrow'])}", mcpTools: ["files/echo", "files/count"] }}
-          - {{ id: chat, sha256: "{_sha256(KEYS['chat'])}", scopes: [chat] }}
-          - {{ id: limited, sha256: "{_sha256(KEYS['limited'])}", limits: {{ requestsPerMinute: 2 }} }}
+          - {{ id: {project}-key, sha256: "{_sha256(MATRIX_KEYS[project])}" }}{special.get(project, "")}"""
+        if org == "acme":
+            text += f"""
       - id: guarded{servers}
         guardrails: {{ input: {{ secrets: block, pii: redact }} }}
         keys:
-          - {{ id: careful, sha256: "{_sha256(KEYS['careful'])}" }}
-      - id: support{servers}
-        keys:
-          - {{ id: other, sha256: "{_sha256(KEYS['other'])}" }}
-  - id: globex
-    projects:
-      - id: shop{servers}
-        keys:
-          - {{ id: third, sha256: "{_sha256(KEYS['third'])}" }}
-"""
+          - {{ id: careful, sha256: "{_sha256(KEYS['careful'])}" }}"""
+    return text + "\n"
 
 
 @pytest.fixture(scope="module")
@@ -191,30 +195,29 @@ def test_a_key_narrows_its_projects_tools(served):
 
 def test_the_tenant_matrix_every_mismatch_is_the_same_403_and_never_reaches_the_server(served):
     gateway = served["gateway"]
-    owners = {"agent": "chatbot", "narrow": "chatbot", "other": "support", "third": "shop"}
+    projects = [project for names in TENANTS.values() for project in names]
     before = stats(served)["requests"]
-    refusals = set()
-    for key, own in owners.items():
-        for project in ("chatbot", "support", "shop", "ghost"):
+    refusals, matches = set(), 0
+    for own, key in MATRIX_KEYS.items():
+        for project in projects + ["ghost"]:
             for server in ("files", "notes"):
-                status, headers, body = post(f"{gateway}/mcp/{project}/{server}", INITIALIZE, KEYS[key])
+                status, headers, body = post(f"{gateway}/mcp/{project}/{server}", INITIALIZE, key)
                 if project == own:
-                    assert status == 200, (key, project, server, body)
+                    assert status == 200, (own, project, server, body)
+                    matches += 1
                     continue
-                assert status == 403 and headers["x-gateway-gate"] == "tenant-guard", (key, project, server, status, body)
+                assert status == 403 and headers["x-gateway-gate"] == "tenant-guard", (own, project, server, status, body)
                 error = json.loads(body)["error"]
                 refusals.add((error["code"], error["message"]))
-    assert refusals == {("project_mismatch", "This key may not call the MCP servers of that project.")}
-    matches = sum(2 for key in owners)  # each key initialized both servers of its own project
+    assert refusals == {("project_mismatch", "This key may not call the MCP servers of that project.")}, "every mismatch is the same 403"
     assert stats(served)["requests"] - before == matches, "no refused request reached the server"
 
     before = stats(served)["requests"]
     variants = ["/mcp/chatbot%2Ffiles", "/mcp/chatbot/files%2F", "/mcp/chatbot%252Ffiles/x", "/mcp//chatbot/files", "/mcp/chatbot//files",
                 "/mcp/support/../chatbot/files", "/mcp/chatbot/files/", "/mcp/./chatbot/files", "/mcp/chatbot\\files/x",
-                "/mcp/chatbоt/files", "/mcp/chatbot/files?x=1"]
+                "/mcp/chatb%D0%BEt/files", "/mcp/chatbot/files?x=1", "/mcp/chatbot/files/extra"]
     for variant in variants:
-        status, headers, body = post(gateway + urllib.parse.quote(variant, safe="/%?=\\.") if "о" in variant else gateway + variant,
-                                     INITIALIZE, KEYS["agent"])
+        status, headers, body = post(gateway + variant, INITIALIZE, KEYS["agent"])
         assert status == 400 and headers["x-gateway-gate"] == "tenant-guard", (variant, status, body)
     status, headers, _ = post(gateway + "/mcp/CHATBOT/files", INITIALIZE, KEYS["agent"])
     assert status == 403 and headers["x-gateway-gate"] == "tenant-guard", "ids are compared exactly"
@@ -234,8 +237,9 @@ def test_a_session_is_bound_to_the_key_project_and_server_that_opened_it(served)
     listing = {"jsonrpc": "2.0", "id": 2, "method": "tools/list"}
     assert post(url, listing, KEYS["agent"], session)[0] == 200
     before = stats(served)["requests"]
-    for key, path in (("narrow", "/mcp/chatbot/files"), ("other", "/mcp/support/files"), ("agent", "/mcp/chatbot/notes")):
-        status, headers, body = post(gateway + path, listing, KEYS[key], session)
+    for key, path in ((KEYS["narrow"], "/mcp/chatbot/files"), (MATRIX_KEYS["support"], "/mcp/support/files"),
+                      (KEYS["agent"], "/mcp/chatbot/notes")):
+        status, headers, body = post(gateway + path, listing, key, session)
         assert status == 403 and json.loads(body)["error"]["code"] == "session_mismatch", (key, path, body)
     assert post(url, listing, KEYS["agent"], "made-up-session")[0] == 403
     assert stats(served)["requests"] == before
@@ -278,10 +282,26 @@ def test_every_mcp_request_is_a_trace_and_a_metric(served):
         text = response.read().decode()
     assert 'gateway_mcp_requests_total{org="acme",project="chatbot",server="files",method="tools/call",tool="echo",outcome="ok"}' in text
     assert 'tool="other",outcome="tool_not_allowed"}' in text, "a tool no list names is 'other'"
-    assert 'gateway_mcp_requests_total{org="globex",project="shop",server="none",method="initialize",tool="none",outcome="project_mismatch"}' in text, \
+    assert 'gateway_mcp_requests_total{org="initech",project="lab",server="none",method="initialize",tool="none",outcome="project_mismatch"}' in text, \
         "a refusal is the key's own org's telemetry, never the project it tried"
     check = subprocess.run(["promtool", "check", "metrics"], input=text, capture_output=True, text=True)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_server_stream_is_relayed(served):
+    url = served["gateway"] + "/mcp/chatbot/files"
+    session = raw_session(url, KEYS["agent"])
+    connection = http.client.HTTPConnection(served["gateway"].removeprefix("http://"), timeout=10)
+    connection.request("GET", "/mcp/chatbot/files", headers={"authorization": f"Bearer {KEYS['agent']}", "mcp-session-id": session,
+                                                             "accept": "text/event-stream", "mcp-protocol-version": "2025-06-18"})
+    response = connection.getresponse()
+    assert response.status == 200 and response.getheader("content-type").startswith("text/event-stream")
+    connection.close()
+    connection = http.client.HTTPConnection(served["gateway"].removeprefix("http://"), timeout=10)
+    connection.request("GET", "/mcp/chatbot/files", headers={"authorization": f"Bearer {MATRIX_KEYS['support']}", "mcp-session-id": session,
+                                                             "accept": "text/event-stream"})
+    assert connection.getresponse().status == 403, "another key may not read the session's stream"
+    connection.close()
 
 
 def test_the_keys_request_limit_applies_to_mcp(served):

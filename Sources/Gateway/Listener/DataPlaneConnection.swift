@@ -144,7 +144,13 @@ final class DataPlaneConnection: ChannelInboundHandler {
             } else if head.isLegacy {
                 out.headers.replaceOrAdd(name: "connection", value: "keep-alive")
             }
-            channel.write(HTTPServerResponsePart.head(out), promise: nil)
+            if length == nil {
+                // A stream's head goes out as soon as it is known: the client sees the status before the
+                // first event, however long that takes (an MCP server's stream may stay silent for minutes).
+                channel.writeAndFlush(HTTPServerResponsePart.head(out), promise: nil)
+            } else {
+                channel.write(HTTPServerResponsePart.head(out), promise: nil)
+            }
             let writer = ResponseWriter(channel: channel, connection: handler, flushesEachWrite: length == nil, closes: closes)
             do {
                 try await response.body.write(writer)
