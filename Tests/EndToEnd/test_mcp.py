@@ -19,7 +19,8 @@ import httpx
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import McpError
 
-from conftest import ADMIN_TOKEN, _sha256, free_port, read_addresses, stop
+from conftest import ADMIN_TOKEN, HEAD, _sha256, free_port, read_addresses, stop
+from test_otlp import call
 
 KEYS = {name: f"sk-gw-mcp-{name}-0123456789" for name in ("agent", "narrow", "chat", "limited", "careful")}
 # The tenant matrix: three orgs, two projects each, one key each; every project has the same two servers.
@@ -41,15 +42,7 @@ def config(upstream):
           - {{ id: chat, sha256: "{_sha256(KEYS['chat'])}", scopes: [chat] }}
           - {{ id: limited, sha256: "{_sha256(KEYS['limited'])}", limits: {{ requestsPerMinute: 2 }} }}""",
     }
-    text = """
-gateway:
-  listen: 127.0.0.1:0
-admin:
-  listen: 127.0.0.1:0
-  tokenEnv: E2E_ADMIN_TOKEN
-providers:
-  - { name: mock, kind: mock }
-orgs:"""
+    text = HEAD + "orgs:"
     for org, projects in TENANTS.items():
         text += f"\n  - id: {org}\n    projects:"
         for project in projects:
@@ -101,22 +94,11 @@ def stats(served):
         return json.loads(response.read())
 
 
-def post(url, message, key, session=None, headers=None):
-    request = urllib.request.Request(url, data=json.dumps(message).encode(), method="POST")
-    request.add_header("content-type", "application/json")
-    request.add_header("accept", ACCEPT)
-    request.add_header("mcp-protocol-version", "2025-06-18")
-    if key:
-        request.add_header("authorization", f"Bearer {key}")
+def post(url, message, key, session=None):
+    headers = {"accept": ACCEPT, "mcp-protocol-version": "2025-06-18"}
     if session:
-        request.add_header("mcp-session-id", session)
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read().decode()
+        headers["mcp-session-id"] = session
+    return call(url, json.dumps(message), key=key, headers=headers)
 
 
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",

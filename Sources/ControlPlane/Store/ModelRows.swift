@@ -29,10 +29,7 @@ enum ModelRows {
         var guardrails: [String: GuardrailPolicy] = [:]
         for row in try await sql.query("SELECT scope, scope_id, policy FROM guardrails", []) {
             let scope = "\(try row.requiredText("scope"))/\(try row.requiredText("scope_id"))"
-            guard let policy = try? JSONDecoder().decode(GuardrailPolicy.self, from: Data(try row.requiredText("policy").utf8)) else {
-                throw StoreError.corrupt("guardrails of \(scope)")
-            }
-            guardrails[scope] = policy
+            guardrails[scope] = try json(GuardrailPolicy.self, row.requiredText("policy"), "guardrails of \(scope)")
         }
         for row in try await sql.query("SELECT * FROM providers", []) {
             guard let kind = ProviderConfig.Kind(rawValue: try row.requiredText("kind")) else { throw StoreError.corrupt("provider kind") }
@@ -53,10 +50,7 @@ enum ModelRows {
         }
         for row in try await sql.query("SELECT org_id, export FROM org_exports", []) {
             let id = try row.requiredText("org_id")
-            guard let export = try? JSONDecoder().decode(ExportSettings.self, from: Data(try row.requiredText("export").utf8)) else {
-                throw StoreError.corrupt("export settings of org \(id)")
-            }
-            model.orgs[id]?.export = export
+            model.orgs[id]?.export = try json(ExportSettings.self, row.requiredText("export"), "export settings of org \(id)")
         }
         for row in try await sql.query("SELECT org_id, sha256 FROM org_telemetry_tokens ORDER BY sha256", []) {
             model.orgs[try row.requiredText("org_id")]?.telemetryTokenSha256.append(try row.requiredText("sha256"))
@@ -231,11 +225,7 @@ enum ModelRows {
             }
             try await sql.query("DELETE FROM org_exports WHERE org_id = $1", [.text(id)])
             if !record.export.otlp.isEmpty {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = .sortedKeys
-                try await sql.query(
-                    "INSERT INTO org_exports (org_id, export) VALUES ($1, $2)",
-                    [.text(id), .text(String(decoding: try encoder.encode(record.export), as: UTF8.self))])
+                try await sql.query("INSERT INTO org_exports (org_id, export) VALUES ($1, $2)", [.text(id), .text(try jsonText(record.export))])
             }
             try await setScoped(ref, budget: record.budget, limits: nil, sql)
         case .project(let id):
@@ -313,11 +303,8 @@ enum ModelRows {
         try await sql.query("DELETE FROM rate_limits WHERE scope = $1 AND scope_id = $2", [.text(scope), .text(id)])
         try await sql.query("DELETE FROM guardrails WHERE scope = $1 AND scope_id = $2", [.text(scope), .text(id)])
         if let guardrails {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
             try await sql.query(
-                "INSERT INTO guardrails (scope, scope_id, policy) VALUES ($1, $2, $3)",
-                [.text(scope), .text(id), .text(String(decoding: try encoder.encode(guardrails), as: UTF8.self))])
+                "INSERT INTO guardrails (scope, scope_id, policy) VALUES ($1, $2, $3)", [.text(scope), .text(id), .text(try jsonText(guardrails))])
         }
         if let budget {
             try await sql.query(

@@ -12,6 +12,14 @@ import WireJSON
 struct GuardrailsGate: Gate {
     var id: GateID { .guardrails }
 
+    /// The 403 of text that `blocking` matched, at `param`, carrying every finding for the trace.
+    static func blocked(by blocking: GuardrailFinding, findings: [GuardrailFinding], param: String) -> GateDenial {
+        var denial = GateDenial(
+            gate: .guardrails, status: .forbidden, reason: blocking.check.reason, message: TextInspection.blockMessage(blocking), param: param)
+        denial.findings = findings
+        return denial
+    }
+
     func evaluate(_ routed: Routed) async throws(GateDenial) -> Guarded {
         guard let guardrails = routed.grant.guardrails, guardrails.input.isActive else { return Guarded(routed: routed, findings: []) }
         let scanner = guardrails.input
@@ -31,11 +39,7 @@ struct GuardrailsGate: Gate {
                 param: "messages[\(ambiguity.message)].\(ambiguity.field)")
         }
         if let blocking = findings.first(where: { $0.action == .block }) {
-            var denial = GateDenial(
-                gate: .guardrails, status: .forbidden, reason: blocking.check.reason, message: TextInspection.blockMessage(blocking),
-                param: "messages[\(blocking.message)]")
-            denial.findings = findings
-            throw denial
+            throw Self.blocked(by: blocking, findings: findings, param: "messages[\(blocking.message)]")
         }
         guard !edits.isEmpty else { return Guarded(routed: routed, findings: findings) }
         let redacted = BodyEdit.apply(edits, to: body)

@@ -24,11 +24,7 @@ struct MCPGuardrailsGate: Gate {
             return TextInspection.inspect(bytes, slots: slots, scanner: scanner, direction: .input)
         }
         if let blocking = findings.first(where: { $0.action == .block }) {
-            var denial = GateDenial(
-                gate: .guardrails, status: .forbidden, reason: blocking.check.reason, message: TextInspection.blockMessage(blocking),
-                param: "params.arguments")
-            denial.findings = findings
-            throw denial
+            throw GuardrailsGate.blocked(by: blocking, findings: findings, param: "params.arguments")
         }
         return MCPGuarded(routed: routed, body: edits.isEmpty ? body : BodyEdit.apply(edits, to: body), findings: findings)
     }
