@@ -12,7 +12,11 @@ import NIOHTTP1
 enum ExplainText {
     static func render(_ view: RequestView) -> String {
         var lines = ["request \(view.requestId)  \(view.operation)  status \(view.status)  \(String(format: "%.3f", view.durationMs)) ms  at \(view.startTime)"]
-        lines.append("  org \(view.org)  project \(view.project ?? "-")  key \(view.key ?? "-")  model \(view.model ?? "-")")
+        if let mcp = view.mcp {
+            lines.append("  org \(view.org)  project \(view.project ?? "-")  key \(view.key ?? "-")  mcp server \(mcp.server ?? "-")  method \(mcp.method ?? "-")  tool \(mcp.tool ?? "-")")
+        } else {
+            lines.append("  org \(view.org)  project \(view.project ?? "-")  key \(view.key ?? "-")  model \(view.model ?? "-")")
+        }
         if let provider = view.provider {
             lines.append("  provider \(provider) (model \(view.routedModel ?? "-"), \(view.attempts) attempt\(view.attempts == 1 ? "" : "s"))  tokens in \(view.inputTokens) (cached \(view.cachedInputTokens)) out \(view.outputTokens)  cost $\(MicroUSD.format(view.costMicroUSD)) (\(view.costBasis))")
         }

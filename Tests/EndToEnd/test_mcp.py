@@ -82,7 +82,7 @@ def served(binary):
         env=dict(os.environ, E2E_ADMIN_TOKEN=ADMIN_TOKEN, FILES_MCP_TOKEN="Bearer files-upstream-secret"))
     try:
         urls = read_addresses(process)
-        yield {"gateway": urls["gateway"], "admin": urls["admin"], "upstream": upstream_url}
+        yield {"gateway": urls["gateway"], "admin": urls["admin"], "upstream": upstream_url, "binary": binary}
     finally:
         stop(process)
         upstream.terminate()
@@ -259,6 +259,10 @@ def test_every_mcp_request_is_a_trace_and_a_metric(served):
     assert [g["gate"] for g in served_view["gates"]] == ["reconcile", "payload", "key-auth", "tenant-guard", "routing", "guardrails", "budget", "upstream"]
     assert refused_view["decidedBy"] == "tenant-guard" and refused_view["reason"] == "tool_not_allowed"
     assert refused_view["key"] == "narrow" and refused_view["project"] == "chatbot"
+    explained = subprocess.run([served["binary"], "explain", refused_id, "--admin-url", admin], capture_output=True, text=True,
+                               env=dict(os.environ, GATEWAY_ADMIN_TOKEN=ADMIN_TOKEN))
+    assert explained.returncode == 0, explained.stderr
+    assert "mcp server files  method tools/call  tool secret" in explained.stdout and "DENY   tenant-guard" in explained.stdout, explained.stdout
     request = urllib.request.Request(admin + "/metrics", headers={"authorization": f"Bearer {ADMIN_TOKEN}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         text = response.read().decode()

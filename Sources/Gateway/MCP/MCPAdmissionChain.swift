@@ -1,6 +1,7 @@
 import GatewayModel
 import HTTPTypes
 import Telemetry
+import WireJSON
 
 import struct Foundation.Date
 
@@ -26,14 +27,22 @@ struct MCPAdmissionChain: Sendable {
     /// (project, key, method, tool); rethrows the first denial.
     func run(_ arrival: Arrival, trace: inout RequestTrace) async throws(GateDenial) -> MCPAdmitted {
         let origin = arrival.started
-        do {
+        do throws(GateDenial) {
             let configured = try await reconcile.run(arrival, trace: &trace, origin: origin)
             let parsed = try await payload.run(configured, trace: &trace, origin: origin)
             trace.requestedModel = RequestTrace.clipped(parsed.message?.method ?? arrival.head.method.rawValue)
             trace.routedModel = RequestTrace.clipped(parsed.message?.tool ?? "")
             let caller = try await keyAuth.run(parsed, trace: &trace, origin: origin)
             trace.attribute(to: caller.grant)
-            let tenant = try await tenantGuard.run(caller, trace: &trace, origin: origin)
+            let tenant: MCPTenant
+            do throws(GateDenial) {
+                tenant = try await tenantGuard.run(caller, trace: &trace, origin: origin)
+            } catch {
+                // A refused tool was asked of the key's own project: its server is the caller's to see.
+                if error.reason == .toolNotAllowed { trace.provider = MCPPath(target: arrival.head.path ?? "")?.server ?? "" }
+                throw error
+            }
+            trace.provider = tenant.serverName
             let routed = try await routing.run(tenant, trace: &trace, origin: origin)
             let guarded = try await guardrails.run(routed, trace: &trace, origin: origin)
             for finding in guarded.findings { trace.append(finding) }
