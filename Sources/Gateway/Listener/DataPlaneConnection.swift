@@ -144,9 +144,9 @@ final class DataPlaneConnection: ChannelInboundHandler {
             } else if head.isLegacy {
                 out.headers.replaceOrAdd(name: "connection", value: "keep-alive")
             }
-            if length == nil {
-                // A stream's head goes out as soon as it is known: the client sees the status before the
-                // first event, however long that takes (an MCP server's stream may stay silent for minutes).
+            if length == nil && head.request.path?.hasPrefix("/mcp/") == true {
+                // An MCP stream's head goes out at once: a server's stream may stay silent for minutes. A
+                // chat stream's goes with its first chunk, which follows at once, in one write.
                 channel.writeAndFlush(HTTPServerResponsePart.head(out), promise: nil)
             } else {
                 channel.write(HTTPServerResponsePart.head(out), promise: nil)

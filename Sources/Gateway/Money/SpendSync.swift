@@ -33,7 +33,8 @@ public struct SpendSync: Service {
     public func run() async throws {
         var failing = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await clock.sleep(for: interval)
+            // A shutdown ends the wait at once: the final flush below writes what is left.
+            try? await cancelWhenGracefulShutdown { [clock, interval] in try await clock.sleep(for: interval) }
             failing = await flush(failing: failing)
         }
         _ = await flush(failing: failing)
