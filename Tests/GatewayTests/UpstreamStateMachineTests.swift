@@ -27,7 +27,7 @@ struct UpstreamStateMachineTests {
         case .startStream(let terms, let head): "start \(terms.id) \(head.status.code)"
         case .forward(let stream, let chunk): "forward \(stream) \(String(buffer: chunk))"
         case .complete(let terms, let head, let body, let keepAlive): "complete \(terms.id) \(head.status.code) \(String(buffer: body)) \(keepAlive)"
-        case .endStream(let terms, let stream): "end \(terms.id) \(stream)"
+        case .endStream(let terms, let stream, let keepAlive): "end \(terms.id) \(stream) \(keepAlive)"
         case .fail(let terms, let stream, let failure): "fail \(terms.map { String($0.id) } ?? "-") \(stream ?? "-") \(failure)"
         case .reschedule(let deadline): "reschedule \(deadline.uptimeNanoseconds)"
         }
@@ -62,11 +62,22 @@ struct UpstreamStateMachineTests {
         let steps = Self.run(&machine, [
             { $0.receivedHead(Self.head(200)) { "s" } }, { $0.receivedBody(ByteBuffer(string: "data: 1")) }, { $0.receivedEnd() },
         ])
-        #expect(steps == ["start 1 200", "forward s data: 1", "end 1 s"])
+        #expect(steps == ["start 1 200", "forward s data: 1", "end 1 s true"])
         #expect(machine.isIdle)
         machine.started(Terms(id: 2, stream: true))
         let error = Self.run(&machine, [{ $0.receivedHead(Self.head(429)) { "never" } }, { $0.receivedBody(ByteBuffer(string: "{}")) }, { $0.receivedEnd() }])
         #expect(error == ["none", "none", "complete 2 429 {} true"])
+    }
+
+    @Test("a streamed answer with Connection: close ends the connection instead of going back to the pool")
+    func streamedClose() {
+        var machine = Machine()
+        machine.started(Terms(stream: true))
+        var head = Self.head(200)
+        head.headers.add(name: "connection", value: "close")
+        let steps = Self.run(&machine, [{ $0.receivedHead(head) { "s" } }, { $0.receivedBody(ByteBuffer(string: "data: 1")) }, { $0.receivedEnd() }])
+        #expect(steps == ["start 1 200", "forward s data: 1", "end 1 s false"])
+        #expect(!machine.isIdle)
     }
 
     @Test("an answer over its size limit fails, and the connection is done")

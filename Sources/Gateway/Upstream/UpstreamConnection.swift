@@ -137,10 +137,10 @@ final class UpstreamConnection: Sendable {
             case .complete(let exchange, let head, let body, let keepAlive):
                 finish(exchange, keepAlive: keepAlive, context: context)
                 exchange.promise.succeed(.complete(head, body))
-            case .endStream(let exchange, let stream):
+            case .endStream(let exchange, let stream, let keepAlive):
                 stream.reading.markEnded()
                 context.channel.setAutoRead(true)
-                finish(exchange, keepAlive: true, context: context)
+                finish(exchange, keepAlive: keepAlive, context: context)
                 stream.source.finish()
             case .fail(let exchange, let stream, let failure):
                 timer?.cancel()

@@ -11,7 +11,7 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
         case idle
         case waitingForHead(InFlight)
         case collecting(InFlight, HTTPResponseHead, ByteBuffer)
-        case streaming(InFlight, Stream)
+        case streaming(InFlight, Stream, keepAlive: Bool)
         case closed
     }
 
@@ -25,8 +25,9 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
         case forward(Stream, ByteBuffer)
         /// The whole answer is in; the connection goes back to the pool when `keepAlive`, else closes.
         case complete(InFlight, HTTPResponseHead, ByteBuffer, keepAlive: Bool)
-        /// The stream ended; the connection goes back to the pool.
-        case endStream(InFlight, Stream)
+        /// The stream ended; the connection goes back to the pool when `keepAlive` (the provider did
+        /// not answer `Connection: close`), else closes.
+        case endStream(InFlight, Stream, keepAlive: Bool)
         /// The exchange failed: fail it (its promise, or its stream) and close the connection for good.
         case fail(InFlight?, Stream?, UpstreamConnection.Failure)
         /// The timer fired before the whole answer's deadline: set it again for that deadline.
@@ -51,7 +52,7 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
         guard case .waitingForHead(let exchange) = state else { return failed(.broken("unexpected HTTP part from the provider")) }
         if exchange.stream && (200..<300).contains(head.status.code) {
             let stream = makeStream()
-            state = .streaming(exchange, stream)
+            state = .streaming(exchange, stream, keepAlive: head.isKeepAlive)
             return .startStream(exchange, head)
         }
         state = .collecting(exchange, head, ByteBuffer())
@@ -71,7 +72,7 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
             }
             state = .collecting(exchange, head, body)
             return .none
-        case .streaming(_, let stream):
+        case .streaming(_, let stream, _):
             return .forward(stream, chunk)
         case .idle, .waitingForHead, .closed:
             return failed(.broken("unexpected HTTP part from the provider"))
@@ -84,9 +85,9 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
         case .collecting(let exchange, let head, let body):
             state = head.isKeepAlive ? .idle : .closed
             return .complete(exchange, head, body, keepAlive: head.isKeepAlive)
-        case .streaming(let exchange, let stream):
-            state = .idle
-            return .endStream(exchange, stream)
+        case .streaming(let exchange, let stream, let keepAlive):
+            state = keepAlive ? .idle : .closed
+            return .endStream(exchange, stream, keepAlive: keepAlive)
         case .idle, .waitingForHead, .closed:
             return failed(.broken("unexpected HTTP part from the provider"))
         }
@@ -96,7 +97,7 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
     /// own deadline; otherwise the exchange timed out.
     mutating func timerFired(now: NIODeadline) -> Action {
         switch state {
-        case .collecting(let exchange, _, _), .streaming(let exchange, _):
+        case .collecting(let exchange, _, _), .streaming(let exchange, _, _):
             if now < exchange.deadline { return .reschedule(exchange.deadline) }
         case .waitingForHead, .idle, .closed:
             break
@@ -117,7 +118,7 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
         state = .closed
         switch previous {
         case .waitingForHead(let exchange), .collecting(let exchange, _, _): return .fail(exchange, nil, failure)
-        case .streaming(let exchange, let stream): return .fail(exchange, stream, failure)
+        case .streaming(let exchange, let stream, _): return .fail(exchange, stream, failure)
         case .idle, .closed: return .fail(nil, nil, failure)
         }
     }
