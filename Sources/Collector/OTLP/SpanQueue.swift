@@ -1,3 +1,5 @@
+import DequeModule
+
 /// The items (traces) waiting for one destination, counted in spans, at most `capacity` spans:
 /// past it the oldest items are dropped. Keeps the counts by which every span produced is
 /// accounted for exactly: produced = sent + failed + dropped + rejected + queued (the batch in
@@ -13,8 +15,7 @@ struct SpanQueue<Item> {
     }
 
     let capacity: Int
-    private var items: [(item: Item, spans: Int)] = []
-    private var head = 0
+    private var items = Deque<(item: Item, spans: Int)>()
     private var waiting = 0
     /// Spans taken for a batch whose outcome is not known yet.
     private(set) var inFlight = 0
@@ -30,29 +31,25 @@ struct SpanQueue<Item> {
         counts.produced &+= UInt64(spans)
         items.append((item, spans))
         waiting += spans
-        while waiting + inFlight > capacity, head < items.count {
-            waiting -= items[head].spans
-            counts.dropped &+= UInt64(items[head].spans)
-            head += 1
+        while waiting + inFlight > capacity, let oldest = items.popFirst() {
+            waiting -= oldest.spans
+            counts.dropped &+= UInt64(oldest.spans)
         }
-        compact()
     }
 
     /// Takes the oldest items of at most `limit` spans in all (at least one item) for a batch; nil
     /// when none wait or a batch is already in flight.
     mutating func takeBatch(limit: Int) -> [Item]? {
-        guard inFlight == 0, head < items.count else { return nil }
-        var end = head
+        guard inFlight == 0, !items.isEmpty else { return nil }
+        var batch: [Item] = []
         var spans = 0
-        while end < items.count, end == head || spans + items[end].spans <= limit {
-            spans += items[end].spans
-            end += 1
+        while let next = items.first, batch.isEmpty || spans + next.spans <= limit {
+            batch.append(next.item)
+            spans += next.spans
+            items.removeFirst()
         }
-        let batch = items[head..<end].map(\.item)
-        head = end
         waiting -= spans
         inFlight = spans
-        compact()
         return batch
     }
 
@@ -73,14 +70,6 @@ struct SpanQueue<Item> {
     mutating func failWaiting() {
         counts.failed &+= UInt64(waiting)
         items.removeAll()
-        head = 0
         waiting = 0
-    }
-
-    private mutating func compact() {
-        if head > 1024 && head * 2 > items.count {
-            items.removeFirst(head)
-            head = 0
-        }
     }
 }

@@ -47,7 +47,7 @@ public actor Collector: Service {
             var wait = interval
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 wait = await collect() > 0 ? interval : min(wait * 2, max(interval, Self.idleInterval))
-                try? await cancelWhenGracefulShutdown { [clock, wait] in try await clock.sleep(for: wait) }
+                try? await clock.sleep(for: wait)
             }
             await collect()
         }

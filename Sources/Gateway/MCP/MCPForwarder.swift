@@ -6,8 +6,6 @@ import NIOHTTP1
 import Telemetry
 import WireJSON
 
-import struct Foundation.URL
-
 /// The `upstream` stage of MCP requests: relays the request to the project's MCP server
 /// (Streamable HTTP) with the server's configured headers and never the client's key, and relays
 /// the answer (JSON or an SSE stream, as it arrives). It binds a session the server opens to the
@@ -21,26 +19,23 @@ struct MCPForwarder: Sendable {
     /// Largest answer read whole (a `tools/list`, or any answer that is not a stream).
     static let maxAnswerBytes = 16 << 20
     /// Request headers passed on as the client sent them.
-    static let relayedRequestHeaders = ["accept", "mcp-session-id", "mcp-protocol-version", "last-event-id"]
+    static let relayedRequestHeaders = ["accept", "mcp-session-id", "mcp-protocol-version", "last-event-id"].map { HTTPField.Name($0)! }
+    /// Answer headers passed back.
+    static let relayedAnswerHeaders = ["content-type", "mcp-session-id", "cache-control"].map { HTTPField.Name($0)! }
 
     func respond(_ guarded: MCPGuarded, trace: inout RequestTrace, completion: RequestCompletion) async throws(GateDenial) -> Response {
         let routed = guarded.routed
         let caller = routed.caller
         let arrival = caller.base.arrival
         let server = routed.server
-        guard let url = URL(string: server.url), let host = url.host, let scheme = url.scheme, ["http", "https"].contains(scheme) else {
+        guard let (origin, target) = UpstreamOrigin.parse(server.url) else {
             throw GateDenial(gate: .upstream, status: .serviceUnavailable, reason: .upstreamUnreachable, message: "The MCP server's url is not http or https.")
         }
-        let tls = scheme == "https"
-        let origin = UpstreamOrigin(host: host, port: url.port ?? (tls ? 443 : 80), tls: tls)
-        var target = url.path(percentEncoded: true)
-        if target.isEmpty { target = "/" }
-        if let query = url.query(percentEncoded: true) { target += "?" + query }
 
         var headers = HTTPHeaders()
         headers.add(name: "host", value: origin.hostHeader)
         for name in Self.relayedRequestHeaders {
-            if let value = arrival.head.headerFields[HTTPField.Name(name)!] { headers.add(name: name, value: value) }
+            if let value = arrival.head.headerFields[name] { headers.add(name: name.rawName, value: value) }
         }
         if arrival.head.method == .post {
             headers.add(name: "content-type", value: "application/json")
@@ -53,9 +48,8 @@ struct MCPForwarder: Sendable {
             if let value = environment[variable], !value.isEmpty { headers.replaceOrAdd(name: name, value: value) }
         }
         let method: HTTPMethod = arrival.head.method == .get ? .GET : arrival.head.method == .delete ? .DELETE : .POST
-        let now = ContinuousClock.now
-        let deadline = now + .milliseconds(Int64(server.timeoutSeconds * 1000))
         let started = ContinuousClock.now
+        let deadline = started + .milliseconds(Int64(server.timeoutSeconds * 1000))
         trace.provider = server.name
         trace.attempts = 1
         let answer: UpstreamConnection.Answer
@@ -90,8 +84,8 @@ struct MCPForwarder: Sendable {
         if succeeded, method == .DELETE, let session = arrival.head.headerFields[TenantGuardGate.sessionHeader] { sessions.end(session) }
 
         var out = HTTPFields()
-        for name in ["content-type", "mcp-session-id", "cache-control"] {
-            if let value = head.headers.first(name: name) { out[HTTPField.Name(name)!] = value }
+        for name in Self.relayedAnswerHeaders {
+            if let value = head.headers.first(name: name.rawName) { out[name] = value }
         }
         let status = HTTPResponse.Status(code: Int(head.status.code))
         trace.status = UInt16(clamping: head.status.code)

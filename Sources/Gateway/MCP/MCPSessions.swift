@@ -1,3 +1,4 @@
+import DequeModule
 import Synchronization
 
 /// Which key, project and server opened each MCP session this gateway relayed, so that no other
@@ -17,8 +18,7 @@ final class MCPSessions: Sendable {
 
     private struct State {
         var owners: [String: Owner] = [:]
-        var order: [String] = []
-        var head = 0
+        var order = Deque<String>()
     }
 
     init(capacity: Int = 100_000) { self.capacity = capacity }
@@ -27,14 +27,8 @@ final class MCPSessions: Sendable {
     func bind(_ session: String, to owner: Owner) {
         state.withLock { state in
             if state.owners.updateValue(owner, forKey: session) == nil { state.order.append(session) }
-            while state.owners.count > capacity, state.head < state.order.count {
-                state.owners[state.order[state.head]] = nil
-                state.head += 1
-            }
-            if state.head > 1024 && state.head * 2 > state.order.count {
-                state.order.removeFirst(state.head)
-                state.head = 0
-            }
+            // Bounded by the ids bound, ended ones included, so sessions opened and deleted without end never grow it.
+            while state.order.count > capacity, let oldest = state.order.popFirst() { state.owners[oldest] = nil }
         }
     }
 

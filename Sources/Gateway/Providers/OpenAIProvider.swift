@@ -4,8 +4,6 @@ import NIOCore
 import NIOHTTP1
 import Telemetry
 
-import struct Foundation.URL
-
 /// Any OpenAI-compatible HTTP API (OpenAI, vLLM, Ollama, LM Studio, ...), through the shared client.
 struct OpenAIProvider: Provider {
     let client: UpstreamClient
@@ -22,16 +20,11 @@ struct OpenAIProvider: Provider {
     /// Binds `config` to `client`, reading the API key from `config.apiKeyEnv` once.
     init(config: ProviderConfig, client: UpstreamClient, environment: [String: String]) {
         self.client = client
-        let url = config.baseURL.flatMap { URL(string: $0) }
-        if let url, let host = url.host, let scheme = url.scheme, ["http", "https"].contains(scheme) {
-            let tls = scheme == "https"
-            self.origin = UpstreamOrigin(host: host, port: url.port ?? (tls ? 443 : 80), tls: tls, caFile: config.tlsCAFile)
-        } else {
-            self.origin = nil
-        }
+        let parsed = config.baseURL.flatMap { UpstreamOrigin.parse($0, caFile: config.tlsCAFile) }
+        self.origin = parsed?.origin
         self.hostHeader = origin?.hostHeader ?? ""
-        let path = url?.path(percentEncoded: true) ?? ""
-        let prefix = path.hasSuffix("/") ? String(path.dropLast()) : path
+        let path = parsed.map { $0.target.prefix { $0 != "?" } } ?? ""
+        let prefix = path.hasSuffix("/") ? String(path.dropLast()) : String(path)
         self.chatPath = prefix + Endpoint.chatCompletions.upstreamPath
         self.embeddingsPath = prefix + Endpoint.embeddings.upstreamPath
         self.authorization = config.apiKeyEnv.flatMap { environment[$0] }.flatMap(Self.authorization(key:))

@@ -65,14 +65,15 @@ public struct DataPlaneRoutes: Sendable {
             } else {
                 response = Self.json(.serviceUnavailable, "{\"status\":\"not ready\",\"reason\":\"no configuration applied yet\"}")
             }
-        case (.post, let path) where path.hasPrefix("/mcp/"), (.get, let path) where path.hasPrefix("/mcp/"),
-            (.delete, let path) where path.hasPrefix("/mcp/"):
+        case (let method, let path) where path.hasPrefix("/mcp/"):
+            guard [.post, .get, .delete].contains(method) else {
+                response = Self.error(ClientError(.methodNotAllowed, .invalidRequest, "\(method) is not allowed on \(path); use POST, GET or DELETE."))
+                response.headers[.allow] = "POST, GET, DELETE"
+                break
+            }
             let mcp = arrival(.mcp)
             traced = mcp.requestID
             response = await self.mcp(mcp)
-        case (_, let path) where path.hasPrefix("/mcp/"):
-            response = Self.error(ClientError(.methodNotAllowed, .invalidRequest, "\(head.method) is not allowed on \(path); use POST, GET or DELETE."))
-            response.headers[.allow] = "POST, GET, DELETE"
         case (_, let path):
             if let allowed = Self.methods[String(path)] {
                 response = Self.error(ClientError(.methodNotAllowed, .invalidRequest, "\(head.method) is not allowed on \(path); use \(allowed)."))

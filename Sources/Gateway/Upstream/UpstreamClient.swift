@@ -4,6 +4,8 @@ import NIOPosix
 import NIOSSL
 import Synchronization
 
+import struct Foundation.URL
+
 /// The HTTP/1.1 client every provider sends through: keep-alive connections pooled per provider
 /// origin and per event loop, so a request's upstream exchange runs on the thread that serves its
 /// client, with the request written in one flush and no hop between threads. One per process;
@@ -162,6 +164,16 @@ struct UpstreamOrigin: Hashable, Sendable, CustomStringConvertible {
     let port: Int
     let tls: Bool
     var caFile: String? = nil
+
+    /// The origin of an `http` or `https` URL and its path with query (`/` when empty); nil for anything else.
+    static func parse(_ text: String, caFile: String? = nil) -> (origin: UpstreamOrigin, target: String)? {
+        guard let url = URL(string: text), let host = url.host, let scheme = url.scheme, ["http", "https"].contains(scheme) else { return nil }
+        let tls = scheme == "https"
+        var target = url.path(percentEncoded: true)
+        if target.isEmpty { target = "/" }
+        if let query = url.query(percentEncoded: true) { target += "?" + query }
+        return (UpstreamOrigin(host: host, port: url.port ?? (tls ? 443 : 80), tls: tls, caFile: caFile), target)
+    }
 
     /// The `Host` header: the port is left out when it is the scheme's default.
     var hostHeader: String { port == (tls ? 443 : 80) ? host : "\(host):\(port)" }
