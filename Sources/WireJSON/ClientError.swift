@@ -56,6 +56,42 @@ public struct ClientError: Error, Sendable, Equatable {
         return buffer
     }
 
+    /// The Anthropic error `type` of a status, as the `anthropic` clients map it to exceptions.
+    public static func anthropicType(status: Int) -> String {
+        switch status {
+        case 401: "authentication_error"
+        case 403: "permission_error"
+        case 404: "not_found_error"
+        case 413: "request_too_large"
+        case 429: "rate_limit_error"
+        case 529: "overloaded_error"
+        case 500...: "api_error"
+        default: "invalid_request_error"
+        }
+    }
+
+    /// The body in the Anthropic Messages API's error shape, for the `/v1/messages` front door:
+    /// `{"type":"error","error":{"type","message","param","code","gate"}}`.
+    public var messagesBody: ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeStaticString("{\"type\":\"error\",\"error\":{\"type\":")
+        JSONString.write(Self.anthropicType(status: Int(status.code)), to: &buffer)
+        buffer.writeStaticString(",\"message\":")
+        JSONString.write(message, to: &buffer)
+        if let param {
+            buffer.writeStaticString(",\"param\":")
+            JSONString.write(param, to: &buffer)
+        }
+        buffer.writeStaticString(",\"code\":")
+        JSONString.write(reason.rawValue, to: &buffer)
+        if let gate {
+            buffer.writeStaticString(",\"gate\":")
+            JSONString.write(gate, to: &buffer)
+        }
+        buffer.writeStaticString("}}")
+        return buffer
+    }
+
     /// The headers of the answer: `content-type`, and `x-gateway-gate` for a gate's denial.
     public var headers: HTTPFields {
         var headers: HTTPFields = [.contentType: "application/json"]

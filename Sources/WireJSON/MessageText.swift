@@ -28,20 +28,46 @@ public struct MessageText: Sendable, Equatable {
         self.literal = literal
     }
 
-    /// Every text slot of a request body that ``RequestFields/read(_:shape:)`` accepted, in order;
-    /// `value` is its ``RequestFields/textRange``.
-    public static func slots(in bytes: UnsafeBufferPointer<UInt8>, value: Range<Int>, shape: RequestFields.Shape) throws(Ambiguity) -> [MessageText] {
+    /// Every text slot of a request body that ``RequestFields/read(_:shape:)`` accepted, in order.
+    /// A Messages request's `system` is message 0 and `messages[i]` is message `i + 1`, as in its
+    /// OpenAI form, where the system prompt is the first message.
+    public static func slots(in bytes: UnsafeBufferPointer<UInt8>, fields: RequestFields, shape: RequestFields.Shape) throws(Ambiguity) -> [MessageText] {
+        let value = fields.textRange
         guard !value.isEmpty else { return [] }
         guard bytes[value.lowerBound] == UInt8(ascii: "[") else { return [MessageText(message: 0, literal: value)] }
         var slots: [MessageText] = []
+        if let system = fields.systemRange {
+            if bytes[system.lowerBound] == UInt8(ascii: "\"") {
+                slots.append(MessageText(message: 0, literal: system))
+            } else {
+                try partSlots(of: system, index: 0, in: bytes, into: &slots)
+            }
+        }
+        let first = shape == .messages ? 1 : 0
         for (index, element) in elements(of: value, in: bytes).enumerated() {
             switch (shape, element.kind) {
             case (.embeddings, .string): slots.append(MessageText(message: index, literal: element.range))
-            case (.chat, .object): try messageSlots(of: element.range, index: index, in: bytes, into: &slots)
+            case (.chat, .object), (.messages, .object): try messageSlots(of: element.range, index: first + index, in: bytes, into: &slots)
             default: break
             }
         }
         return slots
+    }
+
+    /// The text of a whole Messages answer: the `text` of each block of its `content`.
+    public static func messagesAnswerSlots(in bytes: UnsafeBufferPointer<UInt8>) throws(Ambiguity) -> [MessageText] {
+        guard let content = try member("content", of: 0..<bytes.count, in: bytes, index: 0), content.kind == .array else { return [] }
+        var slots: [MessageText] = []
+        try partSlots(of: content.range, index: 0, in: bytes, into: &slots)
+        return slots
+    }
+
+    /// The text of one Messages stream event (one `data:` JSON): a `content_block_delta`'s `delta.text`.
+    public static func messagesDeltaSlot(in bytes: UnsafeBufferPointer<UInt8>) throws(Ambiguity) -> MessageText? {
+        guard let delta = try member("delta", of: 0..<bytes.count, in: bytes, index: 0), delta.kind == .object,
+            let text = try member("text", of: delta.range, in: bytes, index: 0), text.kind == .string
+        else { return nil }
+        return MessageText(message: 0, literal: text.range)
     }
 
     /// The text of a whole chat completion: each choice's message, by choice position.
@@ -66,17 +92,13 @@ public struct MessageText: Sendable, Equatable {
         return MessageText(message: 0, literal: content.range)
     }
 
-    /// A message's `content` (the string, or the `text` of each part) and its tool calls' `arguments`.
+    /// A message's `content` (the string, or the text of each part) and its tool calls' `arguments`.
     private static func messageSlots(of message: Range<Int>, index: Int, in bytes: UnsafeBufferPointer<UInt8>, into slots: inout [MessageText]) throws(Ambiguity) {
         if let content = try member("content", of: message, in: bytes, index: index) {
             if content.kind == .string {
                 slots.append(MessageText(message: index, literal: content.range))
             } else if content.kind == .array {
-                for part in elements(of: content.range, in: bytes) where part.kind == .object {
-                    if let text = try member("text", of: part.range, in: bytes, index: index), text.kind == .string {
-                        slots.append(MessageText(message: index, literal: text.range))
-                    }
-                }
+                try partSlots(of: content.range, index: index, in: bytes, into: &slots)
             }
         }
         guard let calls = try member("tool_calls", of: message, in: bytes, index: index), calls.kind == .array else { return }
@@ -85,6 +107,22 @@ public struct MessageText: Sendable, Equatable {
                 let arguments = try member("arguments", of: function.range, in: bytes, index: index), arguments.kind == .string
             {
                 slots.append(MessageText(message: index, literal: arguments.range))
+            }
+        }
+    }
+
+    /// The text of each part of the array at `array`: its `text`, and the `content` of an
+    /// Anthropic `tool_result` (a string, or parts of its own).
+    private static func partSlots(of array: Range<Int>, index: Int, in bytes: UnsafeBufferPointer<UInt8>, into slots: inout [MessageText], depth: Int = 0) throws(Ambiguity) {
+        for part in elements(of: array, in: bytes) where part.kind == .object {
+            if let text = try member("text", of: part.range, in: bytes, index: index), text.kind == .string {
+                slots.append(MessageText(message: index, literal: text.range))
+            }
+            guard depth == 0, let content = try member("content", of: part.range, in: bytes, index: index) else { continue }
+            if content.kind == .string {
+                slots.append(MessageText(message: index, literal: content.range))
+            } else if content.kind == .array {
+                try partSlots(of: content.range, index: index, in: bytes, into: &slots, depth: depth + 1)
             }
         }
     }

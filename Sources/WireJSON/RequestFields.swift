@@ -12,6 +12,9 @@ public struct RequestFields: Sendable, Equatable {
         case chat
         /// `model` and `input` (a string or a non-empty array).
         case embeddings
+        /// The Anthropic Messages API: `model`, a non-empty `messages` array of objects, a positive
+        /// `max_tokens`, and `system` (a string or an array of blocks) when given.
+        case messages
     }
 
     /// The requested model.
@@ -22,13 +25,15 @@ public struct RequestFields: Sendable, Equatable {
     public let maxTokens: Int?
     /// Whether the client itself set `stream_options.include_usage` to `true`.
     public let clientIncludesUsage: Bool
-    /// Where the request's text sits: the value of `messages` (chat) or `input` (embeddings).
+    /// Where the request's text sits: the value of `messages` (chat, messages) or `input` (embeddings).
     public let textRange: Range<Int>
+    /// Where a Messages request's `system` value sits, when it has one.
+    public let systemRange: Range<Int>?
     private let modelRange: Range<Int>
     private let streamOptions: JSONScanner.Field?
     private let includeUsage: JSONScanner.Field?
 
-    private static let keys = ["model", "messages", "stream", "max_tokens", "max_completion_tokens", "stream_options", "input"]
+    private static let keys = ["model", "messages", "stream", "max_tokens", "max_completion_tokens", "stream_options", "input", "system"]
 
     /// Reads the fields of a request of `shape` from `bytes`.
     /// - Throws: a ``RequestFieldError`` naming what is wrong.
@@ -39,20 +44,30 @@ public struct RequestFields: Sendable, Equatable {
         } catch {
             throw RequestFieldError(error, empty: "The request body is empty; send a JSON object such as {\"model\":\"...\",\"messages\":[...]}.")
         }
-        let (model, messages, stream, maxTokens, maxCompletionTokens, streamOptions, input) =
-            (fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6])
+        let (model, messages, stream, maxTokens, maxCompletionTokens, streamOptions, input, system) =
+            (fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6], fields[7])
         guard let model else { throw .invalid("Missing required field 'model'.", param: "model") }
         guard model.kind == .string, model.range.count > 2 else {
             throw .invalid("'model' must be a non-empty string naming a model, got \(model.kind).", param: "model")
         }
         let textRange: Range<Int>
+        var systemRange: Range<Int>?
         switch shape {
-        case .chat:
+        case .chat, .messages:
             guard let messages else { throw .invalid("Missing required field 'messages'.", param: "messages") }
             guard messages.kind == .array, messages.elementCount > 0, messages.allElementsAreObjects else {
                 throw .invalid("'messages' must be a non-empty array of message objects.", param: "messages")
             }
             textRange = messages.range
+            if shape == .messages {
+                guard maxTokens != nil else { throw .invalid("Missing required field 'max_tokens'.", param: "max_tokens") }
+                if let system, system.kind != .null {
+                    guard system.kind == .string || (system.kind == .array && system.allElementsAreObjects) else {
+                        throw .invalid("'system' must be a string or an array of text blocks, got \(system.kind).", param: "system")
+                    }
+                    systemRange = system.range
+                }
+            }
         case .embeddings:
             guard let input else { throw .invalid("Missing required field 'input'.", param: "input") }
             guard input.kind == .string || (input.kind == .array && input.elementCount > 0) else {
@@ -89,6 +104,7 @@ public struct RequestFields: Sendable, Equatable {
             maxTokens: completionLimit ?? tokensLimit,
             clientIncludesUsage: includeUsage.map { $0.kind == .bool && bytes[$0.range.lowerBound] == UInt8(ascii: "t") } ?? false,
             textRange: textRange,
+            systemRange: systemRange,
             modelRange: model.range,
             streamOptions: streamOptions,
             includeUsage: includeUsage

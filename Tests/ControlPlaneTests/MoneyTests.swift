@@ -25,6 +25,23 @@ struct MoneyTests {
         #expect(Self.mini.cost(input: input, cachedInput: cached, output: output) == expected)
     }
 
+    @Test(
+        "cache writes cost their own price, clamped to the prompt",
+        arguments: [
+            // claude-sonnet-4-5: 3 input, 0.30 cache reads, 3.75 cache writes, 15 output per million
+            // (input with reads and writes, reads, writes, output, micro-USD)
+            (1_000_000, 0, 1_000_000, 0, Int64(3_750_000)),
+            (1_000_000, 200_000, 300_000, 0, Int64(1_500_000 + 60_000 + 1_125_000)),
+            (1_000, 0, 0, 100, Int64(3_000 + 1_500)),
+            (100, 60, 500, 0, Int64(18 + 150)),  // writes beyond the uncached rest are clamped to it: 60 × 0.3 + 40 × 3.75
+            (Int.max, Int.max, Int.max, Int.max, Int64.max / 1_000_000 + 1),
+            (-5, -5, -5, -5, Int64(0)),
+        ])
+    func cacheWrites(input: Int, cached: Int, written: Int, output: Int, expected: Int64) {
+        let price = PriceTable.builtIn["claude-sonnet-4-5"]!
+        #expect(price.cost(input: input, cachedInput: cached, cacheWrite: written, output: output) == expected)
+    }
+
     @Test("a million small requests add up in integers, exactly")
     func noDrift() {
         let price = Price(model: "m", inputPerMillion: 100_000, outputPerMillion: 400_000)  // 0.1 and 0.4 USD per million
@@ -53,10 +70,13 @@ struct MoneyTests {
 
     @Test("built-in prices carry the date they were taken; the file overrides them")
     func table() throws {
-        #expect(PriceTable.builtIn.values.allSatisfy { $0.takenOn == PriceTable.takenOn })
-        for model in ["gpt-4o", "claude-sonnet-4", "gemini-2.5-pro", "mistral-large-latest", "text-embedding-3-small"] {
+        #expect(PriceTable.builtIn.values.allSatisfy { [PriceTable.takenOn, PriceTable.providersTakenOn].contains($0.takenOn) })
+        for model in ["gpt-4o", "claude-sonnet-4-5", "claude-haiku-4-5", "gemini-2.5-pro", "gemini-2.5-flash", "mistral-large-latest", "text-embedding-3-small"] {
             #expect(PriceTable.builtIn[model] != nil, "\(model)")
         }
+        // Anthropic's cache writes cost 1.25 times the input; Google's have no price of their own.
+        #expect(PriceTable.builtIn["claude-sonnet-4-5"]?.cacheWritePerMillion == 3_750_000)
+        #expect(PriceTable.builtIn["gemini-2.5-flash"]?.cacheWritePerMillion == nil)
         let config = try ConfigFileLoader.load(yaml: "prices: [{ model: gpt-4o-mini, inputPerMillion: 1, outputPerMillion: \"2.5\" }]")
         let snapshot = SnapshotIndex(version: 1, config: config)
         #expect(snapshot.price(model: "gpt-4o-mini") == Price(model: "gpt-4o-mini", inputPerMillion: 1_000_000, outputPerMillion: 2_500_000))

@@ -153,11 +153,11 @@ struct UpstreamTests {
 struct UpstreamClientTests {
     @Test("a provider key is trimmed of a key file's newline; a key with control characters is not sent")
     func providerKey() {
-        #expect(OpenAIProvider.authorization(key: "sk-abc\n") == "Bearer sk-abc")
-        #expect(OpenAIProvider.authorization(key: "  sk-abc ") == "Bearer sk-abc")
-        #expect(OpenAIProvider.authorization(key: "sk-a\r\nx-injected: 1") == nil)
-        #expect(OpenAIProvider.authorization(key: "sk-\u{0}") == nil)
-        #expect(OpenAIProvider.authorization(key: " \n") == nil)
+        #expect(ProviderHTTP.credential(key: "sk-abc\n") == "sk-abc")
+        #expect(ProviderHTTP.credential(key: "  sk-abc ") == "sk-abc")
+        #expect(ProviderHTTP.credential(key: "sk-a\r\nx-injected: 1") == nil)
+        #expect(ProviderHTTP.credential(key: "sk-\u{0}") == nil)
+        #expect(ProviderHTTP.credential(key: " \n") == nil)
     }
 
     @Test("sequential requests reuse one upstream connection")

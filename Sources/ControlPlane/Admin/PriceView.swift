@@ -7,6 +7,7 @@ struct PriceView: Encodable {
     let inputPerMillion: String
     let cachedInputPerMillion: String
     let outputPerMillion: String
+    let cacheWritePerMillion: String?
     let takenOn: String?
     let source: String
 
@@ -15,6 +16,7 @@ struct PriceView: Encodable {
         inputPerMillion = MicroUSD.format(price.inputPerMillion)
         cachedInputPerMillion = MicroUSD.format(price.cachedInputPerMillion)
         outputPerMillion = MicroUSD.format(price.outputPerMillion)
+        cacheWritePerMillion = price.cacheWritePerMillion.map(MicroUSD.format)
         takenOn = overridden ? nil : price.takenOn
         source = overridden ? "configured" : "built-in"
     }

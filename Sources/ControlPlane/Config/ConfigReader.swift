@@ -106,7 +106,7 @@ struct ConfigReader {
     func readProvider(_ value: YAMLValue) -> ProviderConfig? {
         let allowed = [
             "name", "kind", "baseURL", "apiKeyEnv", "timeoutSeconds", "firstByteTimeoutSeconds", "connectTimeoutSeconds", "maxRetries",
-            "retryBackoffMilliseconds", "latencyMilliseconds", "tlsCAFile",
+            "retryBackoffMilliseconds", "latencyMilliseconds", "tlsCAFile", "defaultMaxTokens",
         ]
         guard let fields = value.fields(allowed: allowed) else { return nil }
         let name = fields.required("name")?.identifier
@@ -122,6 +122,8 @@ struct ConfigReader {
             provider.baseURL = readHTTPURL(baseURL)
         } else if kind == .openai {
             value.fail("provider '\(provider.name)' of kind openai needs a baseURL")
+        } else {
+            provider.baseURL = kind?.defaultBaseURL
         }
         provider.apiKeyEnv = fields["apiKeyEnv"]?.string
         if let seconds = fields["timeoutSeconds"]?.positiveSeconds { provider.timeoutSeconds = seconds }
@@ -135,6 +137,10 @@ struct ConfigReader {
         }
         if let retries = fields["maxRetries"]?.int(in: 0...10) { provider.maxRetries = retries }
         if let backoff = fields["retryBackoffMilliseconds"]?.int(in: 0...60_000) { provider.retryBackoffMilliseconds = backoff }
+        if let maxTokens = fields["defaultMaxTokens"] {
+            if kind != .anthropic { maxTokens.fail("defaultMaxTokens applies to providers of kind anthropic only") }
+            provider.defaultMaxTokens = maxTokens.int(in: 1...1_000_000)
+        }
         if let latency = fields["latencyMilliseconds"] {
             if kind != .mock { latency.fail("latencyMilliseconds applies to providers of kind mock only") }
             provider.latencyMilliseconds = latency.int(in: 0...600_000) ?? 0
@@ -205,15 +211,18 @@ struct ConfigReader {
         return Budget(microUSD: micros, period: period)
     }
 
-    /// A `{ model, inputPerMillion, cachedInputPerMillion, outputPerMillion }` mapping in USD per million tokens.
+    /// A `{ model, inputPerMillion, cachedInputPerMillion, outputPerMillion, cacheWritePerMillion }`
+    /// mapping in USD per million tokens.
     func readPrice(_ value: YAMLValue) -> Price? {
-        guard let fields = value.fields(allowed: ["model", "inputPerMillion", "cachedInputPerMillion", "outputPerMillion"]) else { return nil }
+        let allowed = ["model", "inputPerMillion", "cachedInputPerMillion", "outputPerMillion", "cacheWritePerMillion"]
+        guard let fields = value.fields(allowed: allowed) else { return nil }
         let model = fields.required("model")?.string
         let input = fields.required("inputPerMillion")?.dollars
         let output = fields.required("outputPerMillion")?.dollars
         let cached = fields["cachedInputPerMillion"]?.dollars
+        let cacheWrite = fields["cacheWritePerMillion"]?.dollars
         guard let model, let input, let output else { return nil }
-        return Price(model: model, inputPerMillion: input, cachedInputPerMillion: cached, outputPerMillion: output)
+        return Price(model: model, inputPerMillion: input, cachedInputPerMillion: cached, outputPerMillion: output, cacheWritePerMillion: cacheWrite)
     }
 
     /// A `{ requestsPerMinute: 600, tokensPerMinute: 100000 }` mapping; at least one is needed.

@@ -100,6 +100,10 @@ enum Migrations {
                 "ALTER TABLE api_keys ADD COLUMN mcp_tools TEXT",
             ]
         },
+        Migration(number: 8, name: "cache-write prices and default max tokens") { _ in
+            // NULL: cache writes cost as input; the provider kind's standard max_tokens.
+            ["ALTER TABLE prices ADD COLUMN cache_write_per_million BIGINT", "ALTER TABLE providers ADD COLUMN default_max_tokens BIGINT"]
+        },
     ]
 
     /// Applies every migration the database has not recorded yet, in one transaction.

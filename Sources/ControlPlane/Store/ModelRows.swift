@@ -39,7 +39,8 @@ enum ModelRows {
                 firstByteTimeoutSeconds: Double(try row.requiredInt("first_byte_timeout_ms")) / 1000,
                 maxRetries: Int(try row.requiredInt("max_retries")), retryBackoffMilliseconds: Int(try row.requiredInt("retry_backoff_ms")),
                 latencyMilliseconds: Int(try row.requiredInt("latency_ms")),
-                connectTimeoutSeconds: try row.int("connect_timeout_ms").map { Double($0) / 1000 }, tlsCAFile: try row.text("tls_ca_file"))
+                connectTimeoutSeconds: try row.int("connect_timeout_ms").map { Double($0) / 1000 }, tlsCAFile: try row.text("tls_ca_file"),
+                defaultMaxTokens: try row.int("default_max_tokens").map { Int($0) })
             model.providers[provider.name] = provider
             try managed(row, .provider(provider.name), &model)
         }
@@ -97,7 +98,8 @@ enum ModelRows {
             let name = try row.requiredText("model")
             model.prices[name] = Price(
                 model: name, inputPerMillion: try row.requiredInt("input_per_million"),
-                cachedInputPerMillion: try row.requiredInt("cached_input_per_million"), outputPerMillion: try row.requiredInt("output_per_million"))
+                cachedInputPerMillion: try row.requiredInt("cached_input_per_million"), outputPerMillion: try row.requiredInt("output_per_million"),
+                cacheWritePerMillion: try row.int("cache_write_per_million"))
             try managed(row, .price(name), &model)
         }
         return ConfigStore.Versioned(version: version, model: model)
@@ -200,19 +202,21 @@ enum ModelRows {
             try await sql.query(
                 """
                 INSERT INTO providers (name, kind, base_url, api_key_env, timeout_ms, first_byte_timeout_ms, max_retries,
-                  retry_backoff_ms, latency_ms, managed_by, connect_timeout_ms, tls_ca_file)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                  retry_backoff_ms, latency_ms, managed_by, connect_timeout_ms, tls_ca_file, default_max_tokens)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
                 ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, base_url = excluded.base_url, api_key_env = excluded.api_key_env,
                   timeout_ms = excluded.timeout_ms, first_byte_timeout_ms = excluded.first_byte_timeout_ms,
                   max_retries = excluded.max_retries, retry_backoff_ms = excluded.retry_backoff_ms,
                   latency_ms = excluded.latency_ms, managed_by = excluded.managed_by,
-                  connect_timeout_ms = excluded.connect_timeout_ms, tls_ca_file = excluded.tls_ca_file
+                  connect_timeout_ms = excluded.connect_timeout_ms, tls_ca_file = excluded.tls_ca_file,
+                  default_max_tokens = excluded.default_max_tokens
                 """,
                 [
                     .text(name), .text(provider.kind.rawValue), SQLValue(provider.baseURL), SQLValue(provider.apiKeyEnv),
                     .int(Int64((provider.timeoutSeconds * 1000).rounded())), .int(Int64((provider.firstByteTimeoutSeconds * 1000).rounded())),
                     SQLValue(provider.maxRetries), SQLValue(provider.retryBackoffMilliseconds), SQLValue(provider.latencyMilliseconds),
                     managedBy, SQLValue(provider.connectTimeoutSeconds.map { Int64(($0 * 1000).rounded()) }), SQLValue(provider.tlsCAFile),
+                    SQLValue(provider.defaultMaxTokens),
                 ])
         case .org(let id):
             let record = model.orgs[id]!
@@ -277,13 +281,16 @@ enum ModelRows {
             let price = model.prices[modelName]!
             try await sql.query(
                 """
-                INSERT INTO prices (model, input_per_million, cached_input_per_million, output_per_million, managed_by)
-                VALUES ($1, $2, $3, $4, $5)
+                INSERT INTO prices (model, input_per_million, cached_input_per_million, output_per_million, managed_by, cache_write_per_million)
+                VALUES ($1, $2, $3, $4, $5, $6)
                 ON CONFLICT (model) DO UPDATE SET input_per_million = excluded.input_per_million,
                   cached_input_per_million = excluded.cached_input_per_million, output_per_million = excluded.output_per_million,
-                  managed_by = excluded.managed_by
+                  managed_by = excluded.managed_by, cache_write_per_million = excluded.cache_write_per_million
                 """,
-                [.text(modelName), .int(price.inputPerMillion), .int(price.cachedInputPerMillion), .int(price.outputPerMillion), managedBy])
+                [
+                    .text(modelName), .int(price.inputPerMillion), .int(price.cachedInputPerMillion), .int(price.outputPerMillion), managedBy,
+                    SQLValue(price.cacheWritePerMillion),
+                ])
         }
     }
 

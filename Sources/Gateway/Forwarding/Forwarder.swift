@@ -1,4 +1,5 @@
 import GatewayModel
+import HTTPTypes
 import Hummingbird
 import Logging
 import Telemetry
@@ -23,11 +24,14 @@ struct Forwarder: Sendable {
         trace.streamed = payload.stream
         defer { trace.upstreamNanos = started.duration(to: .now).nanoseconds }
         let context = arrival.upstreamTraceContext(of: trace)
+        let messages = arrival.endpoint.speaksMessages
+        let clientHeaders = messages ? Self.anthropicHeaders(of: arrival) : []
         for target in TargetPlan.order(routed.route.targets, using: &generator) {
             guard let config = routed.snapshot.provider(named: target.provider),
                 let provider = pool.provider(named: target.provider, in: routed.snapshot)
             else { continue }
-            let body = payload.upstreamBody(model: target.model, askForUsage: true)
+            // A Messages stream reports its usage without being asked.
+            let body = payload.upstreamBody(model: target.model, askForUsage: !messages)
             trace.routedModel = target.model
             trace.provider = config.name
             for attempt in 0...config.maxRetries {
@@ -36,14 +40,18 @@ struct Forwarder: Sendable {
                 let now = ContinuousClock.now
                 let request = UpstreamRequest(
                     endpoint: arrival.endpoint, body: body, stream: payload.stream, requestID: arrival.requestID,
-                    traceparent: context.parent, tracestate: context.state,
+                    traceparent: context.parent, tracestate: context.state, clientHeaders: clientHeaders,
                     firstByteDeadline: now + .seconds(config.firstByteTimeoutSeconds), deadline: now + .seconds(config.timeoutSeconds))
                 do throws(UpstreamFailure) {
                     let response = try await provider.send(request)
                     var usage = TokenUsage.Reading.absent
                     if case .buffer(let body) = response.body, response.status.code < 300 {
                         // A success whose body is not JSON is a broken provider: the next target may serve.
-                        guard let reading = body.withUnsafeReadableBytes({ TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }) else {
+                        guard
+                            let reading = body.withUnsafeReadableBytes({
+                                TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self), messages: messages)
+                            })
+                        else {
                             throw UpstreamFailure.invalidResponse
                         }
                         usage = reading
@@ -72,6 +80,11 @@ struct Forwarder: Sendable {
         let denial = GateDenial.upstream(after: lastFailure, model: payload.model, attempts: Int(trace.attempts))
         trace.append(GateSpan(.upstream, denial.decision, denial.reason, started: started, origin: arrival.started))
         throw denial
+    }
+
+    /// The client's `anthropic-version` and `anthropic-beta`, passed to an Anthropic provider.
+    private static func anthropicHeaders(of arrival: Arrival) -> [(String, String)] {
+        [HTTPField.Name.anthropicVersion, .anthropicBeta].compactMap { name in arrival.head.headerFields[name].map { (name.canonicalName, $0) } }
     }
 
     private static func backoff(attempt: Int, base: Int, using generator: inout SystemRandomNumberGenerator) async {

@@ -6,6 +6,8 @@ import WireJSON
 /// How a relayed stream ended.
 enum StreamOutcome: Equatable {
     case completed, clientClosed, timedOut, upstreamBroke
+    /// The provider reported an error in the stream; its translation already told the client.
+    case providerReported
     /// The output guardrails blocked the answer.
     case blocked(GuardrailFinding)
     /// The output guardrails could not read the answer's text (a field twice).
@@ -31,16 +33,18 @@ enum StreamOutcome: Equatable {
         case .clientClosed: .clientClosed
         case .timedOut: .upstreamTimeout
         case .upstreamBroke: .upstreamStreamBroken
+        case .providerReported: .upstreamError
         case .blocked(let finding): finding.check.reason
         case .unreadable: .upstreamInvalidResponse
         }
     }
 
-    /// A final SSE event that tells an OpenAI client the stream failed, with the gate.
-    func errorEvent(provider: String) -> ByteBuffer? {
+    /// A final SSE event that tells the client the stream failed, with the gate: in the OpenAI
+    /// shape, or as a Messages `error` event when `messages`.
+    func errorEvent(provider: String, messages: Bool = false) -> ByteBuffer? {
         let error: ClientError
         switch self {
-        case .completed, .clientClosed: return nil
+        case .completed, .clientClosed, .providerReported: return nil
         case .timedOut:
             error = ClientError(
                 .badGateway, .upstreamTimeout, "Provider '\(provider)' exceeded its timeout while streaming; the answer is incomplete.",
@@ -55,8 +59,8 @@ enum StreamOutcome: Equatable {
             error = ClientError(
                 .badGateway, .upstreamInvalidResponse, TextInspection.ambiguousAnswerMessage(ambiguity), gate: GateID.guardrails.rawValue)
         }
-        var buffer = ByteBuffer(string: "data: ")
-        buffer.writeImmutableBuffer(error.body)
+        var buffer = ByteBuffer(string: messages ? "event: error\ndata: " : "data: ")
+        buffer.writeImmutableBuffer(messages ? error.messagesBody : error.body)
         buffer.writeString("\n\n")
         return buffer
     }

@@ -22,11 +22,13 @@ struct StreamRelay: Sendable {
     let stripsUsageChunk: Bool
     /// The output guardrails, when the caller's policy checks answers.
     let outputGuard: StreamGuard?
+    /// The stream is Anthropic Messages events (the `/v1/messages` front door).
+    let messages: Bool
     let completion: RequestCompletion
 
     /// Writes the stream to `writer`; throws when the client went away.
     func run(_ writer: inout some ResponseBodyWriter) async throws {
-        var meter = StreamUsageMeter(stripsUsageChunk: stripsUsageChunk)
+        var meter = StreamUsageMeter(stripsUsageChunk: stripsUsageChunk, messages: messages)
         var outcome = StreamOutcome.completed
         var trace = self.trace
         var outputGuard = self.outputGuard
@@ -78,6 +80,8 @@ struct StreamRelay: Sendable {
             }
         } catch UpstreamConnection.Failure.timeout {
             outcome = .timedOut
+        } catch StreamTranslationError.providerError {
+            outcome = .providerReported
         } catch {
             // A closed client connection cancels this task, which ends the provider's stream too.
             if outcome == .clientClosed || Task.isCancelled {
@@ -94,7 +98,7 @@ struct StreamRelay: Sendable {
             let rest = guarded(meter.finish() ?? ByteBuffer(), finishing: true)
             if rest.readableBytes > 0 { try await writer.write(rest) }
         }
-        if let event = outcome.errorEvent(provider: provider) { try await writer.write(event) }
+        if let event = outcome.errorEvent(provider: provider, messages: messages) { try await writer.write(event) }
         try await writer.finish(nil)
     }
 }

@@ -29,9 +29,10 @@ struct UpstreamAnswer: Sendable {
         headers[.contentType] = response.contentType ?? "application/json"
         let snapshot = admitted.routed.snapshot
         let promptEstimate = BudgetGate.promptTokens(bodyBytes: admitted.routed.payload.body.readableBytes)
-        // Output guardrails read chat answers; a provider's error passes as it is.
+        // Output guardrails read chat answers (both front doors); a provider's error passes as it is.
         let output = admitted.routed.grant.guardrails?.output
-        let guardsOutput = output?.isActive == true && response.status.code < 300 && arrival.endpoint == .chatCompletions
+        let messages = arrival.endpoint.speaksMessages
+        let guardsOutput = output?.isActive == true && response.status.code < 300 && arrival.endpoint.scope == .chat
         switch response.body {
         case .buffer(var body):
             if response.status.code < 300 {
@@ -39,12 +40,12 @@ struct UpstreamAnswer: Sendable {
             }
             if guardsOutput, let output {
                 // The provider's cost is recorded either way: it was spent.
-                switch AnswerGuard.check(body, scanner: output, trace: &trace, origin: arrival.started) {
+                switch AnswerGuard.check(body, scanner: output, messages: messages, trace: &trace, origin: arrival.started) {
                 case .success(let checked): body = checked
                 case .failure(let denial):
                     trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
                     completion.finish(trace)
-                    var denied = denial.response()
+                    var denied = denial.response(messages: messages)
                     denied.headers.append(contentsOf: admitted.rateLimitHeaders)
                     return denied
                 }
@@ -56,8 +57,8 @@ struct UpstreamAnswer: Sendable {
             headers[.cacheControl] = "no-cache"
             let relay = StreamRelay(
                 chunks: chunks, trace: trace, snapshot: snapshot, promptEstimate: promptEstimate, started: arrival.started, deadline: deadline, provider: provider,
-                stripsUsageChunk: !admitted.routed.payload.fields.clientIncludesUsage, outputGuard: guardsOutput ? output.map(StreamGuard.init) : nil,
-                completion: completion)
+                stripsUsageChunk: !admitted.routed.payload.fields.clientIncludesUsage,
+                outputGuard: guardsOutput ? output.map { StreamGuard(scanner: $0, messages: messages) } : nil, messages: messages, completion: completion)
             return Response(status: response.status, headers: headers, body: ResponseBody { writer in try await relay.run(&writer) })
         }
     }

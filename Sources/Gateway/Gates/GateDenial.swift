@@ -36,13 +36,14 @@ public struct GateDenial: Error, Sendable, Equatable {
     /// How telemetry classes this denial: `error` when a dependency failed, else `deny`.
     var decision: Decision { status.code >= 500 ? .error : .deny }
 
-    /// The HTTP response: the error, `x-gateway-gate`, and `connection: close` when the body was left unread.
-    func response() -> Response {
+    /// The HTTP response: the error (in the OpenAI shape, or the Anthropic one when `messages`),
+    /// `x-gateway-gate`, and `connection: close` when the body was left unread.
+    func response(messages: Bool = false) -> Response {
         var headers = error.headers
         headers.append(contentsOf: self.headers)
         // The data-plane server closes the connection after this answer, without reading the rest.
         if closesConnection { headers[.connection] = "close" }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: error.body))
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: messages ? error.messagesBody : error.body))
     }
 }
 
@@ -53,4 +54,10 @@ extension HTTPField.Name {
     static let gatewayProvider = HTTPField.Name("x-gateway-provider")!
     /// The `x-api-key` header some clients send their key in.
     static let apiKey = HTTPField.Name("x-api-key")!
+    /// The Messages API version an Anthropic client asks for.
+    static let anthropicVersion = HTTPField.Name("anthropic-version")!
+    /// The Messages API beta features an Anthropic client asks for.
+    static let anthropicBeta = HTTPField.Name("anthropic-beta")!
+    /// The request id the Anthropic clients read.
+    static let anthropicRequestID = HTTPField.Name("request-id")!
 }

@@ -20,14 +20,20 @@ struct GuardrailsGate: Gate {
         return denial
     }
 
+    /// The request field of message `index`: a Messages request's system prompt is message 0.
+    static func param(message index: Int, shape: RequestFields.Shape) -> String {
+        guard shape == .messages else { return "messages[\(index)]" }
+        return index == 0 ? "system" : "messages[\(index - 1)]"
+    }
+
     func evaluate(_ routed: Routed) async throws(GateDenial) -> Guarded {
         guard let guardrails = routed.grant.guardrails, guardrails.input.isActive else { return Guarded(routed: routed, findings: []) }
         let scanner = guardrails.input
-        let shape: RequestFields.Shape = routed.arrival.endpoint == .embeddings ? .embeddings : .chat
+        let shape = routed.arrival.endpoint.shape
         let body = routed.payload.body
-        let textRange = routed.payload.fields.textRange
+        let fields = routed.payload.fields
         let inspected = TextInspection.inspect(
-            body, slots: { bytes throws(MessageText.Ambiguity) in try MessageText.slots(in: bytes, value: textRange, shape: shape) }, scanner: scanner,
+            body, slots: { bytes throws(MessageText.Ambiguity) in try MessageText.slots(in: bytes, fields: fields, shape: shape) }, scanner: scanner,
             direction: .input)
         let (findings, edits): TextInspection.Outcome
         switch inspected {
@@ -36,10 +42,10 @@ struct GuardrailsGate: Gate {
             throw GateDenial(
                 gate: .guardrails, status: .badRequest, reason: .invalidRequest,
                 message: "Message \(ambiguity.message) names '\(ambiguity.field)' more than once; providers disagree on which one they read, so the guardrails cannot check it. Send it once.",
-                param: "messages[\(ambiguity.message)].\(ambiguity.field)")
+                param: "\(Self.param(message: ambiguity.message, shape: shape)).\(ambiguity.field)")
         }
         if let blocking = findings.first(where: { $0.action == .block }) {
-            throw Self.blocked(by: blocking, findings: findings, param: "messages[\(blocking.message)]")
+            throw Self.blocked(by: blocking, findings: findings, param: Self.param(message: Int(blocking.message), shape: shape))
         }
         guard !edits.isEmpty else { return Guarded(routed: routed, findings: findings) }
         let redacted = BodyEdit.apply(edits, to: body)

@@ -9,10 +9,16 @@ import WireJSON
 enum AnswerGuard {
     /// The answer to send, or the 403 that replaces it; what was found goes into `trace`
     /// (a block also as a `guardrails` span that decided the request).
-    static func check(_ body: ByteBuffer, scanner: GuardrailScanner, trace: inout RequestTrace, origin: ContinuousClock.Instant) -> Result<ByteBuffer, GateDenial> {
+    /// A Messages answer (`messages`) is read from its content blocks.
+    static func check(
+        _ body: ByteBuffer, scanner: GuardrailScanner, messages: Bool = false, trace: inout RequestTrace, origin: ContinuousClock.Instant
+    ) -> Result<ByteBuffer, GateDenial> {
         let started = ContinuousClock.now
         let inspected = TextInspection.inspect(
-            body, slots: { bytes throws(MessageText.Ambiguity) in try MessageText.answerSlots(in: bytes) }, scanner: scanner, direction: .output)
+            body,
+            slots: { bytes throws(MessageText.Ambiguity) in
+                try messages ? MessageText.messagesAnswerSlots(in: bytes) : MessageText.answerSlots(in: bytes)
+            }, scanner: scanner, direction: .output)
         let (findings, edits): TextInspection.Outcome
         switch inspected {
         case .success(let outcome): (findings, edits) = outcome

@@ -49,10 +49,15 @@ struct StreamGuard {
     /// An event whose text cannot be checked.
     private var ambiguity: MessageText.Ambiguity?
 
-    /// A guard applying `scanner`'s rules.
-    init(scanner: GuardrailScanner) {
+    /// A guard applying `scanner`'s rules to an OpenAI chat stream, or to a Messages stream
+    /// (the text of each `content_block_delta`) when `messages`.
+    init(scanner: GuardrailScanner, messages: Bool = false) {
         self.scanner = scanner
+        self.messages = messages
     }
+
+    /// The stream is Anthropic Messages events.
+    private let messages: Bool
 
     /// Takes the next bytes of the stream.
     mutating func feed(_ bytes: ByteBuffer) -> Step {
@@ -99,7 +104,7 @@ struct StreamGuard {
             let payload = UnsafeBufferPointer(rebasing: bytes[data])
             let found: MessageText?
             do throws(MessageText.Ambiguity) {
-                found = try MessageText.deltaSlot(in: payload)
+                found = try messages ? MessageText.messagesDeltaSlot(in: payload) : MessageText.deltaSlot(in: payload)
             } catch {
                 ambiguity = error
                 return

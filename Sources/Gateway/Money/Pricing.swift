@@ -7,9 +7,11 @@ enum Pricing {
     /// usage that cannot be right, from estimates, flagged as such. A model without a price costs
     /// zero and is flagged unpriced.
     static func charge(_ trace: inout RequestTrace, usage: TokenUsage.Reading, snapshot: SnapshotIndex, promptEstimate: Int, outputEstimate: Int) {
+        var cacheWrite = 0
         switch usage {
         case .valid(let usage):
             trace.setUsage(usage)
+            cacheWrite = usage.cacheWrite
         case .absent, .invalid:
             trace.setUsage(TokenUsage(input: promptEstimate, cachedInput: 0, output: outputEstimate))
             trace.costFlags.insert(.estimated)
@@ -19,6 +21,7 @@ enum Pricing {
             trace.costFlags.insert(.unpriced)
             return
         }
-        trace.costMicroUSD = price.cost(input: Int(trace.inputTokens), cachedInput: Int(trace.cachedInputTokens), output: Int(trace.outputTokens))
+        trace.costMicroUSD = price.cost(
+            input: Int(trace.inputTokens), cachedInput: Int(trace.cachedInputTokens), cacheWrite: cacheWrite, output: Int(trace.outputTokens))
     }
 }

@@ -20,7 +20,7 @@ struct RequestPayload: Sendable {
     /// Validates `body` for `endpoint`.
     /// - Throws: a `payload` ``GateDenial`` (400) naming what is wrong.
     static func parse(_ body: ByteBuffer, for endpoint: Endpoint) throws(GateDenial) -> RequestPayload {
-        let shape: RequestFields.Shape = endpoint == .embeddings ? .embeddings : .chat
+        let shape = endpoint.shape
         let result: Result<RequestFields, RequestFieldError> = body.withUnsafeReadableBytes { raw in
             Result { () throws(RequestFieldError) in try RequestFields.read(raw.bindMemory(to: UInt8.self), shape: shape) }
         }

@@ -16,6 +16,9 @@ struct UpstreamRequest: Sendable {
     var traceparent: String
     /// The caller's `tracestate`, passed on.
     var tracestate: String?
+    /// Headers of the client's own request that a provider of the same API reads
+    /// (`anthropic-version` and `anthropic-beta` from `/v1/messages`).
+    var clientHeaders: [(String, String)] = []
     /// When the response head must have arrived.
     var firstByteDeadline: ContinuousClock.Instant
     /// When the whole attempt must be over.

@@ -50,6 +50,11 @@ public struct DataPlaneRoutes: Sendable {
             let chat = arrival(.chatCompletions)
             traced = chat.requestID
             response = await forward(chat)
+        case (.post, "/v1/messages"):
+            let messages = arrival(.messages)
+            traced = messages.requestID
+            response = await forward(messages)
+            response.headers[.anthropicRequestID] = messages.requestID.description
         case (.post, "/v1/embeddings"):
             let embeddings = arrival(.embeddings)
             traced = embeddings.requestID
@@ -82,7 +87,7 @@ public struct DataPlaneRoutes: Sendable {
                 response = Self.error(
                     ClientError(
                         .notFound, .unknownEndpoint,
-                        "No endpoint \(head.method) \(path); the gateway serves /v1/chat/completions, /v1/embeddings and /v1/models."))
+                        "No endpoint \(head.method) \(path); the gateway serves /v1/chat/completions, /v1/messages, /v1/embeddings and /v1/models."))
             }
         }
         response.headers[.requestID] = traced.description
@@ -97,7 +102,7 @@ public struct DataPlaneRoutes: Sendable {
 
     /// The method each path answers.
     private static let methods: [String: HTTPRequest.Method] = [
-        "/v1/chat/completions": .post, "/v1/embeddings": .post, "/v1/models": .get, "/healthz": .get, "/readyz": .get,
+        "/v1/chat/completions": .post, "/v1/messages": .post, "/v1/embeddings": .post, "/v1/models": .get, "/healthz": .get, "/readyz": .get,
     ]
 
     /// An OpenAI-shaped error that no gate decided.
@@ -180,7 +185,7 @@ public struct DataPlaneRoutes: Sendable {
         trace.reason = denial.reason.rawValue
         trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
         completion.finish(trace)
-        return denial.response()
+        return denial.response(messages: arrival.endpoint.speaksMessages)
     }
 
     private func unixNanos() -> UInt64 {

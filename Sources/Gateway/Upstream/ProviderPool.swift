@@ -20,6 +20,8 @@ final class ProviderPool: Sendable {
                 for config in snapshot.config.providers {
                     switch config.kind {
                     case .openai: providers[config.name] = OpenAIProvider(config: config, client: client, environment: environment)
+                    case .anthropic: providers[config.name] = AnthropicProvider(config: config, client: client, environment: environment)
+                    case .gemini: providers[config.name] = GeminiProvider(config: config, client: client, environment: environment)
                     case .mock: providers[config.name] = MockProvider(latency: .milliseconds(config.latencyMilliseconds))
                     }
                 }

@@ -15,6 +15,9 @@ struct StreamUsageMeter {
     private(set) var events = 0
     /// Whether the usage-only chunk is cut from the relayed stream.
     let stripsUsageChunk: Bool
+    /// The stream is Anthropic Messages events, whose usage is gathered across events.
+    let messages: Bool
+    private var messagesUsage = MessagesUsage()
     private var pending: [UInt8] = []
     /// The current line passed ``maxLine``: the rest of it is relayed as it comes.
     private var overlong = false
@@ -22,9 +25,11 @@ struct StreamUsageMeter {
     private var cutsBlankLine = false
     private static let maxLine = 1 << 20
 
-    /// A meter that relays the stream unchanged, or cuts the usage-only chunk when `stripsUsageChunk`.
-    init(stripsUsageChunk: Bool = false) {
-        self.stripsUsageChunk = stripsUsageChunk
+    /// A meter that relays the stream unchanged, or cuts the usage-only chunk when `stripsUsageChunk`;
+    /// of a Messages stream when `messages`.
+    init(stripsUsageChunk: Bool = false, messages: Bool = false) {
+        self.stripsUsageChunk = stripsUsageChunk && !messages
+        self.messages = messages
     }
 
     /// Feeds the next chunk of the stream; returns what to relay to the client.
@@ -117,6 +122,11 @@ struct StreamUsageMeter {
         if end > start, line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         let data = UnsafeBufferPointer(rebasing: line[start..<end])
         guard Self.contains(data, "\"usage\"") else { return true }
+        if messages {
+            messagesUsage.observe(event: data)
+            usage = messagesUsage.reading
+            return true
+        }
         let (reading, usageOnly) = TokenUsage.parse(chunk: data)
         switch reading {
         case .valid: usage = reading

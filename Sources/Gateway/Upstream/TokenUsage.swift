@@ -8,13 +8,16 @@ struct TokenUsage: Sendable, Equatable {
     var input: Int
     /// Prompt tokens served from the provider's cache.
     var cachedInput: Int
+    /// Prompt tokens written to the provider's cache (Anthropic's cache creation).
+    var cacheWrite: Int
     /// Completion tokens.
     var output: Int
 
     /// Creates usage counts.
-    init(input: Int, cachedInput: Int = 0, output: Int) {
+    init(input: Int, cachedInput: Int = 0, cacheWrite: Int = 0, output: Int) {
         self.input = input
         self.cachedInput = cachedInput
+        self.cacheWrite = cacheWrite
         self.output = output
     }
 
@@ -32,10 +35,14 @@ struct TokenUsage: Sendable, Equatable {
         case valid(TokenUsage)
     }
 
-    /// Reads the `usage` of a whole response; nil when `bytes` are not one JSON object.
-    static func parse(responseObject bytes: UnsafeBufferPointer<UInt8>) -> Reading? {
+    /// Reads the `usage` of a whole response (OpenAI's shape, or Anthropic's when `messages`);
+    /// nil when `bytes` are not one JSON object.
+    static func parse(responseObject bytes: UnsafeBufferPointer<UInt8>, messages: Bool = false) -> Reading? {
         guard let fields = try? JSONScanner.scanObject(bytes, keys: ["usage"]) else { return nil }
-        return reading(fields[0], in: bytes)
+        guard messages else { return reading(fields[0], in: bytes) }
+        var usage = MessagesUsage()
+        usage.observe(fields[0], in: bytes)
+        return usage.reading
     }
 
     /// Reads the `usage` of one stream chunk, and whether the chunk carries nothing else
@@ -51,7 +58,8 @@ struct TokenUsage: Sendable, Equatable {
         guard let usage, usage.kind != .null else { return .absent }
         guard usage.kind == .object else { return .invalid }
         let object = UnsafeBufferPointer(rebasing: bytes[usage.range])
-        guard let counts = try? JSONScanner.scanObject(object, keys: ["prompt_tokens", "completion_tokens", "prompt_tokens_details"]),
+        guard
+            let counts = try? JSONScanner.scanObject(object, keys: ["prompt_tokens", "completion_tokens", "prompt_tokens_details", "cache_creation_input_tokens"]),
             let input = count(counts[0], in: object)
         else { return .invalid }
         var output = 0
@@ -68,11 +76,16 @@ struct TokenUsage: Sendable, Equatable {
                 cached = value
             }
         }
-        return .valid(TokenUsage(input: input, cachedInput: cached, output: output))
+        var written = 0
+        if let field = counts[3], field.kind != .null {
+            guard let value = count(field, in: object), value <= input - cached else { return .invalid }
+            written = value
+        }
+        return .valid(TokenUsage(input: input, cachedInput: cached, cacheWrite: written, output: output))
     }
 
     /// A non-negative integer of at most ``maxCount``; nil for anything else.
-    private static func count(_ field: JSONScanner.Field?, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    static func count(_ field: JSONScanner.Field?, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let field, field.kind == .number, field.isInteger, bytes[field.range.lowerBound] != UInt8(ascii: "-"),
             field.range.count <= 10
         else { return nil }

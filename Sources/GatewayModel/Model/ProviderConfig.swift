@@ -4,9 +4,35 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, CaseIterable, Codable {
         /// Any OpenAI-compatible HTTP API (OpenAI, vLLM, Ollama, ...).
         case openai
+        /// Anthropic's Messages API.
+        case anthropic
+        /// Google's Gemini API (`generateContent`).
+        case gemini
         /// The built-in deterministic provider used by the demo configuration and tests.
         case mock
+
+        /// The provider's name in the OpenTelemetry GenAI conventions (`gen_ai.provider.name`).
+        public var genAIName: String {
+            switch self {
+            case .openai: "openai"
+            case .anthropic: "anthropic"
+            case .gemini: "gcp.gemini"
+            case .mock: "mock"
+            }
+        }
+
+        /// The public API's base URL, used when a provider of this kind sets no `baseURL`.
+        public var defaultBaseURL: String? {
+            switch self {
+            case .anthropic: "https://api.anthropic.com/v1"
+            case .gemini: "https://generativelanguage.googleapis.com/v1beta"
+            case .openai, .mock: nil
+            }
+        }
     }
+
+    /// `max_tokens` sent to a provider that requires it (Anthropic) when the request sets none.
+    public static let standardMaxTokens = 4096
 
     /// Unique provider name that route targets refer to.
     public var name: String
@@ -31,6 +57,8 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
     /// A PEM file of CA certificates trusted for this provider's `https` URL, besides the
     /// system's roots: for self-hosted providers behind an internal CA. Read by each gateway.
     public var tlsCAFile: String?
+    /// For `anthropic`: `max_tokens` sent when an OpenAI request sets none; nil for ``standardMaxTokens``.
+    public var defaultMaxTokens: Int?
 
     /// Creates a provider.
     public init(
@@ -44,7 +72,8 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
         retryBackoffMilliseconds: Int = 100,
         latencyMilliseconds: Int = 0,
         connectTimeoutSeconds: Double? = nil,
-        tlsCAFile: String? = nil
+        tlsCAFile: String? = nil,
+        defaultMaxTokens: Int? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -57,5 +86,6 @@ public struct ProviderConfig: Sendable, Equatable, Codable {
         self.latencyMilliseconds = latencyMilliseconds
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.tlsCAFile = tlsCAFile
+        self.defaultMaxTokens = defaultMaxTokens
     }
 }

@@ -15,7 +15,7 @@ public struct OrgMapping: Sendable, Equatable, Codable {
     public var models: Set<String>
     /// Provider names.
     public var providers: Set<String>
-    /// Provider name to its kind (`gen_ai.provider.name` of exported spans).
+    /// Provider name to its kind's GenAI name (`gen_ai.provider.name` of exported spans: `openai`, `anthropic`, `gcp.gemini`).
     public var providerKinds: [String: String]
     /// Provider name to the host of its base URL (`server.address` of exported spans).
     public var providerHosts: [String: String]
@@ -69,7 +69,7 @@ public struct OrgMapping: Sendable, Equatable, Codable {
         self.init(
             orgByProject: orgByProject, orgByTokenHash: orgByToken, orgs: Set(config.orgs.map(\.id)), models: models,
             providers: Set(config.providers.map(\.name)),
-            providerKinds: Dictionary(uniqueKeysWithValues: config.providers.map { ($0.name, $0.kind.rawValue) }),
+            providerKinds: Dictionary(uniqueKeysWithValues: config.providers.map { ($0.name, $0.kind.genAIName) }),
             providerHosts: Dictionary(uniqueKeysWithValues: config.providers.compactMap { provider in provider.host.map { (provider.name, $0) } }),
             exports: exports)
         self.mcpServers = mcpServers

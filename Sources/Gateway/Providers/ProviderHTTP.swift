@@ -4,18 +4,23 @@ import NIOCore
 import NIOHTTP1
 import Telemetry
 
-/// Any OpenAI-compatible HTTP API (OpenAI, vLLM, Ollama, LM Studio, ...), through the shared client.
-struct OpenAIProvider: Provider {
+/// The HTTP side every remote provider shares: its origin, path prefix and credential, one POST
+/// through the shared client, and how a status is read: 5xx (Anthropic's 529 included) and 429
+/// are retryable failures, 401 and 403 mean the gateway's own credential was refused, and any
+/// other error body is passed on with credentials scrubbed.
+struct ProviderHTTP: Sendable {
     let client: UpstreamClient
     let origin: UpstreamOrigin?
-    /// The `Host` header and the request path of each endpoint, built once per provider.
+    /// The `Host` header, built once per provider.
     let hostHeader: String
-    let chatPath: String
-    let embeddingsPath: String
-    let authorization: String?
-    /// The API key itself, to scrub from error bodies passed on to clients.
+    /// The base URL's path, without a trailing slash (`/v1`).
+    let pathPrefix: String
+    /// The provider's API key as read from `apiKeyEnv`, trimmed; nil when unset or unusable.
     let apiKey: String?
     let connectTimeout: TimeAmount?
+
+    /// Largest non-streamed response body accepted from a provider.
+    static let maxResponseBytes = 64 * 1024 * 1024
 
     /// Binds `config` to `client`, reading the API key from `config.apiKeyEnv` once.
     init(config: ProviderConfig, client: UpstreamClient, environment: [String: String]) {
@@ -24,42 +29,41 @@ struct OpenAIProvider: Provider {
         self.origin = parsed?.origin
         self.hostHeader = origin?.hostHeader ?? ""
         let path = parsed.map { $0.target.prefix { $0 != "?" } } ?? ""
-        let prefix = path.hasSuffix("/") ? String(path.dropLast()) : String(path)
-        self.chatPath = prefix + Endpoint.chatCompletions.upstreamPath
-        self.embeddingsPath = prefix + Endpoint.embeddings.upstreamPath
-        self.authorization = config.apiKeyEnv.flatMap { environment[$0] }.flatMap(Self.authorization(key:))
-        self.apiKey = authorization.map { String($0.dropFirst("Bearer ".count)) }
+        self.pathPrefix = path.hasSuffix("/") ? String(path.dropLast()) : String(path)
+        self.apiKey = config.apiKeyEnv.flatMap { environment[$0] }.flatMap(Self.credential(key:))
         self.connectTimeout = config.connectTimeoutSeconds.map { .nanoseconds(Int64($0 * 1e9)) }
     }
 
-    /// The `authorization` value for an API key, trimmed of surrounding whitespace (a key file's
-    /// final newline); nil for a key with control characters, which no header may carry.
-    static func authorization(key: String) -> String? {
+    /// An API key as a header value: trimmed of surrounding whitespace (a key file's final
+    /// newline); nil for a key with control characters, which no header may carry.
+    static func credential(key: String) -> String? {
         guard let first = key.firstIndex(where: { !$0.isWhitespace }), let last = key.lastIndex(where: { !$0.isWhitespace }) else { return nil }
         let trimmed = key[first...last]
         guard trimmed.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value != 0x7F }) else { return nil }
-        return "Bearer \(trimmed)"
+        return String(trimmed)
     }
 
-    /// Largest non-streamed response body accepted from a provider.
-    static let maxResponseBytes = 64 * 1024 * 1024
+    /// The request path of `suffix` under the base URL's path (`/chat/completions` to `/v1/chat/completions`).
+    func path(_ suffix: String) -> String { pathPrefix + suffix }
 
-    func send(_ request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse {
+    /// Sends `body` to `path` (a whole request path) with the request's tracing headers and `extra`.
+    /// - Throws: ``UpstreamFailure`` for what the forwarder retries or reports: no connection, a
+    ///   timeout, a retryable status, the gateway's credential refused.
+    func post(_ path: String, body: ByteBuffer, extra: [(String, String)], for request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse {
         guard let origin else { throw .unreachable("the provider's baseURL is not an http or https URL") }
         var headers = HTTPHeaders()
-        headers.reserveCapacity(9)
+        headers.reserveCapacity(8 + extra.count)
         headers.add(name: "host", value: hostHeader)
         headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "content-length", value: String(request.body.readableBytes))
+        headers.add(name: "content-length", value: String(body.readableBytes))
         headers.add(name: "x-request-id", value: request.requestID.description)
         headers.add(name: "traceparent", value: request.traceparent)
         if let tracestate = request.tracestate { headers.add(name: "tracestate", value: tracestate) }
         if request.stream { headers.add(name: "accept", value: "text/event-stream") }
-        if let authorization { headers.add(name: "authorization", value: authorization) }
-        let path = request.endpoint == .embeddings ? embeddingsPath : chatPath  // /models is answered by the gateway itself
+        for (name, value) in extra { headers.add(name: name, value: value) }
         let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)
         let answer = try await client.send(
-            to: origin, head: head, body: request.body, stream: request.stream, maxBytes: Self.maxResponseBytes, connectTimeout: connectTimeout,
+            to: origin, head: head, body: body, stream: request.stream, maxBytes: Self.maxResponseBytes, connectTimeout: connectTimeout,
             firstByteDeadline: NIODeadline(request.firstByteDeadline), deadline: NIODeadline(request.deadline))
         switch answer {
         case .streaming(let head, let chunks):

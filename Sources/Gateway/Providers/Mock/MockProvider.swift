@@ -12,6 +12,9 @@ struct MockProvider: Provider {
     let latency: Duration
 
     func send(_ request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse {
+        guard request.endpoint != .messages else {
+            return try await MessagesBridge.send(request) { chat throws(UpstreamFailure) in try await send(chat) }
+        }
         let input = MockPrompt(body: request.body)
         if request.stream {
             return UpstreamResponse(status: .ok, contentType: "text/event-stream", body: .stream(stream(input, id: request)))
@@ -26,7 +29,7 @@ struct MockProvider: Provider {
         let body =
             switch request.endpoint {
             case .embeddings: embeddings(input)
-            case .chatCompletions, .models, .mcp: completion(input, id: request)
+            case .chatCompletions, .messages, .models, .mcp: completion(input, id: request)
             }
         return UpstreamResponse(status: .ok, contentType: "application/json", body: .buffer(ByteBuffer(string: body)))
     }
