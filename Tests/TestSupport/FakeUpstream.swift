@@ -18,11 +18,15 @@ public final class FakeUpstream: Sendable {
         case delayed(Duration, Behavior)
         /// Sends one event, then breaks the connection mid-stream.
         case brokenStream(firstEvent: String)
+        /// Sends `text` as an SSE stream exactly as given (`event:` lines and all), in pieces of at most `piece` bytes.
+        case rawStream(String, piece: Int = 64)
     }
 
     /// A request as the upstream received it.
     public struct Received: Sendable {
         public var path: String
+        /// The query, without its `?`.
+        public var query: String
         public var headers: HTTPFields
         public var body: String
     }
@@ -68,7 +72,7 @@ public final class FakeUpstream: Sendable {
     private func answer(_ request: Request) async throws -> Response {
         var request = request
         let body = try await request.collectBody(upTo: 64 << 20)
-        log.withLock { $0.append(Received(path: request.uri.path, headers: request.headers, body: String(buffer: body))) }
+        log.withLock { $0.append(Received(path: request.uri.path, query: request.uri.query ?? "", headers: request.headers, body: String(buffer: body))) }
         return try await respond(with: nextBehavior())
     }
 
@@ -100,6 +104,14 @@ public final class FakeUpstream: Sendable {
                     disconnected.fire()
                     throw error
                 }
+            }
+        case .rawStream(let text, let piece):
+            return Self.sse { writer in
+                let bytes = Array(text.utf8)
+                for start in stride(from: 0, to: bytes.count, by: max(1, piece)) {
+                    try await writer.write(ByteBuffer(bytes: bytes[start..<min(bytes.count, start + max(1, piece))]))
+                }
+                try await writer.finish(nil)
             }
         case .brokenStream(let first):
             return Self.sse { writer in

@@ -29,8 +29,8 @@ enum MessagesResponse {
     /// The OpenAI `usage` of an Anthropic `usage` object.
     static func chatUsage(_ usage: JSONBody.Object) -> JSONBody.Object {
         let input = JSONBody.count(usage["input_tokens"])
-        let read = usage["cache_read_input_tokens"].map { JSONBody.isNull($0) ? 0 : JSONBody.count($0) } ?? 0
-        let written = usage["cache_creation_input_tokens"].map { JSONBody.isNull($0) ? 0 : JSONBody.count($0) } ?? 0
+        let read = JSONBody.optionalCount(usage["cache_read_input_tokens"])
+        let written = JSONBody.optionalCount(usage["cache_creation_input_tokens"])
         let output = JSONBody.count(usage["output_tokens"])
         let prompt = JSONBody.sum(input, read, written)
         return [
@@ -45,8 +45,8 @@ enum MessagesResponse {
         guard let usage else { return ["input_tokens": 0, "output_tokens": 0] }
         let prompt = JSONBody.count(usage["prompt_tokens"])
         let details = usage["prompt_tokens_details"] as? JSONBody.Object
-        let read = details?["cached_tokens"].map { JSONBody.isNull($0) ? 0 : JSONBody.count($0) } ?? 0
-        let written = usage["cache_creation_input_tokens"].map { JSONBody.isNull($0) ? 0 : JSONBody.count($0) } ?? 0
+        let read = JSONBody.optionalCount(details?["cached_tokens"])
+        let written = JSONBody.optionalCount(usage["cache_creation_input_tokens"])
         var input: Int?
         if let prompt, let read, let written, read <= prompt, written <= prompt - read { input = prompt - read - written }
         return [

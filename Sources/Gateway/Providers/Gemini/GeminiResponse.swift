@@ -19,7 +19,7 @@ enum GeminiResponse {
 
     /// The OpenAI `usage` of a `usageMetadata` object.
     static func chatUsage(_ metadata: JSONBody.Object) -> JSONBody.Object {
-        func count(_ key: String) -> Int? { metadata[key].map(JSONBody.count) ?? 0 }
+        func count(_ key: String) -> Int? { JSONBody.optionalCount(metadata[key]) }
         let prompt = JSONBody.sum(count("promptTokenCount"), count("toolUsePromptTokenCount"))
         let thoughts = count("thoughtsTokenCount")
         let completion = JSONBody.sum(count("candidatesTokenCount"), thoughts)

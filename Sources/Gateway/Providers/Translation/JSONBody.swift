@@ -45,10 +45,16 @@ enum JSONBody {
 
     /// A token count: an integer from 0 to ``TokenUsage/maxCount``; nil for anything else.
     static func count(_ value: Any?) -> Int? {
-        guard let value, !(value is Bool), let number = value as? NSNumber else { return nil }
+        // A JSON boolean is a number of Objective-C type `c` (`as? Bool` also takes the numbers 0 and 1).
+        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
         let double = number.doubleValue
         guard double >= 0, double <= Double(TokenUsage.maxCount), double == double.rounded(.towardZero) else { return nil }
         return Int(double)
+    }
+
+    /// A token count that may be left out: 0 when absent or `null`, else as ``count(_:)``.
+    static func optionalCount(_ value: Any?) -> Int? {
+        value == nil || isNull(value) ? 0 : count(value)
     }
 
     /// The sum of token counts, or nil when one is not a count or the sum passes ``TokenUsage/maxCount``.

@@ -2,7 +2,8 @@ import NIOCore
 
 /// Splits a byte stream into server-sent events as the chunks arrive, whatever their boundaries
 /// (a line or an event cut across chunks, `\r\n` or `\n` line ends). Comments and fields other
-/// than `event` and `data` are skipped. An event longer than ``maxEventBytes`` is an error, so a
+/// than `event` and `data` are skipped; an event the stream ends in the middle of is dropped, as
+/// the SSE specification says. An event longer than ``maxEventBytes`` is an error, so a
 /// provider cannot make the gateway hold an unbounded line.
 struct SSEEventReader {
     /// Largest event accepted.
@@ -35,15 +36,6 @@ struct SSEEventReader {
             line.removeAll(keepingCapacity: true)
         }
         return events
-    }
-
-    /// The last event of a stream that ended without its blank line, if any.
-    mutating func finish() -> SSEEvent? {
-        if !line.isEmpty {
-            take(line)
-            line = []
-        }
-        return dispatch()
     }
 
     private mutating func take(_ line: [UInt8]) {

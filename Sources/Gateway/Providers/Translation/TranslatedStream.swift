@@ -53,7 +53,6 @@ struct TranslatedStream<Translator: StreamTranslator>: AsyncSequence, Sendable {
                         for event in events { try translator.translate(event, into: &out) }
                     } else {
                         done = true
-                        if let last = reader.finish() { try translator.translate(last, into: &out) }
                         try translator.finish(into: &out)
                     }
                 } catch {
