@@ -38,7 +38,7 @@ fi
 
 # A failed install stops the run with pip's own message (only its note about running as root is dropped).
 pip_log="$(mktemp)"
-if ! python3 -m pip install --quiet --disable-pip-version-check 'openai>=1.40,<4' 'pytest>=7' 'opentelemetry-proto>=1.20' 'mcp>=1.20,<2' >"$pip_log" 2>&1; then
+if ! python3 -m pip install --quiet --disable-pip-version-check 'openai>=1.40,<4' 'pytest>=7' 'opentelemetry-proto>=1.20' 'mcp>=1.20,<2' 'anthropic>=0.40,<1' >"$pip_log" 2>&1; then
   cat "$pip_log" >&2
   rm -f "$pip_log"
   echo "test.sh: pip could not install the end-to-end test dependencies" >&2

@@ -227,6 +227,29 @@ struct ConfigFileLoaderTests {
         ])
     }
 
+    @Test("anthropic and gemini providers take the public API's base URL unless set; defaultMaxTokens and cache-write prices load")
+    func providerKinds() throws {
+        let yaml = """
+            providers:
+              - { name: claude, kind: anthropic, apiKeyEnv: ANTHROPIC_API_KEY, defaultMaxTokens: 8192 }
+              - { name: gem, kind: gemini, apiKeyEnv: GEMINI_API_KEY }
+              - { name: proxy, kind: anthropic, baseURL: "http://127.0.0.1:9000/v1" }
+            prices:
+              - { model: claude-house, inputPerMillion: 3, cachedInputPerMillion: "0.3", cacheWritePerMillion: "3.75", outputPerMillion: 15 }
+            """
+        let config = try ConfigFileLoader.load(yaml: yaml)
+        #expect(config.providers.map(\.baseURL) == ["https://api.anthropic.com/v1", "https://generativelanguage.googleapis.com/v1beta", "http://127.0.0.1:9000/v1"])
+        #expect(config.providers.map(\.defaultMaxTokens) == [8192, nil, nil])
+        #expect(config.prices.first?.cacheWritePerMillion == 3_750_000)
+        // Spans name providers as the GenAI conventions do; servers by their hosts.
+        let mapping = OrgMapping(config: config)
+        #expect(mapping.providerKinds == ["claude": "anthropic", "gem": "gcp.gemini", "proxy": "anthropic"])
+        #expect(mapping.providerHosts["gem"] == "generativelanguage.googleapis.com")
+        let misplaced = Self.issues("providers: [{ name: o, kind: openai, baseURL: \"http://x/v1\", defaultMaxTokens: 10 }]")
+        #expect(misplaced.map(\.description).contains { $0.contains("defaultMaxTokens applies to providers of kind anthropic only") })
+        #expect(Self.issues("providers: [{ name: c, kind: anthropic, defaultMaxTokens: 0 }]").map(\.path) == ["providers[0].defaultMaxTokens"])
+    }
+
     @Test("a malformed key hash is rejected with a hint")
     func malformedHash() {
         let issues = Self.issues(Self.valid.replacingOccurrences(of: String(repeating: "ab", count: 32), with: "ABC"))

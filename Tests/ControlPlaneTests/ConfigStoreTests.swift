@@ -23,6 +23,11 @@ struct ConfigStoreTests {
                 name: "up", kind: .openai, baseURL: "https://llm.internal:8443/v1", apiKeyEnv: "UP_KEY", timeoutSeconds: 12.5, maxRetries: 1,
                 connectTimeoutSeconds: 1.5, tlsCAFile: "/etc/gateway/internal-ca.pem"))
         try model.createProvider(ProviderConfig(name: "mock", kind: .mock, latencyMilliseconds: 3))
+        try model.createProvider(
+            ProviderConfig(name: "claude", kind: .anthropic, baseURL: "https://api.anthropic.com/v1", apiKeyEnv: "ANTHROPIC_KEY", defaultMaxTokens: 8192))
+        try model.createProvider(ProviderConfig(name: "gem", kind: .gemini, baseURL: "https://generativelanguage.googleapis.com/v1beta"))
+        model.setPrice(Price(model: "claude-house", inputPerMillion: 3_000_000, cachedInputPerMillion: 300_000, outputPerMillion: 15_000_000, cacheWritePerMillion: 3_750_000))
+        model.setPrice(Price(model: "house-gpt", inputPerMillion: 100_000, outputPerMillion: 400_000))
         try model.createOrg(
             Org(
                 id: "acme", telemetryTokenSha256: [hashB], budget: Budget(microUSD: 1_000_000_000, period: .monthly),
@@ -78,7 +83,9 @@ struct ConfigStoreTests {
         let loaded = try await store.load()
         #expect(loaded.model == expected)
         let tree = loaded.model.tree
-        #expect(tree.providers.map(\.name) == ["mock", "up"])
+        #expect(tree.providers.map(\.name) == ["claude", "gem", "mock", "up"])
+        #expect(tree.providers.first?.defaultMaxTokens == 8192 && tree.providers.first?.kind == .anthropic && tree.providers[1].kind == .gemini)
+        #expect(loaded.model.prices["claude-house"]?.cacheWritePerMillion == 3_750_000 && loaded.model.prices["house-gpt"]?.cacheWritePerMillion == nil)
         #expect(tree.orgs.first?.projects.first?.routes.first?.targets.map(\.provider) == ["up", "mock"])
         #expect(tree.orgs.first?.projects.first?.keys.first?.limits?.tokensPerMinute == 1000)
         #expect(tree.orgs.first?.projects.first?.keys.first?.scopes == [.chat, .models])
