@@ -1,5 +1,6 @@
 import Foundation
 import GatewayModel
+import Guardrails
 import HTTPTypes
 import Telemetry
 import TestSupport
@@ -260,6 +261,59 @@ struct ProviderRouteTests {
             // Through the mock, the answer is a Messages answer.
             let served = try await gateway.send("/v1/messages", body: body)
             #expect(served.status == 200 && served.json["type"] as? String == "message")
+        }
+    }
+
+    @Test("guardrails read a Messages request (system and tool results too) and a Messages answer, whole and streamed")
+    func messagesGuardrails() async throws {
+        let secretAnswer = ProviderFixtures.anthropicText.replacingOccurrences(of: "Hello! How can I help you today?", with: "Your key is AKIAIOSFODNN7EXAMPLE")
+        let leakingStream = ProviderFixtures.anthropicStream.replacingOccurrences(of: " Claude", with: " mail jane@example.com ok")
+        let upstream = FakeUpstream([.json(status: 200, body: ProviderFixtures.anthropicText), .json(status: 200, body: secretAnswer), .rawStream(leakingStream)])
+        try await upstream.run { url in
+            var config = providerConfig(anthropic: url)
+            config.orgs[0].projects[0].guardrails = GuardrailPolicy(
+                input: GuardrailRules(pii: .redact, secrets: .block), output: GuardrailRules(pii: .redact, secrets: .block))
+            try await GatewayHarness.run(config) { gateway in
+                let blocked = try await gateway.send(
+                    "/v1/messages",
+                    body: #"{"model":"claude","max_tokens":10,"system":"key AKIAIOSFODNN7EXAMPLE","messages":[{"role":"user","content":"Hi"}]}"#)
+                #expect(blocked.status == 403 && blocked.header("x-gateway-gate") == "guardrails")
+                #expect((blocked.json["error"] as? [String: Any])?["param"] as? String == "system" && blocked.json["type"] as? String == "error")
+                let hidden = try await gateway.send(
+                    "/v1/messages",
+                    body: #"{"model":"claude","max_tokens":10,"messages":[{"role":"user","content":[{"type":"tool_result","tool_use_id":"t","content":"AKIAIOSFODNN7EXAMPLE"}]}]}"#)
+                #expect(hidden.status == 403 && (hidden.json["error"] as? [String: Any])?["param"] as? String == "messages[0]")
+                #expect(upstream.received.isEmpty)
+
+                let redacted = try await gateway.send(
+                    "/v1/messages", body: #"{"model":"claude","max_tokens":10,"system":"Mail jane@example.com","messages":[{"role":"user","content":"Hi"}]}"#)
+                #expect(redacted.status == 200 && upstream.received.first?.body.contains("Mail [EMAIL]") == true)
+                let answerBlocked = try await gateway.send("/v1/messages", body: #"{"model":"claude","max_tokens":10,"messages":[{"role":"user","content":"Hi"}]}"#)
+                #expect(answerBlocked.status == 403 && answerBlocked.json["type"] as? String == "error" && !answerBlocked.body.contains("AKIA"))
+                let stream = try await gateway.send(
+                    "/v1/messages", body: #"{"model":"claude","max_tokens":10,"stream":true,"messages":[{"role":"user","content":"Hi"}]}"#)
+                #expect(stream.body.contains("[EMAIL]") && !stream.body.contains("jane@example.com") && stream.body.hasSuffix("event: message_stop\ndata: {\"type\":\"message_stop\"}\r\n\r\n"))
+            }
+        }
+    }
+
+    @Test("a request no provider can read (a number past a double) is refused with 400 before any provider is called")
+    func untranslatable() async throws {
+        let upstream = FakeUpstream([])
+        try await upstream.run { url in
+            try await GatewayHarness.run(providerConfig(anthropic: url, gemini: url)) { gateway in
+                for model in ["claude", "gemini"] {
+                    let response = try await gateway.send(
+                        "/v1/chat/completions", body: #"{"model":"\#(model)","temperature":1e400,"messages":[{"role":"user","content":"Hi"}]}"#)
+                    #expect(response.status == 400 && response.error["code"] as? String == "invalid_request", "\(response.body)")
+                    let audio = try await gateway.send(
+                        "/v1/chat/completions", body: #"{"model":"\#(model)","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{}}]}]}"#)
+                    #expect(audio.status == 400 && audio.error["param"] as? String == "messages[0].content[0]")
+                    let embeddings = try await gateway.send("/v1/embeddings", body: #"{"model":"\#(model)","input":"x"}"#)
+                    #expect(embeddings.status == 400 && embeddings.error["param"] as? String == "model")
+                }
+                #expect(upstream.received.isEmpty)
+            }
         }
     }
 }
