@@ -19,6 +19,7 @@ let package = Package(
                 .product(name: "Collector", package: "gateway"),
                 .product(name: "ControlPlane", package: "gateway"),
                 .product(name: "Gateway", package: "gateway"),
+                .product(name: "GatewayModel", package: "gateway"),
                 .product(name: "Telemetry", package: "gateway"),
             ],
             path: "Benchmarks/GatewayBenchmarks",

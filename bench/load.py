@@ -33,6 +33,12 @@ COMPLETION = (
     '"finish_reason":"stop"}],"usage":{"prompt_tokens":21,"completion_tokens":10,"total_tokens":31,'
     '"prompt_tokens_details":{"cached_tokens":0}}}'
 )
+# The same answer from Anthropic's Messages API, for the translated route.
+ANTHROPIC = (
+    '{"id":"msg_bench","type":"message","role":"assistant","model":"claude-sonnet-4-5",'
+    '"content":[{"type":"text","text":"The quick brown fox jumps over the lazy dog."}],"stop_reason":"end_turn",'
+    '"stop_sequence":null,"usage":{"input_tokens":21,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":10}}'
+)
 CHUNK = '{"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"%s"},"finish_reason":null}]}'
 SSE = "".join("data: %s\\n\\n" % (CHUNK % word) for word in "The quick brown fox jumps over the lazy dog .".split()) + (
     'data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[],'
@@ -76,6 +82,7 @@ def nginx_conf(folder, port):
     listen 127.0.0.1:{port} reuseport backlog=4096;
     location = /v1/chat/completions {{ default_type application/json; return 200 '{COMPLETION}'; }}
     location = /sse/v1/chat/completions {{ default_type text/event-stream; return 200 '{SSE}'; }}
+    location = /anthropic/v1/messages {{ default_type application/json; return 200 '{ANTHROPIC}'; }}
     location /otlp/v1/ {{ default_type application/x-protobuf; return 200 ''; }}
   }}""")
 
@@ -119,6 +126,9 @@ observability:
   - name: nginx-sse
     kind: openai
     baseURL: http://127.0.0.1:{nginx_port}/sse/v1
+  - name: nginx-anthropic
+    kind: anthropic
+    baseURL: http://127.0.0.1:{nginx_port}/anthropic/v1
 orgs:
   - id: bench
     projects:
@@ -128,6 +138,8 @@ orgs:
             targets: [ {{ provider: nginx, model: gpt-4o-mini }} ]
           - model: gpt-4o-mini-stream
             targets: [ {{ provider: nginx-sse, model: gpt-4o-mini }} ]
+          - model: claude-bench
+            targets: [ {{ provider: nginx-anthropic, model: claude-sonnet-4-5 }} ]
         keys:
           - id: bench
             sha256: "{digest}"
@@ -257,6 +269,7 @@ def load(args):
     time.sleep(0.5)
     plain = wrk_script(folder, "plain", "gpt-4o-mini", False)
     stream = wrk_script(folder, "stream", "gpt-4o-mini-stream", True)
+    translated = wrk_script(folder, "translated", "claude-bench", False)
     direct_url = f"http://127.0.0.1:{nginx_port}/v1/chat/completions"
     proxy_url = f"http://127.0.0.1:{proxy_port}/v1/chat/completions"
     on_url = f"http://127.0.0.1:{on_port}/v1/chat/completions"
@@ -269,6 +282,7 @@ def load(args):
         ("nginx proxy", proxy_url, plain, 32),
         ("gateway", on_url, plain, 32),
         ("gateway stream", on_url, stream, 32),
+        ("gateway anthropic route", on_url, translated, 32),
         ("gateway telemetry off", off_url, plain, 32),
         ("gateway budget and limit", metered_url, plain, 32),
         ("gateway guardrails", guarded_url, plain, 32),
@@ -376,6 +390,7 @@ def write_results(results, peak, soak, args):
         ("nginx as reverse proxy, for reference (32 conns)", proxy, f"{paired('nginx proxy', 'direct'):.3f}"),
         ("gateway (32 conns)", gateway, f"{paired('gateway', 'direct'):.3f}"),
         ("gateway, streaming (32 conns)", m["gateway stream"], f"{paired('gateway stream', 'direct'):.3f}"),
+        ("gateway, chat to an anthropic provider, translated both ways (32 conns)", m["gateway anthropic route"], f"{paired('gateway anthropic route', 'direct'):.3f}"),
         ("gateway, telemetry off (32 conns)", off, f"{paired('gateway telemetry off', 'direct'):.3f}"),
         ("gateway, budget and rate limit on (32 conns)", m["gateway budget and limit"], f"{paired('gateway budget and limit', 'direct'):.3f}"),
         ("gateway, every input guardrail on (32 conns)", m["gateway guardrails"], f"{paired('gateway guardrails', 'direct'):.3f}"),
@@ -408,6 +423,7 @@ def write_results(results, peak, soak, args):
         f"| throughput, budget and rate limit on / off | {paired('gateway budget and limit', 'gateway'):.3f} | - |",
         f"| throughput, every input guardrail on / off | {paired('gateway guardrails', 'gateway'):.3f} | >= 0.90 |",
         f"| throughput, OTLP export on / off | {paired('gateway otlp export', 'gateway'):.3f} | >= 0.97 |",
+        f"| throughput, translated anthropic route / plain openai route | {paired('gateway anthropic route', 'gateway'):.3f} | - |",
         f"| OTLP spans produced / sent / dropped / failed | {fmt(otlp.get('produced', 0))} / {fmt(otlp.get('sent', 0))} / {fmt(otlp.get('dropped', 0))} / {fmt(otlp.get('failed', 0))} | - |",
         f"| added latency at 1 conn, p50 | {one_gateway['p50'] - one_direct['p50']:.1f} us | < 50 us |",
         f"| added latency at 1 conn, p99 | {one_gateway['p99'] - one_direct['p99']:.1f} us | < 200 us |",

@@ -297,14 +297,14 @@ struct ProviderRouteTests {
         }
     }
 
-    @Test("a request no provider can read (a number past a double) is refused with 400 before any provider is called")
+    @Test("a request the provider's API cannot express, or that names a key twice, is refused with 400 before any provider is called")
     func untranslatable() async throws {
         let upstream = FakeUpstream([])
         try await upstream.run { url in
             try await GatewayHarness.run(providerConfig(anthropic: url, gemini: url)) { gateway in
                 for model in ["claude", "gemini"] {
                     let response = try await gateway.send(
-                        "/v1/chat/completions", body: #"{"model":"\#(model)","temperature":1e400,"messages":[{"role":"user","content":"Hi"}]}"#)
+                        "/v1/chat/completions", body: #"{"model":"\#(model)","messages":[{"role":"user","role":"system","content":"Hi"}]}"#)
                     #expect(response.status == 400 && response.error["code"] as? String == "invalid_request", "\(response.body)")
                     let audio = try await gateway.send(
                         "/v1/chat/completions", body: #"{"model":"\#(model)","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{}}]}]}"#)

@@ -5,12 +5,22 @@ import TestSupport
 
 @testable import Gateway
 
-/// JSON text with sorted keys, to compare translated documents.
+/// JSON text with sorted keys, to compare translated documents (as the gateway writes them).
 private func canonical(_ value: Any) -> String {
-    String(decoding: try! JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
+    let parsed =
+        JSONSerialization.isValidJSONObject(value)
+        ? value : try! JSONSerialization.jsonObject(with: Data(JSONBody.buffer(value).readableBytesView), options: [.fragmentsAllowed])
+    return String(decoding: try! JSONSerialization.data(withJSONObject: parsed, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
 }
 
-private func object(_ text: String) -> JSONBody.Object { JSONBody.object(text)! }
+/// A document as the translations read it (numbers kept as their text).
+private func input(_ text: String) -> JSONBody.Object { JSONBody.object(text)! }
+
+/// A translated document as a client reads it (Foundation's numbers).
+private func object(_ text: String) -> [String: Any] { try! JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any] }
+
+/// A translated value as a client reads it.
+private func object(_ value: JSONBody.Object) -> [String: Any] { object(JSONBody.text(value)) }
 
 /// Runs `translator` over `text` cut into pieces of `piece` bytes; the events it wrote and how it ended.
 private func run<T: StreamTranslator>(_ translator: T, _ text: String, piece: Int = 7) -> (events: [SSEEvent], error: StreamTranslationError?) {
@@ -66,7 +76,7 @@ struct TranslationTests {
             ),
         ])
     func chatToMessages(chat: String, expected: String) throws {
-        #expect(canonical(try MessagesRequest.fromChat(object(chat), defaultMaxTokens: 4096)) == canonical(object(expected)))
+        #expect(canonical(try MessagesRequest.fromChat(input(chat), defaultMaxTokens: 4096)) == canonical(object(expected)))
     }
 
     @Test(
@@ -81,9 +91,9 @@ struct TranslationTests {
             (#"{"model":"m","messages":[{"role":"user","content":"x"}],"tool_choice":"sometimes"}"#, "tool_choice"),
         ])
     func chatToMessagesRefusals(chat: String, param: String) {
-        #expect(throws: TranslationError.self) { try MessagesRequest.fromChat(object(chat), defaultMaxTokens: 100) }
+        #expect(throws: TranslationError.self) { try MessagesRequest.fromChat(input(chat), defaultMaxTokens: 100) }
         do {
-            _ = try MessagesRequest.fromChat(object(chat), defaultMaxTokens: 100)
+            _ = try MessagesRequest.fromChat(input(chat), defaultMaxTokens: 100)
         } catch {
             #expect(error.param == param)
         }
@@ -103,7 +113,7 @@ struct TranslationTests {
             ),
         ])
     func messagesToChat(messages: String, expected: String) throws {
-        #expect(canonical(try MessagesRequest.toChat(object(messages))) == canonical(object(expected)))
+        #expect(canonical(try MessagesRequest.toChat(input(messages))) == canonical(object(expected)))
     }
 
     @Test(
@@ -119,8 +129,8 @@ struct TranslationTests {
             ),
         ])
     func chatToGemini(chat: String, expected: String) throws {
-        let (model, body) = try GeminiRequest.fromChat(object(chat))
-        #expect(model == object(chat)["model"] as? String)
+        let (model, body) = try GeminiRequest.fromChat(input(chat))
+        #expect(model == input(chat)["model"] as? String)
         #expect(canonical(body) == canonical(object(expected)))
     }
 
@@ -142,22 +152,23 @@ struct TranslationTests {
             (ProviderFixtures.anthropicCached, "The document says yes.", "stop", 12_050, 10_000, 100),
         ])
     func messagesAnswers(fixture: String, text: String, finish: String, prompt: Int, cached: Int, completion: Int) throws {
-        let chat = MessagesResponse.toChat(object(fixture))
-        let choice = try #require((chat["choices"] as? [JSONBody.Object])?.first)
-        let message = try #require(choice["message"] as? JSONBody.Object)
+        let translated = MessagesResponse.toChat(input(fixture))
+        let chat = object(translated)
+        let choice = try #require((chat["choices"] as? [[String: Any]])?.first)
+        let message = try #require(choice["message"] as? [String: Any])
         #expect((message["content"] as? String ?? "") == text)
         #expect(choice["finish_reason"] as? String == finish)
-        let usage = try #require(chat["usage"] as? JSONBody.Object)
+        let usage = try #require(chat["usage"] as? [String: Any])
         #expect(usage["prompt_tokens"] as? Int == prompt && usage["completion_tokens"] as? Int == completion)
         #expect(usage["total_tokens"] as? Int == prompt + completion)
-        #expect((usage["prompt_tokens_details"] as? JSONBody.Object)?["cached_tokens"] as? Int == cached)
+        #expect((usage["prompt_tokens_details"] as? [String: Any])?["cached_tokens"] as? Int == cached)
         // The gateway's own metering reads the translated body exactly.
-        let reading = JSONBody.buffer(chat).withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }
+        let reading = JSONBody.buffer(translated).withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }
         guard case .valid(let counted) = reading else { Issue.record("usage not read: \(String(describing: reading))"); return }
         #expect(counted.input == prompt && counted.cachedInput == cached && counted.output == completion)
         if finish == "tool_calls" {
-            let call = try #require((message["tool_calls"] as? [JSONBody.Object])?.first)
-            let function = try #require(call["function"] as? JSONBody.Object)
+            let call = try #require((message["tool_calls"] as? [[String: Any]])?.first)
+            let function = try #require(call["function"] as? [String: Any])
             #expect(call["id"] as? String == "toolu_01A09q90qw90lq917835lq9" && function["name"] as? String == "get_weather")
             #expect(canonical(object(function["arguments"] as! String)) == canonical(["location": "Paris", "unit": "celsius"]))
         }
@@ -165,7 +176,7 @@ struct TranslationTests {
 
     @Test("cache writes reach the metering as their own count")
     func cacheWrites() {
-        let chat = JSONBody.buffer(MessagesResponse.toChat(object(ProviderFixtures.anthropicCached)))
+        let chat = JSONBody.buffer(MessagesResponse.toChat(input(ProviderFixtures.anthropicCached)))
         let reading = chat.withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }
         #expect(reading == .valid(TokenUsage(input: 12_050, cachedInput: 10_000, cacheWrite: 2_000, output: 100)))
         let passed = ByteBuffer(string: ProviderFixtures.anthropicCached)
@@ -178,7 +189,7 @@ struct TranslationTests {
         arguments: ["9223372036854775808", "-1", "1.5", "true", "\"12\"", "1e300", "null", "{}", "1000000001"])
     func hostileCounts(value: String) {
         let fixture = #"{"id":"m","type":"message","content":[],"stop_reason":"end_turn","usage":{"input_tokens":"# + value + #","output_tokens":5}}"#
-        let chat = JSONBody.buffer(MessagesResponse.toChat(object(fixture)))
+        let chat = JSONBody.buffer(MessagesResponse.toChat(input(fixture)))
         let reading = chat.withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }
         #expect(reading == .invalid, "\(value)")
         let direct = ByteBuffer(string: fixture).withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self), messages: true) }
@@ -186,13 +197,13 @@ struct TranslationTests {
         // Gemini's counts the same way (Gemini leaves zero counts out, so its null is zero).
         guard value != "null" else { return }
         let gemini = #"{"candidates":[],"usageMetadata":{"promptTokenCount":"# + value + #","candidatesTokenCount":1}}"#
-        let geminiChat = JSONBody.buffer(GeminiResponse.toChat(object(gemini), model: "g"))
+        let geminiChat = JSONBody.buffer(GeminiResponse.toChat(input(gemini), model: "g"))
         #expect(geminiChat.withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) } == .invalid)
     }
 
     @Test("chat completions become Messages answers, and back without loss of what both shapes hold")
     func chatToMessagesAnswer() throws {
-        let completion = object(
+        let completion = input(
             #"{"id":"chatcmpl-9","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"Sure.","tool_calls":[{"id":"call_7","type":"function","function":{"name":"f","arguments":"{\"a\":1}"}}]},"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":100,"completion_tokens":20,"total_tokens":120,"prompt_tokens_details":{"cached_tokens":30}}}"#
         )
         let answer = MessagesResponse.fromChat(completion)
@@ -221,48 +232,49 @@ struct TranslationTests {
             (#"{"promptFeedback":{"blockReason":"PROHIBITED_CONTENT"},"usageMetadata":{"promptTokenCount":4}}"#, "", "content_filter", 4, 0, 0),
         ])
     func geminiAnswers(fixture: String, text: String, finish: String, prompt: Int, cached: Int, completion: Int) throws {
-        let chat = GeminiResponse.toChat(object(fixture), model: "gemini-2.5-flash")
-        let choice = try #require((chat["choices"] as? [JSONBody.Object])?.first)
-        let message = try #require(choice["message"] as? JSONBody.Object)
+        let translated = GeminiResponse.toChat(input(fixture), model: "gemini-2.5-flash")
+        let chat = object(translated)
+        let choice = try #require((chat["choices"] as? [[String: Any]])?.first)
+        let message = try #require(choice["message"] as? [String: Any])
         #expect((message["content"] as? String ?? "") == text)
         #expect(choice["finish_reason"] as? String == finish)
-        let reading = JSONBody.buffer(chat).withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }
+        let reading = JSONBody.buffer(translated).withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self)) }
         #expect(reading == .valid(TokenUsage(input: prompt, cachedInput: cached, output: completion)))
         if finish == "tool_calls" {
-            let call = try #require((message["tool_calls"] as? [JSONBody.Object])?.first)
-            #expect(((call["function"] as? JSONBody.Object)?["arguments"] as? String).flatMap(JSONBody.object).map(canonical) == canonical(["location": "Paris"]))
+            let call = try #require((message["tool_calls"] as? [[String: Any]])?.first)
+            #expect(((call["function"] as? [String: Any])?["arguments"] as? String).map(object).map(canonical) == canonical(["location": "Paris"]))
         }
     }
 
     @Test("provider errors keep their status and message in the other shape")
     func errors() {
-        let openAI = JSONBody.object(AnthropicErrorShape.toOpenAI(ByteBuffer(string: ProviderFixtures.anthropicInvalid), status: 400))!
+        let openAI = input(String(buffer: AnthropicErrorShape.toOpenAI(ByteBuffer(string: ProviderFixtures.anthropicInvalid), status: 400)))
         #expect(canonical(openAI) == canonical(object(#"{"error":{"message":"messages.0.content: Input should be a valid list","type":"invalid_request_error","param":null,"code":"invalid_request_error"}}"#)))
-        let anthropic = JSONBody.object(AnthropicErrorShape.fromOpenAI(ByteBuffer(string: #"{"error":{"message":"No such model","type":"invalid_request_error"}}"#), status: 404))!
+        let anthropic = object(String(buffer: AnthropicErrorShape.fromOpenAI(ByteBuffer(string: #"{"error":{"message":"No such model","type":"invalid_request_error"}}"#), status: 404)))
         #expect(canonical(anthropic) == canonical(object(#"{"type":"error","error":{"type":"not_found_error","message":"No such model"}}"#)))
-        let gemini = JSONBody.object(GeminiResponse.errorToOpenAI(ByteBuffer(string: #"{"error":{"code":400,"message":"Bad","status":"INVALID_ARGUMENT"}}"#), status: 400))!
+        let gemini = object(String(buffer: GeminiResponse.errorToOpenAI(ByteBuffer(string: #"{"error":{"code":400,"message":"Bad","status":"INVALID_ARGUMENT"}}"#), status: 400)))
         #expect(canonical(gemini) == canonical(object(#"{"error":{"message":"Bad","type":"invalid_request_error","param":null,"code":"INVALID_ARGUMENT"}}"#)))
         // A body that is not JSON still gives a readable error.
-        let garbage = JSONBody.object(AnthropicErrorShape.fromOpenAI(ByteBuffer(string: "<html>"), status: 418))!
-        #expect((garbage["error"] as? JSONBody.Object)?["message"] as? String == "The provider answered 418.")
+        let garbage = object(String(buffer: AnthropicErrorShape.fromOpenAI(ByteBuffer(string: "<html>"), status: 418)))
+        #expect((garbage["error"] as? [String: Any])?["message"] as? String == "The provider answered 418.")
     }
 
     // MARK: Streams
 
     /// The text, tool arguments, finish reason and usage of OpenAI chunk events.
-    private static func readChat(_ events: [SSEEvent]) -> (text: String, arguments: String, finish: String?, usage: JSONBody.Object?, done: Bool) {
-        var text = "", arguments = "", finish: String?, usage: JSONBody.Object?, done = false
+    private static func readChat(_ events: [SSEEvent]) -> (text: String, arguments: String, finish: String?, usage: [String: Any]?, done: Bool) {
+        var text = "", arguments = "", finish: String?, usage: [String: Any]?, done = false
         for event in events {
             if event.data == "[DONE]" {
                 done = true
                 continue
             }
             let chunk = object(event.data)
-            if let counts = chunk["usage"] as? JSONBody.Object { usage = counts }
-            guard let choice = (chunk["choices"] as? [JSONBody.Object])?.first else { continue }
-            let delta = choice["delta"] as? JSONBody.Object ?? [:]
+            if let counts = chunk["usage"] as? [String: Any] { usage = counts }
+            guard let choice = (chunk["choices"] as? [[String: Any]])?.first else { continue }
+            let delta = choice["delta"] as? [String: Any] ?? [:]
             text += delta["content"] as? String ?? ""
-            for call in delta["tool_calls"] as? [JSONBody.Object] ?? [] { arguments += (call["function"] as? JSONBody.Object)?["arguments"] as? String ?? "" }
+            for call in delta["tool_calls"] as? [[String: Any]] ?? [] { arguments += (call["function"] as? [String: Any])?["arguments"] as? String ?? "" }
             if let reason = choice["finish_reason"] as? String { finish = reason }
         }
         return (text, arguments, finish, usage, done)
@@ -277,7 +289,7 @@ struct TranslationTests {
         #expect(read.usage.map(canonical) == canonical(MessagesResponse.chatUsage(["input_tokens": 25, "cache_read_input_tokens": 100, "cache_creation_input_tokens": 0, "output_tokens": 15])))
         #expect(read.usage?["prompt_tokens"] as? Int == 125 && read.usage?["completion_tokens"] as? Int == 15)
         let first = object(events[0].data)
-        #expect(((first["choices"] as? [JSONBody.Object])?.first?["delta"] as? JSONBody.Object)?["role"] as? String == "assistant")
+        #expect(((first["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any])?["role"] as? String == "assistant")
         // The meter on the relay reads the same usage from the translated stream.
         var meter = StreamUsageMeter()
         for event in events { meter.feed(ByteBuffer(string: event.wire)) }
@@ -291,8 +303,8 @@ struct TranslationTests {
         let read = Self.readChat(events)
         #expect(read.text == "Checking." && read.finish == "tool_calls")
         #expect(canonical(object(read.arguments)) == canonical(["location": "Paris"]))
-        let opening = events.filter { $0.data != "[DONE]" }.map { object($0.data) }.compactMap { ($0["choices"] as? [JSONBody.Object])?.first?["delta"] as? JSONBody.Object }
-            .compactMap { ($0["tool_calls"] as? [JSONBody.Object])?.first }.first
+        let opening = events.filter { $0.data != "[DONE]" }.map { object($0.data) }.compactMap { ($0["choices"] as? [[String: Any]])?.first?["delta"] as? [String: Any] }
+            .compactMap { ($0["tool_calls"] as? [[String: Any]])?.first }.first
         #expect(opening?["id"] as? String == "toolu_01T1x1fJ34qAmk2tNTrN7Up6" && opening?["index"] as? Int == 0)
     }
 
@@ -301,7 +313,7 @@ struct TranslationTests {
         let (events, error) = run(MessagesStreamToChat(), ProviderFixtures.anthropicErrorStream)
         #expect(error == .providerError)
         #expect(Self.readChat(events).text == "Partial")
-        #expect((object(events.last!.data)["error"] as? JSONBody.Object)?["code"] as? String == "overloaded_error")
+        #expect((object(events.last!.data)["error"] as? [String: Any])?["code"] as? String == "overloaded_error")
         let cut = String(ProviderFixtures.anthropicStream.prefix(600))
         #expect(run(MessagesStreamToChat(), cut).error == .incomplete)
         #expect(run(MessagesStreamToChat(), "data: {not json\n\n").error == .unreadable)
@@ -315,7 +327,7 @@ struct TranslationTests {
         #expect(events.map(\.name) == ["message_start", "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop"])
         let delta = object(events[5].data)
         #expect(canonical(delta["usage"]!) == canonical(["input_tokens": 40, "output_tokens": 2, "cache_read_input_tokens": 0, "cache_creation_input_tokens": 0]))
-        #expect((delta["delta"] as? JSONBody.Object)?["stop_reason"] as? String == "end_turn")
+        #expect((delta["delta"] as? [String: Any])?["stop_reason"] as? String == "end_turn")
         var meter = StreamUsageMeter(messages: true)
         for event in events { meter.feed(ByteBuffer(string: event.wire)) }
         #expect(meter.usage == .valid(TokenUsage(input: 40, output: 2)))
@@ -336,11 +348,11 @@ struct TranslationTests {
         ].map { "data: \($0)\n\n" }.joined()
         let (events, error) = run(ChatStreamToMessages(model: "m"), text)
         #expect(error == nil)
-        let starts = events.filter { $0.name == "content_block_start" }.map { object($0.data)["content_block"] as! JSONBody.Object }
+        let starts = events.filter { $0.name == "content_block_start" }.map { object($0.data)["content_block"] as! [String: Any] }
         #expect(starts.map { $0["id"] as? String } == ["call_1", "call_2"])
-        let partial = events.filter { $0.name == "content_block_delta" }.map { ((object($0.data)["delta"] as! JSONBody.Object)["partial_json"] as? String) ?? "" }
+        let partial = events.filter { $0.name == "content_block_delta" }.map { ((object($0.data)["delta"] as! [String: Any])["partial_json"] as? String) ?? "" }
         #expect(partial == ["{\"a\":", "1}", "{}"])
-        #expect((object(events[events.count - 2].data)["delta"] as? JSONBody.Object)?["stop_reason"] as? String == "tool_use")
+        #expect((object(events[events.count - 2].data)["delta"] as? [String: Any])?["stop_reason"] as? String == "tool_use")
         let broken = "data: {\"error\":{\"message\":\"boom\",\"type\":\"server_error\"}}\n\n"
         let (errorEvents, thrown) = run(ChatStreamToMessages(model: "m"), broken)
         #expect(thrown == .providerError && errorEvents.last?.name == "error")
@@ -356,7 +368,7 @@ struct TranslationTests {
         #expect(read.usage?["prompt_tokens"] as? Int == 7 && read.usage?["completion_tokens"] as? Int == 8)
         let (broken, thrown) = run(GeminiStreamToChat(model: "g"), ProviderFixtures.geminiErrorStream)
         #expect(thrown == .providerError)
-        #expect((object(broken.last!.data)["error"] as? JSONBody.Object)?["code"] as? String == "INTERNAL")
+        #expect((object(broken.last!.data)["error"] as? [String: Any])?["code"] as? String == "INTERNAL")
         #expect(run(GeminiStreamToChat(model: "g"), String(ProviderFixtures.geminiStream.prefix(200))).error == .incomplete)
     }
 

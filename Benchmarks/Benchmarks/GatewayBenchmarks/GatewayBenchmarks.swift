@@ -2,6 +2,7 @@ import Benchmark
 import Collector
 import ControlPlane
 @_spi(Benchmarks) import Gateway
+import GatewayModel
 import Telemetry
 
 let benchmarks: @Sendable () -> Void = {
@@ -37,6 +38,24 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark("Gate chain, allowed request, no I/O") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(await chain.run())
+        }
+    }
+
+    // Translations between API shapes, each against the plain OpenAI route's body edit.
+    let translation = TranslationBenchmark()
+    let translations: [(String, @Sendable () -> Int)] = [
+        ("Request body, OpenAI route's edit (baseline)", translation.openAIBodyEdit),
+        ("Request, chat to Anthropic Messages", translation.chatToMessagesRequest),
+        ("Request, Anthropic Messages to chat", translation.messagesToChatRequest),
+        ("Request, chat to Gemini", translation.chatToGeminiRequest),
+        ("Answer, Anthropic Messages to chat", translation.messagesToChatAnswer),
+        ("Answer, chat to Anthropic Messages", translation.chatToMessagesAnswer),
+        ("Answer, Gemini to chat", translation.geminiToChatAnswer),
+        ("Stream of 10 deltas, Anthropic Messages to chat chunks", translation.messagesStreamToChat),
+    ]
+    for (name, run) in translations {
+        Benchmark(name) { benchmark in
+            for _ in benchmark.scaledIterations { blackHole(run()) }
         }
     }
 

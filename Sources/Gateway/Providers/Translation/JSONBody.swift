@@ -1,55 +1,44 @@
 import NIOCore
 
-import class Foundation.JSONSerialization
-import class Foundation.NSNull
-import class Foundation.NSNumber
-import struct Foundation.Data
 import struct Foundation.Date
 
-/// JSON documents as Foundation reads them, for the translations between API shapes: readers
-/// that never trap on a hostile value (a count that is a boolean, a fraction, negative or past
-/// 2^63 is no count), and a writer.
+/// JSON documents for the translations between API shapes (read and written by ``JSONTree``):
+/// readers that never trap on a hostile value (a count that is a boolean, a fraction, negative or
+/// past 10^9 is no count), and a writer.
 enum JSONBody {
     /// A JSON object.
     typealias Object = [String: Any]
 
-    /// The object `buffer` holds; nil when it is not one JSON object (or holds a number no
-    /// double can carry).
+    /// The object `buffer` holds; nil when it is not one JSON object, or names a key twice.
     static func object(_ buffer: ByteBuffer) -> Object? {
-        object(Data(buffer.readableBytesView))
+        buffer.withUnsafeReadableBytes { JSONTree.object($0.bindMemory(to: UInt8.self)) }
     }
 
-    /// The object `text` holds; nil when it is not one JSON object.
+    /// The object `text` holds; nil when it is not one JSON object, or names a key twice.
     static func object(_ text: String) -> Object? {
-        object(Data(text.utf8))
-    }
-
-    private static func object(_ data: Data) -> Object? {
-        (try? JSONSerialization.jsonObject(with: data)) as? Object
+        var text = text
+        return text.withUTF8 { JSONTree.object($0) }
     }
 
     /// `value` written as compact JSON.
     static func buffer(_ value: Any) -> ByteBuffer {
-        ByteBuffer(bytes: data(value))
+        var buffer = ByteBuffer()
+        JSONTree.write(value, to: &buffer)
+        return buffer
     }
 
     /// `value` written as compact JSON text.
     static func text(_ value: Any) -> String {
-        String(decoding: data(value), as: UTF8.self)
-    }
-
-    private static func data(_ value: Any) -> Data {
-        // Every value written is one this file read or built from strings, numbers and booleans.
-        (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed, .withoutEscapingSlashes])) ?? Data("null".utf8)
+        String(buffer: buffer(value))
     }
 
     /// A token count: an integer from 0 to ``TokenUsage/maxCount``; nil for anything else.
     static func count(_ value: Any?) -> Int? {
-        // A JSON boolean is a number of Objective-C type `c` (`as? Bool` also takes the numbers 0 and 1).
-        guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else { return nil }
-        let double = number.doubleValue
-        guard double >= 0, double <= Double(TokenUsage.maxCount), double == double.rounded(.towardZero) else { return nil }
-        return Int(double)
+        if let value, type(of: value) == Int.self { return (0...TokenUsage.maxCount).contains(value as! Int) ? value as? Int : nil }
+        guard let number = value as? JSONNumber, number.text.utf8.count <= 10, number.text.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+            let count = Int(number.text), count <= TokenUsage.maxCount
+        else { return nil }
+        return count
     }
 
     /// A token count that may be left out: 0 when absent or `null`, else as ``count(_:)``.
@@ -70,14 +59,14 @@ enum JSONBody {
     /// A usage count as written into a translated body: the count, or `null` (which the
     /// gateway's metering reads as usage it cannot charge) for a value that is not one.
     static func written(_ count: Int?) -> Any {
-        count.map { $0 as Any } ?? NSNull()
+        count.map { $0 as Any } ?? null
     }
 
     /// JSON's `null`.
-    static var null: Any { NSNull() }
+    static var null: Any { JSONNull() }
 
     /// Whether `value` is JSON's `null`.
-    static func isNull(_ value: Any?) -> Bool { value is NSNull }
+    static func isNull(_ value: Any?) -> Bool { value is JSONNull }
 
     /// The current time in whole seconds since 1970, for the `created` of translated answers.
     static func unixSeconds() -> Int {
