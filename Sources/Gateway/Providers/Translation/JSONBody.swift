@@ -1,4 +1,5 @@
 import NIOCore
+import WireJSON
 
 import struct Foundation.Date
 

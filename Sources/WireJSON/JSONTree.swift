@@ -1,24 +1,31 @@
 import NIOCore
-import WireJSON
 
 /// A JSON number, kept as the text it was written in: passed on exactly, read as a count only
 /// when it is one (``JSONBody/count(_:)``).
-struct JSONNumber: Sendable, Equatable {
+public struct JSONNumber: Sendable, Equatable {
     /// The number's text.
-    let text: String
+    public let text: String
+
+    /// A number written as `text`.
+    public init(text: String) {
+        self.text = text
+    }
 }
 
 /// JSON's `null`.
-struct JSONNull: Sendable, Equatable {}
+public struct JSONNull: Sendable, Equatable {
+    /// The null value.
+    public init() {}
+}
 
 /// JSON documents as plain Swift values, for the translations between API shapes: objects as
 /// `[String: Any]`, arrays as `[Any]`, strings, booleans, ``JSONNumber`` and ``JSONNull`` (and
 /// `Int` in values built here). A document is validated by ``JSONScanner`` first (UTF-8, syntax,
 /// depth); one that names a key twice in any object is refused, since parsers disagree on which
 /// of the two a provider would read.
-enum JSONTree {
+public enum JSONTree {
     /// The object `bytes` hold; nil when they are not one valid JSON object without repeated keys.
-    static func object(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: Any]? {
+    public static func object(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: Any]? {
         guard (try? JSONScanner.scanObject(bytes, keys: [])) != nil else { return nil }
         var reader = Reader(bytes: bytes)
         let value = reader.value()
@@ -27,7 +34,7 @@ enum JSONTree {
 
     /// Writes `value` as compact JSON; a value of any other type is written as `null`. Booleans
     /// and integers are told apart by their exact type (a cast would turn one into the other).
-    static func write(_ value: Any, to buffer: inout ByteBuffer) {
+    public static func write(_ value: Any, to buffer: inout ByteBuffer) {
         if type(of: value) == Bool.self {
             buffer.writeString(value as! Bool ? "true" : "false")
             return
