@@ -40,7 +40,15 @@ public struct ClientError: Error, Sendable, Equatable {
     /// The JSON body; `gate` is left out for errors no gate decided.
     public var body: ByteBuffer {
         var buffer = ByteBuffer()
-        buffer.writeStaticString("{\"error\":{\"message\":")
+        buffer.writeStaticString("{\"error\":")
+        writeError(type: type, to: &buffer)
+        buffer.writeStaticString("}")
+        return buffer
+    }
+
+    /// The error object: `{"message","type","param","code","gate"}`.
+    private func writeError(type: String, to buffer: inout ByteBuffer) {
+        buffer.writeStaticString("{\"message\":")
         JSONString.write(message, to: &buffer)
         buffer.writeStaticString(",\"type\":")
         JSONString.write(type, to: &buffer)
@@ -52,8 +60,7 @@ public struct ClientError: Error, Sendable, Equatable {
             buffer.writeStaticString(",\"gate\":")
             JSONString.write(gate, to: &buffer)
         }
-        buffer.writeStaticString("}}")
-        return buffer
+        buffer.writeStaticString("}")
     }
 
     /// The Anthropic error `type` of a status, as the `anthropic` clients map it to exceptions.
@@ -71,24 +78,12 @@ public struct ClientError: Error, Sendable, Equatable {
     }
 
     /// The body in the Anthropic Messages API's error shape, for the `/v1/messages` front door:
-    /// `{"type":"error","error":{"type","message","param","code","gate"}}`.
+    /// `{"type":"error","error":{"message","type","param","code","gate"}}`.
     public var messagesBody: ByteBuffer {
         var buffer = ByteBuffer()
-        buffer.writeStaticString("{\"type\":\"error\",\"error\":{\"type\":")
-        JSONString.write(Self.anthropicType(status: Int(status.code)), to: &buffer)
-        buffer.writeStaticString(",\"message\":")
-        JSONString.write(message, to: &buffer)
-        if let param {
-            buffer.writeStaticString(",\"param\":")
-            JSONString.write(param, to: &buffer)
-        }
-        buffer.writeStaticString(",\"code\":")
-        JSONString.write(reason.rawValue, to: &buffer)
-        if let gate {
-            buffer.writeStaticString(",\"gate\":")
-            JSONString.write(gate, to: &buffer)
-        }
-        buffer.writeStaticString("}}")
+        buffer.writeStaticString("{\"type\":\"error\",\"error\":")
+        writeError(type: Self.anthropicType(status: Int(status.code)), to: &buffer)
+        buffer.writeStaticString("}")
         return buffer
     }
 

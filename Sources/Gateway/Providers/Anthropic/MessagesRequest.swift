@@ -263,23 +263,12 @@ enum MessagesRequest {
 
     /// Anthropic's `tool_choice` for OpenAI's.
     private static func toolChoice(_ value: Any?) throws(TranslationError) -> JSONBody.Object? {
-        switch value {
-        case nil: return nil
-        case let mode as String:
-            switch mode {
-            case "auto": return ["type": "auto"]
-            case "none": return ["type": "none"]
-            case "required": return ["type": "any"]
-            default: throw TranslationError("tool_choice must be auto, none, required or a function.", param: "tool_choice")
-            }
-        case let choice as JSONBody.Object:
-            guard let name = (choice["function"] as? JSONBody.Object)?["name"] as? String else {
-                throw TranslationError("tool_choice.function.name is missing.", param: "tool_choice")
-            }
-            return ["type": "tool", "name": name]
-        default:
-            if JSONBody.isNull(value) { return nil }
-            throw TranslationError("tool_choice must be auto, none, required or a function.", param: "tool_choice")
+        switch try ChatToolChoice.parse(value) {
+        case nil: nil
+        case .auto: ["type": "auto"]
+        case .disabled: ["type": "none"]
+        case .required: ["type": "any"]
+        case .function(let name): ["type": "tool", "name": name]
         }
     }
 }

@@ -8,15 +8,13 @@ import NIOCore
 /// the stream. The usage chunk is always written: the gateway meters it (and cuts it when the
 /// client did not ask for it).
 struct MessagesStreamToChat: StreamTranslator {
-    private var id = ""
-    private var model = ""
+    private var chunks = ChatChunks(model: "")
     /// The usage so far: `message_start`'s, updated by each `message_delta`'s counts.
     private var usage: JSONBody.Object = [:]
     /// The OpenAI tool-call index of each Anthropic content block that is a tool use.
     private var toolIndex: [Int: Int] = [:]
     private var finish: Any = JSONBody.null
     private var stopped = false
-    private let created = JSONBody.unixSeconds()
 
     mutating func translate(_ event: SSEEvent, into out: inout ByteBuffer) throws(StreamTranslationError) {
         guard !stopped else { return }
@@ -24,8 +22,8 @@ struct MessagesStreamToChat: StreamTranslator {
         switch event.name ?? data["type"] as? String {
         case "message_start":
             let message = data["message"] as? JSONBody.Object ?? [:]
-            id = message["id"] as? String ?? ""
-            model = message["model"] as? String ?? ""
+            chunks.id = message["id"] as? String ?? ""
+            chunks.model = message["model"] as? String ?? ""
             usage = message["usage"] as? JSONBody.Object ?? [:]
             write(delta: ["role": "assistant", "content": ""], into: &out)
         case "content_block_start":
@@ -59,17 +57,11 @@ struct MessagesStreamToChat: StreamTranslator {
             }
         case "message_stop":
             stopped = true
-            var chunk = head()
-            chunk["choices"] = [Any]()
-            chunk["usage"] = MessagesResponse.chatUsage(usage)
-            out.writeString("data: \(JSONBody.text(chunk))\n\ndata: [DONE]\n\n")
+            chunks.writeUsage(MessagesResponse.chatUsage(usage), into: &out)
         case "error":
             stopped = true
             let error = data["error"] as? JSONBody.Object ?? [:]
-            let body: JSONBody.Object = [
-                "error": ["message": error["message"] ?? "The provider reported an error.", "type": error["type"] ?? "api_error", "param": JSONBody.null, "code": error["type"] ?? JSONBody.null]
-            ]
-            out.writeString("data: \(JSONBody.text(body))\n\n")
+            ChatChunks.writeError(message: error["message"], type: error["type"], code: error["type"], into: &out)
             throw .providerError
         default: return  // ping, and events added later
         }
@@ -79,13 +71,7 @@ struct MessagesStreamToChat: StreamTranslator {
         if !stopped { throw .incomplete }
     }
 
-    private func head() -> JSONBody.Object {
-        ["id": id, "object": "chat.completion.chunk", "created": created, "model": model]
-    }
-
     private func write(delta: JSONBody.Object, finish: Any = JSONBody.null, into out: inout ByteBuffer) {
-        var chunk = head()
-        chunk["choices"] = [["index": 0, "delta": delta, "finish_reason": finish]]
-        out.writeString("data: \(JSONBody.text(chunk))\n\n")
+        chunks.write(delta: delta, finish: finish, into: &out)
     }
 }

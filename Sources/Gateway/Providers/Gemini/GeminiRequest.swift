@@ -124,23 +124,12 @@ enum GeminiRequest {
 
     /// Gemini's function-calling mode for OpenAI's `tool_choice`.
     private static func toolConfig(_ value: Any?) throws(TranslationError) -> JSONBody.Object? {
-        switch value {
-        case nil: return nil
-        case let mode as String:
-            switch mode {
-            case "auto": return ["mode": "AUTO"]
-            case "none": return ["mode": "NONE"]
-            case "required": return ["mode": "ANY"]
-            default: throw TranslationError("tool_choice must be auto, none, required or a function.", param: "tool_choice")
-            }
-        case let choice as JSONBody.Object:
-            guard let name = (choice["function"] as? JSONBody.Object)?["name"] as? String else {
-                throw TranslationError("tool_choice.function.name is missing.", param: "tool_choice")
-            }
-            return ["mode": "ANY", "allowedFunctionNames": [name]]
-        default:
-            if JSONBody.isNull(value) { return nil }
-            throw TranslationError("tool_choice must be auto, none, required or a function.", param: "tool_choice")
+        switch try ChatToolChoice.parse(value) {
+        case nil: nil
+        case .auto: ["mode": "AUTO"]
+        case .disabled: ["mode": "NONE"]
+        case .required: ["mode": "ANY"]
+        case .function(let name): ["mode": "ANY", "allowedFunctionNames": [name]]
         }
     }
 }
