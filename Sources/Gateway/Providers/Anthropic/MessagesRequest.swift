@@ -22,16 +22,8 @@ enum MessagesRequest {
                 append(role: "user", try userBlocks(message["content"], param: "messages[\(index)].content"), to: &messages)
             case "assistant":
                 var blocks = try textBlocks(message["content"], param: "messages[\(index)].content", allowsNull: true)
-                for (callIndex, item) in (message["tool_calls"] as? [Any] ?? []).enumerated() {
-                    let param = "messages[\(index)].tool_calls[\(callIndex)]"
-                    guard let call = item as? JSONBody.Object, let function = call["function"] as? JSONBody.Object,
-                        let name = function["name"] as? String
-                    else { throw TranslationError("\(param) must be a function call with a name.", param: param) }
-                    let arguments = function["arguments"] as? String ?? "{}"
-                    guard let input = JSONBody.object(arguments.isEmpty ? "{}" : arguments) else {
-                        throw TranslationError("\(param).function.arguments must be a JSON object.", param: param)
-                    }
-                    blocks.append(["type": "tool_use", "id": call["id"] as? String ?? "call_\(index)_\(callIndex)", "name": name, "input": input])
+                for (callIndex, call) in try ChatToolCall.calls(of: message, param: "messages[\(index)]").enumerated() {
+                    blocks.append(["type": "tool_use", "id": call.id ?? "call_\(index)_\(callIndex)", "name": call.name, "input": call.arguments])
                 }
                 append(role: "assistant", blocks, to: &messages)
             case "tool":

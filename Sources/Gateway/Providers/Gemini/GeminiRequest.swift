@@ -22,17 +22,9 @@ enum GeminiRequest {
                 append(role: "user", try parts(message["content"], param: "\(param).content", images: true), to: &contents)
             case "assistant":
                 var turn = try parts(message["content"], param: "\(param).content", images: false)
-                for (callIndex, item) in (message["tool_calls"] as? [Any] ?? []).enumerated() {
-                    let callParam = "\(param).tool_calls[\(callIndex)]"
-                    guard let call = item as? JSONBody.Object, let function = call["function"] as? JSONBody.Object,
-                        let name = function["name"] as? String
-                    else { throw TranslationError("\(callParam) must be a function call with a name.", param: callParam) }
-                    let arguments = function["arguments"] as? String ?? "{}"
-                    guard let args = JSONBody.object(arguments.isEmpty ? "{}" : arguments) else {
-                        throw TranslationError("\(callParam).function.arguments must be a JSON object.", param: callParam)
-                    }
-                    if let id = call["id"] as? String { functionNames[id] = name }
-                    turn.append(["functionCall": ["name": name, "args": args]])
+                for call in try ChatToolCall.calls(of: message, param: param) {
+                    if let id = call.id { functionNames[id] = call.name }
+                    turn.append(["functionCall": ["name": call.name, "args": call.arguments]])
                 }
                 append(role: "model", turn, to: &contents)
             case "tool":
