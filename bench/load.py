@@ -180,6 +180,34 @@ def wrk_script(folder, name, model, stream):
 
 
 UNITS = {"us": 1.0, "ms": 1000.0, "s": 1_000_000.0}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def children(pid):
+    """The processes whose parent is `pid` (nginx's workers under its master)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time of process `pid` (all its threads) and its child processes."""
+    total = 0
+    for process in [pid] + children(pid):
+        try:
+            with open(f"/proc/{process}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError):
+            continue
+    return total / CLOCK_TICKS
 
 
 def parse_wrk(output):
@@ -187,19 +215,23 @@ def parse_wrk(output):
     latency = {}
     for percentile, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.M):
         latency[percentile] = float(value) * UNITS[unit]
+    total = re.search(r"(\d+) requests in", output)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)", output)
-    return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99"),
+    return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99"), "requests": int(total.group(1)) if total else 0,
             "non2xx": int(errors.group(1)) if errors else 0, "socket_errors": socket_errors.group(1) if socket_errors else ""}
 
 
-def wrk(url, script, connections, duration, threads=2):
+def wrk(url, script, connections, duration, threads=2, pid=None):
+    """One wrk run; with `pid`, also the CPU time that process (and its children) spent per request, in us."""
     threads = min(threads, connections)
+    before = cpu_seconds(pid) if pid else 0
     result = subprocess.run(
         ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script, url],
         capture_output=True, text=True, timeout=duration + 60,
     )
     parsed = parse_wrk(result.stdout)
+    parsed["cpu"] = (cpu_seconds(pid) - before) * 1e6 / parsed["requests"] if pid and parsed["requests"] else None
     if parsed["non2xx"] or parsed["socket_errors"]:
         print(f"  warning: {url}: {parsed['non2xx']} non-2xx, socket errors: {parsed['socket_errors']}", file=sys.stderr)
     return parsed
@@ -277,29 +309,32 @@ def load(args):
     metered_url = f"http://127.0.0.1:{metered_port}/v1/chat/completions"
     guarded_url = f"http://127.0.0.1:{guarded_port}/v1/chat/completions"
     exported_url = f"http://127.0.0.1:{exported_port}/v1/chat/completions"
+    on, off = gateways["on"].pid, gateways["off"].pid
+    # The process whose CPU time each run charges: the origin for direct runs, the proxy's nginx, the gateway.
     runs = [
-        ("direct", direct_url, plain, 32),
-        ("nginx proxy", proxy_url, plain, 32),
-        ("gateway", on_url, plain, 32),
-        ("gateway stream", on_url, stream, 32),
-        ("gateway anthropic route", on_url, translated, 32),
-        ("gateway telemetry off", off_url, plain, 32),
-        ("gateway budget and limit", metered_url, plain, 32),
-        ("gateway guardrails", guarded_url, plain, 32),
-        ("gateway otlp export", exported_url, plain, 32),
-        ("direct 1 conn", direct_url, plain, 1),
-        ("nginx proxy 1 conn", proxy_url, plain, 1),
-        ("gateway 1 conn", on_url, plain, 1),
+        ("direct", direct_url, plain, 32, nginx.pid),
+        ("nginx proxy", proxy_url, plain, 32, proxy.pid),
+        ("gateway", on_url, plain, 32, on),
+        ("gateway stream", on_url, stream, 32, on),
+        ("gateway anthropic route", on_url, translated, 32, on),
+        ("gateway telemetry off", off_url, plain, 32, off),
+        ("gateway budget and limit", metered_url, plain, 32, gateways["metered"].pid),
+        ("gateway guardrails", guarded_url, plain, 32, gateways["guarded"].pid),
+        ("gateway otlp export", exported_url, plain, 32, gateways["exported"].pid),
+        ("direct 1 conn", direct_url, plain, 1, nginx.pid),
+        ("nginx proxy 1 conn", proxy_url, plain, 1, proxy.pid),
+        ("gateway 1 conn", on_url, plain, 1, on),
     ]
     results = {name: [] for name, *_ in runs}
     try:
-        for name, url, script, connections in runs:  # warm up connections, caches and pools
+        for name, url, script, connections, pid in runs:  # warm up connections, caches and pools
             wrk(url, script, connections, 2)
         for round_index in range(args.rounds):
-            for name, url, script, connections in runs:
-                result = wrk(url, script, connections, args.duration)
+            for name, url, script, connections, pid in runs:
+                result = wrk(url, script, connections, args.duration, pid=pid)
                 results[name].append(result)
-                print(f"round {round_index + 1} {name:24s} {result['rps']:>10.0f} req/s  p50 {result['p50']:>8.1f} us  p99 {result['p99']:>8.1f} us", flush=True)
+                print(f"round {round_index + 1} {name:24s} {result['rps']:>10.0f} req/s  p50 {result['p50']:>8.1f} us  "
+                      f"p99 {result['p99']:>8.1f} us  cpu {result['cpu'] or 0:>6.1f} us/req", flush=True)
         peak = {name: memory_kib(process.pid, "VmHWM") // 1024 for name, process in gateways.items()}
         time.sleep(2)  # the exporter's queue drains
         peak["otlp"] = otlp_counts(admin_ports["exported"])
@@ -375,7 +410,7 @@ def fmt(value, digits=0):
 
 
 def write_results(results, peak, soak, args):
-    m = {name: {key: median([r[key] for r in runs]) for key in ("rps", "p50", "p99")} for name, runs in results.items()}
+    m = {name: {key: median([r[key] for r in runs]) for key in ("rps", "p50", "p99", "cpu")} for name, runs in results.items()}
     otlp = peak.pop("otlp", {})
     direct, gateway, off = m["direct"], m["gateway"], m["gateway telemetry off"]
     one_direct, one_gateway = m["direct 1 conn"], m["gateway 1 conn"]
@@ -384,6 +419,10 @@ def write_results(results, peak, soak, args):
     def paired(run, base):
         """Median of the per-round ratios: both runs of a round share that round's machine noise."""
         return median([a["rps"] / b["rps"] for a, b in zip(results[run], results[base])])
+
+    def cpu_ratio(run, base):
+        """Median of the per-round ratios of CPU time per request."""
+        return median([a["cpu"] / b["cpu"] for a, b in zip(results[run], results[base]) if a["cpu"] and b["cpu"]] or [0])
 
     rows = [
         ("direct to nginx (32 conns)", direct, "1.00"),
@@ -409,11 +448,11 @@ def write_results(results, peak, soak, args):
         "",
         "## Load (wrk against nginx serving a fixed chat completion)",
         "",
-        "| run | req/s | of direct | p50 | p99 |",
-        "|---|---:|---:|---:|---:|",
+        "| run | req/s | of direct | p50 | p99 | CPU per request |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for name, value, ratio in rows:
-        lines.append(f"| {name} | {fmt(value['rps'])} | {ratio} | {fmt(value['p50'], 1)} us | {fmt(value['p99'], 1)} us |")
+        lines.append(f"| {name} | {fmt(value['rps'])} | {ratio} | {fmt(value['p50'], 1)} us | {fmt(value['p99'], 1)} us | {fmt(value['cpu'], 1)} us |")
     lines += [
         "",
         "| derived | value | target |",
@@ -424,6 +463,8 @@ def write_results(results, peak, soak, args):
         f"| throughput, every input guardrail on / off | {paired('gateway guardrails', 'gateway'):.3f} | >= 0.90 |",
         f"| throughput, OTLP export on / off | {paired('gateway otlp export', 'gateway'):.3f} | >= 0.97 |",
         f"| throughput, translated anthropic route / plain openai route | {paired('gateway anthropic route', 'gateway'):.3f} | - |",
+        f"| CPU per request, gateway / nginx reverse proxy (32 conns) | {cpu_ratio('gateway', 'nginx proxy'):.2f} | <= 2 |",
+        f"| CPU per request, translated anthropic route / plain openai route | {cpu_ratio('gateway anthropic route', 'gateway'):.2f} | - |",
         f"| OTLP spans produced / sent / dropped / failed | {fmt(otlp.get('produced', 0))} / {fmt(otlp.get('sent', 0))} / {fmt(otlp.get('dropped', 0))} / {fmt(otlp.get('failed', 0))} | - |",
         f"| added latency at 1 conn, p50 | {one_gateway['p50'] - one_direct['p50']:.1f} us | < 50 us |",
         f"| added latency at 1 conn, p99 | {one_gateway['p99'] - one_direct['p99']:.1f} us | < 200 us |",
