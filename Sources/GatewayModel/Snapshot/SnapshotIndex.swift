@@ -2,11 +2,13 @@ import Guardrails
 
 import struct Foundation.Date
 
-/// An immutable, indexed view of one configuration version, as the data plane reads it.
+/// An immutable, indexed view of one configuration version, as the data plane reads it: a
+/// class, so that the request stages that carry it share one reference instead of copying
+/// (and retaining) each of its tables.
 ///
 /// Requests read one snapshot from start to end; applying a new configuration swaps the whole
 /// snapshot, so a request never sees half of a change.
-public struct SnapshotIndex: Sendable {
+public final class SnapshotIndex: Sendable {
     /// Monotonic configuration version.
     public let version: Int
     /// The configuration this snapshot was built from.
