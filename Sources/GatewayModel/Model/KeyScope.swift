@@ -1,7 +1,7 @@
 /// An operation an API key may call. A key without scopes may call every operation; a key with
 /// scopes is refused (403 `key_scope_missing`) on any other.
 public enum KeyScope: String, Sendable, Codable, CaseIterable, Comparable {
-    /// `POST /v1/chat/completions`.
+    /// `POST /v1/chat/completions` and `POST /v1/messages`.
     case chat
     /// `POST /v1/embeddings`.
     case embeddings
