@@ -251,7 +251,7 @@ struct UpstreamClientTests {
                 version: .http1_1, method: .POST, uri: "/v1/chat/completions", headers: ["host": "127.0.0.1", "content-length": "2"])
             let answer = try await client.send(
                 to: UpstreamOrigin(host: "127.0.0.1", port: port, tls: false), head: head, body: ByteBuffer(string: "{}"), stream: true,
-                maxBytes: 1 << 20, connectTimeout: nil, firstByteDeadline: .now() + .seconds(5), deadline: .now() + .seconds(60))
+                maxBytes: 1 << 20, connectTimeout: nil, firstByteDeadline: .now() + .seconds(30), deadline: .now() + .seconds(120))
             guard case .streaming(_, let chunks) = answer else {
                 Issue.record("expected a stream")
                 return
