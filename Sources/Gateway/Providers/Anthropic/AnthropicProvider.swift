@@ -33,7 +33,7 @@ struct AnthropicProvider: Provider {
         case .chatCompletions, .models, .mcp:
             let body: JSONBody.Object
             do throws(TranslationError) {
-                body = try MessagesRequest.fromChat(try UpstreamResponse.object(of: request.body), defaultMaxTokens: defaultMaxTokens)
+                body = try MessagesRequest.fromChat(try JSONBody.request(request.body), defaultMaxTokens: defaultMaxTokens)
             } catch {
                 return .untranslatable(error, messages: false)
             }

@@ -10,7 +10,7 @@ enum MessagesBridge {
         var chat = request
         let model: String
         do throws(TranslationError) {
-            let object = try UpstreamResponse.object(of: request.body)
+            let object = try JSONBody.request(request.body)
             model = object["model"] as? String ?? ""
             chat.body = JSONBody.buffer(try MessagesRequest.toChat(object))
         } catch {

@@ -30,7 +30,7 @@ struct GeminiProvider: Provider {
         let model: String
         let body: JSONBody.Object
         do throws(TranslationError) {
-            (model, body) = try GeminiRequest.fromChat(try UpstreamResponse.object(of: request.body))
+            (model, body) = try GeminiRequest.fromChat(try JSONBody.request(request.body))
         } catch {
             return .untranslatable(error, messages: false)
         }

@@ -21,6 +21,15 @@ enum JSONBody {
         return text.withUTF8 { JSONTree.object($0) }
     }
 
+    /// A request body as an object to translate, or the 400 of a body that names a key twice in
+    /// one object (which one the provider would read is not defined).
+    static func request(_ body: ByteBuffer) throws(TranslationError) -> Object {
+        guard let object = object(body) else {
+            throw TranslationError("The request body names a key twice in one object; send each key once, so the provider reads what the gateway checked.")
+        }
+        return object
+    }
+
     /// `value` written as compact JSON.
     static func buffer(_ value: Any) -> ByteBuffer {
         var buffer = ByteBuffer()

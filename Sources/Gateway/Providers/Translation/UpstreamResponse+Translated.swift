@@ -26,13 +26,4 @@ extension UpstreamResponse {
         let client = ClientError(.badRequest, .invalidRequest, error.message, param: error.param)
         return UpstreamResponse(status: .badRequest, contentType: "application/json", body: .buffer(messages ? client.messagesBody : client.body))
     }
-
-    /// The request body as an object to translate, or the 400 of a body that names a key twice
-    /// in one object (which one the provider would read is not defined).
-    static func object(of body: ByteBuffer) throws(TranslationError) -> JSONBody.Object {
-        guard let object = JSONBody.object(body) else {
-            throw TranslationError("The request body names a key twice in one object; send each key once, so the provider reads what the gateway checked.")
-        }
-        return object
-    }
 }
