@@ -2,8 +2,10 @@ import Synchronization
 
 /// A fixed-capacity ring of request traces: many writers, readers that follow with a cursor.
 ///
-/// Appending never waits on a reader and never allocates: the writer takes a short lock, copies
-/// the trace into its slot, and leaves. When the ring is full the oldest traces are overwritten.
+/// Appending never waits on a reader: the writer takes a short lock, stores the trace in its slot
+/// as a ``CompactTrace`` (fixed-size, strings held once in the ring's intern tables, so a slot
+/// holds no reference and a full ring of 65,536 traces takes under 16 MB), and leaves. When the
+/// ring is full the oldest traces are overwritten.
 /// Every trace gets the next sequence number, so a reader at cursor C learns exactly how many
 /// traces it missed.
 public final class TelemetryRing: Sendable {
@@ -14,16 +16,22 @@ public final class TelemetryRing: Sendable {
     private let state: Mutex<State>
 
     private struct State: ~Copyable {
-        var slots: [RequestTrace]
+        var slots: [CompactTrace]
+        /// Operations, gate ids and reasons.
+        var labels = InternTable(limit: CompactTrace.labelLimit)
+        /// Key ids, projects, models and providers.
+        var texts = InternTable(limit: Int(UInt32.max - 1))
         /// Sequence number the next trace gets; also the count ever written.
         var next: UInt64 = 0
     }
 
+    /// Bytes of one slot.
+    public static var slotBytes: Int { MemoryLayout<CompactTrace>.stride }
+
     /// Creates a ring of `capacity` slots (at least 1).
     public init(capacity: Int) {
         self.capacity = max(1, capacity)
-        let blank = RequestTrace(traceID: TraceID(high: 0, low: 0), startUnixNanos: 0, operation: "")
-        state = Mutex(State(slots: Array(repeating: blank, count: max(1, capacity))))
+        state = Mutex(State(slots: Array(repeating: .empty, count: max(1, capacity))))
     }
 
     /// Appends `trace`, overwriting the oldest one when full; returns its sequence number.
@@ -32,11 +40,17 @@ public final class TelemetryRing: Sendable {
         state.withLock { state in
             let sequence = state.next
             let slot = Int(sequence % UInt64(capacity))
-            state.slots[slot] = trace
-            state.slots[slot].sequence = sequence
+            let previous = state.slots[Int((sequence &- 1) % UInt64(capacity))]
+            state.slots[slot].release(labels: &state.labels, texts: &state.texts)
+            state.slots[slot] = CompactTrace(trace, previous: previous, labels: &state.labels, texts: &state.texts)
             state.next = sequence + 1
             return sequence
         }
+    }
+
+    /// Bytes the ring holds: its slots and the text of the strings they name.
+    public var storageBytes: Int {
+        state.withLock { state in capacity * Self.slotBytes + state.labels.textBytes + state.texts.textBytes }
     }
 
     /// Traces ever appended.
@@ -50,7 +64,9 @@ public final class TelemetryRing: Sendable {
             let end = min(state.next, start + UInt64(max(0, min(limit, capacity))))
             var traces: [RequestTrace] = []
             traces.reserveCapacity(Int(end - start))
-            for sequence in start..<max(start, end) { traces.append(state.slots[Int(sequence % UInt64(capacity))]) }
+            for sequence in start..<max(start, end) {
+                traces.append(state.slots[Int(sequence % UInt64(capacity))].trace(sequence: sequence, labels: state.labels, texts: state.texts))
+            }
             return RingBatch(
                 traces: traces, dropped: start - min(cursor, start), nextCursor: max(start, end), written: state.next, capacity: capacity)
         }

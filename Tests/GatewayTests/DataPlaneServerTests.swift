@@ -26,6 +26,26 @@ struct DataPlaneServerTests {
         }
     }
 
+    @Test("a client pipelining a hundred requests in one write gets a hundred answers, in order, while the socket keeps reading")
+    func deepPipelining() async throws {
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
+            let health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+            let models = "GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(testKey)\r\n\r\n"
+            let head = String(repeating: health + RawHTTP.chat("mock-gpt") + models, count: 33) + health.replacingOccurrences(of: "\r\n\r\n", with: "\r\nConnection: close\r\n\r\n")
+            let result = await RawHTTP.exchange(port: gateway.port, head: head, body: [], timeoutSeconds: 20)
+            #expect(result.response.components(separatedBy: "HTTP/1.1 200 OK").count == 101)
+            var order: [Character] = []
+            var rest = Substring(result.response)
+            let marks: [(String, Character)] = [("{\"status\":\"ok\"}", "h"), ("\"object\":\"chat.completion\"", "c"), ("{\"object\":\"list\"", "m")]
+            while let (range, mark) = marks.compactMap({ mark in rest.range(of: mark.0).map { ($0, mark.1) } }).min(by: { $0.0.lowerBound < $1.0.lowerBound }) {
+                order.append(mark)
+                rest = rest[range.upperBound...]
+            }
+            #expect(String(order) == String(repeating: "hcm", count: 33) + "h")
+            #expect(result.closed)
+        }
+    }
+
     @Test("an HTTP/1.0 client gets HTTP/1.0 answers: kept alive only on request, a stream unchunked and ended by closing")
     func http10() async throws {
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
@@ -101,6 +121,9 @@ struct DataPlaneServerTests {
                 tasks.addTask { try await group.run() }
                 var ports = bound.stream.makeAsyncIterator()
                 let port = try #require(await ports.next())
+                // A kept-alive connection left idle after its answer closes at once.
+                let idle = RawHTTP.sendAndPause(port: port, head: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                defer { RawHTTP.close(idle) }
                 let inFlight = Task { await RawHTTP.exchange(port: port, head: RawHTTP.chat(), body: []) }
                 // Shut down once the provider holds the request: it is in flight, not still in a socket buffer.
                 for _ in 0..<500 where upstream.received.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
@@ -109,7 +132,9 @@ struct DataPlaneServerTests {
                 let answer = await inFlight.value
                 #expect(answer.response.hasPrefix("HTTP/1.1 200"))
                 #expect(answer.response.contains("\"object\":\"chat.completion\""))
-                #expect(answer.closed)
+                #expect(answer.closed && answer.response.lowercased().contains("connection: close"))
+                let idleEnd = RawHTTP.drain(idle, timeoutSeconds: 5)
+                #expect(idleEnd.response.hasPrefix("HTTP/1.1 200") && !idleEnd.response.contains("connection: close") && idleEnd.closed)
                 try await tasks.next()
                 let refused = await RawHTTP.exchange(port: port, head: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", body: [])
                 #expect(refused.response.isEmpty)

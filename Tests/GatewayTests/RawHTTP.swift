@@ -62,10 +62,17 @@ enum RawHTTP {
         guard fd >= 0 else { return ("", true) }
         defer { close(fd) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let request = Array(head.utf8) + body
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        return drain(fd, timeoutSeconds: timeoutSeconds)
+    }
+
+    /// Reads `socket` until the server closes it or `timeoutSeconds` pass without a byte; returns
+    /// what came and whether it was closed.
+    static func drain(_ fd: Int32, timeoutSeconds: Int) -> (response: String, closed: Bool) {
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {

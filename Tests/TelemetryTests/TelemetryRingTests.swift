@@ -75,6 +75,74 @@ struct TelemetryRingTests {
         #expect(!duplicates)
     }
 
+    @Test("a trace comes out of the ring field for field, numbered by its position")
+    func roundTrip() throws {
+        let ring = TelemetryRing(capacity: 4)
+        var original = try #require(TraceBatchCodecTests.batch().traces.first)
+        original.costMicroUSD = -7
+        original.costFlags = [.estimated, .usageInvalid]
+        original.append(GuardrailFinding(direction: .output, check: .denyPhrases, action: .monitor, type: "deny_phrase", message: 65_535, count: 65_535))
+        for _ in 0..<6 { ring.append(original) }
+        let read = ring.read(from: 0)
+        #expect(read.traces.map(\.sequence) == [2, 3, 4, 5] && read.dropped == 2)
+        let (a, b) = (original, read.traces[3])
+        #expect(a.traceID == b.traceID && a.startUnixNanos == b.startUnixNanos && a.spanSeed == b.spanSeed && a.parentSpanID == b.parentSpanID)
+        #expect(a.durationNanos == b.durationNanos && a.timeToFirstTokenNanos == b.timeToFirstTokenNanos && a.upstreamNanos == b.upstreamNanos)
+        #expect(a.costMicroUSD == b.costMicroUSD && a.costFlags == b.costFlags && a.status == b.status && a.reason == b.reason)
+        #expect(a.keyID == b.keyID && a.projectID == b.projectID && a.requestedModel == b.requestedModel)
+        #expect(a.routedModel == b.routedModel && a.provider == b.provider && a.operation == b.operation)
+        #expect(a.inputTokens == b.inputTokens && a.cachedInputTokens == b.cachedInputTokens && a.outputTokens == b.outputTokens)
+        #expect(a.attempts == b.attempts && a.streamed == b.streamed)
+        #expect(a.gates == b.gates && a.findings == b.findings && b.findingCount == 3)
+        let blank = RequestTrace(traceID: TraceID(high: 0, low: 1), startUnixNanos: 0, operation: "")
+        ring.append(blank)
+        let empty = try #require(ring.read(from: 6).traces.first)
+        #expect(empty.parentSpanID == nil && empty.spanSeed == 1 && empty.gateCount == 0 && empty.findingCount == 0 && empty.keyID.isEmpty)
+    }
+
+    @Test("durations keep the nanosecond below a second and a part in a million above, saturating past 34 years")
+    func durations() throws {
+        var generator = SystemRandomNumberGenerator()
+        let ring = TelemetryRing(capacity: 1)
+        var values: [UInt64] = [0, 1, (1 << 30) - 1, 1 << 30, 5_000_000_123, UInt64(Int64.max), .max]
+        for _ in 0..<2_000 { values.append(UInt64.random(in: 0...UInt64.max, using: &generator) >> UInt64.random(in: 0...63, using: &generator)) }
+        for value in values {
+            var trace = Self.trace(1)
+            trace.durationNanos = value
+            trace.append(GateSpan(gate: "upstream", decision: .pass, startOffsetNanos: value / 2, durationNanos: value))
+            ring.append(trace)
+            let read = try #require(ring.read(from: ring.written - 1).traces.first)
+            for (stored, kept) in [(value, read.durationNanos), (value / 2, read.gates[1].startOffsetNanos), (value, read.gates[1].durationNanos)] {
+                let unit: UInt64 = [1, 1_000, 1_000_000, 1_000_000_000].first { stored / $0 < 1 << 30 } ?? 1_000_000_000
+                if stored / 1_000_000_000 >= 1 << 30 {
+                    #expect(kept == ((1 << 30) - 1) * 1_000_000_000)
+                } else {
+                    #expect(kept <= stored && stored - kept < unit, "\(stored) kept as \(kept)")
+                }
+            }
+        }
+    }
+
+    @Test("the ring holds each string once, and only while a trace names it: a full ring of the default capacity is within 16 MB")
+    func compactStorage() {
+        #expect(TelemetryRing.slotBytes <= 256)
+        #expect(TelemetryRing.slotBytes * 65_536 <= 16 << 20)
+        let ring = TelemetryRing(capacity: 64)
+        let empty = ring.storageBytes
+        #expect(empty == 64 * TelemetryRing.slotBytes)
+        for index in 0..<10_000 {
+            var trace = Self.trace(UInt64(index))
+            trace.requestedModel = String(repeating: "m", count: 200) + "\(index)"
+            trace.keyID = "key-shared-by-every-trace"
+            ring.append(trace)
+        }
+        // 64 distinct models of about 204 bytes and one key id, not 10,000.
+        #expect(ring.storageBytes - empty < 64 * 210 + 100)
+        #expect(ring.read(from: 0).traces.last?.requestedModel.hasSuffix("9999") == true)
+        for index in 0..<64 { ring.append(Self.trace(UInt64(index))) }
+        #expect(ring.storageBytes - empty == "payload".utf8.count + "chat".utf8.count)
+    }
+
     @Test("a trace holds at most eight gate spans; derived span ids differ")
     func gateLimit() {
         var trace = Self.trace(1)

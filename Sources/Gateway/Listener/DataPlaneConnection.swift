@@ -14,7 +14,7 @@ import WireJSON
 /// by one task that starts on the connection's own event loop (NIO is the concurrency executor), so
 /// the gate chain, the upstream exchange and the answer stay on one thread. A body that passes the
 /// limit is handed over as soon as it does, for the `payload` gate to refuse; the rest is not read.
-/// NIO's pipeline handler keeps pipelined requests in order and quiesces the connection at shutdown.
+/// ``RequestOrder`` keeps pipelined requests in order and quiesces the connection at shutdown.
 /// An HTTP/1.0 client gets HTTP/1.0 answers, kept alive only when it asked, and a streamed answer
 /// delimited by closing the connection.
 final class DataPlaneConnection: ChannelInboundHandler {
@@ -96,7 +96,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.debug("data-plane connection failed", metadata: ["error": "\(LogText.safe("\(error)"))"])
-        // Bytes that are not HTTP after the last request: NIO's pipeline handler delivers this once
+        // Bytes that are not HTTP after the last request: ``RequestOrder`` delivers this once
         // every earlier answer is written, so the client gets those, then a 400, then the close.
         if error is HTTPParserError, machine.isIdle {
             refuse(version: .http1_1, message: "The request is not valid HTTP/1.1.", context: context)
@@ -160,7 +160,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         }
     }
 
-    /// Writes an answer's end. The state changes first: the pipeline handler hands over the next
+    /// Writes an answer's end. The state changes first: ``RequestOrder`` hands over the next
     /// pipelined request as soon as the end is written. The connection closes after the end when
     /// either side asked for it or the request's body was left unread.
     fileprivate func finish(_ trailers: HTTPFields?, closes: Bool, channel: any Channel) {

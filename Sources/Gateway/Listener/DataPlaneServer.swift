@@ -78,7 +78,8 @@ public struct DataPlaneServer: Service {
                     // Response fields are HTTPTypes' `HTTPFields`, whose values are already sanitised.
                     // Parse errors are answered by the connection handler, after the answers before them.
                     try pipeline.configureHTTPServerPipeline(
-                        withPipeliningAssistance: true, withErrorHandling: false, withOutboundHeaderValidation: false)
+                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
+                    try pipeline.addHandler(RequestOrder())
                     let connection = DataPlaneConnection(routes: routes, maxBodyBytes: maxBodyBytes, logger: logger, connectionGuard: connectionGuard)
                     connectionGuard.connection = connection
                     try pipeline.addHandler(connection)
