@@ -34,13 +34,18 @@ final class DataPlaneConnection: ChannelInboundHandler {
     private let maxBodyBytes: @Sendable () -> Int
     private let logger: Logger
     private let connectionGuard: ConnectionGuard
+    private let executor: LoopTaskExecutor
     private var machine = RequestStateMachine<Head>()
     private var task: Task<Void, Never>?
 
     private var context: ChannelHandlerContext?
 
-    init(routes: DataPlaneRoutes, maxBodyBytes: @escaping @Sendable () -> Int, logger: Logger, connectionGuard: ConnectionGuard) {
+    init(
+        routes: DataPlaneRoutes, maxBodyBytes: @escaping @Sendable () -> Int, logger: Logger, connectionGuard: ConnectionGuard,
+        executor: LoopTaskExecutor
+    ) {
         self.routes = routes
+        self.executor = executor
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
         self.connectionGuard = connectionGuard
@@ -131,7 +136,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         let channel = context.channel
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let routes = self.routes
-        task = Task {
+        task = Task(executorPreference: executor) {
             let response = await routes.respond(to: head.request, body: body ?? ByteBuffer(), requestID: .next(), oversized: oversized)
             let length = response.body.contentLength
             // HTTP/1.0 has no chunked encoding: a streamed answer ends when the connection does.

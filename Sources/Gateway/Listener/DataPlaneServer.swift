@@ -71,16 +71,18 @@ public struct DataPlaneServer: Service {
                     // The close future completes for every channel, however it ends.
                     channel.closeFuture.whenComplete { [counters = registry.counters] _ in counters.ended() }
                     let pipeline = channel.pipeline.syncOperations
+                    let loopConnections = registry.connections(on: channel.eventLoop)
                     let connectionGuard = ConnectionGuard(
-                        limits: registry.limits, maxRequestBytes: maxBodyBytes, counters: registry.counters,
-                        registry: registry.connections(on: channel.eventLoop))
+                        limits: registry.limits, maxRequestBytes: maxBodyBytes, counters: registry.counters, registry: loopConnections)
                     try pipeline.addHandler(connectionGuard)
                     // Response fields are HTTPTypes' `HTTPFields`, whose values are already sanitised.
                     // Parse errors are answered by the connection handler, after the answers before them.
                     try pipeline.configureHTTPServerPipeline(
                         withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
                     try pipeline.addHandler(RequestOrder())
-                    let connection = DataPlaneConnection(routes: routes, maxBodyBytes: maxBodyBytes, logger: logger, connectionGuard: connectionGuard)
+                    let connection = DataPlaneConnection(
+                        routes: routes, maxBodyBytes: maxBodyBytes, logger: logger, connectionGuard: connectionGuard,
+                        executor: loopConnections.requestExecutor)
                     connectionGuard.connection = connection
                     try pipeline.addHandler(connection)
                 }

@@ -5,9 +5,12 @@ import NIOCore
 final class LoopConnections {
     private let eventLoop: any EventLoop
     private var guards: [ObjectIdentifier: ConnectionGuard] = [:]
+    /// Where the requests of these connections run.
+    let requestExecutor: LoopTaskExecutor
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
+        self.requestExecutor = LoopTaskExecutor(eventLoop: eventLoop)
     }
 
     /// Closes every connection past its deadline.
