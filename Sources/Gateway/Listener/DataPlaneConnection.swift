@@ -11,8 +11,8 @@ import WireJSON
 /// Serves the requests of one client connection on its event loop.
 ///
 /// A request's body is collected in the handler up to the body limit, then the request is answered
-/// by one task that starts on the connection's own event loop (NIO is the concurrency executor), so
-/// the gate chain, the upstream exchange and the answer stay on one thread. A body that passes the
+/// by one task that runs on the connection's own event loop (its ``LoopTaskExecutor``), so the
+/// gate chain, the upstream exchange and the answer stay on one thread. A body that passes the
 /// limit is handed over as soon as it does, for the `payload` gate to refuse; the rest is not read.
 /// ``RequestOrder`` keeps pipelined requests in order and quiesces the connection at shutdown.
 /// An HTTP/1.0 client gets HTTP/1.0 answers, kept alive only when it asked, and a streamed answer
