@@ -37,6 +37,8 @@ final class DataPlaneConnection: ChannelInboundHandler {
     private let executor: LoopTaskExecutor
     private var machine = RequestStateMachine<Head>()
     private var task: Task<Void, Never>?
+    /// A flush of a stream's writes is due at the end of this turn of the event loop.
+    private var flushScheduled = false
 
     private var context: ChannelHandlerContext?
 
@@ -178,10 +180,23 @@ final class DataPlaneConnection: ChannelInboundHandler {
         channel.writeAndFlush(HTTPServerResponsePart.end(trailers.map(HTTPHeaders.init))).whenComplete { _ in channel.close(promise: nil) }
     }
 
+    /// Flushes what a stream wrote once this turn of the event loop is over, however many chunks
+    /// were written in it: chunks that arrive together (often a stream's last one and its end)
+    /// leave in one system call, and none waits longer than the turn.
+    fileprivate func flushSoon(_ channel: any Channel) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        channel.eventLoop.execute {
+            handler.value.flushScheduled = false
+            channel.flush()
+        }
+    }
+
     /// Writes a response body to the client connection. A body of known length goes out with its
-    /// head and end in one flush; a streamed body is flushed chunk by chunk, and once the socket's
-    /// buffer passes its high watermark each write waits until the socket took it, so a slow
-    /// client slows the provider's stream instead of filling memory.
+    /// head and end in one flush; a streamed body is flushed as it comes (``flushSoon(_:)``), and
+    /// once the socket's buffer passes its high watermark each write waits until the socket took
+    /// it, so a slow client slows the provider's stream instead of filling memory.
     private struct ResponseWriter: ResponseBodyWriter {
         let channel: any Channel
         let connection: NIOLoopBound<DataPlaneConnection>
@@ -195,7 +210,12 @@ final class DataPlaneConnection: ChannelInboundHandler {
             }
             guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
             if channel.isWritable {
-                channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
+                channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
+                if channel.eventLoop.inEventLoop {
+                    connection.value.flushSoon(channel)
+                } else {
+                    channel.flush()
+                }
             } else {
                 // The socket's buffer is past its high watermark: wait until this chunk is out.
                 try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
