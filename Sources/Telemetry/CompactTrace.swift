@@ -1,6 +1,6 @@
 /// A ``RequestTrace`` as the ring stores it: fixed-size, with no reference to count, its strings
 /// as ids of the ring's intern tables and its durations in four bytes each (``CompactDuration``).
-/// 248 bytes, against about 800 for the trace itself plus its strings.
+/// 248 bytes, against 752 for the trace itself plus its strings.
 struct CompactTrace {
     /// One gate span: offsets in four bytes each, the gate's and reason's label ids, the decision
     /// in the reason id's top two bits.
