@@ -21,6 +21,7 @@ struct CompactTrace {
 
     /// Ids of labels (operation, gate ids, reasons) fit fourteen bits, beside a two-bit decision.
     static let labelLimit = (1 << 14) - 1
+    private static let labelMask = UInt16(labelLimit)
 
     private var traceHigh: UInt64
     private var traceLow: UInt64
@@ -94,7 +95,7 @@ struct CompactTrace {
             gates[index] = Gate(
                 start: CompactDuration(nanoseconds: span.startOffsetNanos), duration: CompactDuration(nanoseconds: span.durationNanos),
                 gate: UInt16(labels.retain(span.gate, hint: UInt32(previous.gates[index].gate))),
-                reasonAndDecision: UInt16(labels.retain(span.reason, hint: UInt32(previous.gates[index].reasonAndDecision & 0x3FFF)))
+                reasonAndDecision: UInt16(labels.retain(span.reason, hint: UInt32(previous.gates[index].reasonAndDecision & Self.labelMask)))
                     | UInt16(span.decision.rawValue) << 14)
         }
         operation = UInt16(labels.retain(trace.operation, hint: UInt32(previous.operation)))
@@ -124,7 +125,7 @@ struct CompactTrace {
         texts.release(provider)
         for index in 0..<Int(gateCount) {
             labels.release(UInt32(gates[index].gate))
-            labels.release(UInt32(gates[index].reasonAndDecision & 0x3FFF))
+            labels.release(UInt32(gates[index].reasonAndDecision & Self.labelMask))
         }
         labels.release(UInt32(operation))
         labels.release(UInt32(reason))
@@ -159,7 +160,7 @@ struct CompactTrace {
             trace.append(
                 GateSpan(
                     gate: labels.string(UInt32(gate.gate)), decision: Decision(rawValue: UInt8(gate.reasonAndDecision >> 14)) ?? .error,
-                    reason: labels.string(UInt32(gate.reasonAndDecision & 0x3FFF)), startOffsetNanos: gate.start.nanoseconds,
+                    reason: labels.string(UInt32(gate.reasonAndDecision & Self.labelMask)), startOffsetNanos: gate.start.nanoseconds,
                     durationNanos: gate.duration.nanoseconds))
         }
         for index in 0..<Int(findingCount) {

@@ -1,7 +1,9 @@
 /// Strings held once however many traces name them, each counted by the traces that hold it and
 /// dropped when the last one is overwritten, so the table never outgrows the ring's contents.
 ///
-/// Id 0 is the empty string, never counted. Not thread-safe: the ring holds it under its lock.
+/// Id 0 is the empty string, never counted. A slot names a string at most 18 times and a ring has
+/// at most 2^24 slots, so a count stays far below 2^32. Not thread-safe: the ring holds it under
+/// its lock.
 struct InternTable {
     private var ids: [String: UInt32] = [:]
     private var strings: [String] = [""]
@@ -11,9 +13,6 @@ struct InternTable {
     let limit: Int
 
     init(limit: Int) { self.limit = limit }
-
-    /// Distinct strings held.
-    var count: Int { ids.count }
 
     /// Bytes of text held (the strings' UTF-8), for the ring's memory report.
     var textBytes: Int { ids.keys.reduce(0) { $0 + $1.utf8.count } }

@@ -28,10 +28,13 @@ public final class TelemetryRing: Sendable {
     /// Bytes of one slot.
     public static var slotBytes: Int { MemoryLayout<CompactTrace>.stride }
 
-    /// Creates a ring of `capacity` slots (at least 1).
+    /// Most slots a ring has (the configuration's bound too).
+    public static let maxCapacity = 1 << 24
+
+    /// Creates a ring of `capacity` slots (at least 1, at most ``maxCapacity``).
     public init(capacity: Int) {
-        self.capacity = max(1, capacity)
-        state = Mutex(State(slots: Array(repeating: .empty, count: max(1, capacity))))
+        self.capacity = min(max(1, capacity), Self.maxCapacity)
+        state = Mutex(State(slots: Array(repeating: .empty, count: self.capacity)))
     }
 
     /// Appends `trace`, overwriting the oldest one when full; returns its sequence number.

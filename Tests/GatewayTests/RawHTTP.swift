@@ -68,7 +68,7 @@ enum RawHTTP {
         return drain(fd, timeoutSeconds: timeoutSeconds)
     }
 
-    /// Reads `socket` until the server closes it or `timeoutSeconds` pass without a byte; returns
+    /// Reads `fd` until the server closes it or `timeoutSeconds` pass without a byte; returns
     /// what came and whether it was closed.
     static func drain(_ fd: Int32, timeoutSeconds: Int) -> (response: String, closed: Bool) {
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
