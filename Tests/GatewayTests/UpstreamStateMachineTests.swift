@@ -14,10 +14,8 @@ struct UpstreamStateMachineTests {
     }
     typealias Machine = UpstreamStateMachine<Terms, String>
 
-    static func head(_ code: Int, keepAlive: Bool = true) -> HTTPResponseHead {
-        var head = HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: code))
-        if !keepAlive { head.headers.add(name: "connection", value: "close") }
-        return head
+    static func head(_ code: Int) -> HTTPResponseHead {
+        HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: code))
     }
 
     /// A short description of an action, to compare.
@@ -44,13 +42,13 @@ struct UpstreamStateMachineTests {
         machine.started(Terms())
         #expect(!machine.isIdle)
         let steps = Self.run(&machine, [
-            { $0.receivedHead(Self.head(200)) { "unused" } }, { $0.receivedBody(ByteBuffer(string: "abc")) },
+            { $0.receivedHead(Self.head(200), keepAlive: true) { "unused" } }, { $0.receivedBody(ByteBuffer(string: "abc")) },
             { $0.receivedBody(ByteBuffer(string: "de")) }, { $0.receivedEnd() },
         ])
         #expect(steps == ["none", "none", "none", "complete 1 200 abcde true"])
         #expect(machine.isIdle)
         machine.started(Terms(id: 2))
-        let closing = Self.run(&machine, [{ $0.receivedHead(Self.head(500, keepAlive: false)) { "unused" } }, { $0.receivedEnd() }])
+        let closing = Self.run(&machine, [{ $0.receivedHead(Self.head(500), keepAlive: false) { "unused" } }, { $0.receivedEnd() }])
         #expect(closing == ["none", "complete 2 500  false"])
         #expect(!machine.isIdle)
     }
@@ -60,12 +58,12 @@ struct UpstreamStateMachineTests {
         var machine = Machine()
         machine.started(Terms(stream: true))
         let steps = Self.run(&machine, [
-            { $0.receivedHead(Self.head(200)) { "s" } }, { $0.receivedBody(ByteBuffer(string: "data: 1")) }, { $0.receivedEnd() },
+            { $0.receivedHead(Self.head(200), keepAlive: true) { "s" } }, { $0.receivedBody(ByteBuffer(string: "data: 1")) }, { $0.receivedEnd() },
         ])
         #expect(steps == ["start 1 200", "forward s data: 1", "end 1 s true"])
         #expect(machine.isIdle)
         machine.started(Terms(id: 2, stream: true))
-        let error = Self.run(&machine, [{ $0.receivedHead(Self.head(429)) { "never" } }, { $0.receivedBody(ByteBuffer(string: "{}")) }, { $0.receivedEnd() }])
+        let error = Self.run(&machine, [{ $0.receivedHead(Self.head(429), keepAlive: true) { "never" } }, { $0.receivedBody(ByteBuffer(string: "{}")) }, { $0.receivedEnd() }])
         #expect(error == ["none", "none", "complete 2 429 {} true"])
     }
 
@@ -73,9 +71,7 @@ struct UpstreamStateMachineTests {
     func streamedClose() {
         var machine = Machine()
         machine.started(Terms(stream: true))
-        var head = Self.head(200)
-        head.headers.add(name: "connection", value: "close")
-        let steps = Self.run(&machine, [{ $0.receivedHead(head) { "s" } }, { $0.receivedBody(ByteBuffer(string: "data: 1")) }, { $0.receivedEnd() }])
+        let steps = Self.run(&machine, [{ $0.receivedHead(Self.head(200), keepAlive: false) { "s" } }, { $0.receivedBody(ByteBuffer(string: "data: 1")) }, { $0.receivedEnd() }])
         #expect(steps == ["start 1 200", "forward s data: 1", "end 1 s false"])
         #expect(!machine.isIdle)
     }
@@ -85,7 +81,7 @@ struct UpstreamStateMachineTests {
         var machine = Machine()
         machine.started(Terms(maxBytes: 4))
         let steps = Self.run(&machine, [
-            { $0.receivedHead(Self.head(200)) { "" } }, { $0.receivedBody(ByteBuffer(string: "abcd")) }, { $0.receivedBody(ByteBuffer(string: "e")) },
+            { $0.receivedHead(Self.head(200), keepAlive: true) { "" } }, { $0.receivedBody(ByteBuffer(string: "abcd")) }, { $0.receivedBody(ByteBuffer(string: "e")) },
         ])
         #expect(steps == ["none", "none", "fail 1 - tooLarge"])
         #expect(!machine.isIdle)
@@ -99,7 +95,7 @@ struct UpstreamStateMachineTests {
         var streaming = Machine()
         streaming.started(Terms(stream: true, deadline: .uptimeNanoseconds(1_000)))
         let steps = Self.run(&streaming, [
-            { $0.receivedHead(Self.head(200)) { "s" } }, { $0.timerFired(now: .uptimeNanoseconds(10)) }, { $0.timerFired(now: .uptimeNanoseconds(1_000)) },
+            { $0.receivedHead(Self.head(200), keepAlive: true) { "s" } }, { $0.timerFired(now: .uptimeNanoseconds(10)) }, { $0.timerFired(now: .uptimeNanoseconds(1_000)) },
         ])
         #expect(steps == ["start 1 200", "reschedule 1000", "fail 1 s timeout"])
     }
@@ -111,7 +107,7 @@ struct UpstreamStateMachineTests {
         #expect(Self.describe(before.closed()) == "fail 1 - closedBeforeResponse")
         var mid = Machine()
         mid.started(Terms())
-        _ = mid.receivedHead(Self.head(200)) { "" }
+        _ = mid.receivedHead(Self.head(200), keepAlive: true) { "" }
         #expect(Self.describe(mid.closed()).hasPrefix("fail 1 - broken"))
         var stray = Machine()
         #expect(Self.describe(stray.receivedEnd()).hasPrefix("fail - - broken"))

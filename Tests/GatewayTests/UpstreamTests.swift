@@ -179,6 +179,43 @@ struct UpstreamClientTests {
         #expect(upstream.connections <= System.coreCount)
     }
 
+    @Test("an answer framed by the close (HTTP/1.0, no length), after an informational head, reaches the client whole; the connection is not reused")
+    func closeDelimited() async throws {
+        let body = FakeUpstream.completion()
+        let upstream = RawUpstream("HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\nHTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n\(body)", close: true)
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
+                for _ in 0..<3 {
+                    let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                    #expect(response.status == 200)
+                    #expect(response.body == body)
+                }
+                #expect(await gateway.recorder.waitForRecords(3).allSatisfy { $0.attempts == 1 && $0.inputTokens > 0 })
+            }
+        }
+        #expect(upstream.connections == 3)
+    }
+
+    @Test("a provider's hostile or malformed answer gives 503 upstream_unreachable, and the gateway goes on serving")
+    func hostileAnswer() async throws {
+        for answer in [
+            "HTTP/1.1 200 OK\r\nContent-Length: 9223372036854775808\r\n\r\n{}",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffffff\r\n{}",
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}",
+            "SSH-2.0-OpenSSH_9.2\r\n\r\n",
+        ] {
+            let upstream = RawUpstream(answer)
+            try await upstream.run { url in
+                try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
+                    for _ in 0..<2 {
+                        let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                        GateDenialTests.expectDenial(response, status: 503, gate: "upstream", code: "upstream_unreachable")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("a pooled connection the provider closed while idle is replaced without failing the request")
     func staleConnection() async throws {
         let upstream = KeepAliveUpstream(closeIdle: true)

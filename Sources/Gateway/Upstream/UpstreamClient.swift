@@ -142,8 +142,6 @@ public final class UpstreamClient: Sendable {
                             let sni = origin.host.isIPAddress ? nil : origin.host
                             try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: sni))
                         }
-                        // Request heads are built from checked parts (ProviderPool), not from client input.
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                         let handler = UpstreamConnection.Handler()
                         try channel.pipeline.syncOperations.addHandler(handler)
                         return UpstreamConnection(channel: channel, handler: handler)

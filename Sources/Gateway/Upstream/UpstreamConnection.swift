@@ -62,15 +62,20 @@ final class UpstreamConnection: Sendable {
         let release: @Sendable (Bool) -> Void
     }
 
-    /// The pipeline's last handler: writes a request and carries out what the
-    /// ``UpstreamStateMachine`` decides for the answer's parts, deadlines and closes. Runs on the
+    /// The pipeline's last handler (after TLS, if any): writes a request as bytes, reads the
+    /// answer's parts with an ``UpstreamResponseParser``, and carries out what the
+    /// ``UpstreamStateMachine`` decides for them, for deadlines and for closes. Runs on the
     /// connection's event loop only.
     final class Handler: ChannelInboundHandler, RemovableChannelHandler {
-        typealias InboundIn = HTTPClientResponsePart
-        typealias OutboundOut = HTTPClientRequestPart
+        typealias InboundIn = ByteBuffer
+        typealias OutboundOut = ByteBuffer
         typealias Stream = (source: UpstreamChunks.Source, reading: UpstreamChunks.Reading)
 
+        /// A request body up to this size is copied behind its head into one write; a larger one is written after it.
+        static let inlineBodyBytes = 16 * 1024
+
         private var machine = UpstreamStateMachine<InFlight, Stream>()
+        private var parser = UpstreamResponseParser()
         private var context: ChannelHandlerContext?
         private var timer: Scheduled<Void>?
 
@@ -87,17 +92,33 @@ final class UpstreamConnection: Sendable {
             // One timer per exchange: it fires at the first-byte deadline and, when the head is in
             // by then, moves on to the whole answer's deadline.
             schedule(min(firstByteDeadline, exchange.deadline), context: context)
-            context.write(wrapOutboundOut(.head(head)), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            let inline = body.readableBytes <= Self.inlineBodyBytes
+            var bytes = context.channel.allocator.buffer(capacity: 256 + (inline ? body.readableBytes : 0))
+            head.write(to: &bytes)
+            if inline {
+                bytes.writeImmutableBuffer(body)
+                context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+            } else {
+                context.write(wrapOutboundOut(bytes), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(body), promise: nil)
+            }
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head):
+            do {
+                try parser.feed(unwrapInboundIn(data)) { received($0, context: context) }
+            } catch {
+                perform(machine.failed(.broken(error.reason)), context: context)
+            }
+        }
+
+        /// Hands one part of the answer to the state machine.
+        private func received(_ part: UpstreamResponseParser.Part, context: ChannelHandlerContext) {
+            switch part {
+            case .head(let head, let keepAlive):
                 // The reader's side of a stream goes to the exchange only; the machine keeps the producer's.
                 var chunks: UpstreamChunks?
-                let action = machine.receivedHead(head) {
+                let action = machine.receivedHead(head, keepAlive: keepAlive) {
                     let reading = UpstreamChunks.Reading(channel: context.channel)
                     let (sequence, source) = UpstreamChunks.make(reading)
                     chunks = sequence
@@ -120,6 +141,11 @@ final class UpstreamConnection: Sendable {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
+            do {
+                try parser.finish { received($0, context: context) }  // an answer framed by the close ends here
+            } catch {
+                perform(machine.failed(.broken(error.reason)), context: context)
+            }
             perform(machine.closed(), context: context)
             context.fireChannelInactive()
         }
@@ -170,5 +196,23 @@ final class UpstreamConnection: Sendable {
             if !keepAlive { context.close(promise: nil) }
             exchange.release(keepAlive)
         }
+    }
+}
+
+extension HTTPRequestHead {
+    /// The request line and header fields as they go on the wire, ending with the empty line.
+    /// The parts are the gateway's own or already checked (``ProviderPool``), so they are not checked again.
+    func write(to buffer: inout ByteBuffer) {
+        buffer.writeString(method.rawValue)
+        buffer.writeStaticString(" ")
+        buffer.writeString(uri)
+        buffer.writeStaticString(" HTTP/1.1\r\n")
+        for (name, value) in headers {
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
     }
 }

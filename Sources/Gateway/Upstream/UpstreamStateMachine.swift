@@ -10,7 +10,7 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
     private enum State {
         case idle
         case waitingForHead(InFlight)
-        case collecting(InFlight, HTTPResponseHead, ByteBuffer)
+        case collecting(InFlight, HTTPResponseHead, ByteBuffer, keepAlive: Bool)
         case streaming(InFlight, Stream, keepAlive: Bool)
         case closed
     }
@@ -47,22 +47,23 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
         state = .waitingForHead(exchange)
     }
 
-    /// The answer's head; `makeStream` makes the stream of a streamed 2xx answer.
-    mutating func receivedHead(_ head: HTTPResponseHead, makeStream: () -> Stream) -> Action {
+    /// The answer's head, and whether the connection can be reused after it; `makeStream` makes
+    /// the stream of a streamed 2xx answer.
+    mutating func receivedHead(_ head: HTTPResponseHead, keepAlive: Bool, makeStream: () -> Stream) -> Action {
         guard case .waitingForHead(let exchange) = state else { return failed(.broken("unexpected HTTP part from the provider")) }
         if exchange.stream && (200..<300).contains(head.status.code) {
             let stream = makeStream()
-            state = .streaming(exchange, stream, keepAlive: head.isKeepAlive)
+            state = .streaming(exchange, stream, keepAlive: keepAlive)
             return .startStream(exchange, head)
         }
-        state = .collecting(exchange, head, ByteBuffer())
+        state = .collecting(exchange, head, ByteBuffer(), keepAlive: keepAlive)
         return .none
     }
 
     /// A chunk of the answer's body.
     mutating func receivedBody(_ chunk: ByteBuffer) -> Action {
         switch state {
-        case .collecting(let exchange, let head, var body):
+        case .collecting(let exchange, let head, var body, let keepAlive):
             guard body.readableBytes.saturatingAdd(chunk.readableBytes) <= exchange.maxBytes else { return failed(.tooLarge) }
             if body.readableBytes == 0 {
                 body = chunk  // most answers arrive in one chunk: keep it as read, no copy
@@ -70,7 +71,7 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
                 state = .idle  // let `body` be the only reference while it grows
                 body.writeImmutableBuffer(chunk)
             }
-            state = .collecting(exchange, head, body)
+            state = .collecting(exchange, head, body, keepAlive: keepAlive)
             return .none
         case .streaming(_, let stream, _):
             return .forward(stream, chunk)
@@ -82,9 +83,9 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
     /// The answer's end.
     mutating func receivedEnd() -> Action {
         switch state {
-        case .collecting(let exchange, let head, let body):
-            state = head.isKeepAlive ? .idle : .closed
-            return .complete(exchange, head, body, keepAlive: head.isKeepAlive)
+        case .collecting(let exchange, let head, let body, let keepAlive):
+            state = keepAlive ? .idle : .closed
+            return .complete(exchange, head, body, keepAlive: keepAlive)
         case .streaming(let exchange, let stream, let keepAlive):
             state = keepAlive ? .idle : .closed
             return .endStream(exchange, stream, keepAlive: keepAlive)
@@ -97,7 +98,7 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
     /// own deadline; otherwise the exchange timed out.
     mutating func timerFired(now: NIODeadline) -> Action {
         switch state {
-        case .collecting(let exchange, _, _), .streaming(let exchange, _, _):
+        case .collecting(let exchange, _, _, _), .streaming(let exchange, _, _):
             if now < exchange.deadline { return .reschedule(exchange.deadline) }
         case .waitingForHead, .idle, .closed:
             break
@@ -117,7 +118,7 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
         let previous = state
         state = .closed
         switch previous {
-        case .waitingForHead(let exchange), .collecting(let exchange, _, _): return .fail(exchange, nil, failure)
+        case .waitingForHead(let exchange), .collecting(let exchange, _, _, _): return .fail(exchange, nil, failure)
         case .streaming(let exchange, let stream, _): return .fail(exchange, stream, failure)
         case .idle, .closed: return .fail(nil, nil, failure)
         }
