@@ -3,6 +3,7 @@ import Foundation
 import NIOHTTP1
 import Synchronization
 import Telemetry
+import TestSupport
 import Testing
 
 @testable import Gateway
@@ -14,6 +15,11 @@ struct BudgetGateTests {
         let time = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
         var now: Date { time.withLock { $0 } }
         func advance(_ seconds: Double) { time.withLock { $0 += seconds } }
+    }
+
+    /// A count tasks share.
+    final class Count: Sendable {
+        let value = Atomic<Int>(0)
     }
 
     static func config(_ edit: (inout Project) -> Void) -> GatewayConfig {
@@ -73,27 +79,43 @@ struct BudgetGateTests {
         let body = GatewayHarness.chat("mock-gpt", extra: ",\"max_tokens\":40")
         let price = try #require(PriceTable.builtIn["mock-gpt"])
         let worstCase = price.cost(input: BudgetGate.promptTokens(bodyBytes: body.utf8.count), cachedInput: 0, output: 40)
-        var slow = Self.config { $0.budget = Budget(microUSD: worstCase * 50, period: .monthly) }
-        slow.providers = slow.providers.map { provider in
-            var provider = provider
-            if provider.kind == .mock { provider.latencyMilliseconds = 1500 }
-            return provider
-        }
-        let config = slow
-        try await GatewayHarness.run(config) { gateway in
-            let statuses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
-                for _ in 0..<200 { group.addTask { try await gateway.send("/v1/chat/completions", body: body) } }
-                return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
+        // The provider holds every answer until all 200 requests are decided: a settled request
+        // costs less than its worst case, so an early answer would make room for a late request.
+        let release = TestSignal()
+        let upstream = FakeUpstream([.held(release, .json(status: 200, body: FakeUpstream.completion(model: "mock-gpt")))])
+        try await upstream.run { url in
+            var config = TestConfig.single(url: url)
+            config.orgs[0].projects[0].routes = config.orgs[0].projects[0].routes.map { route in
+                route.model == "mock-gpt" ? Route(model: "mock-gpt", targets: [RouteTarget(provider: "up", model: "mock-gpt")]) : route
             }
-            #expect(statuses.filter { $0.status == 200 }.count == 50)
-            #expect(statuses.filter { $0.status == 429 && $0.body.contains("budget_exceeded") }.count == 150)
-            let records = await gateway.recorder.waitForRecords(200)
-            let served = records.filter { $0.status == 200 }
-            let cost = try #require(served.first?.costMicroUSD)
-            #expect(cost > 0 && cost <= worstCase && served.allSatisfy { $0.costMicroUSD == cost })
-            let key = ScopedBudget(scope: "project/chatbot", budget: config.orgs[0].projects[0].budget!).key(at: Date())
-            #expect(gateway.metering.spend(key) == (settled: cost * 50, reserved: 0))
-            #expect(gateway.metering.holds == 0)
+            config.orgs[0].projects[0].budget = Budget(microUSD: worstCase * 50, period: .monthly)
+            let budget = try #require(config.orgs[0].projects[0].budget)
+            try await GatewayHarness.run(config) { gateway in
+                let refused = Count()
+                let statuses = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                    for _ in 0..<200 {
+                        group.addTask {
+                            let response = try await gateway.send("/v1/chat/completions", body: body)
+                            if response.status == 429 { refused.value.add(1, ordering: .relaxed) }
+                            return response
+                        }
+                    }
+                    let decided = await Eventually.holds(within: .seconds(60)) { upstream.received.count >= 50 && refused.value.load(ordering: .relaxed) >= 150 }
+                    #expect(decided, "50 requests reach the provider and 150 are refused before any answer")
+                    release.fire()
+                    return try await group.reduce(into: [TestResponse]()) { $0.append($1) }
+                }
+                #expect(statuses.filter { $0.status == 200 }.count == 50)
+                #expect(statuses.filter { $0.status == 429 && $0.body.contains("budget_exceeded") }.count == 150)
+                #expect(upstream.received.count == 50)
+                let records = await gateway.recorder.waitForRecords(200)
+                let served = records.filter { $0.status == 200 }
+                let cost = try #require(served.first?.costMicroUSD)
+                #expect(cost > 0 && cost <= worstCase && served.allSatisfy { $0.costMicroUSD == cost })
+                let key = ScopedBudget(scope: "project/chatbot", budget: budget).key(at: Date())
+                #expect(gateway.metering.spend(key) == (settled: cost * 50, reserved: 0))
+                #expect(gateway.metering.holds == 0)
+            }
         }
     }
 

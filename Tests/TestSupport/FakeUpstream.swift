@@ -16,6 +16,8 @@ public final class FakeUpstream: Sendable {
         case endlessStream(disconnected: TestSignal)
         /// Waits before answering with the next behavior.
         case delayed(Duration, Behavior)
+        /// Waits for the signal before answering with the next behavior.
+        case held(TestSignal, Behavior)
         /// Sends one event, then breaks the connection mid-stream.
         case brokenStream(firstEvent: String)
         /// Sends `text` as an SSE stream exactly as given (`event:` lines and all), in pieces of at most `piece` bytes.
@@ -84,6 +86,9 @@ public final class FakeUpstream: Sendable {
             return Response(status: .init(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
         case .delayed(let delay, let next):
             try await Task.sleep(for: delay)
+            return try await respond(with: next)
+        case .held(let signal, let next):
+            await signal.wait()
             return try await respond(with: next)
         case .stream(let events, let holdAfter, let hold):
             return Self.sse { writer in
