@@ -1,14 +1,17 @@
 """Paired A/B of two gateway binaries: both run at once in front of one nginx origin, and wrk
-drives them in alternating rounds of 10 s at 32 connections. Prints each round, the medians, and
-the medians of the rounds' own ratios (new / old), which hold up on a noisy machine where single
-rounds move by up to 10 %.
+drives them in alternating rounds of 10 s at 32 connections. The pair runs twice, the second
+time with the binaries in each other's place, because on this machine the second process of a
+pair can run a few percent faster whatever it is. Each pass reports the median of its rounds' own
+ratios (new / old); the result is their geometric mean, which cancels the place's bias (also
+printed).
 
-    python3 bench/ab.py OLD_BINARY NEW_BINARY [--rounds 4] [--stream] [--metered]
+    python3 bench/ab.py OLD_BINARY NEW_BINARY [--rounds 4] [--stream] [--metered] [--telemetry-off]
 
---stream sends streamed requests; --metered gives the new binary's key a budget and rate limits
-(with the same binary twice, that measures budget on / off).
+--stream sends streamed requests; --metered gives the new binary's key a budget and rate limits,
+and --telemetry-off turns the new binary's telemetry off (with the same binary twice, these
+measure budget on / off and telemetry off / on).
 """
-import argparse, os, statistics, sys, tempfile
+import argparse, math, os, statistics, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import load
@@ -19,40 +22,55 @@ parser.add_argument("new")
 parser.add_argument("--rounds", type=int, default=4)
 parser.add_argument("--stream", action="store_true")
 parser.add_argument("--metered", action="store_true")
+parser.add_argument("--telemetry-off", action="store_true")
 args = parser.parse_args()
 
 folder = tempfile.mkdtemp(prefix="gateway-ab.")
 origin_port = load.free_port()
 origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
-procs, urls = {}, {}
+script = load.wrk_script(folder, "ab", "gpt-4o-mini", args.stream)
+
+
+def one_pass(order):
+    """Runs the binaries started in `order` (roles, first one first); returns new / old ratios of req/s and CPU per request."""
+    procs, urls = {}, {}
+    try:
+        for role in order:
+            port = load.free_port()
+            config = os.path.join(folder, f"{role}.yaml")
+            with open(config, "w") as file:
+                file.write(load.gateway_config(
+                    origin_port, port, load.free_port(), not (args.telemetry_off and role == "new"), metered=args.metered and role == "new"))
+            load.BINARY = args.old if role == "old" else args.new
+            procs[role] = load.start_gateway(config)
+            urls[role] = f"http://127.0.0.1:{port}/v1/chat/completions"
+        for role in order:
+            load.wrk(urls[role], script, 32, 3)  # warm up
+        results = {"old": [], "new": []}
+        for index in range(args.rounds):
+            for role in order if index % 2 == 0 else order[::-1]:
+                result = load.wrk(urls[role], script, 32, 10, pid=procs[role].pid)
+                results[role].append(result)
+                print(f"  {index} {role}: {round(result['rps'])} req/s, {result['cpu']:.1f} us CPU per request", flush=True)
+        pairs = list(zip(results["new"], results["old"]))
+        rps = statistics.median(n["rps"] / o["rps"] for n, o in pairs)
+        cpu = statistics.median(n["cpu"] / o["cpu"] for n, o in pairs)
+        rss = {role: round(load.memory_kib(p.pid, "VmHWM") / 1024, 1) for role, p in procs.items()}
+        print(f"  new / old: req/s {rps:.3f}, CPU per request {cpu:.3f}; peak RSS MiB {rss}", flush=True)
+        return rps, cpu
+    finally:
+        for process in procs.values():
+            process.terminate()
+            process.wait()
+
+
 try:
-    for name, binary in (("old", args.old), ("new", args.new)):
-        port = load.free_port()
-        config = os.path.join(folder, f"{name}.yaml")
-        with open(config, "w") as file:
-            file.write(load.gateway_config(origin_port, port, load.free_port(), True, metered=args.metered and name == "new"))
-        load.BINARY = binary
-        procs[name] = load.start_gateway(config)
-        urls[name] = f"http://127.0.0.1:{port}/v1/chat/completions"
-    script = load.wrk_script(folder, "ab", "gpt-4o-mini", args.stream)
-    for name in procs:
-        load.wrk(urls[name], script, 32, 3)  # warm up
-    results = {"old": [], "new": []}
-    for index in range(args.rounds):
-        for name in ["old", "new"] if index % 2 == 0 else ["new", "old"]:
-            result = load.wrk(urls[name], script, 32, 10, pid=procs[name].pid)
-            results[name].append(result)
-            print(index, name, round(result["rps"]), "req/s", f'{result["cpu"]:.1f} us/req', flush=True)
-    for name, runs in results.items():
-        print(name, "req/s", statistics.median(r["rps"] for r in runs), "CPU us/req", round(statistics.median(r["cpu"] for r in runs), 2))
-    pairs = list(zip(results["new"], results["old"]))
-    print("req/s new / old", round(statistics.median(n["rps"] / o["rps"] for n, o in pairs), 3))
-    print("CPU per request new / old", round(statistics.median(n["cpu"] / o["cpu"] for n, o in pairs), 3))
-    for name, process in procs.items():
-        print(name, "peak RSS MiB", round(load.memory_kib(process.pid, "VmHWM") / 1024, 1))
+    print("pass 1: old started first")
+    rps1, cpu1 = one_pass(["old", "new"])
+    print("pass 2: new started first")
+    rps2, cpu2 = one_pass(["new", "old"])
+    print(f"req/s new / old {math.sqrt(rps1 * rps2):.3f} (place bias {math.sqrt(rps1 / rps2):.3f})")
+    print(f"CPU per request new / old {math.sqrt(cpu1 * cpu2):.3f} (place bias {math.sqrt(cpu1 / cpu2):.3f})")
 finally:
-    for process in procs.values():
-        process.terminate()
-        process.wait()
     origin.terminate()
     origin.wait()

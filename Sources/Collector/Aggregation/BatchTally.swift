@@ -6,7 +6,8 @@ import WireJSON
 ///
 /// Traces from steady traffic fall into few series, so a batch is summed by plain keys first and
 /// each metric series is then updated once per batch, not once per trace: no label array is built
-/// and no family is looked up per trace.
+/// and no family is looked up per trace, and a key the previous trace used is found without
+/// hashing (``SeriesTally``).
 struct BatchTally {
     /// The series of a request's own metrics (the operation and provider besides the Prometheus
     /// labels, for the GenAI metrics exported over OTLP).
@@ -70,41 +71,46 @@ struct BatchTally {
         let outcome: String
     }
 
-    private var requests: [RequestKey: RequestSums] = [:]
-    private var mcp: [MCPKey: Histogram] = [:]
-    private var findings: [FindingKey: Double] = [:]
-    private var gates: [GateKey: Double] = [:]
-    private var gateTimes: [GateTimeKey: Histogram] = [:]
+    private var requests = SeriesTally<RequestKey, RequestSums>()
+    private var mcp = SeriesTally<MCPKey, Histogram>()
+    private var findings = SeriesTally<FindingKey, Double>()
+    private var gates = SeriesTally<GateKey, Double>()
+    private var gateTimes = SeriesTally<GateTimeKey, Histogram>()
 
     /// Adds one trace, already tagged: `project`, `model` and `provider` are the bounded label values
     /// (`provider` empty when no provider was tried).
     mutating func add(_ trace: RequestTrace, org: String, project: String, model: String, provider: String, mcp labels: TraceLabels.MCP? = nil) {
         if let labels {
             let outcome = trace.status < 400 && trace.reason.isEmpty ? "ok" : ReasonCode(reading: trace.reason.isEmpty ? "other" : trace.reason).rawValue
-            mcp[MCPKey(org: org, project: project, labels: labels, outcome: outcome), default: Histogram(bounds: Histogram.Buckets.operation)]
-                .observe(Double(trace.durationNanos) / 1e9)
+            mcp.update(MCPKey(org: org, project: project, labels: labels, outcome: outcome), make: { Histogram(bounds: Histogram.Buckets.operation) }) {
+                $0.observe(Double(trace.durationNanos) / 1e9)
+            }
         }
         for index in 0..<trace.gateCount {
             let span = trace.gate(at: index)
-            gates[GateKey(org: org, project: project, gate: span.gate, decision: span.decision, reason: span.reason), default: 0] += 1
-            gateTimes[GateTimeKey(org: org, gate: span.gate), default: Histogram(bounds: Histogram.Buckets.gate)]
-                .observe(Double(span.durationNanos) / 1e9)
+            gates.update(GateKey(org: org, project: project, gate: span.gate, decision: span.decision, reason: span.reason), position: index, make: { 0 }) {
+                $0 += 1
+            }
+            gateTimes.update(GateTimeKey(org: org, gate: span.gate), position: index, make: { Histogram(bounds: Histogram.Buckets.gate) }) {
+                $0.observe(Double(span.durationNanos) / 1e9)
+            }
         }
         for index in 0..<trace.findingCount {
             let finding = trace.finding(at: index)
-            findings[FindingKey(org: org, project: project, direction: finding.direction, check: finding.check, action: finding.action), default: 0] +=
-                Double(finding.count)
+            findings.update(
+                FindingKey(org: org, project: project, direction: finding.direction, check: finding.check, action: finding.action), position: index, make: { 0 }
+            ) { $0 += Double(finding.count) }
         }
         let key = RequestKey(
             org: org, project: project, model: model, status: trace.status, decided: trace.decidingGate?.gate ?? "none", provider: provider,
             operation: trace.operation)
-        requests[key, default: RequestSums()].add(trace, tried: !provider.isEmpty)
+        requests.update(key, make: { RequestSums() }) { $0.add(trace, tried: !provider.isEmpty) }
     }
 
     /// Adds the sums to the metric families, and to `cumulative`, the sums by request series.
     func apply(to families: inout [String: MetricFamily], cumulative: inout [RequestKey: RequestSums]) {
         typealias Name = TelemetryStore.Name
-        for (key, sums) in requests {
+        for (key, sums) in requests.entries {
             cumulative[key, default: RequestSums()].merge(sums)
             let series = [key.org, key.project, key.model]
             families[Name.requests]!.add(sums.count, series + [String(key.status), key.decided])
@@ -121,18 +127,18 @@ struct BatchTally {
             if let timeToFirstToken = sums.timeToFirstToken { families[Name.timeToFirstToken]!.merge(timeToFirstToken, series) }
             if let upstream = sums.upstream { families[Name.upstreamDuration]!.merge(upstream, [key.org, key.provider]) }
         }
-        for (key, count) in gates {
+        for (key, count) in gates.entries {
             families[Name.gateDecisions]!.add(count, [key.org, key.project, key.gate, key.decision.description, key.reason.isEmpty ? "none" : ReasonCode(reading: key.reason).rawValue])
         }
-        for (key, count) in findings {
+        for (key, count) in findings.entries {
             families[Name.guardrailFindings]!.add(count, [key.org, key.project, key.direction.name, key.check.name, key.action.name])
         }
-        for (key, histogram) in mcp {
+        for (key, histogram) in mcp.entries {
             let labels = [key.org, key.project, key.labels.server, key.labels.method]
             families[Name.mcpRequests]!.add(Double(histogram.count), labels + [key.labels.tool, key.outcome])
             families[Name.mcpDuration]!.merge(histogram, labels)
         }
-        for (key, histogram) in gateTimes {
+        for (key, histogram) in gateTimes.entries {
             families[Name.gateDuration]!.merge(histogram, [key.org, key.gate])
         }
     }

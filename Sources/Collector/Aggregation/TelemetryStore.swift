@@ -47,8 +47,16 @@ public final class TelemetryStore: Sendable {
             state.mappingAvailable = true
             var unattributed = 0.0
             var tally = BatchTally()
+            var previous: (trace: RequestTrace, labels: TraceLabels)?
             for trace in batch.traces {
-                let labels = TraceLabels(trace, mapping: mapping)
+                // Consecutive traces mostly carry the same label values: reuse the previous trace's labels then.
+                let labels: TraceLabels
+                if let previous, previous.trace.hasSameLabelValues(as: trace) {
+                    labels = previous.labels
+                } else {
+                    labels = TraceLabels(trace, mapping: mapping)
+                    previous = (trace, labels)
+                }
                 if labels.org == OrgMapping.unattributed { unattributed += 1 }
                 tally.add(trace, org: labels.org, project: labels.project, model: labels.model, provider: labels.provider, mcp: labels.mcp)
                 keep(trace, org: labels.org, project: labels.project, model: labels.model, into: &state)

@@ -57,3 +57,11 @@ struct TraceLabels {
         value.isEmpty ? "none" : (known.contains(value) ? value : "other")
     }
 }
+
+extension RequestTrace {
+    /// Whether `other` has the values ``TraceLabels`` reads, so that it gets the same labels.
+    func hasSameLabelValues(as other: RequestTrace) -> Bool {
+        projectID == other.projectID && operation == other.operation && requestedModel == other.requestedModel && provider == other.provider
+            && routedModel == other.routedModel
+    }
+}

@@ -21,10 +21,14 @@ struct PayloadGate: Gate {
     static func checkSize(_ configured: Configured) throws(GateDenial) {
         let arrival = configured.arrival
         let limit = configured.snapshot.config.gateway.maxRequestBytes
+        let overLimit = arrival.oversized || arrival.body.readableBytes > limit
+        // The listener does not read a body declared longer than the limit, so it arrives empty:
+        // a body with bytes within the limit needs no look at the declared length.
+        guard overLimit || arrival.body.readableBytes == 0 else { return }
         if let declared = arrival.head.headerFields[.contentLength].flatMap({ Int($0) }), declared > limit {
             throw Self.tooLarge(limit: limit, declared: declared)
         }
-        if arrival.oversized || arrival.body.readableBytes > limit { throw Self.tooLarge(limit: limit, declared: nil) }
+        if overLimit { throw Self.tooLarge(limit: limit, declared: nil) }
     }
 
     private static func tooLarge(limit: Int, declared: Int?) -> GateDenial {

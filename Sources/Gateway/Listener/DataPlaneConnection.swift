@@ -71,13 +71,15 @@ final class DataPlaneConnection: ChannelInboundHandler {
             guard machine.isIdle else { return }
             connectionGuard.headReceived()
             let head: Head
+            let declared: Int?
             do {
-                head = Head(request: try Self.request(old), version: old.version, keepAlive: old.isKeepAlive)
+                let request: HTTPRequest
+                (request, declared) = try Self.request(old)
+                head = Head(request: request, version: old.version, keepAlive: old.isKeepAlive)
             } catch {
                 refuse(version: old.version, message: "The request line or headers are malformed.", context: context)
                 return
             }
-            let declared = head.request.headerFields[.contentLength].flatMap { Int($0) }
             perform(machine.receivedHead(head, declaredLength: declared, limit: maxBodyBytes()), context: context)
         case .body(let chunk):
             perform(machine.receivedBody(chunk), context: context)
@@ -112,13 +114,35 @@ final class DataPlaneConnection: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    /// The HTTP types request of a head. An origin-form target (`/path?query`, what clients send)
-    /// is the path as it is; only other forms go through the general conversion, which parses a URL.
-    private static func request(_ head: HTTPRequestHead) throws -> HTTPRequest {
-        guard head.uri.utf8.first == UInt8(ascii: "/") else { return try HTTPRequest(head, secure: false, splitCookie: false) }
-        return HTTPRequest(
-            method: try HTTPRequest.Method(head.method), scheme: "http", authority: head.headers.first(name: "host"), path: head.uri,
-            headerFields: HTTPFields(head.headers, splitCookie: false))
+    /// The HTTP types request of a head, and its declared `Content-Length`, in one pass over the
+    /// fields. An origin-form target (`/path?query`, what clients send) is the path as it is; only
+    /// other forms go through the general conversion, which parses a URL. As in that conversion,
+    /// the first `Host` becomes the authority and a field whose name is not a token is left out.
+    private static func request(_ head: HTTPRequestHead) throws -> (HTTPRequest, declared: Int?) {
+        guard head.uri.utf8.first == UInt8(ascii: "/") else {
+            let request = try HTTPRequest(head, secure: false, splitCookie: false)
+            return (request, request.headerFields[.contentLength].flatMap { Int($0) })
+        }
+        var fields = HTTPFields()
+        fields.reserveCapacity(head.headers.count)
+        var authority: String?
+        var declared: Int?
+        var seenLength = false
+        for (name, value) in head.headers {
+            guard let fieldName = HTTPField.Name(name) else { continue }
+            if authority == nil && fieldName.canonicalName == "host" {
+                authority = value
+                continue
+            }
+            if fieldName == .contentLength {
+                // Read as the combined value would be: a second field makes it "a, b", which is no number.
+                declared = seenLength ? nil : Int(value)
+                seenLength = true
+            }
+            fields.append(HTTPField(name: fieldName, value: value))
+        }
+        let request = HTTPRequest(method: try HTTPRequest.Method(head.method), scheme: "http", authority: authority, path: head.uri, headerFields: fields)
+        return (request, declared)
     }
 
     /// Answers a request that cannot be read with 400, and closes.

@@ -1,0 +1,36 @@
+/// Values by series key for one batch of traces, in the order the keys were first seen.
+///
+/// Consecutive traces mostly share every label, so each caller-chosen position (a gate's place
+/// in the trace, say) remembers the slot it used last and tries it first: a repeated key costs an
+/// equality check, which for the shared strings of a ring's traces is a comparison of their
+/// storage, rather than hashing every label into the index.
+struct SeriesTally<Key: Hashable, Value> {
+    private(set) var keys: [Key] = []
+    private(set) var values: [Value] = []
+    private var index: [Key: Int] = [:]
+    private var recent: [Int] = []
+
+    /// Applies `update` to the value of `key`, made by `make` when the key is new; `position`
+    /// names where the caller looks keys up from (0 when it has one place).
+    mutating func update(_ key: Key, position: Int = 0, make: () -> Value, _ update: (inout Value) -> Void) {
+        let slot: Int
+        if position < recent.count, recent[position] >= 0, keys[recent[position]] == key {
+            slot = recent[position]
+        } else {
+            if let known = index[key] {
+                slot = known
+            } else {
+                slot = keys.count
+                keys.append(key)
+                values.append(make())
+                index[key] = slot
+            }
+            while recent.count <= position { recent.append(-1) }
+            recent[position] = slot
+        }
+        update(&values[slot])
+    }
+
+    /// Each key with its value, in the order first seen.
+    var entries: Zip2Sequence<[Key], [Value]> { zip(keys, values) }
+}
