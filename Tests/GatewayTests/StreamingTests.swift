@@ -175,6 +175,71 @@ struct StreamingTests {
         #expect(String(buffer: payload.upstreamBody(model: "b", askForUsage: true)) == expected)
     }
 
+    @Test("drawn streams, split at drawn places: every byte but the usage-only event is relayed, and the last usage is read")
+    func drawnStreams() {
+        var generator = SplitMix64(seed: 0x5EED_0005)
+        for _ in 0..<2_000 {
+            let newline = Bool.random(using: &generator) ? "\n" : "\r\n"
+            var text = "", expected = "", events = 0
+            var usage = TokenUsage.Reading.absent
+            for index in 0..<Int.random(in: 0...8, using: &generator) {
+                // Valid JSON string content holding quotes, colons, brackets and the key itself, escaped.
+                let word = (0..<Int.random(in: 0...12, using: &generator))
+                    .map { _ in ["a", #"\""#, #"\\"#, ":", "[]", "\u{e9}", #"\"choices\":[]"#, " "].randomElement(using: &generator)! }.joined()
+                let event: String
+                switch Int.random(in: 0..<5, using: &generator) {
+                case 0: event = ": ping" + newline + newline
+                case 1: event = "event: note" + newline + "data:{\"choices\" : [ {\"delta\":{\"content\":\"\(word)\"}} ]}" + newline + newline
+                case 2: event = "data: {\"choices\":[{\"delta\":{}}],\"usage\":{\"prompt_tokens\":\(index),\"completion_tokens\":1}}" + newline + newline
+                default: event = "data: {\"choices\":[{\"delta\":{\"content\":\"\(word)\"}}],\"usage\":null}" + newline + newline
+                }
+                text += event
+                expected += event
+                if event.hasPrefix("data") || event.hasPrefix("event") { events += 1 }
+                if event.contains("prompt_tokens") { usage = .valid(TokenUsage(input: index, output: 1)) }
+            }
+            let final = Bool.random(using: &generator)
+            if final {
+                let spaces = String(repeating: " ", count: Int.random(in: 0...2, using: &generator))
+                text += "data: {\"choices\"\(spaces):\(spaces)[\(spaces)],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":8}}" + newline + newline
+                usage = .valid(TokenUsage(input: 7, output: 8))
+            }
+            text += "data: [DONE]" + newline + newline
+            expected += "data: [DONE]" + newline + newline
+            let bytes = Array(text.utf8)
+            var cuts = (0..<Int.random(in: 0...4, using: &generator)).map { _ in Int.random(in: 0...bytes.count, using: &generator) }
+            cuts = ([0] + cuts + [bytes.count]).sorted()
+            var meter = StreamUsageMeter(stripsUsageChunk: true)
+            var relayed = ByteBuffer()
+            for (start, end) in zip(cuts, cuts.dropFirst()) {
+                var out = meter.feed(ByteBuffer(bytes: bytes[start..<end]))
+                relayed.writeBuffer(&out)
+            }
+            if var rest = meter.finish() { relayed.writeBuffer(&rest) }
+            #expect(String(buffer: relayed) == expected, "cuts \(cuts) of \(text.debugDescription)")
+            #expect(meter.usage == usage)
+            #expect(meter.events == events + (final ? 2 : 1))
+        }
+    }
+
+    @Test("a line past the meter's bound is relayed uninspected, and the stream after it is metered again")
+    func overlongLine() {
+        let long = "data: {\"choices\":[{\"delta\":{\"content\":\"" + String(repeating: "x", count: 1_500_000) + "\"}}],\"usage\":{\"prompt_tokens\":1}}\n\n"
+        let usage = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":6}}\n\n"
+        let bytes = Array((long + usage + "data: [DONE]\n\n").utf8)
+        for size in [65_536, 100_003] {
+            var meter = StreamUsageMeter(stripsUsageChunk: true)
+            var relayed = ByteBuffer()
+            for start in stride(from: 0, to: bytes.count, by: size) {
+                var out = meter.feed(ByteBuffer(bytes: bytes[start..<min(start + size, bytes.count)]))
+                relayed.writeBuffer(&out)
+            }
+            #expect(meter.finish() == nil)
+            #expect(String(buffer: relayed) == long + "data: [DONE]\n\n")
+            #expect(meter.usage == .valid(TokenUsage(input: 5, output: 6)), "the overlong line's usage is not read")
+        }
+    }
+
     @Test("the usage meter finds usage split across chunk boundaries")
     func usageAcrossChunks() {
         let text = "data: {\"choices\":[]}\n\ndata: {\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"completion_tokens\":22,\"prompt_tokens_details\":{\"cached_tokens\":3}}}\r\n\r\ndata: [DONE]\n\n"

@@ -297,7 +297,7 @@ struct UpstreamClientTests {
                 Issue.record("expected a stream")
                 return
             }
-            let iterator = chunks.makeAsyncIterator()
+            var iterator = chunks.makeAsyncIterator()
             var received = try await iterator.next()?.readableBytes ?? 0
             try await Task.sleep(for: .seconds(1))
             let ahead = upstream.bytesWritten

@@ -1,3 +1,4 @@
+import Glibc
 import NIOCore
 import WireJSON
 
@@ -35,48 +36,56 @@ struct StreamUsageMeter {
     /// Feeds the next chunk of the stream; returns what to relay to the client.
     @discardableResult
     mutating func feed(_ chunk: ByteBuffer) -> ByteBuffer {
-        // Most chunks hold whole events and no empty `choices`: they are relayed as they are.
-        let plain = !stripsUsageChunk || (pending.isEmpty && !overlong && !cutsBlankLine && chunk.readableBytesView.last == UInt8(ascii: "\n")
-            && !chunk.withUnsafeReadableBytes { Self.hasEmptyChoices($0.bindMemory(to: UInt8.self)) })
-        guard !plain else {
+        guard stripsUsageChunk else {
             observe(chunk)
             return chunk
         }
-        var out = ByteBuffer()
-        out.reserveCapacity(chunk.readableBytes + pending.count)
-        chunk.withUnsafeReadableBytes { raw in
+        return chunk.withUnsafeReadableBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
+            // While every line so far is relayed as it came, what is relayed is the chunk itself:
+            // `out` is made only when a line is cut or held back.
+            var out: ByteBuffer?
+            func diverge(at end: Int) {
+                guard out == nil else { return }
+                out = ByteBuffer()
+                out!.reserveCapacity(raw.count + pending.count)
+                out!.writeBytes(UnsafeRawBufferPointer(rebasing: raw[..<end]))
+            }
             var lineStart = 0
-            for offset in bytes.indices where bytes[offset] == UInt8(ascii: "\n") {
+            while let offset = Self.newline(in: bytes, from: lineStart) {
                 defer { lineStart = offset + 1 }
                 if overlong {
-                    out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[lineStart...offset]))
+                    out?.writeBytes(UnsafeRawBufferPointer(rebasing: raw[lineStart...offset]))
                     overlong = false
-                    continue
-                }
-                if pending.isEmpty {
+                } else if pending.isEmpty {
                     if relays(UnsafeBufferPointer(rebasing: bytes[lineStart..<offset])) {
-                        out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[lineStart...offset]))
+                        out?.writeBytes(UnsafeRawBufferPointer(rebasing: raw[lineStart...offset]))
+                    } else {
+                        diverge(at: lineStart)
                     }
                 } else {
+                    // The line began in an earlier chunk, which held its start back.
+                    diverge(at: lineStart)
                     pending.append(contentsOf: bytes[lineStart...offset])
-                    if pending.withUnsafeBufferPointer({ relays(UnsafeBufferPointer(rebasing: $0.dropLast())) }) { out.writeBytes(pending) }
+                    if pending.withUnsafeBufferPointer({ relays(UnsafeBufferPointer(rebasing: $0.dropLast())) }) { out!.writeBytes(pending) }
                     pending.removeAll(keepingCapacity: true)
                 }
             }
             let rest = UnsafeRawBufferPointer(rebasing: raw[lineStart...])
             if overlong {
-                out.writeBytes(rest)
+                out?.writeBytes(rest)
             } else if pending.count + rest.count > Self.maxLine {
-                out.writeBytes(pending)
-                out.writeBytes(rest)
+                diverge(at: lineStart)
+                out!.writeBytes(pending)
+                out!.writeBytes(rest)
                 pending.removeAll()
                 overlong = true
-            } else {
+            } else if !rest.isEmpty {
+                diverge(at: lineStart)
                 pending.append(contentsOf: rest)
             }
+            return out ?? chunk
         }
-        return out
     }
 
     /// What is left of a stream that ended without a final newline, to relay after the last chunk.
@@ -91,7 +100,7 @@ struct StreamUsageMeter {
         chunk.withUnsafeReadableBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             var lineStart = 0
-            for offset in bytes.indices where bytes[offset] == UInt8(ascii: "\n") {
+            while let offset = Self.newline(in: bytes, from: lineStart) {
                 if pending.isEmpty {
                     _ = relays(UnsafeBufferPointer(rebasing: bytes[lineStart..<offset]))
                 } else {
@@ -121,7 +130,7 @@ struct StreamUsageMeter {
         var end = line.count
         if end > start, line[end - 1] == UInt8(ascii: "\r") { end -= 1 }
         let data = UnsafeBufferPointer(rebasing: line[start..<end])
-        guard Self.contains(data, "\"usage\"") else { return true }
+        guard Self.find("\"usage\"", anchor: 4, in: data) != nil else { return true }
         if messages {
             messagesUsage.observe(event: data)
             usage = messagesUsage.reading
@@ -138,38 +147,31 @@ struct StreamUsageMeter {
         return false
     }
 
-    /// Whether `bytes` hold `"choices"`, a colon and an empty array, white space allowed.
-    private static func hasEmptyChoices(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let key: StaticString = "\"choices\""
-        let count = key.utf8CodeUnitCount
-        var index = 0
-        while index + count <= bytes.count {
-            defer { index += 1 }
-            guard (0..<count).allSatisfy({ bytes[index + $0] == key.utf8Start[$0] }) else { continue }
-            var cursor = index + count
-            for expected in [UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]")] {
-                while cursor < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[cursor]) { cursor += 1 }
-                guard cursor < bytes.count, bytes[cursor] == expected else { break }
-                cursor += 1
-                if expected == UInt8(ascii: "]") { return true }
-            }
-        }
-        return false
-    }
-
     private static func starts(_ line: UnsafeBufferPointer<UInt8>, with prefix: StaticString) -> Bool {
-        (0..<prefix.utf8CodeUnitCount).allSatisfy { line[$0] == prefix.utf8Start[$0] }
+        line.count >= prefix.utf8CodeUnitCount && memcmp(line.baseAddress!, prefix.utf8Start, prefix.utf8CodeUnitCount) == 0
     }
 
-    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+    /// The offset of the first `needle` in `bytes`, searched by its byte at `anchor` (a rare one is fastest).
+    private static func find(_ needle: StaticString, anchor: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         let count = needle.utf8CodeUnitCount
-        guard haystack.count >= count else { return false }
-        let first = needle.utf8Start[0]
-        var index = 0
-        while index <= haystack.count - count {
-            if haystack[index] == first, (1..<count).allSatisfy({ haystack[index + $0] == needle.utf8Start[$0] }) { return true }
-            index += 1
+        var from = anchor
+        while let found = first(needle.utf8Start[anchor], in: bytes, from: from), found - anchor + count <= bytes.count {
+            if memcmp(bytes.baseAddress! + found - anchor, needle.utf8Start, count) == 0 { return found - anchor }
+            from = found + 1
         }
-        return false
+        return nil
+    }
+
+    /// The offset of the first newline in `bytes` at or after `from`.
+    private static func newline(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        first(UInt8(ascii: "\n"), in: bytes, from: from)
+    }
+
+    /// The offset of the first `byte` in `bytes` at or after `from`.
+    private static func first(_ byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard let base = bytes.baseAddress, from < bytes.count,
+            let found = memchr(base + from, Int32(byte), bytes.count - from)
+        else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
     }
 }

@@ -1,43 +1,178 @@
+import DequeModule
 import NIOCore
 import Synchronization
 
 /// The body chunks of a streamed answer, with back-pressure: past a few buffered chunks the
 /// connection stops reading until the reader catches up, so a slow client holds the provider back
-/// instead of the gateway buffering the answer. A reader that stops before the end (the client
-/// went away) closes the upstream connection, which ends the provider's generation.
+/// instead of the gateway buffering the answer. A reader that goes away before the end (the client
+/// went away, or the sequence was dropped unread) closes the upstream connection, which ends the
+/// provider's generation. A reader whose task is cancelled while it waits gets `CancellationError`.
 struct UpstreamChunks: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
-    typealias Producer = NIOThrowingAsyncSequenceProducer<
-        ByteBuffer, any Error, NIOAsyncSequenceProducerBackPressureStrategies.HighLowWatermark, Reading
-    >
-    typealias Source = Producer.Source
+    typealias Failure = any Error
 
-    let base: Producer
+    /// Past this many buffered chunks the connection stops reading; at or below `lowWatermark` it reads again.
+    static let highWatermark = 8
+    static let lowWatermark = 2
 
-    /// A sequence and the source the connection's handler yields into.
-    static func make(_ reading: Reading) -> (UpstreamChunks, Source) {
-        let made = Producer.makeSequence(
-            backPressureStrategy: .init(lowWatermark: 2, highWatermark: 8), finishOnDeinit: false, delegate: reading)
-        return (UpstreamChunks(base: made.sequence), made.source)
+    private let reader: Reader
+
+    /// A sequence and the buffer the connection's handler writes into.
+    static func make(channel: any Channel) -> (UpstreamChunks, Buffer) {
+        make(ChannelControl(channel: channel))
     }
 
-    func makeAsyncIterator() -> Producer.AsyncIterator { base.makeAsyncIterator() }
+    /// A sequence and its buffer, with `control` for the connection behind them.
+    static func make(_ control: some Control) -> (UpstreamChunks, Buffer) {
+        let buffer = Buffer(control)
+        return (UpstreamChunks(reader: Reader(buffer)), buffer)
+    }
 
-    /// Turns reading back on when the reader wants more, and closes the connection when the
-    /// reader goes away before the answer ended.
-    final class Reading: NIOAsyncSequenceProducerDelegate {
+    /// What the chunks ask of the connection they come from.
+    protocol Control: Sendable {
+        /// The reader caught up: read from the socket again.
+        func resumeReading()
+        /// The reader went away before the answer ended: close the connection.
+        func abandon()
+    }
+
+    /// A connection's channel as the chunks' ``Control``.
+    struct ChannelControl: Control {
         let channel: any Channel
-        private let ended = Atomic<Bool>(false)
 
-        init(channel: any Channel) { self.channel = channel }
+        func resumeReading() { channel.setAutoRead(true) }
 
-        /// The answer ended: the connection may go back to the pool.
-        func markEnded() { ended.store(true, ordering: .releasing) }
+        func abandon() { channel.close(promise: nil) }
+    }
 
-        func produceMore() { channel.setAutoRead(true) }
+    func makeAsyncIterator() -> Iterator { Iterator(reader: reader) }
 
-        func didTerminate() {
-            if !ended.load(ordering: .acquiring) { channel.close(promise: nil) }
+    /// Reads the chunks in order; nil once the answer ended, throws when it broke off.
+    struct Iterator: AsyncIteratorProtocol {
+        let reader: Reader
+
+        mutating func next() async throws -> ByteBuffer? { try await reader.buffer.next() }
+    }
+
+    /// The reader's hold on the buffer: when the sequence and its iterators are gone, the reader is.
+    final class Reader: Sendable {
+        let buffer: Buffer
+
+        init(_ buffer: Buffer) { self.buffer = buffer }
+
+        deinit { buffer.terminate() }
+    }
+
+    /// The chunks between the connection's event loop, which appends and ends them, and the one
+    /// task that reads them.
+    final class Buffer: Sendable {
+        private let control: any Control
+        private let state = Mutex(State())
+
+        private struct State {
+            var chunks = Deque<ByteBuffer>()
+            /// Nil while the answer is being read; then how it ended.
+            var end: Result<Void, any Error>?
+            /// The reader, while it waits for a chunk.
+            var waiter: UnsafeContinuation<ByteBuffer?, any Error>?
+            /// The connection's reads are off until the reader catches up.
+            var paused = false
+            /// The reader went away or was cancelled: nothing more is kept.
+            var terminated = false
+        }
+
+        init(_ control: some Control) { self.control = control }
+
+        /// Appends a chunk; returns false when the reader is behind and the connection should stop reading.
+        func append(_ chunk: ByteBuffer) -> Bool {
+            let (waiter, reading): (UnsafeContinuation<ByteBuffer?, any Error>?, Bool) = state.withLock { state in
+                guard !state.terminated else { return (nil, true) }
+                if let waiter = state.waiter {
+                    state.waiter = nil
+                    return (waiter, true)
+                }
+                state.chunks.append(chunk)
+                if state.chunks.count >= UpstreamChunks.highWatermark { state.paused = true }
+                return (nil, !state.paused)
+            }
+            waiter?.resume(returning: chunk)
+            return reading
+        }
+
+        /// Ends the chunks: the answer is whole (nil), or broke off with `failure`.
+        func finish(_ failure: (any Error)? = nil) {
+            let waiter = state.withLock { state in
+                if state.end == nil { state.end = failure.map { .failure($0) } ?? .success(()) }
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            if let failure { waiter?.resume(throwing: failure) } else { waiter?.resume(returning: nil) }
+        }
+
+        /// The next chunk, waiting for it when none is buffered.
+        func next() async throws -> ByteBuffer? {
+            let taken: Taken = state.withLock { state in Self.take(&state) }
+            switch taken {
+            case .chunk(let chunk, let resume):
+                if resume { control.resumeReading() }
+                return chunk
+            case .ended(let end):
+                try end.get()
+                return nil
+            case .cancelled:
+                throw CancellationError()
+            case .wait:
+                return try await withTaskCancellationHandler {
+                    try await withUnsafeThrowingContinuation { continuation in
+                        let taken: Taken? = state.withLock { state in
+                            switch Self.take(&state) {
+                            case .wait:
+                                state.waiter = continuation
+                                return nil
+                            case let taken: return taken
+                            }
+                        }
+                        switch taken {
+                        case nil: break
+                        case .chunk(let chunk, let resume)?:
+                            if resume { control.resumeReading() }
+                            continuation.resume(returning: chunk)
+                        case .ended(let end)?: continuation.resume(with: end.map { nil })
+                        case .cancelled?, .wait?: continuation.resume(throwing: CancellationError())
+                        }
+                    }
+                } onCancel: {
+                    terminate()
+                }
+            }
+        }
+
+        /// What a read finds: a chunk (and whether reading resumes), the end, a terminated reader, or nothing yet.
+        private enum Taken { case chunk(ByteBuffer, resume: Bool), ended(Result<Void, any Error>), cancelled, wait }
+
+        /// What the reader gets now, under the lock.
+        private static func take(_ state: inout State) -> Taken {
+            if state.terminated { return .cancelled }
+            if let chunk = state.chunks.popFirst() {
+                let resume = state.paused && state.chunks.count <= UpstreamChunks.lowWatermark
+                if resume { state.paused = false }
+                return .chunk(chunk, resume: resume)
+            }
+            if let end = state.end { return .ended(end) }
+            return .wait
+        }
+
+        /// The reader went away or was cancelled: a waiting read ends with `CancellationError`, and
+        /// a connection whose answer had not ended is closed.
+        func terminate() {
+            let (waiter, ended) = state.withLock { state in
+                state.terminated = true
+                state.chunks.removeAll()
+                defer { state.waiter = nil }
+                return (state.waiter, state.end != nil)
+            }
+            waiter?.resume(throwing: CancellationError())
+            if !ended { control.abandon() }
         }
     }
 }

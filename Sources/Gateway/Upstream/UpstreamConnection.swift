@@ -69,7 +69,7 @@ final class UpstreamConnection: Sendable {
     final class Handler: ChannelInboundHandler, RemovableChannelHandler {
         typealias InboundIn = ByteBuffer
         typealias OutboundOut = ByteBuffer
-        typealias Stream = (source: UpstreamChunks.Source, reading: UpstreamChunks.Reading)
+        typealias Stream = UpstreamChunks.Buffer
 
         /// A request body up to this size is copied behind its head into one write; a larger one is written after it.
         static let inlineBodyBytes = 16 * 1024
@@ -119,10 +119,9 @@ final class UpstreamConnection: Sendable {
                 // The reader's side of a stream goes to the exchange only; the machine keeps the producer's.
                 var chunks: UpstreamChunks?
                 let action = machine.receivedHead(head, keepAlive: keepAlive) {
-                    let reading = UpstreamChunks.Reading(channel: context.channel)
-                    let (sequence, source) = UpstreamChunks.make(reading)
+                    let (sequence, buffer) = UpstreamChunks.make(channel: context.channel)
                     chunks = sequence
-                    return (source, reading)
+                    return buffer
                 }
                 if case .startStream(let exchange, let head) = action, let chunks {
                     exchange.promise.succeed(.streaming(head, chunks))
@@ -159,20 +158,19 @@ final class UpstreamConnection: Sendable {
                 break  // handled where the head is read, which holds the reader's side
             case .forward(let stream, let chunk):
                 // A reader slower than the provider stops the socket reads until it catches up.
-                if stream.source.yield(chunk) == .stopProducing { context.channel.setAutoRead(false) }
+                if !stream.append(chunk) { context.channel.setAutoRead(false) }
             case .complete(let exchange, let head, let body, let keepAlive):
                 finish(exchange, keepAlive: keepAlive, context: context)
                 exchange.promise.succeed(.complete(head, body))
             case .endStream(let exchange, let stream, let keepAlive):
-                stream.reading.markEnded()
+                stream.finish()
                 context.channel.setAutoRead(true)
                 finish(exchange, keepAlive: keepAlive, context: context)
-                stream.source.finish()
             case .fail(let exchange, let stream, let failure):
                 timer?.cancel()
                 timer = nil
                 exchange?.release(false)
-                if let stream { stream.source.finish(failure) } else { exchange?.promise.fail(failure) }
+                if let stream { stream.finish(failure) } else { exchange?.promise.fail(failure) }
                 context.close(promise: nil)
             case .reschedule(let deadline):
                 schedule(deadline, context: context)
