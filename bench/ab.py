@@ -5,11 +5,12 @@ pair can run a few percent faster whatever it is. Each pass reports the median o
 ratios (new / old); the result is their geometric mean, which cancels the place's bias (also
 printed).
 
-    python3 bench/ab.py OLD_BINARY NEW_BINARY [--rounds 4] [--stream] [--metered] [--telemetry-off]
+    python3 bench/ab.py OLD_BINARY NEW_BINARY [--rounds 4] [--stream] [--metered | --metered-both] [--telemetry-off]
 
 --stream sends streamed requests; --metered gives the new binary's key a budget and rate limits,
 and --telemetry-off turns the new binary's telemetry off (with the same binary twice, these
-measure budget on / off and telemetry off / on).
+measure budget on / off and telemetry off / on). --metered-both gives both keys a budget and
+rate limits, to compare two binaries on the money path.
 """
 import argparse, math, os, statistics, sys, tempfile
 
@@ -22,6 +23,7 @@ parser.add_argument("new")
 parser.add_argument("--rounds", type=int, default=4)
 parser.add_argument("--stream", action="store_true")
 parser.add_argument("--metered", action="store_true")
+parser.add_argument("--metered-both", action="store_true")
 parser.add_argument("--telemetry-off", action="store_true")
 args = parser.parse_args()
 
@@ -40,7 +42,7 @@ def one_pass(order):
             config = os.path.join(folder, f"{role}.yaml")
             with open(config, "w") as file:
                 file.write(load.gateway_config(
-                    origin_port, port, load.free_port(), not (args.telemetry_off and role == "new"), metered=args.metered and role == "new"))
+                    origin_port, port, load.free_port(), not (args.telemetry_off and role == "new"), metered=args.metered_both or (args.metered and role == "new")))
             load.BINARY = args.old if role == "old" else args.new
             procs[role] = load.start_gateway(config)
             urls[role] = f"http://127.0.0.1:{port}/v1/chat/completions"

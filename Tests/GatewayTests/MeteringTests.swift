@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 import Telemetry
+import TestSupport
 import Testing
 
 @testable import Gateway
@@ -31,6 +32,30 @@ struct MeteringTests {
         #expect(metering.spend(Self.budget.key(at: Self.now)) == (settled: 500, reserved: 0))
         let deltas = metering.beginFlush()
         #expect(deltas == [SpendDelta(key: Self.budget.key(at: Self.now), microUSD: 500, requests: 50)])
+    }
+
+    @Test("a route's worst case, from the prices kept for it, is the dearest of every model's: drawn prices and token counts")
+    func routeWorstCase() {
+        var generator = SplitMix64(seed: 0x0B0D_6E7)
+        let rates: [Int64] = [0, 1, 150_000, 600_000, 2_500_000, 10_000_000, Int64.max / 2, Int64.max]
+        for _ in 0..<2_000 {
+            var table: [String: Price] = [:]
+            for name in ["a", "b", "c", "d"] where Bool.random(using: &generator) {
+                table[name] = Price(model: name, inputPerMillion: rates.randomElement(using: &generator)!, outputPerMillion: rates.randomElement(using: &generator)!)
+            }
+            let targets = (0..<Int.random(in: 1...4, using: &generator)).map { _ in
+                RouteTarget(provider: "p", model: ["a", "b", "c", "d", "x"].randomElement(using: &generator)!)
+            }
+            let route = Route(model: ["a", "b", "x"].randomElement(using: &generator)!, targets: targets)
+            let prices = RoutePrices(route: route) { table[$0] }
+            #expect(prices.prices.count <= Set(([route.model] + targets.map(\.model)).filter { table[$0] != nil }).count)
+            for _ in 0..<5 {
+                let input = [0, 1, 999, 1 << 20, Int.max, -5].randomElement(using: &generator)!
+                let output = [0, 1, 4096, 1 << 30, Int.max, -1].randomElement(using: &generator)!
+                let naive = ([route.model] + targets.map(\.model)).compactMap { table[$0]?.cost(input: input, cachedInput: 0, output: output) }.max() ?? 0
+                #expect(prices.worstCase(input: input, output: output) == naive, "\(table) \(route)")
+            }
+        }
     }
 
     @Test("a failed flush keeps its batch for the next one; a successful one takes the ledger's totals")

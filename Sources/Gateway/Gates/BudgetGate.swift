@@ -25,9 +25,7 @@ struct BudgetGate: Gate {
         let payload = routed.payload
         let prompt = Self.promptTokens(bodyBytes: payload.body.readableBytes)
         let output = routed.arrival.endpoint == .embeddings ? 0 : payload.maxTokens ?? Self.defaultMaxOutputTokens
-        let snapshot = routed.snapshot
-        let models = [payload.model] + routed.route.targets.map(\.model)
-        let worstCase = models.compactMap { snapshot.price(model: $0)?.cost(input: prompt, cachedInput: 0, output: output) }.max() ?? 0
+        let worstCase = grant.budgets.isEmpty ? 0 : routed.prices.worstCase(input: prompt, output: output)
         let id = routed.arrival.requestID
         switch metering.admit(id: id, grant: grant, worstCase: worstCase, tokens: prompt.saturatingAdd(output), now: now()) {
         case .success(let headroom):

@@ -52,6 +52,6 @@ struct GuardrailsGate: Gate {
         // The edits replace string contents only, so the body stays a valid request of the same shape.
         let payload = (try? RequestPayload.parse(redacted, for: routed.arrival.endpoint)) ?? routed.payload
         return Guarded(
-            routed: Routed(arrival: routed.arrival, snapshot: routed.snapshot, payload: payload, grant: routed.grant, route: routed.route), findings: findings)
+            routed: Routed(arrival: routed.arrival, snapshot: routed.snapshot, payload: payload, grant: routed.grant, route: routed.route, prices: routed.prices), findings: findings)
     }
 }

@@ -11,7 +11,7 @@ struct RoutingGate: Gate {
         let snapshot = parsed.snapshot
         let project = caller.grant.projectID
         let model = parsed.payload.model
-        guard let route = snapshot.route(model: model, project: project) else {
+        guard let (route, prices) = snapshot.pricedRoute(model: model, project: project) else {
             let routed = snapshot.models(project: project)
             let available = routed.isEmpty ? "it routes no models yet" : "it routes: \(routed.joined(separator: ", "))"
             let model = RequestTrace.clipped(model)  // the answer repeats no more of a client's text than a trace keeps
@@ -20,6 +20,6 @@ struct RoutingGate: Gate {
                 message: "Model '\(model)' is not routed for project '\(project)'; add a route for model '\(model)' in project '\(project)' (\(available)).",
                 param: "model")
         }
-        return Routed(arrival: parsed.arrival, snapshot: snapshot, payload: parsed.payload, grant: caller.grant, route: route)
+        return Routed(arrival: parsed.arrival, snapshot: snapshot, payload: parsed.payload, grant: caller.grant, route: route, prices: prices)
     }
 }

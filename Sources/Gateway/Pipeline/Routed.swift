@@ -12,4 +12,6 @@ struct Routed: Sendable {
     let grant: KeyGrant
     /// Where the requested model goes.
     let route: Route
+    /// The prices the route's worst case is taken from.
+    let prices: RoutePrices
 }

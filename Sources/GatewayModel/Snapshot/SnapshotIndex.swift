@@ -18,7 +18,7 @@ public final class SnapshotIndex: Sendable {
     /// Every scope with a budget or rate limits, for the metrics of where each stands.
     public let caps: [ScopeCaps]
     private let keysByHash: [String: KeyGrant]
-    private let routesByProject: [String: [String: Route]]
+    private let routesByProject: [String: [String: (route: Route, prices: RoutePrices)]]
     private let mcpServersByProject: [String: [String: MCPServer]]
     private let providersByName: [String: ProviderConfig]
     private let pricesByModel: [String: Price]
@@ -30,7 +30,8 @@ public final class SnapshotIndex: Sendable {
         self.orgMapping = OrgMapping(config: config)
         var caps: [ScopeCaps] = []
         var keys: [String: KeyGrant] = [:]
-        var routes: [String: [String: Route]] = [:]
+        let prices = PriceTable.builtIn.merging(config.prices.map { ($0.model, $0) }) { _, configured in configured }
+        var routes: [String: [String: (route: Route, prices: RoutePrices)]] = [:]
         var mcp: [String: [String: MCPServer]] = [:]
         for org in config.orgs {
             let orgCaps = ScopeCaps(level: .org, org: org.id, budget: org.budget, limits: nil)
@@ -53,7 +54,8 @@ public final class SnapshotIndex: Sendable {
                             ? projectGuardrails : GuardrailSet(active: GuardrailPolicy.effective(project: project.guardrails, key: key.guardrails)),
                         mcpTools: key.mcpTools.map(Set.init))
                 }
-                routes[project.id] = Dictionary(project.routes.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
+                routes[project.id] = Dictionary(
+                    project.routes.map { ($0.model, ($0, RoutePrices(route: $0) { prices[$0] })) }, uniquingKeysWith: { first, _ in first })
                 mcp[project.id] = Dictionary(project.mcpServers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             }
         }
@@ -62,14 +64,17 @@ public final class SnapshotIndex: Sendable {
         self.routesByProject = routes
         self.mcpServersByProject = mcp
         self.providersByName = Dictionary(config.providers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        self.pricesByModel = PriceTable.builtIn.merging(config.prices.map { ($0.model, $0) }) { _, configured in configured }
+        self.pricesByModel = prices
     }
 
     /// The grant of the key whose SHA-256 hex is `hash`, if any.
     public func key(hash: String) -> KeyGrant? { keysByHash[hash] }
 
     /// The route for `model` in `project`, if the project routes that model.
-    public func route(model: String, project: String) -> Route? { routesByProject[project]?[model] }
+    public func route(model: String, project: String) -> Route? { routesByProject[project]?[model]?.route }
+
+    /// The route for `model` in `project` with the prices its worst case is taken from.
+    public func pricedRoute(model: String, project: String) -> (route: Route, prices: RoutePrices)? { routesByProject[project]?[model] }
 
     /// The MCP server `name` of `project`, if the project has one.
     public func mcpServer(named name: String, project: String) -> MCPServer? { mcpServersByProject[project]?[name] }
