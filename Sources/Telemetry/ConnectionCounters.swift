@@ -32,7 +32,8 @@ public final class ConnectionCounters: Sendable {
     public struct Snapshot: Sendable, Equatable {
         /// Client connections open now.
         public var open: UInt64 = 0
-        /// Client connections accepted since start.
+        /// Client connections accepted since start (one that waited at the cap for another loop to
+        /// make room, and was refused when none could, counts here and in ``refused``).
         public var accepted: UInt64 = 0
         /// Connections refused at the cap with no idle one to close instead.
         public var refused: UInt64 = 0

@@ -1,6 +1,8 @@
 import GatewayModel
 import Foundation
 import Gateway
+import NIOCore
+import NIOPosix
 import Telemetry
 import TestSupport
 import Testing
@@ -88,6 +90,41 @@ struct ConnectionLimitTests {
             flood.closeAll()
             try await Self.expectDrained(gateway)
         }
+    }
+
+    @Test("at the cap, a connection whose loop has none idle takes the place of an idle one on the other loop")
+    func capShedsAcrossLoops() async throws {
+        // A group of its own, so that the listener alone draws its loops: connections alternate between the two.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let release = TestSignal()
+        let upstream = FakeUpstream([.held(release, .json(status: 200, body: FakeUpstream.completion()))])
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url), limits: Self.limits(maxConnections: 4, header: 30, idle: 30), group: group) { gateway in
+                var sockets: [RawSockets] = []
+                for _ in 0..<4 { sockets.append(await RawSockets.open(1, port: gateway.port)) }
+                // The second and fourth connections share a loop: both answering, that loop has none idle.
+                await sockets[1].send(RawHTTP.chat())
+                await sockets[3].send(RawHTTP.chat())
+                for _ in 0..<500 where upstream.received.count < 2 { try await Task.sleep(for: .milliseconds(5)) }
+                #expect(upstream.received.count == 2)
+                // The fifth lands on the idle loop and takes the first's place; the sixth lands on the busy one.
+                sockets.append(await RawSockets.open(1, port: gateway.port))
+                #expect(await sockets[0].closedCount(within: 2) == 1)
+                sockets.append(await RawSockets.open(1, port: gateway.port))
+                #expect(await sockets[2].closedCount(within: 2) == 1, "the other loop's idle connection makes room")
+                #expect(await sockets[5].closedCount(within: 0.3) == 0, "the sixth connection is admitted, not refused")
+                await sockets[5].send(RawHTTP.chat())
+                for _ in 0..<500 where upstream.received.count < 3 { try await Task.sleep(for: .milliseconds(5)) }
+                #expect(upstream.received.count == 3, "its request is read once room is made")
+                let counts = gateway.connections.snapshot()
+                #expect(counts.refused == 0)
+                #expect(counts.closed[ConnectionCounters.Closure.shed.rawValue] == 2)
+                release.fire()
+                for socket in sockets { socket.closeAll() }
+                try await Self.expectDrained(gateway)
+            }
+        }
+        try await group.shutdownGracefully()
     }
 
     @Test("at the connection cap with every connection answering, a new connection is refused and counted")

@@ -5,6 +5,7 @@ import Gateway
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 import Telemetry
 import TestSupport
@@ -101,6 +102,7 @@ struct GatewayHarness: Sendable {
         _ config: GatewayConfig?,
         now: @escaping @Sendable () -> Date = Date.init,
         limits: ListenerLimits = ListenerLimits(settings: GatewaySettings()),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         _ body: @Sendable (GatewayHarness) async throws -> T
     ) async throws -> T {
         var configuration = HTTPClient.Configuration()
@@ -117,7 +119,7 @@ struct GatewayHarness: Sendable {
             logger: logger, now: now)
         do {
             let connections = ConnectionCounters()
-            let result = try await Self.serve(routes: routes, active: active, logger: logger, limits: limits, counters: connections) { port in
+            let result = try await Self.serve(routes: routes, active: active, logger: logger, limits: limits, counters: connections, group: group) { port in
                 try await body(
                     GatewayHarness(port: port, client: client, recorder: recorder, active: active, metering: metering, connections: connections))
             }
@@ -134,11 +136,11 @@ struct GatewayHarness: Sendable {
     /// Serves `routes` from a ``DataPlaneServer`` on a free loopback port for the duration of `body`.
     private static func serve<T: Sendable>(
         routes: DataPlaneRoutes, active: ActiveSnapshot, logger: Logger, limits: ListenerLimits, counters: ConnectionCounters,
-        _ body: @Sendable (Int) async throws -> T
+        group: any EventLoopGroup, _ body: @Sendable (Int) async throws -> T
     ) async throws -> T {
         let bound = AsyncStream<Int>.makeStream()
         let server = DataPlaneServer(
-            routes: routes, active: active, host: "127.0.0.1", port: 0, logger: logger, limits: limits, counters: counters
+            routes: routes, active: active, host: "127.0.0.1", port: 0, logger: logger, limits: limits, counters: counters, group: group
         ) { port in
             bound.continuation.yield(port)
         }

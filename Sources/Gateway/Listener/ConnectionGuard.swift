@@ -25,8 +25,12 @@ final class ConnectionGuard: ChannelInboundHandler {
         self.registry = registry
     }
 
-    /// Whether closing this connection for room loses no request in progress.
-    var isIdle: Bool { deadlines.isIdle }
+    /// The connection waits, its reads held, for another loop to make room for it at the cap.
+    var provisional = false
+
+    /// Whether closing this connection for room loses no request in progress, and it is not
+    /// itself waiting for room.
+    var isIdle: Bool { !provisional && deadlines.isIdle }
     /// Since when the connection has been waiting.
     var idleSince: NIODeadline { deadlines.since }
 

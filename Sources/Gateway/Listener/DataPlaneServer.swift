@@ -20,15 +20,16 @@ public struct DataPlaneServer: Service {
     let logger: Logger
     let limits: ListenerLimits
     let counters: ConnectionCounters
+    let group: any EventLoopGroup
     let onListening: @Sendable (_ port: Int) -> Void
 
     /// Serves `routes` on `host:port` (0 picks a free port); `active` bounds the request bodies it
     /// collects (`gateway.maxRequestBytes`); `limits` bound its connections, counted in `counters`;
-    /// `onListening` is told the bound port.
+    /// `onListening` is told the bound port. Connections are served on the loops of `group`.
     public init(
         routes: DataPlaneRoutes, active: ActiveSnapshot, host: String, port: Int, logger: Logger,
         limits: ListenerLimits = ListenerLimits(settings: GatewaySettings()), counters: ConnectionCounters = ConnectionCounters(),
-        onListening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, onListening: @escaping @Sendable (_ port: Int) -> Void = { _ in }
     ) {
         self.routes = routes
         self.active = active
@@ -37,12 +38,13 @@ public struct DataPlaneServer: Service {
         self.logger = logger
         self.limits = limits
         self.counters = counters
+        self.group = group
         self.onListening = onListening
     }
 
     /// Runs until cancelled or shut down gracefully.
     public func run() async throws {
-        let group = MultiThreadedEventLoopGroup.singleton
+        let group = self.group
         let quiesce = ServerQuiescingHelper(group: group)
         let routes = self.routes
         let active = self.active
@@ -64,7 +66,8 @@ public struct DataPlaneServer: Service {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    guard registry.admit(on: channel.eventLoop) else {
+                    let admission = registry.admit(on: channel.eventLoop)
+                    guard admission != .refused else {
                         channel.close(promise: nil)
                         return
                     }
@@ -85,6 +88,11 @@ public struct DataPlaneServer: Service {
                         executor: loopConnections.requestExecutor)
                     connectionGuard.connection = connection
                     try pipeline.addHandler(connection)
+                    if admission == .pending {
+                        connectionGuard.provisional = true
+                        channel.setAutoRead(false)
+                        registry.makeRoom(for: connectionGuard, channel: channel)
+                    }
                 }
             }
             .bind(host: host, port: port)

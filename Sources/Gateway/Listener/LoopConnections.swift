@@ -3,7 +3,8 @@ import NIOCore
 /// The client connections of one event loop, touched only on that loop: the sweep that closes
 /// connections past their deadline, and the choice of an idle connection to close for room.
 final class LoopConnections {
-    private let eventLoop: any EventLoop
+    /// The loop these connections live on.
+    let eventLoop: any EventLoop
     private var guards: [ObjectIdentifier: ConnectionGuard] = [:]
     /// Where the requests of these connections run.
     let requestExecutor: LoopTaskExecutor
