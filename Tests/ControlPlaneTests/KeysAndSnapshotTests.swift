@@ -41,7 +41,7 @@ struct KeysAndSnapshotTests {
         #expect(grant?.isExpired(at: expiry) == true)
         #expect(snapshot.key(hash: KeyHasher.sha256Hex("other")) == nil)
         #expect(snapshot.models(project: "p1") == ["a", "b"])
-        #expect(snapshot.route(model: "b", project: "p1")?.targets.first?.provider == "mock")
+        #expect(snapshot.route(model: "b", project: "p1")?.route.targets.first?.provider == "mock")
         #expect(snapshot.route(model: "b", project: "p2") == nil)
         #expect(snapshot.provider(named: "mock")?.kind == .mock)
     }
@@ -50,7 +50,7 @@ struct KeysAndSnapshotTests {
     func demo() {
         let snapshot = SnapshotIndex(version: 1, config: DemoConfig.make(key: "sk-gw-demo"))
         #expect(snapshot.key(hash: KeyHasher.sha256Hex("sk-gw-demo"))?.projectID == "playground")
-        #expect(snapshot.route(model: "mock-gpt", project: "playground")?.targets.first?.provider == "mock")
+        #expect(snapshot.route(model: "mock-gpt", project: "playground")?.route.targets.first?.provider == "mock")
     }
 
     @Test("listen addresses parse host:port, including IPv6, and reject nonsense")

@@ -11,7 +11,7 @@ struct RoutingGate: Gate {
         let snapshot = parsed.snapshot
         let project = caller.grant.projectID
         let model = parsed.payload.model
-        guard let (route, prices) = snapshot.pricedRoute(model: model, project: project) else {
+        guard let (route, prices) = snapshot.route(model: model, project: project) else {
             let routed = snapshot.models(project: project)
             let available = routed.isEmpty ? "it routes no models yet" : "it routes: \(routed.joined(separator: ", "))"
             let model = RequestTrace.clipped(model)  // the answer repeats no more of a client's text than a trace keeps

@@ -1,7 +1,7 @@
 /// The prices a request on one route can be charged at, kept for its worst case: the requested
 /// model's and each target's, less any that is no dearer than another for input and output both
 /// (a worst case prices the prompt as uncached, so only those two rates matter).
-public struct RoutePrices: Sendable, Equatable {
+public struct RoutePrices: Sendable {
     /// The candidate prices, in the route's order (requested model first).
     public let prices: [Price]
 

@@ -70,11 +70,9 @@ public final class SnapshotIndex: Sendable {
     /// The grant of the key whose SHA-256 hex is `hash`, if any.
     public func key(hash: String) -> KeyGrant? { keysByHash[hash] }
 
-    /// The route for `model` in `project`, if the project routes that model.
-    public func route(model: String, project: String) -> Route? { routesByProject[project]?[model]?.route }
-
-    /// The route for `model` in `project` with the prices its worst case is taken from.
-    public func pricedRoute(model: String, project: String) -> (route: Route, prices: RoutePrices)? { routesByProject[project]?[model] }
+    /// The route for `model` in `project`, with the prices its worst case is taken from, if the
+    /// project routes that model.
+    public func route(model: String, project: String) -> (route: Route, prices: RoutePrices)? { routesByProject[project]?[model] }
 
     /// The MCP server `name` of `project`, if the project has one.
     public func mcpServer(named name: String, project: String) -> MCPServer? { mcpServersByProject[project]?[name] }
