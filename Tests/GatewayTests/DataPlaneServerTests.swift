@@ -64,6 +64,20 @@ struct DataPlaneServerTests {
         }
     }
 
+    @Test("an answer to HEAD has its head and no body; the next request on the connection is answered after it")
+    func headRequest() async throws {
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
+            let head = "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            let result = await RawHTTP.exchange(port: gateway.port, head: head, body: [])
+            let answers = result.response.components(separatedBy: "HTTP/1.1 ")
+            #expect(answers.count == 3, "two answers: \(result.response)")
+            #expect(answers.count == 3 && answers[1].lowercased().contains("content-length:") && answers[1].hasSuffix("\r\n\r\n"))
+            #expect(result.response.components(separatedBy: "{\"status\":\"ok\"}").count == 2, "one body, the GET's")
+            #expect(result.response.hasSuffix("{\"status\":\"ok\"}"))
+            #expect(result.closed)
+        }
+    }
+
     @Test("an absolute-form target (as sent to a proxy) reaches the same endpoint as its path")
     func absoluteForm() async throws {
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in

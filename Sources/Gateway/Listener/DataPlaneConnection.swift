@@ -19,7 +19,7 @@ import WireJSON
 /// delimited by closing the connection.
 final class DataPlaneConnection: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundOut = AnswerPart
 
     /// A request head with what HTTP types leave out: the version, and whether the connection stays open.
     private struct Head {
@@ -27,7 +27,9 @@ final class DataPlaneConnection: ChannelInboundHandler {
         let version: HTTPVersion
         let keepAlive: Bool
         /// HTTP/1.0 or older: no chunked encoding.
-        var isLegacy: Bool { version.major < 1 || (version.major == 1 && version.minor == 0) }
+        var isLegacy: Bool { Self.isLegacy(version) }
+
+        static func isLegacy(_ version: HTTPVersion) -> Bool { version.major < 1 || (version.major == 1 && version.minor == 0) }
     }
 
     private let routes: DataPlaneRoutes
@@ -150,11 +152,10 @@ final class DataPlaneConnection: ChannelInboundHandler {
         machine.refusing()
         connectionGuard.answering()
         let body = ClientError(.badRequest, .invalidRequest, message).body
-        var headers = HTTPHeaders([("content-type", "application/json"), ("content-length", String(body.readableBytes))])
-        headers.add(name: "connection", value: "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: .badRequest, headers: headers))), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+        let head = AnswerHead(
+            response: HTTPResponse(status: .badRequest, headerFields: [.contentType: "application/json"]), isLegacy: Head.isLegacy(version),
+            closes: true, method: .ordinary, contentLength: body.readableBytes)
+        context.writeAndFlush(wrapOutboundOut(.whole(head, body))).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
     }
 
     private func dispatch(_ head: Head, body: ByteBuffer?, oversized: Bool, context: ChannelHandlerContext) {
@@ -167,22 +168,20 @@ final class DataPlaneConnection: ChannelInboundHandler {
             let length = response.body.contentLength
             // HTTP/1.0 has no chunked encoding: a streamed answer ends when the connection does.
             let closes = !head.keepAlive || response.headers[.connection] == "close" || (head.isLegacy && length == nil)
-            var out = HTTPResponseHead(response.head)
-            out.version = head.version
-            if let length, !out.headers.contains(name: "content-length") { out.headers.add(name: "content-length", value: String(length)) }
-            if closes {
-                out.headers.replaceOrAdd(name: "connection", value: "close")
-            } else if head.isLegacy {
-                out.headers.replaceOrAdd(name: "connection", value: "keep-alive")
-            }
-            if length == nil && head.request.path?.hasPrefix("/mcp/") == true {
+            let answer = AnswerHead(
+                response: response.head, isLegacy: head.isLegacy, closes: closes, method: AnswerHead.Method(head.request.method),
+                contentLength: length)
+            var writer = ResponseWriter(channel: channel, connection: handler, closes: closes)
+            if length != nil {
+                // An answer of known length is written whole once its body is.
+                writer.held = answer
+            } else if head.request.path?.hasPrefix("/mcp/") == true {
                 // An MCP stream's head goes out at once: a server's stream may stay silent for minutes. A
                 // chat stream's goes with its first chunk, which follows at once, in one write.
-                channel.writeAndFlush(HTTPServerResponsePart.head(out), promise: nil)
+                channel.writeAndFlush(AnswerPart.head(answer), promise: nil)
             } else {
-                channel.write(HTTPServerResponsePart.head(out), promise: nil)
+                channel.write(AnswerPart.head(answer), promise: nil)
             }
-            let writer = ResponseWriter(channel: channel, connection: handler, flushesEachWrite: length == nil, closes: closes)
             do {
                 try await response.body.write(writer)
             } catch {
@@ -191,17 +190,23 @@ final class DataPlaneConnection: ChannelInboundHandler {
         }
     }
 
-    /// Writes an answer's end. The state changes first: ``RequestOrder`` hands over the next
-    /// pipelined request as soon as the end is written. The connection closes after the end when
-    /// either side asked for it or the request's body was left unread.
-    fileprivate func finish(_ trailers: HTTPFields?, closes: Bool, channel: any Channel) {
+    /// Writes an answer's last part. The state changes first: ``RequestOrder`` hands over the next
+    /// pipelined request as soon as the end is written. The connection closes after the answer
+    /// when either side asked for it or the request's body was left unread; a whole answer then
+    /// says so in its head.
+    fileprivate func finish(_ last: AnswerPart, closes: Bool, channel: any Channel) {
         task = nil
         guard !machine.answerFinished(closes: closes) else {
             connectionGuard.answered()
-            channel.writeAndFlush(HTTPServerResponsePart.end(trailers.map(HTTPHeaders.init)), promise: nil)
+            channel.writeAndFlush(last, promise: nil)
             return
         }
-        channel.writeAndFlush(HTTPServerResponsePart.end(trailers.map(HTTPHeaders.init))).whenComplete { _ in channel.close(promise: nil) }
+        var last = last
+        if case .whole(var head, let body) = last {
+            head.closes = true
+            last = .whole(head, body)
+        }
+        channel.writeAndFlush(last).whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// Flushes what a stream wrote once this turn of the event loop is over, however many chunks
@@ -217,24 +222,31 @@ final class DataPlaneConnection: ChannelInboundHandler {
         }
     }
 
-    /// Writes a response body to the client connection. A body of known length goes out with its
-    /// head and end in one flush; a streamed body is flushed as it comes (``flushSoon(_:)``), and
-    /// once the socket's buffer passes its high watermark each write waits until the socket took
-    /// it, so a slow client slows the provider's stream instead of filling memory.
+    /// Writes a response body to the client connection. A body of known length is held until it
+    /// is whole, then goes out with its head in one write; a streamed body is flushed as it comes
+    /// (``flushSoon(_:)``), and once the socket's buffer passes its high watermark each write
+    /// waits until the socket took it, so a slow client slows the provider's stream instead of
+    /// filling memory.
     private struct ResponseWriter: ResponseBodyWriter {
         let channel: any Channel
         let connection: NIOLoopBound<DataPlaneConnection>
-        let flushesEachWrite: Bool
         let closes: Bool
+        /// The head of an answer of known length, held with its body until the body is whole.
+        var held: AnswerHead?
+        var body: ByteBuffer?
 
         mutating func write(_ buffer: ByteBuffer) async throws {
-            guard flushesEachWrite else {
-                channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
+            guard held == nil else {
+                if body == nil {
+                    body = buffer
+                } else {
+                    body?.writeImmutableBuffer(buffer)
+                }
                 return
             }
             guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
             if channel.isWritable {
-                channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
+                channel.write(AnswerPart.body(buffer), promise: nil)
                 if channel.eventLoop.inEventLoop {
                     connection.value.flushSoon(channel)
                 } else {
@@ -242,16 +254,25 @@ final class DataPlaneConnection: ChannelInboundHandler {
                 }
             } else {
                 // The socket's buffer is past its high watermark: wait until this chunk is out.
-                try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(buffer))).get()
+                try await channel.writeAndFlush(AnswerPart.body(buffer)).get()
             }
         }
 
         consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
+            let last: AnswerPart
+            if var head = held {
+                let body = self.body ?? ByteBuffer()
+                // The length sent is the body's own, whatever was declared.
+                head.contentLength = body.readableBytes
+                last = .whole(head, body)
+            } else {
+                last = .end(trailingHeaders)
+            }
             let (connection, channel, closes) = (self.connection, self.channel, self.closes)
             if channel.eventLoop.inEventLoop {
-                connection.value.finish(trailingHeaders, closes: closes, channel: channel)
+                connection.value.finish(last, closes: closes, channel: channel)
             } else {
-                channel.eventLoop.execute { connection.value.finish(trailingHeaders, closes: closes, channel: channel) }
+                channel.eventLoop.execute { connection.value.finish(last, closes: closes, channel: channel) }
             }
         }
     }

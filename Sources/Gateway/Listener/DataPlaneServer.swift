@@ -78,10 +78,10 @@ public struct DataPlaneServer: Service {
                     let connectionGuard = ConnectionGuard(
                         limits: registry.limits, maxRequestBytes: maxBodyBytes, counters: registry.counters, registry: loopConnections)
                     try pipeline.addHandler(connectionGuard)
-                    // Response fields are HTTPTypes' `HTTPFields`, whose values are already sanitised.
-                    // Parse errors are answered by the connection handler, after the answers before them.
-                    try pipeline.configureHTTPServerPipeline(
-                        withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
+                    // Answers are written from HTTPTypes' fields by ``AnswerEncoder``. Parse errors are
+                    // answered by the connection handler, after the answers before them.
+                    try pipeline.addHandler(AnswerEncoder())
+                    try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                     try pipeline.addHandler(RequestOrder())
                     let connection = DataPlaneConnection(
                         routes: routes, maxBodyBytes: maxBodyBytes, logger: logger, connectionGuard: connectionGuard,

@@ -15,8 +15,8 @@ import NIOHTTP1
 final class RequestOrder: ChannelDuplexHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+    typealias OutboundIn = AnswerPart
+    typealias OutboundOut = AnswerPart
 
     private enum Waiting {
         case part(HTTPServerRequestPart)
@@ -76,20 +76,37 @@ final class RequestOrder: ChannelDuplexHandler {
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
-        case .head(var head) where quiescing && head.isKeepAlive:
-            head.headers.replaceOrAdd(name: "connection", value: "close")
-            context.write(wrapOutboundOut(.head(head)), promise: promise)
-        case .end:
-            exchange = exchange == .receiving ? .answeredEarly : .idle
-            guard !quiescing else {
-                context.write(data).flatMap { [context = context.loopBound] in context.value.close() }.cascade(to: promise)
+        let part = unwrapOutboundIn(data)
+        guard !quiescing else {
+            let closing = Self.closing(part)
+            guard part.endsAnswer else {
+                context.write(wrapOutboundOut(closing), promise: promise)
                 return
             }
+            exchange = exchange == .receiving ? .answeredEarly : .idle
+            context.write(wrapOutboundOut(closing)).flatMap { [context = context.loopBound] in context.value.close() }.cascade(to: promise)
+            return
+        }
+        guard part.endsAnswer else {
             context.write(data, promise: promise)
-            deliverWaiting(context: context)
-        case .head, .body:
-            context.write(data, promise: promise)
+            return
+        }
+        exchange = exchange == .receiving ? .answeredEarly : .idle
+        context.write(data, promise: promise)
+        deliverWaiting(context: context)
+    }
+
+    /// The part as it is written at shutdown: a head says the connection closes after the answer.
+    private static func closing(_ part: AnswerPart) -> AnswerPart {
+        switch part {
+        case .head(var head):
+            head.closes = true
+            return .head(head)
+        case .whole(var head, let body):
+            head.closes = true
+            return .whole(head, body)
+        case .body, .end:
+            return part
         }
     }
 

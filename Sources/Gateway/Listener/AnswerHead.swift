@@ -1,0 +1,113 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+
+/// The head of an answer to a client, with what `HTTPResponse` leaves out, and its framing.
+///
+/// The framing fields (`Content-Length`, `Transfer-Encoding`, `Connection`) are decided here, not
+/// taken from the response: a body of known length is framed by its length, another by chunks on
+/// HTTP/1.1 and by the close on HTTP/1.0, and a status that has no body (1xx, 204, 304) gets
+/// neither. An answer to `HEAD` keeps its framing fields and leaves its body out.
+struct AnswerHead {
+    /// What a request's method allows of its answer's body.
+    enum Method {
+        /// A body is sent as framed.
+        case ordinary
+        /// `HEAD`: the framing fields are sent as for `GET`, the body is not.
+        case head
+        /// `CONNECT`: neither framing fields nor a body.
+        case connect
+
+        init(_ method: HTTPRequest.Method) {
+            switch method {
+            case .head: self = .head
+            case .connect: self = .connect
+            default: self = .ordinary
+            }
+        }
+    }
+
+    /// How the body that follows the head is delimited.
+    enum Framing: Equatable {
+        /// No body follows: the status has none, or the request was `HEAD` or `CONNECT`.
+        case none
+        /// `Content-Length` bytes follow.
+        case length
+        /// Chunks follow, and a last empty chunk ends them.
+        case chunked
+        /// The body ends when the connection does (HTTP/1.0, length unknown).
+        case close
+    }
+
+    var response: HTTPResponse
+    /// The request was HTTP/1.0 (or older): the answer is HTTP/1.0 and never chunked.
+    var isLegacy: Bool
+    /// The connection closes after this answer, which says `Connection: close`.
+    var closes: Bool
+    /// The request's method, as far as it bears on the answer's body.
+    var method: Method
+    /// The body's length, when it is known.
+    var contentLength: Int?
+
+    /// Whether the status allows a body at all.
+    private var statusHasBody: Bool {
+        let code = response.status.code
+        return code >= 200 && code != 204 && code != 304
+    }
+
+    /// Writes the status line and fields, and returns how the body that follows is framed.
+    func write(into buffer: inout ByteBuffer) -> Framing {
+        buffer.writeStaticString(isLegacy ? "HTTP/1.0 " : "HTTP/1.1 ")
+        let code = response.status.code
+        // A status code is three digits (HTTPTypes keeps it within 0...999).
+        buffer.writeInteger(UInt8(truncatingIfNeeded: 0x30 + code / 100))
+        buffer.writeInteger(UInt8(truncatingIfNeeded: 0x30 + code / 10 % 10))
+        buffer.writeInteger(UInt8(truncatingIfNeeded: 0x30 + code % 10))
+        buffer.writeInteger(UInt8(ascii: " "))
+        let phrase = response.status.reasonPhrase
+        // A status made from its code alone has no phrase: the standard one goes out.
+        buffer.writeString(phrase.isEmpty ? HTTPResponseStatus(statusCode: code).reasonPhrase : phrase)
+        buffer.writeStaticString("\r\n")
+        var declaredLength = false
+        for field in response.headerFields {
+            switch field.name {
+            case .connection, .transferEncoding:
+                continue
+            case .contentLength:
+                // A length the response states itself is kept (once) when the body's is not known.
+                guard contentLength == nil, !declaredLength, statusHasBody, method != .connect else { continue }
+                declaredLength = true
+            default:
+                break
+            }
+            buffer.writeString(field.name.rawName)
+            buffer.writeStaticString(": ")
+            field.withUnsafeBytesOfValue { buffer.writeBytes($0) }
+            buffer.writeStaticString("\r\n")
+        }
+        let framing: Framing
+        let omitsBody = method != .ordinary
+        if !statusHasBody || method == .connect {
+            framing = .none
+        } else if let contentLength {
+            buffer.writeStaticString("content-length: ")
+            buffer.writeString(String(contentLength))
+            buffer.writeStaticString("\r\n")
+            framing = omitsBody ? .none : .length
+        } else if declaredLength {
+            framing = omitsBody ? .none : .length
+        } else if isLegacy {
+            framing = omitsBody ? .none : .close
+        } else {
+            buffer.writeStaticString("transfer-encoding: chunked\r\n")
+            framing = omitsBody ? .none : .chunked
+        }
+        if closes {
+            buffer.writeStaticString("connection: close\r\n")
+        } else if isLegacy {
+            buffer.writeStaticString("connection: keep-alive\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+        return framing
+    }
+}
