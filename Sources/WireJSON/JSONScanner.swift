@@ -57,9 +57,10 @@ public struct JSONScanner: ~Copyable {
             let slot: Int?
             if hasEscape {
                 let name = JSONString.unescapedUTF8(bytes[keyRange])
-                slot = keys.firstIndex { key in key.utf8.elementsEqual(name) }
+                slot = keys.firstIndex { key in key.utf8.count == name.count && key.utf8.elementsEqual(name) }
             } else {
-                slot = keys.firstIndex { key in key.utf8.elementsEqual(bytes[keyRange]) }
+                // Lengths first: most keys differ in length, and a native string's is known.
+                slot = keys.firstIndex { key in key.utf8.count == keyRange.count && key.utf8.elementsEqual(bytes[keyRange]) }
             }
             if let slot {
                 guard found[slot] == nil else {

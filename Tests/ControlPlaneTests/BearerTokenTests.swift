@@ -17,6 +17,17 @@ struct BearerTokenTests {
         #expect(BearerToken.parse(headers).map(String.init) == token)
     }
 
+    @Test("repeated authorization fields read as their combined value, as HTTP reads them")
+    func repeated() {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(HTTPField(name: .authorization, value: "Bearer sk-1"))
+        headers.append(HTTPField(name: .accept, value: "*/*"))
+        headers.append(HTTPField(name: HTTPField.Name("AUTHORIZATION")!, value: "Bearer sk-2 "))
+        #expect(BearerToken.parse(headers) == "sk-1, Bearer sk-2")
+        headers.append(HTTPField(name: .authorization, value: "Basic x"))
+        #expect(BearerToken.parse(headers) == "sk-1, Bearer sk-2, Basic x")
+    }
+
     @Test("no authorization header is no token")
     func absent() {
         #expect(BearerToken.parse(HTTPFields()) == nil)

@@ -117,13 +117,20 @@ struct AnswerEncoderTests {
         return read
     }
 
+    /// Random bytes that drawn bodies are cut from.
+    static let noise: [UInt8] = {
+        var random = SplitMix64(seed: 0xB0D1E5)
+        return (0..<65_536).map { _ in UInt8.random(in: 0...255, using: &random) }
+    }()
+
     static func draw(_ random: inout SplitMix64, last: Bool) -> Drawn {
         let status = [200, 200, 201, 204, 304, 400, 404, 413, 429, 500, 503].randomElement(using: &random)!
         let isLegacy = Int.random(in: 0..<6, using: &random) == 0
         let method: AnswerHead.Method = Int.random(in: 0..<6, using: &random) == 0 ? .head : .ordinary
         let size = [0, Int.random(in: 1...300, using: &random), Int.random(in: 1...300, using: &random), 16 * 1024, 16 * 1024 + 1, 40_000]
             .randomElement(using: &random)!
-        let body = (0..<size).map { _ in UInt8.random(in: 0...255, using: &random) }
+        let start = Int.random(in: 0..<Self.noise.count - size, using: &random)
+        let body = Array(Self.noise[start..<start + size])
         var pieces: [[UInt8]] = []
         var rest = body[...]
         while !rest.isEmpty || pieces.isEmpty || Int.random(in: 0..<4, using: &random) == 0 {
