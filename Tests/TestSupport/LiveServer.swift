@@ -39,7 +39,9 @@ private final class PortBox: Sendable {
     }
 
     func wait() async throws -> Int {
-        guard await signal.wait(timeout: .seconds(10)) else { throw CancellationError() }
+        // Generous: on a two-core machine the property tests running beside it can hold the
+        // concurrency pool for seconds; a server that never starts still fails the test.
+        guard await signal.wait(timeout: .seconds(60)) else { throw CancellationError() }
         return value.withLock { $0 }
     }
 }
