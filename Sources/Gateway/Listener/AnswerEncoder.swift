@@ -5,7 +5,6 @@ import NIOCore
 ///
 /// A whole answer of known length leaves as one buffer: head, then the body copied behind it when
 /// it is small. A streamed answer's chunk leaves as one buffer with its size line and its end.
-/// Field values are HTTPTypes' own, which never hold a CR, LF or NUL, so they are written unchecked.
 final class AnswerEncoder: ChannelOutboundHandler {
     typealias OutboundIn = AnswerPart
     typealias OutboundOut = IOData
@@ -48,12 +47,7 @@ final class AnswerEncoder: ChannelOutboundHandler {
             framing = .none
             var buffer = context.channel.allocator.buffer(capacity: 64)
             buffer.writeStaticString("0\r\n")
-            for field in trailers ?? [:] {
-                buffer.writeString(field.name.rawName)
-                buffer.writeStaticString(": ")
-                field.withUnsafeBytesOfValue { buffer.writeBytes($0) }
-                buffer.writeStaticString("\r\n")
-            }
+            for field in trailers ?? [:] { AnswerHead.write(field, into: &buffer) }
             buffer.writeStaticString("\r\n")
             context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
         }

@@ -80,10 +80,7 @@ struct AnswerHead {
             default:
                 break
             }
-            buffer.writeString(field.name.rawName)
-            buffer.writeStaticString(": ")
-            field.withUnsafeBytesOfValue { buffer.writeBytes($0) }
-            buffer.writeStaticString("\r\n")
+            Self.write(field, into: &buffer)
         }
         let framing: Framing
         let omitsBody = method != .ordinary
@@ -109,5 +106,14 @@ struct AnswerHead {
         }
         buffer.writeStaticString("\r\n")
         return framing
+    }
+
+    /// Writes a field as `name: value` and its line end. HTTPTypes' names are tokens and its
+    /// values never hold a CR, LF or NUL, so neither is checked again.
+    static func write(_ field: HTTPField, into buffer: inout ByteBuffer) {
+        buffer.writeString(field.name.rawName)
+        buffer.writeStaticString(": ")
+        field.withUnsafeBytesOfValue { buffer.writeBytes($0) }
+        buffer.writeStaticString("\r\n")
     }
 }
