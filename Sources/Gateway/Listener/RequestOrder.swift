@@ -77,22 +77,17 @@ final class RequestOrder: ChannelDuplexHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let part = unwrapOutboundIn(data)
-        guard !quiescing else {
-            let closing = Self.closing(part)
-            guard part.endsAnswer else {
-                context.write(wrapOutboundOut(closing), promise: promise)
-                return
-            }
-            exchange = exchange == .receiving ? .answeredEarly : .idle
-            context.write(wrapOutboundOut(closing)).flatMap { [context = context.loopBound] in context.value.close() }.cascade(to: promise)
-            return
-        }
+        let written = quiescing ? wrapOutboundOut(Self.closing(part)) : data
         guard part.endsAnswer else {
-            context.write(data, promise: promise)
+            context.write(written, promise: promise)
             return
         }
         exchange = exchange == .receiving ? .answeredEarly : .idle
-        context.write(data, promise: promise)
+        guard !quiescing else {
+            context.write(written).flatMap { [context = context.loopBound] in context.value.close() }.cascade(to: promise)
+            return
+        }
+        context.write(written, promise: promise)
         deliverWaiting(context: context)
     }
 
