@@ -41,6 +41,15 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The same request under a project budget and rate limits: the money path in full (reserve,
+    // rate-limit headers, settle), against the chain above.
+    let metered = GateChainBenchmark(config: Fixtures.config(metered: true), key: Fixtures.key, body: Fixtures.requestBody)
+    Benchmark("Gate chain, allowed request under a budget and rate limits, no I/O") { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(await metered.run())
+        }
+    }
+
     // Translations between API shapes, each against the plain OpenAI route's body edit.
     let translation = TranslationBenchmark()
     let translations: [(String, @Sendable () -> Int)] = [
@@ -81,17 +90,24 @@ enum Fixtures {
     static let requestBody =
         #"{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Write one sentence about foxes and dogs, please."}],"max_tokens":64,"temperature":0.2}"#
 
-    static let config = GatewayConfig(
-        providers: [ProviderConfig(name: "mock", kind: .mock)],
-        orgs: [
-            Org(
-                id: "acme",
-                projects: [
-                    Project(
-                        id: "chatbot", routes: [Route(model: "gpt-4o-mini", targets: [RouteTarget(provider: "mock", model: "gpt-4o-mini")])],
-                        keys: [APIKey(id: "bench", sha256: KeyHasher.sha256Hex(key))])
-                ])
-        ])
+    static let config = config(metered: false)
+
+    /// One project with one key; `metered` gives the project a budget and limits that never refuse.
+    static func config(metered: Bool) -> GatewayConfig {
+        GatewayConfig(
+            providers: [ProviderConfig(name: "mock", kind: .mock)],
+            orgs: [
+                Org(
+                    id: "acme",
+                    projects: [
+                        Project(
+                            id: "chatbot", routes: [Route(model: "gpt-4o-mini", targets: [RouteTarget(provider: "mock", model: "gpt-4o-mini")])],
+                            keys: [APIKey(id: "bench", sha256: KeyHasher.sha256Hex(key))],
+                            budget: metered ? Budget(microUSD: 1_000_000_000_000, period: .monthly) : nil,
+                            limits: metered ? RateLimits(requestsPerMinute: 100_000_000, tokensPerMinute: 1_000_000_000_000) : nil)
+                    ])
+            ])
+    }
 
     static let mapping = OrgMapping(config: config)
 

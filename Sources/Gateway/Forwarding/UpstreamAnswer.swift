@@ -24,7 +24,9 @@ struct UpstreamAnswer: Sendable {
         trace.status = UInt16(response.status.code)
         trace.timeToFirstTokenNanos = arrival.started.duration(to: .now).nanoseconds
         if response.status.code >= 400 { trace.reason = ReasonCode.providerClientError.rawValue }
-        var headers: HTTPFields = [.gatewayProvider: provider]
+        var headers = HTTPFields()
+        headers.reserveCapacity(3 + admitted.rateLimitHeaders.count)
+        headers.append(HTTPField(name: .gatewayProvider, value: provider))
         headers.append(contentsOf: admitted.rateLimitHeaders)
         headers[.contentType] = response.contentType ?? "application/json"
         let snapshot = admitted.routed.snapshot

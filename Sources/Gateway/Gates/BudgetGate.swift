@@ -43,15 +43,16 @@ extension Metering.Headroom {
     /// `x-ratelimit-*` headers for the tightest limits.
     var fields: HTTPFields {
         var fields = HTTPFields()
+        fields.reserveCapacity(6)
         if let limitRequests {
-            fields[.rateLimitLimitRequests] = String(limitRequests)
-            fields[.rateLimitRemainingRequests] = String(remainingRequests)
-            fields[.rateLimitResetRequests] = Self.duration(resetRequests)
+            fields.append(HTTPField(name: .rateLimitLimitRequests, value: String(limitRequests)))
+            fields.append(HTTPField(name: .rateLimitRemainingRequests, value: String(remainingRequests)))
+            fields.append(HTTPField(name: .rateLimitResetRequests, value: Self.duration(resetRequests)))
         }
         if let limitTokens {
-            fields[.rateLimitLimitTokens] = String(limitTokens)
-            fields[.rateLimitRemainingTokens] = String(remainingTokens)
-            fields[.rateLimitResetTokens] = Self.duration(resetTokens)
+            fields.append(HTTPField(name: .rateLimitLimitTokens, value: String(limitTokens)))
+            fields.append(HTTPField(name: .rateLimitRemainingTokens, value: String(remainingTokens)))
+            fields.append(HTTPField(name: .rateLimitResetTokens, value: Self.duration(resetTokens)))
         }
         return fields
     }
@@ -59,7 +60,7 @@ extension Metering.Headroom {
     /// OpenAI's reset format: `0s`, `12s`, `1m0s`.
     static func duration(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded(.up))
-        return whole >= 60 ? "\(whole / 60)m\(whole % 60)s" : "\(whole)s"
+        return whole >= 60 ? String(whole / 60) + "m" + String(whole % 60) + "s" : String(whole) + "s"
     }
 }
 

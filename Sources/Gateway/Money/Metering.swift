@@ -28,27 +28,25 @@ public final class Metering: Sendable {
         var limitTokens: Int?, remainingTokens = Int.max, resetTokens = 0.0
     }
 
+    /// What an admitted request holds until it settles. The budgets and limits are the grant's
+    /// own arrays (no copy per request); the periods are those containing `admitted`.
     fileprivate struct Hold {
-        var budgets: [SpendKey]
-        var amount: Int64
-        var windows: [String]
-        var tokens: Int
+        var budgets: [ScopedBudget]
+        var limits: [ScopedLimits]
+        var admitted: Date
         var second: Int64
+        var amount: Int64
+        var tokens: Int
     }
 
     fileprivate struct State {
-        /// The ledger's totals (all replicas) as of the last flush.
-        var ledger: [SpendKey: Int64] = [:]
-        /// Spend handed to a flush that has not completed.
-        var flushing: [SpendKey: (microUSD: Int64, requests: Int64)] = [:]
-        /// Spend settled since the last flush began.
-        var unflushed: [SpendKey: (microUSD: Int64, requests: Int64)] = [:]
-        var reserved: [SpendKey: Int64] = [:]
+        var accounts: [SpendKey: SpendAccount] = [:]
         var windows: [String: SlidingWindow] = [:]
         var holds: [TraceID: Hold] = [:]
         var lastSweep: Int64 = 0
-        /// The current interval of each budget period: calendar arithmetic once per period, not per request.
-        var periods: [Budget.Period: (start: Date, end: Date?)] = [:]
+        /// The current interval of each budget period (by ``Budget/Period/slot``): calendar
+        /// arithmetic once per period, not per request.
+        var periods = [(start: Date, end: Date?)?](repeating: nil, count: 4)
     }
 
     /// A reservation older than this is released unsettled: its request's trace was never
@@ -62,24 +60,24 @@ public final class Metering: Sendable {
     public init() {}
 
     /// Admits a request with `worstCase` micro-USD and `tokens` estimated tokens against every
-    /// budget and limit of `grant`, reserving both; or refuses it and reserves nothing.
-    func admit(id: TraceID, grant: KeyGrant, worstCase: Int64, tokens: Int, now: Date) -> Result<Headroom, Refusal> {
+    /// budget and limit of `grant`, reserving both; or refuses it and reserves nothing. A negative
+    /// worst case (pricing never makes one) reserves nothing rather than freeing others' room.
+    func admit(id: TraceID, grant: KeyGrant, worstCase drawn: Int64, tokens: Int, now: Date) -> Result<Headroom, Refusal> {
+        let worstCase = max(0, drawn)
         let second = Int64(now.timeIntervalSince1970.rounded(.down))
         return state.withLock { state in
-            let keys = grant.budgets.map { scoped in
-                let period = state.interval(of: scoped.budget.period, containing: now)
-                return (scoped, SpendKey(scope: scoped.scope, periodStart: Int64(period.start.timeIntervalSince1970 * 1000)), period.end)
-            }
             if second - state.lastSweep >= 60 { state.releaseAbandoned(at: second) }
-            for (scoped, key, end) in keys {
-                let used = state.spent(key).saturatingAdd(state.reserved[key, default: 0])
+            for scoped in grant.budgets {
+                let (key, end) = state.key(of: scoped, at: now)
+                let account = state.accounts[key]
+                let used = (account?.settled ?? 0).saturatingAdd(account?.reserved ?? 0)
                 if used >= scoped.budget.microUSD || used.saturatingAdd(worstCase) > scoped.budget.microUSD {
                     return .failure(.budget(scope: scoped.scope, budget: scoped.budget, spent: used, resetsAt: end))
                 }
             }
             var headroom = Headroom()
             for scoped in grant.limits {
-                let window = state.windows[scoped.scope, default: SlidingWindow()]
+                let window = state.windows[scoped.scope] ?? SlidingWindow()
                 let usage = window.usage(at: second)
                 if let limit = scoped.limits.requestsPerMinute {
                     if usage.requests.saturatingAdd(1) > limit {
@@ -95,10 +93,13 @@ public final class Metering: Sendable {
                     headroom.note(tokens: limit, remaining: limit.saturatingSubtract(usage.tokens).saturatingSubtract(tokens), reset: window.secondsUntilTokensFree(at: second, room: 1, limit: limit))
                 }
             }
-            for (_, key, _) in keys { state.reserved[key, default: 0] = state.reserved[key, default: 0].saturatingAdd(worstCase) }
+            for scoped in grant.budgets {
+                let key = state.key(of: scoped, at: now).key
+                state.accounts[key, default: SpendAccount()].reserve(worstCase)
+            }
             for scoped in grant.limits { state.windows[scoped.scope, default: SlidingWindow()].add(requests: 1, tokens: tokens, at: second) }
-            if !keys.isEmpty || !grant.limits.isEmpty {
-                state.holds[id] = Hold(budgets: keys.map(\.1), amount: worstCase, windows: grant.limits.map(\.scope), tokens: tokens, second: second)
+            if !grant.budgets.isEmpty || !grant.limits.isEmpty {
+                state.holds[id] = Hold(budgets: grant.budgets, limits: grant.limits, admitted: now, second: second, amount: worstCase, tokens: tokens)
             }
             return .success(headroom)
         }
@@ -109,12 +110,12 @@ public final class Metering: Sendable {
     func settle(id: TraceID, cost: Int64, tokens: Int) {
         state.withLock { state in
             guard let hold = state.holds.removeValue(forKey: id) else { return }
-            for key in hold.budgets {
-                state.release(hold.amount, from: key)
-                let pending = state.unflushed[key] ?? (0, 0)
-                state.unflushed[key] = (pending.microUSD.saturatingAdd(max(0, cost)), pending.requests.saturatingAdd(1))
+            let spend = SpendAccount.Tally(microUSD: max(0, cost), requests: 1)
+            for scoped in hold.budgets {
+                let key = state.key(of: scoped, at: hold.admitted).key
+                state.accounts[key, default: SpendAccount()].settle(reserved: hold.amount, spent: spend)
             }
-            for scope in hold.windows { state.windows[scope]?.add(requests: 0, tokens: tokens.saturatingSubtract(hold.tokens), at: hold.second) }
+            for scoped in hold.limits { state.windows[scoped.scope]?.add(requests: 0, tokens: tokens.saturatingSubtract(hold.tokens), at: hold.second) }
         }
     }
 
@@ -122,15 +123,14 @@ public final class Metering: Sendable {
     /// next request sees the reset instead of waiting for the next ledger exchange.
     public func reset(_ key: SpendKey) {
         state.withLock { state in
-            state.ledger[key] = nil
-            state.flushing[key] = nil
-            state.unflushed[key] = nil
+            guard let reserved = state.accounts[key]?.reserved else { return }
+            state.accounts[key] = reserved == 0 ? nil : SpendAccount(reserved: reserved)
         }
     }
 
     /// Spend of `key`: settled (ledger plus this node's unflushed) and reserved by requests in flight.
     public func spend(_ key: SpendKey) -> (settled: Int64, reserved: Int64) {
-        state.withLock { ($0.spent(key), $0.reserved[key, default: 0]) }
+        state.withLock { state in state.accounts[key].map { ($0.settled, $0.reserved) } ?? (0, 0) }
     }
 
     /// Where each of `caps` stands at `now`: spend in its budget's current period, reservations in
@@ -139,14 +139,13 @@ public final class Metering: Sendable {
         let second = Int64(now.timeIntervalSince1970.rounded(.down))
         return state.withLock { state in
             caps.map { scope in
-                var spent: Int64 = 0
-                var reserved: Int64 = 0
+                var account = SpendAccount()
                 if let budget = scope.budget {
-                    let key = SpendKey(scope: scope.name, periodStart: Int64(state.interval(of: budget.period, containing: now).start.timeIntervalSince1970 * 1000))
-                    (spent, reserved) = (state.spent(key), state.reserved[key, default: 0])
+                    account = state.accounts[state.key(of: ScopedBudget(scope: scope.name, budget: budget), at: now).key] ?? account
                 }
                 let window = state.windows[scope.name]?.usage(at: second) ?? (requests: 0, tokens: 0)
-                return CapStanding(caps: scope, spentMicroUSD: spent, reservedMicroUSD: reserved, requestsInWindow: window.requests, tokensInWindow: window.tokens)
+                return CapStanding(
+                    caps: scope, spentMicroUSD: account.settled, reservedMicroUSD: account.reserved, requestsInWindow: window.requests, tokensInWindow: window.tokens)
             }
         }
     }
@@ -156,7 +155,9 @@ public final class Metering: Sendable {
 
     /// Micro-USD settled here but not yet in the ledger: what a crash now would lose.
     public var unflushedMicroUSD: Int64 {
-        state.withLock { state in (state.unflushed.values.map(\.microUSD) + state.flushing.values.map(\.microUSD)).reduce(0) { $0.saturatingAdd($1) } }
+        state.withLock { state in
+            state.accounts.values.reduce(0) { $0.saturatingAdd($1.unflushed.microUSD).saturatingAdd($1.flushing.microUSD) }
+        }
     }
 
     /// Flushes that failed since start.
@@ -167,12 +168,15 @@ public final class Metering: Sendable {
     /// Starts a flush: the spend settled since the last one, to add to the ledger.
     public func beginFlush() -> [SpendDelta] {
         state.withLock { state in
-            for (key, value) in state.unflushed {
-                let pending = state.flushing[key] ?? (0, 0)
-                state.flushing[key] = (pending.microUSD.saturatingAdd(value.microUSD), pending.requests.saturatingAdd(value.requests))
+            state.accounts = state.accounts.mapValues { account in
+                var account = account
+                account.flushing.add(account.unflushed)
+                account.unflushed = SpendAccount.Tally()
+                return account
             }
-            state.unflushed = [:]
-            return state.flushing.map { SpendDelta(key: $0.key, microUSD: $0.value.microUSD, requests: $0.value.requests) }
+            return state.accounts.compactMap { key, account in
+                account.flushing.isZero ? nil : SpendDelta(key: key, microUSD: account.flushing.microUSD, requests: account.flushing.requests)
+            }
         }
     }
 
@@ -181,8 +185,12 @@ public final class Metering: Sendable {
     public func endFlush(ledger: [SpendKey: Int64]?) {
         state.withLock { state in
             guard let ledger else { return }
-            state.ledger = ledger
-            state.flushing = [:]
+            var accounts = ledger.mapValues { SpendAccount(ledger: $0) }
+            for (key, account) in state.accounts where !account.unflushed.isZero || account.reserved != 0 {
+                accounts[key, default: SpendAccount()].unflushed = account.unflushed
+                accounts[key, default: SpendAccount()].reserved = account.reserved
+            }
+            state.accounts = accounts
         }
     }
 }
@@ -192,38 +200,46 @@ extension Metering.State {
         lastSweep = second
         for (id, hold) in holds where hold.second < second - Metering.abandonedAfterSeconds {
             holds[id] = nil
-            for key in hold.budgets { release(hold.amount, from: key) }
+            for scoped in hold.budgets { accounts[key(of: scoped, at: hold.admitted).key]?.release(hold.amount) }
         }
     }
 
-    fileprivate mutating func interval(of period: Budget.Period, containing now: Date) -> (start: Date, end: Date?) {
-        if let known = periods[period], known.start <= now, known.end.map({ now < $0 }) ?? true { return known }
-        let current = period.interval(containing: now)
-        periods[period] = current
-        return current
+    /// The ledger key of `scoped`'s period containing `now`, and when that period ends.
+    fileprivate mutating func key(of scoped: ScopedBudget, at now: Date) -> (key: SpendKey, end: Date?) {
+        let period = scoped.budget.period
+        let interval: (start: Date, end: Date?)
+        if let known = periods[period.slot], known.start <= now, known.end.map({ now < $0 }) ?? true {
+            interval = known
+        } else {
+            interval = period.interval(containing: now)
+            periods[period.slot] = interval
+        }
+        return (SpendKey(scope: scoped.scope, periodStart: Int64(interval.start.timeIntervalSince1970 * 1000)), interval.end)
     }
+}
 
-    fileprivate func spent(_ key: SpendKey) -> Int64 {
-        ledger[key, default: 0].saturatingAdd(flushing[key]?.microUSD ?? 0).saturatingAdd(unflushed[key]?.microUSD ?? 0)
-    }
-
-    /// Gives back a reservation; a sum that saturated cannot go below zero.
-    fileprivate mutating func release(_ amount: Int64, from key: SpendKey) {
-        let left = max(0, reserved[key, default: 0].saturatingSubtract(amount))
-        reserved[key] = left == 0 ? nil : left
+extension Budget.Period {
+    /// The period's place in ``Metering``'s interval cache.
+    fileprivate var slot: Int {
+        switch self {
+        case .daily: 0
+        case .weekly: 1
+        case .monthly: 2
+        case .total: 3
+        }
     }
 }
 
 extension Metering.Headroom {
-    /// Keeps the tightest request limit across scopes.
-    mutating func note(requests limit: Int, remaining: Int, reset: Double) {
+    /// Keeps the tightest request limit across scopes; `reset` is computed only for it.
+    mutating func note(requests limit: Int, remaining: Int, reset: @autoclosure () -> Double) {
         guard remaining < remainingRequests else { return }
-        (limitRequests, remainingRequests, resetRequests) = (limit, max(0, remaining), reset)
+        (limitRequests, remainingRequests, resetRequests) = (limit, max(0, remaining), reset())
     }
 
-    /// Keeps the tightest token limit across scopes.
-    mutating func note(tokens limit: Int, remaining: Int, reset: Double) {
+    /// Keeps the tightest token limit across scopes; `reset` is computed only for it.
+    mutating func note(tokens limit: Int, remaining: Int, reset: @autoclosure () -> Double) {
         guard remaining < remainingTokens else { return }
-        (limitTokens, remainingTokens, resetTokens) = (limit, max(0, remaining), reset)
+        (limitTokens, remainingTokens, resetTokens) = (limit, max(0, remaining), reset())
     }
 }
