@@ -4,17 +4,18 @@ import Testing
 
 @Suite("Summing a batch by series key")
 struct SeriesTallyTests {
-    @Test("10,000 drawn updates, runs of repeated keys at several positions among them, sum as a dictionary does, keys in first-seen order")
+    @Test("10,000 drawn updates over key sets smaller and larger than the linear search's, runs of repeated keys at several positions among them, sum as a dictionary does, keys in first-seen order")
     func matchesDictionary() {
         var generator = SystemRandomNumberGenerator()
-        for _ in 0..<20 {
+        for round in 0..<20 {
+            let keySpace = [3, 8, 9, 40][round % 4]
             var tally = SeriesTally<String, Int>()
             var reference: [String: Int] = [:]
             var order: [String] = []
             var key = "a"
             for step in 0..<500 {
                 // Mostly the key the position saw last; sometimes a new or an older one.
-                if Int.random(in: 0..<4, using: &generator) == 0 { key = String(Int.random(in: 0..<40, using: &generator)) }
+                if Int.random(in: 0..<4, using: &generator) == 0 { key = String(Int.random(in: 0..<keySpace, using: &generator)) }
                 let position = Int.random(in: 0..<5, using: &generator)
                 tally.update(key, position: position, make: { 0 }) { $0 += step }
                 if reference[key] == nil { order.append(key) }

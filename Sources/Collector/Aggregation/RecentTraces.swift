@@ -10,13 +10,18 @@ struct RecentTraces {
 
     init(limit: Int) { self.limit = max(1, limit) }
 
-    mutating func append(_ trace: TaggedTrace) {
+    mutating func append(_ trace: consuming TaggedTrace) {
         if items.count < limit {
             items.append(trace)
         } else {
             items[next] = trace
         }
         next = (next + 1) % limit
+    }
+
+    /// Appends each of `traces`, in order.
+    mutating func append(_ traces: some Sequence<TaggedTrace>) {
+        for trace in traces { append(trace) }
     }
 
     /// Newest first.

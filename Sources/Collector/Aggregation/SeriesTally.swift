@@ -17,18 +17,30 @@ struct SeriesTally<Key: Hashable, Value> {
         if position < recent.count, recent[position] >= 0, keys[recent[position]] == key {
             slot = recent[position]
         } else {
-            if let known = index[key] {
+            if let known = self.slot(of: key) {
                 slot = known
             } else {
                 slot = keys.count
                 keys.append(key)
                 values.append(make())
-                index[key] = slot
+                if !index.isEmpty {
+                    index[key] = slot
+                } else if keys.count > Self.linearSearchLimit {
+                    index = Dictionary(uniqueKeysWithValues: zip(keys, keys.indices))
+                }
             }
             while recent.count <= position { recent.append(-1) }
             recent[position] = slot
         }
         update(&values[slot])
+    }
+
+    /// Keys up to this many are found by comparing them in turn, cheaper than hashing for the few
+    /// series of a batch; past it they are indexed.
+    static var linearSearchLimit: Int { 8 }
+
+    private func slot(of key: Key) -> Int? {
+        index.isEmpty ? keys.firstIndex(of: key) : index[key]
     }
 
     /// Each key with its value, in the order first seen.

@@ -47,20 +47,35 @@ public final class TelemetryStore: Sendable {
             state.mappingAvailable = true
             var unattributed = 0.0
             var tally = BatchTally()
-            var previous: (trace: RequestTrace, labels: TraceLabels)?
-            for trace in batch.traces {
-                // Consecutive traces mostly carry the same label values: reuse the previous trace's labels then.
-                let labels: TraceLabels
-                if let previous, previous.trace.hasSameLabelValues(as: trace) {
-                    labels = previous.labels
-                } else {
-                    labels = TraceLabels(trace, mapping: mapping)
-                    previous = (trace, labels)
+            // Recent traces (as indices into the batch) and usage are summed by key first, like the
+            // metrics, so the store's dictionaries are hashed once per key and batch, not per trace.
+            var recent = SeriesTally<String, [Int]>()
+            var usage = SeriesTally<UsageKey, UsageCounts>()
+            var previous: (index: Int, labels: TraceLabels)?
+            // Traces are read in place: a copy of one retains each of its strings, and only the
+            // recent traces keep one.
+            batch.traces.withUnsafeBufferPointer { traces in
+                for index in traces.indices {
+                    // Consecutive traces mostly carry the same label values: reuse the previous trace's labels then.
+                    let labels: TraceLabels
+                    if let previous, traces[previous.index].hasSameLabelValues(as: traces[index]) {
+                        labels = previous.labels
+                    } else {
+                        labels = TraceLabels(traces[index], mapping: mapping)
+                        previous = (index, labels)
+                    }
+                    if labels.org == OrgMapping.unattributed { unattributed += 1 }
+                    tally.add(traces[index], org: labels.org, project: labels.project, model: labels.model, provider: labels.provider, mcp: labels.mcp)
+                    recent.update(labels.org, make: { [] }) { $0.append(index) }
+                    usage.update(UsageKey(trace: traces[index], org: labels.org, project: labels.project, model: labels.model), make: { UsageCounts() }) {
+                        $0.add(UsageCounts(traces[index]))
+                    }
                 }
-                if labels.org == OrgMapping.unattributed { unattributed += 1 }
-                tally.add(trace, org: labels.org, project: labels.project, model: labels.model, provider: labels.provider, mcp: labels.mcp)
-                keep(trace, org: labels.org, project: labels.project, model: labels.model, into: &state)
             }
+            for (org, indices) in recent.entries {
+                state.recent[org, default: RecentTraces(limit: recentPerOrg)].append(indices.lazy.map { TaggedTrace(org: org, trace: batch.traces[$0]) })
+            }
+            keep(usage, into: &state)
             tally.apply(to: &state.families, cumulative: &state.requestSums)
             let pipeline = [source]
             state.families[Name.written]!.set(Double(batch.written), pipeline)
@@ -82,18 +97,12 @@ public final class TelemetryStore: Sendable {
         }
     }
 
-    /// Keeps `trace` among its org's recent traces and adds it to the per-minute usage.
-    private func keep(_ trace: RequestTrace, org: String, project: String, model: String, into state: inout State) {
-        state.recent[org, default: RecentTraces(limit: recentPerOrg)].append(TaggedTrace(org: org, trace: trace))
-        let minute = Int64(trace.startUnixNanos / 60_000_000_000)
-        let counts = UsageCounts(
-            requests: 1, inputTokens: UInt64(trace.inputTokens), cachedInputTokens: UInt64(trace.cachedInputTokens),
-            outputTokens: UInt64(trace.outputTokens), costMicroUSD: trace.costMicroUSD, unpricedRequests: trace.costFlags.contains(.unpriced) ? 1 : 0)
-        state.usage[UsageKey(minute: minute, org: org, project: project, model: model), default: UsageCounts()].add(counts)
-        if minute > state.newestMinute {
-            state.newestMinute = minute
-            let oldest = minute - usageWindowMinutes
-            state.usage = state.usage.filter { $0.key.minute > oldest }
-        }
+    /// Adds a batch's per-minute usage; usage older than the window behind the newest minute is dropped.
+    private func keep(_ usage: SeriesTally<UsageKey, UsageCounts>, into state: inout State) {
+        for (key, counts) in usage.entries { state.usage[key, default: UsageCounts()].add(counts) }
+        guard let newest = usage.keys.map(\.minute).max(), newest > state.newestMinute else { return }
+        state.newestMinute = newest
+        let oldest = newest - usageWindowMinutes
+        state.usage = state.usage.filter { $0.key.minute > oldest }
     }
 }

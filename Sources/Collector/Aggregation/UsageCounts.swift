@@ -25,3 +25,12 @@ public struct UsageCounts: Sendable, Equatable {
         outputTokens = outputTokens.saturatingAdd(other.outputTokens)
     }
 }
+
+extension UsageCounts {
+    /// The counts of one request.
+    init(_ trace: RequestTrace) {
+        self.init(
+            requests: 1, inputTokens: UInt64(trace.inputTokens), cachedInputTokens: UInt64(trace.cachedInputTokens),
+            outputTokens: UInt64(trace.outputTokens), costMicroUSD: trace.costMicroUSD, unpricedRequests: trace.costFlags.contains(.unpriced) ? 1 : 0)
+    }
+}

@@ -8,3 +8,10 @@ struct UsageKey: Hashable {
     var project: String
     var model: String
 }
+
+extension UsageKey {
+    /// The minute of `trace`'s start, with its labels.
+    init(trace: RequestTrace, org: String, project: String, model: String) {
+        self.init(minute: Int64(trace.startUnixNanos / 60_000_000_000), org: org, project: project, model: model)
+    }
+}
