@@ -61,19 +61,27 @@ public final class TelemetryRing: Sendable {
 
     /// Up to `limit` traces from `cursor` on (the sequence number of the first one wanted).
     public func read(from cursor: UInt64, limit: Int = .max) -> RingBatch {
-        var batch = state.withLock { state in
+        var batch = RingBatch(traces: [], dropped: 0, nextCursor: cursor, written: 0, capacity: capacity)
+        read(into: &batch, limit: limit)
+        return batch
+    }
+
+    /// Appends to `batch` up to `limit` traces from its next cursor on, in one hold of the lock,
+    /// and brings its cursor and counts up to date.
+    public func read(into batch: inout RingBatch, limit: Int) {
+        state.withLock { state in
+            let cursor = batch.nextCursor
             let oldest = state.next > UInt64(capacity) ? state.next - UInt64(capacity) : 0
             let start = max(cursor, oldest)
-            let end = min(state.next, start + UInt64(max(0, min(limit, capacity))))
-            var traces: [RequestTrace] = []
-            traces.reserveCapacity(Int(end - start))
-            for sequence in start..<max(start, end) {
-                traces.append(state.slots[Int(sequence % UInt64(capacity))].trace(sequence: sequence, labels: state.labels, texts: state.texts))
+            let end = max(start, min(state.next, start + UInt64(max(0, min(limit, capacity)))))
+            if batch.traces.isEmpty { batch.traces.reserveCapacity(Int(end - start)) }
+            for sequence in start..<end {
+                batch.traces.append(state.slots[Int(sequence % UInt64(capacity))].trace(sequence: sequence, labels: state.labels, texts: state.texts))
             }
-            return RingBatch(
-                traces: traces, dropped: start - min(cursor, start), nextCursor: max(start, end), written: state.next, capacity: capacity)
+            batch.dropped += start - min(cursor, start)
+            batch.nextCursor = end
+            batch.written = state.next
         }
         batch.connections = connections.snapshot()
-        return batch
     }
 }

@@ -34,6 +34,22 @@ struct TelemetryRingTests {
         #expect(batch.nextCursor == 10)
     }
 
+    @Test("a continued read appends the next traces in order, counting those overwritten since the last read")
+    func continuedRead() {
+        let ring = TelemetryRing(capacity: 4)
+        for marker in 0..<3 { ring.append(Self.trace(UInt64(marker))) }
+        var batch = ring.read(from: 0, limit: 2)
+        #expect(batch.traces.map(\.sequence) == [0, 1] && batch.nextCursor == 2)
+        for marker in 3..<9 { ring.append(Self.trace(UInt64(marker))) }
+        ring.read(into: &batch, limit: 3)
+        #expect(batch.traces.map(\.sequence) == [0, 1, 5, 6, 7] && batch.traces.map(\.traceID.low) == [0, 1, 5, 6, 7])
+        #expect(batch.dropped == 3 && batch.nextCursor == 8 && batch.written == 9)
+        ring.read(into: &batch, limit: 10)
+        #expect(batch.traces.map(\.sequence).last == 8 && batch.nextCursor == 9 && batch.dropped == 3)
+        ring.read(into: &batch, limit: 10)
+        #expect(batch.traces.count == 6 && batch.nextCursor == 9)
+    }
+
     @Test("several writers and a slow reader: traces read plus traces dropped equals traces written")
     func concurrentAccounting() async {
         let ring = TelemetryRing(capacity: 256)

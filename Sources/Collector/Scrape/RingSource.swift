@@ -12,10 +12,20 @@ public struct RingSource: TelemetrySource {
         self.name = name
     }
 
-    /// Small reads keep the ring's lock short: the collector's thread runs at a lower priority,
-    /// and a request thread must never wait on it for long.
-    public func read(from cursor: UInt64) async throws -> RingBatch { ring.read(from: cursor, limit: Self.readLimit) }
+    /// Reads up to ``batchLimit`` traces, in small reads that keep the ring's lock short: the
+    /// collector's thread runs at a lower priority, and a request thread must never wait on it
+    /// for long. The batch is folded as one, so the fold's cost per batch is spread wide.
+    public func read(from cursor: UInt64) async throws -> RingBatch {
+        var batch = ring.read(from: cursor, limit: Self.readLimit)
+        while batch.traces.count < Self.batchLimit, batch.nextCursor < batch.written {
+            ring.read(into: &batch, limit: Self.readLimit)
+        }
+        return batch
+    }
 
     /// Traces copied per hold of the ring's lock.
     static let readLimit = 32
+
+    /// Most traces in one batch.
+    static let batchLimit = 256
 }
