@@ -66,7 +66,7 @@ struct GuardrailsCommand: AsyncParsableCommand {
             var times: [Duration] = []
             for _ in 0..<runs {
                 let start = ContinuousClock.now
-                _ = await benchmark.run()
+                _ = benchmark.run()
                 times.append(start.duration(to: .now))
             }
             return times.sorted()[runs / 2]

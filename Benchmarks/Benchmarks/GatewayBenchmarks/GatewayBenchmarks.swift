@@ -37,7 +37,7 @@ let benchmarks: @Sendable () -> Void = {
     let chain = GateChainBenchmark(config: Fixtures.config, key: Fixtures.key, body: Fixtures.requestBody)
     Benchmark("Gate chain, allowed request, no I/O") { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(await chain.run())
+            blackHole(chain.run())
         }
     }
 
@@ -46,7 +46,7 @@ let benchmarks: @Sendable () -> Void = {
     let metered = GateChainBenchmark(config: Fixtures.config(metered: true), key: Fixtures.key, body: Fixtures.requestBody)
     Benchmark("Gate chain, allowed request under a budget and rate limits, no I/O") { benchmark in
         for _ in benchmark.scaledIterations {
-            blackHole(await metered.run())
+            blackHole(metered.run())
         }
     }
 

@@ -19,7 +19,7 @@ struct BudgetGate: Gate {
     let now: @Sendable () -> Date
     var id: GateID { .budget }
 
-    func evaluate(_ routed: Routed) async throws(GateDenial) -> Admitted {
+    func evaluate(_ routed: Routed) throws(GateDenial) -> Admitted {
         let grant = routed.grant
         guard !grant.budgets.isEmpty || !grant.limits.isEmpty else { return Admitted(routed: routed, reservation: nil, rateLimitHeaders: [:]) }
         let payload = routed.payload

@@ -11,16 +11,16 @@ protocol Gate<Input, Output>: Sendable {
     /// The gate's id.
     var id: GateID { get }
     /// Checks the request.
-    func evaluate(_ input: Input) async throws(GateDenial) -> Output
+    func evaluate(_ input: Input) throws(GateDenial) -> Output
 }
 
 extension Gate {
     /// Evaluates the gate and records its decision and timing as a span of `trace`, whose
     /// request arrived at `origin`.
-    func run(_ input: Input, trace: inout RequestTrace, origin: ContinuousClock.Instant) async throws(GateDenial) -> Output {
+    func run(_ input: Input, trace: inout RequestTrace, origin: ContinuousClock.Instant) throws(GateDenial) -> Output {
         let started = ContinuousClock.now
         do {
-            let output = try await evaluate(input)
+            let output = try evaluate(input)
             trace.append(GateSpan(id, .pass, nil, started: started, origin: origin))
             return output
         } catch {

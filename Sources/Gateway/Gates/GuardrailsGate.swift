@@ -26,7 +26,7 @@ struct GuardrailsGate: Gate {
         return index == 0 ? "system" : "messages[\(index - 1)]"
     }
 
-    func evaluate(_ routed: Routed) async throws(GateDenial) -> Guarded {
+    func evaluate(_ routed: Routed) throws(GateDenial) -> Guarded {
         guard let guardrails = routed.grant.guardrails, guardrails.input.isActive else { return Guarded(routed: routed, findings: []) }
         let scanner = guardrails.input
         let shape = routed.arrival.endpoint.shape

@@ -12,7 +12,7 @@ struct KeyAuthGate<Input: KeyCarrying>: Gate {
     let now: @Sendable () -> Date
     var id: GateID { .keyAuth }
 
-    func evaluate(_ input: Input) async throws(GateDenial) -> Authenticated<Input> {
+    func evaluate(_ input: Input) throws(GateDenial) -> Authenticated<Input> {
         guard let key = Self.presentedKey(input.arrival.head.headerFields) else {
             throw Self.denial(.keyMissing, "No API key: send it as 'Authorization: Bearer <key>' or in the 'x-api-key' header.")
         }

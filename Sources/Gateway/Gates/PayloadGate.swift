@@ -11,7 +11,7 @@ import WireJSON
 struct PayloadGate: Gate {
     var id: GateID { .payload }
 
-    func evaluate(_ configured: Configured) async throws(GateDenial) -> Parsed {
+    func evaluate(_ configured: Configured) throws(GateDenial) -> Parsed {
         try Self.checkSize(configured)
         let payload = try RequestPayload.parse(configured.arrival.body, for: configured.arrival.endpoint)
         return Parsed(arrival: configured.arrival, snapshot: configured.snapshot, payload: payload)

@@ -5,7 +5,7 @@ struct ReconcileGate: Gate {
     let active: ActiveSnapshot
     var id: GateID { .reconcile }
 
-    func evaluate(_ arrival: Arrival) async throws(GateDenial) -> Configured {
+    func evaluate(_ arrival: Arrival) throws(GateDenial) -> Configured {
         guard let snapshot = active.snapshot else {
             throw GateDenial(
                 gate: .reconcile, status: .serviceUnavailable, reason: .configNotApplied,

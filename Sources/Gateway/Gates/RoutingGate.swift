@@ -6,7 +6,7 @@ import WireJSON
 struct RoutingGate: Gate {
     var id: GateID { .routing }
 
-    func evaluate(_ caller: Authenticated<Parsed>) async throws(GateDenial) -> Routed {
+    func evaluate(_ caller: Authenticated<Parsed>) throws(GateDenial) -> Routed {
         let parsed = caller.base
         let snapshot = parsed.snapshot
         let project = caller.grant.projectID

@@ -10,7 +10,7 @@ struct MCPBudgetGate: Gate {
     let now: @Sendable () -> Date
     var id: GateID { .budget }
 
-    func evaluate(_ guarded: MCPGuarded) async throws(GateDenial) -> MCPAdmitted {
+    func evaluate(_ guarded: MCPGuarded) throws(GateDenial) -> MCPAdmitted {
         let grant = guarded.routed.caller.grant
         guard !grant.budgets.isEmpty || !grant.limits.isEmpty else { return MCPAdmitted(guarded: guarded, reservation: nil) }
         let id = guarded.routed.caller.base.arrival.requestID

@@ -12,7 +12,7 @@ import WireJSON
 struct MCPGuardrailsGate: Gate {
     var id: GateID { .guardrails }
 
-    func evaluate(_ routed: MCPRouted) async throws(GateDenial) -> MCPGuarded {
+    func evaluate(_ routed: MCPRouted) throws(GateDenial) -> MCPGuarded {
         let caller = routed.caller
         let body = caller.base.arrival.body
         guard let scanner = caller.grant.guardrails?.input, scanner.isActive, let arguments = caller.base.message?.arguments else {

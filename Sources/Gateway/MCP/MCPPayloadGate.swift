@@ -7,7 +7,7 @@ import WireJSON
 struct MCPPayloadGate: Gate {
     var id: GateID { .payload }
 
-    func evaluate(_ configured: Configured) async throws(GateDenial) -> MCPParsed {
+    func evaluate(_ configured: Configured) throws(GateDenial) -> MCPParsed {
         try PayloadGate.checkSize(configured)
         let arrival = configured.arrival
         guard arrival.head.method == .post else { return MCPParsed(arrival: arrival, snapshot: configured.snapshot, message: nil) }

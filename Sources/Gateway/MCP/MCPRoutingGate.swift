@@ -6,7 +6,7 @@ import WireJSON
 struct MCPRoutingGate: Gate {
     var id: GateID { .routing }
 
-    func evaluate(_ tenant: MCPTenant) async throws(GateDenial) -> MCPRouted {
+    func evaluate(_ tenant: MCPTenant) throws(GateDenial) -> MCPRouted {
         let caller = tenant.caller
         guard let server = caller.base.snapshot.mcpServer(named: tenant.serverName, project: caller.grant.projectID) else {
             throw GateDenial(

@@ -13,7 +13,7 @@ struct TenantGuardGate: Gate {
 
     static let sessionHeader = HTTPField.Name("mcp-session-id")!
 
-    func evaluate(_ caller: Authenticated<MCPParsed>) async throws(GateDenial) -> MCPTenant {
+    func evaluate(_ caller: Authenticated<MCPParsed>) throws(GateDenial) -> MCPTenant {
         let arrival = caller.base.arrival
         guard let path = MCPPath(target: arrival.head.path ?? "") else {
             throw GateDenial(

@@ -23,18 +23,18 @@ struct AdmissionChain: Sendable {
 
     /// Runs every gate, recording each decision as a span of `trace` and what the request was
     /// found to be (project, key, model) as its attributes; rethrows the first denial.
-    func run(_ arrival: Arrival, trace: inout RequestTrace) async throws(GateDenial) -> Admitted {
+    func run(_ arrival: Arrival, trace: inout RequestTrace) throws(GateDenial) -> Admitted {
         let origin = arrival.started
         do {
-            let configured = try await reconcile.run(arrival, trace: &trace, origin: origin)
-            let parsed = try await payload.run(configured, trace: &trace, origin: origin)
+            let configured = try reconcile.run(arrival, trace: &trace, origin: origin)
+            let parsed = try payload.run(configured, trace: &trace, origin: origin)
             trace.requestedModel = RequestTrace.clipped(parsed.payload.model)
-            let caller = try await keyAuth.run(parsed, trace: &trace, origin: origin)
+            let caller = try keyAuth.run(parsed, trace: &trace, origin: origin)
             trace.attribute(to: caller.grant)
-            let routed = try await routing.run(caller, trace: &trace, origin: origin)
-            let guarded = try await guardrails.run(routed, trace: &trace, origin: origin)
+            let routed = try routing.run(caller, trace: &trace, origin: origin)
+            let guarded = try guardrails.run(routed, trace: &trace, origin: origin)
             for finding in guarded.findings { trace.append(finding) }
-            return try await budget.run(guarded.routed, trace: &trace, origin: origin)
+            return try budget.run(guarded.routed, trace: &trace, origin: origin)
         } catch {
             if let grant = error.caller { trace.attribute(to: grant) }
             for finding in error.findings { trace.append(finding) }

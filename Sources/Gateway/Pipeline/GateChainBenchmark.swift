@@ -25,12 +25,12 @@ public struct GateChainBenchmark: Sendable {
 
     /// Runs every gate once and settles the request's reservation (if it holds one, under a
     /// budget or a rate limit) as a finished request would; returns the number of gates passed.
-    public func run() async -> Int {
+    public func run() -> Int {
         let arrival = Arrival(
             generatedID: .next(), endpoint: .chatCompletions, head: head, body: body, started: .now, oversized: false)
         var trace = RequestTrace(traceID: arrival.requestID, startUnixNanos: 0, operation: "chat")
         do {
-            let admitted = try await chain.run(arrival, trace: &trace)
+            let admitted = try chain.run(arrival, trace: &trace)
             admitted.reservation?.settle(trace)
         } catch {
             return -1

@@ -115,7 +115,7 @@ public struct DataPlaneRoutes: Sendable {
         var trace = arrival.startTrace(unixNanos: unixNanos())
         let admitted: Admitted
         do {
-            admitted = try await admission.run(arrival, trace: &trace)
+            admitted = try admission.run(arrival, trace: &trace)
         } catch {
             return deny(error, arrival: arrival, trace: &trace, completion: RequestCompletion(reservation: nil, recorder: recorder))
         }
@@ -136,7 +136,7 @@ public struct DataPlaneRoutes: Sendable {
         var trace = arrival.startTrace(unixNanos: unixNanos())
         var completion = RequestCompletion(reservation: nil, recorder: recorder)
         do throws(GateDenial) {
-            let admitted = try await mcpAdmission.run(arrival, trace: &trace)
+            let admitted = try mcpAdmission.run(arrival, trace: &trace)
             completion = RequestCompletion(reservation: admitted.reservation, recorder: recorder)
             return try await mcpForwarder.respond(admitted.guarded, trace: &trace, completion: completion)
         } catch {
@@ -156,8 +156,8 @@ public struct DataPlaneRoutes: Sendable {
         var trace = arrival.startTrace(unixNanos: unixNanos())
         let caller: Authenticated<Configured>
         do {
-            let configured = try await modelsReconcile.run(arrival, trace: &trace, origin: arrival.started)
-            caller = try await modelsKeyAuth.run(configured, trace: &trace, origin: arrival.started)
+            let configured = try modelsReconcile.run(arrival, trace: &trace, origin: arrival.started)
+            caller = try modelsKeyAuth.run(configured, trace: &trace, origin: arrival.started)
         } catch {
             if let grant = error.caller { trace.attribute(to: grant) }
             return deny(error, arrival: arrival, trace: &trace, completion: RequestCompletion(reservation: nil, recorder: recorder))
