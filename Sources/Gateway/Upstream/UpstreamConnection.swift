@@ -78,6 +78,7 @@ final class UpstreamConnection: Sendable {
         private var parser = UpstreamResponseParser()
         private var context: ChannelHandlerContext?
         private var timer: Scheduled<Void>?
+        private var deadline = LazyDeadline()
 
         func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
@@ -89,8 +90,8 @@ final class UpstreamConnection: Sendable {
                 return
             }
             machine.started(exchange)
-            // One timer per exchange: it fires at the first-byte deadline and, when the head is in
-            // by then, moves on to the whole answer's deadline.
+            // The exchange's deadline is first the first byte's and, when the head is in by then,
+            // the whole answer's; one lazily armed timer watches it.
             schedule(min(firstByteDeadline, exchange.deadline), context: context)
             let inline = body.readableBytes <= Self.inlineBodyBytes
             var bytes = context.channel.allocator.buffer(capacity: 256 + (inline ? body.readableBytes : 0))
@@ -169,6 +170,7 @@ final class UpstreamConnection: Sendable {
             case .fail(let exchange, let stream, let failure):
                 timer?.cancel()
                 timer = nil
+                deadline.cancel()
                 exchange?.release(false)
                 if let stream { stream.finish(failure) } else { exchange?.promise.fail(failure) }
                 context.close(promise: nil)
@@ -177,20 +179,29 @@ final class UpstreamConnection: Sendable {
             }
         }
 
-        private func schedule(_ deadline: NIODeadline, context: ChannelHandlerContext) {
+        private func schedule(_ due: NIODeadline, context: ChannelHandlerContext) {
+            guard let at = deadline.expect(due) else { return }
+            arm(at, context: context)
+        }
+
+        private func arm(_ at: NIODeadline, context: ChannelHandlerContext) {
             timer?.cancel()
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-            timer = context.eventLoop.scheduleTask(deadline: deadline) {
+            timer = context.eventLoop.scheduleTask(deadline: at) {
                 let (handler, context) = bound.value
                 handler.timer = nil
-                handler.perform(handler.machine.timerFired(now: .now()), context: context)
+                let now = NIODeadline.now()
+                switch handler.deadline.fired(now: now) {
+                case .idle: break
+                case .rearm(let later): handler.arm(later, context: context)
+                case .due: handler.perform(handler.machine.timerFired(now: now), context: context)
+                }
             }
         }
 
         /// Ends an exchange that completed: back to the pool, or closed.
         private func finish(_ exchange: InFlight, keepAlive: Bool, context: ChannelHandlerContext) {
-            timer?.cancel()
-            timer = nil
+            deadline.clear()
             if !keepAlive { context.close(promise: nil) }
             exchange.release(keepAlive)
         }
