@@ -54,13 +54,12 @@ public final class UpstreamClient: Sendable {
                 connection = try await connect(to: origin, on: loop, timeout: connectTimeout ?? self.connectTimeout, deadline: firstByteDeadline)
             }
             do {
-                let answer = connection.execute(
-                    head: head, body: body, stream: stream, maxBytes: maxBytes, firstByteDeadline: firstByteDeadline, deadline: deadline
-                ) { [self] reusable in
-                    if reusable { putIdle(connection, key) }
-                }
                 return try await withTaskCancellationHandler {
-                    try await answer.get()
+                    try await connection.execute(
+                        head: head, body: body, stream: stream, maxBytes: maxBytes, firstByteDeadline: firstByteDeadline, deadline: deadline
+                    ) { [self] reusable in
+                        if reusable { putIdle(connection, key) }
+                    }
                 } onCancel: {
                     connection.channel.close(promise: nil)
                 }

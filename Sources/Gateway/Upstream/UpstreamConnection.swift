@@ -34,28 +34,30 @@ final class UpstreamConnection: Sendable {
         case broken(String)
     }
 
-    /// Sends the request (head, body and end in one flush) and completes once the answer's head
+    /// Sends the request (head, body and end in one flush) and returns once the answer's head
     /// (streamed) or whole answer arrived. `release` runs on the event loop when the exchange is
     /// over, with whether the connection can carry another request.
     func execute(
         head: HTTPRequestHead, body: ByteBuffer, stream: Bool, maxBytes: Int, firstByteDeadline: NIODeadline, deadline: NIODeadline,
         release: @escaping @Sendable (Bool) -> Void
-    ) -> EventLoopFuture<Answer> {
-        let promise = channel.eventLoop.makePromise(of: Answer.self)
-        let exchange = InFlight(promise: promise, stream: stream, maxBytes: maxBytes, deadline: deadline, release: release)
+    ) async throws -> Answer {
         let handler = self.handler
-        if channel.eventLoop.inEventLoop {
-            // The usual case: the request runs on the connection's own event loop; write at once.
-            handler.value.start(exchange, head: head, body: body, firstByteDeadline: firstByteDeadline)
-        } else {
-            channel.eventLoop.execute { handler.value.start(exchange, head: head, body: body, firstByteDeadline: firstByteDeadline) }
+        let loop = channel.eventLoop
+        return try await withCheckedThrowingContinuation { answer in
+            let exchange = InFlight(answer: answer, stream: stream, maxBytes: maxBytes, deadline: deadline, release: release)
+            if loop.inEventLoop {
+                // The usual case: the request runs on the connection's own event loop; write at once.
+                handler.value.start(exchange, head: head, body: body, firstByteDeadline: firstByteDeadline)
+            } else {
+                loop.execute { handler.value.start(exchange, head: head, body: body, firstByteDeadline: firstByteDeadline) }
+            }
         }
-        return promise.futureResult
     }
 
     /// What the handler needs to answer one request.
     struct InFlight: UpstreamExchangeTerms {
-        let promise: EventLoopPromise<Answer>
+        /// Resumed exactly once, with the answer or the failure (the state machine hands each exchange one outcome).
+        let answer: CheckedContinuation<Answer, any Error>
         let stream: Bool
         let maxBytes: Int
         let deadline: NIODeadline
@@ -86,7 +88,7 @@ final class UpstreamConnection: Sendable {
 
         fileprivate func start(_ exchange: InFlight, head: HTTPRequestHead, body: ByteBuffer, firstByteDeadline: NIODeadline) {
             guard machine.isIdle, let context, context.channel.isActive else {
-                exchange.promise.fail(Failure.closedBeforeResponse)
+                exchange.answer.resume(throwing: Failure.closedBeforeResponse)
                 return
             }
             machine.started(exchange)
@@ -125,7 +127,7 @@ final class UpstreamConnection: Sendable {
                     return buffer
                 }
                 if case .startStream(let exchange, let head) = action, let chunks {
-                    exchange.promise.succeed(.streaming(head, chunks))
+                    exchange.answer.resume(returning: .streaming(head, chunks))
                 } else {
                     perform(action, context: context)
                 }
@@ -162,7 +164,7 @@ final class UpstreamConnection: Sendable {
                 if !stream.append(chunk) { context.channel.setAutoRead(false) }
             case .complete(let exchange, let head, let body, let keepAlive):
                 finish(exchange, keepAlive: keepAlive, context: context)
-                exchange.promise.succeed(.complete(head, body))
+                exchange.answer.resume(returning: .complete(head, body))
             case .endStream(let exchange, let stream, let keepAlive):
                 stream.finish()
                 context.channel.setAutoRead(true)
@@ -172,7 +174,7 @@ final class UpstreamConnection: Sendable {
                 timer = nil
                 deadline.cancel()
                 exchange?.release(false)
-                if let stream { stream.finish(failure) } else { exchange?.promise.fail(failure) }
+                if let stream { stream.finish(failure) } else { exchange?.answer.resume(throwing: failure) }
                 context.close(promise: nil)
             case .reschedule(let deadline):
                 schedule(deadline, context: context)

@@ -28,7 +28,7 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
         /// The stream ended; the connection goes back to the pool when `keepAlive` (the provider did
         /// not answer `Connection: close`), else closes.
         case endStream(InFlight, Stream, keepAlive: Bool)
-        /// The exchange failed: fail it (its promise, or its stream) and close the connection for good.
+        /// The exchange failed: fail it (its caller, or its stream) and close the connection for good.
         case fail(InFlight?, Stream?, UpstreamConnection.Failure)
         /// The timer fired before the whole answer's deadline: set it again for that deadline.
         case reschedule(NIODeadline)
