@@ -1,13 +1,25 @@
-import Synchronization
-
 enum HexFormat {
-    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// 16 lowercase hex digits with leading zeros.
     static func hex(_ value: UInt64) -> String {
         String(unsafeUninitializedCapacity: 16) { out in
-            for index in 0..<16 { out[index] = digits[Int((value >> UInt64(60 - index * 4)) & 0xf)] }
+            write(value, into: out, at: 0)
             return 16
+        }
+    }
+
+    /// 32 lowercase hex digits with leading zeros, `high` first, written into one new string.
+    static func hex(_ high: UInt64, _ low: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 32) { out in
+            write(high, into: out, at: 0)
+            write(low, into: out, at: 16)
+            return 32
+        }
+    }
+
+    private static func write(_ value: UInt64, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        for index in 0..<16 {
+            let digit = UInt8(truncatingIfNeeded: (value >> UInt64(60 - index * 4)) & 0xf)
+            out[start + index] = digit < 10 ? 0x30 + digit : 0x57 + digit
         }
     }
 }

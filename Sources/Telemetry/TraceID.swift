@@ -31,5 +31,5 @@ public struct TraceID: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// 32 lowercase hex digits.
-    public var description: String { HexFormat.hex(high) + HexFormat.hex(low) }
+    public var description: String { HexFormat.hex(high, low) }
 }

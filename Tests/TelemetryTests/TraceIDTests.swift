@@ -21,6 +21,23 @@ struct TraceIDTests {
         #expect(TraceID(hex: "xyz") == nil)
         #expect(SpanID(0xff).description == "00000000000000ff")
     }
+
+    @Test("drawn ids render as the standard library's hex, zero-padded, and read back")
+    func drawnHex() {
+        func padded(_ value: UInt64) -> String {
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        var generator = SystemRandomNumberGenerator()
+        let edges: [UInt64] = [0, 1, 9, 10, 15, 16, .max, .max - 1, 0x8000_0000_0000_0000]
+        for index in 0..<2_000 {
+            let high = index < edges.count ? edges[index] : UInt64.random(in: 0 ... .max, using: &generator)
+            let low = index < edges.count ? edges[edges.count - 1 - index] : UInt64.random(in: 0 ... .max, using: &generator) >> (index % 64)
+            let id = TraceID(high: high, low: low)
+            #expect(id.description == padded(high) + padded(low))
+            #expect(TraceID(hex: id.description) == id && SpanID(low).description == padded(low))
+        }
+    }
 }
 
 @Suite("Client text in a trace")
