@@ -100,7 +100,7 @@ public final class TelemetryStore: Sendable {
     /// Adds a batch's per-minute usage; usage older than the window behind the newest minute is dropped.
     private func keep(_ usage: SeriesTally<UsageKey, UsageCounts>, into state: inout State) {
         for (key, counts) in usage.entries { state.usage[key, default: UsageCounts()].add(counts) }
-        guard let newest = usage.keys.map(\.minute).max(), newest > state.newestMinute else { return }
+        guard let newest = usage.keys.lazy.map(\.minute).max(), newest > state.newestMinute else { return }
         state.newestMinute = newest
         let oldest = newest - usageWindowMinutes
         state.usage = state.usage.filter { $0.key.minute > oldest }

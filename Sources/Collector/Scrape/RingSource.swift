@@ -17,6 +17,10 @@ public struct RingSource: TelemetrySource {
     /// for long. The batch is folded as one, so the fold's cost per batch is spread wide.
     public func read(from cursor: UInt64) async throws -> RingBatch {
         var batch = ring.read(from: cursor, limit: Self.readLimit)
+        // Room for what is already waiting, at once: a trace is large, and growing the array
+        // step by step would move the traces read so far each time.
+        let waiting = batch.traces.count + Int(clamping: batch.written - batch.nextCursor)
+        if waiting > batch.traces.count { batch.traces.reserveCapacity(min(Self.batchLimit, waiting)) }
         while batch.traces.count < Self.batchLimit, batch.nextCursor < batch.written {
             ring.read(into: &batch, limit: Self.readLimit)
         }
