@@ -32,4 +32,7 @@ public struct TraceID: Sendable, Hashable, CustomStringConvertible {
 
     /// 32 lowercase hex digits.
     public var description: String { HexFormat.hex(high, low) }
+
+    /// The W3C `traceparent` value (version 00) naming this trace, `parent` as the parent span, and `flags`.
+    public func traceparent(parent: SpanID, flags: UInt8) -> String { HexFormat.traceparent(self, parent, flags: flags) }
 }

@@ -9,6 +9,13 @@ struct KeysAndSnapshotTests {
     func hash() {
         #expect(KeyHasher.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(KeyHasher.sha256Hex(bytes: Array("abc".utf8)) == KeyHasher.sha256Hex("abc"))
+        // The request path hashes a key's bytes in place (a substring of a header); a collection
+        // without contiguous storage is copied first. Both give the same digest.
+        let key = "Bearer sk-gw-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
+        let presented = key.dropFirst(7).utf8
+        #expect(KeyHasher.sha256Hex(bytes: presented) == KeyHasher.sha256Hex(String(key.dropFirst(7))))
+        #expect(KeyHasher.sha256Hex(bytes: presented.reversed().reversed()) == KeyHasher.sha256Hex(bytes: presented))
+        #expect(KeyHasher.sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(KeyHasher.isWellFormedHash(KeyHasher.sha256Hex("x")))
         #expect(!KeyHasher.isWellFormedHash("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"))
     }

@@ -17,18 +17,17 @@ public actor Collector: Service {
     private let mapping: @Sendable () -> OrgMapping?
     private let export: OTLPExport?
     private let interval: Duration
-    private let clock: any Clock<Duration>
     private let logger: Logger
     private var cursors: [UInt64]
 
     /// Creates a collector over `sources`, taking the project→org mapping from `mapping` (nil while
-    /// unavailable) and handing each tagged batch to `export` when given. `clock` paces the collections.
+    /// unavailable) and handing each tagged batch to `export` when given, every `interval` while
+    /// traces come.
     public init(
         sources: [any TelemetrySource], store: TelemetryStore, mapping: @escaping @Sendable () -> OrgMapping?, export: OTLPExport? = nil,
-        interval: Duration = .milliseconds(50), clock: any Clock<Duration> = ContinuousClock(), logger: Logger
+        interval: Duration = .milliseconds(50), logger: Logger
     ) {
         self.export = export
-        self.clock = clock
         self.sources = sources
         self.store = store
         self.mapping = mapping
@@ -43,11 +42,12 @@ public actor Collector: Service {
 
     /// Runs until cancelled or shut down gracefully.
     public func run() async throws {
-        await withTaskExecutorPreference(CollectorExecutor()) {
+        let executor = CollectorExecutor()
+        await withTaskExecutorPreference(executor) {
             var wait = interval
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 wait = await collect() > 0 ? interval : min(wait * 2, max(interval, Self.idleInterval))
-                try? await clock.sleep(for: wait)
+                await executor.sleep(for: wait)
             }
             await collect()
         }

@@ -4,7 +4,6 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypesHTTP1
 import Telemetry
 import WireJSON
 
@@ -18,19 +17,10 @@ import WireJSON
 /// An HTTP/1.0 client gets HTTP/1.0 answers, kept alive only when it asked, and a streamed answer
 /// delimited by closing the connection.
 final class DataPlaneConnection: ChannelInboundHandler {
-    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundIn = RequestParser.Part
     typealias OutboundOut = AnswerPart
 
-    /// A request head with what HTTP types leave out: the version, and whether the connection stays open.
-    private struct Head {
-        let request: HTTPRequest
-        let version: HTTPVersion
-        let keepAlive: Bool
-        /// HTTP/1.0 or older: no chunked encoding.
-        var isLegacy: Bool { Self.isLegacy(version) }
-
-        static func isLegacy(_ version: HTTPVersion) -> Bool { version.major < 1 || (version.major == 1 && version.minor == 0) }
-    }
+    private typealias Head = RequestHead
 
     private let routes: DataPlaneRoutes
     private let maxBodyBytes: @Sendable () -> Int
@@ -69,20 +59,10 @@ final class DataPlaneConnection: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let old):
+        case .head(let head):
             guard machine.isIdle else { return }
             connectionGuard.headReceived()
-            let head: Head
-            let declared: Int?
-            do {
-                let request: HTTPRequest
-                (request, declared) = try Self.request(old)
-                head = Head(request: request, version: old.version, keepAlive: old.isKeepAlive)
-            } catch {
-                refuse(version: old.version, message: "The request line or headers are malformed.", context: context)
-                return
-            }
-            perform(machine.receivedHead(head, declaredLength: declared, limit: maxBodyBytes()), context: context)
+            perform(machine.receivedHead(head, declaredLength: head.declaredLength, limit: maxBodyBytes()), context: context)
         case .body(let chunk):
             perform(machine.receivedBody(chunk), context: context)
         case .end:
@@ -109,42 +89,11 @@ final class DataPlaneConnection: ChannelInboundHandler {
         logger.debug("data-plane connection failed", metadata: ["error": "\(LogText.safe("\(error)"))"])
         // Bytes that are not HTTP after the last request: ``RequestOrder`` delivers this once
         // every earlier answer is written, so the client gets those, then a 400, then the close.
-        if error is HTTPParserError, machine.isIdle {
-            refuse(version: .http1_1, message: "The request is not valid HTTP/1.1.", context: context)
+        if let invalid = error as? RequestParser.Invalid, machine.isIdle {
+            refuse(version: .http1_1, message: "The request is not valid HTTP/1.1: \(invalid.reason).", context: context)
             return
         }
         context.close(promise: nil)
-    }
-
-    /// The HTTP types request of a head, and its declared `Content-Length`, in one pass over the
-    /// fields. An origin-form target (`/path?query`, what clients send) is the path as it is; only
-    /// other forms go through the general conversion, which parses a URL. As in that conversion,
-    /// the first `Host` becomes the authority and a field whose name is not a token is left out.
-    private static func request(_ head: HTTPRequestHead) throws -> (HTTPRequest, declared: Int?) {
-        guard head.uri.utf8.first == UInt8(ascii: "/") else {
-            let request = try HTTPRequest(head, secure: false, splitCookie: false)
-            return (request, request.headerFields[.contentLength].flatMap { Int($0) })
-        }
-        var fields = HTTPFields()
-        fields.reserveCapacity(head.headers.count)
-        var authority: String?
-        var declared: Int?
-        var seenLength = false
-        for (name, value) in head.headers {
-            guard let fieldName = HTTPField.Name(name) else { continue }
-            if authority == nil && fieldName.canonicalName == "host" {
-                authority = value
-                continue
-            }
-            if fieldName == .contentLength {
-                // Read as the combined value would be: a second field makes it "a, b", which is no number.
-                declared = seenLength ? nil : Int(value)
-                seenLength = true
-            }
-            fields.append(HTTPField(name: fieldName, value: value))
-        }
-        let request = HTTPRequest(method: try HTTPRequest.Method(head.method), scheme: "http", authority: authority, path: head.uri, headerFields: fields)
-        return (request, declared)
     }
 
     /// Answers a request that cannot be read with 400, and closes.
@@ -153,7 +102,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         connectionGuard.answering()
         let body = ClientError(.badRequest, .invalidRequest, message).body
         let head = AnswerHead(
-            response: HTTPResponse(status: .badRequest, headerFields: [.contentType: "application/json"]), isLegacy: Head.isLegacy(version),
+            response: HTTPResponse(status: .badRequest, headerFields: [.contentType: "application/json"]), isLegacy: version.minor == 0,
             closes: true, method: .ordinary, contentLength: body.readableBytes)
         context.writeAndFlush(wrapOutboundOut(.whole(head, body))).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
     }

@@ -1,6 +1,5 @@
 import DequeModule
 import NIOCore
-import NIOHTTP1
 
 /// Keeps a connection's pipelined requests in order, and quiesces it at shutdown, without pausing
 /// the socket between requests.
@@ -13,13 +12,13 @@ import NIOHTTP1
 /// At shutdown an idle connection closes at once, a busy one after its answer, which then says
 /// `Connection: close`.
 final class RequestOrder: ChannelDuplexHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
+    typealias InboundIn = RequestParser.Part
+    typealias InboundOut = RequestParser.Part
     typealias OutboundIn = AnswerPart
     typealias OutboundOut = AnswerPart
 
     private enum Waiting {
-        case part(HTTPServerRequestPart)
+        case part(RequestParser.Part)
         case error(any Error)
     }
 
@@ -50,7 +49,7 @@ final class RequestOrder: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard error is HTTPParserError, !waiting.isEmpty || exchange == .answering else {
+        guard error is RequestParser.Invalid, !waiting.isEmpty || exchange == .answering else {
             context.fireErrorCaught(error)
             return
         }
@@ -105,7 +104,7 @@ final class RequestOrder: ChannelDuplexHandler {
         }
     }
 
-    private func deliver(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
+    private func deliver(_ part: RequestParser.Part, context: ChannelHandlerContext) {
         switch part {
         case .head: exchange = .receiving
         case .body: break

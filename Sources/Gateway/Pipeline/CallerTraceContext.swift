@@ -35,7 +35,6 @@ struct CallerTraceContext: Sendable, Equatable {
     /// The `traceparent` to send upstream for `trace`: its trace id, the upstream span as the
     /// parent, and the caller's flags (sampled when the request started a trace of its own).
     static func upstreamHeader(for trace: RequestTrace, flags: UInt8) -> String {
-        let hex = flags < 0x10 ? "0" + String(flags, radix: 16) : String(flags, radix: 16)
-        return "00-\(trace.traceID)-\(trace.upstreamSpanID)-\(hex)"
+        trace.traceID.traceparent(parent: trace.upstreamSpanID, flags: flags)
     }
 }

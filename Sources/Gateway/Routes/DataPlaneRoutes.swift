@@ -97,7 +97,7 @@ public struct DataPlaneRoutes: Sendable {
     /// The path of the request target, without its query.
     private static func path(of head: HTTPRequest) -> Substring {
         let target = head.path ?? ""
-        return target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
+        return target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...]
     }
 
     /// The method each path answers.

@@ -9,7 +9,8 @@ public enum KeyHasher {
 
     /// The hex SHA-256 of raw key bytes, avoiding a String on the request path.
     public static func sha256Hex(bytes: some Collection<UInt8>) -> String {
-        hex(SHA256.hash(data: Array(bytes)))
+        let digest = bytes.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) } ?? SHA256.hash(data: Array(bytes))
+        return hex(digest)
     }
 
     /// Whether `text` has the shape of a stored hash: 64 lowercase hex digits.
@@ -17,17 +18,17 @@ public enum KeyHasher {
         text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
-    private static let digits = Array("0123456789abcdef".utf8)
-
     private static func hex(_ digest: SHA256.Digest) -> String {
-        String(unsafeUninitializedCapacity: 64) { out in
-            var index = 0
-            for byte in digest {
-                out[index] = digits[Int(byte >> 4)]
-                out[index + 1] = digits[Int(byte & 0x0f)]
-                index += 2
+        digest.withUnsafeBytes { bytes in
+            String(unsafeUninitializedCapacity: 64) { out in
+                for (index, byte) in bytes.enumerated() {
+                    out[2 * index] = digit(byte >> 4)
+                    out[2 * index + 1] = digit(byte & 0x0f)
+                }
+                return 64
             }
-            return 64
         }
     }
+
+    private static func digit(_ value: UInt8) -> UInt8 { value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") - 10 + value }
 }

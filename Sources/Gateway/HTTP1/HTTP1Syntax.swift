@@ -1,0 +1,176 @@
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The pieces of HTTP/1.1's message syntax (RFC 9112) that the request and answer parsers share:
+/// lines, header fields, `Content-Length` values and chunk sizes. Each check refuses with a
+/// ``Violation`` instead of trusting or trapping on what it read.
+enum HTTP1Syntax {
+    /// What is wrong with the bytes; the parsers say whose message it was.
+    struct Violation: Error, Equatable {
+        let reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    /// The largest head (start line and fields), trailer section and chunk-size line accepted:
+    /// NIO's decoder's limit for a head's fields.
+    static let maxHeadBytes = 80 * 1024
+
+    /// The length of the head at the start of `bytes` through its empty line, nil while it is
+    /// incomplete. `searched` carries how far earlier calls looked, so a head that arrives in
+    /// many reads is scanned once.
+    static func headLength(_ bytes: ByteBuffer, searched: inout Int) -> Int? {
+        let from = searched
+        let found: Int? = bytes.withUnsafeReadableBytes { raw in
+            guard let base = raw.baseAddress else { return nil }
+            var index = max(from, 1)
+            while index < raw.count, let hit = memchr(base + index, Int32(UInt8(ascii: "\n")), raw.count - index) {
+                index = base.distance(to: UnsafeRawPointer(hit))
+                if index >= 1 && raw[index - 1] == UInt8(ascii: "\n") { return index + 1 }
+                if index >= 2 && raw[index - 1] == UInt8(ascii: "\r") && raw[index - 2] == UInt8(ascii: "\n") { return index + 1 }
+                index += 1
+            }
+            return nil
+        }
+        searched = found == nil ? max(1, bytes.readableBytes) : 0
+        return found
+    }
+
+    /// The next line of `bytes` without its `\r\n` (or bare `\n`), nil while incomplete; a line
+    /// longer than `limit` is refused, `what` naming it.
+    static func line(_ bytes: inout ByteBuffer, limit: Int, what: String) throws(Violation) -> ByteBuffer? {
+        let newline: Int? = bytes.withUnsafeReadableBytes { raw in
+            guard let base = raw.baseAddress, let hit = memchr(base, Int32(UInt8(ascii: "\n")), raw.count) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
+        }
+        guard var length = newline else {
+            if bytes.readableBytes > limit + 1 { throw Violation("its \(what) is larger than \(limit) bytes") }
+            return nil
+        }
+        var line = bytes.readSlice(length: length)!
+        bytes.moveReaderIndex(forwardBy: 1)
+        if length > 0 && line.getInteger(at: line.readerIndex + length - 1, as: UInt8.self) == UInt8(ascii: "\r") {
+            length -= 1
+            line = line.getSlice(at: line.readerIndex, length: length)!
+        }
+        guard length <= limit else { throw Violation("its \(what) is larger than \(limit) bytes") }
+        return line
+    }
+
+    /// Where a field line's name ends and its value starts and ends: `name ":" OWS value OWS`,
+    /// the name a token and the value without control characters. nil when malformed.
+    static func field(_ raw: UnsafeRawBufferPointer) -> (nameEnd: Int, value: Range<Int>)? {
+        guard let colon = raw.firstIndex(of: UInt8(ascii: ":")), colon > 0, raw[..<colon].allSatisfy(isTokenByte) else { return nil }
+        var start = colon + 1
+        var end = raw.count
+        while start < end && (raw[start] == UInt8(ascii: " ") || raw[start] == UInt8(ascii: "\t")) { start += 1 }
+        while end > start && (raw[end - 1] == UInt8(ascii: " ") || raw[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
+        guard raw[start..<end].allSatisfy({ $0 >= 0x20 && $0 != 0x7F || $0 == UInt8(ascii: "\t") }) else { return nil }
+        return (colon, start..<end)
+    }
+
+    /// Whether `raw` is exactly `name`.
+    static func equals(_ raw: UnsafeRawBufferPointer.SubSequence, _ name: StaticString) -> Bool {
+        guard raw.count == name.utf8CodeUnitCount else { return false }
+        return UnsafeRawBufferPointer(rebasing: raw).withMemoryRebound(to: UInt8.self) { memcmp($0.baseAddress!, name.utf8Start, raw.count) == 0 }
+    }
+
+    /// Whether `raw` spells `name`, ignoring the case of ASCII letters; `name` is lowercase.
+    static func equalsIgnoringCase(_ raw: UnsafeRawBufferPointer.SubSequence, _ name: StaticString) -> Bool {
+        guard raw.count == name.utf8CodeUnitCount else { return false }
+        let expected = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+        return zip(raw, expected).allSatisfy { lowercased($0) == $1 }
+    }
+
+    /// The byte with an ASCII capital letter made small.
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+    }
+
+    /// `slice` without leading and trailing spaces and tabs.
+    static func trimmed(_ slice: UnsafeRawBufferPointer.SubSequence) -> UnsafeRawBufferPointer.SubSequence {
+        var start = slice.startIndex
+        var end = slice.endIndex
+        while start < end && isBlank(slice[start]) { start += 1 }
+        while end > start && isBlank(slice[end - 1]) { end -= 1 }
+        return slice[start..<end]
+    }
+
+    /// A `Content-Length` value: decimal digits within `Int`, or a list of one such value repeated.
+    static func contentLength(_ value: UnsafeRawBufferPointer.SubSequence) throws(Violation) -> Int {
+        var length: Int?
+        for item in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+            let digits = trimmed(item)
+            guard !digits.isEmpty else { throw Violation("its Content-Length is not a number") }
+            var number = 0
+            for byte in digits {
+                let digit = byte &- UInt8(ascii: "0")
+                guard digit < 10 else { throw Violation("its Content-Length is not a number") }
+                let (times, overflowTimes) = number.multipliedReportingOverflow(by: 10)
+                let (sum, overflowSum) = times.addingReportingOverflow(Int(digit))
+                guard !overflowTimes && !overflowSum else { throw Violation("its Content-Length is out of range") }
+                number = sum
+            }
+            guard length == nil || length == number else { throw Violation("it has conflicting Content-Length values") }
+            length = number
+        }
+        return length!
+    }
+
+    /// What a `Transfer-Encoding` value says: whether its last coding is `chunked`.
+    static func endsChunked(_ value: UnsafeRawBufferPointer.SubSequence) -> Bool {
+        guard let last = value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).last else { return false }
+        return equalsIgnoringCase(trimmed(last), "chunked")
+    }
+
+    /// The `close` and `keep-alive` options a `Connection` value names.
+    static func connectionOptions(_ value: UnsafeRawBufferPointer.SubSequence) -> (close: Bool, keepAlive: Bool) {
+        var options = (close: false, keepAlive: false)
+        for token in value.split(separator: UInt8(ascii: ",")) {
+            let option = trimmed(token)
+            if equalsIgnoringCase(option, "close") { options.close = true }
+            if equalsIgnoringCase(option, "keep-alive") { options.keepAlive = true }
+        }
+        return options
+    }
+
+    /// The size of a chunk-size line (hex digits, then optional whitespace and extensions).
+    static func chunkSize(_ line: ByteBuffer) throws(Violation) -> Int {
+        let size: Int? = line.withUnsafeReadableBytes { raw in
+            var size = 0
+            var index = 0
+            while index < raw.count, let digit = hexValue(raw[index]) {
+                guard size <= Int.max >> 4 else { return nil }
+                size = size << 4 | digit
+                index += 1
+            }
+            guard index > 0 else { return nil }
+            while index < raw.count && (raw[index] == UInt8(ascii: " ") || raw[index] == UInt8(ascii: "\t")) { index += 1 }
+            guard index == raw.count || raw[index] == UInt8(ascii: ";") else { return nil }
+            return size
+        }
+        guard let size else { throw Violation("it has a malformed chunk size") }
+        return size
+    }
+
+    private static func hexValue(_ byte: UInt8) -> Int? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
+    }
+
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+
+    /// RFC 9110's `tchar`.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+}

@@ -1,0 +1,213 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+
+/// Reads a client's requests from the bytes of its connection (RFC 9112): the request line and
+/// header fields, straight into HTTP types, then a body framed by `Content-Length` or
+/// `Transfer-Encoding: chunked` (extensions skipped, trailers read and dropped). Body bytes are
+/// handed on as slices of what was read, never copied.
+///
+/// The framing is strict, because a front proxy that reads it differently could smuggle a
+/// request past the gates: both `Content-Length` and `Transfer-Encoding`, a `Transfer-Encoding`
+/// whose last coding is not `chunked` or that comes in an HTTP/1.0 request, conflicting lengths,
+/// a length or chunk size that is no number within `Int`, a field that is not `name: value`
+/// (obsolete line folding included), a version other than HTTP/1.0 and HTTP/1.1, and a head over
+/// ``HTTP1Syntax/maxHeadBytes`` are refused with ``Invalid``, after which the connection is done.
+///
+/// Bytes are appended with ``append(_:)`` and the parts taken one by one with ``next()``, so a
+/// part is handed on only once the parser is done with it.
+struct RequestParser {
+    /// One part of a request, in order: the head, body chunks, the end.
+    enum Part {
+        case head(RequestHead)
+        case body(ByteBuffer)
+        case end
+    }
+
+    /// Why the bytes are not an HTTP/1.1 request.
+    struct Invalid: Error, Equatable {
+        let reason: String
+    }
+
+    private enum State {
+        case head
+        case body(HTTP1BodyReader)
+        case failed(Invalid)
+    }
+
+    private var state = State.head
+    /// Bytes read and not parsed yet.
+    private var buffer = ByteBuffer()
+    /// How many bytes of `buffer` were searched for the head's end already.
+    private var searched = 0
+
+    /// Adds the next bytes read.
+    mutating func append(_ input: ByteBuffer) {
+        if buffer.readableBytes == 0 {
+            buffer = input
+        } else {
+            buffer.writeImmutableBuffer(input)
+        }
+    }
+
+    /// The next complete part of the bytes appended so far; nil when more are needed.
+    mutating func next() throws(Invalid) -> Part? {
+        do {
+            return try parseNext()
+        } catch {
+            let invalid = Invalid(reason: error.reason)
+            state = .failed(invalid)
+            throw invalid
+        }
+    }
+
+    private mutating func parseNext() throws(HTTP1Syntax.Violation) -> Part? {
+        switch state {
+        case .head:
+            guard buffer.readableBytes > 0 else { return nil }
+            guard let length = HTTP1Syntax.headLength(buffer, searched: &searched) else {
+                guard buffer.readableBytes <= HTTP1Syntax.maxHeadBytes else { throw HTTP1Syntax.Violation("its head is larger than \(HTTP1Syntax.maxHeadBytes) bytes") }
+                return nil
+            }
+            guard length <= HTTP1Syntax.maxHeadBytes else { throw HTTP1Syntax.Violation("its head is larger than \(HTTP1Syntax.maxHeadBytes) bytes") }
+            let (head, framing) = try Self.head(buffer.readSlice(length: length)!)
+            state = .body(HTTP1BodyReader(framing))
+            return .head(head)
+        case .body(var reader):
+            let step = try reader.next(&buffer)
+            switch step {
+            case .data(let chunk):
+                state = .body(reader)
+                return .body(chunk)
+            case .end:
+                state = .head
+                return .end
+            case nil:
+                state = .body(reader)
+                return nil
+            }
+        case .failed(let invalid):
+            throw HTTP1Syntax.Violation(invalid.reason)
+        }
+    }
+
+    /// Parses a whole head (request line, fields, empty line) into a request and its body's framing.
+    static func head(_ bytes: ByteBuffer) throws(HTTP1Syntax.Violation) -> (RequestHead, HTTP1BodyReader.Framing) {
+        var bytes = bytes
+        // RFC 9112 (2.2): empty lines before a request line are ignored.
+        var requestLine: ByteBuffer?
+        while requestLine == nil || requestLine?.readableBytes == 0 {
+            requestLine = try HTTP1Syntax.line(&bytes, limit: HTTP1Syntax.maxHeadBytes, what: "head")
+            guard requestLine != nil else { throw HTTP1Syntax.Violation("its request line is incomplete") }
+        }
+        let (method, target, version) = try Self.requestLine(requestLine!)
+        let originForm = target.utf8.first == UInt8(ascii: "/")
+        var fields: [HTTPField] = []
+        fields.reserveCapacity(12)
+        var pairs: [(String, String)] = []  // for the other forms only, which go through the general conversion
+        var authority: String?
+        var contentLength: Int?
+        var transferEncoding: Bool?
+        var close = false
+        var keepAliveAsked = false
+        while let line = try HTTP1Syntax.line(&bytes, limit: HTTP1Syntax.maxHeadBytes, what: "head"), line.readableBytes > 0 {
+            try line.withUnsafeReadableBytes { raw throws(HTTP1Syntax.Violation) in
+                guard let (nameEnd, valueRange) = HTTP1Syntax.field(raw) else { throw HTTP1Syntax.Violation("it has a malformed header field") }
+                let name = raw[..<nameEnd]
+                let value = raw[valueRange]
+                switch nameEnd {
+                case 4 where HTTP1Syntax.equalsIgnoringCase(name, "host"):
+                    if originForm && authority == nil {
+                        authority = String(decoding: value, as: UTF8.self)
+                        return
+                    }
+                case 10 where HTTP1Syntax.equalsIgnoringCase(name, "connection"):
+                    let options = HTTP1Syntax.connectionOptions(value)
+                    close = close || options.close
+                    keepAliveAsked = keepAliveAsked || options.keepAlive
+                case 14 where HTTP1Syntax.equalsIgnoringCase(name, "content-length"):
+                    let length = try HTTP1Syntax.contentLength(value)
+                    guard contentLength == nil || contentLength == length else { throw HTTP1Syntax.Violation("it has conflicting Content-Length values") }
+                    contentLength = length
+                case 17 where HTTP1Syntax.equalsIgnoringCase(name, "transfer-encoding"):
+                    // Every coding listed counts: the last of all the fields' must be `chunked`.
+                    transferEncoding = HTTP1Syntax.endsChunked(value)
+                default:
+                    break
+                }
+                let valueString = String(decoding: value, as: UTF8.self)
+                if originForm {
+                    guard let fieldName = HTTPField.Name(String(decoding: name, as: UTF8.self)) else { return }
+                    fields.append(HTTPField(name: fieldName, value: valueString))
+                } else {
+                    pairs.append((String(decoding: name, as: UTF8.self), valueString))
+                }
+            }
+        }
+        let framing: HTTP1BodyReader.Framing
+        if let transferEncoding {
+            guard contentLength == nil else { throw HTTP1Syntax.Violation("it has both Transfer-Encoding and Content-Length") }
+            guard version.minor == 1 else { throw HTTP1Syntax.Violation("an HTTP/1.0 request has Transfer-Encoding") }
+            guard transferEncoding else { throw HTTP1Syntax.Violation("its Transfer-Encoding does not end in chunked") }
+            framing = .chunked
+        } else {
+            framing = .length(contentLength ?? 0)
+        }
+        let request: HTTPRequest
+        if originForm {
+            request = HTTPRequest(method: method, scheme: "http", authority: authority, path: target, headerFields: HTTPFields(fields))
+        } else {
+            let head = HTTPRequestHead(version: version, method: HTTPMethod(rawValue: method.rawValue), uri: target, headers: HTTPHeaders(pairs))
+            do {
+                request = try HTTPRequest(head, secure: false, splitCookie: false)
+            } catch {
+                throw HTTP1Syntax.Violation("its request target cannot be read")
+            }
+        }
+        let keepAlive = !close && (version.minor == 1 || keepAliveAsked)
+        let head = RequestHead(request: request, version: version, keepAlive: keepAlive, declaredLength: transferEncoding == nil ? contentLength : nil)
+        return (head, framing)
+    }
+
+    /// `method SP request-target SP HTTP-version`, the method a token, the target visible
+    /// characters, the version HTTP/1.0 or HTTP/1.1.
+    private static func requestLine(_ line: ByteBuffer) throws(HTTP1Syntax.Violation) -> (HTTPRequest.Method, String, HTTPVersion) {
+        let parsed: (HTTPRequest.Method, String, HTTPVersion)? = line.withUnsafeReadableBytes { raw in
+            guard let space = raw.firstIndex(of: UInt8(ascii: " ")), space > 0, raw.count >= space + 11 else { return nil }
+            let versionStart = raw.count - 8
+            guard raw[versionStart - 1] == UInt8(ascii: " "), HTTP1Syntax.equals(raw[versionStart..<(raw.count - 1)], "HTTP/1.") else { return nil }
+            let minor = raw[raw.count - 1]
+            guard minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else { return nil }
+            let target = raw[(space + 1)..<(versionStart - 1)]
+            guard !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else { return nil }
+            let methodBytes = raw[..<space]
+            let method: HTTPRequest.Method
+            if HTTP1Syntax.equals(methodBytes, "POST") {
+                method = .post
+            } else if HTTP1Syntax.equals(methodBytes, "GET") {
+                method = .get
+            } else {
+                guard methodBytes.allSatisfy(HTTP1Syntax.isTokenByte), let other = HTTPRequest.Method(String(decoding: methodBytes, as: UTF8.self)) else { return nil }
+                method = other
+            }
+            return (method, String(decoding: target, as: UTF8.self), HTTPVersion(major: 1, minor: Int(minor &- UInt8(ascii: "0"))))
+        }
+        guard let parsed else { throw HTTP1Syntax.Violation("its request line is not HTTP/1.x") }
+        return parsed
+    }
+}
+
+/// A request head with what HTTP types leave out.
+struct RequestHead {
+    let request: HTTPRequest
+    /// HTTP/1.0 or HTTP/1.1.
+    let version: HTTPVersion
+    /// Whether the client lets the connection carry another request after this one.
+    let keepAlive: Bool
+    /// The `Content-Length` that frames the body; nil for a chunked body.
+    let declaredLength: Int?
+
+    /// HTTP/1.0: no chunked encoding.
+    var isLegacy: Bool { version.minor == 0 }
+}
