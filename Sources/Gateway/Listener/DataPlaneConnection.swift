@@ -13,7 +13,7 @@ import WireJSON
 /// by one task that runs on the connection's own event loop (its ``LoopTaskExecutor``), so the
 /// gate chain, the upstream exchange and the answer stay on one thread. A body that passes the
 /// limit is handed over as soon as it does, for the `payload` gate to refuse; the rest is not read.
-/// ``RequestOrder`` keeps pipelined requests in order and quiesces the connection at shutdown.
+/// ``RequestReader`` parses the requests, keeps pipelined ones in order and quiesces the connection at shutdown.
 /// An HTTP/1.0 client gets HTTP/1.0 answers, kept alive only when it asked, and a streamed answer
 /// delimited by closing the connection.
 final class DataPlaneConnection: ChannelInboundHandler {
@@ -87,7 +87,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         logger.debug("data-plane connection failed", metadata: ["error": "\(LogText.safe("\(error)"))"])
-        // Bytes that are not HTTP after the last request: ``RequestOrder`` delivers this once
+        // Bytes that are not HTTP after the last request: ``RequestReader`` reports this once
         // every earlier answer is written, so the client gets those, then a 400, then the close.
         if let invalid = error as? RequestParser.Invalid, machine.isIdle {
             refuse(version: .http1_1, message: "The request is not valid HTTP/1.1: \(invalid.reason).", context: context)
@@ -139,7 +139,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         }
     }
 
-    /// Writes an answer's last part. The state changes first: ``RequestOrder`` hands over the next
+    /// Writes an answer's last part. The state changes first: ``RequestReader`` hands over the next
     /// pipelined request as soon as the end is written. The connection closes after the answer
     /// when either side asked for it or the request's body was left unread; a whole answer then
     /// says so in its head.

@@ -42,6 +42,9 @@ struct RequestParser {
     /// How many bytes of `buffer` were searched for the head's end already.
     private var searched = 0
 
+    /// Whether bytes appended wait to be parsed.
+    var hasUnparsedBytes: Bool { buffer.readableBytes > 0 }
+
     /// Adds the next bytes read.
     mutating func append(_ input: ByteBuffer) {
         if buffer.readableBytes == 0 {
@@ -54,7 +57,10 @@ struct RequestParser {
     /// The next complete part of the bytes appended so far; nil when more are needed.
     mutating func next() throws(Invalid) -> Part? {
         do {
-            return try parseNext()
+            let part = try parseNext()
+            // Bytes all parsed: let go of their storage, so the channel can reuse it for its next read.
+            if buffer.readableBytes == 0 && buffer.capacity > 0 { buffer = ByteBuffer() }
+            return part
         } catch {
             let invalid = Invalid(reason: error.reason)
             state = .failed(invalid)
