@@ -28,7 +28,7 @@ struct UpstreamResponseParserTests {
             switch part {
             case .head(let head, let keepAlive):
                 answers.append(
-                    Answer(status: Int(head.status.code), version: head.version, headers: head.headers.map { "\($0.name): \($0.value)" }, keepAlive: keepAlive))
+                    Answer(status: Int(head.status.code), version: head.version, headers: head.fields.map { "\($0.name): \($0.value)" }, keepAlive: keepAlive))
             case .body(let chunk):
                 answers[answers.count - 1].body += chunk.readableBytesView
             case .end:
@@ -287,5 +287,18 @@ struct UpstreamResponseParserTests {
             #expect(answers.first?.status == status && answers.first?.keepAlive == keepAlive && answers.first?.ended == true, "\(answer)")
             #expect(answers.first.map { status == 204 ? $0.body.isEmpty : $0.body == Array("ok".utf8) } == true, "\(answer)")
         }
+    }
+
+    @Test("a field is looked up by name in any case, its first value without surrounding whitespace")
+    func lookup() throws {
+        let text = "HTTP/1.1 429 Too Many\r\ncontent-TYPE: application/json\r\nRetry-After:  7 \r\nX-Twice: one\nx-twice: two\r\nContent-Length: 0\r\n\r\n"
+        var heads: [UpstreamHead] = []
+        var parser = UpstreamResponseParser()
+        try parser.feed(ByteBuffer(string: text)) { if case .head(let head, _) = $0 { heads.append(head) } }
+        let head = try #require(heads.first)
+        #expect(head.status.code == 429)
+        #expect(head.first(name: "Content-Type") == "application/json" && head.first(name: "retry-after") == "7")
+        #expect(head.first(name: "x-twice") == "one" && head.first(name: "x-twic") == nil && head.first(name: "mcp-session-id") == nil)
+        #expect(head.fields.map(\.name) == ["content-TYPE", "Retry-After", "X-Twice", "x-twice", "Content-Length"])
     }
 }

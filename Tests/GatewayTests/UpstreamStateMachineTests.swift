@@ -14,8 +14,8 @@ struct UpstreamStateMachineTests {
     }
     typealias Machine = UpstreamStateMachine<Terms, String>
 
-    static func head(_ code: Int) -> HTTPResponseHead {
-        HTTPResponseHead(version: .http1_1, status: HTTPResponseStatus(statusCode: code))
+    static func head(_ code: Int) -> UpstreamHead {
+        UpstreamHead(version: .http1_1, status: HTTPResponseStatus(statusCode: code))
     }
 
     /// A short description of an action, to compare.

@@ -72,20 +72,20 @@ struct MCPForwarder: Sendable {
         trace.upstreamNanos = started.duration(to: .now).nanoseconds
         trace.timeToFirstTokenNanos = arrival.started.duration(to: .now).nanoseconds
 
-        let head: HTTPResponseHead
+        let head: UpstreamHead
         switch answer {
         case .complete(let answerHead, _), .streaming(let answerHead, _): head = answerHead
         }
         let succeeded = (200..<300).contains(head.status.code)
         let owner = MCPSessions.Owner(keyID: caller.grant.keyID, projectID: caller.grant.projectID, server: server.name)
-        if succeeded, let session = head.headers.first(name: "mcp-session-id") {
+        if succeeded, let session = head.first(name: "mcp-session-id") {
             if caller.base.message?.method == "initialize" { sessions.bind(session, to: owner) }
         }
         if succeeded, method == .DELETE, let session = arrival.head.headerFields[TenantGuardGate.sessionHeader] { sessions.end(session) }
 
         var out = HTTPFields()
         for name in Self.relayedAnswerHeaders {
-            if let value = head.headers.first(name: name.rawName) { out[name] = value }
+            if let value = head.first(name: name.rawName) { out[name] = value }
         }
         let status = HTTPResponse.Status(code: Int(head.status.code))
         trace.status = UInt16(clamping: head.status.code)

@@ -68,17 +68,17 @@ struct ProviderHTTP: Sendable {
         switch answer {
         case .streaming(let head, let chunks):
             return UpstreamResponse(
-                status: HTTPResponse.Status(code: Int(head.status.code)), contentType: head.headers.first(name: "content-type"), body: .stream(chunks))
+                status: HTTPResponse.Status(code: Int(head.status.code)), contentType: head.first(name: "content-type"), body: .stream(chunks))
         case .complete(let head, let body):
             let status = HTTPResponse.Status(code: Int(head.status.code))
             if status.code >= 500 || status.code == 429 {
-                throw .status(status, retryAfter: head.headers.first(name: "retry-after").flatMap { Int($0) }.map { max(0, $0) })
+                throw .status(status, retryAfter: head.first(name: "retry-after").flatMap { Int($0) }.map { max(0, $0) })
             }
             // The provider refused the gateway's credential, not the client's: its body (which may
             // echo the key) is never passed on.
             if status.code == 401 || status.code == 403 { throw .authFailed(status) }
             let passed = status.code >= 400 ? CredentialScrubber.scrub(body, secret: apiKey) : body
-            return UpstreamResponse(status: status, contentType: head.headers.first(name: "content-type"), body: .buffer(passed))
+            return UpstreamResponse(status: status, contentType: head.first(name: "content-type"), body: .buffer(passed))
         }
     }
 }

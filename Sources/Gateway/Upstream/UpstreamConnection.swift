@@ -16,9 +16,9 @@ final class UpstreamConnection: Sendable {
     /// A provider's answer as the connection delivers it.
     enum Answer: Sendable {
         /// A response read whole (every non-streamed request, and streamed ones that failed).
-        case complete(HTTPResponseHead, ByteBuffer)
+        case complete(UpstreamHead, ByteBuffer)
         /// A 2xx response to a streamed request: the body arrives chunk by chunk.
-        case streaming(HTTPResponseHead, UpstreamChunks)
+        case streaming(UpstreamHead, UpstreamChunks)
     }
 
     /// Why an exchange failed.

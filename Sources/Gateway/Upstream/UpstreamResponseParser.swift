@@ -15,7 +15,7 @@ struct UpstreamResponseParser {
     /// One part of an answer, in order: the head, body chunks, the end.
     enum Part: Equatable {
         /// The head, and whether the connection can carry another request after this answer.
-        case head(HTTPResponseHead, keepAlive: Bool)
+        case head(UpstreamHead, keepAlive: Bool)
         case body(ByteBuffer)
         case end
     }
@@ -134,7 +134,7 @@ struct UpstreamResponseParser {
 
     /// A parsed head and what frames its body.
     struct Head {
-        var response: HTTPResponseHead
+        var response: UpstreamHead
         /// nil without `Transfer-Encoding`; else whether its last coding is `chunked`.
         var chunked: Bool?
         var contentLength: Int?
@@ -147,7 +147,7 @@ struct UpstreamResponseParser {
         var bytes = bytes
         guard let statusLine = try HTTP1Syntax.line(&bytes, limit: maxHeadBytes, what: "head") else { throw HTTP1Syntax.Violation("its status line is incomplete") }
         let (version, status) = try self.status(statusLine)
-        var fields: [(String, String)] = []
+        let fieldLines = bytes
         var chunked: Bool?
         var contentLength: Int?
         var close = false
@@ -168,12 +168,11 @@ struct UpstreamResponseParser {
                     close = close || options.close
                     keepAliveAsked = keepAliveAsked || options.keepAlive
                 }
-                fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
             }
         }
         let keepAlive = !close && (version.minor == 1 || keepAliveAsked)
         return Head(
-            response: HTTPResponseHead(version: version, status: status, headers: HTTPHeaders(fields)), chunked: chunked, contentLength: contentLength,
+            response: UpstreamHead(version: version, status: status, fieldLines: fieldLines), chunked: chunked, contentLength: contentLength,
             keepAlive: keepAlive)
     }
 

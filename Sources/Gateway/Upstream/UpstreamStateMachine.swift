@@ -10,7 +10,7 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
     private enum State {
         case idle
         case waitingForHead(InFlight)
-        case collecting(InFlight, HTTPResponseHead, ByteBuffer, keepAlive: Bool)
+        case collecting(InFlight, UpstreamHead, ByteBuffer, keepAlive: Bool)
         case streaming(InFlight, Stream, keepAlive: Bool)
         case closed
     }
@@ -20,11 +20,11 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
         /// Nothing yet.
         case none
         /// A streamed answer started: hand the reader's side of the stream `makeStream` made to the exchange.
-        case startStream(InFlight, HTTPResponseHead)
+        case startStream(InFlight, UpstreamHead)
         /// Pass a chunk to the stream.
         case forward(Stream, ByteBuffer)
         /// The whole answer is in; the connection goes back to the pool when `keepAlive`, else closes.
-        case complete(InFlight, HTTPResponseHead, ByteBuffer, keepAlive: Bool)
+        case complete(InFlight, UpstreamHead, ByteBuffer, keepAlive: Bool)
         /// The stream ended; the connection goes back to the pool when `keepAlive` (the provider did
         /// not answer `Connection: close`), else closes.
         case endStream(InFlight, Stream, keepAlive: Bool)
@@ -49,7 +49,7 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
 
     /// The answer's head, and whether the connection can be reused after it; `makeStream` makes
     /// the stream of a streamed 2xx answer.
-    mutating func receivedHead(_ head: HTTPResponseHead, keepAlive: Bool, makeStream: () -> Stream) -> Action {
+    mutating func receivedHead(_ head: UpstreamHead, keepAlive: Bool, makeStream: () -> Stream) -> Action {
         guard case .waitingForHead(let exchange) = state else { return failed(.broken("unexpected HTTP part from the provider")) }
         if exchange.stream && (200..<300).contains(head.status.code) {
             let stream = makeStream()

@@ -1,0 +1,61 @@
+import NIOCore
+import NIOHTTP1
+
+/// A provider's answer head: its version, its status, and its field lines as they were read
+/// (already checked by ``UpstreamResponseParser``). A field becomes a string only when it is
+/// looked up: the gateway reads two or three of a provider's fields, never all of them.
+struct UpstreamHead: Equatable {
+    let version: HTTPVersion
+    let status: HTTPResponseStatus
+    /// The field lines, each ending in `\n` or `\r\n`.
+    private let fieldLines: ByteBuffer
+
+    init(version: HTTPVersion, status: HTTPResponseStatus, fieldLines: ByteBuffer = ByteBuffer()) {
+        self.version = version
+        self.status = status
+        self.fieldLines = fieldLines
+    }
+
+    /// The value of the first field named `name` (in any case), without surrounding whitespace.
+    func first(name: String) -> String? {
+        var found: String?
+        forEachField { fieldName, value in
+            guard fieldName.count == name.utf8.count,
+                zip(fieldName, name.utf8).allSatisfy({ HTTP1Syntax.lowercased($0) == HTTP1Syntax.lowercased($1) })
+            else { return true }
+            found = String(decoding: value, as: UTF8.self)
+            return false
+        }
+        return found
+    }
+
+    /// Every field, in order.
+    var fields: [(name: String, value: String)] {
+        var fields: [(name: String, value: String)] = []
+        forEachField { name, value in
+            fields.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+            return true
+        }
+        return fields
+    }
+
+    /// Calls `body` with each field's name and value until it returns false.
+    private func forEachField(_ body: (UnsafeRawBufferPointer.SubSequence, UnsafeRawBufferPointer.SubSequence) -> Bool) {
+        fieldLines.withUnsafeReadableBytes { raw in
+            var start = 0
+            while start < raw.count {
+                let newline = raw[start...].firstIndex(of: UInt8(ascii: "\n")) ?? raw.count
+                var end = newline
+                if end > start && raw[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                let line = UnsafeRawBufferPointer(rebasing: raw[start..<end])
+                start = newline + 1
+                guard let (nameEnd, value) = HTTP1Syntax.field(line) else { continue }
+                guard body(line[..<nameEnd], line[value]) else { return }
+            }
+        }
+    }
+
+    static func == (lhs: UpstreamHead, rhs: UpstreamHead) -> Bool {
+        lhs.version == rhs.version && lhs.status == rhs.status && lhs.fields.elementsEqual(rhs.fields) { $0 == $1 }
+    }
+}
