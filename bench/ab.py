@@ -1,16 +1,17 @@
 """Paired A/B of two gateway binaries: both run at once in front of one nginx origin, and wrk
-drives them in alternating rounds of 10 s at 32 connections. The pair runs twice, the second
+drives them in alternating rounds of 10 s at 32 connections (or `--connections`). The pair runs twice, the second
 time with the binaries in each other's place, because on this machine the second process of a
 pair can run a few percent faster whatever it is. Each pass reports the median of its rounds' own
 ratios (new / old); the result is their geometric mean, which cancels the place's bias (also
 printed).
 
-    python3 bench/ab.py OLD_BINARY NEW_BINARY [--rounds 4] [--stream] [--metered | --metered-both] [--telemetry-off]
+    python3 bench/ab.py OLD_BINARY NEW_BINARY [--rounds 4] [--connections 32] [--stream] [--metered | --metered-both] [--telemetry-off]
 
 --stream sends streamed requests; --metered gives the new binary's key a budget and rate limits,
 and --telemetry-off turns the new binary's telemetry off (with the same binary twice, these
 measure budget on / off and telemetry off / on). --metered-both gives both keys a budget and
-rate limits, to compare two binaries on the money path.
+rate limits, to compare two binaries on the money path. Each pass also prints the median p50
+latency of each binary, the figure to compare at `--connections 1`.
 """
 import argparse, math, os, statistics, sys, tempfile
 
@@ -21,6 +22,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("old")
 parser.add_argument("new")
 parser.add_argument("--rounds", type=int, default=4)
+parser.add_argument("--connections", type=int, default=32)
 parser.add_argument("--stream", action="store_true")
 parser.add_argument("--metered", action="store_true")
 parser.add_argument("--metered-both", action="store_true")
@@ -47,18 +49,19 @@ def one_pass(order):
             procs[role] = load.start_gateway(config)
             urls[role] = f"http://127.0.0.1:{port}/v1/chat/completions"
         for role in order:
-            load.wrk(urls[role], script, 32, 3)  # warm up
+            load.wrk(urls[role], script, args.connections, 3)  # warm up
         results = {"old": [], "new": []}
         for index in range(args.rounds):
             for role in order if index % 2 == 0 else order[::-1]:
-                result = load.wrk(urls[role], script, 32, 10, pid=procs[role].pid)
+                result = load.wrk(urls[role], script, args.connections, 10, pid=procs[role].pid)
                 results[role].append(result)
-                print(f"  {index} {role}: {round(result['rps'])} req/s, {result['cpu']:.1f} us CPU per request", flush=True)
+                print(f"  {index} {role}: {round(result['rps'])} req/s, {result['cpu']:.1f} us CPU per request, p50 {result['p50']:.0f} us", flush=True)
         pairs = list(zip(results["new"], results["old"]))
         rps = statistics.median(n["rps"] / o["rps"] for n, o in pairs)
         cpu = statistics.median(n["cpu"] / o["cpu"] for n, o in pairs)
         rss = {role: round(load.memory_kib(p.pid, "VmHWM") / 1024, 1) for role, p in procs.items()}
-        print(f"  new / old: req/s {rps:.3f}, CPU per request {cpu:.3f}; peak RSS MiB {rss}", flush=True)
+        p50 = {role: statistics.median(r["p50"] for r in results[role]) for role in results}
+        print(f"  new / old: req/s {rps:.3f}, CPU per request {cpu:.3f}; p50 us {p50}; peak RSS MiB {rss}", flush=True)
         return rps, cpu
     finally:
         for process in procs.values():
