@@ -136,20 +136,13 @@ struct RequestParserTests {
         return (bytes, count)
     }
 
-    /// `bytes` cut into 1 to 8 reads at random places.
-    static func split(_ bytes: [UInt8], _ random: inout SplitMix64) -> [ByteBuffer] {
-        var cuts = (0..<Int.random(in: 0...7, using: &random)).map { _ in Int.random(in: 0...bytes.count, using: &random) }
-        cuts = ([0] + cuts + [bytes.count]).sorted()
-        return zip(cuts, cuts.dropFirst()).map { ByteBuffer(bytes: bytes[$0..<$1]) }
-    }
-
     @Test("2,000 drawn exchanges, cut into random reads, read the same as NIO's decoder and HTTP types' conversion read them")
     func differential() throws {
         var random = SplitMix64(seed: 0x5EED_1001)
         var withBody = 0
         for _ in 0..<2_000 {
             let (bytes, count) = Self.draw(&random)
-            let reads = Self.split(bytes, &random)
+            let reads = DrawnBytes.split(bytes, &random)
             let text = String(decoding: bytes, as: UTF8.self)
             let lean = try #require(Self.lean(reads), "refused: \(text)")
             let reference = try Self.reference(reads)
@@ -166,21 +159,14 @@ struct RequestParserTests {
         var refused = 0
         for _ in 0..<3_000 {
             var bytes = Self.draw(&random).bytes
-            for _ in 0..<Int.random(in: 1...4, using: &random) {
-                let at = Int.random(in: 0..<max(1, bytes.count), using: &random)
-                switch Int.random(in: 0..<3, using: &random) {
-                case 0 where !bytes.isEmpty: bytes[at] = [UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: ":"), UInt8(ascii: " "), 0, 0xFF].randomElement(using: &random)!
-                case 1 where !bytes.isEmpty: bytes.remove(at: at)
-                default:
-                    let inserted = ["\r\n", "9999999999999999999", "-", " ", ";", "\r\n\r\n", "Content-Length: 3\r\n", "Transfer-Encoding: chunked\r\n"]
-                    bytes.insert(contentsOf: Array(inserted.randomElement(using: &random)!.utf8), at: min(at, bytes.count))
-                }
-            }
+            DrawnBytes.mutate(
+                &bytes, replacements: [UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: ":"), UInt8(ascii: " "), 0, 0xFF],
+                insertions: ["\r\n", "9999999999999999999", "-", " ", ";", "\r\n\r\n", "Content-Length: 3\r\n", "Transfer-Encoding: chunked\r\n"], &random)
             var parser = RequestParser()
             var inRequest = false
             var ordered = true
             do {
-                for read in Self.split(bytes, &random) {
+                for read in DrawnBytes.split(bytes, &random) {
                     parser.append(read)
                     while let part = try parser.next() {
                         switch part {

@@ -139,20 +139,13 @@ struct UpstreamResponseParserTests {
         return (bytes, count, closeDelimited)
     }
 
-    /// `bytes` cut into 1 to 8 reads at random places.
-    static func split(_ bytes: [UInt8], _ random: inout SplitMix64) -> [ByteBuffer] {
-        var cuts = (0..<Int.random(in: 0...7, using: &random)).map { _ in Int.random(in: 0...bytes.count, using: &random) }
-        cuts = ([0] + cuts + [bytes.count]).sorted()
-        return zip(cuts, cuts.dropFirst()).map { ByteBuffer(bytes: bytes[$0..<$1]) }
-    }
-
     @Test("2,000 drawn exchanges, cut into random reads, read the same as NIO's decoder reads them")
     func differential() throws {
         var random = SplitMix64(seed: 0x5EED_0001)
         var closeDelimited = 0
         for _ in 0..<2_000 {
             let (bytes, count, closeDelimitedLast) = Self.draw(&random)
-            let reads = Self.split(bytes, &random)
+            let reads = DrawnBytes.split(bytes, &random)
             let lean = try #require(Self.lean(reads), "refused: \(String(decoding: bytes, as: UTF8.self))")
             var reference = try Self.reference(reads, requests: count)
             if closeDelimitedLast {
@@ -172,14 +165,9 @@ struct UpstreamResponseParserTests {
         var refused = 0
         for _ in 0..<3_000 {
             var bytes = Self.draw(&random).bytes
-            for _ in 0..<Int.random(in: 1...4, using: &random) {
-                let at = Int.random(in: 0..<max(1, bytes.count), using: &random)
-                switch Int.random(in: 0..<3, using: &random) {
-                case 0 where !bytes.isEmpty: bytes[at] = [UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: ":"), UInt8(ascii: "f"), 0, 0xFF].randomElement(using: &random)!
-                case 1 where !bytes.isEmpty: bytes.remove(at: at)
-                default: bytes.insert(contentsOf: Array(["\r\n", "9999999999999999999", "-", " ", ";", "\r\n\r\n"].randomElement(using: &random)!.utf8), at: min(at, bytes.count))
-                }
-            }
+            DrawnBytes.mutate(
+                &bytes, replacements: [UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: ":"), UInt8(ascii: "f"), 0, 0xFF],
+                insertions: ["\r\n", "9999999999999999999", "-", " ", ";", "\r\n\r\n"], &random)
             var parser = UpstreamResponseParser()
             var inAnswer = false
             var ordered = true
@@ -191,7 +179,7 @@ struct UpstreamResponseParserTests {
                 }
             }
             do {
-                for read in Self.split(bytes, &random) { try parser.feed(read, check) }
+                for read in DrawnBytes.split(bytes, &random) { try parser.feed(read, check) }
                 try parser.finish(check)
             } catch {
                 refused += 1

@@ -13,21 +13,20 @@ import WireJSON
 /// by one task that runs on the connection's own event loop (its ``LoopTaskExecutor``), so the
 /// gate chain, the upstream exchange and the answer stay on one thread. A body that passes the
 /// limit is handed over as soon as it does, for the `payload` gate to refuse; the rest is not read.
-/// ``RequestReader`` parses the requests, keeps pipelined ones in order and quiesces the connection at shutdown.
+/// ``RequestReader`` parses the requests, keeps pipelined ones in order and quiesces the
+/// connection at shutdown.
 /// An HTTP/1.0 client gets HTTP/1.0 answers, kept alive only when it asked, and a streamed answer
 /// delimited by closing the connection.
 final class DataPlaneConnection: ChannelInboundHandler {
     typealias InboundIn = RequestParser.Part
     typealias OutboundOut = AnswerPart
 
-    private typealias Head = RequestHead
-
     private let routes: DataPlaneRoutes
     private let maxBodyBytes: @Sendable () -> Int
     private let logger: Logger
     private let connectionGuard: ConnectionGuard
     private let executor: LoopTaskExecutor
-    private var machine = RequestStateMachine<Head>()
+    private var machine = RequestStateMachine<RequestHead>()
     private var task: Task<Void, Never>?
     /// A flush of a stream's writes is due at the end of this turn of the event loop.
     private var flushScheduled = false
@@ -72,7 +71,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
 
     /// Carries out what the state machine decided; returns whether a request was dispatched.
     @discardableResult
-    private func perform(_ action: RequestStateMachine<Head>.Action, context: ChannelHandlerContext) -> Bool {
+    private func perform(_ action: RequestStateMachine<RequestHead>.Action, context: ChannelHandlerContext) -> Bool {
         guard case .dispatch(let head, let body, _, let oversized) = action else { return false }
         dispatch(head, body: body, oversized: oversized, context: context)
         return true
@@ -107,7 +106,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         context.writeAndFlush(wrapOutboundOut(.whole(head, body))).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
     }
 
-    private func dispatch(_ head: Head, body: ByteBuffer?, oversized: Bool, context: ChannelHandlerContext) {
+    private func dispatch(_ head: RequestHead, body: ByteBuffer?, oversized: Bool, context: ChannelHandlerContext) {
         connectionGuard.answering()
         let channel = context.channel
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
