@@ -7,7 +7,7 @@ import NIOHTTP1
 struct UpstreamHead: Equatable {
     let version: HTTPVersion
     let status: HTTPResponseStatus
-    /// The field lines, each ending in `\n` or `\r\n`.
+    /// The field lines, each ending in `\n` or `\r\n`, checked by the parser.
     private let fieldLines: ByteBuffer
 
     init(version: HTTPVersion, status: HTTPResponseStatus, fieldLines: ByteBuffer = ByteBuffer()) {
@@ -47,10 +47,11 @@ struct UpstreamHead: Equatable {
                 let newline = raw[start...].firstIndex(of: UInt8(ascii: "\n")) ?? raw.count
                 var end = newline
                 if end > start && raw[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                let line = UnsafeRawBufferPointer(rebasing: raw[start..<end])
+                let line = raw[start..<end]
                 start = newline + 1
-                guard let (nameEnd, value) = HTTP1Syntax.field(line) else { continue }
-                guard body(line[..<nameEnd], line[value]) else { return }
+                // The parser checked every line: a name, a colon, a value. Only the split is left.
+                guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
+                guard body(line[..<colon], HTTP1Syntax.trimmed(line[(colon + 1)...])) else { return }
             }
         }
     }
