@@ -277,6 +277,33 @@ struct UpstreamResponseParserTests {
         }
     }
 
+    @Test("between answers, and only there, no byte of an answer has been read: a reset there may be retried")
+    func betweenAnswers() throws {
+        var random = SplitMix64(seed: 0x5EED_0003)
+        for _ in 0..<500 {
+            var (bytes, _, _) = Self.draw(&random)
+            if Bool.random(using: &random) { bytes = Array("HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n".utf8) + bytes }
+            // Fed a byte at a time, the answers' ends are where an end is emitted.
+            var parser = UpstreamResponseParser()
+            var boundaries: Set<Int> = [0]
+            #expect(parser.isBetweenAnswers)
+            for (offset, byte) in bytes.enumerated() {
+                var ended = false
+                try parser.feed(ByteBuffer(bytes: [byte])) { if $0 == .end { ended = true } }
+                #expect(parser.isBetweenAnswers == ended, "\(String(decoding: bytes, as: UTF8.self))")
+                if ended { boundaries.insert(offset + 1) }
+            }
+            // Cut into random reads, it is between answers after a read exactly when the read ends at one.
+            var split = UpstreamResponseParser()
+            var position = 0
+            for read in DrawnBytes.split(bytes, &random) {
+                try split.feed(read) { _ in }
+                position += read.readableBytes
+                #expect(split.isBetweenAnswers == boundaries.contains(position), "\(String(decoding: bytes, as: UTF8.self))")
+            }
+        }
+    }
+
     @Test("a field is looked up by name in any case, its first value without surrounding whitespace")
     func lookup() throws {
         let text = "HTTP/1.1 429 Too Many\r\ncontent-TYPE: application/json\r\nRetry-After:  7 \r\nX-Twice: one\nx-twice: two\r\nContent-Length: 0\r\n\r\n"

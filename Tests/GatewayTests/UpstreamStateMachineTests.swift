@@ -100,15 +100,21 @@ struct UpstreamStateMachineTests {
         #expect(steps == ["start 1 200", "reschedule 1000", "fail 1 s timeout"])
     }
 
-    @Test("a close before any byte may be retried elsewhere; mid-answer it is broken; parts out of order break the connection")
+    @Test("a close or reset before any byte may be retried elsewhere; after part of a head or mid-answer it is broken; parts out of order break the connection")
     func closes() {
         var before = Machine()
         before.started(Terms())
-        #expect(Self.describe(before.closed()) == "fail 1 - closedBeforeResponse")
+        #expect(Self.describe(before.closed(answerBegun: false)) == "fail 1 - closedBeforeResponse")
+        var reset = Machine()
+        reset.started(Terms())
+        #expect(Self.describe(reset.closed(answerBegun: false, reason: "reset")) == "fail 1 - closedBeforeResponse")
+        var partHead = Machine()
+        partHead.started(Terms())
+        #expect(Self.describe(partHead.closed(answerBegun: true, reason: "reset")) == "fail 1 - broken(\"reset\")")
         var mid = Machine()
         mid.started(Terms())
         _ = mid.receivedHead(Self.head(200), keepAlive: true) { "" }
-        #expect(Self.describe(mid.closed()).hasPrefix("fail 1 - broken"))
+        #expect(Self.describe(mid.closed(answerBegun: false)).hasPrefix("fail 1 - broken"))
         var stray = Machine()
         #expect(Self.describe(stray.receivedEnd()).hasPrefix("fail - - broken"))
         #expect(Self.describe(stray.receivedBody(ByteBuffer(string: "x"))).hasPrefix("fail - - broken"))

@@ -218,7 +218,7 @@ struct UpstreamClientTests {
 
     @Test("a pooled connection the provider closed while idle is replaced without failing the request")
     func staleConnection() async throws {
-        let upstream = KeepAliveUpstream(closeIdle: true)
+        let upstream = KeepAliveUpstream(idleEnd: .close)
         try await upstream.run { url in
             try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
                 for index in 0..<10 {
@@ -232,6 +232,33 @@ struct UpstreamClientTests {
             }
         }
         #expect(upstream.connections == 10)
+    }
+
+    @Test("a pooled connection the provider resets with the request unread is replaced without failing the request")
+    func resetConnection() async throws {
+        let upstream = KeepAliveUpstream(idleEnd: .resetUnread)
+        try await upstream.run { url in
+            try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
+                // Each request after the first goes out on the connection the provider no longer reads.
+                for _ in 0..<4 {
+                    let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
+                    #expect(response.status == 200)
+                }
+                let records = await gateway.recorder.waitForRecords(4)
+                #expect(records.allSatisfy { $0.attempts == 1 && $0.status == 200 })
+            }
+        }
+        #expect(upstream.connections == 4)
+    }
+
+    @Test("a reset, a broken pipe and TLS closed without notice count as the provider's close; other failures do not")
+    func closeErrors() {
+        #expect(UpstreamConnection.Handler.isClose(IOError(errnoCode: ECONNRESET, reason: "read")))
+        #expect(UpstreamConnection.Handler.isClose(IOError(errnoCode: EPIPE, reason: "write")))
+        #expect(UpstreamConnection.Handler.isClose(NIOSSLError.uncleanShutdown))
+        #expect(!UpstreamConnection.Handler.isClose(IOError(errnoCode: ECONNREFUSED, reason: "connect")))
+        #expect(!UpstreamConnection.Handler.isClose(NIOSSLError.writeDuringTLSShutdown))
+        #expect(!UpstreamConnection.Handler.isClose(ChannelError.ioOnClosedChannel))
     }
 
     @Test("an https provider is verified: reached when its tlsCAFile holds the certificate; 503 with the system roots alone or a missing CA file")

@@ -1,5 +1,7 @@
+import Glibc
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 
 /// One keep-alive HTTP/1.1 connection to a provider, carrying one request at a time.
 final class UpstreamConnection: Sendable {
@@ -139,7 +141,21 @@ final class UpstreamConnection: Sendable {
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            perform(machine.failed(Failure.broken(String(describing: error))), context: context)
+            let reason = String(describing: error)
+            if Self.isClose(error) {
+                perform(machine.closed(answerBegun: !parser.isBetweenAnswers, reason: reason), context: context)
+            } else {
+                perform(machine.failed(.broken(reason)), context: context)
+            }
+        }
+
+        /// Whether `error` is the provider ending the connection rather than a fault in it: a
+        /// reset (a provider that closes a connection with a request unread resets it), a broken
+        /// pipe, or TLS closed without its close notification.
+        static func isClose(_ error: any Error) -> Bool {
+            if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
+            if let error = error as? NIOSSLError, case .uncleanShutdown = error { return true }
+            return false
         }
 
         func channelInactive(context: ChannelHandlerContext) {
@@ -148,7 +164,7 @@ final class UpstreamConnection: Sendable {
             } catch {
                 perform(machine.failed(.broken(error.reason)), context: context)
             }
-            perform(machine.closed(), context: context)
+            perform(machine.closed(answerBegun: !parser.isBetweenAnswers), context: context)
             context.fireChannelInactive()
         }
 

@@ -41,9 +41,16 @@ struct UpstreamResponseParser {
     /// How many bytes of `pending` were searched for the head's end already.
     private var searched = 0
 
+    /// Whether a byte was read since the last answer ended (or since the start), an informational head's included.
+    private var begun = false
+
+    /// Whether no byte of a next answer has been read: the last answer ended, or none began.
+    var isBetweenAnswers: Bool { !begun }
+
     /// Parses `input`, the next bytes read, handing each complete part to `emit`.
     mutating func feed(_ input: ByteBuffer, _ emit: (Part) -> Void) throws(Invalid) {
         if case .failed(let invalid) = state { throw invalid }
+        if input.readableBytes > 0 { begun = true }
         var bytes = input
         if pending.readableBytes > 0 {
             pending.writeImmutableBuffer(input)
@@ -57,7 +64,10 @@ struct UpstreamResponseParser {
             state = .failed(invalid)
             throw invalid
         }
-        if bytes.readableBytes > 0 { pending = bytes }
+        if bytes.readableBytes > 0 {
+            pending = bytes
+            begun = true
+        }
     }
 
     /// The connection closed: ends an answer framed by the close; fails one cut off midway.
@@ -65,6 +75,7 @@ struct UpstreamResponseParser {
         switch state {
         case .body(let reader) where reader.endsAtClose:
             state = .head
+            begun = false
             emit(.end)
         case .head where pending.readableBytes == 0, .failed:
             break
@@ -97,6 +108,7 @@ struct UpstreamResponseParser {
                     emit(.body(chunk))
                 case .end:
                     state = .head
+                    begun = false
                     emit(.end)
                 }
             case .failed(let invalid):
@@ -108,6 +120,7 @@ struct UpstreamResponseParser {
     /// Emits `head` unless it is informational, and sets how its body is framed.
     private mutating func begin(_ head: Head, _ emit: (Part) -> Void) throws(HTTP1Syntax.Violation) {
         let code = head.response.status.code
+        begun = true
         if code < 200 {
             guard code != 101 else { throw HTTP1Syntax.Violation("it switched protocols unasked") }
             return  // 100 Continue, 103 Early Hints: the answer follows
@@ -128,6 +141,7 @@ struct UpstreamResponseParser {
             state = .body(HTTP1BodyReader(framing))
         } else {
             state = .head
+            begun = false
             emit(.end)
         }
     }

@@ -106,11 +106,12 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
         return failed(.timeout)
     }
 
-    /// The provider closed the connection: before any byte of an answer the request may be sent
-    /// again on a new connection; mid-answer it is broken.
-    mutating func closed() -> Action {
-        if case .waitingForHead = state { return failed(.closedBeforeResponse) }
-        return failed(.broken("the provider closed the connection mid-answer"))
+    /// The provider closed or reset the connection: before any byte of an answer was read
+    /// (`answerBegun` false) the request may be sent again on a new connection; mid-answer it is
+    /// broken, for `reason`.
+    mutating func closed(answerBegun: Bool, reason: String = "the provider closed the connection mid-answer") -> Action {
+        if case .waitingForHead = state, !answerBegun { return failed(.closedBeforeResponse) }
+        return failed(.broken(reason))
     }
 
     /// The exchange in flight, if any, failed with `failure`; the connection is done for good.
