@@ -64,6 +64,37 @@ struct DataPlaneServerTests {
         }
     }
 
+    @Test("Expect: 100-continue gets 100 Continue before the body is read; not over the limit, in HTTP/1.0, or without a body")
+    func expectContinue() async throws {
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1", maxRequestBytes: 4096)) { gateway in
+            let body = Array(GatewayHarness.chat("mock-gpt").utf8)
+            let fields = "Host: x\r\nAuthorization: Bearer \(testKey)\r\nContent-Type: application/json\r\nExpect: 100-Continue\r\nConnection: close\r\n"
+            let sized = await RawHTTP.waitToSend(
+                port: gateway.port, head: "POST /v1/chat/completions HTTP/1.1\r\n\(fields)Content-Length: \(body.count)\r\n\r\n", body: body)
+            #expect(sized.interim == "HTTP/1.1 100 Continue\r\n\r\n")
+            #expect(sized.response.hasPrefix("HTTP/1.1 200 OK") && sized.response.contains("chat.completion") && sized.closed)
+            let chunked = await RawHTTP.waitToSend(
+                port: gateway.port, head: "POST /v1/chat/completions HTTP/1.1\r\n\(fields)Transfer-Encoding: chunked\r\n\r\n",
+                body: Array((String(body.count, radix: 16) + "\r\n").utf8) + body + Array("\r\n0\r\n\r\n".utf8))
+            #expect(chunked.interim == "HTTP/1.1 100 Continue\r\n\r\n")
+            #expect(chunked.response.hasPrefix("HTTP/1.1 200 OK"))
+            // A body declared over the limit is refused at once; the client never sends it.
+            let over = await RawHTTP.waitToSend(
+                port: gateway.port, head: "POST /v1/chat/completions HTTP/1.1\r\n\(fields)Content-Length: 5000\r\n\r\n", body: [])
+            #expect(over.interim.hasPrefix("HTTP/1.1 413") && over.interim.contains("x-gateway-gate: payload") && over.closed)
+            // HTTP/1.0 clients' expectations are ignored; a request without a body has nothing to wait for.
+            for head in [
+                "POST /v1/chat/completions HTTP/1.0\r\n\(fields)Content-Length: \(body.count)\r\n\r\n\(String(decoding: body, as: UTF8.self))",
+                "POST /v1/chat/completions HTTP/1.1\r\n\(fields)Content-Length: 0\r\n\r\n",
+                "GET /healthz HTTP/1.1\r\n\(fields)\r\n",
+            ] {
+                let result = await RawHTTP.exchange(port: gateway.port, head: head, body: [])
+                #expect(!result.response.contains(" 100 ") && result.response.hasPrefix("HTTP/1."), "\(result.response)")
+                #expect(result.response.contains(" 200 OK") || result.response.contains("empty_body"))
+            }
+        }
+    }
+
     @Test("an answer to HEAD has its head and no body; the next request on the connection is answered after it")
     func headRequest() async throws {
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in

@@ -17,6 +17,31 @@ enum RawHTTP {
         }
     }
 
+    /// Sends `head` alone, as a client that sent `Expect: 100-continue` and waits to send its body:
+    /// reads the first answer head (`interim`); sends `body` only when it is `100 Continue`; then
+    /// reads the rest (`response`) until the server closes or `timeoutSeconds` pass.
+    static func waitToSend(port: Int, head: String, body: [UInt8], timeoutSeconds: Int = 10) async -> (interim: String, response: String, closed: Bool) {
+        await withCheckedContinuation { continuation in
+            Thread {
+                let fd = connected(port: port)
+                guard fd >= 0 else { return continuation.resume(returning: ("", "", true)) }
+                defer { close(fd) }
+                var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                _ = Array(head.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                var received: [UInt8] = []
+                var byte: UInt8 = 0
+                while !received.reversed().starts(with: Array("\n\r\n\r".utf8)), recv(fd, &byte, 1, 0) == 1 { received.append(byte) }
+                let interim = String(decoding: received, as: UTF8.self)
+                if interim.hasPrefix("HTTP/1.1 100 ") {
+                    _ = body.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                }
+                let (response, closed) = drain(fd, timeoutSeconds: timeoutSeconds)
+                continuation.resume(returning: (interim, response, closed))
+            }.start()
+        }
+    }
+
     /// A whole keep-alive chat request (head and body) with the test key, as a client would write it.
     static func chat(_ model: String = "gpt-4o-mini", stream: Bool = false, version: String = "1.1") -> String {
         let body = GatewayHarness.chat(model, stream: stream)

@@ -288,4 +288,27 @@ struct RequestParserTests {
             #expect(request.keepAlive == keepAlive && request.request.path == path && request.request.authority == authority, "\(text): \(request)")
         }
     }
+
+    @Test("a client waits to send its body after Expect: 100-continue in HTTP/1.1, when it has a body to send")
+    func waitsToSend() throws {
+        let cases: [(String, Bool)] = [
+            ("POST /a HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n", true),
+            ("POST /a HTTP/1.1\r\nexpect:  100-CONTINUE \r\nTransfer-Encoding: chunked\r\n\r\n", true),
+            ("POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\n", false),
+            ("POST /a HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n", false),
+            ("GET /a HTTP/1.1\r\nExpect: 100-continue\r\n\r\n", false),
+            ("POST /a HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n", false),
+            ("POST /a HTTP/1.1\r\nExpect: 100-continued\r\nContent-Length: 2\r\n\r\n", false),
+            ("POST /a HTTP/1.1\r\nExpect: something-else\r\nContent-Length: 2\r\n\r\n", false),
+        ]
+        for (text, waits) in cases {
+            var parser = RequestParser()
+            parser.append(ByteBuffer(string: text))
+            guard case .head(let head) = try parser.next() else {
+                Issue.record("no head: \(text)")
+                continue
+            }
+            #expect(head.waitsToSend == waits, "\(text)")
+        }
+    }
 }

@@ -17,6 +17,10 @@ final class AnswerEncoder: ChannelOutboundHandler {
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
+        case .proceed:
+            var buffer = context.channel.allocator.buffer(capacity: 25)
+            buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
         case .whole(let head, let body):
             var buffer = context.channel.allocator.buffer(capacity: Self.headCapacity(head) + min(body.readableBytes, Self.copiedBodyBytes))
             framing = head.write(into: &buffer)

@@ -3,6 +3,8 @@ import NIOCore
 
 /// A part of an answer on its way to the client, in the order the parts are written.
 enum AnswerPart {
+    /// `100 Continue`, before any answer: the client may send the body it holds back.
+    case proceed
     /// The head of an answer whose body follows in parts.
     case head(AnswerHead)
     /// A piece of the body.
@@ -16,7 +18,7 @@ enum AnswerPart {
     var endsAnswer: Bool {
         switch self {
         case .end, .whole: true
-        case .head, .body: false
+        case .proceed, .head, .body: false
         }
     }
 }

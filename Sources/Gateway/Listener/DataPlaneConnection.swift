@@ -61,7 +61,11 @@ final class DataPlaneConnection: ChannelInboundHandler {
         case .head(let head):
             guard machine.isIdle else { return }
             connectionGuard.headReceived()
-            perform(machine.receivedHead(head, declaredLength: head.declaredLength, limit: maxBodyBytes()), context: context)
+            let action = machine.receivedHead(head, declaredLength: head.declaredLength, limit: maxBodyBytes())
+            // A client that waits to send its body is told to once the body is to be read; one
+            // declared over the limit gets the 413 instead, and never sends it.
+            if case .none = action, head.waitsToSend { context.writeAndFlush(wrapOutboundOut(.proceed), promise: nil) }
+            perform(action, context: context)
         case .body(let chunk):
             perform(machine.receivedBody(chunk), context: context)
         case .end:

@@ -117,6 +117,7 @@ struct RequestParser {
         var transferEncoding: Bool?
         var close = false
         var keepAliveAsked = false
+        var continueAsked = false
         while let line = try HTTP1Syntax.line(&bytes, limit: HTTP1Syntax.maxHeadBytes, what: "head"), line.readableBytes > 0 {
             try line.withUnsafeReadableBytes { raw throws(HTTP1Syntax.Violation) in
                 guard let (nameEnd, valueRange) = HTTP1Syntax.field(raw) else { throw HTTP1Syntax.Violation("it has a malformed header field") }
@@ -128,6 +129,8 @@ struct RequestParser {
                         authority = String(decoding: value, as: UTF8.self)
                         return
                     }
+                case 6 where HTTP1Syntax.equalsIgnoringCase(name, "expect"):
+                    continueAsked = HTTP1Syntax.equalsIgnoringCase(value, "100-continue")
                 case 10 where HTTP1Syntax.equalsIgnoringCase(name, "connection"):
                     let options = HTTP1Syntax.connectionOptions(value)
                     close = close || options.close
@@ -172,7 +175,11 @@ struct RequestParser {
             }
         }
         let keepAlive = !close && (version.minor == 1 || keepAliveAsked)
-        let head = RequestHead(request: request, version: version, keepAlive: keepAlive, declaredLength: transferEncoding == nil ? contentLength : nil)
+        // RFC 9110 (10.1.1): an HTTP/1.0 client's expectation is ignored, and one without a body has nothing to wait for.
+        let waitsToSend = continueAsked && version.minor == 1 && framing != .length(0)
+        let head = RequestHead(
+            request: request, version: version, keepAlive: keepAlive, declaredLength: transferEncoding == nil ? contentLength : nil,
+            waitsToSend: waitsToSend)
         return (head, framing)
     }
 
@@ -213,6 +220,8 @@ struct RequestHead {
     let keepAlive: Bool
     /// The `Content-Length` that frames the body; nil for a chunked body.
     let declaredLength: Int?
+    /// Whether the client asked with `Expect: 100-continue` to be told to send the body it has.
+    var waitsToSend = false
 
     /// HTTP/1.0: no chunked encoding.
     var isLegacy: Bool { version.minor == 0 }

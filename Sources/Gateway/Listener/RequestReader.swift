@@ -112,7 +112,7 @@ final class RequestReader: ChannelDuplexHandler {
         case .whole(var head, let body):
             head.closes = true
             return .whole(head, body)
-        case .body, .end:
+        case .proceed, .body, .end:
             return part
         }
     }
