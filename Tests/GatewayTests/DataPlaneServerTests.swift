@@ -169,6 +169,7 @@ struct DataPlaneServerTests {
                 // A kept-alive connection left idle after its answer closes at once.
                 let idle = RawHTTP.sendAndPause(port: port, head: "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
                 defer { RawHTTP.close(idle) }
+                #expect(await RawHTTP.awaitReadable(idle, timeoutSeconds: 5), "the idle connection's request is answered before the shutdown")
                 let inFlight = Task { await RawHTTP.exchange(port: port, head: RawHTTP.chat(), body: []) }
                 // Shut down once the provider holds the request: it is in flight, not still in a socket buffer.
                 for _ in 0..<500 where upstream.received.isEmpty { try await Task.sleep(for: .milliseconds(5)) }

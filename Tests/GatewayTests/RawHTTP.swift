@@ -57,6 +57,17 @@ enum RawHTTP {
         return fd
     }
 
+    /// Waits until `socket` has bytes to read (or is closed), up to `timeoutSeconds`, on a thread
+    /// of its own; returns whether it has.
+    static func awaitReadable(_ socket: Int32, timeoutSeconds: Int) async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread {
+                var entry = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+                continuation.resume(returning: poll(&entry, 1, Int32(timeoutSeconds * 1000)) == 1)
+            }.start()
+        }
+    }
+
     /// Closes a socket from ``sendAndPause(port:head:)``.
     static func close(_ socket: Int32) {
         _ = Glibc.close(socket)

@@ -280,7 +280,7 @@ struct UpstreamResponseParserTests {
     @Test("between answers, and only there, no byte of an answer has been read: a reset there may be retried")
     func betweenAnswers() throws {
         var random = SplitMix64(seed: 0x5EED_0003)
-        for _ in 0..<500 {
+        for _ in 0..<200 {
             var (bytes, _, _) = Self.draw(&random)
             if Bool.random(using: &random) { bytes = Array("HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n".utf8) + bytes }
             // Fed a byte at a time, the answers' ends are where an end is emitted.
