@@ -216,39 +216,26 @@ struct UpstreamClientTests {
         }
     }
 
-    @Test("a pooled connection the provider closed while idle is replaced without failing the request")
-    func staleConnection() async throws {
-        let upstream = KeepAliveUpstream(idleEnd: .close)
+    /// With `.close`, half the time the close has arrived before the next request and half the
+    /// time it races it; with `.resetUnread`, each request after the first goes out on a
+    /// connection the provider no longer reads, and is reset.
+    @Test(
+        "a pooled connection the provider closed or reset while idle is replaced without failing the request",
+        arguments: [(KeepAliveUpstream.IdleEnd.close, 10), (.resetUnread, 4)])
+    func replacedConnection(idleEnd: KeepAliveUpstream.IdleEnd, requests: Int) async throws {
+        let upstream = KeepAliveUpstream(idleEnd: idleEnd)
         try await upstream.run { url in
             try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
-                for index in 0..<10 {
+                for index in 0..<requests {
                     let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
                     #expect(response.status == 200)
-                    // Half the time the close has arrived before the next request, half the time it races it.
                     if index.isMultiple(of: 2) { try await Task.sleep(for: .milliseconds(5)) }
                 }
-                let records = await gateway.recorder.waitForRecords(10)
-                #expect(records.allSatisfy { $0.attempts == 1 }, "a replaced connection is not a retry of the gate")
+                let records = await gateway.recorder.waitForRecords(requests)
+                #expect(records.allSatisfy { $0.attempts == 1 && $0.status == 200 }, "a replaced connection is not a retry of the gate")
             }
         }
-        #expect(upstream.connections == 10)
-    }
-
-    @Test("a pooled connection the provider resets with the request unread is replaced without failing the request")
-    func resetConnection() async throws {
-        let upstream = KeepAliveUpstream(idleEnd: .resetUnread)
-        try await upstream.run { url in
-            try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
-                // Each request after the first goes out on the connection the provider no longer reads.
-                for _ in 0..<4 {
-                    let response = try await gateway.send("/v1/chat/completions", body: GatewayHarness.chat())
-                    #expect(response.status == 200)
-                }
-                let records = await gateway.recorder.waitForRecords(4)
-                #expect(records.allSatisfy { $0.attempts == 1 && $0.status == 200 })
-            }
-        }
-        #expect(upstream.connections == 4)
+        #expect(upstream.connections == requests)
     }
 
     @Test("a reset, a broken pipe and TLS closed without notice count as the provider's close; other failures do not")
