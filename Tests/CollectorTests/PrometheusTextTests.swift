@@ -64,7 +64,8 @@ struct PrometheusTextTests {
         var generator = SplitMix64(seed: 7)
         var traces: [RequestTrace] = []
         for index in 0..<60 {
-            var trace = Self.trace(project: ["p", "q", "unknown", ""][index % 4], model: index % 3 == 0 ? "gpt-4o-mini" : "other-\(index % 2)")
+            // Projects in runs of three, so that consecutive traces often share their series.
+            var trace = Self.trace(project: ["p", "q", "unknown", ""][(index / 3) % 4], model: index % 3 == 0 ? "gpt-4o-mini" : "other-\(index % 2)")
             trace.status = [200, 200, 429, 401][Int.random(in: 0...3, using: &generator)]
             trace.durationNanos = UInt64.random(in: 1_000...3_000_000_000, using: &generator)
             trace.timeToFirstTokenNanos = index % 5 == 0 ? 0 : UInt64.random(in: 1_000...900_000_000, using: &generator)
@@ -76,6 +77,13 @@ struct PrometheusTextTests {
                 trace.provider = index % 2 == 0 ? "openai" : "someone-else"
                 trace.upstreamNanos = UInt64.random(in: 1_000...2_000_000_000, using: &generator)
             }
+            // A first gate whose name, decision and reason vary apart, so that consecutive traces
+            // differ in each label of a gate's series at the same position.
+            trace.append(
+                GateSpan(
+                    gate: ["key-auth", "routing"][Int.random(in: 0...1, using: &generator)], decision: Bool.random(using: &generator) ? .pass : .deny,
+                    reason: ["", "key_missing", "model_not_found"][Int.random(in: 0...2, using: &generator)], startOffsetNanos: 0,
+                    durationNanos: UInt64.random(in: 100...9_000_000, using: &generator)))
             trace.append(GateSpan(gate: "budget", decision: index % 9 == 0 ? .deny : .pass, reason: index % 9 == 0 ? "budget_exceeded" : "", startOffsetNanos: 0, durationNanos: 900))
             traces.append(trace)
         }

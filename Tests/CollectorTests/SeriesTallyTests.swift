@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Summing a batch by series key")
 struct SeriesTallyTests {
-    @Test("10,000 drawn updates over key sets smaller and larger than the linear search's, runs of repeated keys at several positions among them, sum as a dictionary does, keys in first-seen order")
+    @Test("10,000 drawn updates of either form, over key sets smaller and larger than the linear search's, runs of repeated keys at several positions among them, sum as a dictionary does, keys in first-seen order")
     func matchesDictionary() {
         var generator = SystemRandomNumberGenerator()
         for round in 0..<20 {
@@ -17,7 +17,12 @@ struct SeriesTallyTests {
                 // Mostly the key the position saw last; sometimes a new or an older one.
                 if Int.random(in: 0..<4, using: &generator) == 0 { key = String(Int.random(in: 0..<keySpace, using: &generator)) }
                 let position = Int.random(in: 0..<5, using: &generator)
-                tally.update(key, position: position, make: { 0 }) { $0 += step }
+                // Either form of update: with the key, or with a test of the remembered key first.
+                if Bool.random(using: &generator) {
+                    tally.update(key, position: position, make: { 0 }) { $0 += step }
+                } else {
+                    tally.update(position: position, matches: { $0 == key }, key: { key }, make: { 0 }) { $0 += step }
+                }
                 if reference[key] == nil { order.append(key) }
                 reference[key, default: 0] += step
             }

@@ -88,12 +88,15 @@ struct BatchTally {
         }
         for index in 0..<trace.gateCount {
             let span = trace.gate(at: index)
-            gates.update(GateKey(org: org, project: project, gate: span.gate, decision: span.decision, reason: span.reason), position: index, make: { 0 }) {
-                $0 += 1
-            }
-            gateTimes.update(GateTimeKey(org: org, gate: span.gate), position: index, make: { Histogram(bounds: Histogram.Buckets.gate) }) {
-                $0.observe(Double(span.durationNanos) / 1e9)
-            }
+            gates.update(
+                position: index,
+                matches: { $0.gate == span.gate && $0.reason == span.reason && $0.decision == span.decision && $0.org == org && $0.project == project },
+                key: { GateKey(org: org, project: project, gate: span.gate, decision: span.decision, reason: span.reason) }, make: { 0 }
+            ) { $0 += 1 }
+            gateTimes.update(
+                position: index, matches: { $0.gate == span.gate && $0.org == org }, key: { GateTimeKey(org: org, gate: span.gate) },
+                make: { Histogram(bounds: Histogram.Buckets.gate) }
+            ) { $0.observe(Double(span.durationNanos) / 1e9) }
         }
         for index in 0..<trace.findingCount {
             let finding = trace.finding(at: index)

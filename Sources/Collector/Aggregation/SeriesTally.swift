@@ -35,6 +35,19 @@ struct SeriesTally<Key: Hashable, Value> {
         update(&values[slot])
     }
 
+    /// Applies `update` like ``update(_:position:make:_:)``, but tries the key `position` used
+    /// last with `matches` first, and builds the key with `key` only when it is not that one: a
+    /// repeated key costs no copy of its labels.
+    mutating func update(
+        position: Int, matches: (borrowing Key) -> Bool, key: () -> Key, make: () -> Value, _ update: (inout Value) -> Void
+    ) {
+        if position < recent.count, recent[position] >= 0, matches(keys[recent[position]]) {
+            update(&values[recent[position]])
+        } else {
+            self.update(key(), position: position, make: make, update)
+        }
+    }
+
     /// Keys up to this many are found by comparing them in turn, cheaper than hashing for the few
     /// series of a batch; past it they are indexed.
     static var linearSearchLimit: Int { 8 }
