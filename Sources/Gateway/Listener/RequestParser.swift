@@ -221,7 +221,7 @@ struct RequestHead {
     /// The `Content-Length` that frames the body; nil for a chunked body.
     let declaredLength: Int?
     /// Whether the client asked with `Expect: 100-continue` to be told to send the body it has.
-    var waitsToSend = false
+    let waitsToSend: Bool
 
     /// HTTP/1.0: no chunked encoding.
     var isLegacy: Bool { version.minor == 0 }
