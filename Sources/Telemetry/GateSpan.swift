@@ -19,6 +19,4 @@ public struct GateSpan: Sendable, Equatable {
         self.startOffsetNanos = startOffsetNanos
         self.durationNanos = durationNanos
     }
-
-    static let empty = GateSpan(gate: "", decision: .pass, startOffsetNanos: 0, durationNanos: 0)
 }

@@ -68,7 +68,8 @@ public struct RequestTrace: Sendable {
     public var streamed = false
     /// How ``costMicroUSD`` was arrived at.
     public var costFlags: CostFlags = []
-    private var gateSpans = InlineArray<8, GateSpan>(repeating: .empty)
+    /// Each slot made in place: copying one empty span into every slot would count its strings eight times.
+    private var gateSpans = InlineArray<8, GateSpan> { _ in GateSpan(gate: "", decision: .pass, startOffsetNanos: 0, durationNanos: 0) }
     /// Number of gate spans recorded.
     public private(set) var gateCount = 0
     private var findingSlots = InlineArray<8, GuardrailFinding>(repeating: .empty)
@@ -84,7 +85,7 @@ public struct RequestTrace: Sendable {
     }
 
     /// Adds a gate span; spans past ``maxGates`` are ignored.
-    public mutating func append(_ span: GateSpan) {
+    public mutating func append(_ span: consuming GateSpan) {
         guard gateCount < Self.maxGates else { return }
         gateSpans[gateCount] = span
         gateCount += 1

@@ -40,14 +40,18 @@ public final class TelemetryRing: Sendable {
     /// Appends `trace`, overwriting the oldest one when full; returns its sequence number.
     @discardableResult
     public func append(_ trace: RequestTrace) -> UInt64 {
-        state.withLock { state in
-            let sequence = state.next
-            let slot = Int(sequence % UInt64(capacity))
-            let previous = state.slots[Int((sequence &- 1) % UInt64(capacity))]
-            state.slots[slot].release(labels: &state.labels, texts: &state.texts)
-            state.slots[slot] = CompactTrace(trace, previous: previous, labels: &state.labels, texts: &state.texts)
-            state.next = sequence + 1
-            return sequence
+        // Through a pointer: a closure that captured the trace itself would copy it, retaining
+        // each of its strings.
+        withUnsafePointer(to: trace) { trace in
+            state.withLock { state in
+                let sequence = state.next
+                let slot = Int(sequence % UInt64(capacity))
+                let previous = state.slots[Int((sequence &- 1) % UInt64(capacity))]
+                state.slots[slot].release(labels: &state.labels, texts: &state.texts)
+                state.slots[slot] = CompactTrace(trace.pointee, previous: previous, labels: &state.labels, texts: &state.texts)
+                state.next = sequence + 1
+                return sequence
+            }
         }
     }
 

@@ -302,8 +302,9 @@ struct UpstreamClientTests {
         let total = upstream.chunks * upstream.chunkBytes
         let client = UpstreamClient(connectTimeoutSeconds: 2)
         try await upstream.run { port in
-            let head = HTTPRequestHead(
-                version: .http1_1, method: .POST, uri: "/v1/chat/completions", headers: ["host": "127.0.0.1", "content-length": "2"])
+            var head = OutgoingHead(method: "POST", target: "/v1/chat/completions")
+            head.add("host", "127.0.0.1")
+            head.add("content-length", 2)
             let answer = try await client.send(
                 to: UpstreamOrigin(host: "127.0.0.1", port: port, tls: false), head: head, body: ByteBuffer(string: "{}"), stream: true,
                 maxBytes: 1 << 20, connectTimeout: nil, firstByteDeadline: .now() + .seconds(30), deadline: .now() + .seconds(120))

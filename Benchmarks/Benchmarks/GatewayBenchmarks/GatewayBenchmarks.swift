@@ -50,6 +50,21 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // One whole request through the in-process pipeline (routes, gates, forwarder, relay,
+    // settlement, recording), its provider answering at once: the gateway's own work per request
+    // without sockets. Its allocation count repeats exactly from run to run.
+    let pipelineRing = TelemetryRing(capacity: 65536)
+    for metered in [false, true] {
+        let pipeline = RequestPipelineBenchmark(
+            config: Fixtures.config(metered: metered), key: Fixtures.key, body: Fixtures.requestBody, answer: Fixtures.answer, ring: pipelineRing)
+        let name = metered ? "Whole request in process, under a budget and rate limits" : "Whole request in process"
+        Benchmark(name) { benchmark in
+            for _ in benchmark.scaledIterations {
+                blackHole(await pipeline.run())
+            }
+        }
+    }
+
     // Translations between API shapes, each against the plain OpenAI route's body edit.
     let translation = TranslationBenchmark()
     let translations: [(String, @Sendable () -> Int)] = [
@@ -92,6 +107,10 @@ enum Fixtures {
     static let key = "sk-gw-bench-0123456789abcdefghijklmnop"
     static let requestBody =
         #"{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Write one sentence about foxes and dogs, please."}],"max_tokens":64,"temperature":0.2}"#
+
+    /// The answer the load tests' origin gives (`bench/load.py`'s `COMPLETION`).
+    static let answer =
+        #"{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"The quick brown fox jumps over the lazy dog."},"finish_reason":"stop"}],"usage":{"prompt_tokens":21,"completion_tokens":10,"total_tokens":31,"prompt_tokens_details":{"cached_tokens":0}}}"#
 
     static let config = config(metered: false)
 

@@ -59,7 +59,7 @@ struct Forwarder: Sendable {
                     trace.append(GateSpan(.upstream, .pass, nil, started: started, origin: arrival.started))
                     trace.upstreamNanos = started.duration(to: .now).nanoseconds
                     let answer = UpstreamAnswer(response: response, usage: usage, provider: config.name, deadline: request.deadline)
-                    return answer.relay(for: admitted, trace: trace, completion: completion)
+                    return answer.relay(for: admitted, trace: &trace, completion: completion)
                 } catch {
                     if case .cancelled = error {
                         let denial = GateDenial.clientGone

@@ -18,9 +18,8 @@ struct UpstreamAnswer: Sendable {
 
     /// The client's response. The trace is finished through `completion` when the body is
     /// relayed: at once for a whole answer, after the last chunk for a stream.
-    func relay(for admitted: Admitted, trace base: RequestTrace, completion: RequestCompletion) -> Response {
+    func relay(for admitted: Admitted, trace: inout RequestTrace, completion: RequestCompletion) -> Response {
         let arrival = admitted.routed.arrival
-        var trace = base
         trace.status = UInt16(response.status.code)
         trace.timeToFirstTokenNanos = arrival.started.duration(to: .now).nanoseconds
         if response.status.code >= 400 { trace.reason = ReasonCode.providerClientError.rawValue }
@@ -28,7 +27,7 @@ struct UpstreamAnswer: Sendable {
         headers.reserveCapacity(3 + admitted.rateLimitHeaders.count)
         headers.append(HTTPField(name: .gatewayProvider, value: provider))
         headers.append(contentsOf: admitted.rateLimitHeaders)
-        headers[.contentType] = response.contentType ?? "application/json"
+        headers.append(HTTPField(name: .contentType, value: response.contentType ?? "application/json"))
         let snapshot = admitted.routed.snapshot
         let promptEstimate = BudgetGate.promptTokens(bodyBytes: admitted.routed.payload.body.readableBytes)
         // Output guardrails read chat answers (both front doors); a provider's error passes as it is.

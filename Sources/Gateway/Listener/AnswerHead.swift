@@ -113,7 +113,7 @@ struct AnswerHead {
     static func write(_ field: HTTPField, into buffer: inout ByteBuffer) {
         buffer.writeString(field.name.rawName)
         buffer.writeStaticString(": ")
-        field.withUnsafeBytesOfValue { buffer.writeBytes($0) }
+        _ = field.withUnsafeBytesOfValue { buffer.writeBytes($0) }
         buffer.writeStaticString("\r\n")
     }
 }

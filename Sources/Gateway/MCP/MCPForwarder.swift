@@ -48,6 +48,8 @@ struct MCPForwarder: Sendable {
             if let value = environment[variable], !value.isEmpty { headers.replaceOrAdd(name: name, value: value) }
         }
         let method: HTTPMethod = arrival.head.method == .get ? .GET : arrival.head.method == .delete ? .DELETE : .POST
+        var request = OutgoingHead(method: method.rawValue, target: target)
+        for (name, value) in headers { request.add(name, value) }
         let started = ContinuousClock.now
         let deadline = started + .milliseconds(Int64(server.timeoutSeconds * 1000))
         trace.provider = server.name
@@ -55,7 +57,7 @@ struct MCPForwarder: Sendable {
         let answer: UpstreamConnection.Answer
         do throws(UpstreamFailure) {
             answer = try await client.send(
-                to: origin, head: HTTPRequestHead(version: .http1_1, method: method, uri: target, headers: headers), body: guarded.body,
+                to: origin, head: request, body: guarded.body,
                 stream: method != .DELETE, maxBytes: Self.maxAnswerBytes, connectTimeout: nil, firstByteDeadline: NIODeadline(deadline),
                 deadline: NIODeadline(deadline))
         } catch {

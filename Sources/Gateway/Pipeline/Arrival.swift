@@ -3,7 +3,7 @@ import NIOCore
 import Telemetry
 
 /// A request as the listener hands it to the gate chain, before any gate has looked at it.
-struct Arrival: Sendable {
+final class Arrival: Sendable {
     /// The request id, also the trace id: the caller's when it sent a `traceparent`.
     let requestID: TraceID
     /// The caller's trace context, if it sent a well-formed one.

@@ -1,7 +1,7 @@
 import GatewayModel
 
 /// A request past `routing`: the requested model has a route in the caller's project.
-struct Routed: Sendable {
+final class Routed: Sendable {
     /// The request.
     let arrival: Arrival
     /// The configuration in force.
@@ -14,4 +14,13 @@ struct Routed: Sendable {
     let route: Route
     /// The prices the route's worst case is taken from.
     let prices: RoutePrices
+
+    init(arrival: Arrival, snapshot: SnapshotIndex, payload: RequestPayload, grant: KeyGrant, route: Route, prices: RoutePrices) {
+        self.arrival = arrival
+        self.snapshot = snapshot
+        self.payload = payload
+        self.grant = grant
+        self.route = route
+        self.prices = prices
+    }
 }

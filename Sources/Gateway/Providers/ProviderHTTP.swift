@@ -51,17 +51,15 @@ struct ProviderHTTP: Sendable {
     ///   timeout, a retryable status, the gateway's credential refused.
     func post(_ path: String, body: ByteBuffer, extra: [(String, String)], for request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse {
         guard let origin else { throw .unreachable("the provider's baseURL is not an http or https URL") }
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(8 + extra.count)
-        headers.add(name: "host", value: hostHeader)
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "content-length", value: String(body.readableBytes))
-        headers.add(name: "x-request-id", value: request.requestID.description)
-        headers.add(name: "traceparent", value: request.traceparent)
-        if let tracestate = request.tracestate { headers.add(name: "tracestate", value: tracestate) }
-        if request.stream { headers.add(name: "accept", value: "text/event-stream") }
-        for (name, value) in extra { headers.add(name: name, value: value) }
-        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)
+        var head = OutgoingHead(method: "POST", target: path)
+        head.add("host", hostHeader)
+        head.add("content-type", "application/json")
+        head.add("content-length", body.readableBytes)
+        head.add("x-request-id", request.requestID.description)
+        head.add("traceparent", request.traceparent)
+        if let tracestate = request.tracestate { head.add("tracestate", tracestate) }
+        if request.stream { head.add("accept", "text/event-stream") }
+        for (name, value) in extra { head.add(name, value) }
         let answer = try await client.send(
             to: origin, head: head, body: body, stream: request.stream, maxBytes: Self.maxResponseBytes, connectTimeout: connectTimeout,
             firstByteDeadline: NIODeadline(request.firstByteDeadline), deadline: NIODeadline(request.deadline))

@@ -9,7 +9,7 @@ import WireJSON
 import struct Foundation.Date
 
 /// The OpenAI-compatible endpoints and the gate chains in front of them.
-public struct DataPlaneRoutes: Sendable {
+public final class DataPlaneRoutes: Sendable {
     let active: ActiveSnapshot
     let admission: AdmissionChain
     let modelsReconcile: ReconcileGate
@@ -90,7 +90,8 @@ public struct DataPlaneRoutes: Sendable {
                         "No endpoint \(head.method) \(path); the gateway serves /v1/chat/completions, /v1/messages, /v1/embeddings and /v1/models."))
             }
         }
-        response.headers[.requestID] = traced.description
+        // No answer carries one yet (an MCP server's is not relayed): appended, not searched for.
+        response.headers.append(HTTPField(name: .requestID, value: traced.description))
         return response
     }
 

@@ -3,13 +3,24 @@ import Synchronization
 
 /// Provider instances for the configuration in force, rebuilt when its version changes.
 final class ProviderPool: Sendable {
-    private let client: UpstreamClient
-    private let environment: [String: String]
+    private let make: @Sendable (ProviderConfig) -> any Provider
     private let cache = Mutex<(version: Int, providers: [String: any Provider])>((-1, [:]))
 
-    init(client: UpstreamClient, environment: [String: String]) {
-        self.client = client
-        self.environment = environment
+    /// A pool of the providers each configuration names, of their configured kind.
+    convenience init(client: UpstreamClient, environment: [String: String]) {
+        self.init { config in
+            switch config.kind {
+            case .openai: OpenAIProvider(config: config, client: client, environment: environment)
+            case .anthropic: AnthropicProvider(config: config, client: client, environment: environment)
+            case .gemini: GeminiProvider(config: config, client: client, environment: environment)
+            case .mock: MockProvider(latency: .milliseconds(config.latencyMilliseconds))
+            }
+        }
+    }
+
+    /// A pool whose providers `make` builds from their configuration.
+    init(make: @escaping @Sendable (ProviderConfig) -> any Provider) {
+        self.make = make
     }
 
     /// The provider named `name` in `snapshot`.
@@ -17,14 +28,7 @@ final class ProviderPool: Sendable {
         cache.withLock { cache in
             if cache.version != snapshot.version {
                 var providers: [String: any Provider] = [:]
-                for config in snapshot.config.providers {
-                    switch config.kind {
-                    case .openai: providers[config.name] = OpenAIProvider(config: config, client: client, environment: environment)
-                    case .anthropic: providers[config.name] = AnthropicProvider(config: config, client: client, environment: environment)
-                    case .gemini: providers[config.name] = GeminiProvider(config: config, client: client, environment: environment)
-                    case .mock: providers[config.name] = MockProvider(latency: .milliseconds(config.latencyMilliseconds))
-                    }
-                }
+                for config in snapshot.config.providers { providers[config.name] = make(config) }
                 cache = (snapshot.version, providers)
             }
             return cache.providers[name]

@@ -40,7 +40,7 @@ public final class UpstreamClient: Sendable {
     /// to a streamed request, with its body as a stream. A pooled connection the provider closed
     /// while idle is replaced once, transparently.
     func send(
-        to origin: UpstreamOrigin, head: HTTPRequestHead, body: ByteBuffer, stream: Bool, maxBytes: Int,
+        to origin: UpstreamOrigin, head: OutgoingHead, body: ByteBuffer, stream: Bool, maxBytes: Int,
         connectTimeout: TimeAmount?, firstByteDeadline: NIODeadline, deadline: NIODeadline
     ) async throws(UpstreamFailure) -> UpstreamConnection.Answer {
         let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()

@@ -40,7 +40,7 @@ final class UpstreamConnection: Sendable {
     /// (streamed) or whole answer arrived. `release` runs on the event loop when the exchange is
     /// over, with whether the connection can carry another request.
     func execute(
-        head: HTTPRequestHead, body: ByteBuffer, stream: Bool, maxBytes: Int, firstByteDeadline: NIODeadline, deadline: NIODeadline,
+        head: OutgoingHead, body: ByteBuffer, stream: Bool, maxBytes: Int, firstByteDeadline: NIODeadline, deadline: NIODeadline,
         release: @escaping @Sendable (Bool) -> Void
     ) async throws -> Answer {
         let handler = self.handler
@@ -88,7 +88,7 @@ final class UpstreamConnection: Sendable {
 
         func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
-        fileprivate func start(_ exchange: InFlight, head: HTTPRequestHead, body: ByteBuffer, firstByteDeadline: NIODeadline) {
+        fileprivate func start(_ exchange: InFlight, head: OutgoingHead, body: ByteBuffer, firstByteDeadline: NIODeadline) {
             guard machine.isIdle, let context, context.channel.isActive else {
                 exchange.answer.resume(throwing: Failure.closedBeforeResponse)
                 return
@@ -98,8 +98,9 @@ final class UpstreamConnection: Sendable {
             // the whole answer's; one lazily armed timer watches it.
             schedule(min(firstByteDeadline, exchange.deadline), context: context)
             let inline = body.readableBytes <= Self.inlineBodyBytes
-            var bytes = context.channel.allocator.buffer(capacity: 256 + (inline ? body.readableBytes : 0))
-            head.write(to: &bytes)
+            var bytes = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 2 + (inline ? body.readableBytes : 0))
+            bytes.writeImmutableBuffer(head.bytes)
+            bytes.writeStaticString("\r\n")
             if inline {
                 bytes.writeImmutableBuffer(body)
                 context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
@@ -223,23 +224,5 @@ final class UpstreamConnection: Sendable {
             if !keepAlive { context.close(promise: nil) }
             exchange.release(keepAlive)
         }
-    }
-}
-
-extension HTTPRequestHead {
-    /// The request line and header fields as they go on the wire, ending with the empty line.
-    /// The parts are the gateway's own or already checked (``ProviderPool``), so they are not checked again.
-    func write(to buffer: inout ByteBuffer) {
-        buffer.writeString(method.rawValue)
-        buffer.writeStaticString(" ")
-        buffer.writeString(uri)
-        buffer.writeStaticString(" HTTP/1.1\r\n")
-        for (name, value) in headers {
-            buffer.writeString(name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(value)
-            buffer.writeStaticString("\r\n")
-        }
-        buffer.writeStaticString("\r\n")
     }
 }

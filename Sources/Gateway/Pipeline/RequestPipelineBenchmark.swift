@@ -1,0 +1,63 @@
+import GatewayModel
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Telemetry
+
+import struct Foundation.Date
+
+/// Answers one chat completion through the whole in-process pipeline: the routes, every gate, the
+/// forwarder, the relay of the answer, the settlement and the trace's recording in a ring. The
+/// provider answers at once with a fixed body, as the client would hand it over, so the
+/// benchmarks measure the gateway's own work on a request without sockets or a task.
+@_spi(Benchmarks)
+public struct RequestPipelineBenchmark: Sendable {
+    private let routes: DataPlaneRoutes
+    private let head: HTTPRequest
+    private let body: ByteBuffer
+
+    /// A pipeline over `config` whose every provider answers `answer`, recording into `ring`, and
+    /// a request for the body `body` carrying `key`.
+    public init(config: GatewayConfig, key: String, body: String, answer: String, ring: TelemetryRing) {
+        let pool = ProviderPool { _ in FixedAnswer(body: ByteBuffer(string: answer)) }
+        let client = UpstreamClient(connectTimeoutSeconds: 10)
+        routes = DataPlaneRoutes(
+            active: ActiveSnapshot(SnapshotIndex(version: 1, config: config)), pool: pool,
+            mcp: MCPForwarder(client: client, sessions: MCPSessions(), environment: [:]), metering: Metering(), recorder: ring,
+            logger: Logger(label: "benchmark"), now: Date.init)
+        head = HTTPRequest(
+            method: .post, scheme: "http", authority: "bench", path: "/v1/chat/completions",
+            headerFields: [.authorization: "Bearer \(key)", .contentType: "application/json"])
+        self.body = ByteBuffer(string: body)
+    }
+
+    /// Answers the request once and writes its body; returns the status code, or -1 when the
+    /// body could not be written.
+    public func run() async -> Int {
+        let response = await routes.respond(to: head, body: body, requestID: .next())
+        let status = response.status.code
+        do {
+            try await response.body.write(DiscardingWriter())
+        } catch {
+            return -1
+        }
+        return status
+    }
+
+    /// A provider that answers every request at once with the same body.
+    private struct FixedAnswer: Provider {
+        let body: ByteBuffer
+
+        func send(_ request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse {
+            UpstreamResponse(status: .ok, contentType: "application/json", body: .buffer(body))
+        }
+    }
+
+    /// A response body writer that drops what it is given, as a socket would take it.
+    private struct DiscardingWriter: ResponseBodyWriter {
+        mutating func write(_ buffer: ByteBuffer) async throws {}
+
+        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+    }
+}

@@ -1,0 +1,32 @@
+import NIOCore
+
+/// A request head for a provider or an MCP server, written in wire form as its fields are added,
+/// so no table of fields is built only to be written out. Names and values are the gateway's own
+/// or already checked (``ProviderPool``, the MCP relay), so they are not checked again.
+struct OutgoingHead: Sendable {
+    /// The request line and the fields so far; the empty line that ends the head is not part of it.
+    private(set) var bytes: ByteBuffer
+
+    /// A head of `method` for `target` (an origin-form request target), over HTTP/1.1.
+    init(method: String, target: String) {
+        bytes = ByteBuffer()
+        bytes.reserveCapacity(512)
+        bytes.writeString(method)
+        bytes.writeStaticString(" ")
+        bytes.writeString(target)
+        bytes.writeStaticString(" HTTP/1.1\r\n")
+    }
+
+    /// Adds the field `name: value`.
+    mutating func add(_ name: String, _ value: String) {
+        bytes.writeString(name)
+        bytes.writeStaticString(": ")
+        bytes.writeString(value)
+        bytes.writeStaticString("\r\n")
+    }
+
+    /// Adds the field `name: value`, the value in decimal.
+    mutating func add(_ name: String, _ value: Int) {
+        add(name, String(value))
+    }
+}

@@ -1,0 +1,96 @@
+"""Counts, per request, the Swift runtime's reference-counting and allocation calls that a gateway
+binary makes while it serves the load's plain request: exact counts from uprobes (`perf probe`),
+not samples, so they repeat from run to run to the request and show small before / after changes
+that this machine's timing noise hides. CPU counters and valgrind are unavailable here; these
+calls are what the profile spends a fifth of the gateway's time in.
+
+    python3 bench/refcounts.py BINARY [BINARY ...] [--telemetry-off] [--metered] [--connections 4] [--seconds 4]
+
+Each binary serves `--connections` connections from wrk for `--seconds`, after a warm-up, while
+`perf stat` counts the probed calls in its process; the counts are divided by the requests served.
+With telemetry on, the collector's fold of each trace is counted too (its batches vary in size, so
+those counts vary by a few percent); `--telemetry-off` counts the request path alone. Needs root
+(uprobes); the probes are removed at the end.
+"""
+import argparse, os, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import load
+
+parser = argparse.ArgumentParser()
+parser.add_argument("binaries", nargs="+")
+parser.add_argument("--telemetry-off", action="store_true")
+parser.add_argument("--metered", action="store_true")
+parser.add_argument("--connections", type=int, default=4)
+parser.add_argument("--seconds", type=int, default=4)
+args = parser.parse_args()
+
+SWIFT = ["swift_retain", "swift_release", "swift_bridgeObjectRetain", "swift_bridgeObjectRelease", "swift_allocObject"]
+LIBC = ["malloc"]
+
+
+def library(binary, name):
+    """The path of the shared library `name` (e.g. `libswiftCore.so`) that `binary` loads."""
+    for line in subprocess.run(["ldd", binary], capture_output=True, text=True, check=True).stdout.splitlines():
+        parts = line.split()
+        if parts and parts[0].startswith(name) and len(parts) > 2:
+            return parts[2]
+    sys.exit(f"{binary} does not load {name}")
+
+
+def add_probes(binary):
+    events = []
+    for lib, functions in [(library(binary, "libswiftCore.so"), SWIFT), (library(binary, "libc.so"), LIBC)]:
+        group = "refcounts_" + os.path.basename(lib).split(".")[0].replace("-", "_")
+        for function in functions:
+            event = f"{group}:{function}"
+            subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
+            subprocess.run(["perf", "probe", "-q", "-x", lib, "-a", f"{event}={function}"], check=True, capture_output=True)
+            events.append(event)
+    return events
+
+
+def count(binary, events, origin_port, folder):
+    port = load.free_port()
+    config = os.path.join(folder, "gateway.yaml")
+    with open(config, "w") as handle:
+        handle.write(load.gateway_config(origin_port, port, load.free_port(), not args.telemetry_off, metered=args.metered))
+    load.BINARY = binary
+    gateway = load.start_gateway(config)
+    try:
+        url = f"http://127.0.0.1:{port}/v1/chat/completions"
+        script = load.wrk_script(folder, "plain", "gpt-4o-mini", False)
+        load.wrk(url, script, args.connections, 2)
+        output = os.path.join(folder, "perf-stat.csv")
+        perf = subprocess.Popen(["perf", "stat", "-x,", "-e", ",".join(events), "-p", str(gateway.pid), "-o", output])
+        time.sleep(0.5)
+        served = load.wrk(url, script, args.connections, args.seconds)["requests"]
+        perf.send_signal(2)
+        perf.wait()
+        counts = {}
+        with open(output) as handle:
+            for line in handle:
+                fields = line.strip().split(",")
+                if len(fields) > 2 and fields[0].isdigit():
+                    counts[fields[2].split(":")[1]] = int(fields[0]) / max(1, served)
+        return served, counts
+    finally:
+        gateway.terminate()
+        gateway.wait()
+
+
+folder = tempfile.mkdtemp(prefix="gateway-refcounts.")
+origin_port = load.free_port()
+origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
+events = add_probes(args.binaries[0])
+try:
+    print(f"calls per request ({'telemetry off' if args.telemetry_off else 'telemetry on'}{', metered' if args.metered else ''}, {args.connections} connections):")
+    print(f"{'binary':40s} {'requests':>8s} " + " ".join(f"{name.replace('swift_', ''):>19s}" for name in SWIFT + LIBC))
+    for binary in args.binaries:
+        served, counts = count(binary, events, origin_port, folder)
+        print(f"{binary:40s} {served:8d} " + " ".join(f"{counts.get(name, 0):19.1f}" for name in SWIFT + LIBC))
+finally:
+    for event in events:
+        subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
+    origin.terminate()
+    origin.wait()
