@@ -39,9 +39,9 @@ public final class TelemetryRing: Sendable {
 
     /// Appends `trace`, overwriting the oldest one when full; returns its sequence number.
     @discardableResult
-    public func append(_ trace: RequestTrace) -> UInt64 {
-        // Through a pointer: a closure that captured the trace itself would copy it, retaining
-        // each of its strings.
+    public func append(_ trace: borrowing RequestTrace) -> UInt64 {
+        // Through a pointer to the borrowed trace: a closure that captured the trace itself would
+        // copy it, retaining each of its strings.
         withUnsafePointer(to: trace) { trace in
             state.withLock { state in
                 let sequence = state.next

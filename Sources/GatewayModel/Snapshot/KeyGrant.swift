@@ -2,8 +2,9 @@ import Guardrails
 
 import struct Foundation.Date
 
-/// What a valid API key grants: the identity of the key and the project it acts for.
-public struct KeyGrant: Sendable, Equatable {
+/// What a valid API key grants: the identity of the key and the project it acts for. One value
+/// per key and snapshot, shared by every request that presents the key.
+public final class KeyGrant: Sendable, Equatable {
     /// The key's id (never the secret).
     public let keyID: String
     /// The project the key acts for.
@@ -52,4 +53,11 @@ public struct KeyGrant: Sendable, Equatable {
 
     /// Whether the key has expired at `now`.
     public func isExpired(at now: Date) -> Bool { expiresAt.map { $0 <= now } ?? false }
+
+    /// Whether two grants grant the same, field by field.
+    public static func == (lhs: KeyGrant, rhs: KeyGrant) -> Bool {
+        lhs.keyID == rhs.keyID && lhs.projectID == rhs.projectID && lhs.orgID == rhs.orgID && lhs.expiresAt == rhs.expiresAt
+            && lhs.revokedAt == rhs.revokedAt && lhs.budgets == rhs.budgets && lhs.limits == rhs.limits && lhs.scopes == rhs.scopes
+            && lhs.guardrails == rhs.guardrails && lhs.mcpTools == rhs.mcpTools
+    }
 }
