@@ -34,7 +34,7 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    let chain = GateChainBenchmark(config: Fixtures.config, key: Fixtures.key, body: Fixtures.requestBody)
+    let chain = GateChainBenchmark(metered: false)
     Benchmark("Gate chain, allowed request, no I/O") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(chain.run())
@@ -43,7 +43,7 @@ let benchmarks: @Sendable () -> Void = {
 
     // The same request under a project budget and rate limits: the money path in full (reserve,
     // rate-limit headers, settle), against the chain above.
-    let metered = GateChainBenchmark(config: Fixtures.config(metered: true), key: Fixtures.key, body: Fixtures.requestBody)
+    let metered = GateChainBenchmark(metered: true)
     Benchmark("Gate chain, allowed request under a budget and rate limits, no I/O") { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(metered.run())
@@ -55,8 +55,7 @@ let benchmarks: @Sendable () -> Void = {
     // without sockets. Its allocation count repeats exactly from run to run.
     let pipelineRing = TelemetryRing(capacity: 65536)
     for metered in [false, true] {
-        let pipeline = RequestPipelineBenchmark(
-            config: Fixtures.config(metered: metered), key: Fixtures.key, body: Fixtures.requestBody, answer: Fixtures.answer, ring: pipelineRing)
+        let pipeline = RequestPipelineBenchmark(metered: metered, ring: pipelineRing)
         let name = metered ? "Whole request in process, under a budget and rate limits" : "Whole request in process"
         Benchmark(name) { benchmark in
             for _ in benchmark.scaledIterations {
@@ -104,34 +103,7 @@ let benchmarks: @Sendable () -> Void = {
 }
 
 enum Fixtures {
-    static let key = "sk-gw-bench-0123456789abcdefghijklmnop"
-    static let requestBody =
-        #"{"model":"gpt-4o-mini","messages":[{"role":"system","content":"You are a helpful assistant."},{"role":"user","content":"Write one sentence about foxes and dogs, please."}],"max_tokens":64,"temperature":0.2}"#
-
-    /// The answer the load tests' origin gives (`bench/load.py`'s `COMPLETION`).
-    static let answer =
-        #"{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"The quick brown fox jumps over the lazy dog."},"finish_reason":"stop"}],"usage":{"prompt_tokens":21,"completion_tokens":10,"total_tokens":31,"prompt_tokens_details":{"cached_tokens":0}}}"#
-
-    static let config = config(metered: false)
-
-    /// One project with one key; `metered` gives the project a budget and limits that never refuse.
-    static func config(metered: Bool) -> GatewayConfig {
-        GatewayConfig(
-            providers: [ProviderConfig(name: "mock", kind: .mock)],
-            orgs: [
-                Org(
-                    id: "acme",
-                    projects: [
-                        Project(
-                            id: "chatbot", routes: [Route(model: "gpt-4o-mini", targets: [RouteTarget(provider: "mock", model: "gpt-4o-mini")])],
-                            keys: [APIKey(id: "bench", sha256: KeyHasher.sha256Hex(key))],
-                            budget: metered ? Budget(microUSD: 1_000_000_000_000, period: .monthly) : nil,
-                            limits: metered ? RateLimits(requestsPerMinute: 100_000_000, tokensPerMinute: 1_000_000_000_000) : nil)
-                    ])
-            ])
-    }
-
-    static let mapping = OrgMapping(config: config)
+    static let mapping = OrgMapping(config: BenchmarkRequest.config(metered: false))
 
     static func trace(project: String, model: String) -> RequestTrace {
         var trace = RequestTrace(traceID: .next(), startUnixNanos: 1_800_000_000_000_000_000, operation: "chat")

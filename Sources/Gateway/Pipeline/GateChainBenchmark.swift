@@ -23,6 +23,12 @@ public struct GateChainBenchmark: Sendable {
         self.body = ByteBuffer(string: body)
     }
 
+    /// A chain over ``BenchmarkRequest``'s configuration (`metered`: with a budget and limits),
+    /// and its request.
+    public init(metered: Bool) {
+        self.init(config: BenchmarkRequest.config(metered: metered), key: BenchmarkRequest.key, body: BenchmarkRequest.body)
+    }
+
     /// Runs every gate once and settles the request's reservation (if it holds one, under a
     /// budget or a rate limit) as a finished request would; returns the number of gates passed.
     public func run() -> Int {

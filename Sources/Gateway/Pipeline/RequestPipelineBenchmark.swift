@@ -17,10 +17,11 @@ public struct RequestPipelineBenchmark: Sendable {
     private let head: HTTPRequest
     private let body: ByteBuffer
 
-    /// A pipeline over `config` whose every provider answers `answer`, recording into `ring`, and
-    /// a request for the body `body` carrying `key`.
-    public init(config: GatewayConfig, key: String, body: String, answer: String, ring: TelemetryRing) {
-        let pool = ProviderPool { _ in FixedAnswer(body: ByteBuffer(string: answer)) }
+    /// A pipeline over ``BenchmarkRequest``'s configuration (`metered`: with a budget and limits)
+    /// whose every provider answers ``BenchmarkRequest/answer``, recording into `ring`, and its request.
+    public init(metered: Bool, ring: TelemetryRing) {
+        let config = BenchmarkRequest.config(metered: metered)
+        let pool = ProviderPool { _ in FixedAnswer(body: ByteBuffer(string: BenchmarkRequest.answer)) }
         let client = UpstreamClient(connectTimeoutSeconds: 10)
         routes = DataPlaneRoutes(
             active: ActiveSnapshot(SnapshotIndex(version: 1, config: config)), pool: pool,
@@ -28,8 +29,8 @@ public struct RequestPipelineBenchmark: Sendable {
             logger: Logger(label: "benchmark"), now: Date.init)
         head = HTTPRequest(
             method: .post, scheme: "http", authority: "bench", path: "/v1/chat/completions",
-            headerFields: [.authorization: "Bearer \(key)", .contentType: "application/json"])
-        self.body = ByteBuffer(string: body)
+            headerFields: [.authorization: "Bearer \(BenchmarkRequest.key)", .contentType: "application/json"])
+        body = ByteBuffer(string: BenchmarkRequest.body)
     }
 
     /// Answers the request once and writes its body; returns the status code, or -1 when the
