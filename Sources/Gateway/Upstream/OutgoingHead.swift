@@ -9,8 +9,7 @@ struct OutgoingHead: Sendable {
 
     /// A head of `method` for `target` (an origin-form request target), over HTTP/1.1.
     init(method: String, target: String) {
-        bytes = ByteBuffer()
-        bytes.reserveCapacity(512)
+        bytes = ByteBufferAllocator().buffer(capacity: 512)
         bytes.writeString(method)
         bytes.writeStaticString(" ")
         bytes.writeString(target)
