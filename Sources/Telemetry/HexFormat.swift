@@ -32,7 +32,7 @@ enum HexFormat {
         }
     }
 
-    private static func write(_ value: UInt64, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int, digits: Int = 16) {
+    static func write(_ value: UInt64, into out: UnsafeMutableBufferPointer<UInt8>, at start: Int, digits: Int = 16) {
         for index in 0..<digits {
             let digit = UInt8(truncatingIfNeeded: (value >> UInt64((digits - 1 - index) * 4)) & 0xf)
             out[start + index] = digit < 10 ? 0x30 + digit : 0x57 + digit

@@ -33,6 +33,15 @@ public struct TraceID: Sendable, Hashable, CustomStringConvertible {
     /// 32 lowercase hex digits.
     public var description: String { HexFormat.hex(high, low) }
 
+    /// Writes the 32 lowercase hex digits of ``description`` at the start of `out`, which has
+    /// room for them, without making a string.
+    public func writeHex(into out: UnsafeMutableRawBufferPointer) {
+        precondition(out.count >= 32, "a trace id needs 32 bytes")
+        let digits = out.bindMemory(to: UInt8.self)
+        HexFormat.write(high, into: digits, at: 0)
+        HexFormat.write(low, into: digits, at: 16)
+    }
+
     /// The W3C `traceparent` value (version 00) naming this trace, `parent` as the parent span, and `flags`.
     public func traceparent(parent: SpanID, flags: UInt8) -> String { HexFormat.traceparent(self, parent, flags: flags) }
 }

@@ -2,6 +2,7 @@ import HTTPTypes
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import Telemetry
 import TestSupport
 import Testing
 
@@ -19,9 +20,26 @@ struct AnswerEncoderTests {
 
         var body: [UInt8] { pieces.flatMap { $0 } }
         var statusHasBody: Bool { head.response.status.code >= 200 && ![204, 304].contains(head.response.status.code) }
-        /// The fields other than the framing ones, as a client reads them.
+        /// The fields other than the framing ones, as a client reads them: the response's, then
+        /// the request id and the rate limits.
         var fields: [String] {
-            head.response.headerFields.filter { ![.connection, .transferEncoding, .contentLength].contains($0.name) }.map { "\($0.name.rawName): \($0.value)" }
+            var fields = head.response.headerFields.filter { ![.connection, .transferEncoding, .contentLength].contains($0.name) }.map {
+                "\($0.name.rawName): \($0.value)"
+            }
+            if let id = head.requestID { fields.append("x-request-id: \(id)") }
+            if let headroom = head.headroom, let limit = headroom.limitRequests {
+                fields += [
+                    "x-ratelimit-limit-requests: \(limit)", "x-ratelimit-remaining-requests: \(headroom.remainingRequests)",
+                    "x-ratelimit-reset-requests: \(Metering.Headroom.duration(headroom.resetRequests))",
+                ]
+            }
+            if let headroom = head.headroom, let limit = headroom.limitTokens {
+                fields += [
+                    "x-ratelimit-limit-tokens: \(limit)", "x-ratelimit-remaining-tokens: \(headroom.remainingTokens)",
+                    "x-ratelimit-reset-tokens: \(Metering.Headroom.duration(headroom.resetTokens))",
+                ]
+            }
+            return fields
         }
     }
 
@@ -164,13 +182,30 @@ struct AnswerEncoderTests {
         if streamed && Bool.random(using: &random) {
             trailers = [HTTPField.Name("x-usage")!: String(Int.random(in: 0...1000, using: &random)), HTTPField.Name("X-Tail")!: "a b"]
         }
-        let head = AnswerHead(
+        var head = AnswerHead(
             response: HTTPResponse(status: HTTPResponse.Status(code: status), headerFields: fields), isLegacy: isLegacy, closes: closes,
             method: method, contentLength: streamed ? nil : body.count)
+        if Bool.random(using: &random) { head.requestID = TraceID(high: random.next(), low: random.next()) }
+        if Bool.random(using: &random) {
+            // Limits as a configuration may set them (any Int); remaining and reset as the metering computes them.
+            var headroom = Metering.Headroom()
+            let extremes = [0, 1, 59, 60, 3_599, Int.max]
+            if Bool.random(using: &random) {
+                headroom.note(
+                    requests: extremes.randomElement(using: &random)!, remaining: extremes.randomElement(using: &random)!,
+                    reset: Double(Int.random(in: 0...60, using: &random)) - 0.5)
+            }
+            if Bool.random(using: &random) {
+                headroom.note(
+                    tokens: extremes.randomElement(using: &random)!, remaining: Int.random(in: 0...1_000_000, using: &random),
+                    reset: Double(Int.random(in: 0...60, using: &random)))
+            }
+            head.headroom = headroom
+        }
         return Drawn(head: head, pieces: streamed ? pieces : [body], streamed: streamed, trailers: trailers)
     }
 
-    @Test("2,000 drawn exchanges of one to three answers read back as written: fields, framing, bodies, trailers, keep-alive")
+    @Test("2,000 drawn exchanges of one to three answers read back as written: fields (request id and rate limits too), framing, bodies, trailers, keep-alive")
     func drawnExchanges() throws {
         var random = SplitMix64(seed: 0xA45E_C0DE)
         var issues = 0

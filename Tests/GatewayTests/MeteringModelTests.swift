@@ -13,6 +13,31 @@ import Testing
 struct MeteringModelTests {
     /// The rules written as plainly as possible: a dictionary per quantity, no caching.
     struct Model {
+        /// A rate-limit minute as a dictionary of seconds. Like the gateway's 60 buckets, a second
+        /// drops out once a second 60 (or 120, ...) later is written, and a write to a second
+        /// that already dropped out is lost.
+        struct Window {
+            var seconds: [Int64: (requests: Int, tokens: Int)] = [:]
+
+            func usage(at second: Int64) -> (requests: Int, tokens: Int) {
+                seconds.filter { $0.key > second - 60 && $0.key <= second }.values.reduce((requests: 0, tokens: 0)) {
+                    (requests: $0.requests.saturatingAdd($1.requests), tokens: $0.tokens.saturatingAdd($1.tokens))
+                }
+            }
+
+            mutating func add(requests count: Int, tokens amount: Int, at second: Int64) {
+                guard !seconds.keys.contains(where: { $0 > second && ($0 - second) % 60 == 0 }) else { return }
+                seconds = seconds.filter { !($0.key < second && (second - $0.key) % 60 == 0) }
+                let old = seconds[second] ?? (0, 0)
+                seconds[second] = (old.requests.saturatingAdd(count), max(0, old.tokens.saturatingAdd(amount)))
+            }
+
+            /// Seconds until `fits` holds of the usage, up to 60.
+            func wait(at second: Int64, _ fits: ((requests: Int, tokens: Int)) -> Bool) -> Double {
+                Double((0...60).first { fits(usage(at: second + Int64($0))) } ?? 60)
+            }
+        }
+
         struct Hold {
             var keys: [SpendKey]
             var amount: Int64
@@ -25,7 +50,7 @@ struct MeteringModelTests {
         var flushing: [SpendKey: (microUSD: Int64, requests: Int64)] = [:]
         var unflushed: [SpendKey: (microUSD: Int64, requests: Int64)] = [:]
         var reserved: [SpendKey: Int64] = [:]
-        var windows: [String: SlidingWindow] = [:]
+        var windows: [String: Window] = [:]
         var holds: [TraceID: Hold] = [:]
         var lastSweep: Int64 = 0
 
@@ -55,19 +80,22 @@ struct MeteringModelTests {
             }
             var headroom = Metering.Headroom()
             for scoped in grant.limits {
-                let window = windows[scoped.scope, default: SlidingWindow()]
+                let window = windows[scoped.scope, default: Window()]
                 let usage = window.usage(at: second)
                 if let limit = scoped.limits.requestsPerMinute {
                     if usage.requests.saturatingAdd(1) > limit { return nil }
-                    headroom.note(requests: limit, remaining: limit.saturatingSubtract(usage.requests).saturatingSubtract(1), reset: window.secondsUntilRequestsFree(at: second, limit: limit))
+                    headroom.note(
+                        requests: limit, remaining: limit.saturatingSubtract(usage.requests).saturatingSubtract(1), reset: window.wait(at: second) { $0.requests < limit })
                 }
                 if let limit = scoped.limits.tokensPerMinute {
                     if usage.tokens.saturatingAdd(tokens) > limit { return nil }
-                    headroom.note(tokens: limit, remaining: limit.saturatingSubtract(usage.tokens).saturatingSubtract(tokens), reset: window.secondsUntilTokensFree(at: second, room: 1, limit: limit))
+                    headroom.note(
+                        tokens: limit, remaining: limit.saturatingSubtract(usage.tokens).saturatingSubtract(tokens),
+                        reset: window.wait(at: second) { $0.tokens.saturatingAdd(1) <= limit })
                 }
             }
             for key in keys { reserved[key] = reserved[key, default: 0].saturatingAdd(worstCase) }
-            for scoped in grant.limits { windows[scoped.scope, default: SlidingWindow()].add(requests: 1, tokens: tokens, at: second) }
+            for scoped in grant.limits { windows[scoped.scope, default: Window()].add(requests: 1, tokens: tokens, at: second) }
             if !keys.isEmpty || !grant.limits.isEmpty {
                 holds[id] = Hold(keys: keys, amount: worstCase, scopes: grant.limits.map(\.scope), tokens: tokens, second: second)
             }

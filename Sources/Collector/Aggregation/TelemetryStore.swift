@@ -73,7 +73,8 @@ public final class TelemetryStore: Sendable {
                 }
             }
             for (org, indices) in recent.entries {
-                state.recent[org, default: RecentTraces(limit: recentPerOrg)].append(indices.lazy.map { TaggedTrace(org: org, trace: batch.traces[$0]) })
+                // Only the newest `recentPerOrg` of a batch can stay: the older ones are not copied.
+                state.recent[org, default: RecentTraces(limit: recentPerOrg)].append(indices.suffix(recentPerOrg).lazy.map { TaggedTrace(org: org, trace: batch.traces[$0]) })
             }
             keep(usage, into: &state)
             tally.apply(to: &state.families, cumulative: &state.requestSums)

@@ -24,9 +24,8 @@ struct UpstreamAnswer: Sendable {
         trace.timeToFirstTokenNanos = arrival.started.duration(to: .now).nanoseconds
         if response.status.code >= 400 { trace.reason = ReasonCode.providerClientError.rawValue }
         var headers = HTTPFields()
-        headers.reserveCapacity(3 + admitted.rateLimitHeaders.count)
+        headers.reserveCapacity(3)
         headers.append(HTTPField(name: .gatewayProvider, value: provider))
-        headers.append(contentsOf: admitted.rateLimitHeaders)
         headers.append(HTTPField(name: .contentType, value: response.contentType ?? "application/json"))
         let snapshot = admitted.routed.snapshot
         let promptEstimate = BudgetGate.promptTokens(bodyBytes: admitted.routed.payload.body.readableBytes)
@@ -46,9 +45,7 @@ struct UpstreamAnswer: Sendable {
                 case .failure(let denial):
                     trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
                     completion.finish(trace)
-                    var denied = denial.response(messages: messages)
-                    denied.headers.append(contentsOf: admitted.rateLimitHeaders)
-                    return denied
+                    return denial.response(messages: messages)
                 }
             }
             trace.durationNanos = arrival.started.duration(to: .now).nanoseconds

@@ -21,7 +21,7 @@ struct BudgetGate: Gate {
 
     func evaluate(_ routed: Routed) throws(GateDenial) -> Admitted {
         let grant = routed.grant
-        guard !grant.budgets.isEmpty || !grant.limits.isEmpty else { return Admitted(routed: routed, reservation: nil, rateLimitHeaders: [:]) }
+        guard !grant.budgets.isEmpty || !grant.limits.isEmpty else { return Admitted(routed: routed, reservation: nil, headroom: nil) }
         let payload = routed.payload
         let prompt = Self.promptTokens(bodyBytes: payload.body.readableBytes)
         let output = routed.arrival.endpoint == .embeddings ? 0 : payload.maxTokens ?? Self.defaultMaxOutputTokens
@@ -29,7 +29,7 @@ struct BudgetGate: Gate {
         let id = routed.arrival.requestID
         switch metering.admit(id: id, grant: grant, worstCase: worstCase, tokens: prompt.saturatingAdd(output), now: now()) {
         case .success(let headroom):
-            return Admitted(routed: routed, reservation: Reservation(metering: metering, requestID: id), rateLimitHeaders: headroom.fields)
+            return Admitted(routed: routed, reservation: Reservation(metering: metering, requestID: id), headroom: headroom.isEmpty ? nil : headroom)
         case .failure(let refusal):
             throw refusal.denial(now: now())
         }
@@ -40,21 +40,29 @@ struct BudgetGate: Gate {
 }
 
 extension Metering.Headroom {
-    /// `x-ratelimit-*` headers for the tightest limits.
-    var fields: HTTPFields {
-        var fields = HTTPFields()
-        fields.reserveCapacity(6)
+    /// Whether no rate limit applies, so no `x-ratelimit-*` header is sent.
+    var isEmpty: Bool { limitRequests == nil && limitTokens == nil }
+
+    /// Writes the `x-ratelimit-*` header lines for the tightest limits, in wire form.
+    func write(into buffer: inout ByteBuffer) {
         if let limitRequests {
-            fields.append(HTTPField(name: .rateLimitLimitRequests, value: String(limitRequests)))
-            fields.append(HTTPField(name: .rateLimitRemainingRequests, value: String(remainingRequests)))
-            fields.append(HTTPField(name: .rateLimitResetRequests, value: Self.duration(resetRequests)))
+            buffer.writeStaticString("x-ratelimit-limit-requests: ")
+            buffer.writeString(String(limitRequests))
+            buffer.writeStaticString("\r\nx-ratelimit-remaining-requests: ")
+            buffer.writeString(String(remainingRequests))
+            buffer.writeStaticString("\r\nx-ratelimit-reset-requests: ")
+            buffer.writeString(Self.duration(resetRequests))
+            buffer.writeStaticString("\r\n")
         }
         if let limitTokens {
-            fields.append(HTTPField(name: .rateLimitLimitTokens, value: String(limitTokens)))
-            fields.append(HTTPField(name: .rateLimitRemainingTokens, value: String(remainingTokens)))
-            fields.append(HTTPField(name: .rateLimitResetTokens, value: Self.duration(resetTokens)))
+            buffer.writeStaticString("x-ratelimit-limit-tokens: ")
+            buffer.writeString(String(limitTokens))
+            buffer.writeStaticString("\r\nx-ratelimit-remaining-tokens: ")
+            buffer.writeString(String(remainingTokens))
+            buffer.writeStaticString("\r\nx-ratelimit-reset-tokens: ")
+            buffer.writeString(Self.duration(resetTokens))
+            buffer.writeStaticString("\r\n")
         }
-        return fields
     }
 
     /// OpenAI's reset format: `0s`, `12s`, `1m0s`.

@@ -1,6 +1,7 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import Telemetry
 
 /// The head of an answer to a client, with what `HTTPResponse` leaves out, and its framing.
 ///
@@ -48,6 +49,10 @@ struct AnswerHead {
     var method: Method
     /// The body's length, when it is known.
     var contentLength: Int?
+    /// The request's id, sent as `x-request-id` after the response's fields.
+    var requestID: TraceID? = nil
+    /// The rate limits sent as `x-ratelimit-*` after the response's fields.
+    var headroom: Metering.Headroom? = nil
 
     /// Whether the status allows a body at all.
     private var statusHasBody: Bool {
@@ -82,6 +87,15 @@ struct AnswerHead {
             }
             Self.write(field, into: &buffer)
         }
+        if let requestID {
+            buffer.writeStaticString("x-request-id: ")
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 32) { out in
+                requestID.writeHex(into: out)
+                return 32
+            }
+            buffer.writeStaticString("\r\n")
+        }
+        headroom?.write(into: &buffer)
         let framing: Framing
         let omitsBody = method != .ordinary
         if !statusHasBody || method == .connect {

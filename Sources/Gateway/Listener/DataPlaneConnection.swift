@@ -116,13 +116,14 @@ final class DataPlaneConnection: ChannelInboundHandler {
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let routes = self.routes
         task = Task(executorPreference: executor) {
-            let response = await routes.respond(to: head.request, body: body ?? ByteBuffer(), requestID: .next(), oversized: oversized)
+            let answered = await routes.respond(to: head.request, body: body ?? ByteBuffer(), requestID: .next(), oversized: oversized)
+            let response = answered.response
             let length = response.body.contentLength
             // HTTP/1.0 has no chunked encoding: a streamed answer ends when the connection does.
             let closes = !head.keepAlive || response.headers[.connection] == "close" || (head.isLegacy && length == nil)
             let answer = AnswerHead(
                 response: response.head, isLegacy: head.isLegacy, closes: closes, method: AnswerHead.Method(head.request.method),
-                contentLength: length)
+                contentLength: length, requestID: answered.requestID, headroom: answered.headroom)
             var writer = ResponseWriter(channel: channel, connection: handler, closes: closes)
             if length != nil {
                 // An answer of known length is written whole once its body is.

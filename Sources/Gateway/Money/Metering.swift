@@ -28,11 +28,10 @@ public final class Metering: Sendable {
         var limitTokens: Int?, remainingTokens = Int.max, resetTokens = 0.0
     }
 
-    /// What an admitted request holds until it settles. The budgets and limits are the grant's
-    /// own arrays (no copy per request); the periods are those containing `admitted`.
+    /// What an admitted request holds until it settles: against its grant's budgets and limits
+    /// (the snapshot's shared grant, not a copy per request), in the periods containing `admitted`.
     fileprivate struct Hold {
-        var budgets: [ScopedBudget]
-        var limits: [ScopedLimits]
+        var grant: KeyGrant
         var admitted: Date
         var second: Int64
         var amount: Int64
@@ -77,29 +76,30 @@ public final class Metering: Sendable {
             }
             var headroom = Headroom()
             for scoped in grant.limits {
-                let window = state.windows[scoped.scope] ?? SlidingWindow()
-                let usage = window.usage(at: second)
+                let usage = state.windows[scoped.scope]?.usage(at: second) ?? (requests: 0, tokens: 0)
                 if let limit = scoped.limits.requestsPerMinute {
+                    let wait = { (window: SlidingWindow) in window.secondsUntilRequestsFree(at: second, limit: limit) }
                     if usage.requests.saturatingAdd(1) > limit {
-                        return .failure(.requests(scope: scoped.scope, limit: limit, retryAfter: window.secondsUntilRequestsFree(at: second, limit: limit)))
+                        return .failure(.requests(scope: scoped.scope, limit: limit, retryAfter: state.read(scoped.scope, wait)))
                     }
-                    headroom.note(requests: limit, remaining: limit.saturatingSubtract(usage.requests).saturatingSubtract(1), reset: window.secondsUntilRequestsFree(at: second, limit: limit))
+                    headroom.note(requests: limit, remaining: limit.saturatingSubtract(usage.requests).saturatingSubtract(1), reset: state.read(scoped.scope, wait))
                 }
                 if let limit = scoped.limits.tokensPerMinute {
                     if usage.tokens.saturatingAdd(tokens) > limit {
-                        return .failure(
-                            .tokens(scope: scoped.scope, limit: limit, needed: tokens, retryAfter: window.secondsUntilTokensFree(at: second, room: tokens, limit: limit)))
+                        let wait = { (window: SlidingWindow) in window.secondsUntilTokensFree(at: second, room: tokens, limit: limit) }
+                        return .failure(.tokens(scope: scoped.scope, limit: limit, needed: tokens, retryAfter: state.read(scoped.scope, wait)))
                     }
-                    headroom.note(tokens: limit, remaining: limit.saturatingSubtract(usage.tokens).saturatingSubtract(tokens), reset: window.secondsUntilTokensFree(at: second, room: 1, limit: limit))
+                    let wait = { (window: SlidingWindow) in window.secondsUntilTokensFree(at: second, room: 1, limit: limit) }
+                    headroom.note(tokens: limit, remaining: limit.saturatingSubtract(usage.tokens).saturatingSubtract(tokens), reset: state.read(scoped.scope, wait))
                 }
             }
             for scoped in grant.budgets {
                 let key = state.key(of: scoped, at: now).key
                 state.accounts[key, default: SpendAccount()].reserve(worstCase)
             }
-            for scoped in grant.limits { state.windows[scoped.scope, default: SlidingWindow()].add(requests: 1, tokens: tokens, at: second) }
+            for scoped in grant.limits { state.window(scoped.scope).add(requests: 1, tokens: tokens, at: second) }
             if !grant.budgets.isEmpty || !grant.limits.isEmpty {
-                state.holds[id] = Hold(budgets: grant.budgets, limits: grant.limits, admitted: now, second: second, amount: worstCase, tokens: tokens)
+                state.holds[id] = Hold(grant: grant, admitted: now, second: second, amount: worstCase, tokens: tokens)
             }
             return .success(headroom)
         }
@@ -111,11 +111,15 @@ public final class Metering: Sendable {
         state.withLock { state in
             guard let hold = state.holds.removeValue(forKey: id) else { return }
             let spend = SpendAccount.Tally(microUSD: max(0, cost), requests: 1)
-            for scoped in hold.budgets {
+            for scoped in hold.grant.budgets {
                 let key = state.key(of: scoped, at: hold.admitted).key
-                state.accounts[key, default: SpendAccount()].settle(reserved: hold.amount, spent: spend)
+                // Read and written back rather than through the dictionary's modify accessor, whose
+                // coroutine frames cost three mallocs here.
+                var account = state.accounts[key] ?? SpendAccount()
+                account.settle(reserved: hold.amount, spent: spend)
+                state.accounts[key] = account
             }
-            for scoped in hold.limits { state.windows[scoped.scope]?.add(requests: 0, tokens: tokens.saturatingSubtract(hold.tokens), at: hold.second) }
+            for scoped in hold.grant.limits { state.windows[scoped.scope]?.add(requests: 0, tokens: tokens.saturatingSubtract(hold.tokens), at: hold.second) }
         }
     }
 
@@ -196,11 +200,24 @@ public final class Metering: Sendable {
 }
 
 extension Metering.State {
+    /// `read` applied to the window of `scope`, or to an empty window.
+    fileprivate func read<T>(_ scope: String, _ read: (SlidingWindow) -> T) -> T {
+        read(windows[scope] ?? SlidingWindow())
+    }
+
+    /// The window of `scope`, made when it has none.
+    fileprivate mutating func window(_ scope: String) -> SlidingWindow {
+        if let window = windows[scope] { return window }
+        let window = SlidingWindow()
+        windows[scope] = window
+        return window
+    }
+
     fileprivate mutating func releaseAbandoned(at second: Int64) {
         lastSweep = second
         for (id, hold) in holds where hold.second < second - Metering.abandonedAfterSeconds {
             holds[id] = nil
-            for scoped in hold.budgets { accounts[key(of: scoped, at: hold.admitted).key]?.release(hold.amount) }
+            for scoped in hold.grant.budgets { accounts[key(of: scoped, at: hold.admitted).key]?.release(hold.amount) }
         }
     }
 

@@ -1,32 +1,39 @@
 import GatewayModel
 
-/// Requests and tokens of the last 60 seconds, in one-second buckets.
-struct SlidingWindow {
-    private var seconds = [Int64](repeating: -1, count: 60)
-    private var requests = [Int](repeating: 0, count: 60)
-    private var tokens = [Int](repeating: 0, count: 60)
+/// Requests and tokens of the last 60 seconds, in one-second buckets. A class: ``Metering``
+/// keeps one per scope and updates it in place under its lock, without a dictionary's modify
+/// accessor or a copy of the buckets.
+final class SlidingWindow {
+    /// One second's requests and tokens; `second` is -1 for a bucket never used.
+    private struct Bucket {
+        var second: Int64 = -1
+        var requests = 0
+        var tokens = 0
+    }
+
+    private var buckets = [Bucket](repeating: Bucket(), count: 60)
 
     /// Totals over the 60 seconds ending at `second` (inclusive).
     func usage(at second: Int64) -> (requests: Int, tokens: Int) {
         var total = (requests: 0, tokens: 0)
-        for index in 0..<60 where seconds[index] > second - 60 && seconds[index] <= second {
-            total.requests = total.requests.saturatingAdd(requests[index])
-            total.tokens = total.tokens.saturatingAdd(tokens[index])
+        buckets.withUnsafeBufferPointer { buckets in
+            for bucket in buckets where bucket.second > second - 60 && bucket.second <= second {
+                total.requests = total.requests.saturatingAdd(bucket.requests)
+                total.tokens = total.tokens.saturatingAdd(bucket.tokens)
+            }
         }
         return total
     }
 
     /// Adds to the bucket of `second` (tokens may be negative to correct an estimate).
-    mutating func add(requests count: Int, tokens amount: Int, at second: Int64) {
-        let index = Int(second % 60)
-        if seconds[index] != second {
-            guard seconds[index] < second else { return }  // the bucket was reused by a later second: the entry has left the window
-            seconds[index] = second
-            requests[index] = 0
-            tokens[index] = 0
+    func add(requests count: Int, tokens amount: Int, at second: Int64) {
+        let index = Int((second % 60 + 60) % 60)
+        if buckets[index].second != second {
+            guard buckets[index].second < second else { return }  // the bucket was reused by a later second: the entry has left the window
+            buckets[index] = Bucket(second: second)
         }
-        requests[index] = requests[index].saturatingAdd(count)
-        tokens[index] = max(0, tokens[index].saturatingAdd(amount))
+        buckets[index].requests = buckets[index].requests.saturatingAdd(count)
+        buckets[index].tokens = max(0, buckets[index].tokens.saturatingAdd(amount))
     }
 
     /// Seconds until the window holds fewer than `limit` requests.

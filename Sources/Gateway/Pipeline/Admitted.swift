@@ -1,5 +1,3 @@
-import HTTPTypes
-
 /// A request past `budget`, the last gate in front of the upstream: within every budget and
 /// limit of its caller, with its worst case reserved.
 struct Admitted: Sendable {
@@ -8,6 +6,7 @@ struct Admitted: Sendable {
     /// The reservation to settle with the real cost once the answer is known; nil for a caller
     /// without budgets or limits.
     let reservation: Reservation?
-    /// The `x-ratelimit-*` headers every answer to the request carries.
-    let rateLimitHeaders: HTTPFields
+    /// The tightest rate limits, which every answer to the request reports in its
+    /// `x-ratelimit-*` headers; nil for a caller without rate limits.
+    let headroom: Metering.Headroom?
 }

@@ -36,8 +36,14 @@ public struct RequestPipelineBenchmark: Sendable {
     /// Answers the request once and writes its body; returns the status code, or -1 when the
     /// body could not be written.
     public func run() async -> Int {
-        let response = await routes.respond(to: head, body: body, requestID: .next())
+        let answered = await routes.respond(to: head, body: body, requestID: .next())
+        let response = answered.response
         let status = response.status.code
+        var wire = ByteBufferAllocator().buffer(capacity: 512)
+        _ = AnswerHead(
+            response: response.head, isLegacy: false, closes: false, method: .ordinary, contentLength: response.body.contentLength,
+            requestID: answered.requestID, headroom: answered.headroom
+        ).write(into: &wire)
         do {
             try await response.body.write(DiscardingWriter())
         } catch {

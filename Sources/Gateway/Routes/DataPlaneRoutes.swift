@@ -38,9 +38,10 @@ public final class DataPlaneRoutes: Sendable {
     /// Answers one request: the endpoint its method and path name, or 404 / 405 in the OpenAI
     /// error shape. Every answer carries `x-request-id`.
     /// `oversized` says the raw request passed the size limit before its body was complete.
-    func respond(to head: HTTPRequest, body: ByteBuffer, requestID: TraceID, oversized: Bool = false) async -> Response {
+    func respond(to head: HTTPRequest, body: ByteBuffer, requestID: TraceID, oversized: Bool = false) async -> DataPlaneAnswer {
         var response: Response
         var traced = requestID
+        var headroom: Metering.Headroom?
         let path = Self.path(of: head)
         let arrival = { (endpoint: Endpoint) in
             Arrival(generatedID: requestID, endpoint: endpoint, head: head, body: body, started: .now, oversized: oversized)
@@ -49,16 +50,16 @@ public final class DataPlaneRoutes: Sendable {
         case (.post, "/v1/chat/completions"):
             let chat = arrival(.chatCompletions)
             traced = chat.requestID
-            response = await forward(chat)
+            (response, headroom) = await forward(chat)
         case (.post, "/v1/messages"):
             let messages = arrival(.messages)
             traced = messages.requestID
-            response = await forward(messages)
+            (response, headroom) = await forward(messages)
             response.headers[.anthropicRequestID] = messages.requestID.description
         case (.post, "/v1/embeddings"):
             let embeddings = arrival(.embeddings)
             traced = embeddings.requestID
-            response = await forward(embeddings)
+            (response, headroom) = await forward(embeddings)
         case (.get, "/v1/models"):
             let models = arrival(.models)
             traced = models.requestID
@@ -90,9 +91,7 @@ public final class DataPlaneRoutes: Sendable {
                         "No endpoint \(head.method) \(path); the gateway serves /v1/chat/completions, /v1/messages, /v1/embeddings and /v1/models."))
             }
         }
-        // No answer carries one yet (an MCP server's is not relayed): appended, not searched for.
-        response.headers.append(HTTPField(name: .requestID, value: traced.description))
-        return response
+        return DataPlaneAnswer(response: response, requestID: traced, headroom: headroom)
     }
 
     /// The path of the request target, without its query.
@@ -111,22 +110,21 @@ public final class DataPlaneRoutes: Sendable {
         Response(status: error.status, headers: error.headers, body: ResponseBody(byteBuffer: error.body))
     }
 
-    /// Runs the gates and the upstream stage for a chat completion or embeddings request.
-    private func forward(_ arrival: Arrival) async -> Response {
+    /// Runs the gates and the upstream stage for a chat completion or embeddings request; the
+    /// headroom of an admitted request goes with every answer to it, whatever happens upstream.
+    private func forward(_ arrival: Arrival) async -> (Response, Metering.Headroom?) {
         var trace = arrival.startTrace(unixNanos: unixNanos())
         let admitted: Admitted
         do {
             admitted = try admission.run(arrival, trace: &trace)
         } catch {
-            return deny(error, arrival: arrival, trace: &trace, completion: RequestCompletion(reservation: nil, recorder: recorder))
+            return (deny(error, arrival: arrival, trace: &trace, completion: RequestCompletion(reservation: nil, recorder: recorder)), nil)
         }
         let completion = RequestCompletion(reservation: admitted.reservation, recorder: recorder)
         do {
-            return try await forwarder.respond(admitted, trace: &trace, completion: completion)
+            return (try await forwarder.respond(admitted, trace: &trace, completion: completion), admitted.headroom)
         } catch {
-            var denial = error
-            denial.headers = admitted.rateLimitHeaders + denial.headers
-            return deny(denial, arrival: arrival, trace: &trace, completion: completion)
+            return (deny(error, arrival: arrival, trace: &trace, completion: completion), admitted.headroom)
         }
     }
 
