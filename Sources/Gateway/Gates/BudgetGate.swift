@@ -45,24 +45,26 @@ extension Metering.Headroom {
 
     /// Writes the `x-ratelimit-*` header lines for the tightest limits, in wire form.
     func write(into buffer: inout ByteBuffer) {
-        if let limitRequests {
-            buffer.writeStaticString("x-ratelimit-limit-requests: ")
-            buffer.writeString(String(limitRequests))
-            buffer.writeStaticString("\r\nx-ratelimit-remaining-requests: ")
-            buffer.writeString(String(remainingRequests))
-            buffer.writeStaticString("\r\nx-ratelimit-reset-requests: ")
-            buffer.writeString(Self.duration(resetRequests))
-            buffer.writeStaticString("\r\n")
-        }
-        if let limitTokens {
-            buffer.writeStaticString("x-ratelimit-limit-tokens: ")
-            buffer.writeString(String(limitTokens))
-            buffer.writeStaticString("\r\nx-ratelimit-remaining-tokens: ")
-            buffer.writeString(String(remainingTokens))
-            buffer.writeStaticString("\r\nx-ratelimit-reset-tokens: ")
-            buffer.writeString(Self.duration(resetTokens))
-            buffer.writeStaticString("\r\n")
-        }
+        if let limitRequests { Self.write("requests", limit: limitRequests, remaining: remainingRequests, reset: resetRequests, into: &buffer) }
+        if let limitTokens { Self.write("tokens", limit: limitTokens, remaining: remainingTokens, reset: resetTokens, into: &buffer) }
+    }
+
+    /// Writes the three lines of one limit: `x-ratelimit-limit-<unit>` and its remaining and reset twins.
+    private static func write(_ unit: StaticString, limit: Int, remaining: Int, reset: Double, into buffer: inout ByteBuffer) {
+        line("limit", unit, String(limit), into: &buffer)
+        line("remaining", unit, String(remaining), into: &buffer)
+        line("reset", unit, duration(reset), into: &buffer)
+    }
+
+    /// Writes `x-ratelimit-<what>-<unit>: <value>` and its line end.
+    private static func line(_ what: StaticString, _ unit: StaticString, _ value: String, into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("x-ratelimit-")
+        buffer.writeStaticString(what)
+        buffer.writeStaticString("-")
+        buffer.writeStaticString(unit)
+        buffer.writeStaticString(": ")
+        buffer.writeString(value)
+        buffer.writeStaticString("\r\n")
     }
 
     /// OpenAI's reset format: `0s`, `12s`, `1m0s`.
