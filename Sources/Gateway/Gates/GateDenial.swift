@@ -48,8 +48,6 @@ public struct GateDenial: Error, Sendable, Equatable {
 }
 
 extension HTTPField.Name {
-    /// The request id every response carries.
-    static let requestID = HTTPField.Name("x-request-id")!
     /// The provider that answered a forwarded request.
     static let gatewayProvider = HTTPField.Name("x-gateway-provider")!
     /// The `x-api-key` header some clients send their key in.

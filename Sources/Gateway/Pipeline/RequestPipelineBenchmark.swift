@@ -8,7 +8,8 @@ import Telemetry
 import struct Foundation.Date
 
 /// Answers one chat completion through the whole in-process pipeline: the routes, every gate, the
-/// forwarder, the relay of the answer, the settlement and the trace's recording in a ring. The
+/// forwarder, the relay of the answer and its head in wire form, the settlement and the trace's
+/// recording in a ring. The
 /// provider answers at once with a fixed body, as the client would hand it over, so the
 /// benchmarks measure the gateway's own work on a request without sockets or a task.
 @_spi(Benchmarks)
@@ -33,8 +34,8 @@ public struct RequestPipelineBenchmark: Sendable {
         body = ByteBuffer(string: BenchmarkRequest.body)
     }
 
-    /// Answers the request once and writes its body; returns the status code, or -1 when the
-    /// body could not be written.
+    /// Answers the request once and writes its head and body; returns the status code, or -1
+    /// when the body could not be written.
     public func run() async -> Int {
         let answered = await routes.respond(to: head, body: body, requestID: .next())
         let response = answered.response
