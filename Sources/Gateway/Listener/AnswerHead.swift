@@ -89,10 +89,7 @@ struct AnswerHead {
         }
         if let requestID {
             buffer.writeStaticString("x-request-id: ")
-            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: 32) { out in
-                requestID.writeHex(into: out)
-                return 32
-            }
+            buffer.writeHex(requestID)
             buffer.writeStaticString("\r\n")
         }
         headroom?.write(into: &buffer)

@@ -76,21 +76,20 @@ public final class Metering: Sendable {
             }
             var headroom = Headroom()
             for scoped in grant.limits {
-                let usage = state.windows[scoped.scope]?.usage(at: second) ?? (requests: 0, tokens: 0)
+                let window = state.window(scoped.scope)
+                let usage = window.usage(at: second)
                 if let limit = scoped.limits.requestsPerMinute {
-                    let wait = { (window: SlidingWindow) in window.secondsUntilRequestsFree(at: second, limit: limit) }
                     if usage.requests.saturatingAdd(1) > limit {
-                        return .failure(.requests(scope: scoped.scope, limit: limit, retryAfter: state.read(scoped.scope, wait)))
+                        return .failure(.requests(scope: scoped.scope, limit: limit, retryAfter: window.secondsUntilRequestsFree(at: second, limit: limit)))
                     }
-                    headroom.note(requests: limit, remaining: limit.saturatingSubtract(usage.requests).saturatingSubtract(1), reset: state.read(scoped.scope, wait))
+                    headroom.note(requests: limit, remaining: limit.saturatingSubtract(usage.requests).saturatingSubtract(1), reset: window.secondsUntilRequestsFree(at: second, limit: limit))
                 }
                 if let limit = scoped.limits.tokensPerMinute {
                     if usage.tokens.saturatingAdd(tokens) > limit {
-                        let wait = { (window: SlidingWindow) in window.secondsUntilTokensFree(at: second, room: tokens, limit: limit) }
-                        return .failure(.tokens(scope: scoped.scope, limit: limit, needed: tokens, retryAfter: state.read(scoped.scope, wait)))
+                        return .failure(
+                            .tokens(scope: scoped.scope, limit: limit, needed: tokens, retryAfter: window.secondsUntilTokensFree(at: second, room: tokens, limit: limit)))
                     }
-                    let wait = { (window: SlidingWindow) in window.secondsUntilTokensFree(at: second, room: 1, limit: limit) }
-                    headroom.note(tokens: limit, remaining: limit.saturatingSubtract(usage.tokens).saturatingSubtract(tokens), reset: state.read(scoped.scope, wait))
+                    headroom.note(tokens: limit, remaining: limit.saturatingSubtract(usage.tokens).saturatingSubtract(tokens), reset: window.secondsUntilTokensFree(at: second, room: 1, limit: limit))
                 }
             }
             for scoped in grant.budgets {
@@ -200,11 +199,6 @@ public final class Metering: Sendable {
 }
 
 extension Metering.State {
-    /// `read` applied to the window of `scope`, or to an empty window.
-    fileprivate func read<T>(_ scope: String, _ read: (SlidingWindow) -> T) -> T {
-        read(windows[scope] ?? SlidingWindow())
-    }
-
     /// The window of `scope`, made when it has none.
     fileprivate mutating func window(_ scope: String) -> SlidingWindow {
         if let window = windows[scope] { return window }

@@ -9,9 +9,8 @@ import struct Foundation.Date
 
 /// Answers one chat completion through the whole in-process pipeline: the routes, every gate, the
 /// forwarder, the relay of the answer and its head in wire form, the settlement and the trace's
-/// recording in a ring. The
-/// provider answers at once with a fixed body, as the client would hand it over, so the
-/// benchmarks measure the gateway's own work on a request without sockets or a task.
+/// recording in a ring. The provider answers at once with a fixed body, as the client would hand
+/// it over, so the benchmarks measure the gateway's own work on a request without sockets or a task.
 @_spi(Benchmarks)
 public struct RequestPipelineBenchmark: Sendable {
     private let routes: DataPlaneRoutes

@@ -55,7 +55,7 @@ struct ProviderHTTP: Sendable {
         head.add("host", hostHeader)
         head.add("content-type", "application/json")
         head.add("content-length", body.readableBytes)
-        head.add("x-request-id", request.requestID.description)
+        head.add("x-request-id", request.requestID)
         head.add("traceparent", request.traceparent)
         if let tracestate = request.tracestate { head.add("tracestate", tracestate) }
         if request.stream { head.add("accept", "text/event-stream") }

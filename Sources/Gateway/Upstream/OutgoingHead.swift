@@ -1,4 +1,5 @@
 import NIOCore
+import Telemetry
 
 /// A request head for a provider or an MCP server, written in wire form as its fields are added,
 /// so no table of fields is built only to be written out. Names and values are the gateway's own
@@ -27,5 +28,13 @@ struct OutgoingHead: Sendable {
     /// Adds the field `name: value`, the value in decimal.
     mutating func add(_ name: String, _ value: Int) {
         add(name, String(value))
+    }
+
+    /// Adds the field `name: id`, the id in hex.
+    mutating func add(_ name: String, _ id: TraceID) {
+        bytes.writeString(name)
+        bytes.writeStaticString(": ")
+        bytes.writeHex(id)
+        bytes.writeStaticString("\r\n")
     }
 }
