@@ -23,10 +23,14 @@ parser.add_argument("--telemetry-off", action="store_true")
 parser.add_argument("--metered", action="store_true")
 parser.add_argument("--connections", type=int, default=4)
 parser.add_argument("--seconds", type=int, default=4)
+parser.add_argument("--tasks", action="store_true")
 args = parser.parse_args()
 
 SWIFT = ["swift_retain", "swift_release", "swift_bridgeObjectRetain", "swift_bridgeObjectRelease", "swift_allocObject"]
 LIBC = ["malloc"]
+# With --tasks: the concurrency runtime's calls that a request's task makes (creation, each
+# enqueue on an executor, each executor switch), counted instead of the reference counting.
+TASKS = ["swift_task_create", "swift_task_enqueue", "swift_task_switch", "swift_continuation_init"]
 
 
 def library(binary, name):
@@ -40,7 +44,8 @@ def library(binary, name):
 
 def add_probes(binary):
     events = []
-    for lib, functions in [(library(binary, "libswiftCore.so"), SWIFT), (library(binary, "libc.so"), LIBC)]:
+    libraries = [(library(binary, "libswift_Concurrency.so"), TASKS)] if args.tasks else [(library(binary, "libswiftCore.so"), SWIFT)]
+    for lib, functions in libraries + [(library(binary, "libc.so"), LIBC)]:
         group = "refcounts_" + os.path.basename(lib).split(".")[0].replace("-", "_")
         for function in functions:
             event = f"{group}:{function}"
@@ -83,12 +88,13 @@ folder = tempfile.mkdtemp(prefix="gateway-refcounts.")
 origin_port = load.free_port()
 origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
 events = add_probes(args.binaries[0])
+names = (TASKS if args.tasks else SWIFT) + LIBC
 try:
     print(f"calls per request ({'telemetry off' if args.telemetry_off else 'telemetry on'}{', metered' if args.metered else ''}, {args.connections} connections):")
-    print(f"{'binary':40s} {'requests':>8s} " + " ".join(f"{name.replace('swift_', ''):>19s}" for name in SWIFT + LIBC))
+    print(f"{'binary':40s} {'requests':>8s} " + " ".join(f"{name.replace('swift_', ''):>19s}" for name in names))
     for binary in args.binaries:
         served, counts = count(binary, events, origin_port, folder)
-        print(f"{binary:40s} {served:8d} " + " ".join(f"{counts.get(name, 0):19.1f}" for name in SWIFT + LIBC))
+        print(f"{binary:40s} {served:8d} " + " ".join(f"{counts.get(name, 0):19.1f}" for name in names))
 finally:
     for event in events:
         subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)

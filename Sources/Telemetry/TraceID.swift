@@ -43,5 +43,5 @@ public struct TraceID: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The W3C `traceparent` value (version 00) naming this trace, `parent` as the parent span, and `flags`.
-    public func traceparent(parent: SpanID, flags: UInt8) -> String { HexFormat.traceparent(self, parent, flags: flags) }
+    public func traceparent(parent: SpanID, flags: UInt8) -> String { TraceParent(trace: self, parent: parent, flags: flags).description }
 }

@@ -39,15 +39,47 @@ public struct JSONScanner: ~Copyable {
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
+    /// The fields of an object that ``scanObject(_:keys:)`` was asked for, in the order of its
+    /// keys (nil where absent), held in place: scanning allocates nothing.
+    public struct Fields: RandomAccessCollection, Sendable {
+        /// The most keys one scan looks for.
+        public static let capacity = 8
+        private var slots = InlineArray<8, Field?>(repeating: nil)
+        /// How many keys were looked for.
+        public let count: Int
+
+        init(count: Int) {
+            precondition(count <= Self.capacity, "a scan looks for at most \(Self.capacity) keys")
+            self.count = count
+        }
+
+        /// Position of the first key's field.
+        public var startIndex: Int { 0 }
+        /// One past the last key's field.
+        public var endIndex: Int { count }
+
+        /// The field of the key at `position`; nil when the object does not have it.
+        public subscript(position: Int) -> Field? {
+            get {
+                precondition(position >= 0 && position < count, "no such key")
+                return slots[position]
+            }
+            set {
+                precondition(position >= 0 && position < count, "no such key")
+                slots[position] = newValue
+            }
+        }
+    }
+
     /// Scans `bytes`, which must hold one JSON object, and returns the fields named in `keys`
-    /// (in the same order; nil where absent).
+    /// (in the same order; nil where absent). At most ``Fields/capacity`` keys.
     ///
     /// Keys are compared after unescaping, as any JSON parser reads them, so `"\u006dodel"` is
     /// `model`. A key of `keys` that appears twice is refused (``JSONScanError/duplicateField``):
     /// parsers disagree on which of the two wins, so no reading of it is safe to act on.
-    public static func scanObject(_ bytes: UnsafeBufferPointer<UInt8>, keys: [String]) throws(JSONScanError) -> [Field?] {
+    public static func scanObject(_ bytes: UnsafeBufferPointer<UInt8>, keys: [String]) throws(JSONScanError) -> Fields {
         var scanner = JSONScanner(bytes)
-        var found = [Field?](repeating: nil, count: keys.count)
+        var found = Fields(count: keys.count)
         scanner.skipWhitespace()
         guard scanner.index < bytes.count else { throw JSONScanError(offset: 0, problem: JSONScanError.emptyProblem) }
         guard bytes[scanner.index] == UInt8(ascii: "{") else {

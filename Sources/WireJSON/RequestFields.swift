@@ -38,7 +38,7 @@ public struct RequestFields: Sendable, Equatable {
     /// Reads the fields of a request of `shape` from `bytes`.
     /// - Throws: a ``RequestFieldError`` naming what is wrong.
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>, shape: Shape) throws(RequestFieldError) -> RequestFields {
-        let fields: [JSONScanner.Field?]
+        let fields: JSONScanner.Fields
         do {
             fields = try JSONScanner.scanObject(bytes, keys: keys)
         } catch {
@@ -86,7 +86,7 @@ public struct RequestFields: Sendable, Equatable {
         var includeUsage: JSONScanner.Field?
         if let streamOptions, streamOptions.kind == .object {
             let inner = UnsafeBufferPointer(rebasing: bytes[streamOptions.range])
-            let found: [JSONScanner.Field?]
+            let found: JSONScanner.Fields
             do {
                 found = try JSONScanner.scanObject(inner, keys: ["include_usage"])
             } catch {

@@ -8,13 +8,29 @@ struct KeysAndSnapshotTests {
     @Test("SHA-256 hex matches the standard test vector")
     func hash() {
         #expect(KeyHasher.sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(KeyHasher.sha256Hex(bytes: Array("abc".utf8)) == KeyHasher.sha256Hex("abc"))
-        // The request path hashes a key's bytes in place (a substring of a header); a collection
-        // without contiguous storage is copied first. Both give the same digest.
+        // The request path hashes a key's bytes in place (a substring of a header) into the
+        // digest that the stored hex spells; a collection without contiguous storage is copied
+        // first. All give the same digest.
         let key = "Bearer sk-gw-0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN"
         let presented = key.dropFirst(7).utf8
-        #expect(KeyHasher.sha256Hex(bytes: presented) == KeyHasher.sha256Hex(String(key.dropFirst(7))))
-        #expect(KeyHasher.sha256Hex(bytes: presented.reversed().reversed()) == KeyHasher.sha256Hex(bytes: presented))
+        #expect(KeyDigest(of: presented) == KeyDigest(hex: KeyHasher.sha256Hex(String(key.dropFirst(7)))))
+        #expect(KeyDigest(of: presented.reversed().reversed()) == KeyDigest(of: presented))
+        #expect(KeyDigest(of: Array("abc".utf8)) == KeyDigest(hex: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"))
+        #expect(KeyDigest(of: Array("abd".utf8)) != KeyDigest(of: Array("abc".utf8)))
+        // Drawn keys: the digest of the bytes is the digest of the stored hex, and differs from another key's.
+        var drawnKeys: Set<String> = []
+        var digests: Set<KeyDigest> = []
+        for _ in 0..<200 {
+            let drawn = String((0..<Int.random(in: 0...80)).map { _ in Character(UnicodeScalar(UInt8.random(in: 0x21...0x7e))) })
+            let digest = KeyDigest(of: drawn.utf8)
+            #expect(digest == KeyDigest(hex: KeyHasher.sha256Hex(drawn)))
+            drawnKeys.insert(drawn)
+            digests.insert(digest)
+        }
+        #expect(digests.count == drawnKeys.count)
+        // Only what a configuration stores spells a digest: 64 lowercase hex digits.
+        #expect(KeyDigest(hex: "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD") == nil)
+        #expect(KeyDigest(hex: "ba7816bf") == nil)
         #expect(KeyHasher.sha256Hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(KeyHasher.isWellFormedHash(KeyHasher.sha256Hex("x")))
         #expect(!KeyHasher.isWellFormedHash("BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"))

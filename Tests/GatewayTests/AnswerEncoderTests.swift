@@ -19,11 +19,11 @@ struct AnswerEncoderTests {
         var trailers: HTTPFields?
 
         var body: [UInt8] { pieces.flatMap { $0 } }
-        var statusHasBody: Bool { head.response.status.code >= 200 && ![204, 304].contains(head.response.status.code) }
+        var statusHasBody: Bool { head.status.code >= 200 && ![204, 304].contains(head.status.code) }
         /// The fields other than the framing ones, as a client reads them: the response's, then
         /// the request id and the rate limits.
         var fields: [String] {
-            var fields = head.response.headerFields.filter { ![.connection, .transferEncoding, .contentLength].contains($0.name) }.map {
+            var fields = head.headerFields.filter { ![.connection, .transferEncoding, .contentLength].contains($0.name) }.map {
                 "\($0.name.rawName): \($0.value)"
             }
             if let id = head.requestID { fields.append("x-request-id: \(id)") }
@@ -123,9 +123,9 @@ struct AnswerEncoderTests {
     /// What a client should read of `answer`.
     static func expected(_ answer: Drawn) -> Read {
         let head = answer.head
-        let declared = head.response.headerFields[.contentLength]
+        let declared = head.headerFields[.contentLength]
         var read = Read(
-            version: head.isLegacy ? .http1_0 : .http1_1, status: Int(head.response.status.code), fields: answer.fields, keepAlive: !head.closes, ended: true)
+            version: head.isLegacy ? .http1_0 : .http1_1, status: Int(head.status.code), fields: answer.fields, keepAlive: !head.closes, ended: true)
         let framed = answer.statusHasBody && head.method != .connect
         if framed { read.contentLength = answer.streamed ? declared : String(answer.body.count) }
         if framed && head.method == .ordinary { read.body = answer.body }
@@ -183,7 +183,7 @@ struct AnswerEncoderTests {
             trailers = [HTTPField.Name("x-usage")!: String(Int.random(in: 0...1000, using: &random)), HTTPField.Name("X-Tail")!: "a b"]
         }
         var head = AnswerHead(
-            response: HTTPResponse(status: HTTPResponse.Status(code: status), headerFields: fields), isLegacy: isLegacy, closes: closes,
+            status: HTTPResponse.Status(code: status), headerFields: fields, isLegacy: isLegacy, closes: closes,
             method: method, contentLength: streamed ? nil : body.count)
         if Bool.random(using: &random) { head.requestID = TraceID(high: random.next(), low: random.next()) }
         if Bool.random(using: &random) {
@@ -228,14 +228,14 @@ struct AnswerEncoderTests {
     func writesPerAnswer() throws {
         func whole(_ size: Int) -> Drawn {
             Drawn(
-                head: AnswerHead(response: HTTPResponse(status: .ok), isLegacy: false, closes: false, method: .ordinary, contentLength: size),
+                head: AnswerHead(status: .ok, headerFields: [:], isLegacy: false, closes: false, method: .ordinary, contentLength: size),
                 pieces: [Array(repeating: 0x61, count: size)], streamed: false)
         }
         #expect(try Self.encode([whole(0)]).count == 1)
         #expect(try Self.encode([whole(16 * 1024)]).count == 1)
         #expect(try Self.encode([whole(16 * 1024 + 1)]).count == 2)
         let stream = Drawn(
-            head: AnswerHead(response: HTTPResponse(status: .ok), isLegacy: false, closes: false, method: .ordinary, contentLength: nil),
+            head: AnswerHead(status: .ok, headerFields: [:], isLegacy: false, closes: false, method: .ordinary, contentLength: nil),
             pieces: [Array("data: {}\n\n".utf8), [], Array("data: [DONE]\n\n".utf8)], streamed: true)
         let writes = try Self.encode([stream]).map { String(decoding: $0, as: UTF8.self) }
         #expect(writes.count == 4, "the head, a write per non-empty chunk, and the end")
@@ -246,7 +246,7 @@ struct AnswerEncoderTests {
     func bodyless() throws {
         func text(_ status: Int, _ method: AnswerHead.Method, streamed: Bool = false) throws -> String {
             let head = AnswerHead(
-                response: HTTPResponse(status: .init(code: status), headerFields: [.contentType: "application/json", .contentLength: "10"]),
+                status: .init(code: status), headerFields: [.contentType: "application/json", .contentLength: "10"],
                 isLegacy: false, closes: false, method: method, contentLength: streamed ? nil : 10)
             let drawn = Drawn(head: head, pieces: [Array("0123456789".utf8)], streamed: streamed)
             return String(decoding: try Self.encode([drawn]).flatMap { $0 }, as: UTF8.self)

@@ -22,8 +22,8 @@ struct CallerTraceContextTests {
         #expect(caller.parentSpanID.description == "00f067aa0ba902b7" && caller.flags == 1 && caller.state == "vendor=abc,other=1")
         var trace = RequestTrace(traceID: caller.traceID, startUnixNanos: 0, operation: "chat")
         trace.spanSeed = 42
-        #expect(CallerTraceContext.upstreamHeader(for: trace, flags: caller.flags) == "00-4bf92f3577b34da6a3ce929d0e0e4736-\(trace.upstreamSpanID)-01")
-        #expect(CallerTraceContext.upstreamHeader(for: trace, flags: 0xa0).hasSuffix("-a0"))
+        #expect(CallerTraceContext.upstreamHeader(for: trace, flags: caller.flags).description == "00-4bf92f3577b34da6a3ce929d0e0e4736-\(trace.upstreamSpanID)-01")
+        #expect(CallerTraceContext.upstreamHeader(for: trace, flags: 0xa0).description.hasSuffix("-a0"))
     }
 
     @Test(

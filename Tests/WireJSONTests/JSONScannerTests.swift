@@ -5,7 +5,7 @@ import Testing
 struct JSONScannerTests {
     static func scan(_ text: String, keys: [String] = ["model", "messages"]) throws(JSONScanError) -> [JSONScanner.Field?] {
         let bytes = Array(text.utf8)
-        return try bytes.withUnsafeBufferPointer { buffer throws(JSONScanError) in try JSONScanner.scanObject(buffer, keys: keys) }
+        return try bytes.withUnsafeBufferPointer { buffer throws(JSONScanError) in Array(try JSONScanner.scanObject(buffer, keys: keys)) }
     }
 
     @Test(

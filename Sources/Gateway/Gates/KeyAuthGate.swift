@@ -16,7 +16,7 @@ struct KeyAuthGate<Input: KeyCarrying>: Gate {
         guard let key = Self.presentedKey(input.arrival.head.headerFields) else {
             throw Self.denial(.keyMissing, "No API key: send it as 'Authorization: Bearer <key>' or in the 'x-api-key' header.")
         }
-        guard let grant = input.snapshot.key(hash: KeyHasher.sha256Hex(bytes: key.utf8)) else {
+        guard let grant = input.snapshot.key(digest: KeyDigest(of: key.utf8)) else {
             throw Self.denial(.keyUnknown, "The API key is not recognised. Check that it was copied whole, or ask an operator for a new key.")
         }
         if grant.revokedAt != nil {

@@ -84,6 +84,14 @@ enum HTTP1Syntax {
         return zip(raw, expected).allSatisfy { lowercased($0) == $1 }
     }
 
+    /// A field value as a string. The media types that most requests and answers carry, longer
+    /// than a string holds inline, are shared constants instead of a copy each.
+    static func value(_ raw: UnsafeRawBufferPointer.SubSequence) -> String {
+        if equals(raw, "application/json") { return "application/json" }
+        if equals(raw, "text/event-stream") { return "text/event-stream" }
+        return String(decoding: raw, as: UTF8.self)
+    }
+
     /// The byte with an ASCII capital letter made small.
     static func lowercased(_ byte: UInt8) -> UInt8 {
         byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
@@ -101,7 +109,7 @@ enum HTTP1Syntax {
     /// A `Content-Length` value: decimal digits within `Int`, or a list of one such value repeated.
     static func contentLength(_ value: UnsafeRawBufferPointer.SubSequence) throws(Violation) -> Int {
         var length: Int?
-        for item in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+        try forEachItem(of: value) { item throws(Violation) in
             let digits = trimmed(item)
             guard !digits.isEmpty else { throw Violation("its Content-Length is not a number") }
             var number = 0
@@ -121,19 +129,33 @@ enum HTTP1Syntax {
 
     /// What a `Transfer-Encoding` value says: whether its last coding is `chunked`.
     static func endsChunked(_ value: UnsafeRawBufferPointer.SubSequence) -> Bool {
-        guard let last = value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).last else { return false }
+        let last = value.lastIndex(of: UInt8(ascii: ",")).map { value[($0 + 1)...] } ?? value
         return equalsIgnoringCase(trimmed(last), "chunked")
     }
 
     /// The `close` and `keep-alive` options a `Connection` value names.
     static func connectionOptions(_ value: UnsafeRawBufferPointer.SubSequence) -> (close: Bool, keepAlive: Bool) {
         var options = (close: false, keepAlive: false)
-        for token in value.split(separator: UInt8(ascii: ",")) {
+        forEachItem(of: value) { token in
             let option = trimmed(token)
             if equalsIgnoringCase(option, "close") { options.close = true }
             if equalsIgnoringCase(option, "keep-alive") { options.keepAlive = true }
         }
         return options
+    }
+
+    /// Calls `body` with each comma-separated item of a field value in order, empty ones too, in
+    /// place: the hot path reads `Content-Length` and `Connection` on every request and answer.
+    static func forEachItem<Failure: Error>(
+        of value: UnsafeRawBufferPointer.SubSequence, _ body: (UnsafeRawBufferPointer.SubSequence) throws(Failure) -> Void
+    ) throws(Failure) {
+        var start = value.startIndex
+        while true {
+            let end = value[start...].firstIndex(of: UInt8(ascii: ",")) ?? value.endIndex
+            try body(value[start..<end])
+            guard end < value.endIndex else { return }
+            start = end + 1
+        }
     }
 
     /// The size of a chunk-size line (hex digits, then optional whitespace and extensions).

@@ -91,7 +91,7 @@ final class AnswerEncoder: ChannelOutboundHandler {
     /// Room for a head: the status line, the framing fields, the response's own fields, the
     /// request id and the rate limits.
     private static func headCapacity(_ head: AnswerHead) -> Int {
-        160 + head.response.headerFields.count * 64 + (head.headroom == nil ? 0 : 6 * 48)
+        160 + head.headerFields.count * 64 + (head.headroom == nil ? 0 : 6 * 48)
     }
 
     /// Writes a chunk size in lower-case hexadecimal.

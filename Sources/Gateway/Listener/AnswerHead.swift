@@ -40,7 +40,9 @@ struct AnswerHead {
         case close
     }
 
-    var response: HTTPResponse
+    var status: HTTPResponse.Status
+    /// The response's fields; the framing fields among them are replaced as above.
+    var headerFields: HTTPFields
     /// The request was HTTP/1.0 (or older): the answer is HTTP/1.0 and never chunked.
     var isLegacy: Bool
     /// The connection closes after this answer, which says `Connection: close`.
@@ -56,25 +58,25 @@ struct AnswerHead {
 
     /// Whether the status allows a body at all.
     private var statusHasBody: Bool {
-        let code = response.status.code
+        let code = status.code
         return code >= 200 && code != 204 && code != 304
     }
 
     /// Writes the status line and fields, and returns how the body that follows is framed.
     func write(into buffer: inout ByteBuffer) -> Framing {
         buffer.writeStaticString(isLegacy ? "HTTP/1.0 " : "HTTP/1.1 ")
-        let code = response.status.code
+        let code = status.code
         // A status code is three digits (HTTPTypes keeps it within 0...999).
         buffer.writeInteger(UInt8(truncatingIfNeeded: 0x30 + code / 100))
         buffer.writeInteger(UInt8(truncatingIfNeeded: 0x30 + code / 10 % 10))
         buffer.writeInteger(UInt8(truncatingIfNeeded: 0x30 + code % 10))
         buffer.writeInteger(UInt8(ascii: " "))
-        let phrase = response.status.reasonPhrase
+        let phrase = status.reasonPhrase
         // A status made from its code alone has no phrase: the standard one goes out.
         buffer.writeString(phrase.isEmpty ? HTTPResponseStatus(statusCode: code).reasonPhrase : phrase)
         buffer.writeStaticString("\r\n")
         var declaredLength = false
-        for field in response.headerFields {
+        for field in headerFields {
             switch field.name {
             case .connection, .transferEncoding:
                 continue

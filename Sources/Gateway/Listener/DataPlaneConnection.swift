@@ -105,7 +105,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         connectionGuard.answering()
         let body = ClientError(.badRequest, .invalidRequest, message).body
         let head = AnswerHead(
-            response: HTTPResponse(status: .badRequest, headerFields: [.contentType: "application/json"]), isLegacy: version.minor == 0,
+            status: .badRequest, headerFields: [.contentType: "application/json"], isLegacy: version.minor == 0,
             closes: true, method: .ordinary, contentLength: body.readableBytes)
         context.writeAndFlush(wrapOutboundOut(.whole(head, body))).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
     }
@@ -122,7 +122,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
             // HTTP/1.0 has no chunked encoding: a streamed answer ends when the connection does.
             let closes = !head.keepAlive || response.headers[.connection] == "close" || (head.isLegacy && length == nil)
             let answer = AnswerHead(
-                response: response.head, isLegacy: head.isLegacy, closes: closes, method: AnswerHead.Method(head.request.method),
+                status: response.status, headerFields: response.headers, isLegacy: head.isLegacy, closes: closes, method: AnswerHead.Method(head.request.method),
                 contentLength: length, requestID: answered.requestID, headroom: answered.headroom)
             var writer = ResponseWriter(channel: channel, connection: handler, closes: closes)
             if length != nil {

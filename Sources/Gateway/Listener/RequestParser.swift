@@ -109,7 +109,7 @@ struct RequestParser {
         }
         let (method, target, version) = try Self.requestLine(requestLine!)
         let originForm = target.utf8.first == UInt8(ascii: "/")
-        var fields: [HTTPField] = []
+        var fields = HTTPFields()
         fields.reserveCapacity(12)
         var pairs: [(String, String)] = []  // for the other forms only, which go through the general conversion
         var authority: String?
@@ -145,7 +145,7 @@ struct RequestParser {
                 default:
                     break
                 }
-                let valueString = String(decoding: value, as: UTF8.self)
+                let valueString = HTTP1Syntax.value(value)
                 if originForm {
                     guard let fieldName = HTTPField.Name(String(decoding: name, as: UTF8.self)) else { return }
                     fields.append(HTTPField(name: fieldName, value: valueString))
@@ -165,7 +165,7 @@ struct RequestParser {
         }
         let request: HTTPRequest
         if originForm {
-            request = HTTPRequest(method: method, scheme: "http", authority: authority, path: target, headerFields: HTTPFields(fields))
+            request = HTTPRequest(method: method, scheme: "http", authority: authority, path: target, headerFields: fields)
         } else {
             let head = HTTPRequestHead(version: version, method: HTTPMethod(rawValue: method.rawValue), uri: target, headers: HTTPHeaders(pairs))
             do {
@@ -211,8 +211,9 @@ struct RequestParser {
     }
 }
 
-/// A request head with what HTTP types leave out.
-struct RequestHead {
+/// A request head with what HTTP types leave out. A class: a ``RequestParser/Part`` then fits in
+/// the pipeline's `NIOAny` without a box of its own, for the body and the end as for the head.
+final class RequestHead: Sendable {
     let request: HTTPRequest
     /// HTTP/1.0 or HTTP/1.1.
     let version: HTTPVersion
@@ -222,6 +223,14 @@ struct RequestHead {
     let declaredLength: Int?
     /// Whether the client asked with `Expect: 100-continue` to be told to send the body it has.
     let waitsToSend: Bool
+
+    init(request: HTTPRequest, version: HTTPVersion, keepAlive: Bool, declaredLength: Int?, waitsToSend: Bool) {
+        self.request = request
+        self.version = version
+        self.keepAlive = keepAlive
+        self.declaredLength = declaredLength
+        self.waitsToSend = waitsToSend
+    }
 
     /// HTTP/1.0: no chunked encoding.
     var isLegacy: Bool { version.minor == 0 }

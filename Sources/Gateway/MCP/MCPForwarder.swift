@@ -43,7 +43,7 @@ struct MCPForwarder: Sendable {
         }
         headers.add(name: "content-length", value: String(guarded.body.readableBytes))
         headers.add(name: "x-request-id", value: arrival.requestID.description)
-        headers.add(name: "traceparent", value: arrival.upstreamTraceContext(of: trace).parent)
+        headers.add(name: "traceparent", value: arrival.upstreamTraceContext(of: trace).parent.description)
         for (name, variable) in server.headersEnv.sorted(by: { $0.key < $1.key }) {
             if let value = environment[variable], !value.isEmpty { headers.replaceOrAdd(name: name, value: value) }
         }

@@ -45,7 +45,7 @@ final class Arrival: Sendable {
     }
 
     /// The `traceparent` to send upstream for `trace`, and the caller's `tracestate`.
-    func upstreamTraceContext(of trace: RequestTrace) -> (parent: String, state: String?) {
+    func upstreamTraceContext(of trace: RequestTrace) -> (parent: TraceParent, state: String?) {
         (CallerTraceContext.upstreamHeader(for: trace, flags: caller?.flags ?? 1), caller?.state)
     }
 }

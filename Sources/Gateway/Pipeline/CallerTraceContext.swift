@@ -34,7 +34,7 @@ struct CallerTraceContext: Sendable, Equatable {
 
     /// The `traceparent` to send upstream for `trace`: its trace id, the upstream span as the
     /// parent, and the caller's flags (sampled when the request started a trace of its own).
-    static func upstreamHeader(for trace: RequestTrace, flags: UInt8) -> String {
-        trace.traceID.traceparent(parent: trace.upstreamSpanID, flags: flags)
+    static func upstreamHeader(for trace: RequestTrace, flags: UInt8) -> TraceParent {
+        TraceParent(trace: trace.traceID, parent: trace.upstreamSpanID, flags: flags)
     }
 }

@@ -41,7 +41,7 @@ public struct RequestPipelineBenchmark: Sendable {
         let status = response.status.code
         var wire = ByteBufferAllocator().buffer(capacity: 512)
         _ = AnswerHead(
-            response: response.head, isLegacy: false, closes: false, method: .ordinary, contentLength: response.body.contentLength,
+            status: response.status, headerFields: response.headers, isLegacy: false, closes: false, method: .ordinary, contentLength: response.body.contentLength,
             requestID: answered.requestID, headroom: answered.headroom
         ).write(into: &wire)
         do {

@@ -13,7 +13,7 @@ struct UpstreamRequest: Sendable {
     /// Sent upstream as `x-request-id` so provider logs can be correlated.
     var requestID: TraceID
     /// The W3C `traceparent` naming the gateway's span of the exchange as the provider's parent.
-    var traceparent: String
+    var traceparent: TraceParent
     /// The caller's `tracestate`, passed on.
     var tracestate: String?
     /// Headers of the client's own request that a provider of the same API reads

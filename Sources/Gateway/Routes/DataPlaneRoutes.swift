@@ -43,7 +43,7 @@ public final class DataPlaneRoutes: Sendable {
         var traced = requestID
         var headroom: Metering.Headroom?
         let path = Self.path(of: head)
-        let arrival = { (endpoint: Endpoint) in
+        func arrival(_ endpoint: Endpoint) -> Arrival {
             Arrival(generatedID: requestID, endpoint: endpoint, head: head, body: body, started: .now, oversized: oversized)
         }
         switch (head.method, path) {

@@ -30,6 +30,17 @@ struct OutgoingHead: Sendable {
         add(name, String(value))
     }
 
+    /// Adds the field `name: value` for a `traceparent`, written in place.
+    mutating func add(_ name: String, _ value: TraceParent) {
+        bytes.writeString(name)
+        bytes.writeStaticString(": ")
+        bytes.writeWithUnsafeMutableBytes(minimumWritableBytes: TraceParent.byteCount) { out in
+            value.write(into: out)
+            return TraceParent.byteCount
+        }
+        bytes.writeStaticString("\r\n")
+    }
+
     /// Adds the field `name: id`, the id in hex.
     mutating func add(_ name: String, _ id: TraceID) {
         bytes.writeString(name)

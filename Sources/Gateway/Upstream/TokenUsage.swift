@@ -35,10 +35,18 @@ struct TokenUsage: Sendable, Equatable {
         case valid(TokenUsage)
     }
 
+    /// The keys read, made once rather than on every answer.
+    private enum Keys {
+        static let response = ["usage"]
+        static let chunk = ["usage", "choices"]
+        static let usage = ["prompt_tokens", "completion_tokens", "prompt_tokens_details", "cache_creation_input_tokens"]
+        static let details = ["cached_tokens"]
+    }
+
     /// Reads the `usage` of a whole response (OpenAI's shape, or Anthropic's when `messages`);
     /// nil when `bytes` are not one JSON object.
     static func parse(responseObject bytes: UnsafeBufferPointer<UInt8>, messages: Bool = false) -> Reading? {
-        guard let fields = try? JSONScanner.scanObject(bytes, keys: ["usage"]) else { return nil }
+        guard let fields = try? JSONScanner.scanObject(bytes, keys: Keys.response) else { return nil }
         guard messages else { return reading(fields[0], in: bytes) }
         var usage = MessagesUsage()
         usage.observe(fields[0], in: bytes)
@@ -48,7 +56,7 @@ struct TokenUsage: Sendable, Equatable {
     /// Reads the `usage` of one stream chunk, and whether the chunk carries nothing else
     /// (`"choices": []`): the usage-only chunk that `stream_options.include_usage` asks for.
     static func parse(chunk bytes: UnsafeBufferPointer<UInt8>) -> (Reading, usageOnly: Bool) {
-        guard let fields = try? JSONScanner.scanObject(bytes, keys: ["usage", "choices"]) else { return (.invalid, false) }
+        guard let fields = try? JSONScanner.scanObject(bytes, keys: Keys.chunk) else { return (.invalid, false) }
         let reading = reading(fields[0], in: bytes)
         let usageOnly = reading != .absent && fields[1].map { $0.kind == .array && $0.elementCount == 0 } == true
         return (reading, usageOnly)
@@ -59,7 +67,7 @@ struct TokenUsage: Sendable, Equatable {
         guard usage.kind == .object else { return .invalid }
         let object = UnsafeBufferPointer(rebasing: bytes[usage.range])
         guard
-            let counts = try? JSONScanner.scanObject(object, keys: ["prompt_tokens", "completion_tokens", "prompt_tokens_details", "cache_creation_input_tokens"]),
+            let counts = try? JSONScanner.scanObject(object, keys: Keys.usage),
             let input = count(counts[0], in: object)
         else { return .invalid }
         var output = 0
@@ -70,7 +78,7 @@ struct TokenUsage: Sendable, Equatable {
         var cached = 0
         if let details = counts[2], details.kind != .null {
             let inner = UnsafeBufferPointer(rebasing: object[details.range])
-            guard details.kind == .object, let found = try? JSONScanner.scanObject(inner, keys: ["cached_tokens"]) else { return .invalid }
+            guard details.kind == .object, let found = try? JSONScanner.scanObject(inner, keys: Keys.details) else { return .invalid }
             if let field = found[0], field.kind != .null {
                 guard let value = count(field, in: inner), value <= input else { return .invalid }
                 cached = value

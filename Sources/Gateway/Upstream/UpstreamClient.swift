@@ -17,7 +17,7 @@ public final class UpstreamClient: Sendable {
     /// TLS contexts by extra CA file (nil: the system's roots alone), built on first use. A file
     /// that cannot be read is tried again on the next connection, so fixing it needs no restart.
     private let contexts = Mutex<[String?: NIOSSLContext]>([:])
-    private let idle = Mutex<[PoolKey: [UpstreamConnection]]>([:])
+    private let idle = Mutex<[PoolKey: IdleConnections]>([:])
 
     /// At most this many idle connections are kept per origin and event loop.
     static let maxIdlePerKey = 256
@@ -34,6 +34,12 @@ public final class UpstreamClient: Sendable {
     private struct PoolKey: Hashable {
         let origin: UpstreamOrigin
         let loop: ObjectIdentifier
+    }
+
+    /// The idle connections of one pool key, newest last. A class, so that taking and returning
+    /// one changes it in place, under the pool's lock, without the dictionary's `modify` accessor.
+    private final class IdleConnections {
+        var connections: [UpstreamConnection] = []
     }
 
     /// Sends one request and returns the answer's head with its whole body, or, for a 2xx answer
@@ -83,7 +89,7 @@ public final class UpstreamClient: Sendable {
     public func shutdown() async {
         let connections = idle.withLock { pool in
             defer { pool = [:] }
-            return pool.values.flatMap { $0 }
+            return pool.values.flatMap(\.connections)
         }
         for connection in connections { try? await connection.channel.close() }
     }
@@ -92,7 +98,8 @@ public final class UpstreamClient: Sendable {
         let now = NIODeadline.now()
         var stale: [UpstreamConnection] = []
         let found = idle.withLock { pool -> UpstreamConnection? in
-            while let connection = pool[key]?.popLast() {
+            guard let idle = pool[key] else { return nil }
+            while let connection = idle.connections.popLast() {
                 if connection.channel.isActive && now - connection.idleSince < idleTimeout { return connection }
                 stale.append(connection)
             }
@@ -104,9 +111,16 @@ public final class UpstreamClient: Sendable {
 
     private func putIdle(_ connection: UpstreamConnection, _ key: PoolKey) {
         let kept = idle.withLock { pool in
-            guard pool[key, default: []].count < Self.maxIdlePerKey else { return false }
+            let idle: IdleConnections
+            if let known = pool[key] {
+                idle = known
+            } else {
+                idle = IdleConnections()
+                pool[key] = idle
+            }
+            guard idle.connections.count < Self.maxIdlePerKey else { return false }
             connection.idleSince = .now()
-            pool[key, default: []].append(connection)
+            idle.connections.append(connection)
             return true
         }
         if !kept { connection.channel.close(promise: nil) }

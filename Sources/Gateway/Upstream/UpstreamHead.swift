@@ -23,7 +23,7 @@ struct UpstreamHead: Equatable {
             guard fieldName.count == name.utf8.count,
                 zip(fieldName, name.utf8).allSatisfy({ HTTP1Syntax.lowercased($0) == HTTP1Syntax.lowercased($1) })
             else { return true }
-            found = String(decoding: value, as: UTF8.self)
+            found = HTTP1Syntax.value(value)
             return false
         }
         return found

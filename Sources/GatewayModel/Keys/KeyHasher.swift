@@ -7,12 +7,6 @@ public enum KeyHasher {
         hex(SHA256.hash(data: Array(key.utf8)))
     }
 
-    /// The hex SHA-256 of raw key bytes, avoiding a String on the request path.
-    public static func sha256Hex(bytes: some Collection<UInt8>) -> String {
-        let digest = bytes.withContiguousStorageIfAvailable { SHA256.hash(data: UnsafeRawBufferPointer($0)) } ?? SHA256.hash(data: Array(bytes))
-        return hex(digest)
-    }
-
     /// Whether `text` has the shape of a stored hash: 64 lowercase hex digits.
     public static func isWellFormedHash(_ text: String) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }

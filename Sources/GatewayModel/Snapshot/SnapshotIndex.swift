@@ -17,7 +17,7 @@ public final class SnapshotIndex: Sendable {
     public let orgMapping: OrgMapping
     /// Every scope with a budget or rate limits, for the metrics of where each stands.
     public let caps: [ScopeCaps]
-    private let keysByHash: [String: KeyGrant]
+    private let keysByDigest: [KeyDigest: KeyGrant]
     private let routesByProject: [String: [String: (route: Route, prices: RoutePrices)]]
     private let mcpServersByProject: [String: [String: MCPServer]]
     private let providersByName: [String: ProviderConfig]
@@ -29,7 +29,7 @@ public final class SnapshotIndex: Sendable {
         self.config = config
         self.orgMapping = OrgMapping(config: config)
         var caps: [ScopeCaps] = []
-        var keys: [String: KeyGrant] = [:]
+        var keys: [KeyDigest: KeyGrant] = [:]
         let prices = PriceTable.builtIn.merging(config.prices.map { ($0.model, $0) }) { _, configured in configured }
         var routes: [String: [String: (route: Route, prices: RoutePrices)]] = [:]
         var mcp: [String: [String: MCPServer]] = [:]
@@ -45,7 +45,9 @@ public final class SnapshotIndex: Sendable {
                     let keyCaps = ScopeCaps(level: .key, org: org.id, project: project.id, key: key.id, budget: key.budget, limits: key.limits)
                     if keyCaps.isCapped { caps.append(keyCaps) }
                     let scopes = [orgCaps, projectCaps, keyCaps]
-                    keys[key.sha256] = KeyGrant(
+                    // Validation admits well-formed hashes only; another could match no presented key.
+                    guard let digest = KeyDigest(hex: key.sha256) else { continue }
+                    keys[digest] = KeyGrant(
                         keyID: key.id, projectID: project.id, orgID: org.id, expiresAt: key.expiresAt, revokedAt: key.revokedAt,
                         budgets: scopes.compactMap { caps in caps.budget.map { ScopedBudget(scope: caps.name, budget: $0) } },
                         limits: scopes.compactMap { caps in caps.limits.map { ScopedLimits(scope: caps.name, limits: $0) } },
@@ -60,7 +62,7 @@ public final class SnapshotIndex: Sendable {
             }
         }
         self.caps = caps
-        self.keysByHash = keys
+        self.keysByDigest = keys
         self.routesByProject = routes
         self.mcpServersByProject = mcp
         self.providersByName = Dictionary(config.providers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -68,7 +70,10 @@ public final class SnapshotIndex: Sendable {
     }
 
     /// The grant of the key whose SHA-256 hex is `hash`, if any.
-    public func key(hash: String) -> KeyGrant? { keysByHash[hash] }
+    public func key(hash: String) -> KeyGrant? { KeyDigest(hex: hash).flatMap { keysByDigest[$0] } }
+
+    /// The grant of the key whose SHA-256 is `digest`, if any.
+    public func key(digest: KeyDigest) -> KeyGrant? { keysByDigest[digest] }
 
     /// The route for `model` in `project`, with the prices its worst case is taken from, if the
     /// project routes that model.
