@@ -44,18 +44,7 @@ struct Forwarder: Sendable {
                     firstByteDeadline: now + .seconds(config.firstByteTimeoutSeconds), deadline: now + .seconds(config.timeoutSeconds))
                 do throws(UpstreamFailure) {
                     let response = try await provider.send(request)
-                    var usage = TokenUsage.Reading.absent
-                    if case .buffer(let body) = response.body, response.status.code < 300 {
-                        // A success whose body is not JSON is a broken provider: the next target may serve.
-                        guard
-                            let reading = body.withUnsafeReadableBytes({
-                                TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self), messages: messages)
-                            })
-                        else {
-                            throw UpstreamFailure.invalidResponse
-                        }
-                        usage = reading
-                    }
+                    let usage = try Self.usage(of: response, messages: messages)
                     trace.append(GateSpan(.upstream, .pass, nil, started: started, origin: arrival.started))
                     trace.upstreamNanos = started.duration(to: .now).nanoseconds
                     let answer = UpstreamAnswer(response: response, usage: usage, provider: config.name, deadline: request.deadline)
@@ -67,12 +56,7 @@ struct Forwarder: Sendable {
                         throw denial
                     }
                     lastFailure = (error, config)
-                    logger.warning(
-                        "upstream attempt failed",
-                        metadata: [
-                            "request_id": "\(arrival.requestID)", "provider": "\(config.name)", "attempt": "\(attempt + 1)",
-                            "failure": "\(LogText.safe("\(error)"))",
-                        ])
+                    logFailure(error, of: arrival, provider: config.name, attempt: attempt)
                     if !error.isRetryable { break }
                 }
             }
@@ -80,6 +64,30 @@ struct Forwarder: Sendable {
         let denial = GateDenial.upstream(after: lastFailure, model: payload.model, attempts: Int(trace.attempts))
         trace.append(GateSpan(.upstream, denial.decision, denial.reason, started: started, origin: arrival.started))
         throw denial
+    }
+
+    /// The usage that a whole successful answer reports (absent for an error or a stream).
+    /// Out of line, like ``logFailure(_:of:provider:attempt:)``: what a synchronous step needs
+    /// stays on the thread's stack instead of in the request task's frame.
+    /// - Throws: ``UpstreamFailure/invalidResponse`` for a success whose body is not JSON: a
+    ///   broken provider, which the next target may replace.
+    @inline(never)
+    private static func usage(of response: UpstreamResponse, messages: Bool) throws(UpstreamFailure) -> TokenUsage.Reading {
+        guard case .buffer(let body) = response.body, response.status.code < 300 else { return .absent }
+        let reading = body.withUnsafeReadableBytes { TokenUsage.parse(responseObject: $0.bindMemory(to: UInt8.self), messages: messages) }
+        guard let reading else { throw .invalidResponse }
+        return reading
+    }
+
+    /// Logs a failed attempt.
+    @inline(never)
+    private func logFailure(_ failure: UpstreamFailure, of arrival: Arrival, provider: String, attempt: Int) {
+        logger.warning(
+            "upstream attempt failed",
+            metadata: [
+                "request_id": "\(arrival.requestID)", "provider": "\(provider)", "attempt": "\(attempt + 1)",
+                "failure": "\(LogText.safe("\(failure)"))",
+            ])
     }
 
     /// The client's `anthropic-version` and `anthropic-beta`, passed to an Anthropic provider.

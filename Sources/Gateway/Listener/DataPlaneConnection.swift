@@ -117,30 +117,41 @@ final class DataPlaneConnection: ChannelInboundHandler {
         let routes = self.routes
         task = Task(executorPreference: executor) {
             let answered = await routes.respond(to: head.request, body: body ?? ByteBuffer(), requestID: .next(), oversized: oversized)
-            let response = answered.response
-            let length = response.body.contentLength
-            // HTTP/1.0 has no chunked encoding: a streamed answer ends when the connection does.
-            let closes = !head.keepAlive || response.headers[.connection] == "close" || (head.isLegacy && length == nil)
-            let answer = AnswerHead(
-                status: response.status, headerFields: response.headers, isLegacy: head.isLegacy, closes: closes, method: AnswerHead.Method(head.request.method),
-                contentLength: length, requestID: answered.requestID, headroom: answered.headroom)
-            var writer = ResponseWriter(channel: channel, connection: handler, closes: closes)
-            if length != nil {
-                // An answer of known length is written whole once its body is.
-                writer.held = answer
-            } else if head.request.path?.hasPrefix("/mcp/") == true {
-                // An MCP stream's head goes out at once: a server's stream may stay silent for minutes. A
-                // chat stream's goes with its first chunk, which follows at once, in one write.
-                channel.writeAndFlush(AnswerPart.head(answer), promise: nil)
-            } else {
-                channel.write(AnswerPart.head(answer), promise: nil)
-            }
+            let writer = DataPlaneConnection.writer(for: answered, to: head, channel: channel, connection: handler)
             do {
-                try await response.body.write(writer)
+                try await answered.response.body.write(writer)
             } catch {
                 channel.close(promise: nil)
             }
         }
+    }
+
+    /// The writer of the answer to `head`, which has its answer's head: held for an answer of
+    /// known length, written already for a stream. Out of line, so that the head is built on the
+    /// thread's stack rather than in every request task's frame.
+    @inline(never)
+    private static func writer(
+        for answered: DataPlaneAnswer, to head: RequestHead, channel: any Channel, connection: NIOLoopBound<DataPlaneConnection>
+    ) -> ResponseWriter {
+        let response = answered.response
+        let length = response.body.contentLength
+        // HTTP/1.0 has no chunked encoding: a streamed answer ends when the connection does.
+        let closes = !head.keepAlive || response.headers[.connection] == "close" || (head.isLegacy && length == nil)
+        let answer = AnswerHead(
+            status: response.status, headerFields: response.headers, isLegacy: head.isLegacy, closes: closes, method: AnswerHead.Method(head.request.method),
+            contentLength: length, requestID: answered.requestID, headroom: answered.headroom)
+        var writer = ResponseWriter(channel: channel, connection: connection, closes: closes)
+        if length != nil {
+            // An answer of known length is written whole once its body is.
+            writer.held = answer
+        } else if head.request.path?.hasPrefix("/mcp/") == true {
+            // An MCP stream's head goes out at once: a server's stream may stay silent for minutes. A
+            // chat stream's goes with its first chunk, which follows at once, in one write.
+            channel.writeAndFlush(AnswerPart.head(answer), promise: nil)
+        } else {
+            channel.write(AnswerPart.head(answer), promise: nil)
+        }
+        return writer
     }
 
     /// Writes an answer's last part. The state changes first: ``RequestReader`` hands over the next

@@ -64,34 +64,43 @@ public final class DataPlaneRoutes: Sendable {
             let models = arrival(.models)
             traced = models.requestID
             response = await self.models(models)
-        case (.get, "/healthz"): response = Self.json(.ok, "{\"status\":\"ok\"}")
-        case (.get, "/readyz"):
-            if let snapshot = active.snapshot {
-                response = Self.json(.ok, "{\"status\":\"ready\",\"configVersion\":\(snapshot.version)}")
-            } else {
-                response = Self.json(.serviceUnavailable, "{\"status\":\"not ready\",\"reason\":\"no configuration applied yet\"}")
-            }
-        case (let method, let path) where path.hasPrefix("/mcp/"):
-            guard [.post, .get, .delete].contains(method) else {
-                response = Self.error(ClientError(.methodNotAllowed, .invalidRequest, "\(method) is not allowed on \(path); use POST, GET or DELETE."))
-                response.headers[.allow] = "POST, GET, DELETE"
-                break
-            }
+        case (let method, let path) where path.hasPrefix("/mcp/") && [.post, .get, .delete].contains(method):
             let mcp = arrival(.mcp)
             traced = mcp.requestID
             response = await self.mcp(mcp)
-        case (_, let path):
-            if let allowed = Self.methods[String(path)] {
-                response = Self.error(ClientError(.methodNotAllowed, .invalidRequest, "\(head.method) is not allowed on \(path); use \(allowed)."))
-                response.headers[.allow] = allowed.rawValue
-            } else {
-                response = Self.error(
-                    ClientError(
-                        .notFound, .unknownEndpoint,
-                        "No endpoint \(head.method) \(path); the gateway serves /v1/chat/completions, /v1/messages, /v1/embeddings and /v1/models."))
-            }
+        default:
+            response = answer(head.method, path)
         }
         return DataPlaneAnswer(response: response, requestID: traced, headroom: headroom)
+    }
+
+    /// The answer to a request that no gate chain serves: health, readiness, 405 and 404. Out of
+    /// line, so that its texts are built on the thread's stack, not in every request task's frame.
+    @inline(never)
+    private func answer(_ method: HTTPRequest.Method, _ path: Substring) -> Response {
+        switch (method, path) {
+        case (.get, "/healthz"):
+            return Self.json(.ok, "{\"status\":\"ok\"}")
+        case (.get, "/readyz"):
+            guard let snapshot = active.snapshot else {
+                return Self.json(.serviceUnavailable, "{\"status\":\"not ready\",\"reason\":\"no configuration applied yet\"}")
+            }
+            return Self.json(.ok, "{\"status\":\"ready\",\"configVersion\":\(snapshot.version)}")
+        case (_, let path) where path.hasPrefix("/mcp/"):
+            var response = Self.error(ClientError(.methodNotAllowed, .invalidRequest, "\(method) is not allowed on \(path); use POST, GET or DELETE."))
+            response.headers[.allow] = "POST, GET, DELETE"
+            return response
+        case (_, let path):
+            if let allowed = Self.methods[String(path)] {
+                var response = Self.error(ClientError(.methodNotAllowed, .invalidRequest, "\(method) is not allowed on \(path); use \(allowed)."))
+                response.headers[.allow] = allowed.rawValue
+                return response
+            }
+            return Self.error(
+                ClientError(
+                    .notFound, .unknownEndpoint,
+                    "No endpoint \(method) \(path); the gateway serves /v1/chat/completions, /v1/messages, /v1/embeddings and /v1/models."))
+        }
     }
 
     /// The path of the request target, without its query.
@@ -179,6 +188,9 @@ public final class DataPlaneRoutes: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
     }
 
+    /// Finishes the trace of a denied request and answers with the denial. Out of line, like
+    /// ``answer(_:_:)``.
+    @inline(never)
     private func deny(_ denial: GateDenial, arrival: Arrival, trace: inout RequestTrace, completion: RequestCompletion) -> Response {
         trace.status = UInt16(denial.status.code)
         trace.reason = denial.reason.rawValue
