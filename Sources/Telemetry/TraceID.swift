@@ -41,7 +41,4 @@ public struct TraceID: Sendable, Hashable, CustomStringConvertible {
         HexFormat.write(high, into: digits, at: 0)
         HexFormat.write(low, into: digits, at: 16)
     }
-
-    /// The W3C `traceparent` value (version 00) naming this trace, `parent` as the parent span, and `flags`.
-    public func traceparent(parent: SpanID, flags: UInt8) -> String { TraceParent(trace: self, parent: parent, flags: flags).description }
 }

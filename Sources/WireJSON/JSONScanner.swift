@@ -43,7 +43,7 @@ public struct JSONScanner: ~Copyable {
     /// keys (nil where absent), held in place: scanning allocates nothing.
     public struct Fields: RandomAccessCollection, Sendable {
         /// The most keys one scan looks for.
-        public static let capacity = 8
+        public static var capacity: Int { InlineArray<8, Field?>.count }
         private var slots = InlineArray<8, Field?>(repeating: nil)
         /// How many keys were looked for.
         public let count: Int

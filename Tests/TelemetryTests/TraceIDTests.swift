@@ -38,7 +38,7 @@ struct TraceIDTests {
             #expect(TraceID(hex: id.description) == id && SpanID(low).description == padded(low))
             let flags = UInt8(truncatingIfNeeded: index)
             let flagsHex = String(repeating: "0", count: flags < 16 ? 1 : 0) + String(flags, radix: 16)
-            #expect(id.traceparent(parent: SpanID(high ^ low), flags: flags) == "00-\(padded(high))\(padded(low))-\(padded(high ^ low))-\(flagsHex)")
+            #expect(TraceParent(trace: id, parent: SpanID(high ^ low), flags: flags).description == "00-\(padded(high))\(padded(low))-\(padded(high ^ low))-\(flagsHex)")
         }
     }
 }
