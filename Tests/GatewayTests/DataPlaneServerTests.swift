@@ -149,7 +149,9 @@ struct DataPlaneServerTests {
 
     @Test("graceful shutdown stops accepting, lets the answer in flight finish, then closes its connection")
     func gracefulShutdown() async throws {
-        let upstream = FakeUpstream([.delayed(.milliseconds(600), .json(status: 200, body: FakeUpstream.completion()))])
+        // The provider holds its answer long enough for the shutdown to reach the connection first,
+        // on a machine loaded by the suites that run beside this one.
+        let upstream = FakeUpstream([.delayed(.seconds(2), .json(status: 200, body: FakeUpstream.completion()))])
         try await upstream.run { url in
             var logger = Logger(label: "graceful-test")
             logger.logLevel = .critical
