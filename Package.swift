@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GuardrailsTests",
-            dependencies: ["Guardrails"],
+            dependencies: ["Guardrails", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

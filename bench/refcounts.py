@@ -4,7 +4,7 @@ not samples, so they repeat from run to run to the request and show small before
 that this machine's timing noise hides. CPU counters and valgrind are unavailable here; these
 calls are what the profile spends a fifth of the gateway's time in.
 
-    python3 bench/refcounts.py BINARY [BINARY ...] [--telemetry-off] [--metered] [--connections 4] [--seconds 4]
+    python3 bench/refcounts.py BINARY [BINARY ...] [--telemetry-off] [--metered] [--guarded] [--connections 4] [--seconds 4]
 
 Each binary serves `--connections` connections from wrk for `--seconds`, after a warm-up, while
 `perf stat` counts the probed calls in its process; the counts are divided by the requests served.
@@ -21,6 +21,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("binaries", nargs="+")
 parser.add_argument("--telemetry-off", action="store_true")
 parser.add_argument("--metered", action="store_true")
+parser.add_argument("--guarded", action="store_true")
 parser.add_argument("--connections", type=int, default=4)
 parser.add_argument("--seconds", type=int, default=4)
 parser.add_argument("--tasks", action="store_true")
@@ -59,7 +60,7 @@ def count(binary, events, origin_port, folder):
     port = load.free_port()
     config = os.path.join(folder, "gateway.yaml")
     with open(config, "w") as handle:
-        handle.write(load.gateway_config(origin_port, port, load.free_port(), not args.telemetry_off, metered=args.metered))
+        handle.write(load.gateway_config(origin_port, port, load.free_port(), not args.telemetry_off, metered=args.metered, guarded=args.guarded))
     load.BINARY = binary
     gateway = load.start_gateway(config)
     try:
@@ -90,7 +91,7 @@ origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
 events = add_probes(args.binaries[0])
 names = (TASKS if args.tasks else SWIFT) + LIBC
 try:
-    print(f"calls per request ({'telemetry off' if args.telemetry_off else 'telemetry on'}{', metered' if args.metered else ''}, {args.connections} connections):")
+    print(f"calls per request ({'telemetry off' if args.telemetry_off else 'telemetry on'}{', metered' if args.metered else ''}{', guarded' if args.guarded else ''}, {args.connections} connections):")
     print(f"{'binary':40s} {'requests':>8s} " + " ".join(f"{name.replace('swift_', ''):>19s}" for name in names))
     for binary in args.binaries:
         served, counts = count(binary, events, origin_port, folder)

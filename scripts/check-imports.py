@@ -28,7 +28,7 @@ RULES = {
     "Collector": ({"Telemetry", "GatewayModel", "WireJSON"}, DRIVERS),
     "TelemetryTests": ({"Telemetry"}, DRIVERS),
     "WireJSONTests": ({"WireJSON"}, DRIVERS),
-    "GuardrailsTests": ({"Guardrails"}, DRIVERS),
+    "GuardrailsTests": ({"Guardrails", "TestSupport"}, DRIVERS),
     "GatewayTests": ({"Gateway", "Telemetry", "GatewayModel", "Guardrails", "WireJSON", "TestSupport"}, DRIVERS),
     "CollectorTests": ({"Collector", "Telemetry", "GatewayModel", "WireJSON", "TestSupport"}, DRIVERS),
     "ControlPlaneClientTests": ({"ControlPlaneClient", "GatewayModel", "TestSupport"}, DRIVERS),

@@ -1,12 +1,17 @@
 /// Payment card numbers: 13 to 19 digits, grouped by single spaces or dashes or not at all, with
 /// an issuer prefix of a card scheme and a valid Luhn checksum.
 struct CardNumberDetector: Detector {
+    /// Where a number may start: at a digit.
+    var starts = TriggerCursor.digits(reach: 0)
+
     func scan(_ text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
         var index = 0
         var digits: [UInt8] = []
-        digits.reserveCapacity(24)
         var groupEnds: [(digits: Int, end: Int)] = []
-        while index < text.count {
+        var starts = self.starts
+        while true {
+            index = starts.candidate(from: index, in: text)
+            guard index < text.count else { break }
             guard ASCII.isDigit(text[index]), !ASCII.isAlphanumeric(ASCII.byte(text, index - 1)) else {
                 index += 1
                 continue

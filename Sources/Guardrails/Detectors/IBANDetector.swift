@@ -1,6 +1,9 @@
 /// International bank account numbers: a country code, two check digits and the country's
 /// length of letters and digits (grouped by spaces or not), passing the ISO 7064 mod-97 check.
 struct IBANDetector: Detector {
+    /// Where an IBAN may start: its check digits follow the two letters of the country code.
+    var starts = TriggerCursor.digits(reach: 2)
+
     /// IBAN lengths by country (the SWIFT registry).
     static let lengths: [UInt16: Int] = {
         let table =
@@ -19,8 +22,10 @@ struct IBANDetector: Detector {
     func scan(_ text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
         var index = 0
         var characters: [UInt8] = []
-        characters.reserveCapacity(34)
-        while index + 4 <= text.count {
+        var starts = self.starts
+        while true {
+            index = starts.candidate(from: index, in: text)
+            guard index + 4 <= text.count else { break }
             let first = ASCII.lowercased(text[index]) &- 0x20
             let second = ASCII.lowercased(text[index + 1]) &- 0x20
             guard ASCII.isUpper(first), ASCII.isUpper(second), ASCII.isDigit(text[index + 2]), ASCII.isDigit(text[index + 3]),

@@ -1,9 +1,15 @@
 /// IPv4 addresses in dotted decimal (octets 0-255, no leading zeros) and IPv6 addresses (eight
 /// groups, or fewer around one `::`).
 struct IPAddressDetector: Detector {
+    /// Where an address may start: IPv4 at a digit; IPv6 has a colon after at most four hex digits.
+    var starts = TriggerCursor(reach: 4) { ASCII.firstDigit(in: $0, from: $1, orColon: true) }
+
     func scan(_ text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
         var index = 0
-        while index < text.count {
+        var starts = self.starts
+        while true {
+            index = starts.candidate(from: index, in: text)
+            guard index < text.count else { break }
             let before = ASCII.byte(text, index - 1)
             guard ASCII.isHex(text[index]) || text[index] == UInt8(ascii: ":"), !ASCII.isAlphanumeric(before), before != UInt8(ascii: "."),
                 before != UInt8(ascii: ":"), let end = Self.ipv4(text, index) ?? Self.ipv6(text, index)

@@ -88,7 +88,8 @@ struct InjectionDetector: PhraseDetector {
     func scan(_ views: [NormalizedText], into matches: inout [GuardrailMatch]) {
         let families = Self.families
         let typeIndexes = Self.typeIndexes
-        var found = [Bool](repeating: false, count: families.count)
+        // A bit per type found, so each type is reported once.
+        var found: UInt16 = 0
         var delimiter = false
         for view in views {
             Self.starts.withUnsafeBufferPointer { starts in
@@ -99,8 +100,9 @@ struct InjectionDetector: PhraseDetector {
                         while candidates != 0 {
                             let index = candidates.trailingZeroBitCount
                             candidates &= candidates - 1
-                            if !found[typeIndexes[index]] && families[index].matches(squashed, at: position) && !Self.isNegated(squashed, before: position) {
-                                found[typeIndexes[index]] = true
+                            let type: UInt16 = 1 << typeIndexes[index]
+                            if found & type == 0 && families[index].matches(squashed, at: position) && !Self.isNegated(squashed, before: position) {
+                                found |= type
                                 matches.append(GuardrailMatch(check: .promptInjection, type: families[index].type, range: nil))
                             }
                         }

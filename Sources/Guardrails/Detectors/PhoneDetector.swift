@@ -2,9 +2,15 @@
 /// (`(212) 555-0142`, `212-555-0142`, `+1 212.555.0142`) and national numbers with a trunk
 /// prefix 0 written in groups (`020 7946 0958`, `06 12 34 56 78`, `030-1234567`).
 struct PhoneDetector: Detector {
+    /// Where a number may start: every number has a digit at its start or right after it (`+1`, `(212)`).
+    var starts = TriggerCursor.digits(reach: 1)
+
     func scan(_ text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
         var index = 0
-        while index < text.count {
+        var starts = self.starts
+        while true {
+            index = starts.candidate(from: index, in: text)
+            guard index < text.count else { break }
             let byte = text[index]
             let before = ASCII.byte(text, index - 1)
             // A number right after another group of digits is the tail of a longer number, not a phone.

@@ -1,16 +1,21 @@
 /// A family of phrases over the squashed view: slots in order, each a set of alternatives; filler
 /// slots may repeat up to three times or be skipped. `ignore all previous instructions`,
 /// `disregard the above rules` and `forget your prior directives` are one family.
-struct PhraseFamily: Sendable {
-    /// One position of the phrase.
+final class PhraseFamily: Sendable {
+    /// One position of the phrase: its alternatives, longest first, as indexes of ``words``.
     struct Slot: Sendable {
-        let words: [[UInt8]]
+        let words: Range<Int>
         let optional: Bool
     }
 
     /// The type reported for a match, e.g. `override_instructions`.
     let type: StaticString
     let slots: [Slot]
+    /// Every slot's words in the squashed view's letters, one after another: a match reads them
+    /// by index, without copying (and reference counting) arrays of arrays.
+    private let letters: [UInt8]
+    /// Each word's letters in ``letters``.
+    private let words: [Range<Int>]
     /// The first three letters of the words a match can start with, as ``startKey(_:_:_:)`` numbers them.
     let startKeys: Set<Int>
 
@@ -18,11 +23,22 @@ struct PhraseFamily: Sendable {
     /// must be two letters or more.
     init(_ type: StaticString, _ slots: [(words: [String], filler: Bool)]) {
         self.type = type
-        self.slots = slots.map { slot in
-            Slot(words: slot.words.map(NormalizedText.squash).sorted { $0.count > $1.count }, optional: slot.filler)
+        var letters: [UInt8] = []
+        var words: [Range<Int>] = []
+        var folded: [Slot] = []
+        for slot in slots {
+            let first = words.count
+            for word in slot.words.map(NormalizedText.squash).sorted(by: { $0.count > $1.count }) {
+                words.append(letters.count..<(letters.count + word.count))
+                letters += word
+            }
+            folded.append(Slot(words: first..<words.count, optional: slot.filler))
         }
+        self.slots = folded
+        self.letters = letters
+        self.words = words
         var keys: Set<Int> = []
-        for word in self.slots[0].words where word.count >= 2 {
+        for word in folded[0].words.map({ Array(letters[words[$0]]) }) where word.count >= 2 {
             // A two-letter word may be followed by any letter.
             for third in word.count >= 3 ? [word[2]] : Array(UInt8(ascii: "a")...UInt8(ascii: "z")) { keys.insert(Self.startKey(word[0], word[1], third)) }
         }
@@ -44,15 +60,23 @@ struct PhraseFamily: Sendable {
             // The next slot here, or one more filler and this slot again.
             if match(text, at: position, slot: slot + 1, fillersLeft: 3) { return true }
             guard fillersLeft > 0 else { return false }
-            for word in current.words where Self.has(word, in: text, at: position) {
-                if match(text, at: position + word.count, slot: slot, fillersLeft: fillersLeft - 1) { return true }
+            for word in current.words where has(word, in: text, at: position) {
+                if match(text, at: position + words[word].count, slot: slot, fillersLeft: fillersLeft - 1) { return true }
             }
             return false
         }
-        for word in current.words where Self.has(word, in: text, at: position) {
-            if match(text, at: position + word.count, slot: slot + 1, fillersLeft: 3) { return true }
+        for word in current.words where has(word, in: text, at: position) {
+            if match(text, at: position + words[word].count, slot: slot + 1, fillersLeft: 3) { return true }
         }
         return false
+    }
+
+    /// Whether word number `word` is in `text` at `position`.
+    private func has(_ word: Int, in text: UnsafeBufferPointer<UInt8>, at position: Int) -> Bool {
+        let range = words[word]
+        guard position + range.count <= text.count else { return false }
+        for offset in 0..<range.count where text[position + offset] != letters[range.lowerBound + offset] { return false }
+        return true
     }
 
     static func has(_ word: [UInt8], in text: UnsafeBufferPointer<UInt8>, at position: Int) -> Bool {

@@ -1,9 +1,15 @@
 /// US Social Security numbers written `AAA-GG-SSSS` (dashes or spaces), with a valid area (not
 /// 000, 666 or 900-999), group (not 00) and serial (not 0000).
 struct SSNDetector: Detector {
+    /// Where a number may start: at a digit.
+    var starts = TriggerCursor.digits(reach: 0)
+
     func scan(_ text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
         var index = 0
-        while index + 11 <= text.count {
+        var starts = self.starts
+        while true {
+            index = starts.candidate(from: index, in: text)
+            guard index + 11 <= text.count else { break }
             guard ASCII.isDigit(text[index]), !ASCII.isAlphanumeric(ASCII.byte(text, index - 1)), ASCII.byte(text, index - 1) != UInt8(ascii: "-") else {
                 index += 1
                 continue

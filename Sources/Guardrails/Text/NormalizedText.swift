@@ -23,12 +23,26 @@ struct NormalizedText {
     private(set) var symbols: [UInt8] = []
 
     init(_ text: UnsafeBufferPointer<UInt8>) {
-        squashed.reserveCapacity(text.count)
-        symbols.reserveCapacity(text.count)
         if text.allSatisfy({ $0 < 0x80 }) {
-            for byte in text { append(byte) }
+            // Both views are written in place through one table lookup per byte and view.
+            Self.asciiFolds.withUnsafeBufferPointer { folds in
+                squashed = [UInt8](unsafeUninitializedCapacity: text.count) { view, count in
+                    for byte in text where folds[Int(byte)].squashed != 0 {
+                        view[count] = folds[Int(byte)].squashed
+                        count += 1
+                    }
+                }
+                symbols = [UInt8](unsafeUninitializedCapacity: text.count) { view, count in
+                    for byte in text where folds[Int(byte)].symbol != 0 {
+                        view[count] = folds[Int(byte)].symbol
+                        count += 1
+                    }
+                }
+            }
             return
         }
+        squashed.reserveCapacity(text.count)
+        symbols.reserveCapacity(text.count)
         let decomposed = String(decoding: text, as: UTF8.self).decomposedStringWithCompatibilityMapping
         for scalar in decomposed.unicodeScalars {
             if let ascii = Self.fold(scalar) {
@@ -43,9 +57,15 @@ struct NormalizedText {
 
     /// Folds one ASCII byte into both views.
     private mutating func append(_ byte: UInt8) {
-        let lowered = ASCII.lowercased(byte)
-        if let letter = Self.squashedLetter(lowered) { squashed.append(letter) }
-        if lowered > 0x20, lowered < 0x7F { symbols.append(lowered) }
+        let fold = Self.asciiFolds[Int(byte)]
+        if fold.squashed != 0 { squashed.append(fold.squashed) }
+        if fold.symbol != 0 { symbols.append(fold.symbol) }
+    }
+
+    /// What each ASCII byte adds to the squashed and the symbols view (0: nothing).
+    private static let asciiFolds: [(squashed: UInt8, symbol: UInt8)] = (0..<128).map { byte in
+        let lowered = ASCII.lowercased(UInt8(byte))
+        return (squashedLetter(lowered) ?? 0, lowered > 0x20 && lowered < 0x7F ? lowered : 0)
     }
 
     /// The letter a byte reads as in the squashed view, or nil for bytes that are dropped.
