@@ -80,7 +80,18 @@ struct InjectionDetector: PhraseDetector {
     private static let starts: [UInt16] = {
         var table = [UInt16](repeating: 0, count: 26 * 26 * 26)
         for (index, family) in families.enumerated() {
-            for key in family.startKeys { table[key] |= 1 << UInt16(index) }
+            for key in family.startKeys.keys { table[key] |= 1 << UInt16(index) }
+        }
+        return table
+    }()
+
+    /// For each three first letters, the letters that may follow them in any family: of the
+    /// positions one lookup in ``starts`` leaves (`the`, `for` and `rep` of most prose), the
+    /// fourth letter rules out most.
+    private static let fourths: [UInt32] = {
+        var table = [UInt32](repeating: 0, count: 26 * 26 * 26)
+        for family in families {
+            for (key, fourth) in family.startKeys { table[key] |= fourth }
         }
         return table
     }()
@@ -96,7 +107,9 @@ struct InjectionDetector: PhraseDetector {
                 view.squashed.withUnsafeBufferPointer { squashed in
                     guard squashed.count >= 3 else { return }
                     for position in 0..<(squashed.count - 2) {
-                        var candidates = starts[PhraseFamily.startKey(squashed[position], squashed[position + 1], squashed[position + 2])]
+                        let key = PhraseFamily.startKey(squashed[position], squashed[position + 1], squashed[position + 2])
+                        var candidates = starts[key]
+                        if candidates != 0, position + 3 < squashed.count, Self.fourths[key] & 1 << UInt32(squashed[position + 3] &- 0x61) == 0 { continue }
                         while candidates != 0 {
                             let index = candidates.trailingZeroBitCount
                             candidates &= candidates - 1

@@ -16,8 +16,10 @@ final class PhraseFamily: Sendable {
     private let letters: [UInt8]
     /// Each word's letters in ``letters``.
     private let words: [Range<Int>]
-    /// The first three letters of the words a match can start with, as ``startKey(_:_:_:)`` numbers them.
-    let startKeys: Set<Int>
+    /// The first three letters of the words a match can start with, as ``startKey(_:_:_:)`` numbers
+    /// them, and the letters that may come fourth (bit 0 for `a`); every letter after a word of
+    /// three letters or fewer.
+    let startKeys: [Int: UInt32]
 
     /// A family; `filler: true` marks a slot that may repeat or be skipped. The first slot's words
     /// must be two letters or more.
@@ -37,13 +39,19 @@ final class PhraseFamily: Sendable {
         self.slots = folded
         self.letters = letters
         self.words = words
-        var keys: Set<Int> = []
+        var keys: [Int: UInt32] = [:]
         for word in folded[0].words.map({ Array(letters[words[$0]]) }) where word.count >= 2 {
-            // A two-letter word may be followed by any letter.
-            for third in word.count >= 3 ? [word[2]] : Array(UInt8(ascii: "a")...UInt8(ascii: "z")) { keys.insert(Self.startKey(word[0], word[1], third)) }
+            // A two-letter word may be followed by any letter, a three-letter one too.
+            let fourth: UInt32 = word.count >= 4 ? 1 << UInt32(word[3] - 0x61) : Self.anyLetter
+            for third in word.count >= 3 ? [word[2]] : Array(UInt8(ascii: "a")...UInt8(ascii: "z")) {
+                keys[Self.startKey(word[0], word[1], third), default: 0] |= fourth
+            }
         }
         self.startKeys = keys
     }
+
+    /// A bit for each of the 26 letters.
+    static let anyLetter: UInt32 = 1 << 26 - 1
 
     /// Three letters of the squashed view (a to z) as one number below 26^3.
     static func startKey(_ first: UInt8, _ second: UInt8, _ third: UInt8) -> Int {
