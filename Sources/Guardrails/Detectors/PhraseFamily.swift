@@ -51,7 +51,7 @@ final class PhraseFamily: Sendable {
     }
 
     /// A bit for each of the 26 letters.
-    static let anyLetter: UInt32 = 1 << 26 - 1
+    static let anyLetter: UInt32 = (1 << 26) - 1
 
     /// Three letters of the squashed view (a to z) as one number below 26^3.
     static func startKey(_ first: UInt8, _ second: UInt8, _ third: UInt8) -> Int {
