@@ -99,6 +99,7 @@ struct InjectionDetector: PhraseDetector {
     func scan(_ views: [NormalizedText], into matches: inout [GuardrailMatch]) {
         let families = Self.families
         let typeIndexes = Self.typeIndexes
+        let fourths = Self.fourths
         // A bit per type found, so each type is reported once.
         var found: UInt16 = 0
         var delimiter = false
@@ -109,7 +110,7 @@ struct InjectionDetector: PhraseDetector {
                     for position in 0..<(squashed.count - 2) {
                         let key = PhraseFamily.startKey(squashed[position], squashed[position + 1], squashed[position + 2])
                         var candidates = starts[key]
-                        if candidates != 0, position + 3 < squashed.count, Self.fourths[key] & 1 << UInt32(squashed[position + 3] &- 0x61) == 0 { continue }
+                        if candidates != 0, position + 3 < squashed.count, fourths[key] & 1 << UInt32(squashed[position + 3] &- 0x61) == 0 { continue }
                         while candidates != 0 {
                             let index = candidates.trailingZeroBitCount
                             candidates &= candidates - 1
