@@ -21,38 +21,38 @@ struct CompactTrace {
 
     /// Ids of labels (operation, gate ids, reasons) fit fourteen bits, beside a two-bit decision.
     static let labelLimit = (1 << 14) - 1
-    private static let labelMask = UInt16(labelLimit)
+    fileprivate static let labelMask = UInt16(labelLimit)
 
-    private var traceHigh: UInt64
-    private var traceLow: UInt64
-    private var spanSeed: UInt64
-    private var parentSpanID: UInt64
-    private var startUnixNanos: UInt64
-    private var costMicroUSD: Int64
-    private var duration: CompactDuration
-    private var timeToFirstToken: CompactDuration
-    private var upstream: CompactDuration
-    private var inputTokens: UInt32
-    private var cachedInputTokens: UInt32
-    private var outputTokens: UInt32
-    private var keyID: UInt32
-    private var projectID: UInt32
-    private var requestedModel: UInt32
-    private var routedModel: UInt32
-    private var provider: UInt32
-    private var gates: InlineArray<8, Gate>
-    private var operation: UInt16
-    private var reason: UInt16
-    private var status: UInt16
-    private var findings: InlineArray<8, Finding>
-    private var attempts: UInt8
-    private var flags: UInt8
-    private var costFlags: UInt8
-    private var gateCount: UInt8
-    private var findingCount: UInt8
+    fileprivate var traceHigh: UInt64
+    fileprivate var traceLow: UInt64
+    fileprivate var spanSeed: UInt64
+    fileprivate var parentSpanID: UInt64
+    fileprivate var startUnixNanos: UInt64
+    fileprivate var costMicroUSD: Int64
+    fileprivate var duration: CompactDuration
+    fileprivate var timeToFirstToken: CompactDuration
+    fileprivate var upstream: CompactDuration
+    fileprivate var inputTokens: UInt32
+    fileprivate var cachedInputTokens: UInt32
+    fileprivate var outputTokens: UInt32
+    fileprivate var keyID: UInt32
+    fileprivate var projectID: UInt32
+    fileprivate var requestedModel: UInt32
+    fileprivate var routedModel: UInt32
+    fileprivate var provider: UInt32
+    fileprivate var gates: InlineArray<8, Gate>
+    fileprivate var operation: UInt16
+    fileprivate var reason: UInt16
+    fileprivate var status: UInt16
+    fileprivate var findings: InlineArray<8, Finding>
+    fileprivate var attempts: UInt8
+    fileprivate var flags: UInt8
+    fileprivate var costFlags: UInt8
+    fileprivate var gateCount: UInt8
+    fileprivate var findingCount: UInt8
 
-    private static let streamedFlag: UInt8 = 1
-    private static let parentFlag: UInt8 = 2
+    fileprivate static let streamedFlag: UInt8 = 1
+    fileprivate static let parentFlag: UInt8 = 2
 
     private static let zero = CompactDuration(nanoseconds: 0)
 
@@ -71,7 +71,7 @@ struct CompactTrace {
 
     /// `trace` compacted, its strings counted in `labels` (operation, gates, reasons) and `texts`.
     /// Consecutive traces mostly name the same strings: those of `previous` are tried first.
-    init(_ trace: RequestTrace, previous: borrowing CompactTrace, labels: inout InternTable, texts: inout InternTable) {
+    init(_ trace: borrowing RequestTrace, previous: borrowing CompactTrace, labels: inout InternTable, texts: inout InternTable) {
         traceHigh = trace.traceID.high
         traceLow = trace.traceID.low
         spanSeed = trace.spanSeed
@@ -130,46 +130,49 @@ struct CompactTrace {
         labels.release(UInt32(operation))
         labels.release(UInt32(reason))
     }
+}
 
-    /// The trace again, numbered `sequence`, its strings read from the tables.
-    func trace(sequence: UInt64, labels: InternTable, texts: InternTable) -> RequestTrace {
-        var trace = RequestTrace(
-            traceID: TraceID(high: traceHigh, low: traceLow), startUnixNanos: startUnixNanos, operation: labels.string(UInt32(operation)))
-        trace.sequence = sequence
-        trace.spanSeed = spanSeed
-        trace.parentSpanID = flags & Self.parentFlag == 0 ? nil : SpanID(parentSpanID)
-        trace.durationNanos = duration.nanoseconds
-        trace.timeToFirstTokenNanos = timeToFirstToken.nanoseconds
-        trace.upstreamNanos = upstream.nanoseconds
-        trace.costMicroUSD = costMicroUSD
-        trace.status = status
-        trace.reason = labels.string(UInt32(reason))
-        trace.keyID = texts.string(keyID)
-        trace.projectID = texts.string(projectID)
-        trace.requestedModel = texts.string(requestedModel)
-        trace.routedModel = texts.string(routedModel)
-        trace.provider = texts.string(provider)
-        trace.inputTokens = inputTokens
-        trace.cachedInputTokens = cachedInputTokens
-        trace.outputTokens = outputTokens
-        trace.attempts = attempts
-        trace.streamed = flags & Self.streamedFlag != 0
-        trace.costFlags = CostFlags(rawValue: costFlags)
-        for index in 0..<Int(gateCount) {
-            let gate = gates[index]
-            trace.append(
+extension RequestTrace {
+    /// `compact` again, numbered `sequence`, its strings read from the tables. Built in place: a
+    /// trace built and then returned is copied, retaining each of its strings once more.
+    init(_ compact: borrowing CompactTrace, sequence: UInt64, labels: borrowing InternTable, texts: borrowing InternTable) {
+        self.init(
+            traceID: TraceID(high: compact.traceHigh, low: compact.traceLow), startUnixNanos: compact.startUnixNanos,
+            operation: labels.string(UInt32(compact.operation)))
+        self.sequence = sequence
+        self.spanSeed = compact.spanSeed
+        self.parentSpanID = compact.flags & CompactTrace.parentFlag == 0 ? nil : SpanID(compact.parentSpanID)
+        self.durationNanos = compact.duration.nanoseconds
+        self.timeToFirstTokenNanos = compact.timeToFirstToken.nanoseconds
+        self.upstreamNanos = compact.upstream.nanoseconds
+        self.costMicroUSD = compact.costMicroUSD
+        self.status = compact.status
+        self.reason = labels.string(UInt32(compact.reason))
+        self.keyID = texts.string(compact.keyID)
+        self.projectID = texts.string(compact.projectID)
+        self.requestedModel = texts.string(compact.requestedModel)
+        self.routedModel = texts.string(compact.routedModel)
+        self.provider = texts.string(compact.provider)
+        self.inputTokens = compact.inputTokens
+        self.cachedInputTokens = compact.cachedInputTokens
+        self.outputTokens = compact.outputTokens
+        self.attempts = compact.attempts
+        self.streamed = compact.flags & CompactTrace.streamedFlag != 0
+        self.costFlags = CostFlags(rawValue: compact.costFlags)
+        for index in 0..<Int(compact.gateCount) {
+            let gate = compact.gates[index]
+            append(
                 GateSpan(
                     gate: labels.string(UInt32(gate.gate)), decision: Decision(rawValue: UInt8(gate.reasonAndDecision >> 14)) ?? .error,
-                    reason: labels.string(UInt32(gate.reasonAndDecision & Self.labelMask)), startOffsetNanos: gate.start.nanoseconds,
+                    reason: labels.string(UInt32(gate.reasonAndDecision & CompactTrace.labelMask)), startOffsetNanos: gate.start.nanoseconds,
                     durationNanos: gate.duration.nanoseconds))
         }
-        for index in 0..<Int(findingCount) {
-            let finding = findings[index]
+        for index in 0..<Int(compact.findingCount) {
+            let finding = compact.findings[index]
             let packed =
                 UInt64(finding.kind & 1) | UInt64(finding.kind >> 1 & 3) << 8 | UInt64(finding.kind >> 3 & 3) << 16 | UInt64(finding.kind >> 8) << 24
                 | UInt64(finding.message) << 32 | UInt64(finding.count) << 48
-            if let finding = GuardrailFinding(packed: packed) { trace.append(finding) }
+            if let finding = GuardrailFinding(packed: packed) { append(finding) }
         }
-        return trace
     }
 }

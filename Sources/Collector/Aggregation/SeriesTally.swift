@@ -41,7 +41,8 @@ struct SeriesTally<Key: Hashable, Value> {
     mutating func update(
         position: Int, matches: (borrowing Key) -> Bool, key: () -> Key, make: () -> Value, _ update: (inout Value) -> Void
     ) {
-        if position < recent.count, recent[position] >= 0, matches(keys[recent[position]]) {
+        // The key is read in place: `keys[slot]` would copy it, retaining each of its labels.
+        if position < recent.count, recent[position] >= 0, keys.withUnsafeBufferPointer({ matches($0[recent[position]]) }) {
             update(&values[recent[position]])
         } else {
             self.update(key(), position: position, make: make, update)

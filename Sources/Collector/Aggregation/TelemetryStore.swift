@@ -52,23 +52,26 @@ public final class TelemetryStore: Sendable {
             var recent = SeriesTally<String, [Int]>()
             var usage = SeriesTally<UsageKey, UsageCounts>()
             var previous: (index: Int, labels: TraceLabels)?
-            // Traces are read in place: a copy of one retains each of its strings, and only the
-            // recent traces keep one.
+            // Traces are read in place, through a pointer: a copy of one retains each of its
+            // strings, and only the recent traces keep one.
             batch.traces.withUnsafeBufferPointer { traces in
+                guard let first = traces.baseAddress else { return }
                 for index in traces.indices {
+                    let trace = first + index
                     // Consecutive traces mostly carry the same label values: reuse the previous trace's labels then.
                     let labels: TraceLabels
-                    if let previous, traces[previous.index].hasSameLabelValues(as: traces[index]) {
+                    if let previous, first[previous.index].hasSameLabelValues(as: trace.pointee) {
                         labels = previous.labels
                     } else {
-                        labels = TraceLabels(traces[index], mapping: mapping)
+                        labels = TraceLabels(trace.pointee, mapping: mapping)
                         previous = (index, labels)
                     }
                     if labels.org == OrgMapping.unattributed { unattributed += 1 }
-                    tally.add(traces[index], org: labels.org, project: labels.project, model: labels.model, provider: labels.provider, mcp: labels.mcp)
+                    tally.add(trace.pointee, org: labels.org, project: labels.project, model: labels.model, provider: labels.provider, mcp: labels.mcp)
                     recent.update(labels.org, make: { [] }) { $0.append(index) }
-                    usage.update(UsageKey(trace: traces[index], org: labels.org, project: labels.project, model: labels.model), make: { UsageCounts() }) {
-                        $0.add(UsageCounts(traces[index]))
+                    let counts = UsageCounts(trace.pointee)
+                    usage.update(UsageKey(trace: trace.pointee, org: labels.org, project: labels.project, model: labels.model), make: { UsageCounts() }) {
+                        $0.add(counts)
                     }
                 }
             }

@@ -33,7 +33,7 @@ struct TraceLabels {
     ]
 
     /// The labels of `trace` under `mapping`.
-    init(_ trace: RequestTrace, mapping: OrgMapping) {
+    init(_ trace: borrowing RequestTrace, mapping: OrgMapping) {
         let known = mapping.orgByProject[trace.projectID]
         org = known ?? OrgMapping.unattributed
         project = known != nil ? trace.projectID : (trace.projectID.isEmpty ? "none" : "other")

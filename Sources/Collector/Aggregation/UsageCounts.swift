@@ -28,7 +28,7 @@ public struct UsageCounts: Sendable, Equatable {
 
 extension UsageCounts {
     /// The counts of one request.
-    init(_ trace: RequestTrace) {
+    init(_ trace: borrowing RequestTrace) {
         self.init(
             requests: 1, inputTokens: UInt64(trace.inputTokens), cachedInputTokens: UInt64(trace.cachedInputTokens),
             outputTokens: UInt64(trace.outputTokens), costMicroUSD: trace.costMicroUSD, unpricedRequests: trace.costFlags.contains(.unpriced) ? 1 : 0)

@@ -11,7 +11,7 @@ struct UsageKey: Hashable {
 
 extension UsageKey {
     /// The minute of `trace`'s start, with its labels.
-    init(trace: RequestTrace, org: String, project: String, model: String) {
+    init(trace: borrowing RequestTrace, org: String, project: String, model: String) {
         self.init(minute: Int64(trace.startUnixNanos / 60_000_000_000), org: org, project: project, model: model)
     }
 }
