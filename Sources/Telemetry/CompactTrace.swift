@@ -132,13 +132,22 @@ struct CompactTrace {
     }
 }
 
+extension [RequestTrace] {
+    /// Appends `compact` again, numbered `sequence`, its strings read from the tables. Filled in
+    /// the array's own storage: a trace built apart and then moved in is copied on the way,
+    /// retaining each of its strings once more.
+    mutating func append(_ compact: borrowing CompactTrace, sequence: UInt64, labels: borrowing InternTable, texts: borrowing InternTable) {
+        append(
+            RequestTrace(
+                traceID: TraceID(high: compact.traceHigh, low: compact.traceLow), startUnixNanos: compact.startUnixNanos,
+                operation: labels.string(UInt32(compact.operation))))
+        self[count - 1].fill(from: compact, sequence: sequence, labels: labels, texts: texts)
+    }
+}
+
 extension RequestTrace {
-    /// `compact` again, numbered `sequence`, its strings read from the tables. Built in place: a
-    /// trace built and then returned is copied, retaining each of its strings once more.
-    init(_ compact: borrowing CompactTrace, sequence: UInt64, labels: borrowing InternTable, texts: borrowing InternTable) {
-        self.init(
-            traceID: TraceID(high: compact.traceHigh, low: compact.traceLow), startUnixNanos: compact.startUnixNanos,
-            operation: labels.string(UInt32(compact.operation)))
+    /// Sets every field but the trace id, start and operation from `compact`.
+    fileprivate mutating func fill(from compact: borrowing CompactTrace, sequence: UInt64, labels: borrowing InternTable, texts: borrowing InternTable) {
         self.sequence = sequence
         self.spanSeed = compact.spanSeed
         self.parentSpanID = compact.flags & CompactTrace.parentFlag == 0 ? nil : SpanID(compact.parentSpanID)

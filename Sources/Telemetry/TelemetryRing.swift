@@ -80,7 +80,7 @@ public final class TelemetryRing: Sendable {
             let end = max(start, min(state.next, start + UInt64(max(0, min(limit, capacity)))))
             if batch.traces.isEmpty { batch.traces.reserveCapacity(Int(end - start)) }
             for sequence in start..<end {
-                batch.traces.append(RequestTrace(state.slots[Int(sequence % UInt64(capacity))], sequence: sequence, labels: state.labels, texts: state.texts))
+                batch.traces.append(state.slots[Int(sequence % UInt64(capacity))], sequence: sequence, labels: state.labels, texts: state.texts)
             }
             batch.dropped += start - min(cursor, start)
             batch.nextCursor = end
