@@ -70,16 +70,22 @@ public final class OTLPExport: Service, Sendable {
         let platformTraces = platform.filter(\.sendsTraces)
         let orgTraces = orgExporters.filter(\.sendsTraces)
         guard !platformTraces.isEmpty || !orgTraces.isEmpty else { return }
+        // Consecutive traces mostly name the same project and provider: their lookups are reused then.
+        var exported: [ExportedTrace] = []
+        exported.reserveCapacity(traces.count)
+        var previous: (project: String, provider: String, org: String, kind: String?, host: String?)?
         for trace in traces {
-            let org = mapping.orgByProject[trace.projectID] ?? OrgMapping.unattributed
-            let own = orgTraces.isEmpty ? [] : orgTraces.filter { $0.org == org }
-            guard !platformTraces.isEmpty || !own.isEmpty else { continue }
             let provider = trace.operation == "mcp" ? "" : trace.provider  // an MCP trace names its server there, not a provider
-            let exported = ExportedTrace(
-                trace: trace, org: org, providerKind: mapping.providerKinds[provider], serverAddress: mapping.providerHosts[provider])
-            for exporter in platformTraces { exporter.offer(exported) }
-            for exporter in own { exporter.offer(exported) }
+            if previous?.project != trace.projectID || previous?.provider != provider {
+                let org = mapping.orgByProject[trace.projectID] ?? OrgMapping.unattributed
+                previous = (trace.projectID, provider, org, mapping.providerKinds[provider], mapping.providerHosts[provider])
+            }
+            guard let previous, !platformTraces.isEmpty || orgTraces.contains(where: { $0.org == previous.org }) else { continue }
+            exported.append(ExportedTrace(trace: trace, org: previous.org, providerKind: previous.kind, serverAddress: previous.host))
         }
+        // Each destination's queue is taken once per batch, not once per trace.
+        for exporter in platformTraces { exporter.offer(exported) }
+        for exporter in orgTraces { exporter.offer(exported.lazy.filter { $0.org == exporter.org }) }
     }
 
     /// The org exporters for `mapping`'s exports, starting new destinations and stopping removed or changed ones.
@@ -112,8 +118,8 @@ public final class OTLPExport: Service, Sendable {
     /// Runs every destination's loop until shutdown, then lets each flush for at most the final-flush time.
     public func run() async throws {
         let started = self.started
-        // Like the collector's fold, encoding and compressing run below the data plane's threads.
-        await withTaskExecutorPreference(CollectorExecutor()) {
+        // Encoding and compressing run below the data plane's threads and below the fold.
+        await withTaskExecutorPreference(CollectorExecutor(niceness: CollectorExecutor.exportNiceness)) {
             await self.runExporters(started)
         }
     }

@@ -83,9 +83,11 @@ final class OTLPExporter: Sendable {
     /// Whether it receives spans.
     var sendsTraces: Bool { destination.sends(.traces) }
 
-    /// Queues the spans of `trace`.
-    func offer(_ trace: ExportedTrace) {
-        queue.withLock { $0.append(trace, spans: trace.spanCount) }
+    /// Queues the spans of `traces`, in order.
+    func offer(_ traces: some Sequence<ExportedTrace>) {
+        queue.withLock { queue in
+            for trace in traces { queue.append(trace, spans: trace.spanCount) }
+        }
     }
 
     /// The counts for the self-metrics.

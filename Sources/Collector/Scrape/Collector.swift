@@ -42,7 +42,7 @@ public actor Collector: Service {
 
     /// Runs until cancelled or shut down gracefully.
     public func run() async throws {
-        let executor = CollectorExecutor()
+        let executor = CollectorExecutor(niceness: CollectorExecutor.foldNiceness)
         await withTaskExecutorPreference(executor) {
             var wait = interval
             while !Task.isCancelled && !Task.isShuttingDownGracefully {

@@ -12,19 +12,26 @@ import Glibc
 /// thread alone, where a clock's sleep would go through Dispatch's timer and worker threads and
 /// then wake this one.
 final class CollectorExecutor: TaskExecutor, Sendable {
-    /// The thread's nice value: it gets about a tenth of a core while a request thread wants the
-    /// same core, and any idle CPU otherwise.
-    static let niceness: Int32 = 10
+    /// The fold's nice value: its thread gets about a tenth of a core while a request thread
+    /// wants the same core, and any idle CPU otherwise. The fold must keep up with the ring, or
+    /// traces are overwritten before they are counted.
+    static let foldNiceness: Int32 = 10
+
+    /// The OTLP exporters' nice value, the lowest priority: about a seventieth of a core while a
+    /// request thread wants it. Export is best effort: on a saturated machine the spans wait in
+    /// their queue, and the oldest are dropped and counted, rather than take CPU from requests.
+    static let exportNiceness: Int32 = 19
 
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let loop: any EventLoop
 
-    init() {
+    /// An executor whose thread runs at nice value `niceness`.
+    init(niceness: Int32) {
         loop = group.next()
         loop.execute {
             #if os(Linux)
             // On Linux the nice value belongs to the calling thread alone.
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
             #endif
         }
     }
