@@ -6,13 +6,14 @@ ratios (new / old); the result is their geometric mean, which cancels the place'
 printed).
 
     python3 bench/ab.py OLD_BINARY NEW_BINARY [--rounds 4] [--connections 32] [--stream] [--metered | --metered-both]
-        [--guarded | --guarded-both] [--telemetry-off]
+        [--guarded | --guarded-both] [--exported | --exported-both] [--telemetry-off]
 
 --stream sends streamed requests; --metered gives the new binary's key a budget and rate limits,
 and --telemetry-off turns the new binary's telemetry off (with the same binary twice, these
 measure budget on / off and telemetry off / on). --metered-both gives both keys a budget and
 rate limits, to compare two binaries on the money path. --guarded and --guarded-both do the same with
-every input guardrail (the load's prompt matches none, so each request is scanned and passes). Each pass also prints the median p50
+every input guardrail (the load's prompt matches none, so each request is scanned and passes),
+and --exported and --exported-both with OTLP export of every span to nginx's sink. Each pass also prints the median p50
 latency of each binary, the figure to compare at `--connections 1`.
 """
 import argparse, math, os, statistics, sys, tempfile
@@ -30,6 +31,8 @@ parser.add_argument("--metered", action="store_true")
 parser.add_argument("--metered-both", action="store_true")
 parser.add_argument("--guarded", action="store_true")
 parser.add_argument("--guarded-both", action="store_true")
+parser.add_argument("--exported", action="store_true")
+parser.add_argument("--exported-both", action="store_true")
 parser.add_argument("--telemetry-off", action="store_true")
 args = parser.parse_args()
 
@@ -49,7 +52,8 @@ def one_pass(order):
             with open(config, "w") as file:
                 file.write(load.gateway_config(
                     origin_port, port, load.free_port(), not (args.telemetry_off and role == "new"), metered=args.metered_both or (args.metered and role == "new"),
-                    guarded=args.guarded_both or (args.guarded and role == "new")))
+                    guarded=args.guarded_both or (args.guarded and role == "new"),
+                    exported=args.exported_both or (args.exported and role == "new")))
             load.BINARY = args.old if role == "old" else args.new
             procs[role] = load.start_gateway(config)
             urls[role] = f"http://127.0.0.1:{port}/v1/chat/completions"

@@ -497,6 +497,15 @@ def append_micro(path):
         handle.write("\n## Microbenchmarks (`Benchmarks/`, ordo-one/benchmark)\n\n" + micro.strip() + "\n")
 
 
+def library(binary, name):
+    """The path of the shared library `name` (e.g. `libswiftCore.so`) that `binary` loads."""
+    for line in subprocess.run(["ldd", binary], capture_output=True, text=True, check=True).stdout.splitlines():
+        parts = line.split()
+        if parts and parts[0].startswith(name) and len(parts) > 2:
+            return parts[2]
+    sys.exit(f"{binary} does not load {name}")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--append-micro")

@@ -34,19 +34,10 @@ LIBC = ["malloc"]
 TASKS = ["swift_task_create", "swift_task_enqueue", "swift_task_switch", "swift_continuation_init"]
 
 
-def library(binary, name):
-    """The path of the shared library `name` (e.g. `libswiftCore.so`) that `binary` loads."""
-    for line in subprocess.run(["ldd", binary], capture_output=True, text=True, check=True).stdout.splitlines():
-        parts = line.split()
-        if parts and parts[0].startswith(name) and len(parts) > 2:
-            return parts[2]
-    sys.exit(f"{binary} does not load {name}")
-
-
 def add_probes(binary):
     events = []
-    libraries = [(library(binary, "libswift_Concurrency.so"), TASKS)] if args.tasks else [(library(binary, "libswiftCore.so"), SWIFT)]
-    for lib, functions in libraries + [(library(binary, "libc.so"), LIBC)]:
+    libraries = [(load.library(binary, "libswift_Concurrency.so"), TASKS)] if args.tasks else [(load.library(binary, "libswiftCore.so"), SWIFT)]
+    for lib, functions in libraries + [(load.library(binary, "libc.so"), LIBC)]:
         group = "refcounts_" + os.path.basename(lib).split(".")[0].replace("-", "_")
         for function in functions:
             event = f"{group}:{function}"
