@@ -7,7 +7,7 @@ several times over, so the requests it serves are fewer than `bench/refcounts.py
 collector's batches smaller; the per-request figures are for ranking callers, and
 `bench/refcounts.py` gives the exact totals.
 
-    python3 bench/callers.py BINARY [--calls swift_bridgeObjectRetain,swift_retain] [--telemetry-off] [--top 40]
+    python3 bench/callers.py BINARY [--calls swift_bridgeObjectRetain,swift_retain] [--telemetry-off] [--stream] [--top 40] [--depth 1]
 
 Needs root (uprobes); the probes are removed at the end.
 """
@@ -20,7 +20,9 @@ parser = argparse.ArgumentParser()
 parser.add_argument("binary")
 parser.add_argument("--calls", default="swift_bridgeObjectRetain")
 parser.add_argument("--telemetry-off", action="store_true")
+parser.add_argument("--stream", action="store_true")
 parser.add_argument("--top", type=int, default=40)
+parser.add_argument("--depth", type=int, default=1, help="callers named beyond the first, besides copies followed")
 args = parser.parse_args()
 
 # Frames that only pass a copy along: followed up to the function that made it.
@@ -49,7 +51,7 @@ def record(events, folder):
     gateway = load.start_gateway(config)
     try:
         url = f"http://127.0.0.1:{port}/v1/chat/completions"
-        script = load.wrk_script(folder, "plain", "gpt-4o-mini", False)
+        script = load.wrk_script(folder, "stream", "gpt-4o-mini-stream", True) if args.stream else load.wrk_script(folder, "plain", "gpt-4o-mini", False)
         load.wrk(url, script, 4, 2)
         data = os.path.join(folder, "perf.data")
         perf = subprocess.Popen(["perf", "record", "-q", "-g", "-e", ",".join(events), "-p", str(gateway.pid), "-o", data], stderr=subprocess.DEVNULL)
@@ -76,6 +78,8 @@ def callers(text):
             chain = [outside[0]]
             while WITNESS.search(chain[-1]) and len(chain) < len(outside):
                 chain.append(outside[len(chain)])
+            for frame in outside[len(chain) : len(chain) + args.depth - 1]:
+                chain.append(frame)
             counts[(call, " <- ".join(frame[:100] for frame in chain))] += 1
 
     for line in text.splitlines():

@@ -20,6 +20,7 @@ import load
 parser = argparse.ArgumentParser()
 parser.add_argument("binaries", nargs="+")
 parser.add_argument("--telemetry-off", action="store_true")
+parser.add_argument("--stream", action="store_true")
 parser.add_argument("--metered", action="store_true")
 parser.add_argument("--guarded", action="store_true")
 parser.add_argument("--connections", type=int, default=4)
@@ -56,7 +57,7 @@ def count(binary, events, origin_port, folder):
     gateway = load.start_gateway(config)
     try:
         url = f"http://127.0.0.1:{port}/v1/chat/completions"
-        script = load.wrk_script(folder, "plain", "gpt-4o-mini", False)
+        script = load.wrk_script(folder, "stream", "gpt-4o-mini-stream", True) if args.stream else load.wrk_script(folder, "plain", "gpt-4o-mini", False)
         load.wrk(url, script, args.connections, 2)
         output = os.path.join(folder, "perf-stat.csv")
         perf = subprocess.Popen(["perf", "stat", "-x,", "-e", ",".join(events), "-p", str(gateway.pid), "-o", output])

@@ -238,8 +238,44 @@ struct AnswerEncoderTests {
             head: AnswerHead(status: .ok, headerFields: [:], isLegacy: false, closes: false, method: .ordinary, contentLength: nil),
             pieces: [Array("data: {}\n\n".utf8), [], Array("data: [DONE]\n\n".utf8)], streamed: true)
         let writes = try Self.encode([stream]).map { String(decoding: $0, as: UTF8.self) }
-        #expect(writes.count == 4, "the head, a write per non-empty chunk, and the end")
+        #expect(writes.count == 4, "the head, a write per non-empty chunk, and the end, each flushed")
         #expect(writes.dropFirst() == ["a\r\ndata: {}\n\n\r\n", "e\r\ndata: [DONE]\n\n\r\n", "0\r\n\r\n"])
+    }
+
+    @Test("the parts written between two flushes leave as one write; a part written with a promise takes what was gathered before it, in order")
+    func gathering() throws {
+        let channel = EmbeddedChannel(handler: AnswerEncoder())
+        func written() throws -> [String] {
+            var writes: [String] = []
+            while case .byteBuffer(let buffer)? = try channel.readOutbound(as: IOData.self) { writes.append(String(buffer: buffer)) }
+            return writes
+        }
+        let head = AnswerHead(status: .ok, headerFields: [:], isLegacy: false, closes: false, method: .ordinary, contentLength: nil)
+        channel.write(AnswerPart.head(head), promise: nil)
+        channel.write(AnswerPart.body(ByteBuffer(string: "data: {}\n\n")), promise: nil)
+        #expect(try written().isEmpty, "nothing leaves before the flush")
+        channel.flush()
+        let first = try written()
+        #expect(first.count == 1)
+        #expect(first.first?.hasPrefix("HTTP/1.1 200 OK\r\n") == true)
+        #expect(first.first?.hasSuffix("\r\n\r\na\r\ndata: {}\n\n\r\n") == true, "the head, then the chunk behind it")
+        channel.write(AnswerPart.body(ByteBuffer(string: "data: [DONE]\n\n")), promise: nil)
+        let ended = channel.eventLoop.makePromise(of: Void.self)
+        channel.write(AnswerPart.end(nil), promise: ended)
+        channel.flush()
+        #expect(try written() == ["e\r\ndata: [DONE]\n\n\r\n0\r\n\r\n"])
+        try ended.futureResult.wait()
+        // A whole answer written with a promise after a gathered 100 Continue: both, in order, at once.
+        channel.write(AnswerPart.proceed, promise: nil)
+        let whole = AnswerHead(status: .ok, headerFields: [:], isLegacy: false, closes: false, method: .ordinary, contentLength: 2)
+        let answered = channel.eventLoop.makePromise(of: Void.self)
+        channel.write(AnswerPart.whole(whole, ByteBuffer(string: "{}")), promise: answered)
+        channel.flush()
+        let last = try written()
+        #expect(last.count == 1)
+        #expect(last.first?.hasPrefix("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n") == true)
+        #expect(last.first?.hasSuffix("\r\n\r\n{}") == true)
+        try answered.futureResult.wait()
     }
 
     @Test("no body and no framing where none may be: CONNECT, 204, 304; HEAD keeps its framing fields")

@@ -1,16 +1,20 @@
 import GatewayModel
 import Hummingbird
 import NIOCore
+import Synchronization
 import Telemetry
 import WireJSON
 
 /// Relays a provider's SSE stream to the client chunk by chunk, metering its usage on the way,
 /// and finishes the request's trace however the stream ends: completed, the client gone, the
 /// provider too slow or broken off (the last two with a final error event the client can read).
-struct StreamRelay: Sendable {
+///
+/// A class, so that the response body's closure holds it by one reference; it owns the trace
+/// until the relay records it, so the trace is never copied on the way.
+final class StreamRelay: Sendable {
     let chunks: any AsyncSequence<ByteBuffer, any Error> & Sendable
-    /// The trace so far (status, provider, attempts).
-    let trace: RequestTrace
+    /// The trace so far (status, provider, attempts), taken once by the relay to finish it.
+    private let trace: Mutex<RequestTrace?>
     let snapshot: SnapshotIndex
     let promptEstimate: Int
     /// When the request arrived.
@@ -26,30 +30,34 @@ struct StreamRelay: Sendable {
     let messages: Bool
     let completion: RequestCompletion
 
-    /// Writes the stream to `writer`; throws when the client went away.
-    func run(_ writer: inout some ResponseBodyWriter) async throws {
-        var meter = StreamUsageMeter(stripsUsageChunk: stripsUsageChunk, messages: messages)
+    init(
+        chunks: any AsyncSequence<ByteBuffer, any Error> & Sendable, trace: consuming RequestTrace, snapshot: SnapshotIndex, promptEstimate: Int,
+        started: ContinuousClock.Instant, deadline: ContinuousClock.Instant, provider: String, stripsUsageChunk: Bool, outputGuard: StreamGuard?,
+        messages: Bool, completion: RequestCompletion
+    ) {
+        self.chunks = chunks
+        self.trace = Mutex(trace)
+        self.snapshot = snapshot
+        self.promptEstimate = promptEstimate
+        self.started = started
+        self.deadline = deadline
+        self.provider = provider
+        self.stripsUsageChunk = stripsUsageChunk
+        self.outputGuard = outputGuard
+        self.messages = messages
+        self.completion = completion
+    }
+
+    /// What the relay has seen so far: the usage, how the stream ended, the output guard's state.
+    private struct Progress {
+        var meter: StreamUsageMeter
         var outcome = StreamOutcome.completed
-        var trace = self.trace
-        var outputGuard = self.outputGuard
+        var outputGuard: StreamGuard?
         let guardStarted = ContinuousClock.now
-        defer {
-            // A blocked answer was still produced by the provider: its cost is recorded.
-            if self.trace.status < 300 {
-                Pricing.charge(&trace, usage: meter.usage, snapshot: snapshot, promptEstimate: promptEstimate, outputEstimate: meter.events)
-            }
-            for finding in outputGuard?.findings ?? [] { trace.append(finding) }
-            if let decided = outcome.guardrailsDecision {
-                trace.append(GateSpan(.guardrails, decided.decision, outcome.reason, started: guardStarted, origin: started))
-                trace.status = UInt16(decided.status.code)
-            }
-            trace.durationNanos = started.duration(to: .now).nanoseconds
-            if let reason = outcome.reason { trace.reason = reason.rawValue }
-            completion.finish(trace)
-        }
-        /// Passes `bytes` through the output guard (then, when `finishing`, releases what it holds);
-        /// notes a block in `outcome`.
-        func guarded(_ bytes: ByteBuffer, finishing: Bool = false) -> ByteBuffer {
+
+        /// Passes `bytes` through the output guard (then, when `finishing`, releases what it
+        /// holds); notes a block in `outcome`.
+        mutating func guarded(_ bytes: ByteBuffer, finishing: Bool = false) -> ByteBuffer {
             guard outputGuard != nil else { return bytes }
             var out = ByteBuffer()
             for step in [outputGuard!.feed(bytes)] + (finishing ? [outputGuard!.finish()] : []) where !outcome.isBlocked {
@@ -63,42 +71,77 @@ struct StreamRelay: Sendable {
             }
             return out
         }
+    }
+
+    /// Writes the stream to `writer`; throws when the client went away. Records the trace once,
+    /// whichever way the stream ends. Call it once.
+    func run(_ writer: inout some ResponseBodyWriter) async throws {
+        var progress = Progress(meter: StreamUsageMeter(stripsUsageChunk: stripsUsageChunk, messages: messages), outputGuard: outputGuard)
+        do {
+            try await relay(to: &writer, &progress)
+        } catch {
+            record(progress)
+            throw error
+        }
+        record(progress)
+    }
+
+    private func relay(to writer: inout some ResponseBodyWriter, _ progress: inout Progress) async throws {
         do {
             for try await chunk in chunks {
-                let relayed = guarded(meter.feed(chunk))
+                let relayed = progress.guarded(progress.meter.feed(chunk))
                 do {
                     if relayed.readableBytes > 0 { try await writer.write(relayed) }
                 } catch {
-                    outcome = .clientClosed
+                    progress.outcome = .clientClosed
                     throw error
                 }
-                if outcome.isBlocked { break }
+                if progress.outcome.isBlocked { break }
                 if ContinuousClock.now > deadline {
-                    outcome = .timedOut
+                    progress.outcome = .timedOut
                     break
                 }
             }
         } catch UpstreamConnection.Failure.timeout {
-            outcome = .timedOut
+            progress.outcome = .timedOut
         } catch StreamTranslationError.providerError {
-            outcome = .providerReported
+            progress.outcome = .providerReported
         } catch {
             // A closed client connection cancels this task, which ends the provider's stream too.
-            if outcome == .clientClosed || Task.isCancelled {
-                outcome = .clientClosed
+            if progress.outcome == .clientClosed || Task.isCancelled {
+                progress.outcome = .clientClosed
                 throw error
             }
-            outcome = .upstreamBroke
+            progress.outcome = .upstreamBroke
         }
         if Task.isCancelled {
-            outcome = .clientClosed
+            progress.outcome = .clientClosed
             throw CancellationError()
         }
-        if !outcome.isBlocked {
-            let rest = guarded(meter.finish() ?? ByteBuffer(), finishing: true)
+        if !progress.outcome.isBlocked {
+            let rest = progress.guarded(progress.meter.finish() ?? ByteBuffer(), finishing: true)
             if rest.readableBytes > 0 { try await writer.write(rest) }
         }
-        if let event = outcome.errorEvent(provider: provider, messages: messages) { try await writer.write(event) }
+        if let event = progress.outcome.errorEvent(provider: provider, messages: messages) { try await writer.write(event) }
         try await writer.finish(nil)
+    }
+
+    /// Finishes the trace with what the stream showed and records it. Out of line, so that the
+    /// trace is finished on the thread's stack rather than in the request task's frame.
+    @inline(never)
+    private func record(_ progress: borrowing Progress) {
+        guard var trace = self.trace.withLock({ $0.take() }) else { return }
+        // A blocked answer was still produced by the provider: its cost is recorded.
+        if trace.status < 300 {
+            Pricing.charge(&trace, usage: progress.meter.usage, snapshot: snapshot, promptEstimate: promptEstimate, outputEstimate: progress.meter.events)
+        }
+        for finding in progress.outputGuard?.findings ?? [] { trace.append(finding) }
+        if let decided = progress.outcome.guardrailsDecision {
+            trace.append(GateSpan(.guardrails, decided.decision, progress.outcome.reason, started: progress.guardStarted, origin: started))
+            trace.status = UInt16(decided.status.code)
+        }
+        trace.durationNanos = started.duration(to: .now).nanoseconds
+        if let reason = progress.outcome.reason { trace.reason = reason.rawValue }
+        completion.finish(trace)
     }
 }

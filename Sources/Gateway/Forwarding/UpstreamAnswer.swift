@@ -17,14 +17,15 @@ struct UpstreamAnswer: Sendable {
     let deadline: ContinuousClock.Instant
 
     /// The client's response. The trace is finished through `completion` when the body is
-    /// relayed: at once for a whole answer, after the last chunk for a stream.
+    /// relayed: at once for a whole answer, after the last chunk for a stream (whose relay takes
+    /// `trace`, leaving it empty).
     func relay(for admitted: Admitted, trace: inout RequestTrace, completion: RequestCompletion) -> Response {
         let arrival = admitted.routed.arrival
         trace.status = UInt16(response.status.code)
         trace.timeToFirstTokenNanos = arrival.started.duration(to: .now).nanoseconds
         if response.status.code >= 400 { trace.reason = ReasonCode.providerClientError.rawValue }
         var headers = HTTPFields()
-        headers.reserveCapacity(3)
+        headers.reserveCapacity(3)  // provider, content type, and a stream's cache control
         headers.append(HTTPField(name: .gatewayProvider, value: provider))
         headers.append(HTTPField(name: .contentType, value: response.contentType ?? "application/json"))
         let snapshot = admitted.routed.snapshot
@@ -52,9 +53,12 @@ struct UpstreamAnswer: Sendable {
             completion.finish(trace)
             return Response(status: response.status, headers: headers, body: ResponseBody(byteBuffer: body))
         case .stream(let chunks):
-            headers[.cacheControl] = "no-cache"
+            headers.append(HTTPField(name: .cacheControl, value: "no-cache"))
+            // The relay finishes the trace, so it takes it; the caller's is left empty.
+            var relayed = RequestTrace(traceID: trace.traceID, startUnixNanos: 0, operation: "")
+            swap(&relayed, &trace)
             let relay = StreamRelay(
-                chunks: chunks, trace: trace, snapshot: snapshot, promptEstimate: promptEstimate, started: arrival.started, deadline: deadline, provider: provider,
+                chunks: chunks, trace: consume relayed, snapshot: snapshot, promptEstimate: promptEstimate, started: arrival.started, deadline: deadline, provider: provider,
                 stripsUsageChunk: !admitted.routed.payload.fields.clientIncludesUsage,
                 outputGuard: guardsOutput ? output.map { StreamGuard(scanner: $0, messages: messages) } : nil, messages: messages, completion: completion)
             return Response(status: response.status, headers: headers, body: ResponseBody { writer in try await relay.run(&writer) })

@@ -3,59 +3,68 @@ import NIOCore
 
 /// Writes a connection's answers as HTTP/1 bytes, from HTTPTypes' fields as they are.
 ///
-/// A whole answer of known length leaves as one buffer: head, then the body copied behind it when
-/// it is small. A streamed answer's chunk leaves as one buffer with its size line and its end.
+/// The parts written between two flushes leave as one buffer: a whole answer's head with its body
+/// copied behind it when it is small, a stream's head with its first chunks and its end, each
+/// chunk with its size line. A part written with a promise leaves at once, with what was gathered
+/// before it, so that the promise completes when its bytes are written.
 final class AnswerEncoder: ChannelOutboundHandler {
     typealias OutboundIn = AnswerPart
     typealias OutboundOut = IOData
 
     /// A body up to this size is copied behind its head (or chunk size) rather than written apart.
     static let copiedBodyBytes = 16 * 1024
+    /// Room left behind a stream's head for its first chunks, which usually follow in the same turn.
+    static let streamRoom = 1024
 
     /// How the current answer's body is framed.
     private var framing = AnswerHead.Framing.none
+    /// The bytes of the parts written since the last flush, not yet passed on.
+    private var gathered: ByteBuffer?
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .proceed:
-            var buffer = context.channel.allocator.buffer(capacity: 25)
-            buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
-            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
+            reserve(25, context: context)
+            gathered!.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+            pass(promise, context: context)
         case .whole(let head, let body):
-            var buffer = context.channel.allocator.buffer(capacity: Self.headCapacity(head) + min(body.readableBytes, Self.copiedBodyBytes))
-            framing = head.write(into: &buffer)
+            reserve(Self.headCapacity(head) + min(body.readableBytes, Self.copiedBodyBytes), context: context)
+            framing = head.write(into: &gathered!)
             // The length is the body's own: a whole answer is framed by it (or has no body).
             if framing == .none || body.readableBytes == 0 {
-                context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
-            } else if body.readableBytes <= Self.copiedBodyBytes {
-                buffer.writeImmutableBuffer(body)
-                context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
+                pass(promise, context: context)
             } else {
-                context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
-                context.write(wrapOutboundOut(.byteBuffer(body)), promise: promise)
+                append(body, promise: promise, context: context)
             }
             framing = .none
         case .head(let head):
-            var buffer = context.channel.allocator.buffer(capacity: Self.headCapacity(head))
-            framing = head.write(into: &buffer)
-            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
+            reserve(Self.headCapacity(head) + Self.streamRoom, context: context)
+            framing = head.write(into: &gathered!)
+            pass(promise, context: context)
         case .body(let body):
             writeBody(body, context: context, promise: promise)
         case .end(let trailers):
             guard framing == .chunked else {
                 framing = .none
-                // An empty write, when a promise waits, so that promises complete in the order of their writes.
-                if let promise { context.write(wrapOutboundOut(.byteBuffer(ByteBuffer())), promise: promise) }
+                // Written when a promise waits, so that promises complete in the order of their writes.
+                pass(promise, context: context)
                 return
             }
             framing = .none
-            var buffer = context.channel.allocator.buffer(capacity: 64)
-            buffer.writeStaticString("0\r\n")
-            for field in trailers ?? [:] { AnswerHead.write(field, into: &buffer) }
-            buffer.writeStaticString("\r\n")
-            context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
+            reserve(64, context: context)
+            gathered!.writeStaticString("0\r\n")
+            for field in trailers ?? [:] { AnswerHead.write(field, into: &gathered!) }
+            gathered!.writeStaticString("\r\n")
+            pass(promise, context: context)
         }
     }
+
+    func flush(context: ChannelHandlerContext) {
+        if let buffer = gathered.take() { context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil) }
+        context.flush()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { gathered = nil }
 
     private func writeBody(_ body: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         switch framing {
@@ -63,7 +72,8 @@ final class AnswerEncoder: ChannelOutboundHandler {
             // No body may follow (a 204, or an answer to HEAD): the bytes are dropped.
             promise?.succeed()
         case .length, .close:
-            context.write(wrapOutboundOut(.byteBuffer(body)), promise: promise)
+            reserve(min(body.readableBytes, Self.copiedBodyBytes), context: context)
+            append(body, promise: promise, context: context)
         case .chunked:
             let count = body.readableBytes
             // An empty chunk would end the body: nothing is written for it.
@@ -71,20 +81,39 @@ final class AnswerEncoder: ChannelOutboundHandler {
                 promise?.succeed()
                 return
             }
-            var buffer = context.channel.allocator.buffer(capacity: 20 + min(count, Self.copiedBodyBytes))
-            Self.writeHex(count, into: &buffer)
-            buffer.writeStaticString("\r\n")
-            if count <= Self.copiedBodyBytes {
-                buffer.writeImmutableBuffer(body)
-                buffer.writeStaticString("\r\n")
-                context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: promise)
-            } else {
-                context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil)
-                context.write(wrapOutboundOut(.byteBuffer(body)), promise: nil)
-                var end = context.channel.allocator.buffer(capacity: 2)
-                end.writeStaticString("\r\n")
-                context.write(wrapOutboundOut(.byteBuffer(end)), promise: promise)
-            }
+            reserve(20 + min(count, Self.copiedBodyBytes), context: context)
+            Self.writeHex(count, into: &gathered!)
+            gathered!.writeStaticString("\r\n")
+            append(body, promise: nil, context: context)
+            reserve(2, context: context)
+            gathered!.writeStaticString("\r\n")
+            pass(promise, context: context)
+        }
+    }
+
+    /// Makes room for `capacity` more gathered bytes, in a new buffer when nothing is gathered.
+    private func reserve(_ capacity: Int, context: ChannelHandlerContext) {
+        if gathered == nil {
+            gathered = context.channel.allocator.buffer(capacity: capacity)
+        } else {
+            gathered!.reserveCapacity(minimumWritableBytes: capacity)
+        }
+    }
+
+    /// Writes the gathered bytes now when `promise` waits for them; else they wait for the flush.
+    private func pass(_ promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
+        guard let promise else { return }
+        context.write(wrapOutboundOut(.byteBuffer(gathered.take() ?? ByteBuffer())), promise: promise)
+    }
+
+    /// Sends `body` behind the gathered bytes: copied behind them when small, else written apart, after them.
+    private func append(_ body: ByteBuffer, promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
+        if body.readableBytes <= Self.copiedBodyBytes {
+            gathered!.writeImmutableBuffer(body)
+            pass(promise, context: context)
+        } else {
+            if let buffer = gathered.take() { context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil) }
+            context.write(wrapOutboundOut(.byteBuffer(body)), promise: promise)
         }
     }
 
