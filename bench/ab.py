@@ -8,7 +8,7 @@ printed).
     python3 bench/ab.py OLD_BINARY NEW_BINARY [--rounds 4] [--connections 32] [--stream] [--metered | --metered-both]
         [--guarded | --guarded-both] [--exported | --exported-both] [--telemetry-off]
 
---stream sends streamed requests; --metered gives the new binary's key a budget and rate limits,
+--stream sends streamed requests (the origin answers with an SSE stream); --metered gives the new binary's key a budget and rate limits,
 and --telemetry-off turns the new binary's telemetry off (with the same binary twice, these
 measure budget on / off and telemetry off / on). --metered-both gives both keys a budget and
 rate limits, to compare two binaries on the money path. --guarded and --guarded-both do the same with
@@ -39,7 +39,7 @@ args = parser.parse_args()
 folder = tempfile.mkdtemp(prefix="gateway-ab.")
 origin_port = load.free_port()
 origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
-script = load.wrk_script(folder, "ab", "gpt-4o-mini", args.stream)
+script = load.wrk_script(folder, "ab", "gpt-4o-mini-stream" if args.stream else "gpt-4o-mini", args.stream)
 
 
 def one_pass(order):

@@ -278,6 +278,11 @@ struct AnswerEncoderTests {
         try answered.futureResult.wait()
     }
 
+    @Test("a body part and an end fit in a pipeline message's inline storage (three words), so writing one allocates nothing")
+    func partSize() {
+        #expect(MemoryLayout<AnswerPart>.size <= 3 * MemoryLayout<Int>.size, "size \(MemoryLayout<AnswerPart>.size)")
+    }
+
     @Test("no body and no framing where none may be: CONNECT, 204, 304; HEAD keeps its framing fields")
     func bodyless() throws {
         func text(_ status: Int, _ method: AnswerHead.Method, streamed: Bool = false) throws -> String {

@@ -2,17 +2,20 @@ import HTTPTypes
 import NIOCore
 
 /// A part of an answer on its way to the client, in the order the parts are written.
+///
+/// The parts with a head hold it in a box of their own, so that a stream's body parts and its end
+/// fit in a pipeline message's inline storage and pass through the channel without an allocation.
 enum AnswerPart {
     /// `100 Continue`, before any answer: the client may send the body it holds back.
     case proceed
     /// The head of an answer whose body follows in parts.
-    case head(AnswerHead)
+    indirect case head(AnswerHead)
     /// A piece of the body.
     case body(ByteBuffer)
     /// The end of the answer, with trailers (sent only when the body is chunked).
     case end(HTTPFields?)
     /// A whole answer of known length: head, body and end at once.
-    case whole(AnswerHead, ByteBuffer)
+    indirect case whole(AnswerHead, ByteBuffer)
 
     /// Whether the answer ends with this part.
     var endsAnswer: Bool {
