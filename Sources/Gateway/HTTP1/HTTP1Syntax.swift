@@ -38,6 +38,28 @@ enum HTTP1Syntax {
         return found
     }
 
+    /// The lines of a whole head, read in place: each without its `\r\n` (or bare `\n`), through
+    /// the empty line that ends the head.
+    struct Lines {
+        private let raw: UnsafeRawBufferPointer
+        /// Where the next line starts.
+        private(set) var position = 0
+
+        init(_ raw: UnsafeRawBufferPointer) { self.raw = raw }
+
+        /// The next line; nil when no complete line is left.
+        mutating func next() -> UnsafeRawBufferPointer? {
+            guard let base = raw.baseAddress, position < raw.count,
+                let hit = memchr(base + position, Int32(UInt8(ascii: "\n")), raw.count - position)
+            else { return nil }
+            let newline = base.distance(to: UnsafeRawPointer(hit))
+            var end = newline
+            if end > position && raw[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            defer { position = newline + 1 }
+            return UnsafeRawBufferPointer(rebasing: raw[position..<end])
+        }
+    }
+
     /// The next line of `bytes` without its `\r\n` (or bare `\n`), nil while incomplete; a line
     /// longer than `limit` is refused, `what` naming it.
     static func line(_ bytes: inout ByteBuffer, limit: Int, what: String) throws(Violation) -> ByteBuffer? {

@@ -100,14 +100,17 @@ struct RequestParser {
 
     /// Parses a whole head (request line, fields, empty line) into a request and its body's framing.
     static func head(_ bytes: ByteBuffer) throws(HTTP1Syntax.Violation) -> (RequestHead, HTTP1BodyReader.Framing) {
-        var bytes = bytes
+        try bytes.withUnsafeReadableBytes { raw throws(HTTP1Syntax.Violation) in try head(raw) }
+    }
+
+    /// Parses a whole head, read in place.
+    private static func head(_ raw: UnsafeRawBufferPointer) throws(HTTP1Syntax.Violation) -> (RequestHead, HTTP1BodyReader.Framing) {
+        var lines = HTTP1Syntax.Lines(raw)
         // RFC 9112 (2.2): empty lines before a request line are ignored.
-        var requestLine: ByteBuffer?
-        while requestLine == nil || requestLine?.readableBytes == 0 {
-            requestLine = try HTTP1Syntax.line(&bytes, limit: HTTP1Syntax.maxHeadBytes, what: "head")
-            guard requestLine != nil else { throw HTTP1Syntax.Violation("its request line is incomplete") }
-        }
-        let (method, target, version) = try Self.requestLine(requestLine!)
+        var requestLine = lines.next()
+        while requestLine?.isEmpty == true { requestLine = lines.next() }
+        guard let requestLine else { throw HTTP1Syntax.Violation("its request line is incomplete") }
+        guard let (method, target, version) = Self.requestLine(requestLine) else { throw HTTP1Syntax.Violation("its request line is not HTTP/1.x") }
         let originForm = target.utf8.first == UInt8(ascii: "/")
         var fields = HTTPFields()
         fields.reserveCapacity(12)
@@ -118,40 +121,38 @@ struct RequestParser {
         var close = false
         var keepAliveAsked = false
         var continueAsked = false
-        while let line = try HTTP1Syntax.line(&bytes, limit: HTTP1Syntax.maxHeadBytes, what: "head"), line.readableBytes > 0 {
-            try line.withUnsafeReadableBytes { raw throws(HTTP1Syntax.Violation) in
-                guard let (nameEnd, valueRange) = HTTP1Syntax.field(raw) else { throw HTTP1Syntax.Violation("it has a malformed header field") }
-                let name = raw[..<nameEnd]
-                let value = raw[valueRange]
-                switch nameEnd {
-                case 4 where HTTP1Syntax.equalsIgnoringCase(name, "host"):
-                    if originForm && authority == nil {
-                        authority = String(decoding: value, as: UTF8.self)
-                        return
-                    }
-                case 6 where HTTP1Syntax.equalsIgnoringCase(name, "expect"):
-                    continueAsked = HTTP1Syntax.equalsIgnoringCase(value, "100-continue")
-                case 10 where HTTP1Syntax.equalsIgnoringCase(name, "connection"):
-                    let options = HTTP1Syntax.connectionOptions(value)
-                    close = close || options.close
-                    keepAliveAsked = keepAliveAsked || options.keepAlive
-                case 14 where HTTP1Syntax.equalsIgnoringCase(name, "content-length"):
-                    let length = try HTTP1Syntax.contentLength(value)
-                    guard contentLength == nil || contentLength == length else { throw HTTP1Syntax.Violation("it has conflicting Content-Length values") }
-                    contentLength = length
-                case 17 where HTTP1Syntax.equalsIgnoringCase(name, "transfer-encoding"):
-                    // Every coding listed counts: the last of all the fields' must be `chunked`.
-                    transferEncoding = HTTP1Syntax.endsChunked(value)
-                default:
-                    break
+        while let line = lines.next(), line.count > 0 {
+            guard let (nameEnd, valueRange) = HTTP1Syntax.field(line) else { throw HTTP1Syntax.Violation("it has a malformed header field") }
+            let name = line[..<nameEnd]
+            let value = line[valueRange]
+            switch nameEnd {
+            case 4 where HTTP1Syntax.equalsIgnoringCase(name, "host"):
+                if originForm && authority == nil {
+                    authority = String(decoding: value, as: UTF8.self)
+                    continue
                 }
-                let valueString = HTTP1Syntax.value(value)
-                if originForm {
-                    guard let fieldName = HTTPField.Name(String(decoding: name, as: UTF8.self)) else { return }
-                    fields.append(HTTPField(name: fieldName, value: valueString))
-                } else {
-                    pairs.append((String(decoding: name, as: UTF8.self), valueString))
-                }
+            case 6 where HTTP1Syntax.equalsIgnoringCase(name, "expect"):
+                continueAsked = HTTP1Syntax.equalsIgnoringCase(value, "100-continue")
+            case 10 where HTTP1Syntax.equalsIgnoringCase(name, "connection"):
+                let options = HTTP1Syntax.connectionOptions(value)
+                close = close || options.close
+                keepAliveAsked = keepAliveAsked || options.keepAlive
+            case 14 where HTTP1Syntax.equalsIgnoringCase(name, "content-length"):
+                let length = try HTTP1Syntax.contentLength(value)
+                guard contentLength == nil || contentLength == length else { throw HTTP1Syntax.Violation("it has conflicting Content-Length values") }
+                contentLength = length
+            case 17 where HTTP1Syntax.equalsIgnoringCase(name, "transfer-encoding"):
+                // Every coding listed counts: the last of all the fields' must be `chunked`.
+                transferEncoding = HTTP1Syntax.endsChunked(value)
+            default:
+                break
+            }
+            let valueString = HTTP1Syntax.value(value)
+            if originForm {
+                guard let fieldName = HTTPField.Name(String(decoding: name, as: UTF8.self)) else { continue }
+                fields.append(HTTPField(name: fieldName, value: valueString))
+            } else {
+                pairs.append((String(decoding: name, as: UTF8.self), valueString))
             }
         }
         let framing: HTTP1BodyReader.Framing
@@ -184,30 +185,26 @@ struct RequestParser {
     }
 
     /// `method SP request-target SP HTTP-version`, the method a token, the target visible
-    /// characters, the version HTTP/1.0 or HTTP/1.1.
-    private static func requestLine(_ line: ByteBuffer) throws(HTTP1Syntax.Violation) -> (HTTPRequest.Method, String, HTTPVersion) {
-        let parsed: (HTTPRequest.Method, String, HTTPVersion)? = line.withUnsafeReadableBytes { raw in
-            guard let space = raw.firstIndex(of: UInt8(ascii: " ")), space > 0, raw.count >= space + 11 else { return nil }
-            let versionStart = raw.count - 8
-            guard raw[versionStart - 1] == UInt8(ascii: " "), HTTP1Syntax.equals(raw[versionStart..<(raw.count - 1)], "HTTP/1.") else { return nil }
-            let minor = raw[raw.count - 1]
-            guard minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else { return nil }
-            let target = raw[(space + 1)..<(versionStart - 1)]
-            guard !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else { return nil }
-            let methodBytes = raw[..<space]
-            let method: HTTPRequest.Method
-            if HTTP1Syntax.equals(methodBytes, "POST") {
-                method = .post
-            } else if HTTP1Syntax.equals(methodBytes, "GET") {
-                method = .get
-            } else {
-                guard methodBytes.allSatisfy(HTTP1Syntax.isTokenByte), let other = HTTPRequest.Method(String(decoding: methodBytes, as: UTF8.self)) else { return nil }
-                method = other
-            }
-            return (method, String(decoding: target, as: UTF8.self), HTTPVersion(major: 1, minor: Int(minor &- UInt8(ascii: "0"))))
+    /// characters, the version HTTP/1.0 or HTTP/1.1; nil when the line is not that.
+    private static func requestLine(_ raw: UnsafeRawBufferPointer) -> (HTTPRequest.Method, String, HTTPVersion)? {
+        guard let space = raw.firstIndex(of: UInt8(ascii: " ")), space > 0, raw.count >= space + 11 else { return nil }
+        let versionStart = raw.count - 8
+        guard raw[versionStart - 1] == UInt8(ascii: " "), HTTP1Syntax.equals(raw[versionStart..<(raw.count - 1)], "HTTP/1.") else { return nil }
+        let minor = raw[raw.count - 1]
+        guard minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else { return nil }
+        let target = raw[(space + 1)..<(versionStart - 1)]
+        guard !target.isEmpty, target.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else { return nil }
+        let methodBytes = raw[..<space]
+        let method: HTTPRequest.Method
+        if HTTP1Syntax.equals(methodBytes, "POST") {
+            method = .post
+        } else if HTTP1Syntax.equals(methodBytes, "GET") {
+            method = .get
+        } else {
+            guard methodBytes.allSatisfy(HTTP1Syntax.isTokenByte), let other = HTTPRequest.Method(String(decoding: methodBytes, as: UTF8.self)) else { return nil }
+            method = other
         }
-        guard let parsed else { throw HTTP1Syntax.Violation("its request line is not HTTP/1.x") }
-        return parsed
+        return (method, String(decoding: target, as: UTF8.self), HTTPVersion(major: 1, minor: Int(minor &- UInt8(ascii: "0"))))
     }
 }
 

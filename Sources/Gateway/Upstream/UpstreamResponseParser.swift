@@ -156,21 +156,22 @@ struct UpstreamResponseParser {
         var keepAlive: Bool
     }
 
-    /// Parses a whole head: the status line, the fields and the empty line.
+    /// Parses a whole head: the status line, the fields and the empty line, read in place. The
+    /// field lines are kept as they came, to be read when they are asked for.
     static func head(_ bytes: ByteBuffer) throws(HTTP1Syntax.Violation) -> Head {
-        var bytes = bytes
-        guard let statusLine = try HTTP1Syntax.line(&bytes, limit: maxHeadBytes, what: "head") else { throw HTTP1Syntax.Violation("its status line is incomplete") }
-        let (version, status) = try self.status(statusLine)
-        let fieldLines = bytes
-        var chunked: Bool?
-        var contentLength: Int?
-        var close = false
-        var keepAliveAsked = false
-        while let line = try HTTP1Syntax.line(&bytes, limit: maxHeadBytes, what: "head"), line.readableBytes > 0 {
-            try line.withUnsafeReadableBytes { raw throws(HTTP1Syntax.Violation) in
-                guard let (nameEnd, valueRange) = HTTP1Syntax.field(raw) else { throw HTTP1Syntax.Violation("it has a malformed header field") }
-                let name = raw[..<nameEnd]
-                let value = raw[valueRange]
+        try bytes.withUnsafeReadableBytes { raw throws(HTTP1Syntax.Violation) in
+            var lines = HTTP1Syntax.Lines(raw)
+            guard let statusLine = lines.next() else { throw HTTP1Syntax.Violation("its status line is incomplete") }
+            guard let (version, status) = Self.status(statusLine) else { throw HTTP1Syntax.Violation("its status line is not HTTP/1.x") }
+            let fieldLines = bytes.getSlice(at: bytes.readerIndex + lines.position, length: raw.count - lines.position)!
+            var chunked: Bool?
+            var contentLength: Int?
+            var close = false
+            var keepAliveAsked = false
+            while let line = lines.next(), line.count > 0 {
+                guard let (nameEnd, valueRange) = HTTP1Syntax.field(line) else { throw HTTP1Syntax.Violation("it has a malformed header field") }
+                let name = line[..<nameEnd]
+                let value = line[valueRange]
                 if HTTP1Syntax.equalsIgnoringCase(name, "content-length") {
                     let length = try HTTP1Syntax.contentLength(value)
                     guard contentLength == nil || contentLength == length else { throw HTTP1Syntax.Violation("it has conflicting Content-Length values") }
@@ -183,31 +184,27 @@ struct UpstreamResponseParser {
                     keepAliveAsked = keepAliveAsked || options.keepAlive
                 }
             }
+            let keepAlive = !close && (version.minor == 1 || keepAliveAsked)
+            return Head(
+                response: UpstreamHead(version: version, status: status, fieldLines: fieldLines), chunked: chunked, contentLength: contentLength,
+                keepAlive: keepAlive)
         }
-        let keepAlive = !close && (version.minor == 1 || keepAliveAsked)
-        return Head(
-            response: UpstreamHead(version: version, status: status, fieldLines: fieldLines), chunked: chunked, contentLength: contentLength,
-            keepAlive: keepAlive)
     }
 
-    /// `HTTP/1.x SP 3DIGIT [SP reason]`.
-    private static func status(_ line: ByteBuffer) throws(HTTP1Syntax.Violation) -> (HTTPVersion, HTTPResponseStatus) {
-        let parsed: (HTTPVersion, Int, String)? = line.withUnsafeReadableBytes { raw in
-            guard raw.count >= 12, raw.starts(with: "HTTP/1.".utf8), raw[8] == UInt8(ascii: " ") else { return nil }
-            let minor = raw[7]
-            guard minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else { return nil }
-            var code = 0
-            for index in 9..<12 {
-                let digit = raw[index] &- UInt8(ascii: "0")
-                guard digit < 10 else { return nil }
-                code = code * 10 + Int(digit)
-            }
-            guard code >= 100 else { return nil }
-            guard raw.count == 12 || raw[12] == UInt8(ascii: " ") else { return nil }
-            let reason = raw.count > 13 ? String(decoding: raw[13...], as: UTF8.self) : ""
-            return (HTTPVersion(major: 1, minor: Int(minor - UInt8(ascii: "0"))), code, reason)
+    /// `HTTP/1.x SP 3DIGIT [SP reason]`; nil when the line is not that.
+    private static func status(_ raw: UnsafeRawBufferPointer) -> (HTTPVersion, HTTPResponseStatus)? {
+        guard raw.count >= 12, raw.starts(with: "HTTP/1.".utf8), raw[8] == UInt8(ascii: " ") else { return nil }
+        let minor = raw[7]
+        guard minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else { return nil }
+        var code = 0
+        for index in 9..<12 {
+            let digit = raw[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            code = code * 10 + Int(digit)
         }
-        guard let parsed else { throw HTTP1Syntax.Violation("its status line is not HTTP/1.x") }
-        return (parsed.0, HTTPResponseStatus(statusCode: parsed.1, reasonPhrase: parsed.2))
+        guard code >= 100 else { return nil }
+        guard raw.count == 12 || raw[12] == UInt8(ascii: " ") else { return nil }
+        let reason = raw.count > 13 ? String(decoding: raw[13...], as: UTF8.self) : ""
+        return (HTTPVersion(major: 1, minor: Int(minor - UInt8(ascii: "0"))), HTTPResponseStatus(statusCode: code, reasonPhrase: reason))
     }
 }
