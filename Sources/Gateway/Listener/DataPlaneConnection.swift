@@ -140,7 +140,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         let answer = AnswerHead(
             status: response.status, headerFields: response.headers, isLegacy: head.isLegacy, closes: closes, method: AnswerHead.Method(head.request.method),
             contentLength: length, requestID: answered.requestID, headroom: answered.headroom)
-        var writer = ResponseWriter(channel: channel, connection: connection, closes: closes)
+        let writer = ResponseWriter(channel: channel, connection: connection, closes: closes)
         if length != nil {
             // An answer of known length is written whole once its body is.
             writer.held = answer
@@ -190,8 +190,9 @@ final class DataPlaneConnection: ChannelInboundHandler {
     /// is whole, then goes out with its head in one write; a streamed body is flushed as it comes
     /// (``flushSoon(_:)``), and once the socket's buffer passes its high watermark each write
     /// waits until the socket took it, so a slow client slows the provider's stream instead of
-    /// filling memory.
-    private struct ResponseWriter: ResponseBodyWriter {
+    /// filling memory. A class: the response body takes its writer as an existential, which
+    /// holds a reference inline but a larger value in a box of its own, copied at each use.
+    private final class ResponseWriter: ResponseBodyWriter {
         let channel: any Channel
         let connection: NIOLoopBound<DataPlaneConnection>
         let closes: Bool
@@ -199,7 +200,13 @@ final class DataPlaneConnection: ChannelInboundHandler {
         var held: AnswerHead?
         var body: ByteBuffer?
 
-        mutating func write(_ buffer: ByteBuffer) async throws {
+        init(channel: any Channel, connection: NIOLoopBound<DataPlaneConnection>, closes: Bool) {
+            self.channel = channel
+            self.connection = connection
+            self.closes = closes
+        }
+
+        func write(_ buffer: ByteBuffer) async throws {
             guard held == nil else {
                 if body == nil {
                     body = buffer
@@ -222,10 +229,10 @@ final class DataPlaneConnection: ChannelInboundHandler {
             }
         }
 
-        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
+        func finish(_ trailingHeaders: HTTPFields?) async throws {
             let last: AnswerPart
-            if var head = held {
-                let body = self.body ?? ByteBuffer()
+            if var head = held.take() {
+                let body = self.body.take() ?? ByteBuffer()
                 // The length sent is the body's own, whatever was declared.
                 head.contentLength = body.readableBytes
                 last = .whole(head, body)
