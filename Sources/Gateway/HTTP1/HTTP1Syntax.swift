@@ -58,6 +58,14 @@ enum HTTP1Syntax {
             defer { position = newline + 1 }
             return UnsafeRawBufferPointer(rebasing: raw[position..<end])
         }
+
+        /// The next field line's name and value (``HTTP1Syntax/field(_:)``); nil at the empty line
+        /// that ends the head.
+        mutating func nextField() throws(Violation) -> (name: UnsafeRawBufferPointer.SubSequence, value: UnsafeRawBufferPointer.SubSequence)? {
+            guard let line = next(), line.count > 0 else { return nil }
+            guard let (nameEnd, valueRange) = HTTP1Syntax.field(line) else { throw Violation("it has a malformed header field") }
+            return (line[..<nameEnd], line[valueRange])
+        }
     }
 
     /// The next line of `bytes` without its `\r\n` (or bare `\n`), nil while incomplete; a line

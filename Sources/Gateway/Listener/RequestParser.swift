@@ -121,11 +121,8 @@ struct RequestParser {
         var close = false
         var keepAliveAsked = false
         var continueAsked = false
-        while let line = lines.next(), line.count > 0 {
-            guard let (nameEnd, valueRange) = HTTP1Syntax.field(line) else { throw HTTP1Syntax.Violation("it has a malformed header field") }
-            let name = line[..<nameEnd]
-            let value = line[valueRange]
-            switch nameEnd {
+        while let (name, value) = try lines.nextField() {
+            switch name.count {
             case 4 where HTTP1Syntax.equalsIgnoringCase(name, "host"):
                 if originForm && authority == nil {
                     authority = String(decoding: value, as: UTF8.self)

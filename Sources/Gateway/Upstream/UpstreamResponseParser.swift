@@ -168,10 +168,7 @@ struct UpstreamResponseParser {
             var contentLength: Int?
             var close = false
             var keepAliveAsked = false
-            while let line = lines.next(), line.count > 0 {
-                guard let (nameEnd, valueRange) = HTTP1Syntax.field(line) else { throw HTTP1Syntax.Violation("it has a malformed header field") }
-                let name = line[..<nameEnd]
-                let value = line[valueRange]
+            while let (name, value) = try lines.nextField() {
                 if HTTP1Syntax.equalsIgnoringCase(name, "content-length") {
                     let length = try HTTP1Syntax.contentLength(value)
                     guard contentLength == nil || contentLength == length else { throw HTTP1Syntax.Violation("it has conflicting Content-Length values") }
