@@ -1,5 +1,7 @@
 import AsyncHTTPClient
 import GatewayModel
+import HTTPTypes
+import HummingbirdCore
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -95,6 +97,41 @@ struct StreamingTests {
                 // No usage arrived: the cost comes from estimates and says so.
                 #expect(record.costFlags == .estimated && record.outputTokens > 0 && record.inputTokens > 0 && record.costMicroUSD > 0)
             }
+        }
+    }
+
+    /// Collects what a relay writes to the client.
+    final class CollectingWriter: ResponseBodyWriter {
+        var written = ""
+        var finished = false
+        func write(_ buffer: ByteBuffer) async throws { written += String(buffer: buffer) }
+        func finish(_ trailingHeaders: HTTPFields?) async throws { finished = true }
+    }
+
+    @Test("a stream whose provider times out, or breaks off, mid-stream: the chunks so far, then an error event naming the gate; the trace is recorded once")
+    func relayEndings() async throws {
+        let event = "data: " + FakeUpstream.streamEvents(words: ["partial"])[1] + "\n\n"
+        for (failure, code) in [(UpstreamConnection.Failure.timeout, "upstream_timeout"), (.closedBeforeResponse, "upstream_stream_broken")] {
+            let chunks = AsyncThrowingStream<ByteBuffer, any Error> { continuation in
+                continuation.yield(ByteBuffer(string: event))
+                continuation.finish(throwing: failure)
+            }
+            let recorder = CapturingRecorder()
+            var trace = RequestTrace(traceID: TraceID(high: 1, low: 2), startUnixNanos: 1, operation: "chat")
+            trace.status = 200
+            let relay = StreamRelay(
+                chunks: chunks, trace: trace, snapshot: SnapshotIndex(version: 1, config: TestConfig.single(url: "http://127.0.0.1:9/v1")),
+                promptEstimate: 5, started: .now, deadline: .now + .seconds(60), provider: "up", stripsUsageChunk: true, outputGuard: nil,
+                messages: false, completion: RequestCompletion(reservation: nil, recorder: recorder))
+            var writer: any ResponseBodyWriter = CollectingWriter()
+            try await relay.run(&writer)
+            let collected = try #require(writer as? CollectingWriter)
+            #expect(collected.written.hasPrefix(event), "\(code)")
+            #expect(collected.written.contains("\"code\":\"\(code)\",\"gate\":\"upstream\""))
+            #expect(collected.finished)
+            #expect(recorder.all.count == 1)
+            #expect(recorder.all.first?.reason == code)
+            #expect(recorder.all.first?.costFlags.contains(.estimated) == true, "no usage arrived: the cost is estimated")
         }
     }
 
