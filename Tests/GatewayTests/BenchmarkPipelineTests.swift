@@ -16,6 +16,17 @@ struct BenchmarkPipelineTests {
             #expect(trace.status == 200 && trace.outputTokens == 10 && trace.inputTokens == 21 && trace.costMicroUSD > 0)
             #expect(trace.gates.map(\.gate) == ["reconcile", "payload", "key-auth", "routing", "guardrails", "budget", "upstream"])
             #expect(trace.gates.allSatisfy { $0.decision == .pass })
+            // One read of the clock per gate: each admission gate starts where the one before it
+            // ended, the first at the arrival, and the request lasts past the last span's end.
+            let gates = trace.gates
+            #expect(gates[0].startOffsetNanos == 0)
+            for (before, gate) in zip(gates.dropLast(2), gates.dropFirst().dropLast()) {
+                #expect(gate.startOffsetNanos == before.startOffsetNanos + before.durationNanos)
+            }
+            #expect(gates[6].startOffsetNanos >= gates[5].startOffsetNanos + gates[5].durationNanos)
+            #expect(trace.durationNanos >= gates[6].startOffsetNanos + gates[6].durationNanos)
+            #expect(trace.timeToFirstTokenNanos == gates[6].startOffsetNanos + gates[6].durationNanos)
+            #expect(trace.upstreamNanos == gates[6].durationNanos)
         }
     }
 

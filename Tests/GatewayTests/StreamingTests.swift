@@ -121,7 +121,7 @@ struct StreamingTests {
             trace.status = 200
             let relay = StreamRelay(
                 chunks: chunks, trace: trace, snapshot: SnapshotIndex(version: 1, config: TestConfig.single(url: "http://127.0.0.1:9/v1")),
-                promptEstimate: 5, started: .now, deadline: .now + .seconds(60), provider: "up", stripsUsageChunk: true, outputGuard: nil,
+                promptEstimate: 5, started: .now(), deadline: .now() + .seconds(60), provider: "up", stripsUsageChunk: true, outputGuard: nil,
                 messages: false, completion: RequestCompletion(reservation: nil, recorder: recorder))
             var writer: any ResponseBodyWriter = CollectingWriter()
             try await relay.run(&writer)

@@ -2,6 +2,7 @@ import GatewayModel
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import Telemetry
 
 /// The `upstream` stage after the gates: sends an admitted request to its route's targets in the
@@ -20,9 +21,8 @@ struct Forwarder: Sendable {
         let payload = routed.payload
         var generator = SystemRandomNumberGenerator()
         var lastFailure: (failure: UpstreamFailure, provider: ProviderConfig)?
-        let started = ContinuousClock.now
+        let started = NIODeadline.now()
         trace.streamed = payload.stream
-        defer { trace.upstreamNanos = started.duration(to: .now).nanoseconds }
         let context = arrival.upstreamTraceContext(of: trace)
         let messages = arrival.endpoint.speaksMessages
         let clientHeaders = messages ? Self.anthropicHeaders(of: arrival) : []
@@ -37,23 +37,23 @@ struct Forwarder: Sendable {
             for attempt in 0...config.maxRetries {
                 if attempt > 0 { await Self.backoff(attempt: attempt, base: config.retryBackoffMilliseconds, using: &generator) }
                 trace.attempts &+= 1
-                let now = ContinuousClock.now
+                // The first attempt starts when the stage does: one read of the clock fewer.
+                let now = trace.attempts == 1 ? started : NIODeadline.now()
                 let request = UpstreamRequest(
                     endpoint: arrival.endpoint, body: body, stream: payload.stream, requestID: arrival.requestID,
                     traceparent: context.parent, tracestate: context.state, clientHeaders: clientHeaders,
-                    firstByteDeadline: now + .seconds(config.firstByteTimeoutSeconds), deadline: now + .seconds(config.timeoutSeconds))
+                    firstByteDeadline: now + .seconds(clamping: config.firstByteTimeoutSeconds), deadline: now + .seconds(clamping: config.timeoutSeconds))
                 do throws(UpstreamFailure) {
                     let response = try await provider.send(request)
                     let usage = try Self.usage(of: response, messages: messages)
-                    trace.append(GateSpan(.upstream, .pass, nil, started: started, origin: arrival.started))
-                    trace.upstreamNanos = started.duration(to: .now).nanoseconds
-                    let answer = UpstreamAnswer(response: response, usage: usage, provider: config.name, deadline: request.deadline)
+                    let arrived = NIODeadline.now()
+                    trace.append(GateSpan(.upstream, .pass, nil, started: started, ended: arrived, origin: arrival.started))
+                    trace.upstreamNanos = arrived.nanoseconds(since: started)
+                    let answer = UpstreamAnswer(response: response, usage: usage, provider: config.name, deadline: request.deadline, arrived: arrived)
                     return answer.relay(for: admitted, trace: &trace, completion: completion)
                 } catch {
                     if case .cancelled = error {
-                        let denial = GateDenial.clientGone
-                        trace.append(GateSpan(.upstream, denial.decision, denial.reason, started: started, origin: arrival.started))
-                        throw denial
+                        throw Self.deny(.clientGone, trace: &trace, started: started, origin: arrival.started)
                     }
                     lastFailure = (error, config)
                     logFailure(error, of: arrival, provider: config.name, attempt: attempt)
@@ -62,8 +62,16 @@ struct Forwarder: Sendable {
             }
         }
         let denial = GateDenial.upstream(after: lastFailure, model: payload.model, attempts: Int(trace.attempts))
-        trace.append(GateSpan(.upstream, denial.decision, denial.reason, started: started, origin: arrival.started))
-        throw denial
+        throw Self.deny(denial, trace: &trace, started: started, origin: arrival.started)
+    }
+
+    /// Records `denial` as the `upstream` span that ended the request, and the time spent upstream.
+    @inline(never)
+    private static func deny(_ denial: GateDenial, trace: inout RequestTrace, started: NIODeadline, origin: NIODeadline) -> GateDenial {
+        let ended = NIODeadline.now()
+        trace.append(GateSpan(.upstream, denial.decision, denial.reason, started: started, ended: ended, origin: origin))
+        trace.upstreamNanos = ended.nanoseconds(since: started)
+        return denial
     }
 
     /// The usage that a whole successful answer reports (absent for an error or a stream).

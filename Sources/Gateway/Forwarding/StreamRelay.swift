@@ -18,9 +18,9 @@ final class StreamRelay: Sendable {
     let snapshot: SnapshotIndex
     let promptEstimate: Int
     /// When the request arrived.
-    let started: ContinuousClock.Instant
+    let started: NIODeadline
     /// When the whole stream must be done.
-    let deadline: ContinuousClock.Instant
+    let deadline: NIODeadline
     let provider: String
     /// The client did not ask for the usage-only chunk, which the gateway asked for itself.
     let stripsUsageChunk: Bool
@@ -32,7 +32,7 @@ final class StreamRelay: Sendable {
 
     init(
         chunks: any AsyncSequence<ByteBuffer, any Error> & Sendable, trace: consuming RequestTrace, snapshot: SnapshotIndex, promptEstimate: Int,
-        started: ContinuousClock.Instant, deadline: ContinuousClock.Instant, provider: String, stripsUsageChunk: Bool, outputGuard: StreamGuard?,
+        started: NIODeadline, deadline: NIODeadline, provider: String, stripsUsageChunk: Bool, outputGuard: StreamGuard?,
         messages: Bool, completion: RequestCompletion
     ) {
         self.chunks = chunks
@@ -53,7 +53,7 @@ final class StreamRelay: Sendable {
         var meter: StreamUsageMeter
         var outcome = StreamOutcome.completed
         var outputGuard: StreamGuard?
-        let guardStarted = ContinuousClock.now
+        let guardStarted = NIODeadline.now()
 
         /// Passes `bytes` through the output guard (then, when `finishing`, releases what it
         /// holds); notes a block in `outcome`.
@@ -97,7 +97,7 @@ final class StreamRelay: Sendable {
                     throw error
                 }
                 if progress.outcome.isBlocked { break }
-                if ContinuousClock.now > deadline {
+                if NIODeadline.now() > deadline {
                     progress.outcome = .timedOut
                     break
                 }
@@ -140,7 +140,7 @@ final class StreamRelay: Sendable {
             trace.append(GateSpan(.guardrails, decided.decision, progress.outcome.reason, started: progress.guardStarted, origin: started))
             trace.status = UInt16(decided.status.code)
         }
-        trace.durationNanos = started.duration(to: .now).nanoseconds
+        trace.durationNanos = NIODeadline.now().nanoseconds(since: started)
         if let reason = progress.outcome.reason { trace.reason = reason.rawValue }
         completion.finish(trace)
     }

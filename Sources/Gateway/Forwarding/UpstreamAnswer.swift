@@ -2,6 +2,7 @@ import GatewayModel
 import Guardrails
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Telemetry
 import WireJSON
 
@@ -14,7 +15,9 @@ struct UpstreamAnswer: Sendable {
     /// The provider that answered.
     let provider: String
     /// When the whole answer must be done.
-    let deadline: ContinuousClock.Instant
+    let deadline: NIODeadline
+    /// When the answer's head arrived.
+    let arrived: NIODeadline
 
     /// The client's response. The trace is finished through `completion` when the body is
     /// relayed: at once for a whole answer, after the last chunk for a stream (whose relay takes
@@ -22,7 +25,7 @@ struct UpstreamAnswer: Sendable {
     func relay(for admitted: Admitted, trace: inout RequestTrace, completion: RequestCompletion) -> Response {
         let arrival = admitted.routed.arrival
         trace.status = UInt16(response.status.code)
-        trace.timeToFirstTokenNanos = arrival.started.duration(to: .now).nanoseconds
+        trace.timeToFirstTokenNanos = arrived.nanoseconds(since: arrival.started)
         if response.status.code >= 400 { trace.reason = ReasonCode.providerClientError.rawValue }
         var headers = HTTPFields()
         headers.reserveCapacity(3)  // provider, content type, and a stream's cache control
@@ -44,12 +47,12 @@ struct UpstreamAnswer: Sendable {
                 switch AnswerGuard.check(body, scanner: output, messages: messages, trace: &trace, origin: arrival.started) {
                 case .success(let checked): body = checked
                 case .failure(let denial):
-                    trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+                    trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
                     completion.finish(trace)
                     return denial.response(messages: messages)
                 }
             }
-            trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+            trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
             completion.finish(trace)
             return Response(status: response.status, headers: headers, body: ResponseBody(byteBuffer: body))
         case .stream(let chunks):

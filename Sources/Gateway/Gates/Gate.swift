@@ -1,3 +1,4 @@
+import NIOCore
 import Telemetry
 
 /// One policy check in the chain: it reads the stage the gates before it produced and either
@@ -16,15 +17,18 @@ protocol Gate<Input, Output>: Sendable {
 
 extension Gate {
     /// Evaluates the gate and records its decision and timing as a span of `trace`, whose
-    /// request arrived at `origin`.
-    func run(_ input: Input, trace: inout RequestTrace, origin: ContinuousClock.Instant) throws(GateDenial) -> Output {
-        let started = ContinuousClock.now
+    /// request arrived at `origin`. The gate starts at `clock`, the end of the step before it,
+    /// and leaves there its own end: one read of the clock per gate.
+    func run(_ input: Input, trace: inout RequestTrace, origin: NIODeadline, clock: inout NIODeadline) throws(GateDenial) -> Output {
+        let started = clock
         do {
             let output = try evaluate(input)
-            trace.append(GateSpan(id, .pass, nil, started: started, origin: origin))
+            clock = .now()
+            trace.append(GateSpan(id, .pass, nil, started: started, ended: clock, origin: origin))
             return output
         } catch {
-            trace.append(GateSpan(id, error.decision, error.reason, started: started, origin: origin))
+            clock = .now()
+            trace.append(GateSpan(id, error.decision, error.reason, started: started, ended: clock, origin: origin))
             throw error
         }
     }

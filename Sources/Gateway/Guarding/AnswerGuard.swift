@@ -11,9 +11,9 @@ enum AnswerGuard {
     /// (a block also as a `guardrails` span that decided the request).
     /// A Messages answer (`messages`) is read from its content blocks.
     static func check(
-        _ body: ByteBuffer, scanner: GuardrailScanner, messages: Bool = false, trace: inout RequestTrace, origin: ContinuousClock.Instant
+        _ body: ByteBuffer, scanner: GuardrailScanner, messages: Bool = false, trace: inout RequestTrace, origin: NIODeadline
     ) -> Result<ByteBuffer, GateDenial> {
-        let started = ContinuousClock.now
+        let started = NIODeadline.now()
         let inspected = TextInspection.inspect(
             body,
             slots: { bytes throws(MessageText.Ambiguity) in
@@ -34,7 +34,7 @@ enum AnswerGuard {
     }
 
     /// Records `denial` as the `guardrails` span that decided the request.
-    private static func deny(_ denial: GateDenial, trace: inout RequestTrace, started: ContinuousClock.Instant, origin: ContinuousClock.Instant) -> GateDenial {
+    private static func deny(_ denial: GateDenial, trace: inout RequestTrace, started: NIODeadline, origin: NIODeadline) -> GateDenial {
         trace.append(GateSpan(.guardrails, denial.decision, denial.reason, started: started, origin: origin))
         trace.status = UInt16(denial.status.code)
         trace.reason = denial.reason.rawValue

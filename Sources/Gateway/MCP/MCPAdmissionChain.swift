@@ -27,26 +27,27 @@ struct MCPAdmissionChain: Sendable {
     /// (project, key, method, tool); rethrows the first denial.
     func run(_ arrival: Arrival, trace: inout RequestTrace) throws(GateDenial) -> MCPAdmitted {
         let origin = arrival.started
+        var clock = origin
         do throws(GateDenial) {
-            let configured = try reconcile.run(arrival, trace: &trace, origin: origin)
-            let parsed = try payload.run(configured, trace: &trace, origin: origin)
+            let configured = try reconcile.run(arrival, trace: &trace, origin: origin, clock: &clock)
+            let parsed = try payload.run(configured, trace: &trace, origin: origin, clock: &clock)
             trace.requestedModel = RequestTrace.clipped(parsed.message?.method ?? arrival.head.method.rawValue)
             trace.routedModel = RequestTrace.clipped(parsed.message?.tool ?? "")
-            let caller = try keyAuth.run(parsed, trace: &trace, origin: origin)
+            let caller = try keyAuth.run(parsed, trace: &trace, origin: origin, clock: &clock)
             trace.attribute(to: caller.grant)
             let tenant: MCPTenant
             do throws(GateDenial) {
-                tenant = try tenantGuard.run(caller, trace: &trace, origin: origin)
+                tenant = try tenantGuard.run(caller, trace: &trace, origin: origin, clock: &clock)
             } catch {
                 // A refused tool was asked of the key's own project: its server is the caller's to see.
                 if error.reason == .toolNotAllowed { trace.provider = MCPPath(target: arrival.head.path ?? "")?.server ?? "" }
                 throw error
             }
             trace.provider = tenant.serverName
-            let routed = try routing.run(tenant, trace: &trace, origin: origin)
-            let guarded = try guardrails.run(routed, trace: &trace, origin: origin)
+            let routed = try routing.run(tenant, trace: &trace, origin: origin, clock: &clock)
+            let guarded = try guardrails.run(routed, trace: &trace, origin: origin, clock: &clock)
             for finding in guarded.findings { trace.append(finding) }
-            return try budget.run(guarded, trace: &trace, origin: origin)
+            return try budget.run(guarded, trace: &trace, origin: origin, clock: &clock)
         } catch {
             if let grant = error.caller { trace.attribute(to: grant) }
             for finding in error.findings { trace.append(finding) }

@@ -50,16 +50,16 @@ struct MCPForwarder: Sendable {
         let method: HTTPMethod = arrival.head.method == .get ? .GET : arrival.head.method == .delete ? .DELETE : .POST
         var request = OutgoingHead(method: method.rawValue, target: target)
         for (name, value) in headers { request.add(name, value) }
-        let started = ContinuousClock.now
-        let deadline = started + .milliseconds(Int64(server.timeoutSeconds * 1000))
+        let started = NIODeadline.now()
+        let deadline = started + .seconds(clamping: server.timeoutSeconds)
         trace.provider = server.name
         trace.attempts = 1
         let answer: UpstreamConnection.Answer
         do throws(UpstreamFailure) {
             answer = try await client.send(
                 to: origin, head: request, body: guarded.body,
-                stream: method != .DELETE, maxBytes: Self.maxAnswerBytes, connectTimeout: nil, firstByteDeadline: NIODeadline(deadline),
-                deadline: NIODeadline(deadline))
+                stream: method != .DELETE, maxBytes: Self.maxAnswerBytes, connectTimeout: nil, firstByteDeadline: deadline,
+                deadline: deadline)
         } catch {
             let denial =
                 if case .timeout = error {
@@ -70,9 +70,10 @@ struct MCPForwarder: Sendable {
             trace.append(GateSpan(.upstream, denial.decision, denial.reason, started: started, origin: arrival.started))
             throw denial
         }
-        trace.append(GateSpan(.upstream, .pass, nil, started: started, origin: arrival.started))
-        trace.upstreamNanos = started.duration(to: .now).nanoseconds
-        trace.timeToFirstTokenNanos = arrival.started.duration(to: .now).nanoseconds
+        let arrived = NIODeadline.now()
+        trace.append(GateSpan(.upstream, .pass, nil, started: started, ended: arrived, origin: arrival.started))
+        trace.upstreamNanos = arrived.nanoseconds(since: started)
+        trace.timeToFirstTokenNanos = arrived.nanoseconds(since: arrival.started)
 
         let head: UpstreamHead
         switch answer {
@@ -94,7 +95,7 @@ struct MCPForwarder: Sendable {
         let filter = caller.base.message?.method == "tools/list" && succeeded ? MCPToolFilter(server: server, grant: caller.grant) : nil
         switch answer {
         case .complete(_, let body):
-            trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+            trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
             completion.finish(trace)
             let filtered = filter.map { $0.filter(body, eventStream: out[.contentType]?.hasPrefix("text/event-stream") == true) } ?? body
             return Response(status: status, headers: out, body: ResponseBody(byteBuffer: filtered))
@@ -110,7 +111,7 @@ struct MCPForwarder: Sendable {
                     trace.append(GateSpan(.upstream, .error, .upstreamStreamBroken, started: started, origin: arrival.started))
                     throw GateDenial(gate: .upstream, status: .badGateway, reason: .upstreamStreamBroken, message: "The MCP server's answer broke off.")
                 }
-                trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+                trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
                 completion.finish(trace)
                 out[.contentLength] = nil
                 let filtered = filter.filter(whole, eventStream: out[.contentType]?.hasPrefix("text/event-stream") == true)
@@ -120,7 +121,7 @@ struct MCPForwarder: Sendable {
             return Response(status: status, headers: out, body: ResponseBody { writer in
                 var trace = finished
                 defer {
-                    trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+                    trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
                     completion.finish(trace)
                 }
                 var iterator = chunks.makeAsyncIterator()

@@ -27,16 +27,17 @@ struct AdmissionChain: Sendable {
     @inline(never)
     func run(_ arrival: Arrival, trace: inout RequestTrace) throws(GateDenial) -> Admitted {
         let origin = arrival.started
+        var clock = origin
         do {
-            let configured = try reconcile.run(arrival, trace: &trace, origin: origin)
-            let parsed = try payload.run(configured, trace: &trace, origin: origin)
+            let configured = try reconcile.run(arrival, trace: &trace, origin: origin, clock: &clock)
+            let parsed = try payload.run(configured, trace: &trace, origin: origin, clock: &clock)
             trace.requestedModel = RequestTrace.clipped(parsed.payload.model)
-            let caller = try keyAuth.run(parsed, trace: &trace, origin: origin)
+            let caller = try keyAuth.run(parsed, trace: &trace, origin: origin, clock: &clock)
             trace.attribute(to: caller.grant)
-            let routed = try routing.run(caller, trace: &trace, origin: origin)
-            let guarded = try guardrails.run(routed, trace: &trace, origin: origin)
+            let routed = try routing.run(caller, trace: &trace, origin: origin, clock: &clock)
+            let guarded = try guardrails.run(routed, trace: &trace, origin: origin, clock: &clock)
             for finding in guarded.findings { trace.append(finding) }
-            return try budget.run(guarded.routed, trace: &trace, origin: origin)
+            return try budget.run(guarded.routed, trace: &trace, origin: origin, clock: &clock)
         } catch {
             if let grant = error.caller { trace.attribute(to: grant) }
             for finding in error.findings { trace.append(finding) }

@@ -15,13 +15,13 @@ final class Arrival: Sendable {
     /// The body as the listener collected it, up to just past the size limit.
     let body: ByteBuffer
     /// When the request arrived.
-    let started: ContinuousClock.Instant
+    let started: NIODeadline
     /// The raw request passed the size limit before its body was complete; `body` is cut short.
     let oversized: Bool
 
     /// The arrival of a request the listener numbered `generatedID`; it joins the caller's trace
     /// when `head` carries a well-formed `traceparent`.
-    init(generatedID: TraceID, endpoint: Endpoint, head: HTTPRequest, body: ByteBuffer, started: ContinuousClock.Instant, oversized: Bool) {
+    init(generatedID: TraceID, endpoint: Endpoint, head: HTTPRequest, body: ByteBuffer, started: NIODeadline, oversized: Bool) {
         let caller = CallerTraceContext(head.headerFields)
         self.requestID = caller?.traceID ?? generatedID
         self.caller = caller

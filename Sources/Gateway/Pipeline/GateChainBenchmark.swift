@@ -33,7 +33,7 @@ public struct GateChainBenchmark: Sendable {
     /// budget or a rate limit) as a finished request would; returns the number of gates passed.
     public func run() -> Int {
         let arrival = Arrival(
-            generatedID: .next(), endpoint: .chatCompletions, head: head, body: body, started: .now, oversized: false)
+            generatedID: .next(), endpoint: .chatCompletions, head: head, body: body, started: .now(), oversized: false)
         var trace = RequestTrace(traceID: arrival.requestID, startUnixNanos: 0, operation: "chat")
         do {
             let admitted = try chain.run(arrival, trace: &trace)

@@ -62,7 +62,7 @@ struct ProviderHTTP: Sendable {
         for (name, value) in extra { head.add(name, value) }
         let answer = try await client.send(
             to: origin, head: head, body: body, stream: request.stream, maxBytes: Self.maxResponseBytes, connectTimeout: connectTimeout,
-            firstByteDeadline: NIODeadline(request.firstByteDeadline), deadline: NIODeadline(request.deadline))
+            firstByteDeadline: request.firstByteDeadline, deadline: request.deadline)
         switch answer {
         case .streaming(let head, let chunks):
             return UpstreamResponse(
@@ -78,14 +78,5 @@ struct ProviderHTTP: Sendable {
             let passed = status.code >= 400 ? CredentialScrubber.scrub(body, secret: apiKey) : body
             return UpstreamResponse(status: status, contentType: head.first(name: "content-type"), body: .buffer(passed))
         }
-    }
-}
-
-extension NIODeadline {
-    /// The NIO deadline at the same point as a continuous-clock instant.
-    init(_ instant: ContinuousClock.Instant) {
-        let remaining = ContinuousClock.now.duration(to: instant)
-        let (seconds, attoseconds) = remaining.components
-        self = .now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

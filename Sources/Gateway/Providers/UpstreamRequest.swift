@@ -20,7 +20,7 @@ struct UpstreamRequest: Sendable {
     /// (`anthropic-version` and `anthropic-beta` from `/v1/messages`).
     var clientHeaders: [(String, String)] = []
     /// When the response head must have arrived.
-    var firstByteDeadline: ContinuousClock.Instant
+    var firstByteDeadline: NIODeadline
     /// When the whole attempt must be over.
-    var deadline: ContinuousClock.Instant
+    var deadline: NIODeadline
 }

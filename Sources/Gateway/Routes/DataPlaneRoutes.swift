@@ -44,7 +44,7 @@ public final class DataPlaneRoutes: Sendable {
         var headroom: Metering.Headroom?
         let path = Self.path(of: head)
         func arrival(_ endpoint: Endpoint) -> Arrival {
-            Arrival(generatedID: requestID, endpoint: endpoint, head: head, body: body, started: .now, oversized: oversized)
+            Arrival(generatedID: requestID, endpoint: endpoint, head: head, body: body, started: .now(), oversized: oversized)
         }
         switch (head.method, path) {
         case (.post, "/v1/chat/completions"):
@@ -151,7 +151,7 @@ public final class DataPlaneRoutes: Sendable {
             if MCPRefusal.refusesOneCall(error), let id = MCPRefusal.id(of: arrival) {
                 trace.reason = error.reason.rawValue
                 trace.status = 200
-                trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+                trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
                 completion.finish(trace)
                 return MCPRefusal.response(id: id, denial: error)
             }
@@ -163,9 +163,10 @@ public final class DataPlaneRoutes: Sendable {
     private func models(_ arrival: Arrival) async -> Response {
         var trace = arrival.startTrace(unixNanos: unixNanos())
         let caller: Authenticated<Configured>
+        var clock = arrival.started
         do {
-            let configured = try modelsReconcile.run(arrival, trace: &trace, origin: arrival.started)
-            caller = try modelsKeyAuth.run(configured, trace: &trace, origin: arrival.started)
+            let configured = try modelsReconcile.run(arrival, trace: &trace, origin: arrival.started, clock: &clock)
+            caller = try modelsKeyAuth.run(configured, trace: &trace, origin: arrival.started, clock: &clock)
         } catch {
             if let grant = error.caller { trace.attribute(to: grant) }
             return deny(error, arrival: arrival, trace: &trace, completion: RequestCompletion(reservation: nil, recorder: recorder))
@@ -183,7 +184,7 @@ public final class DataPlaneRoutes: Sendable {
         }
         body.writeStaticString("]}")
         trace.status = 200
-        trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+        trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
         recorder.record(trace)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
     }
@@ -194,7 +195,7 @@ public final class DataPlaneRoutes: Sendable {
     private func deny(_ denial: GateDenial, arrival: Arrival, trace: inout RequestTrace, completion: RequestCompletion) -> Response {
         trace.status = UInt16(denial.status.code)
         trace.reason = denial.reason.rawValue
-        trace.durationNanos = arrival.started.duration(to: .now).nanoseconds
+        trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
         completion.finish(trace)
         return denial.response(messages: arrival.endpoint.speaksMessages)
     }
