@@ -50,21 +50,10 @@ extension Metering.Headroom {
     }
 
     /// Writes the three lines of one limit: `x-ratelimit-limit-<unit>` and its remaining and reset twins.
-    private static func write(_ unit: StaticString, limit: Int, remaining: Int, reset: Double, into buffer: inout ByteBuffer) {
-        line("limit", unit, String(limit), into: &buffer)
-        line("remaining", unit, String(remaining), into: &buffer)
-        line("reset", unit, duration(reset), into: &buffer)
-    }
-
-    /// Writes `x-ratelimit-<what>-<unit>: <value>` and its line end.
-    private static func line(_ what: StaticString, _ unit: StaticString, _ value: String, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("x-ratelimit-")
-        buffer.writeStaticString(what)
-        buffer.writeStaticString("-")
-        buffer.writeStaticString(unit)
-        buffer.writeStaticString(": ")
-        buffer.writeString(value)
-        buffer.writeStaticString("\r\n")
+    private static func write(_ unit: String, limit: Int, remaining: Int, reset: Double, into buffer: inout ByteBuffer) {
+        buffer.writeFieldLine("x-ratelimit-limit-" + unit, String(limit))
+        buffer.writeFieldLine("x-ratelimit-remaining-" + unit, String(remaining))
+        buffer.writeFieldLine("x-ratelimit-reset-" + unit, duration(reset))
     }
 
     /// OpenAI's reset format: `0s`, `12s`, `1m0s`.

@@ -64,17 +64,10 @@ struct AnswerHead {
 
     /// Writes the status line and fields, and returns how the body that follows is framed.
     func write(into buffer: inout ByteBuffer) -> Framing {
-        buffer.writeStaticString(isLegacy ? "HTTP/1.0 " : "HTTP/1.1 ")
         let code = status.code
-        // A status code is three digits (HTTPTypes keeps it within 0...999).
-        buffer.writeInteger(UInt8(truncatingIfNeeded: 0x30 + code / 100))
-        buffer.writeInteger(UInt8(truncatingIfNeeded: 0x30 + code / 10 % 10))
-        buffer.writeInteger(UInt8(truncatingIfNeeded: 0x30 + code % 10))
-        buffer.writeInteger(UInt8(ascii: " "))
         let phrase = status.reasonPhrase
         // A status made from its code alone has no phrase: the standard one goes out.
-        buffer.writeString(phrase.isEmpty ? HTTPResponseStatus(statusCode: code).reasonPhrase : phrase)
-        buffer.writeStaticString("\r\n")
+        buffer.writeStatusLine(legacy: isLegacy, code: code, phrase: phrase.isEmpty ? HTTPResponseStatus(statusCode: code).reasonPhrase : phrase)
         var declaredLength = false
         for field in headerFields {
             switch field.name {
@@ -89,20 +82,14 @@ struct AnswerHead {
             }
             Self.write(field, into: &buffer)
         }
-        if let requestID {
-            buffer.writeStaticString("x-request-id: ")
-            buffer.writeHex(requestID)
-            buffer.writeStaticString("\r\n")
-        }
+        if let requestID { buffer.writeFieldLine("x-request-id", valueBytes: 32) { requestID.writeHex(into: $0) } }
         headroom?.write(into: &buffer)
         let framing: Framing
         let omitsBody = method != .ordinary
         if !statusHasBody || method == .connect {
             framing = .none
         } else if let contentLength {
-            buffer.writeStaticString("content-length: ")
-            buffer.writeString(String(contentLength))
-            buffer.writeStaticString("\r\n")
+            buffer.writeFieldLine("content-length", String(contentLength))
             framing = omitsBody ? .none : .length
         } else if declaredLength {
             framing = omitsBody ? .none : .length
@@ -112,21 +99,20 @@ struct AnswerHead {
             buffer.writeStaticString("transfer-encoding: chunked\r\n")
             framing = omitsBody ? .none : .chunked
         }
+        // The connection's field and the empty line that ends the head, in one write.
         if closes {
-            buffer.writeStaticString("connection: close\r\n")
+            buffer.writeStaticString("connection: close\r\n\r\n")
         } else if isLegacy {
-            buffer.writeStaticString("connection: keep-alive\r\n")
+            buffer.writeStaticString("connection: keep-alive\r\n\r\n")
+        } else {
+            buffer.writeStaticString("\r\n")
         }
-        buffer.writeStaticString("\r\n")
         return framing
     }
 
     /// Writes a field as `name: value` and its line end. HTTPTypes' names are tokens and its
     /// values never hold a CR, LF or NUL, so neither is checked again.
     static func write(_ field: HTTPField, into buffer: inout ByteBuffer) {
-        buffer.writeString(field.name.rawName)
-        buffer.writeStaticString(": ")
-        _ = field.withUnsafeBytesOfValue { buffer.writeBytes($0) }
-        buffer.writeStaticString("\r\n")
+        field.withUnsafeBytesOfValue { buffer.writeFieldLine(field.name.rawName, UnsafeRawBufferPointer($0)) }
     }
 }

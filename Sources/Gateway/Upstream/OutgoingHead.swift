@@ -11,18 +11,12 @@ struct OutgoingHead: Sendable {
     /// A head of `method` for `target` (an origin-form request target), over HTTP/1.1.
     init(method: String, target: String) {
         bytes = ByteBufferAllocator().buffer(capacity: 512)
-        bytes.writeString(method)
-        bytes.writeStaticString(" ")
-        bytes.writeString(target)
-        bytes.writeStaticString(" HTTP/1.1\r\n")
+        bytes.writeRequestLine(method: method, target: target)
     }
 
     /// Adds the field `name: value`.
     mutating func add(_ name: String, _ value: String) {
-        bytes.writeString(name)
-        bytes.writeStaticString(": ")
-        bytes.writeString(value)
-        bytes.writeStaticString("\r\n")
+        bytes.writeFieldLine(name, value)
     }
 
     /// Adds the field `name: value`, the value in decimal.
@@ -32,20 +26,11 @@ struct OutgoingHead: Sendable {
 
     /// Adds the field `name: value` for a `traceparent`, written in place.
     mutating func add(_ name: String, _ value: TraceParent) {
-        bytes.writeString(name)
-        bytes.writeStaticString(": ")
-        bytes.writeWithUnsafeMutableBytes(minimumWritableBytes: TraceParent.byteCount) { out in
-            value.write(into: out)
-            return TraceParent.byteCount
-        }
-        bytes.writeStaticString("\r\n")
+        bytes.writeFieldLine(name, valueBytes: TraceParent.byteCount) { value.write(into: $0) }
     }
 
     /// Adds the field `name: id`, the id in hex.
     mutating func add(_ name: String, _ id: TraceID) {
-        bytes.writeString(name)
-        bytes.writeStaticString(": ")
-        bytes.writeHex(id)
-        bytes.writeStaticString("\r\n")
+        bytes.writeFieldLine(name, valueBytes: 32) { id.writeHex(into: $0) }
     }
 }

@@ -18,15 +18,16 @@ struct UpstreamHead: Equatable {
 
     /// The value of the first field named `name` (in any case), without surrounding whitespace.
     func first(name: String) -> String? {
-        var found: String?
-        forEachField { fieldName, value in
-            guard fieldName.count == name.utf8.count,
-                zip(fieldName, name.utf8).allSatisfy({ HTTP1Syntax.lowercased($0) == HTTP1Syntax.lowercased($1) })
-            else { return true }
-            found = HTTP1Syntax.value(value)
-            return false
+        name.withUTF8Bytes { name in
+            var found: String?
+            forEachField { fieldName, value in
+                guard fieldName.count == name.count else { return true }
+                for (offset, byte) in fieldName.enumerated() where HTTP1Syntax.lowercased(byte) != HTTP1Syntax.lowercased(name[offset]) { return true }
+                found = HTTP1Syntax.value(value)
+                return false
+            }
+            return found
         }
-        return found
     }
 
     /// Every field, in order.

@@ -16,13 +16,26 @@ public enum BearerToken {
             }
             single = field.value
         }
-        guard let value = single?[...], value.utf8.count > 7 else { return nil }
-        // ASCII letters match in either case (| 0x20 lowers them); the seventh byte must be a space,
-        // which only a space (or NUL, which no header value holds) meets. No copy on this hot path.
-        guard zip(value.utf8.prefix(7), "bearer ".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
-        let token = value.dropFirst(7).drop { $0 == " " || $0 == "\t" }
-        let end = token.lastIndex { $0 != " " && $0 != "\t" }
-        guard let end else { return nil }
-        return token[...end]
+        guard let value = single else { return nil }
+        // Read as bytes: the scheme and the spaces are ASCII, so the token's bounds are too.
+        let utf8 = value.utf8
+        let bounds = utf8.withContiguousStorageIfAvailable(tokenBounds) ?? Array(utf8).withUnsafeBufferPointer(tokenBounds)
+        guard let bounds else { return nil }
+        return value[utf8.index(utf8.startIndex, offsetBy: bounds.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: bounds.upperBound)]
+    }
+
+    /// The offsets of the token in a field value's bytes: after `Bearer ` and the spaces and tabs
+    /// around it. The scheme's letters match in either case (`| 0x20` lowers them); its seventh
+    /// byte passes as a space, or a NUL, which no field value holds. Nil when the scheme is
+    /// another or the token is empty.
+    private static func tokenBounds(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        guard bytes.count > 7 else { return nil }
+        for (index, expected) in "bearer ".utf8.enumerated() where bytes[index] | 0x20 != expected { return nil }
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var start = 7
+        while start < bytes.count && isBlank(bytes[start]) { start += 1 }
+        var end = bytes.count
+        while end > start && isBlank(bytes[end - 1]) { end -= 1 }
+        return start < end ? start..<end : nil
     }
 }
