@@ -5,12 +5,16 @@ that this machine's timing noise hides. CPU counters and valgrind are unavailabl
 calls are what the profile spends a fifth of the gateway's time in.
 
     python3 bench/refcounts.py BINARY [BINARY ...] [--telemetry-off] [--metered] [--guarded] [--connections 4] [--seconds 4]
+        [--tasks | --calls clock_gettime,swift_beginAccess,...]
 
 Each binary serves `--connections` connections from wrk for `--seconds`, after a warm-up, while
 `perf stat` counts the probed calls in its process; the counts are divided by the requests served.
 With telemetry on, the collector's fold of each trace is counted too (its batches vary in size, so
-those counts vary by a few percent); `--telemetry-off` counts the request path alone. Needs root
-(uprobes); the probes are removed at the end.
+those counts vary by a few percent); `--telemetry-off` counts the request path alone. `--tasks`
+counts the concurrency runtime's task calls instead, and `--calls` any functions of the Swift
+runtime (named `swift_...`) or of libc by name: `clock_gettime` for reads of the clock,
+`swift_beginAccess` for dynamic exclusivity checks. Needs root (uprobes); the probes are
+removed at the end.
 """
 import argparse, os, subprocess, sys, tempfile, time
 
@@ -26,6 +30,7 @@ parser.add_argument("--guarded", action="store_true")
 parser.add_argument("--connections", type=int, default=4)
 parser.add_argument("--seconds", type=int, default=4)
 parser.add_argument("--tasks", action="store_true")
+parser.add_argument("--calls", help="count these functions instead (each looked up in the Swift runtime, its concurrency library and libc)")
 args = parser.parse_args()
 
 SWIFT = ["swift_retain", "swift_release", "swift_bridgeObjectRetain", "swift_bridgeObjectRelease", "swift_allocObject"]
@@ -35,7 +40,25 @@ LIBC = ["malloc"]
 TASKS = ["swift_task_create", "swift_task_enqueue", "swift_task_switch", "swift_continuation_init"]
 
 
+def add_named_probes(binary, names):
+    """Probes each of `names`: a `swift_` function in the first of the runtime's libraries that
+    has it, any other in libc (the runtime's libraries hold stubs of libc's functions too)."""
+    events = []
+    runtime = [load.library(binary, name) for name in ("libswiftCore.so", "libswift_Concurrency.so")]
+    libc = [load.library(binary, "libc.so")]
+    for function in names:
+        event = f"refcounts_calls:{function}"
+        subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
+        libraries = runtime if function.startswith("swift_") else libc
+        if not any(subprocess.run(["perf", "probe", "-q", "-x", lib, "-a", f"{event}={function}"], capture_output=True).returncode == 0 for lib in libraries):
+            sys.exit(f"no library of {binary} has {function}")
+        events.append(event)
+    return events
+
+
 def add_probes(binary):
+    if args.calls:
+        return add_named_probes(binary, args.calls.split(","))
     events = []
     libraries = [(load.library(binary, "libswift_Concurrency.so"), TASKS)] if args.tasks else [(load.library(binary, "libswiftCore.so"), SWIFT)]
     for lib, functions in libraries + [(load.library(binary, "libc.so"), LIBC)]:
@@ -81,7 +104,7 @@ folder = tempfile.mkdtemp(prefix="gateway-refcounts.")
 origin_port = load.free_port()
 origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
 events = add_probes(args.binaries[0])
-names = (TASKS if args.tasks else SWIFT) + LIBC
+names = args.calls.split(",") if args.calls else (TASKS if args.tasks else SWIFT) + LIBC
 try:
     print(f"calls per request ({'telemetry off' if args.telemetry_off else 'telemetry on'}{', metered' if args.metered else ''}{', guarded' if args.guarded else ''}, {args.connections} connections):")
     print(f"{'binary':40s} {'requests':>8s} " + " ".join(f"{name.replace('swift_', ''):>19s}" for name in names))
