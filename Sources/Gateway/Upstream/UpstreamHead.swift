@@ -43,13 +43,8 @@ struct UpstreamHead: Equatable {
     /// Calls `body` with each field's name and value until it returns false.
     private func forEachField(_ body: (UnsafeRawBufferPointer.SubSequence, UnsafeRawBufferPointer.SubSequence) -> Bool) {
         fieldLines.withUnsafeReadableBytes { raw in
-            var start = 0
-            while start < raw.count {
-                let newline = raw[start...].firstIndex(of: UInt8(ascii: "\n")) ?? raw.count
-                var end = newline
-                if end > start && raw[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                let line = raw[start..<end]
-                start = newline + 1
+            var lines = HTTP1Syntax.Lines(raw)
+            while let line = lines.next(), !line.isEmpty {
                 // The parser checked every line: a name, a colon, a value. Only the split is left.
                 guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else { continue }
                 guard body(line[..<colon], HTTP1Syntax.trimmed(line[(colon + 1)...])) else { return }
