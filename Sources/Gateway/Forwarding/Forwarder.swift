@@ -20,48 +20,46 @@ struct Forwarder: Sendable {
         let arrival = routed.arrival
         let payload = routed.payload
         var generator = SystemRandomNumberGenerator()
-        var lastFailure: (failure: UpstreamFailure, provider: ProviderConfig)?
+        var lastFailure: (failure: UpstreamFailure, provider: PooledProvider)?
         let started = NIODeadline.now()
         trace.streamed = payload.stream
         let context = arrival.upstreamTraceContext(of: trace)
         let messages = arrival.endpoint.speaksMessages
         let clientHeaders = messages ? Self.anthropicHeaders(of: arrival) : []
         for target in TargetPlan.order(routed.route.targets, using: &generator) {
-            guard let config = routed.snapshot.provider(named: target.provider),
-                let provider = pool.provider(named: target.provider, in: routed.snapshot)
-            else { continue }
+            guard let pooled = pool.provider(named: target.provider, in: routed.snapshot) else { continue }
             // A Messages stream reports its usage without being asked.
             let body = payload.upstreamBody(model: target.model, askForUsage: !messages)
             trace.routedModel = target.model
-            trace.provider = config.name
-            for attempt in 0...config.maxRetries {
-                if attempt > 0 { await Self.backoff(attempt: attempt, base: config.retryBackoffMilliseconds, using: &generator) }
+            trace.provider = pooled.config.name
+            for attempt in 0...max(0, pooled.config.maxRetries) {
+                if attempt > 0 { await Self.backoff(attempt: attempt, base: pooled.config.retryBackoffMilliseconds, using: &generator) }
                 trace.attempts &+= 1
                 // The first attempt starts when the stage does: one read of the clock fewer.
                 let now = trace.attempts == 1 ? started : NIODeadline.now()
                 let request = UpstreamRequest(
                     endpoint: arrival.endpoint, body: body, stream: payload.stream, requestID: arrival.requestID,
                     traceparent: context.parent, tracestate: context.state, clientHeaders: clientHeaders,
-                    firstByteDeadline: now + .seconds(clamping: config.firstByteTimeoutSeconds), deadline: now + .seconds(clamping: config.timeoutSeconds))
+                    firstByteDeadline: now + pooled.firstByteTimeout, deadline: now + pooled.timeout)
                 do throws(UpstreamFailure) {
-                    let response = try await provider.send(request)
+                    let response = try await pooled.provider.send(request)
                     let usage = try Self.usage(of: response, messages: messages)
                     let arrived = NIODeadline.now()
                     trace.append(GateSpan(.upstream, .pass, nil, started: started, ended: arrived, origin: arrival.started))
                     trace.upstreamNanos = arrived.nanoseconds(since: started)
-                    let answer = UpstreamAnswer(response: response, usage: usage, provider: config.name, deadline: request.deadline, arrived: arrived)
+                    let answer = UpstreamAnswer(response: consume response, usage: usage, provider: pooled.config.name, deadline: request.deadline, arrived: arrived)
                     return answer.relay(for: admitted, trace: &trace, completion: completion)
                 } catch {
                     if case .cancelled = error {
                         throw Self.deny(.clientGone, trace: &trace, started: started, origin: arrival.started)
                     }
-                    lastFailure = (error, config)
-                    logFailure(error, of: arrival, provider: config.name, attempt: attempt)
+                    lastFailure = (error, pooled)
+                    logFailure(error, of: arrival, provider: pooled.config.name, attempt: attempt)
                     if !error.isRetryable { break }
                 }
             }
         }
-        let denial = GateDenial.upstream(after: lastFailure, model: payload.model, attempts: Int(trace.attempts))
+        let denial = GateDenial.upstream(after: lastFailure.map { ($0.failure, $0.provider.config) }, model: payload.model, attempts: Int(trace.attempts))
         throw Self.deny(denial, trace: &trace, started: started, origin: arrival.started)
     }
 

@@ -4,7 +4,7 @@ import Synchronization
 /// Provider instances for the configuration in force, rebuilt when its version changes.
 final class ProviderPool: Sendable {
     private let make: @Sendable (ProviderConfig) -> any Provider
-    private let cache = Mutex<(version: Int, providers: [String: any Provider])>((-1, [:]))
+    private let cache = Mutex<(version: Int, providers: [String: PooledProvider])>((-1, [:]))
 
     /// A pool of the providers each configuration names, of their configured kind.
     convenience init(client: UpstreamClient, environment: [String: String]) {
@@ -23,12 +23,12 @@ final class ProviderPool: Sendable {
         self.make = make
     }
 
-    /// The provider named `name` in `snapshot`.
-    func provider(named name: String, in snapshot: SnapshotIndex) -> (any Provider)? {
+    /// The provider named `name` in `snapshot`, with its configuration.
+    func provider(named name: String, in snapshot: SnapshotIndex) -> PooledProvider? {
         cache.withLock { cache in
             if cache.version != snapshot.version {
-                var providers: [String: any Provider] = [:]
-                for config in snapshot.config.providers { providers[config.name] = make(config) }
+                var providers: [String: PooledProvider] = [:]
+                for config in snapshot.config.providers { providers[config.name] = PooledProvider(provider: make(config), config: config) }
                 cache = (snapshot.version, providers)
             }
             return cache.providers[name]
