@@ -2,9 +2,11 @@
 
 Runs alternate within each round so that drift on a shared machine hits every run alike:
 direct to nginx (the floor no gateway can beat), nginx as a plain reverse proxy (what a second
-hop costs on this machine, for reference), gateway, gateway streaming, gateway with telemetry
-off, gateway with a budget and rate limit, and one-connection latency direct vs proxy vs
-gateway. Medians across rounds go to bench/RESULTS.md.
+hop costs on this machine, for reference), gateway, and each variant of the gateway (telemetry
+off, a budget and rate limit, guardrails, OTLP export, streaming, a translated route) right
+after a run of the plain gateway that it is compared with; then one-connection latency direct
+vs proxy vs gateway. Every other round runs backwards. Medians across rounds go to
+bench/RESULTS.md.
 """
 
 import argparse
@@ -311,16 +313,26 @@ def load(args):
     exported_url = f"http://127.0.0.1:{exported_port}/v1/chat/completions"
     on, off = gateways["on"].pid, gateways["off"].pid
     # The process whose CPU time each run charges: the origin for direct runs, the proxy's nginx, the gateway.
+    # Each variant of the gateway runs right after a run of the plain gateway (`beside ...`), and
+    # its ratio is taken to that run: the machine's noise changes over minutes, so runs compared
+    # with each other run next to each other. Every other round runs the list backwards, so a
+    # drift within a round counts against each side of a pair once.
+    variants = [
+        ("gateway telemetry off", off_url, plain, off),
+        ("gateway budget and limit", metered_url, plain, gateways["metered"].pid),
+        ("gateway guardrails", guarded_url, plain, gateways["guarded"].pid),
+        ("gateway otlp export", exported_url, plain, gateways["exported"].pid),
+        ("gateway stream", on_url, stream, on),
+        ("gateway anthropic route", on_url, translated, on),
+    ]
     runs = [
         ("direct", direct_url, plain, 32, nginx.pid),
         ("nginx proxy", proxy_url, plain, 32, proxy.pid),
         ("gateway", on_url, plain, 32, on),
-        ("gateway stream", on_url, stream, 32, on),
-        ("gateway anthropic route", on_url, translated, 32, on),
-        ("gateway telemetry off", off_url, plain, 32, off),
-        ("gateway budget and limit", metered_url, plain, 32, gateways["metered"].pid),
-        ("gateway guardrails", guarded_url, plain, 32, gateways["guarded"].pid),
-        ("gateway otlp export", exported_url, plain, 32, gateways["exported"].pid),
+    ]
+    for name, url, script, pid in variants:
+        runs += [(f"beside {name}", on_url, plain, 32, on), (name, url, script, 32, pid)]
+    runs += [
         ("direct 1 conn", direct_url, plain, 1, nginx.pid),
         ("nginx proxy 1 conn", proxy_url, plain, 1, proxy.pid),
         ("gateway 1 conn", on_url, plain, 1, on),
@@ -328,12 +340,13 @@ def load(args):
     results = {name: [] for name, *_ in runs}
     try:
         for name, url, script, connections, pid in runs:  # warm up connections, caches and pools
-            wrk(url, script, connections, 2)
+            if not name.startswith("beside "):
+                wrk(url, script, connections, 2)
         for round_index in range(args.rounds):
-            for name, url, script, connections, pid in runs:
+            for name, url, script, connections, pid in runs if round_index % 2 == 0 else reversed(runs):
                 result = wrk(url, script, connections, args.duration, pid=pid)
                 results[name].append(result)
-                print(f"round {round_index + 1} {name:24s} {result['rps']:>10.0f} req/s  p50 {result['p50']:>8.1f} us  "
+                print(f"round {round_index + 1} {name:36s} {result['rps']:>10.0f} req/s  p50 {result['p50']:>8.1f} us  "
                       f"p99 {result['p99']:>8.1f} us  cpu {result['cpu'] or 0:>6.1f} us/req", flush=True)
         peak = {name: memory_kib(process.pid, "VmHWM") // 1024 for name, process in gateways.items()}
         time.sleep(2)  # the exporter's queue drains
@@ -420,6 +433,10 @@ def write_results(results, peak, soak, args):
         """Median of the per-round ratios: both runs of a round share that round's machine noise."""
         return median([a["rps"] / b["rps"] for a, b in zip(results[run], results[base])])
 
+    def beside(run):
+        """A variant's per-round ratio to the plain gateway run next to it (a median, like `paired`)."""
+        return paired(run, f"beside {run}")
+
     def cpu_ratio(run, base):
         """Median of the per-round ratios of CPU time per request."""
         return median([a["cpu"] / b["cpu"] for a, b in zip(results[run], results[base]) if a["cpu"] and b["cpu"]] or [0])
@@ -449,8 +466,10 @@ def write_results(results, peak, soak, args):
         "# Benchmark results",
         "",
         f"Measured {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} with `bench/run.sh` "
-        f"({args.rounds} rounds of {args.duration} s per run, alternating; medians shown, and ratios as the median of",
-        "the rounds' own ratios, since both runs of a round share that round's machine noise).",
+        f"({args.rounds} rounds of {args.duration} s per run, every other round in reverse order; medians shown, and ratios as the",
+        "median of the rounds' own ratios. Each variant of the gateway (telemetry off, budget, guardrails, OTLP, streaming, the",
+        "translated route) runs right after a run of the plain gateway, and its ratios are to that run: runs compared with each",
+        "other run next to each other, and share that moment's machine noise).",
         f"Machine: {machine()}. Load generator, nginx and gateway share the machine.",
         "",
         "## Load (wrk against nginx serving a fixed chat completion)",
@@ -468,13 +487,13 @@ def write_results(results, peak, soak, args):
         f"| CPU per request, gateway / nginx reverse proxy (32 conns) | {cpu_ratio('gateway', 'nginx proxy'):.2f} | <= 2 |",
         f"| added latency at 1 conn, p50: gateway / nginx reverse proxy | {added_ratio('p50')} | <= 2 |",
         f"| added latency at 1 conn, p99: gateway / nginx reverse proxy | {added_ratio('p99')} | <= 3 |",
-        f"| throughput, streaming / non-streamed | {paired('gateway stream', 'gateway'):.3f} | >= 0.85 |",
-        f"| throughput, telemetry on / off | {paired('gateway', 'gateway telemetry off'):.3f} | >= 0.97 |",
-        f"| throughput, budget and rate limit on / off | {paired('gateway budget and limit', 'gateway'):.3f} | >= 0.97 |",
-        f"| throughput, every input guardrail on / off | {paired('gateway guardrails', 'gateway'):.3f} | >= 0.90 |",
-        f"| throughput, OTLP export on / off | {paired('gateway otlp export', 'gateway'):.3f} | >= 0.97 |",
-        f"| throughput, translated anthropic route / plain openai route | {paired('gateway anthropic route', 'gateway'):.3f} | - |",
-        f"| CPU per request, translated anthropic route / plain openai route | {cpu_ratio('gateway anthropic route', 'gateway'):.2f} | - |",
+        f"| throughput, streaming / non-streamed | {beside('gateway stream'):.3f} | >= 0.85 |",
+        f"| throughput, telemetry on / off | {paired('beside gateway telemetry off', 'gateway telemetry off'):.3f} | >= 0.97 |",
+        f"| throughput, budget and rate limit on / off | {beside('gateway budget and limit'):.3f} | >= 0.97 |",
+        f"| throughput, every input guardrail on / off | {beside('gateway guardrails'):.3f} | >= 0.90 |",
+        f"| throughput, OTLP export on / off | {beside('gateway otlp export'):.3f} | >= 0.97 |",
+        f"| throughput, translated anthropic route / plain openai route | {beside('gateway anthropic route'):.3f} | - |",
+        f"| CPU per request, translated anthropic route / plain openai route | {cpu_ratio('gateway anthropic route', 'beside gateway anthropic route'):.2f} | - |",
         f"| OTLP spans produced / sent / dropped / failed | {fmt(otlp.get('produced', 0))} / {fmt(otlp.get('sent', 0))} / {fmt(otlp.get('dropped', 0))} / {fmt(otlp.get('failed', 0))} | - |",
         f"| for reference, throughput gateway / direct, nginx reverse proxy / direct | {paired('gateway', 'direct'):.3f}, {paired('nginx proxy', 'direct'):.3f} | - |",
         f"| gateway peak RSS (telemetry on / off / with budget) | {peak['on']} MB / {peak['off']} MB / {peak['metered']} MB | < 64 MB |",
