@@ -19,7 +19,9 @@ public struct BodyEdit: Sendable {
         var output = ByteBuffer()
         output.reserveCapacity(body.readableBytes + edits.reduce(0) { $0 + $1.replacement.utf8.count })
         var cursor = 0
-        for edit in edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+        // Edits mostly come in order already; only those that do not are sorted into a new array.
+        let inOrder = zip(edits, edits.dropFirst()).allSatisfy { $0.range.lowerBound <= $1.range.lowerBound }
+        for edit in inOrder ? edits : edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
             if let slice = body.getSlice(at: body.readerIndex + cursor, length: edit.range.lowerBound - cursor) {
                 output.writeImmutableBuffer(slice)
             }

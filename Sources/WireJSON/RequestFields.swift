@@ -126,6 +126,7 @@ public struct RequestFields: Sendable, Equatable {
     /// the final chunk carries usage. Every other byte is kept.
     public func upstreamBody(_ body: ByteBuffer, model routed: String, askForUsage: Bool) -> ByteBuffer {
         var edits: [BodyEdit] = []
+        edits.reserveCapacity(2)  // the model and the usage option at most, in one allocation
         if routed != model { edits.append(BodyEdit(range: modelRange, replacement: JSONString.quoted(routed))) }
         if stream && askForUsage && !clientIncludesUsage {
             if let includeUsage {
@@ -138,7 +139,8 @@ public struct RequestFields: Sendable, Equatable {
                 edits.append(BodyEdit(range: afterBrace..<afterBrace, replacement: empty ? "\"include_usage\":true" : "\"include_usage\":true,"))
             } else {
                 let afterBrace = (body.withUnsafeReadableBytes { $0.firstIndex(of: UInt8(ascii: "{")) } ?? 0) + 1
-                edits.append(BodyEdit(range: afterBrace..<afterBrace, replacement: "\"stream_options\":{\"include_usage\":true},"))
+                // First: it comes before every field, the model's included, so the edits need no sorting.
+                edits.insert(BodyEdit(range: afterBrace..<afterBrace, replacement: "\"stream_options\":{\"include_usage\":true},"), at: 0)
             }
         }
         return BodyEdit.apply(edits, to: body)
