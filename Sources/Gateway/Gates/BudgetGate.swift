@@ -45,15 +45,22 @@ extension Metering.Headroom {
 
     /// Writes the `x-ratelimit-*` header lines for the tightest limits, in wire form.
     func write(into buffer: inout ByteBuffer) {
-        if let limitRequests { Self.write("requests", limit: limitRequests, remaining: remainingRequests, reset: resetRequests, into: &buffer) }
-        if let limitTokens { Self.write("tokens", limit: limitTokens, remaining: remainingTokens, reset: resetTokens, into: &buffer) }
+        if let limitRequests {
+            Self.write(Self.requestNames, limit: limitRequests, remaining: remainingRequests, reset: resetRequests, into: &buffer)
+        }
+        if let limitTokens { Self.write(Self.tokenNames, limit: limitTokens, remaining: remainingTokens, reset: resetTokens, into: &buffer) }
     }
 
+    /// The names of one limit's three fields, as literals: a name joined per request would be a
+    /// new string each time, longer than a small string holds.
+    private static let requestNames = (limit: "x-ratelimit-limit-requests", remaining: "x-ratelimit-remaining-requests", reset: "x-ratelimit-reset-requests")
+    private static let tokenNames = (limit: "x-ratelimit-limit-tokens", remaining: "x-ratelimit-remaining-tokens", reset: "x-ratelimit-reset-tokens")
+
     /// Writes the three lines of one limit: `x-ratelimit-limit-<unit>` and its remaining and reset twins.
-    private static func write(_ unit: String, limit: Int, remaining: Int, reset: Double, into buffer: inout ByteBuffer) {
-        buffer.writeFieldLine("x-ratelimit-limit-" + unit, String(limit))
-        buffer.writeFieldLine("x-ratelimit-remaining-" + unit, String(remaining))
-        buffer.writeFieldLine("x-ratelimit-reset-" + unit, duration(reset))
+    private static func write(_ names: (limit: String, remaining: String, reset: String), limit: Int, remaining: Int, reset: Double, into buffer: inout ByteBuffer) {
+        buffer.writeFieldLine(names.limit, String(limit))
+        buffer.writeFieldLine(names.remaining, String(remaining))
+        buffer.writeFieldLine(names.reset, duration(reset))
     }
 
     /// OpenAI's reset format: `0s`, `12s`, `1m0s`.
