@@ -9,7 +9,7 @@ struct BenchmarkPipelineTests {
     func wholeRequest(metered: Bool) async {
         let ring = TelemetryRing(capacity: 16)
         let pipeline = RequestPipelineBenchmark(metered: metered, ring: ring)
-        for _ in 0..<3 { #expect(await pipeline.run() == 200) }
+        for _ in 0..<3 { #expect(pipeline.run() == 200) }
         let traces = ring.read(from: 0).traces
         #expect(traces.count == 3)
         for trace in traces {

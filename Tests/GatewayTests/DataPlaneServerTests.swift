@@ -46,6 +46,50 @@ struct DataPlaneServerTests {
         }
     }
 
+    @Test("thousands of pipelined requests that are answered at once (health, refusals) are served in order, in a loop, not by recursion")
+    func pipelinedImmediateAnswers() async throws {
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
+            // About 120 KB in one write: an answer decided at once is written inside the read that
+            // brought its request, and each must let the next request be read after it returns.
+            let health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+            let refused = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}"
+            let count = 1_500
+            let head = String(repeating: health + refused, count: count) + health.replacingOccurrences(of: "\r\n\r\n", with: "\r\nConnection: close\r\n\r\n")
+            let result = await RawHTTP.exchange(port: gateway.port, head: head, body: [], timeoutSeconds: 30)
+            let statuses = result.response.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+            // Every other one is the `payload` gate's 400 for a body without messages.
+            let expected = Array(repeating: ["200", "400"], count: count).flatMap { $0 } + ["200"]
+            #expect(statuses.count == expected.count)
+            #expect(zip(statuses, expected).first { $0 != $1 } == nil)
+            #expect(result.closed)
+            #expect(await gateway.recorder.waitForRecords(count).count == count)
+        }
+    }
+
+    @Test("a client that hangs up while a retry waits out its backoff is recorded as 499 client_closed at once, with no retry sent")
+    func clientGoneInBackoff() async throws {
+        let upstream = FakeUpstream([.json(status: 503, body: "{}"), .json(status: 200, body: FakeUpstream.completion())])
+        try await upstream.run { url in
+            var provider = TestConfig.provider("up", url: url, retries: 3)
+            provider.retryBackoffMilliseconds = 4_000
+            let config = TestConfig.make(providers: [provider], routes: [Route(model: "gpt-4o-mini", targets: [RouteTarget(provider: "up", model: "upstream-model")])])
+            try await GatewayHarness.run(config) { gateway in
+                // The client hangs up once the first attempt was answered 503, in the backoff of 2 to 4 s.
+                let socket = RawHTTP.sendAndPause(port: gateway.port, head: RawHTTP.chat())
+                #expect(await Eventually.holds { upstream.received.count == 1 })
+                try await Task.sleep(for: .milliseconds(100))
+                let closed = ContinuousClock.now
+                RawHTTP.close(socket)
+                let record = try #require(await gateway.recorder.waitForRecords(1).first)
+                #expect(record.status == 499)
+                #expect(record.reason == "client_closed")
+                #expect(record.attempts == 1)
+                #expect(closed.duration(to: .now) < .seconds(2), "recorded when the client left, not after the backoff")
+                #expect(upstream.received.count == 1)
+            }
+        }
+    }
+
     @Test("an HTTP/1.0 client gets HTTP/1.0 answers: kept alive only on request, a stream unchunked and ended by closing")
     func http10() async throws {
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in

@@ -59,7 +59,7 @@ let benchmarks: @Sendable () -> Void = {
         let name = metered ? "Whole request in process, under a budget and rate limits" : "Whole request in process"
         Benchmark(name) { benchmark in
             for _ in benchmark.scaledIterations {
-                blackHole(await pipeline.run())
+                blackHole(pipeline.run())
             }
         }
     }

@@ -22,7 +22,7 @@ struct UpstreamAnswer: Sendable {
     /// The client's response. The trace is finished through `completion` when the body is
     /// relayed: at once for a whole answer, after the last chunk for a stream (whose relay takes
     /// `trace`, leaving it empty).
-    func relay(for admitted: Admitted, trace: inout RequestTrace, completion: RequestCompletion) -> Response {
+    func relay(for admitted: Admitted, trace: inout RequestTrace, completion: RequestCompletion) -> ClientAnswer {
         let arrival = admitted.routed.arrival
         trace.status = UInt16(response.status.code)
         trace.timeToFirstTokenNanos = arrived.nanoseconds(since: arrival.started)
@@ -54,7 +54,7 @@ struct UpstreamAnswer: Sendable {
             }
             trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
             completion.finish(trace)
-            return Response(status: response.status, headers: headers, body: ResponseBody(byteBuffer: body))
+            return ClientAnswer(status: response.status, headers: headers, body: .whole(body))
         case .stream(let chunks):
             headers.append(HTTPField(name: .cacheControl, value: "no-cache"))
             // The relay finishes the trace, so it takes it; the caller's is left empty.
@@ -64,7 +64,7 @@ struct UpstreamAnswer: Sendable {
                 chunks: chunks, trace: consume relayed, snapshot: snapshot, promptEstimate: promptEstimate, started: arrival.started, deadline: deadline, provider: provider,
                 stripsUsageChunk: !admitted.routed.payload.fields.clientIncludesUsage,
                 outputGuard: guardsOutput ? output.map { StreamGuard(scanner: $0, messages: messages) } : nil, messages: messages, completion: completion)
-            return Response(status: response.status, headers: headers, body: ResponseBody { writer in try await relay.run(&writer) })
+            return ClientAnswer(status: response.status, headers: headers, body: .stream(ResponseBody { writer in try await relay.run(&writer) }))
         }
     }
 }

@@ -1,6 +1,5 @@
 import GatewayModel
 import HTTPTypes
-import Hummingbird
 import NIOCore
 import Telemetry
 import WireJSON
@@ -38,12 +37,12 @@ public struct GateDenial: Error, Sendable, Equatable {
 
     /// The HTTP response: the error (in the OpenAI shape, or the Anthropic one when `messages`),
     /// `x-gateway-gate`, and `connection: close` when the body was left unread.
-    func response(messages: Bool = false) -> Response {
+    func response(messages: Bool = false) -> ClientAnswer {
         var headers = error.headers
         headers.append(contentsOf: self.headers)
         // The data-plane server closes the connection after this answer, without reading the rest.
         if closesConnection { headers[.connection] = "close" }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: messages ? error.messagesBody : error.body))
+        return ClientAnswer(status: status, headers: headers, body: .whole(messages ? error.messagesBody : error.body))
     }
 }
 

@@ -54,9 +54,9 @@ final class ConnectionGuard: ChannelInboundHandler {
         let limit = maxRequestBytes().saturatingAdd(ListenerLimits.headAllowance)
         let tooLarge = deadlines.read(count, now: .now(), limit: limit)
         context.fireChannelRead(data)
-        if tooLarge, let connection, connection.refuseOversized() {
-            counters.countClosed(.requestTooLarge)
-            deadlines.answering()
+        if tooLarge, let connection {
+            // Counted before the answer, which may be written at once.
+            connection.refuseOversized { [counters] in counters.countClosed(.requestTooLarge) }
         }
     }
 

@@ -10,8 +10,10 @@ import WireJSON
 /// Serves the requests of one client connection on its event loop.
 ///
 /// A request's body is collected in the handler up to the body limit, then the request is answered
-/// by one task that runs on the connection's own event loop (its ``LoopTaskExecutor``), so the
-/// gate chain, the upstream exchange and the answer stay on one thread. A body that passes the
+/// on the connection's own event loop, from callbacks: the gate chain runs at once, the upstream
+/// exchange on a connection of the same loop, and a whole answer is written when the provider's
+/// is read, with no task. A stream is relayed by a task on the loop (its ``LoopTaskExecutor``), as
+/// is an MCP request or one to a provider that translates it. A body that passes the
 /// limit is handed over as soon as it does, for the `payload` gate to refuse; the rest is not read.
 /// ``RequestReader`` parses the requests, keeps pipelined ones in order and quiesces the
 /// connection at shutdown.
@@ -27,6 +29,9 @@ final class DataPlaneConnection: ChannelInboundHandler {
     private let connectionGuard: ConnectionGuard
     private let executor: LoopTaskExecutor
     private var machine = RequestStateMachine<RequestHead>()
+    /// The request being answered: what stops its upstream work when the client goes away.
+    private var call: UpstreamCall?
+    /// The task relaying a streamed answer.
     private var task: Task<Void, Never>?
     /// A flush of a stream's writes is due at the end of this turn of the event loop.
     private var flushScheduled = false
@@ -49,11 +54,14 @@ final class DataPlaneConnection: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     /// The raw request passed the size limit while its body was being read (chunk extensions or
-    /// trailers, which the decoder does not hand on): answers it with the `payload` gate's 413 now.
-    /// Returns whether it did.
-    func refuseOversized() -> Bool {
-        guard let context else { return false }
-        return perform(machine.passedLimit(), context: context)
+    /// trailers, which the decoder does not hand on): answers it with the `payload` gate's 413 now,
+    /// calling `refusing` first, unless its answer is under way already.
+    func refuseOversized(_ refusing: () -> Void) {
+        guard let context else { return }
+        let action = machine.passedLimit()
+        guard case .dispatch = action else { return }
+        refusing()
+        perform(action, context: context)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -73,18 +81,16 @@ final class DataPlaneConnection: ChannelInboundHandler {
         }
     }
 
-    /// Carries out what the state machine decided; returns whether a request was dispatched.
-    @discardableResult
-    private func perform(_ action: RequestStateMachine<RequestHead>.Action, context: ChannelHandlerContext) -> Bool {
-        guard case .dispatch(let head, let body, _, let oversized) = action else { return false }
+    /// Carries out what the state machine decided.
+    private func perform(_ action: RequestStateMachine<RequestHead>.Action, context: ChannelHandlerContext) {
+        guard case .dispatch(let head, let body, _, let oversized) = action else { return }
         dispatch(head, body: body, oversized: oversized, context: context)
-        return true
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         // The client is gone: the request's upstream exchange stops (recorded as `client_closed`).
-        task?.cancel()
-        task = nil
+        call.take()?.cancel()
+        task.take()?.cancel()
         context.fireChannelInactive()
     }
 
@@ -113,45 +119,45 @@ final class DataPlaneConnection: ChannelInboundHandler {
     private func dispatch(_ head: RequestHead, body: ByteBuffer?, oversized: Bool, context: ChannelHandlerContext) {
         connectionGuard.answering()
         let channel = context.channel
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let routes = self.routes
-        task = Task(executorPreference: executor) {
-            let answered = await routes.respond(to: head.request, body: body ?? ByteBuffer(), requestID: .next(), oversized: oversized)
-            let writer = DataPlaneConnection.writer(for: answered, to: head, channel: channel, connection: handler)
-            do {
-                try await answered.response.body.write(writer)
-            } catch {
-                channel.close(promise: nil)
-            }
+        let call = UpstreamCall(executor: executor)
+        self.call = call
+        routes.respond(to: head.request, body: body ?? ByteBuffer(), requestID: .next(), oversized: oversized, on: context.eventLoop, call: call) {
+            [self] answered in
+            write(answered, to: head, channel: channel)
         }
     }
 
-    /// The writer of the answer to `head`, which has its answer's head: held for an answer of
-    /// known length, written already for a stream. Out of line, so that the head is built on the
-    /// thread's stack rather than in every request task's frame.
-    @inline(never)
-    private static func writer(
-        for answered: DataPlaneAnswer, to head: RequestHead, channel: any Channel, connection: NIOLoopBound<DataPlaneConnection>
-    ) -> ResponseWriter {
-        let response = answered.response
-        let length = response.body.contentLength
+    /// Writes the answer to `head`: a whole one with its head in one write; a stream's head at
+    /// once (MCP: a server's stream may stay silent for minutes) or with its first chunk (a chat
+    /// stream's, which follows at once), and its chunks from a task as they come.
+    private func write(_ answered: DataPlaneAnswer, to head: RequestHead, channel: any Channel) {
+        call = nil
+        let answer = answered.answer
+        var length: Int?
+        if case .whole(let body) = answer.body { length = body.readableBytes }
         // HTTP/1.0 has no chunked encoding: a streamed answer ends when the connection does.
-        let closes = !head.keepAlive || response.headers[.connection] == "close" || (head.isLegacy && length == nil)
-        let answer = AnswerHead(
-            status: response.status, headerFields: response.headers, isLegacy: head.isLegacy, closes: closes, method: AnswerHead.Method(head.request.method),
+        let closes = !head.keepAlive || answer.headers[.connection] == "close" || (head.isLegacy && length == nil)
+        let written = AnswerHead(
+            status: answer.status, headerFields: answer.headers, isLegacy: head.isLegacy, closes: closes, method: AnswerHead.Method(head.request.method),
             contentLength: length, requestID: answered.requestID, headroom: answered.headroom)
-        let writer = ResponseWriter(channel: channel, connection: connection, closes: closes)
-        if length != nil {
-            // An answer of known length is written whole once its body is.
-            writer.held = answer
-        } else if head.request.path?.hasPrefix("/mcp/") == true {
-            // An MCP stream's head goes out at once: a server's stream may stay silent for minutes. A
-            // chat stream's goes with its first chunk, which follows at once, in one write.
-            channel.writeAndFlush(AnswerPart.head(answer), promise: nil)
-        } else {
-            channel.write(AnswerPart.head(answer), promise: nil)
+        switch answer.body {
+        case .whole(let body):
+            finish(.whole(written, body), closes: closes, channel: channel)
+        case .stream(let body):
+            if head.request.path?.hasPrefix("/mcp/") == true {
+                channel.writeAndFlush(AnswerPart.head(written), promise: nil)
+            } else {
+                channel.write(AnswerPart.head(written), promise: nil)
+            }
+            let writer = StreamWriter(channel: channel, connection: NIOLoopBound(self, eventLoop: channel.eventLoop), closes: closes)
+            task = Task(executorPreference: executor) {
+                do {
+                    try await body.write(writer)
+                } catch {
+                    channel.close(promise: nil)
+                }
+            }
         }
-        return writer
     }
 
     /// Writes an answer's last part. The state changes first: ``RequestReader`` hands over the next
@@ -186,19 +192,15 @@ final class DataPlaneConnection: ChannelInboundHandler {
         }
     }
 
-    /// Writes a response body to the client connection. A body of known length is held until it
-    /// is whole, then goes out with its head in one write; a streamed body is flushed as it comes
-    /// (``flushSoon(_:)``), and once the socket's buffer passes its high watermark each write
-    /// waits until the socket took it, so a slow client slows the provider's stream instead of
-    /// filling memory. A class: the response body takes its writer as an existential, which
-    /// holds a reference inline but a larger value in a box of its own, copied at each use.
-    private final class ResponseWriter: ResponseBodyWriter {
+    /// Writes a streamed body to the client connection, flushed as it comes (``flushSoon(_:)``).
+    /// Once the socket's buffer passes its high watermark each write waits until the socket took
+    /// it, so a slow client slows the provider's stream instead of filling memory. A class: the
+    /// response body takes its writer as an existential, which holds a reference inline but a
+    /// larger value in a box of its own, copied at each use.
+    private final class StreamWriter: ResponseBodyWriter {
         let channel: any Channel
         let connection: NIOLoopBound<DataPlaneConnection>
         let closes: Bool
-        /// The head of an answer of known length, held with its body until the body is whole.
-        var held: AnswerHead?
-        var body: ByteBuffer?
 
         init(channel: any Channel, connection: NIOLoopBound<DataPlaneConnection>, closes: Bool) {
             self.channel = channel
@@ -207,14 +209,6 @@ final class DataPlaneConnection: ChannelInboundHandler {
         }
 
         func write(_ buffer: ByteBuffer) async throws {
-            guard held == nil else {
-                if body == nil {
-                    body = buffer
-                } else {
-                    body?.writeImmutableBuffer(buffer)
-                }
-                return
-            }
             guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
             if channel.isWritable {
                 channel.write(AnswerPart.body(buffer), promise: nil)
@@ -230,20 +224,11 @@ final class DataPlaneConnection: ChannelInboundHandler {
         }
 
         func finish(_ trailingHeaders: HTTPFields?) async throws {
-            let last: AnswerPart
-            if var head = held.take() {
-                let body = self.body.take() ?? ByteBuffer()
-                // The length sent is the body's own, whatever was declared.
-                head.contentLength = body.readableBytes
-                last = .whole(head, body)
-            } else {
-                last = .end(trailingHeaders)
-            }
             let (connection, channel, closes) = (self.connection, self.channel, self.closes)
             if channel.eventLoop.inEventLoop {
-                connection.value.finish(last, closes: closes, channel: channel)
+                connection.value.finish(.end(trailingHeaders), closes: closes, channel: channel)
             } else {
-                channel.eventLoop.execute { connection.value.finish(last, closes: closes, channel: channel) }
+                channel.eventLoop.execute { connection.value.finish(.end(trailingHeaders), closes: closes, channel: channel) }
             }
         }
     }

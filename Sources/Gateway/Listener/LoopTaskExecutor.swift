@@ -1,7 +1,7 @@
 import NIOCore
 
-/// Runs a request's task on its connection's event loop as a task executor, not as the loop's
-/// serial executor.
+/// Runs the tasks a request needs (a stream's relay, an MCP exchange, a provider that translates)
+/// on its connection's event loop as a task executor, not as the loop's serial executor.
 ///
 /// NIO, installed as the global executor, runs every job as if isolated to the event loop, so each
 /// call of a nonisolated async function (which runs on the generic executor) saw a different

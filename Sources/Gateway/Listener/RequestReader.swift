@@ -34,6 +34,10 @@ final class RequestReader: ChannelDuplexHandler {
     private var failed = false
     private var readWithheld = false
     private var quiescing = false
+    /// Whether ``parse(context:)`` is handing parts on: an answer written from inside it (one
+    /// decided at once, such as a refusal) lets its loop go on, rather than starting another
+    /// inside it, so a pipelined burst is answered in a loop and not by recursion.
+    private var parsing = false
 
     /// Whether bytes wait unparsed for the pending answer.
     private var holding: Bool { exchange == .answering && parser.hasUnparsedBytes }
@@ -75,15 +79,20 @@ final class RequestReader: ChannelDuplexHandler {
         }
         context.write(written, promise: promise)
         parse(context: context)
-        if readWithheld && !holding {
-            readWithheld = false
-            context.read()
-        }
     }
 
     /// Hands on the parts of the bytes read until an answer is pending or the bytes run out; at
     /// shutdown, no new request is started.
     private func parse(context: ChannelHandlerContext) {
+        guard !parsing else { return }
+        parsing = true
+        defer {
+            parsing = false
+            if readWithheld && !holding {
+                readWithheld = false
+                context.read()
+            }
+        }
         while !failed && exchange != .answering && !(quiescing && exchange == .idle) {
             let part: RequestParser.Part
             do {

@@ -23,7 +23,7 @@ struct MCPForwarder: Sendable {
     /// Answer headers passed back.
     static let relayedAnswerHeaders = ["content-type", "mcp-session-id", "cache-control"].map { HTTPField.Name($0)! }
 
-    func respond(_ guarded: MCPGuarded, trace: inout RequestTrace, completion: RequestCompletion) async throws(GateDenial) -> Response {
+    func respond(_ guarded: MCPGuarded, trace: inout RequestTrace, completion: RequestCompletion) async throws(GateDenial) -> ClientAnswer {
         let routed = guarded.routed
         let caller = routed.caller
         let arrival = caller.base.arrival
@@ -98,7 +98,7 @@ struct MCPForwarder: Sendable {
             trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
             completion.finish(trace)
             let filtered = filter.map { $0.filter(body, eventStream: out[.contentType]?.hasPrefix("text/event-stream") == true) } ?? body
-            return Response(status: status, headers: out, body: ResponseBody(byteBuffer: filtered))
+            return ClientAnswer(status: status, headers: out, body: .whole(filtered))
         case .streaming(_, let chunks):
             if let filter {
                 var whole = ByteBuffer()
@@ -115,10 +115,10 @@ struct MCPForwarder: Sendable {
                 completion.finish(trace)
                 out[.contentLength] = nil
                 let filtered = filter.filter(whole, eventStream: out[.contentType]?.hasPrefix("text/event-stream") == true)
-                return Response(status: status, headers: out, body: ResponseBody(byteBuffer: filtered))
+                return ClientAnswer(status: status, headers: out, body: .whole(filtered))
             }
             let finished = trace
-            return Response(status: status, headers: out, body: ResponseBody { writer in
+            return ClientAnswer(status: status, headers: out, body: .stream(ResponseBody { writer in
                 var trace = finished
                 defer {
                     trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
@@ -137,7 +137,7 @@ struct MCPForwarder: Sendable {
                     try await writer.write(chunk)
                 }
                 try await writer.finish(nil)
-            })
+            }))
         }
     }
 }

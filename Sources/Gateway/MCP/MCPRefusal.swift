@@ -1,5 +1,4 @@
 import HTTPTypes
-import Hummingbird
 import NIOCore
 import WireJSON
 
@@ -17,13 +16,13 @@ enum MCPRefusal {
     static func id(of arrival: Arrival) -> String? { try? MCPMessage(arrival.body).id }
 
     /// The answer to request `id` that `denial` refused.
-    static func response(id: String, denial: GateDenial) -> Response {
+    static func response(id: String, denial: GateDenial) -> ClientAnswer {
         let body = """
             {"jsonrpc":"2.0","id":\(id),"error":{"code":\(code),"message":\(JSONString.quoted(denial.error.message)),\
             "data":{"gate":\(JSONString.quoted(denial.gate.rawValue)),"reason":\(JSONString.quoted(denial.reason.rawValue))}}}
             """
         var headers = denial.error.headers
         headers[.contentType] = "application/json"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+        return ClientAnswer(status: .ok, headers: headers, body: .whole(ByteBuffer(string: body)))
     }
 }

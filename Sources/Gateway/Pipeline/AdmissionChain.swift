@@ -22,9 +22,7 @@ struct AdmissionChain: Sendable {
     }
 
     /// Runs every gate, recording each decision as a span of `trace` and what the request was
-    /// found to be (project, key, model) as its attributes; rethrows the first denial. Out of
-    /// line, so that the gates' values stay on the thread's stack, not in the request task's frame.
-    @inline(never)
+    /// found to be (project, key, model) as its attributes; rethrows the first denial.
     func run(_ arrival: Arrival, trace: inout RequestTrace) throws(GateDenial) -> Admitted {
         let origin = arrival.started
         var clock = origin

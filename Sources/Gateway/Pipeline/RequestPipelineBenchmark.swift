@@ -1,6 +1,5 @@
 import GatewayModel
 import HTTPTypes
-import Hummingbird
 import Logging
 import NIOCore
 import Telemetry
@@ -10,12 +9,15 @@ import struct Foundation.Date
 /// Answers one chat completion through the whole in-process pipeline: the routes, every gate, the
 /// forwarder, the relay of the answer and its head in wire form, the settlement and the trace's
 /// recording in a ring. The provider answers at once with a fixed body, as the client would hand
-/// it over, so the benchmarks measure the gateway's own work on a request without sockets or a task.
+/// it over, so the benchmarks measure the gateway's own work on a request without sockets. The
+/// request is answered before ``run()`` returns: nothing on its way waits.
 @_spi(Benchmarks)
 public struct RequestPipelineBenchmark: Sendable {
     private let routes: DataPlaneRoutes
     private let head: HTTPRequest
     private let body: ByteBuffer
+    /// The event loop the request is said to come from; the fixed answer never waits on it.
+    private let loop: any EventLoop
 
     /// A pipeline over ``BenchmarkRequest``'s configuration (`metered`: with a budget and limits)
     /// whose every provider answers ``BenchmarkRequest/answer``, recording into `ring`, and its request.
@@ -23,6 +25,7 @@ public struct RequestPipelineBenchmark: Sendable {
         let config = BenchmarkRequest.config(metered: metered)
         let pool = ProviderPool { _ in FixedAnswer(body: ByteBuffer(string: BenchmarkRequest.answer)) }
         let client = UpstreamClient(connectTimeoutSeconds: 10)
+        loop = client.callersLoop
         routes = DataPlaneRoutes(
             active: ActiveSnapshot(SnapshotIndex(version: 1, config: config)), pool: pool,
             mcp: MCPForwarder(client: client, sessions: MCPSessions(), environment: [:]), metering: Metering(), recorder: ring,
@@ -34,20 +37,19 @@ public struct RequestPipelineBenchmark: Sendable {
     }
 
     /// Answers the request once and writes its head and body; returns the status code, or -1
-    /// when the body could not be written.
-    public func run() async -> Int {
-        let answered = await routes.respond(to: head, body: body, requestID: .next())
-        let response = answered.response
-        let status = response.status.code
-        var wire = ByteBufferAllocator().buffer(capacity: 512)
-        _ = AnswerHead(
-            status: response.status, headerFields: response.headers, isLegacy: false, closes: false, method: .ordinary, contentLength: response.body.contentLength,
-            requestID: answered.requestID, headroom: answered.headroom
-        ).write(into: &wire)
-        do {
-            try await response.body.write(DiscardingWriter())
-        } catch {
-            return -1
+    /// when the answer was not whole.
+    public func run() -> Int {
+        var status = -1
+        routes.respond(to: head, body: body, requestID: .next(), on: loop, call: UpstreamCall()) { answered in
+            let answer = answered.answer
+            guard case .whole(let body) = answer.body else { return }
+            var wire = ByteBufferAllocator().buffer(capacity: 512 + body.readableBytes)
+            _ = AnswerHead(
+                status: answer.status, headerFields: answer.headers, isLegacy: false, closes: false, method: .ordinary,
+                contentLength: body.readableBytes, requestID: answered.requestID, headroom: answered.headroom
+            ).write(into: &wire)
+            wire.writeImmutableBuffer(body)
+            status = answer.status.code
         }
         return status
     }
@@ -56,15 +58,12 @@ public struct RequestPipelineBenchmark: Sendable {
     private struct FixedAnswer: Provider {
         let body: ByteBuffer
 
-        func send(_ request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse {
-            UpstreamResponse(status: .ok, contentType: "application/json", body: .buffer(body))
+        func send(_ request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse { answer }
+
+        func start(_ request: UpstreamRequest, on loop: any EventLoop, call: UpstreamCall, reply: @escaping (Result<UpstreamResponse, UpstreamFailure>) -> Void) {
+            reply(.success(answer))
         }
-    }
 
-    /// A response body writer that drops what it is given, as a socket would take it.
-    private struct DiscardingWriter: ResponseBodyWriter {
-        mutating func write(_ buffer: ByteBuffer) async throws {}
-
-        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+        private var answer: UpstreamResponse { UpstreamResponse(status: .ok, contentType: "application/json", body: .buffer(body)) }
     }
 }

@@ -50,7 +50,18 @@ struct ProviderHTTP: Sendable {
     /// - Throws: ``UpstreamFailure`` for what the forwarder retries or reports: no connection, a
     ///   timeout, a retryable status, the gateway's credential refused.
     func post(_ path: String, body: ByteBuffer, extra: [(String, String)], for request: UpstreamRequest) async throws(UpstreamFailure) -> UpstreamResponse {
-        guard let origin else { throw .unreachable("the provider's baseURL is not an http or https URL") }
+        let loop = client.callersLoop
+        return try await UpstreamCall.wait(on: loop) { call, reply in
+            start(path, body: body, extra: extra, for: request, on: loop, call: call, reply: reply)
+        }
+    }
+
+    /// Sends as ``post(_:body:extra:for:)`` does, from `loop` (the caller's own), and calls `reply` on it.
+    func start(
+        _ path: String, body: ByteBuffer, extra: [(String, String)], for request: UpstreamRequest, on loop: any EventLoop, call: UpstreamCall,
+        reply: @escaping (Result<UpstreamResponse, UpstreamFailure>) -> Void
+    ) {
+        guard let origin else { return reply(.failure(.unreachable("the provider's baseURL is not an http or https URL"))) }
         var head = OutgoingHead(method: "POST", target: path)
         head.add("host", hostHeader)
         head.add("content-type", "application/json")
@@ -60,23 +71,30 @@ struct ProviderHTTP: Sendable {
         if let tracestate = request.tracestate { head.add("tracestate", tracestate) }
         if request.stream { head.add("accept", "text/event-stream") }
         for (name, value) in extra { head.add(name, value) }
-        let answer = try await client.send(
+        client.start(
             to: origin, head: head, body: body, stream: request.stream, maxBytes: Self.maxResponseBytes, connectTimeout: connectTimeout,
-            firstByteDeadline: request.firstByteDeadline, deadline: request.deadline)
+            firstByteDeadline: request.firstByteDeadline, deadline: request.deadline, on: loop, call: call
+        ) { [apiKey] answer in
+            reply(answer.flatMap { Self.response(to: $0, apiKey: apiKey) })
+        }
+    }
+
+    /// The response the provider's answer makes, or the failure its status means.
+    private static func response(to answer: UpstreamConnection.Answer, apiKey: String?) -> Result<UpstreamResponse, UpstreamFailure> {
         switch answer {
         case .streaming(let head, let chunks):
-            return UpstreamResponse(
-                status: HTTPResponse.Status(code: Int(head.status.code)), contentType: head.first(name: "content-type"), body: .stream(chunks))
+            return .success(
+                UpstreamResponse(status: HTTPResponse.Status(code: Int(head.status.code)), contentType: head.first(name: "content-type"), body: .stream(chunks)))
         case .complete(let head, let body):
             let status = HTTPResponse.Status(code: Int(head.status.code))
             if status.code >= 500 || status.code == 429 {
-                throw .status(status, retryAfter: head.first(name: "retry-after").flatMap { Int($0) }.map { max(0, $0) })
+                return .failure(.status(status, retryAfter: head.first(name: "retry-after").flatMap { Int($0) }.map { max(0, $0) }))
             }
             // The provider refused the gateway's credential, not the client's: its body (which may
             // echo the key) is never passed on.
-            if status.code == 401 || status.code == 403 { throw .authFailed(status) }
+            if status.code == 401 || status.code == 403 { return .failure(.authFailed(status)) }
             let passed = status.code >= 400 ? CredentialScrubber.scrub(body, secret: apiKey) : body
-            return UpstreamResponse(status: status, contentType: head.first(name: "content-type"), body: .buffer(passed))
+            return .success(UpstreamResponse(status: status, contentType: head.first(name: "content-type"), body: .buffer(passed)))
         }
     }
 }

@@ -2,7 +2,7 @@ import Telemetry
 
 /// Receives the trace of every finished request (for a stream: once the last chunk was relayed).
 public protocol RequestRecorder: Sendable {
-    /// Called once per request on the request's task; must not block or do I/O.
+    /// Called once per request on its connection's event loop; must not block or do I/O.
     func record(_ trace: RequestTrace)
 }
 

@@ -11,10 +11,10 @@ public enum RingEndpoint {
     /// Adds the endpoint to `router`. With `token` set, callers must present it as a bearer token.
     public static func add<Context: RequestContext>(to router: Router<Context>, ring: TelemetryRing, token: PlatformToken) {
         router.get("/internal/telemetry") { request, _ -> Response in
-            if let refusal = token.refusal(request.headers, openWhenUnset: true) { return DataPlaneRoutes.error(refusal) }
+            if let refusal = token.refusal(request.headers, openWhenUnset: true) { return error(refusal) }
             let query = request.uri.queryParameters
             guard let cursor = query["cursor"].map({ UInt64(String($0)) }) ?? 0 else {
-                return DataPlaneRoutes.error(ClientError(.badRequest, .invalidRequest, "cursor must be an unsigned integer."))
+                return error(ClientError(.badRequest, .invalidRequest, "cursor must be an unsigned integer."))
             }
             let limit = query["limit"].flatMap { Int(String($0)) } ?? 16384
             let batch = ring.read(from: cursor, limit: max(1, min(limit, 65536)))
@@ -22,5 +22,10 @@ public enum RingEndpoint {
                 status: .ok, headers: [.contentType: TraceBatchCodec.contentType],
                 body: .init(byteBuffer: ByteBuffer(bytes: TraceBatchCodec.encode(batch))))
         }
+    }
+
+    /// A refusal in the OpenAI error shape.
+    private static func error(_ error: ClientError) -> Response {
+        Response(status: error.status, headers: error.headers, body: .init(byteBuffer: error.body))
     }
 }

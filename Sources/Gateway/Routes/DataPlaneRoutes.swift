@@ -1,6 +1,5 @@
 import GatewayModel
 import HTTPTypes
-import HummingbirdCore
 import Logging
 import NIOCore
 import Telemetry
@@ -35,49 +34,44 @@ public final class DataPlaneRoutes: Sendable {
         self.now = now
     }
 
-    /// Answers one request: the endpoint its method and path name, or 404 / 405 in the OpenAI
-    /// error shape. Every answer carries `x-request-id`.
-    /// `oversized` says the raw request passed the size limit before its body was complete.
-    func respond(to head: HTTPRequest, body: ByteBuffer, requestID: TraceID, oversized: Bool = false) async -> DataPlaneAnswer {
-        var response: Response
-        var traced = requestID
-        var headroom: Metering.Headroom?
+    /// Answers one request from `loop` (its connection's): the endpoint its method and path name,
+    /// or 404 / 405 in the OpenAI error shape, and calls `reply` on `loop` once with the answer.
+    /// Every answer carries `x-request-id`. `oversized` says the raw request passed the size limit
+    /// before its body was complete; `call` stops the request's upstream work when the client goes away.
+    func respond(
+        to head: HTTPRequest, body: ByteBuffer, requestID: TraceID, oversized: Bool = false, on loop: any EventLoop, call: UpstreamCall,
+        reply: @escaping (DataPlaneAnswer) -> Void
+    ) {
         let path = Self.path(of: head)
         func arrival(_ endpoint: Endpoint) -> Arrival {
             Arrival(generatedID: requestID, endpoint: endpoint, head: head, body: body, started: .now(), oversized: oversized)
         }
         switch (head.method, path) {
         case (.post, "/v1/chat/completions"):
-            let chat = arrival(.chatCompletions)
-            traced = chat.requestID
-            (response, headroom) = await forward(chat)
+            forward(arrival(.chatCompletions), on: loop, call: call, reply: reply)
         case (.post, "/v1/messages"):
-            let messages = arrival(.messages)
-            traced = messages.requestID
-            (response, headroom) = await forward(messages)
-            response.headers[.anthropicRequestID] = messages.requestID.description
+            forward(arrival(.messages), on: loop, call: call) { answered in
+                var answered = answered
+                answered.answer.headers[.anthropicRequestID] = answered.requestID.description
+                reply(answered)
+            }
         case (.post, "/v1/embeddings"):
-            let embeddings = arrival(.embeddings)
-            traced = embeddings.requestID
-            (response, headroom) = await forward(embeddings)
+            forward(arrival(.embeddings), on: loop, call: call, reply: reply)
         case (.get, "/v1/models"):
             let models = arrival(.models)
-            traced = models.requestID
-            response = await self.models(models)
+            reply(DataPlaneAnswer(answer: self.models(models), requestID: models.requestID, headroom: nil))
         case (let method, let path) where path.hasPrefix("/mcp/") && [.post, .get, .delete].contains(method):
             let mcp = arrival(.mcp)
-            traced = mcp.requestID
-            response = await self.mcp(mcp)
+            call.run(on: loop, { await self.mcp(mcp) }) { answer in
+                reply(DataPlaneAnswer(answer: answer, requestID: mcp.requestID, headroom: nil))
+            }
         default:
-            response = answer(head.method, path)
+            reply(DataPlaneAnswer(answer: answer(head.method, path), requestID: requestID, headroom: nil))
         }
-        return DataPlaneAnswer(response: response, requestID: traced, headroom: headroom)
     }
 
-    /// The answer to a request that no gate chain serves: health, readiness, 405 and 404. Out of
-    /// line, so that its texts are built on the thread's stack, not in every request task's frame.
-    @inline(never)
-    private func answer(_ method: HTTPRequest.Method, _ path: Substring) -> Response {
+    /// The answer to a request that no gate chain serves: health, readiness, 405 and 404.
+    private func answer(_ method: HTTPRequest.Method, _ path: Substring) -> ClientAnswer {
         switch (method, path) {
         case (.get, "/healthz"):
             return Self.json(.ok, "{\"status\":\"ok\"}")
@@ -115,32 +109,38 @@ public final class DataPlaneRoutes: Sendable {
     ]
 
     /// An OpenAI-shaped error that no gate decided.
-    static func error(_ error: ClientError) -> Response {
-        Response(status: error.status, headers: error.headers, body: ResponseBody(byteBuffer: error.body))
+    static func error(_ error: ClientError) -> ClientAnswer {
+        ClientAnswer(status: error.status, headers: error.headers, body: .whole(error.body))
     }
 
-    /// Runs the gates and the upstream stage for a chat completion or embeddings request; the
-    /// headroom of an admitted request goes with every answer to it, whatever happens upstream.
-    private func forward(_ arrival: Arrival) async -> (Response, Metering.Headroom?) {
+    /// Runs the gates and the upstream stage for a chat completion, Messages or embeddings request;
+    /// the headroom of an admitted request goes with every answer to it, whatever happens upstream.
+    private func forward(_ arrival: Arrival, on loop: any EventLoop, call: UpstreamCall, reply: @escaping (DataPlaneAnswer) -> Void) {
         var trace = arrival.startTrace(unixNanos: unixNanos())
         let admitted: Admitted
         do {
             admitted = try admission.run(arrival, trace: &trace)
         } catch {
-            return (deny(error, arrival: arrival, trace: &trace, completion: RequestCompletion(reservation: nil, recorder: recorder)), nil)
+            let denied = deny(error, arrival: arrival, trace: &trace, completion: RequestCompletion(reservation: nil, recorder: recorder))
+            return reply(DataPlaneAnswer(answer: denied, requestID: arrival.requestID, headroom: nil))
         }
         let completion = RequestCompletion(reservation: admitted.reservation, recorder: recorder)
-        do {
-            return (try await forwarder.respond(admitted, trace: &trace, completion: completion), admitted.headroom)
-        } catch {
-            return (deny(error, arrival: arrival, trace: &trace, completion: completion), admitted.headroom)
+        let headroom = admitted.headroom
+        forwarder.start(admitted, trace: &trace, completion: completion, on: loop, call: call) { [self] result, trace in
+            switch result {
+            case .success(let answer):
+                reply(DataPlaneAnswer(answer: answer, requestID: arrival.requestID, headroom: headroom))
+            case .failure(let denial):
+                let denied = deny(denial, arrival: arrival, trace: &trace, completion: completion)
+                reply(DataPlaneAnswer(answer: denied, requestID: arrival.requestID, headroom: headroom))
+            }
         }
     }
 
     /// Relays an MCP request to its project's server after the MCP gates. A `tools/call` of a tool
     /// the key may not call is answered as a JSON-RPC error, which MCP clients surface as an
     /// error of that call; every other denial is an HTTP error.
-    private func mcp(_ arrival: Arrival) async -> Response {
+    private func mcp(_ arrival: Arrival) async -> ClientAnswer {
         var trace = arrival.startTrace(unixNanos: unixNanos())
         var completion = RequestCompletion(reservation: nil, recorder: recorder)
         do throws(GateDenial) {
@@ -160,7 +160,7 @@ public final class DataPlaneRoutes: Sendable {
     }
 
     /// Lists the models routed for the caller's project.
-    private func models(_ arrival: Arrival) async -> Response {
+    private func models(_ arrival: Arrival) -> ClientAnswer {
         var trace = arrival.startTrace(unixNanos: unixNanos())
         let caller: Authenticated<Configured>
         var clock = arrival.started
@@ -186,13 +186,13 @@ public final class DataPlaneRoutes: Sendable {
         trace.status = 200
         trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
         recorder.record(trace)
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: body))
+        return ClientAnswer(status: .ok, headers: [.contentType: "application/json"], body: .whole(body))
     }
 
-    /// Finishes the trace of a denied request and answers with the denial. Out of line, like
-    /// ``answer(_:_:)``.
+    /// Finishes the trace of a denied request and answers with the denial. Out of line: an MCP
+    /// request's task calls it too, and its copies of the trace stay off that task's frame.
     @inline(never)
-    private func deny(_ denial: GateDenial, arrival: Arrival, trace: inout RequestTrace, completion: RequestCompletion) -> Response {
+    private func deny(_ denial: GateDenial, arrival: Arrival, trace: inout RequestTrace, completion: RequestCompletion) -> ClientAnswer {
         trace.status = UInt16(denial.status.code)
         trace.reason = denial.reason.rawValue
         trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
@@ -204,7 +204,7 @@ public final class DataPlaneRoutes: Sendable {
         UInt64(max(0, now().timeIntervalSince1970 * 1_000_000_000))
     }
 
-    private static func json(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    private static func json(_ status: HTTPResponse.Status, _ text: String) -> ClientAnswer {
+        ClientAnswer(status: status, headers: [.contentType: "application/json"], body: .whole(ByteBuffer(string: text)))
     }
 }

@@ -43,47 +43,77 @@ public final class UpstreamClient: Sendable {
     }
 
     /// Sends one request and returns the answer's head with its whole body, or, for a 2xx answer
-    /// to a streamed request, with its body as a stream. A pooled connection the provider closed
-    /// while idle is replaced once, transparently.
+    /// to a streamed request, with its body as a stream.
     func send(
         to origin: UpstreamOrigin, head: OutgoingHead, body: ByteBuffer, stream: Bool, maxBytes: Int,
         connectTimeout: TimeAmount?, firstByteDeadline: NIODeadline, deadline: NIODeadline
     ) async throws(UpstreamFailure) -> UpstreamConnection.Answer {
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
+        let loop = callersLoop
+        return try await UpstreamCall.wait(on: loop) { [self] call, reply in
+            start(
+                to: origin, head: head, body: body, stream: stream, maxBytes: maxBytes, connectTimeout: connectTimeout,
+                firstByteDeadline: firstByteDeadline, deadline: deadline, on: loop, call: call, reply: reply)
+        }
+    }
+
+    /// Sends one request from `loop` (the caller's own) and calls `reply` on it with the answer,
+    /// as ``send(to:head:body:stream:maxBytes:connectTimeout:firstByteDeadline:deadline:)``
+    /// returns it. A pooled connection the provider closed while idle is replaced once,
+    /// transparently. `call` closes the connection in use when the client goes away.
+    func start(
+        to origin: UpstreamOrigin, head: OutgoingHead, body: ByteBuffer, stream: Bool, maxBytes: Int, connectTimeout: TimeAmount?,
+        firstByteDeadline: NIODeadline, deadline: NIODeadline, on loop: any EventLoop, call: UpstreamCall,
+        reply: @escaping (Result<UpstreamConnection.Answer, UpstreamFailure>) -> Void
+    ) {
         let key = PoolKey(origin: origin, loop: ObjectIdentifier(loop))
-        var reused = takeIdle(key)
-        while true {
-            let connection: UpstreamConnection
-            if let pooled = reused {
-                connection = pooled
-            } else {
-                connection = try await connect(to: origin, on: loop, timeout: connectTimeout ?? self.connectTimeout, deadline: firstByteDeadline)
-            }
-            do {
-                return try await withTaskCancellationHandler {
-                    try await connection.execute(
-                        head: head, body: body, stream: stream, maxBytes: maxBytes, firstByteDeadline: firstByteDeadline, deadline: deadline
-                    ) { [self] reusable in
-                        if reusable { putIdle(connection, key) }
-                    }
-                } onCancel: {
-                    connection.channel.close(promise: nil)
-                }
-            } catch {
-                if Task.isCancelled { throw .cancelled }
-                switch error as? UpstreamConnection.Failure {
-                case .closedBeforeResponse where reused != nil:
-                    reused = nil  // the provider closed it while it sat in the pool: once more on a new connection
-                    continue
-                case .closedBeforeResponse: throw .unreachable("the provider closed the connection before answering")
-                case .timeout: throw .timeout
-                case .tooLarge: throw .unreachable("the answer is larger than \(maxBytes) bytes")
-                case .broken(let reason): throw .unreachable(reason)
-                case nil: throw .unreachable(String(describing: error))
+        let timeout = connectTimeout ?? self.connectTimeout
+        func connectAndExchange() {
+            connect(to: origin, on: loop, timeout: timeout, deadline: firstByteDeadline, call: call) {
+                switch $0 {
+                case .success(let connection): exchange(on: connection, reused: false)
+                case .failure(let failure): reply(.failure(failure))
                 }
             }
         }
+        func exchange(on connection: UpstreamConnection, reused: Bool) {
+            guard !call.isCancelled else {
+                putIdle(connection, key)
+                return reply(.failure(.cancelled))
+            }
+            call.onCancel = { connection.channel.close(promise: nil) }
+            connection.start(
+                head: head, body: body, stream: stream, maxBytes: maxBytes, firstByteDeadline: firstByteDeadline, deadline: deadline,
+                release: { [self] reusable in if reusable { putIdle(connection, key) } }
+            ) { answer in
+                call.onCancel = nil
+                switch answer {
+                case .success(let answer): reply(.success(answer))
+                case .failure where call.isCancelled: reply(.failure(.cancelled))
+                case .failure(.closedBeforeResponse) where reused: connectAndExchange()  // the provider closed it while it sat in the pool: once more on a new connection
+                case .failure(let failure): reply(.failure(Self.failure(failure, maxBytes: maxBytes)))
+                }
+            }
+        }
+        guard !call.isCancelled else { return reply(.failure(.cancelled)) }
+        if let pooled = takeIdle(key) {
+            exchange(on: pooled, reused: true)
+        } else {
+            connectAndExchange()
+        }
     }
+
+    /// What the forwarder is told of a failed exchange.
+    private static func failure(_ failure: UpstreamConnection.Failure, maxBytes: Int) -> UpstreamFailure {
+        switch failure {
+        case .closedBeforeResponse: .unreachable("the provider closed the connection before answering")
+        case .timeout: .timeout
+        case .tooLarge: .unreachable("the answer is larger than \(maxBytes) bytes")
+        case .broken(let reason): .unreachable(reason)
+        }
+    }
+
+    /// The event loop a request is sent from: the caller's own, or any for a caller outside them.
+    var callersLoop: any EventLoop { MultiThreadedEventLoopGroup.currentEventLoop ?? group.next() }
 
     /// Closes every idle connection; requests in flight finish on theirs.
     public func shutdown() async {
@@ -140,30 +170,48 @@ public final class UpstreamClient: Sendable {
         }
     }
 
+    /// Opens a connection to `origin` on `loop` and calls `reply` on it; `call` abandons the
+    /// attempt when the client goes away.
     private func connect(
-        to origin: UpstreamOrigin, on loop: any EventLoop, timeout connectTimeout: TimeAmount, deadline: NIODeadline
-    ) async throws(UpstreamFailure) -> UpstreamConnection {
-        let sslContext = origin.tls ? try context(for: origin) : nil
-        let timeout = min(connectTimeout, max(.zero, deadline - .now()))
-        do {
-            return try await ClientBootstrap(group: loop)
-                .connectTimeout(timeout)
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connect(host: origin.host, port: origin.port) { [sslContext] channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        if let sslContext {
-                            let sni = origin.host.isIPAddress ? nil : origin.host
-                            try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: sni))
-                        }
-                        let handler = UpstreamConnection.Handler()
-                        try channel.pipeline.syncOperations.addHandler(handler)
-                        return UpstreamConnection(channel: channel, handler: handler)
-                    }
-                }
+        to origin: UpstreamOrigin, on loop: any EventLoop, timeout connectTimeout: TimeAmount, deadline: NIODeadline, call: UpstreamCall,
+        reply: @escaping (Result<UpstreamConnection, UpstreamFailure>) -> Void
+    ) {
+        let sslContext: NIOSSLContext?
+        do throws(UpstreamFailure) {
+            sslContext = origin.tls ? try context(for: origin) : nil
         } catch {
-            if Task.isCancelled { throw .cancelled }
-            if let error = error as? ChannelError, case .connectTimeout = error { throw .timeout }
-            throw .unreachable("cannot connect to \(origin): \(error)")
+            return reply(.failure(error))
+        }
+        let timeout = min(connectTimeout, max(.zero, deadline - .now()))
+        let connecting = ClientBootstrap(group: loop)
+            .connectTimeout(timeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        let sni = origin.host.isIPAddress ? nil : origin.host
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: sni))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(UpstreamConnection.Handler())
+                }
+            }
+            .connect(host: origin.host, port: origin.port)
+            .flatMapThrowing { channel in
+                UpstreamConnection(channel: channel, handler: try channel.pipeline.syncOperations.handler(type: UpstreamConnection.Handler.self))
+            }
+        connecting.assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let connection) where call.isCancelled:
+                connection.channel.close(promise: nil)
+                reply(.failure(.cancelled))
+            case .success(let connection):
+                reply(.success(connection))
+            case .failure where call.isCancelled:
+                reply(.failure(.cancelled))
+            case .failure(let error):
+                if let error = error as? ChannelError, case .connectTimeout = error { return reply(.failure(.timeout)) }
+                reply(.failure(.unreachable("cannot connect to \(origin): \(error)")))
+            }
         }
     }
 }

@@ -36,34 +36,26 @@ final class UpstreamConnection: Sendable {
         case broken(String)
     }
 
-    /// Sends the request (head, body and end in one flush) and returns once the answer's head
-    /// (streamed) or whole answer arrived. `release` runs on the event loop when the exchange is
-    /// over, with whether the connection can carry another request.
-    func execute(
+    /// Sends the request (head, body and end in one flush) and calls `reply` on the event loop
+    /// once the answer's head (streamed) or whole answer arrived, or the exchange failed. `release`
+    /// runs on the event loop when the exchange is over, with whether the connection can carry
+    /// another request. Called on the connection's event loop.
+    func start(
         head: OutgoingHead, body: ByteBuffer, stream: Bool, maxBytes: Int, firstByteDeadline: NIODeadline, deadline: NIODeadline,
-        release: @escaping @Sendable (Bool) -> Void
-    ) async throws -> Answer {
-        let handler = self.handler
-        let loop = channel.eventLoop
-        return try await withCheckedThrowingContinuation { answer in
-            let exchange = InFlight(answer: answer, stream: stream, maxBytes: maxBytes, deadline: deadline, release: release)
-            if loop.inEventLoop {
-                // The usual case: the request runs on the connection's own event loop; write at once.
-                handler.value.start(exchange, head: head, body: body, firstByteDeadline: firstByteDeadline)
-            } else {
-                loop.execute { handler.value.start(exchange, head: head, body: body, firstByteDeadline: firstByteDeadline) }
-            }
-        }
+        release: @escaping (Bool) -> Void, reply: @escaping (Result<Answer, Failure>) -> Void
+    ) {
+        let exchange = InFlight(reply: reply, stream: stream, maxBytes: maxBytes, deadline: deadline, release: release)
+        handler.value.start(exchange, head: head, body: body, firstByteDeadline: firstByteDeadline)
     }
 
     /// What the handler needs to answer one request.
     struct InFlight: UpstreamExchangeTerms {
-        /// Resumed exactly once, with the answer or the failure (the state machine hands each exchange one outcome).
-        let answer: CheckedContinuation<Answer, any Error>
+        /// Called exactly once, with the answer or the failure (the state machine hands each exchange one outcome).
+        let reply: (Result<Answer, Failure>) -> Void
         let stream: Bool
         let maxBytes: Int
         let deadline: NIODeadline
-        let release: @Sendable (Bool) -> Void
+        let release: (Bool) -> Void
     }
 
     /// The pipeline's last handler (after TLS, if any): writes a request as bytes, reads the
@@ -90,7 +82,7 @@ final class UpstreamConnection: Sendable {
 
         fileprivate func start(_ exchange: InFlight, head: OutgoingHead, body: ByteBuffer, firstByteDeadline: NIODeadline) {
             guard machine.isIdle, let context, context.channel.isActive else {
-                exchange.answer.resume(throwing: Failure.closedBeforeResponse)
+                exchange.reply(.failure(.closedBeforeResponse))
                 return
             }
             machine.started(exchange)
@@ -130,7 +122,7 @@ final class UpstreamConnection: Sendable {
                     return buffer
                 }
                 if case .startStream(let exchange, let head) = action, let chunks {
-                    exchange.answer.resume(returning: .streaming(head, chunks))
+                    exchange.reply(.success(.streaming(head, chunks)))
                 } else {
                     perform(action, context: context)
                 }
@@ -181,7 +173,7 @@ final class UpstreamConnection: Sendable {
                 if !stream.append(chunk) { context.channel.setAutoRead(false) }
             case .complete(let exchange, let head, let body, let keepAlive):
                 finish(exchange, keepAlive: keepAlive, context: context)
-                exchange.answer.resume(returning: .complete(head, body))
+                exchange.reply(.success(.complete(head, body)))
             case .endStream(let exchange, let stream, let keepAlive):
                 stream.finish()
                 context.channel.setAutoRead(true)
@@ -191,7 +183,7 @@ final class UpstreamConnection: Sendable {
                 timer = nil
                 deadline.cancel()
                 exchange?.release(false)
-                if let stream { stream.finish(failure) } else { exchange?.answer.resume(throwing: failure) }
+                if let stream { stream.finish(failure) } else { exchange?.reply(.failure(failure)) }
                 context.close(promise: nil)
             case .reschedule(let deadline):
                 schedule(deadline, context: context)

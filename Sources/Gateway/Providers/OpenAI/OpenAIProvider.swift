@@ -1,4 +1,5 @@
 import GatewayModel
+import NIOCore
 
 /// Any OpenAI-compatible HTTP API (OpenAI, vLLM, Ollama, LM Studio, ...), through the shared
 /// client. Requests of the `/v1/messages` front door are translated to chat requests and back.
@@ -28,6 +29,19 @@ struct OpenAIProvider: Provider {
             return try await http.post(embeddingsPath, body: request.body, extra: credentials, for: request)
         case .chatCompletions, .models, .mcp:  // /models is answered by the gateway itself, MCP by its forwarder
             return try await http.post(chatPath, body: request.body, extra: credentials, for: request)
+        }
+    }
+
+    /// Sends a chat or embeddings request without a task; a Messages request, which is
+    /// translated, goes through ``send(_:)``.
+    func start(_ request: UpstreamRequest, on loop: any EventLoop, call: UpstreamCall, reply: @escaping (Result<UpstreamResponse, UpstreamFailure>) -> Void) {
+        switch request.endpoint {
+        case .messages:
+            startTask(request, on: loop, call: call, reply: reply)
+        case .embeddings:
+            http.start(embeddingsPath, body: request.body, extra: credentials, for: request, on: loop, call: call, reply: reply)
+        case .chatCompletions, .models, .mcp:
+            http.start(chatPath, body: request.body, extra: credentials, for: request, on: loop, call: call, reply: reply)
         }
     }
 }

@@ -1,0 +1,20 @@
+import HTTPTypes
+import HummingbirdCore
+import NIOCore
+
+/// A data-plane answer as the listener writes it: the status, the fields, and the body, whole or
+/// streamed. A whole body goes out with its head in one write, straight from the event loop; only
+/// a stream needs a task to relay it.
+struct ClientAnswer: Sendable {
+    var status: HTTPResponse.Status
+    var headers: HTTPFields
+    var body: Body
+
+    /// An answer's body.
+    enum Body: Sendable {
+        /// The whole body, known when the answer is.
+        case whole(ByteBuffer)
+        /// A body written as it comes (a provider's or an MCP server's stream).
+        case stream(ResponseBody)
+    }
+}
