@@ -47,6 +47,8 @@ struct Forwarder: Sendable {
         var nextIndex = 0
         /// The target being tried, and its request body.
         var target: (pooled: PooledProvider, body: ByteBuffer)?
+        /// When the answer to the attempt in flight must be whole.
+        var deadline = NIODeadline.uptimeNanoseconds(0)
         var retries = 0
         var lastFailure: (failure: UpstreamFailure, provider: PooledProvider)?
 
@@ -96,17 +98,22 @@ struct Forwarder: Sendable {
                 endpoint: arrival.endpoint, body: body, stream: admitted.routed.payload.stream, requestID: arrival.requestID,
                 traceparent: context.parent, tracestate: context.state, clientHeaders: clientHeaders,
                 firstByteDeadline: now + pooled.firstByteTimeout, deadline: now + pooled.timeout)
-            let deadline = request.deadline
-            pooled.provider.start(request, on: loop, call: call) { [self] result in
-                switch result {
-                case .success(let response): answered(response, by: pooled, deadline: deadline)
-                case .failure(let failure): failed(failure, at: pooled)
-                }
+            deadline = request.deadline
+            // The callback holds this object alone, which is its context: no allocation for it.
+            pooled.provider.start(request, on: loop, call: call) { [self] result in received(result) }
+        }
+
+        /// Takes the outcome of the attempt in flight.
+        func received(_ result: Result<UpstreamResponse, UpstreamFailure>) {
+            guard let pooled = target?.pooled else { return }
+            switch result {
+            case .success(let response): answered(response, by: pooled)
+            case .failure(let failure): failed(failure, at: pooled)
             }
         }
 
         /// Relays an answer to the client.
-        func answered(_ response: consuming UpstreamResponse, by pooled: PooledProvider, deadline: NIODeadline) {
+        func answered(_ response: consuming UpstreamResponse, by pooled: PooledProvider) {
             let messages = admitted.routed.arrival.endpoint.speaksMessages
             let usage: TokenUsage.Reading
             do throws(UpstreamFailure) {

@@ -29,8 +29,11 @@ final class DataPlaneConnection: ChannelInboundHandler {
     private let connectionGuard: ConnectionGuard
     private let executor: LoopTaskExecutor
     private var machine = RequestStateMachine<RequestHead>()
-    /// The request being answered: what stops its upstream work when the client goes away.
-    private var call: UpstreamCall?
+    /// What stops the upstream work of the request being answered when the client goes away:
+    /// one for the connection, whose requests are answered one at a time.
+    private let call: UpstreamCall
+    /// The head of the request being answered.
+    private var answering: RequestHead?
     /// The task relaying a streamed answer.
     private var task: Task<Void, Never>?
     /// A flush of a stream's writes is due at the end of this turn of the event loop.
@@ -44,6 +47,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
     ) {
         self.routes = routes
         self.executor = executor
+        self.call = UpstreamCall(executor: executor)
         self.maxBodyBytes = maxBodyBytes
         self.logger = logger
         self.connectionGuard = connectionGuard
@@ -89,7 +93,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         // The client is gone: the request's upstream exchange stops (recorded as `client_closed`).
-        call.take()?.cancel()
+        call.cancel()
         task.take()?.cancel()
         context.fireChannelInactive()
     }
@@ -118,20 +122,19 @@ final class DataPlaneConnection: ChannelInboundHandler {
 
     private func dispatch(_ head: RequestHead, body: ByteBuffer?, oversized: Bool, context: ChannelHandlerContext) {
         connectionGuard.answering()
-        let channel = context.channel
-        let call = UpstreamCall(executor: executor)
-        self.call = call
+        answering = head
+        // The callback holds this handler alone, which is its context: no allocation for it.
         routes.respond(to: head.request, body: body ?? ByteBuffer(), requestID: .next(), oversized: oversized, on: context.eventLoop, call: call) {
             [self] answered in
-            write(answered, to: head, channel: channel)
+            write(answered)
         }
     }
 
-    /// Writes the answer to `head`: a whole one with its head in one write; a stream's head at
+    /// Writes the answer to the request being answered: a whole one with its head in one write; a stream's head at
     /// once (MCP: a server's stream may stay silent for minutes) or with its first chunk (a chat
     /// stream's, which follows at once), and its chunks from a task as they come.
-    private func write(_ answered: DataPlaneAnswer, to head: RequestHead, channel: any Channel) {
-        call = nil
+    private func write(_ answered: DataPlaneAnswer) {
+        guard let head = answering.take(), let channel = context?.channel else { return }
         let answer = answered.answer
         var length: Int?
         if case .whole(let body) = answer.body { length = body.readableBytes }
