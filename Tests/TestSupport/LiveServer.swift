@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// Runs a Hummingbird router on a free loopback port for the duration of a closure.
@@ -19,11 +20,24 @@ public enum LiveServer {
             onServerRunning: { channel in bound.set(channel.localAddress?.port ?? 0) },
             logger: logger
         )
+        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            let port = try await bound.wait()
+            group.addTask { try await services.run() }
             defer { group.cancelAll() }
-            return try await body(port)
+            let port = try await bound.wait()
+            let result: Result<T, any Error>
+            do {
+                result = .success(try await body(port))
+            } catch {
+                result = .failure(error)
+            }
+            // The server stops accepting before it is cancelled: cancelling it while an accepted
+            // connection waits in its channel's stream traps in NIO (swift-nio#2637). A connection
+            // a test left hanging is cut by the cancellation, after a bound.
+            await services.triggerGracefulShutdown()
+            group.addTask { try? await Task.sleep(for: .seconds(2)) }
+            _ = try? await group.next()
+            return try result.get()
         }
     }
 }
