@@ -66,20 +66,24 @@ struct DataPlaneServerTests {
         }
     }
 
-    @Test("pipelined chat requests forwarded upstream are answered in order: an answer relayed from the provider's read starts the next request on the same pooled connection")
-    func pipelinedUpstreamAnswers() async throws {
-        let upstream = FakeUpstream([.json(status: 200, body: FakeUpstream.completion())])
+    @Test(
+        "pipelined chat requests forwarded upstream are answered in order, whole or streamed: an answer relayed from the provider's read starts the next request on the same pooled connection",
+        arguments: [false, true])
+    func pipelinedUpstreamAnswers(streamed: Bool) async throws {
+        let events = FakeUpstream.streamEvents(words: ["one", "two"])
+        let upstream = FakeUpstream([streamed ? .stream(events: events) : .json(status: 200, body: FakeUpstream.completion())])
         try await upstream.run { url in
             try await GatewayHarness.run(TestConfig.single(url: url)) { gateway in
                 let count = 20
-                let chat = RawHTTP.chat()
+                let chat = RawHTTP.chat(stream: streamed)
                 let head = String(repeating: chat, count: count - 1) + chat.replacingOccurrences(of: "Connection: keep-alive", with: "Connection: close")
                 let result = await RawHTTP.exchange(port: gateway.port, head: head, body: [], timeoutSeconds: 20)
                 #expect(result.response.components(separatedBy: "HTTP/1.1 200 OK").count == count + 1)
+                if streamed { #expect(result.response.components(separatedBy: "data: [DONE]").count == count + 1) }
                 #expect(result.closed)
                 #expect(upstream.received.count == count)
                 let records = await gateway.recorder.waitForRecords(count)
-                #expect(records.count == count && records.allSatisfy { $0.status == 200 && $0.attempts == 1 })
+                #expect(records.count == count && records.allSatisfy { $0.status == 200 && $0.attempts == 1 && $0.reason == "" && $0.streamed == streamed })
             }
         }
     }

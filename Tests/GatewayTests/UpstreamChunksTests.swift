@@ -10,7 +10,11 @@ import Testing
 struct UpstreamChunksTests {
     /// Counts what the chunks asked of the connection.
     final class Control: UpstreamChunks.Control {
+        let eventLoop: (any EventLoop)?
         private let counts = Mutex((resumed: 0, abandoned: 0))
+
+        init(eventLoop: (any EventLoop)? = nil) { self.eventLoop = eventLoop }
+
         var resumed: Int { counts.withLock { $0.resumed } }
         var abandoned: Int { counts.withLock { $0.abandoned } }
 

@@ -13,6 +13,18 @@ enum StreamOutcome: Equatable {
     /// The output guardrails could not read the answer's text (a field twice).
     case unreadable(MessageText.Ambiguity)
 
+    /// How a stream that broke off with `failure` ended: a deadline, the provider's own error
+    /// event (which its translation relayed), or a broken stream.
+    init(ending failure: any Error) {
+        if case .timeout? = failure as? UpstreamConnection.Failure {
+            self = .timedOut
+        } else if failure as? StreamTranslationError == .providerError {
+            self = .providerReported
+        } else {
+            self = .upstreamBroke
+        }
+    }
+
     /// Whether the output guardrails ended the stream.
     var isBlocked: Bool { guardrailsDecision != nil }
 

@@ -49,7 +49,7 @@ final class StreamRelay: Sendable {
     }
 
     /// What the relay has seen so far: the usage, how the stream ended, the output guard's state.
-    private struct Progress {
+    struct Progress {
         var meter: StreamUsageMeter
         var outcome = StreamOutcome.completed
         var outputGuard: StreamGuard?
@@ -71,12 +71,28 @@ final class StreamRelay: Sendable {
             }
             return out
         }
+
+        /// What the client gets of a provider's `chunk`.
+        mutating func relay(_ chunk: ByteBuffer) -> ByteBuffer { guarded(meter.feed(chunk)) }
+
+        /// What ends the answer: what the meter and the output guard still hold (unless the guard
+        /// blocked it), then the error event of a stream that failed.
+        mutating func closing(provider: String, messages: Bool) -> ByteBuffer {
+            var out = outcome.isBlocked ? ByteBuffer() : guarded(meter.finish() ?? ByteBuffer(), finishing: true)
+            if let event = outcome.errorEvent(provider: provider, messages: messages) { out.writeImmutableBuffer(event) }
+            return out
+        }
+    }
+
+    /// A fresh progress for this relay's stream.
+    func makeProgress() -> Progress {
+        Progress(meter: StreamUsageMeter(stripsUsageChunk: stripsUsageChunk, messages: messages), outputGuard: outputGuard)
     }
 
     /// Writes the stream to `writer`; throws when the client went away. Records the trace once,
     /// whichever way the stream ends. Call it once.
     func run(_ writer: inout some ResponseBodyWriter) async throws {
-        var progress = Progress(meter: StreamUsageMeter(stripsUsageChunk: stripsUsageChunk, messages: messages), outputGuard: outputGuard)
+        var progress = makeProgress()
         do {
             try await relay(to: &writer, &progress)
         } catch {
@@ -89,7 +105,7 @@ final class StreamRelay: Sendable {
     private func relay(to writer: inout some ResponseBodyWriter, _ progress: inout Progress) async throws {
         do {
             for try await chunk in chunks {
-                let relayed = progress.guarded(progress.meter.feed(chunk))
+                let relayed = progress.relay(chunk)
                 do {
                     if relayed.readableBytes > 0 { try await writer.write(relayed) }
                 } catch {
@@ -102,34 +118,28 @@ final class StreamRelay: Sendable {
                     break
                 }
             }
-        } catch UpstreamConnection.Failure.timeout {
-            progress.outcome = .timedOut
-        } catch StreamTranslationError.providerError {
-            progress.outcome = .providerReported
         } catch {
+            let ending = StreamOutcome(ending: error)
             // A closed client connection cancels this task, which ends the provider's stream too.
-            if progress.outcome == .clientClosed || Task.isCancelled {
+            if ending == .upstreamBroke, progress.outcome == .clientClosed || Task.isCancelled {
                 progress.outcome = .clientClosed
                 throw error
             }
-            progress.outcome = .upstreamBroke
+            progress.outcome = ending
         }
         if Task.isCancelled {
             progress.outcome = .clientClosed
             throw CancellationError()
         }
-        if !progress.outcome.isBlocked {
-            let rest = progress.guarded(progress.meter.finish() ?? ByteBuffer(), finishing: true)
-            if rest.readableBytes > 0 { try await writer.write(rest) }
-        }
-        if let event = progress.outcome.errorEvent(provider: provider, messages: messages) { try await writer.write(event) }
+        let closing = progress.closing(provider: provider, messages: messages)
+        if closing.readableBytes > 0 { try await writer.write(closing) }
         try await writer.finish(nil)
     }
 
-    /// Finishes the trace with what the stream showed and records it. Out of line, so that the
-    /// trace is finished on the thread's stack rather than in the request task's frame.
+    /// Finishes the trace with what the stream showed and records it, the first time only. Out of
+    /// line, so that the trace is finished on the thread's stack rather than in the request task's frame.
     @inline(never)
-    private func record(_ progress: borrowing Progress) {
+    func record(_ progress: borrowing Progress) {
         guard var trace = self.trace.withLock({ $0.take() }) else { return }
         // A blocked answer was still produced by the provider: its cost is recorded.
         if trace.status < 300 {

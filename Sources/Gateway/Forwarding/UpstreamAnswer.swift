@@ -64,7 +64,7 @@ struct UpstreamAnswer: Sendable {
                 chunks: chunks, trace: consume relayed, snapshot: snapshot, promptEstimate: promptEstimate, started: arrival.started, deadline: deadline, provider: provider,
                 stripsUsageChunk: !admitted.routed.payload.fields.clientIncludesUsage,
                 outputGuard: guardsOutput ? output.map { StreamGuard(scanner: $0, messages: messages) } : nil, messages: messages, completion: completion)
-            return ClientAnswer(status: response.status, headers: headers, body: .stream(ResponseBody { writer in try await relay.run(&writer) }))
+            return ClientAnswer(status: response.status, headers: headers, body: .relay(relay))
         }
     }
 }

@@ -12,9 +12,10 @@ import WireJSON
 /// A request's body is collected in the handler up to the body limit, then the request is answered
 /// on the connection's own event loop, from callbacks: the gate chain runs at once, the upstream
 /// exchange on a connection of the same loop, and a whole answer is written when the provider's
-/// is read, with no task. A stream is relayed by a task on the loop (its ``LoopTaskExecutor``), as
-/// is an MCP request or one to a provider that translates it. A body that passes the
-/// limit is handed over as soon as it does, for the `payload` gate to refuse; the rest is not read.
+/// is read, with no task. A provider's stream is relayed from the provider connection's reads
+/// (``LoopStreamRelay``). A task on the loop (its ``LoopTaskExecutor``) relays an MCP stream or a
+/// translated one, and answers an MCP request or one to a provider that translates it. A body
+/// that passes the limit is handed over as soon as it does, for the `payload` gate to refuse; the rest is not read.
 /// ``RequestReader`` parses the requests, keeps pipelined ones in order and quiesces the
 /// connection at shutdown.
 /// An HTTP/1.0 client gets HTTP/1.0 answers, kept alive only when it asked, and a streamed answer
@@ -36,6 +37,8 @@ final class DataPlaneConnection: ChannelInboundHandler {
     private var answering: RequestHead?
     /// The task relaying a streamed answer.
     private var task: Task<Void, Never>?
+    /// The relay of a provider's stream, driven by its connection's reads.
+    private var relaying: LoopStreamRelay?
     /// A flush of a stream's writes is due at the end of this turn of the event loop.
     private var flushScheduled = false
 
@@ -95,7 +98,13 @@ final class DataPlaneConnection: ChannelInboundHandler {
         // The client is gone: the request's upstream exchange stops (recorded as `client_closed`).
         call.cancel()
         task.take()?.cancel()
+        relaying.take()?.clientGone()
         context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { relaying?.writable() }
+        context.fireChannelWritabilityChanged()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -130,9 +139,10 @@ final class DataPlaneConnection: ChannelInboundHandler {
         }
     }
 
-    /// Writes the answer to the request being answered: a whole one with its head in one write; a stream's head at
-    /// once (MCP: a server's stream may stay silent for minutes) or with its first chunk (a chat
-    /// stream's, which follows at once), and its chunks from a task as they come.
+    /// Writes the answer to the request being answered: a whole one with its head in one write; an
+    /// MCP server's stream with its head at once (it may stay silent for minutes) and its chunks
+    /// from a task; a provider's stream with its head and chunks flushed at the end of each of
+    /// the provider connection's reads (or, translated, by the task that relays it).
     private func write(_ answered: DataPlaneAnswer) {
         guard let head = answering.take(), let channel = context?.channel else { return }
         let answer = answered.answer
@@ -147,18 +157,31 @@ final class DataPlaneConnection: ChannelInboundHandler {
         case .whole(let body):
             finish(.whole(written, body), closes: closes, channel: channel)
         case .stream(let body):
-            if head.request.path?.hasPrefix("/mcp/") == true {
-                channel.writeAndFlush(AnswerPart.head(written), promise: nil)
-            } else {
-                channel.write(AnswerPart.head(written), promise: nil)
-            }
-            let writer = StreamWriter(channel: channel, connection: NIOLoopBound(self, eventLoop: channel.eventLoop), closes: closes)
-            task = Task(executorPreference: executor) {
-                do {
-                    try await body.write(writer)
-                } catch {
-                    channel.close(promise: nil)
+            channel.writeAndFlush(AnswerPart.head(written), promise: nil)
+            relay(closes: closes, channel: channel) { try await body.write($0) }
+        case .relay(let relay):
+            channel.write(AnswerPart.head(written), promise: nil)
+            let output = LoopOutput(connection: self, channel: channel, closes: closes)
+            guard let driven = LoopStreamRelay(relay, on: channel.eventLoop, output: output) else {
+                return self.relay(closes: closes, channel: channel) { writer in
+                    var writer = writer
+                    try await relay.run(&writer)
                 }
+            }
+            relaying = driven
+            driven.start()
+            if !channel.isActive { relaying.take()?.clientGone() }  // gone before its answer began
+        }
+    }
+
+    /// Relays a streamed body from a task.
+    private func relay(closes: Bool, channel: any Channel, _ body: @escaping @Sendable (StreamWriter) async throws -> Void) {
+        let writer = StreamWriter(channel: channel, connection: NIOLoopBound(self, eventLoop: channel.eventLoop), closes: closes)
+        task = Task(executorPreference: executor) {
+            do {
+                try await body(writer)
+            } catch {
+                channel.close(promise: nil)
             }
         }
     }
@@ -169,6 +192,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
     /// says so in its head.
     fileprivate func finish(_ last: AnswerPart, closes: Bool, channel: any Channel) {
         task = nil
+        relaying = nil
         guard !machine.answerFinished(closes: closes) else {
             connectionGuard.answered()
             channel.writeAndFlush(last, promise: nil)
@@ -193,6 +217,28 @@ final class DataPlaneConnection: ChannelInboundHandler {
             handler.value.flushScheduled = false
             channel.flush()
         }
+    }
+
+    /// Where a provider's stream relayed from the event loop writes: this connection.
+    private final class LoopOutput: StreamOutput {
+        let connection: DataPlaneConnection
+        let channel: any Channel
+        let closes: Bool
+
+        init(connection: DataPlaneConnection, channel: any Channel, closes: Bool) {
+            self.connection = connection
+            self.channel = channel
+            self.closes = closes
+        }
+
+        func write(_ bytes: ByteBuffer) -> Bool {
+            channel.write(AnswerPart.body(bytes), promise: nil)
+            return channel.isWritable
+        }
+
+        func flush() { channel.flush() }
+
+        func finish() { connection.finish(.end(nil), closes: closes, channel: channel) }
     }
 
     /// Writes a streamed body to the client connection, flushed as it comes (``flushSoon(_:)``).

@@ -4,7 +4,8 @@ import NIOCore
 
 /// A data-plane answer as the listener writes it: the status, the fields, and the body, whole or
 /// streamed. A whole body goes out with its head in one write, straight from the event loop; only
-/// a stream needs a task to relay it.
+/// a provider's stream is relayed from the event loop too when its connection reads there, and
+/// by a task otherwise.
 struct ClientAnswer: Sendable {
     var status: HTTPResponse.Status
     var headers: HTTPFields
@@ -14,7 +15,9 @@ struct ClientAnswer: Sendable {
     enum Body: Sendable {
         /// The whole body, known when the answer is.
         case whole(ByteBuffer)
-        /// A body written as it comes (a provider's or an MCP server's stream).
+        /// A body written as it comes, by a task (an MCP server's stream).
         case stream(ResponseBody)
+        /// A provider's stream.
+        case relay(StreamRelay)
     }
 }

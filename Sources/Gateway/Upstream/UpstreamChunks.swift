@@ -7,6 +7,9 @@ import Synchronization
 /// instead of the gateway buffering the answer. A reader that goes away before the end (the client
 /// went away, or the sequence was dropped unread) closes the upstream connection, which ends the
 /// provider's generation. A reader whose task is cancelled while it waits gets `CancellationError`.
+///
+/// A reader on the connection's own event loop can take the chunks without a task instead: a
+/// ``Sink`` attached with ``drive(_:)`` gets each one as the connection reads it.
 struct UpstreamChunks: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     typealias Failure = any Error
@@ -34,6 +37,8 @@ struct UpstreamChunks: AsyncSequence, Sendable {
         func resumeReading()
         /// The reader went away before the answer ended: close the connection.
         func abandon()
+        /// The event loop the connection reads on; nil when the chunks come from elsewhere.
+        var eventLoop: (any EventLoop)? { get }
     }
 
     /// A connection's channel as the chunks' ``Control``.
@@ -43,7 +48,33 @@ struct UpstreamChunks: AsyncSequence, Sendable {
         func resumeReading() { channel.setAutoRead(true) }
 
         func abandon() { channel.close(promise: nil) }
+
+        var eventLoop: (any EventLoop)? { channel.eventLoop }
     }
+
+    /// A reader called with each chunk as the connection reads it, on the connection's event loop.
+    protocol Sink: AnyObject, Sendable {
+        /// Takes the next chunk; returns false when it cannot take more for now (the connection
+        /// then stops reading until ``UpstreamChunks/resume()``).
+        func received(_ chunk: ByteBuffer) -> Bool
+        /// The connection's read is over: what it brought may go out together.
+        func readComplete()
+        /// The answer is whole (nil), or broke off with `failure`. Called once, last.
+        func ended(_ failure: (any Error)?)
+    }
+
+    /// The event loop whose reads append the chunks; nil when they come from elsewhere.
+    var eventLoop: (any EventLoop)? { reader.buffer.eventLoop }
+
+    /// Hands the chunks to `sink` from now on, those already buffered (and the end, if it came)
+    /// first. Called once, on ``eventLoop``, instead of iterating.
+    func drive(_ sink: some Sink) { reader.buffer.attach(sink) }
+
+    /// The sink caught up: the connection reads again if it had stopped.
+    func resume() { reader.buffer.resume() }
+
+    /// The sink needs no more: the connection is closed unless the answer already ended.
+    func cancel() { reader.buffer.terminate() }
 
     func makeAsyncIterator() -> Iterator { Iterator(reader: reader) }
 
@@ -79,33 +110,88 @@ struct UpstreamChunks: AsyncSequence, Sendable {
             var paused = false
             /// The reader went away or was cancelled: nothing more is kept.
             var terminated = false
+            /// The reader that takes chunks as they come, instead of waiting for them.
+            var sink: (any Sink)?
         }
 
         init(_ control: some Control) { self.control = control }
 
+        var eventLoop: (any EventLoop)? { control.eventLoop }
+
+        /// Hands what is buffered, then every later chunk and the end, to `sink`.
+        func attach(_ sink: some Sink) {
+            let (buffered, end): (Deque<ByteBuffer>, Result<Void, any Error>?) = state.withLock { state in
+                guard !state.terminated else { return ([], nil) }
+                defer { state.chunks.removeAll() }
+                if state.end == nil { state.sink = sink }
+                return (state.chunks, state.end)
+            }
+            var reading = true
+            for chunk in buffered { reading = sink.received(chunk) && reading }
+            if !buffered.isEmpty { sink.readComplete() }
+            if let end {
+                if case .failure(let failure) = end { sink.ended(failure) } else { sink.ended(nil) }
+            } else if reading {
+                resume()
+            }
+        }
+
+        /// Tells the sink that the connection's read is over.
+        func readComplete() {
+            state.withLock { $0.sink }?.readComplete()
+        }
+
+        /// Reading resumes if it had stopped.
+        func resume() {
+            let resume = state.withLock { state in
+                defer { state.paused = false }
+                return state.paused && !state.terminated
+            }
+            if resume { control.resumeReading() }
+        }
+
         /// Appends a chunk; returns false when the reader is behind and the connection should stop reading.
         func append(_ chunk: ByteBuffer) -> Bool {
-            let (waiter, reading): (UnsafeContinuation<ByteBuffer?, any Error>?, Bool) = state.withLock { state in
+            let (taker, reading): (Taker?, Bool) = state.withLock { state in
                 guard !state.terminated else { return (nil, true) }
+                if let sink = state.sink { return (.sink(sink), true) }
                 if let waiter = state.waiter {
                     state.waiter = nil
-                    return (waiter, true)
+                    return (.waiter(waiter), true)
                 }
                 state.chunks.append(chunk)
                 if state.chunks.count >= UpstreamChunks.highWatermark { state.paused = true }
                 return (nil, !state.paused)
             }
-            waiter?.resume(returning: chunk)
-            return reading
+            switch taker {
+            case .sink(let sink)?:
+                guard !sink.received(chunk) else { return true }
+                return state.withLock { state in
+                    state.paused = !state.terminated
+                    return !state.paused
+                }
+            case .waiter(let waiter)?:
+                waiter.resume(returning: chunk)
+                return true
+            case nil:
+                return reading
+            }
+        }
+
+        /// Who takes a chunk at once, rather than the buffer.
+        private enum Taker {
+            case sink(any Sink)
+            case waiter(UnsafeContinuation<ByteBuffer?, any Error>)
         }
 
         /// Ends the chunks: the answer is whole (nil), or broke off with `failure`.
         func finish(_ failure: (any Error)? = nil) {
-            let waiter = state.withLock { state in
+            let (waiter, sink) = state.withLock { state in
                 if state.end == nil { state.end = failure.map { .failure($0) } ?? .success(()) }
-                defer { state.waiter = nil }
-                return state.waiter
+                defer { (state.waiter, state.sink) = (nil, nil) }
+                return (state.waiter, state.sink)
             }
+            sink?.ended(failure)
             if let failure { waiter?.resume(throwing: failure) } else { waiter?.resume(returning: nil) }
         }
 
@@ -168,6 +254,7 @@ struct UpstreamChunks: AsyncSequence, Sendable {
             let (waiter, ended) = state.withLock { state in
                 state.terminated = true
                 state.chunks.removeAll()
+                state.sink = nil
                 defer { state.waiter = nil }
                 return (state.waiter, state.end != nil)
             }

@@ -110,6 +110,12 @@ final class UpstreamConnection: Sendable {
             }
         }
 
+        func channelReadComplete(context: ChannelHandlerContext) {
+            // A stream's reader writes what this read brought on in one flush.
+            machine.stream?.readComplete()
+            context.fireChannelReadComplete()
+        }
+
         /// Hands one part of the answer to the state machine.
         private func received(_ part: UpstreamResponseParser.Part, context: ChannelHandlerContext) {
             switch part {
@@ -175,9 +181,11 @@ final class UpstreamConnection: Sendable {
                 finish(exchange, keepAlive: keepAlive, context: context)
                 exchange.reply(.success(.complete(head, body)))
             case .endStream(let exchange, let stream, let keepAlive):
-                stream.finish()
+                // Back to the pool first: a relay that ends its answer here can start the client's
+                // next pipelined request at once, on this connection.
                 context.channel.setAutoRead(true)
                 finish(exchange, keepAlive: keepAlive, context: context)
+                stream.finish()
             case .fail(let exchange, let stream, let failure):
                 timer?.cancel()
                 timer = nil

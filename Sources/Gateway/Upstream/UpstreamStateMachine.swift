@@ -42,6 +42,12 @@ struct UpstreamStateMachine<InFlight: UpstreamExchangeTerms, Stream> {
         return false
     }
 
+    /// The stream of the answer being streamed, if one is.
+    var stream: Stream? {
+        if case .streaming(_, let stream, _) = state { return stream }
+        return nil
+    }
+
     /// An exchange was written; its answer is awaited.
     mutating func started(_ exchange: InFlight) {
         state = .waitingForHead(exchange)
