@@ -21,7 +21,8 @@ import WireJSON
 /// An HTTP/1.0 client gets HTTP/1.0 answers, kept alive only when it asked, and a streamed answer
 /// delimited by closing the connection.
 final class DataPlaneConnection: ChannelInboundHandler {
-    typealias InboundIn = RequestParser.Part
+    /// Requests come from ``RequestReader``'s calls of ``received(_:)``, not through the pipeline.
+    typealias InboundIn = Never
     typealias OutboundOut = AnswerPart
 
     private let routes: DataPlaneRoutes
@@ -71,8 +72,10 @@ final class DataPlaneConnection: ChannelInboundHandler {
         perform(action, context: context)
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+    /// Takes the next part of the requests read, in order.
+    func received(_ part: RequestParser.Part) {
+        guard let context else { return }
+        switch part {
         case .head(let head):
             guard machine.isIdle else { return }
             connectionGuard.headReceived()
@@ -144,7 +147,8 @@ final class DataPlaneConnection: ChannelInboundHandler {
     /// from a task; a provider's stream with its head and chunks flushed at the end of each of
     /// the provider connection's reads (or, translated, by the task that relays it).
     private func write(_ answered: DataPlaneAnswer) {
-        guard let head = answering.take(), let channel = context?.channel else { return }
+        guard let head = answering.take(), let context else { return }
+        let channel = context.channel
         let answer = answered.answer
         var length: Int?
         if case .whole(let body) = answer.body { length = body.readableBytes }
@@ -155,13 +159,13 @@ final class DataPlaneConnection: ChannelInboundHandler {
             contentLength: length, requestID: answered.requestID, headroom: answered.headroom)
         switch answer.body {
         case .whole(let body):
-            finish(.whole(written, body), closes: closes, channel: channel)
+            finish(.whole(written, body), closes: closes)
         case .stream(let body):
-            channel.writeAndFlush(AnswerPart.head(written), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.head(written)), promise: nil)
             relay(closes: closes, channel: channel) { try await body.write($0) }
         case .relay(let relay):
-            channel.write(AnswerPart.head(written), promise: nil)
-            let output = LoopOutput(connection: self, channel: channel, closes: closes)
+            context.write(wrapOutboundOut(.head(written)), promise: nil)
+            let output = LoopOutput(connection: self, context: context, closes: closes)
             guard let driven = LoopStreamRelay(relay, on: channel.eventLoop, output: output) else {
                 return self.relay(closes: closes, channel: channel) { writer in
                     var writer = writer
@@ -190,12 +194,16 @@ final class DataPlaneConnection: ChannelInboundHandler {
     /// pipelined request as soon as the end is written. The connection closes after the answer
     /// when either side asked for it or the request's body was left unread; a whole answer then
     /// says so in its head.
-    fileprivate func finish(_ last: AnswerPart, closes: Bool, channel: any Channel) {
+    ///
+    /// Answers are written from this handler's context, the pipeline's last: the same as the
+    /// channel's own write, but with the part's type known when compiled, which the channel's
+    /// generic write finds out by casting at run time.
+    fileprivate func finish(_ last: AnswerPart, closes: Bool) {
         task = nil
         relaying = nil
         guard !machine.answerFinished(closes: closes) else {
             connectionGuard.answered()
-            channel.writeAndFlush(last, promise: nil)
+            context?.writeAndFlush(wrapOutboundOut(last), promise: nil)
             return
         }
         var last = last
@@ -203,7 +211,8 @@ final class DataPlaneConnection: ChannelInboundHandler {
             head.closes = true
             last = .whole(head, body)
         }
-        channel.writeAndFlush(last).whenComplete { _ in channel.close(promise: nil) }
+        guard let context else { return }  // removed from a closed channel: nothing to write
+        context.writeAndFlush(wrapOutboundOut(last)).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
     }
 
     /// Flushes what a stream wrote once this turn of the event loop is over, however many chunks
@@ -222,23 +231,25 @@ final class DataPlaneConnection: ChannelInboundHandler {
     /// Where a provider's stream relayed from the event loop writes: this connection.
     private final class LoopOutput: StreamOutput {
         let connection: DataPlaneConnection
+        let context: ChannelHandlerContext
         let channel: any Channel
         let closes: Bool
 
-        init(connection: DataPlaneConnection, channel: any Channel, closes: Bool) {
+        init(connection: DataPlaneConnection, context: ChannelHandlerContext, closes: Bool) {
             self.connection = connection
-            self.channel = channel
+            self.context = context
+            self.channel = context.channel
             self.closes = closes
         }
 
         func write(_ bytes: ByteBuffer) -> Bool {
-            channel.write(AnswerPart.body(bytes), promise: nil)
+            context.write(connection.wrapOutboundOut(.body(bytes)), promise: nil)
             return channel.isWritable
         }
 
-        func flush() { channel.flush() }
+        func flush() { context.flush() }
 
-        func finish() { connection.finish(.end(nil), closes: closes, channel: channel) }
+        func finish() { connection.finish(.end(nil), closes: closes) }
     }
 
     /// Writes a streamed body to the client connection, flushed as it comes (``flushSoon(_:)``).
@@ -275,9 +286,9 @@ final class DataPlaneConnection: ChannelInboundHandler {
         func finish(_ trailingHeaders: HTTPFields?) async throws {
             let (connection, channel, closes) = (self.connection, self.channel, self.closes)
             if channel.eventLoop.inEventLoop {
-                connection.value.finish(.end(trailingHeaders), closes: closes, channel: channel)
+                connection.value.finish(.end(trailingHeaders), closes: closes)
             } else {
-                channel.eventLoop.execute { connection.value.finish(.end(trailingHeaders), closes: closes, channel: channel) }
+                channel.eventLoop.execute { connection.value.finish(.end(trailingHeaders), closes: closes) }
             }
         }
     }

@@ -81,11 +81,11 @@ public struct DataPlaneServer: Service {
                     // Answers are written from HTTPTypes' fields by ``AnswerEncoder``. Parse errors are
                     // answered by the connection handler, after the answers before them.
                     try pipeline.addHandler(AnswerEncoder())
-                    try pipeline.addHandler(RequestReader())
                     let connection = DataPlaneConnection(
                         routes: routes, maxBodyBytes: maxBodyBytes, logger: logger, connectionGuard: connectionGuard,
                         executor: loopConnections.requestExecutor)
                     connectionGuard.connection = connection
+                    try pipeline.addHandler(RequestReader(connection: connection))
                     try pipeline.addHandler(connection)
                     if admission == .pending {
                         connectionGuard.provisional = true

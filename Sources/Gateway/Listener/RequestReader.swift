@@ -11,9 +11,11 @@ import NIOCore
 /// Bytes that are not HTTP are reported once, as ``RequestParser/Invalid``, after the answers
 /// before them; what follows them is dropped. At shutdown an idle connection closes at once, a
 /// busy one after its answer, which then says `Connection: close`.
+///
+/// The parts go to the connection's ``DataPlaneConnection`` by a direct call rather than through
+/// the pipeline, which would box each part and cast it back.
 final class RequestReader: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
-    typealias InboundOut = RequestParser.Part
     typealias OutboundIn = AnswerPart
     typealias OutboundOut = AnswerPart
 
@@ -29,6 +31,7 @@ final class RequestReader: ChannelDuplexHandler {
         case answeredEarly
     }
 
+    private let connection: DataPlaneConnection
     private var parser = RequestParser()
     private var exchange = Exchange.idle
     private var failed = false
@@ -38,6 +41,9 @@ final class RequestReader: ChannelDuplexHandler {
     /// decided at once, such as a refusal) lets its loop go on, rather than starting another
     /// inside it, so a pipelined burst is answered in a loop and not by recursion.
     private var parsing = false
+
+    /// Reads the requests that `connection` answers.
+    init(connection: DataPlaneConnection) { self.connection = connection }
 
     /// Whether bytes wait unparsed for the pending answer.
     private var holding: Bool { exchange == .answering && parser.hasUnparsedBytes }
@@ -108,7 +114,7 @@ final class RequestReader: ChannelDuplexHandler {
             case .body: break
             case .end: exchange = exchange == .answeredEarly ? .idle : .answering
             }
-            context.fireChannelRead(wrapInboundOut(part))
+            connection.received(part)
         }
     }
 
