@@ -125,25 +125,29 @@ public struct RequestFields: Sendable, Equatable {
     /// requested model and, for a stream when `askForUsage`, `stream_options.include_usage` set so
     /// the final chunk carries usage. Every other byte is kept.
     public func upstreamBody(_ body: ByteBuffer, model routed: String, askForUsage: Bool) -> ByteBuffer {
-        var edits: [BodyEdit] = []
-        edits.reserveCapacity(2)  // the model and the usage option at most, in one allocation
-        if routed != model { edits.append(BodyEdit(range: modelRange, replacement: JSONString.quoted(routed))) }
+        let modelEdit = routed == model ? nil : BodyEdit(range: modelRange, replacement: JSONString.quoted(routed))
+        var usageEdit: BodyEdit?
         if stream && askForUsage && !clientIncludesUsage {
             if let includeUsage {
-                edits.append(BodyEdit(range: includeUsage.range, replacement: "true"))
+                usageEdit = BodyEdit(range: includeUsage.range, replacement: "true")
             } else if let streamOptions, streamOptions.kind == .null {
-                edits.append(BodyEdit(range: streamOptions.range, replacement: "{\"include_usage\":true}"))
+                usageEdit = BodyEdit(range: streamOptions.range, replacement: "{\"include_usage\":true}")
             } else if let streamOptions {
                 let afterBrace = streamOptions.range.lowerBound + 1
                 let empty = body.withUnsafeReadableBytes { raw in raw[streamOptions.range.dropFirst().dropLast()].allSatisfy(Self.isBlank) }
-                edits.append(BodyEdit(range: afterBrace..<afterBrace, replacement: empty ? "\"include_usage\":true" : "\"include_usage\":true,"))
+                usageEdit = BodyEdit(range: afterBrace..<afterBrace, replacement: empty ? "\"include_usage\":true" : "\"include_usage\":true,")
             } else {
                 let afterBrace = (body.withUnsafeReadableBytes { $0.firstIndex(of: UInt8(ascii: "{")) } ?? 0) + 1
-                // First: it comes before every field, the model's included, so the edits need no sorting.
-                edits.insert(BodyEdit(range: afterBrace..<afterBrace, replacement: "\"stream_options\":{\"include_usage\":true},"), at: 0)
+                usageEdit = BodyEdit(range: afterBrace..<afterBrace, replacement: "\"stream_options\":{\"include_usage\":true},")
             }
         }
-        return BodyEdit.apply(edits, to: body)
+        // One edit or none, the usual case, needs no array.
+        switch (modelEdit, usageEdit) {
+        case (nil, nil): return body
+        case (let edit?, nil), (nil, let edit?): return BodyEdit.apply(CollectionOfOne(edit), to: body)
+        case (let model?, let usage?):
+            return BodyEdit.apply(model.range.lowerBound <= usage.range.lowerBound ? [model, usage] : [usage, model], to: body)
+        }
     }
 
     private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
