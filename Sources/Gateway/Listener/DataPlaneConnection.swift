@@ -162,12 +162,12 @@ final class DataPlaneConnection: ChannelInboundHandler {
             finish(.whole(written, body), closes: closes)
         case .stream(let body):
             context.writeAndFlush(wrapOutboundOut(.head(written)), promise: nil)
-            relay(closes: closes, channel: channel) { try await body.write($0) }
+            relayFromTask(closes: closes, channel: channel) { try await body.write($0) }
         case .relay(let relay):
             context.write(wrapOutboundOut(.head(written)), promise: nil)
             let output = LoopOutput(connection: self, context: context, closes: closes)
             guard let driven = LoopStreamRelay(relay, on: channel.eventLoop, output: output) else {
-                return self.relay(closes: closes, channel: channel) { writer in
+                return relayFromTask(closes: closes, channel: channel) { writer in
                     var writer = writer
                     try await relay.run(&writer)
                 }
@@ -179,7 +179,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
     }
 
     /// Relays a streamed body from a task.
-    private func relay(closes: Bool, channel: any Channel, _ body: @escaping @Sendable (StreamWriter) async throws -> Void) {
+    private func relayFromTask(closes: Bool, channel: any Channel, _ body: @escaping @Sendable (StreamWriter) async throws -> Void) {
         let writer = StreamWriter(channel: channel, connection: NIOLoopBound(self, eventLoop: channel.eventLoop), closes: closes)
         task = Task(executorPreference: executor) {
             do {

@@ -3,9 +3,9 @@ import HummingbirdCore
 import NIOCore
 
 /// A data-plane answer as the listener writes it: the status, the fields, and the body, whole or
-/// streamed. A whole body goes out with its head in one write, straight from the event loop; only
-/// a provider's stream is relayed from the event loop too when its connection reads there, and
-/// by a task otherwise.
+/// streamed. A whole body goes out with its head in one write, straight from the event loop. A
+/// provider's stream is relayed from the event loop too, as its connection reads it (a
+/// translated one by a task); an MCP server's stream by a task.
 struct ClientAnswer: Sendable {
     var status: HTTPResponse.Status
     var headers: HTTPFields
