@@ -112,6 +112,17 @@ public enum JSONString {
 
     /// `value` as a quoted, escaped JSON string.
     public static func quoted(_ value: String) -> String {
+        // A value with nothing to escape, the usual case, is quoted as it is: one allocation or,
+        // for up to 13 bytes, none.
+        let utf8 = value.utf8
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return String(unsafeUninitializedCapacity: utf8.count + 2) { bytes in
+                bytes[0] = UInt8(ascii: "\"")
+                let end = UnsafeMutableBufferPointer(rebasing: bytes[1...]).initialize(fromContentsOf: utf8) + 1
+                bytes[end] = UInt8(ascii: "\"")
+                return end + 1
+            }
+        }
         var buffer = ByteBuffer()
         write(value, to: &buffer)
         return String(buffer: buffer)

@@ -141,12 +141,12 @@ public struct RequestFields: Sendable, Equatable {
                 usageEdit = BodyEdit(range: afterBrace..<afterBrace, replacement: "\"stream_options\":{\"include_usage\":true},")
             }
         }
-        // One edit or none, the usual case, needs no array.
         switch (modelEdit, usageEdit) {
         case (nil, nil): return body
-        case (let edit?, nil), (nil, let edit?): return BodyEdit.apply(CollectionOfOne(edit), to: body)
+        case (let edit?, nil), (nil, let edit?): return BodyEdit.apply(edit, then: nil, to: body)
         case (let model?, let usage?):
-            return BodyEdit.apply(model.range.lowerBound <= usage.range.lowerBound ? [model, usage] : [usage, model], to: body)
+            let inOrder = model.range.lowerBound <= usage.range.lowerBound
+            return BodyEdit.apply(inOrder ? model : usage, then: inOrder ? usage : model, to: body)
         }
     }
 

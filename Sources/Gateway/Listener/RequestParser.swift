@@ -201,7 +201,9 @@ struct RequestParser {
             guard methodBytes.allSatisfy(HTTP1Syntax.isTokenByte), let other = HTTPRequest.Method(String(decoding: methodBytes, as: UTF8.self)) else { return nil }
             method = other
         }
-        return (method, String(decoding: target, as: UTF8.self), HTTPVersion(major: 1, minor: Int(minor &- UInt8(ascii: "0"))))
+        // The chat completions path, most requests' target and too long for a small string, is not copied.
+        let path = HTTP1Syntax.equals(target, "/v1/chat/completions") ? "/v1/chat/completions" : String(decoding: target, as: UTF8.self)
+        return (method, path, HTTPVersion(major: 1, minor: Int(minor &- UInt8(ascii: "0"))))
     }
 }
 

@@ -75,6 +75,9 @@ final class UpstreamConnection: Sendable {
         private var context: ChannelHandlerContext?
         private var timer: Scheduled<Void>?
         private var deadline = LazyDeadline()
+        /// Whether a slow reader of this connection's stream turned its socket reads off (setting
+        /// the option casts its value several times, so an answer that never paused skips it).
+        private var pausedReads = false
 
         func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
@@ -176,14 +179,20 @@ final class UpstreamConnection: Sendable {
                 break  // handled where the head is read, which holds the reader's side
             case .forward(let stream, let chunk):
                 // A reader slower than the provider stops the socket reads until it catches up.
-                if !stream.append(chunk) { context.channel.setAutoRead(false) }
+                if !stream.append(chunk) {
+                    pausedReads = true
+                    context.channel.setAutoRead(false)
+                }
             case .complete(let exchange, let head, let body, let keepAlive):
                 finish(exchange, keepAlive: keepAlive, context: context)
                 exchange.reply(.success(.complete(head, body)))
             case .endStream(let exchange, let stream, let keepAlive):
                 // Back to the pool first: a relay that ends its answer here can start the client's
                 // next pipelined request at once, on this connection.
-                context.channel.setAutoRead(true)
+                if pausedReads {
+                    pausedReads = false
+                    context.channel.setAutoRead(true)
+                }
                 finish(exchange, keepAlive: keepAlive, context: context)
                 stream.finish()
             case .fail(let exchange, let stream, let failure):
