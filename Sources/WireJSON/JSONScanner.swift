@@ -121,6 +121,7 @@ public struct JSONScanner: ~Copyable {
         var elements: [Field] = []
         scanner.skipWhitespace()
         if scanner.peek() == UInt8(ascii: "]") { return elements }
+        elements.reserveCapacity(4)  // a few messages or parts, the usual case, in one allocation
         while true {
             elements.append(try scanner.scanValue(depth: 1, describe: false))
             scanner.skipWhitespace()

@@ -35,7 +35,9 @@ public struct MessageText: Sendable, Equatable {
         let value = fields.textRange
         guard !value.isEmpty else { return [] }
         guard bytes[value.lowerBound] == UInt8(ascii: "[") else { return [MessageText(message: 0, literal: value)] }
+        let messages = elements(of: value, in: bytes)
         var slots: [MessageText] = []
+        slots.reserveCapacity(messages.count + 1)  // one slot each, the usual case
         if let system = fields.systemRange {
             if bytes[system.lowerBound] == UInt8(ascii: "\"") {
                 slots.append(MessageText(message: 0, literal: system))
@@ -44,7 +46,7 @@ public struct MessageText: Sendable, Equatable {
             }
         }
         let first = shape == .messages ? 1 : 0
-        for (index, element) in elements(of: value, in: bytes).enumerated() {
+        for (index, element) in messages.enumerated() {
             switch (shape, element.kind) {
             case (.embeddings, .string): slots.append(MessageText(message: index, literal: element.range))
             case (.chat, .object), (.messages, .object): try messageSlots(of: element.range, index: first + index, in: bytes, into: &slots)
@@ -144,10 +146,11 @@ public struct MessageText: Sendable, Equatable {
 
     private static func elements(of array: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> [JSONScanner.Field] {
         let inner = UnsafeBufferPointer(rebasing: bytes[array])
-        return ((try? JSONScanner.scanElements(inner)) ?? []).map { element in
-            var shifted = element
-            shifted.range = (element.range.lowerBound + array.lowerBound)..<(element.range.upperBound + array.lowerBound)
-            return shifted
+        var elements = (try? JSONScanner.scanElements(inner)) ?? []
+        for index in elements.indices {
+            let range = elements[index].range
+            elements[index].range = (range.lowerBound + array.lowerBound)..<(range.upperBound + array.lowerBound)
         }
+        return elements
     }
 }

@@ -13,7 +13,7 @@ struct DenyPhraseDetector: PhraseDetector {
         matches.append(GuardrailMatch(check: .denyPhrases, type: "deny_phrase", range: nil))
     }
 
-    private func contains(_ squashed: [UInt8]) -> Bool {
+    private func contains(_ squashed: ArraySlice<UInt8>) -> Bool {
         squashed.withUnsafeBufferPointer { squashed in
             phrases.contains { phrase in
                 let first = phrase[0]

@@ -137,7 +137,7 @@ struct InjectionDetector: PhraseDetector {
         negations.contains { word in position >= word.count && PhraseFamily.has(word, in: squashed, at: position - word.count) }
     }
 
-    private static func hasDelimiter(_ symbols: [UInt8]) -> Bool {
+    private static func hasDelimiter(_ symbols: ArraySlice<UInt8>) -> Bool {
         symbols.withUnsafeBufferPointer { symbols in
             for position in symbols.indices where symbols[position] == UInt8(ascii: "<") || symbols[position] == UInt8(ascii: "[") || symbols[position] == UInt8(ascii: "#") {
                 if delimiters.contains(where: { PhraseFamily.has($0, in: symbols, at: position) }) { return true }

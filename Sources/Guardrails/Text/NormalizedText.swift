@@ -17,47 +17,58 @@ import Foundation
 ///
 /// ASCII text, the common case, takes a path without Foundation.
 struct NormalizedText {
+    /// Both views in one allocation: the squashed view, then the symbols view from `split`.
+    private var storage: [UInt8] = []
+    private var split = 0
+
     /// Folded letters only.
-    private(set) var squashed: [UInt8] = []
+    var squashed: ArraySlice<UInt8> { storage[..<split] }
     /// Folded text without white space, punctuation kept.
-    private(set) var symbols: [UInt8] = []
+    var symbols: ArraySlice<UInt8> { storage[split...] }
 
     init(_ text: UnsafeBufferPointer<UInt8>) {
         if text.allSatisfy({ $0 < 0x80 }) {
             // Both views are written in place through one table lookup per byte and view.
-            Self.asciiFolds.withUnsafeBufferPointer { folds in
-                squashed = [UInt8](unsafeUninitializedCapacity: text.count) { view, count in
+            var split = 0
+            storage = Self.asciiFolds.withUnsafeBufferPointer { folds in
+                [UInt8](unsafeUninitializedCapacity: 2 * text.count) { views, count in
                     for byte in text where folds[Int(byte)].squashed != 0 {
-                        view[count] = folds[Int(byte)].squashed
+                        views[count] = folds[Int(byte)].squashed
                         count += 1
                     }
-                }
-                symbols = [UInt8](unsafeUninitializedCapacity: text.count) { view, count in
+                    split = count
                     for byte in text where folds[Int(byte)].symbol != 0 {
-                        view[count] = folds[Int(byte)].symbol
+                        views[count] = folds[Int(byte)].symbol
                         count += 1
                     }
                 }
             }
+            self.split = split
             return
         }
+        var squashed: [UInt8] = []
+        var symbols: [UInt8] = []
         squashed.reserveCapacity(text.count)
         symbols.reserveCapacity(text.count)
         let decomposed = String(decoding: text, as: UTF8.self).decomposedStringWithCompatibilityMapping
         for scalar in decomposed.unicodeScalars {
             if let ascii = Self.fold(scalar) {
-                append(ascii)
+                Self.append(ascii, squashed: &squashed, symbols: &symbols)
             } else if scalar.properties.generalCategory == .nonspacingMark || Self.isInvisible(scalar) {
                 continue
             } else {
-                for lowered in scalar.properties.lowercaseMapping.unicodeScalars where lowered.isASCII { append(UInt8(lowered.value)) }
+                for lowered in scalar.properties.lowercaseMapping.unicodeScalars where lowered.isASCII {
+                    Self.append(UInt8(lowered.value), squashed: &squashed, symbols: &symbols)
+                }
             }
         }
+        storage = squashed + symbols
+        split = squashed.count
     }
 
     /// Folds one ASCII byte into both views.
-    private mutating func append(_ byte: UInt8) {
-        let fold = Self.asciiFolds[Int(byte)]
+    private static func append(_ byte: UInt8, squashed: inout [UInt8], symbols: inout [UInt8]) {
+        let fold = asciiFolds[Int(byte)]
         if fold.squashed != 0 { squashed.append(fold.squashed) }
         if fold.symbol != 0 { symbols.append(fold.symbol) }
     }
@@ -87,7 +98,7 @@ struct NormalizedText {
     /// `phrase` as the squashed view would read it.
     static func squash(_ phrase: String) -> [UInt8] {
         var text = phrase
-        return text.withUTF8 { NormalizedText($0).squashed }
+        return text.withUTF8 { Array(NormalizedText($0).squashed) }
     }
 
     /// An ASCII byte for ASCII scalars, Unicode tag characters (U+E0020...U+E007E carry ASCII
