@@ -7,7 +7,7 @@ several times over, so the requests it serves are fewer than `bench/refcounts.py
 collector's batches smaller; the per-request figures are for ranking callers, and
 `bench/refcounts.py` gives the exact totals.
 
-    python3 bench/callers.py BINARY [--calls swift_bridgeObjectRetain,swift_retain] [--telemetry-off] [--stream] [--top 40] [--depth 1]
+    python3 bench/callers.py BINARY [--calls swift_bridgeObjectRetain,swift_retain] [--telemetry-off] [--stream] [--guarded] [--top 40] [--depth 1]
 
 Needs root (uprobes); the probes are removed at the end.
 """
@@ -21,6 +21,7 @@ parser.add_argument("binary")
 parser.add_argument("--calls", default="swift_bridgeObjectRetain")
 parser.add_argument("--telemetry-off", action="store_true")
 parser.add_argument("--stream", action="store_true")
+parser.add_argument("--guarded", action="store_true", help="with every input guardrail on")
 parser.add_argument("--top", type=int, default=40)
 parser.add_argument("--depth", type=int, default=1, help="callers named beyond the first, besides copies followed")
 args = parser.parse_args()
@@ -46,7 +47,7 @@ def record(events, folder):
     origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
     config = os.path.join(folder, "gateway.yaml")
     with open(config, "w") as handle:
-        handle.write(load.gateway_config(origin_port, port, load.free_port(), not args.telemetry_off))
+        handle.write(load.gateway_config(origin_port, port, load.free_port(), not args.telemetry_off, guarded=args.guarded))
     load.BINARY = args.binary
     gateway = load.start_gateway(config)
     try:

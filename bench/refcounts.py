@@ -5,7 +5,7 @@ that this machine's timing noise hides. CPU counters and valgrind are unavailabl
 calls are what the profile spends a fifth of the gateway's time in.
 
     python3 bench/refcounts.py BINARY [BINARY ...] [--telemetry-off] [--metered] [--guarded] [--connections 4] [--seconds 4]
-        [--tasks | --calls clock_gettime,swift_beginAccess,...]
+        [--tasks | --syscalls | --calls clock_gettime,swift_beginAccess,...]
 
 Each binary serves `--connections` connections from wrk for `--seconds`, after a warm-up, while
 `perf stat` counts the probed calls in its process; the counts are divided by the requests served.
@@ -13,7 +13,8 @@ With telemetry on, the collector's fold of each trace is counted too (its batche
 those counts vary by a few percent); `--telemetry-off` counts the request path alone. `--tasks`
 counts the concurrency runtime's task calls instead, and `--calls` any functions of the Swift
 runtime (named `swift_...`) or of libc by name: `clock_gettime` for reads of the clock,
-`swift_beginAccess` for dynamic exclusivity checks. Needs root (uprobes); the probes are
+`swift_beginAccess` for dynamic exclusivity checks; `--syscalls` the system calls that read,
+write and wait (kernel tracepoints, so every caller's). Needs root (uprobes); the probes are
 removed at the end.
 """
 import argparse, os, subprocess, sys, tempfile, time
@@ -30,11 +31,13 @@ parser.add_argument("--guarded", action="store_true")
 parser.add_argument("--connections", type=int, default=4)
 parser.add_argument("--seconds", type=int, default=4)
 parser.add_argument("--tasks", action="store_true")
+parser.add_argument("--syscalls", action="store_true", help="count the system calls that move bytes and wait for them instead")
 parser.add_argument("--calls", help="count these functions instead (each looked up in the Swift runtime, its concurrency library and libc)")
 args = parser.parse_args()
 
 SWIFT = ["swift_retain", "swift_release", "swift_bridgeObjectRetain", "swift_bridgeObjectRelease", "swift_allocObject"]
 LIBC = ["malloc"]
+SYSCALLS = ["read", "write", "writev", "epoll_wait", "epoll_ctl"]
 # With --tasks: the concurrency runtime's calls that a request's task makes (creation, each
 # enqueue on an executor, each executor switch), counted instead of the reference counting.
 TASKS = ["swift_task_create", "swift_task_enqueue", "swift_task_switch", "swift_continuation_init"]
@@ -93,7 +96,7 @@ def count(binary, events, origin_port, folder):
             for line in handle:
                 fields = line.strip().split(",")
                 if len(fields) > 2 and fields[0].isdigit():
-                    counts[fields[2].split(":")[1]] = int(fields[0]) / max(1, served)
+                    counts[fields[2].split(":")[1].removeprefix("sys_enter_")] = int(fields[0]) / max(1, served)
         return served, counts
     finally:
         gateway.terminate()
@@ -103,13 +106,17 @@ def count(binary, events, origin_port, folder):
 folder = tempfile.mkdtemp(prefix="gateway-refcounts.")
 origin_port = load.free_port()
 origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
-events = add_probes(args.binaries[0])
-names = args.calls.split(",") if args.calls else (TASKS if args.tasks else SWIFT) + LIBC
+if args.syscalls:
+    names, events = SYSCALLS, []
+    probes = [f"syscalls:sys_enter_{name}" for name in SYSCALLS]
+else:
+    events = add_probes(args.binaries[0])
+    names, probes = args.calls.split(",") if args.calls else (TASKS if args.tasks else SWIFT) + LIBC, events
 try:
     print(f"calls per request ({'telemetry off' if args.telemetry_off else 'telemetry on'}{', metered' if args.metered else ''}{', guarded' if args.guarded else ''}, {args.connections} connections):")
     print(f"{'binary':40s} {'requests':>8s} " + " ".join(f"{name.replace('swift_', ''):>19s}" for name in names))
     for binary in args.binaries:
-        served, counts = count(binary, events, origin_port, folder)
+        served, counts = count(binary, probes, origin_port, folder)
         print(f"{binary:40s} {served:8d} " + " ".join(f"{counts.get(name, 0):19.1f}" for name in names))
 finally:
     for event in events:
