@@ -141,7 +141,9 @@ struct StreamingTests {
         let upstream = FirehoseUpstream(chunks: 4096, chunkBytes: 64 * 1024)
         let total = upstream.chunks * upstream.chunkBytes
         try await upstream.run { port in
-            try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:\(port)/v1")) { gateway in
+            // A deadline well past the test's waits: on a loaded machine the stream can start
+            // seconds late, and the default 5 s would then end it before the client goes away.
+            try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:\(port)/v1", timeout: 60)) { gateway in
                 let socket = RawHTTP.sendAndPause(port: gateway.port, head: RawHTTP.chat(stream: true))
                 // Once the stream started (which a machine loaded by the tests beside this one can
                 // delay), the provider has 3 s to get ahead. Every buffer on the way (both sockets'

@@ -1,6 +1,7 @@
 import GatewayModel
 import Foundation
 import NIOHTTP1
+import NIOPosix
 import NIOCore
 import NIOSSL
 import Telemetry
@@ -327,6 +328,50 @@ struct UpstreamClientTests {
             #expect(received == total)
         }
         await client.shutdown()
+    }
+
+    /// The chunks past the buffer's high watermark turn the connection's reads off in the same
+    /// read that ends the answer, and no reader takes a chunk to turn them on again: the end
+    /// must, or the pooled connection would never read its next answer.
+    @Test("a stream that fills the chunk buffer in the read that ends it goes back to the pool reading")
+    func pausedByItsLastRead() async throws {
+        let events = (0..<(UpstreamChunks.highWatermark + 4)).map { "data: {\"n\":\($0)}\n\n" }
+        let body = events.map { String($0.utf8.count, radix: 16) + "\r\n" + $0 + "\r\n" }.joined() + "0\r\n\r\n"
+        let upstream = RawUpstream("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
+        // One loop, so the second request is sent on the pool's connection from the first.
+        let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let client = UpstreamClient(group: loop, connectTimeoutSeconds: 2)
+        try await upstream.run { url in
+            var head = OutgoingHead(method: "POST", target: "/v1/chat/completions")
+            head.add("host", "127.0.0.1")
+            head.add("content-length", 2)
+            let origin = UpstreamOrigin(host: "127.0.0.1", port: URLComponents(string: url)!.port!, tls: false)
+            var received: [Int] = []
+            var unread: UpstreamChunks?  // held, so that its end is not taken for a reader gone away
+            for _ in 0..<2 {
+                let answer = try await client.send(
+                    to: origin, head: head, body: ByteBuffer(string: "{}"), stream: true, maxBytes: 1 << 20, connectTimeout: nil,
+                    firstByteDeadline: .now() + .seconds(5), deadline: .now() + .seconds(10))
+                guard case .streaming(_, let chunks) = answer else {
+                    Issue.record("expected a stream")
+                    return
+                }
+                // The first stream is left unread; the second is read to its end.
+                if unread == nil {
+                    unread = chunks
+                    received.append(0)
+                    continue
+                }
+                var count = 0
+                for try await _ in chunks { count += 1 }
+                received.append(count)
+            }
+            #expect(received == [0, events.count])
+            #expect(upstream.connections == 1, "the second request went out on the first one's connection")
+            withExtendedLifetime(unread) {}
+        }
+        await client.shutdown()
+        try await loop.shutdownGracefully()
     }
 }
 
