@@ -38,8 +38,10 @@ final class DataPlaneConnection: ChannelInboundHandler {
     private var answering: RequestHead?
     /// The task relaying a streamed answer.
     private var task: Task<Void, Never>?
-    /// The relay of a provider's stream, driven by its connection's reads.
+    /// The relay of a provider's stream, driven by its connection's reads, and whether the
+    /// connection closes after it; the relay writes to this handler (``StreamOutput``).
     private var relaying: LoopStreamRelay?
+    private var relayCloses = false
     /// A flush of a stream's writes is due at the end of this turn of the event loop.
     private var flushScheduled = false
 
@@ -165,14 +167,14 @@ final class DataPlaneConnection: ChannelInboundHandler {
             relayFromTask(closes: closes, channel: channel) { try await body.write($0) }
         case .relay(let relay):
             context.write(wrapOutboundOut(.head(written)), promise: nil)
-            let output = LoopOutput(connection: self, context: context, closes: closes)
-            guard let driven = LoopStreamRelay(relay, on: channel.eventLoop, output: output) else {
+            guard let driven = LoopStreamRelay(relay, on: channel.eventLoop, output: self) else {
                 return relayFromTask(closes: closes, channel: channel) { writer in
                     var writer = writer
                     try await relay.run(&writer)
                 }
             }
             relaying = driven
+            relayCloses = closes
             driven.start()
             if !channel.isActive { relaying.take()?.clientGone() }  // gone before its answer began
         }
@@ -228,30 +230,6 @@ final class DataPlaneConnection: ChannelInboundHandler {
         }
     }
 
-    /// Where a provider's stream relayed from the event loop writes: this connection.
-    private final class LoopOutput: StreamOutput {
-        let connection: DataPlaneConnection
-        let context: ChannelHandlerContext
-        let channel: any Channel
-        let closes: Bool
-
-        init(connection: DataPlaneConnection, context: ChannelHandlerContext, closes: Bool) {
-            self.connection = connection
-            self.context = context
-            self.channel = context.channel
-            self.closes = closes
-        }
-
-        func write(_ bytes: ByteBuffer) -> Bool {
-            context.write(connection.wrapOutboundOut(.body(bytes)), promise: nil)
-            return channel.isWritable
-        }
-
-        func flush() { context.flush() }
-
-        func finish() { connection.finish(.end(nil), closes: closes) }
-    }
-
     /// Writes a streamed body to the client connection, flushed as it comes (``flushSoon(_:)``).
     /// Once the socket's buffer passes its high watermark each write waits until the socket took
     /// it, so a slow client slows the provider's stream instead of filling memory. A class: the
@@ -292,4 +270,17 @@ final class DataPlaneConnection: ChannelInboundHandler {
             }
         }
     }
+}
+
+/// Where a provider's stream relayed from the event loop writes: this connection.
+extension DataPlaneConnection: StreamOutput {
+    func write(_ bytes: ByteBuffer) -> Bool {
+        guard let context else { return false }
+        context.write(wrapOutboundOut(.body(bytes)), promise: nil)
+        return context.channel.isWritable
+    }
+
+    func flush() { context?.flush() }
+
+    func finish() { finish(.end(nil), closes: relayCloses) }
 }
