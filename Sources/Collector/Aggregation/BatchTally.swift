@@ -77,17 +77,18 @@ struct BatchTally {
     private var gates = SeriesTally<GateKey, Double>()
     private var gateTimes = SeriesTally<GateTimeKey, Histogram>()
 
-    /// Adds one trace, already tagged: `project`, `model` and `provider` are the bounded label values
-    /// (`provider` empty when no provider was tried).
-    mutating func add(_ trace: RequestTrace, org: String, project: String, model: String, provider: String, mcp labels: TraceLabels.MCP? = nil) {
+    /// Adds the trace `trace` points to, already tagged: `project`, `model` and `provider` are the
+    /// bounded label values (`provider` empty when no provider was tried). The trace is read in
+    /// place, a field at a time: a borrow of the whole trace across the calls here would be a copy.
+    mutating func add(_ trace: UnsafePointer<RequestTrace>, org: String, project: String, model: String, provider: String, mcp labels: TraceLabels.MCP? = nil) {
         if let labels {
-            let outcome = trace.status < 400 && trace.reason.isEmpty ? "ok" : ReasonCode(reading: trace.reason.isEmpty ? "other" : trace.reason).rawValue
+            let outcome = trace.pointee.status < 400 && trace.pointee.reason.isEmpty ? "ok" : ReasonCode(reading: trace.pointee.reason.isEmpty ? "other" : trace.pointee.reason).rawValue
             mcp.update(MCPKey(org: org, project: project, labels: labels, outcome: outcome), make: { Histogram(bounds: Histogram.Buckets.operation) }) {
-                $0.observe(Double(trace.durationNanos) / 1e9)
+                $0.observe(Double(trace.pointee.durationNanos) / 1e9)
             }
         }
-        for index in 0..<trace.gateCount {
-            let span = trace.gate(at: index)
+        for index in 0..<trace.pointee.gateCount {
+            let span = trace.pointee.gate(at: index)
             gates.update(
                 position: index,
                 matches: { $0.gate == span.gate && $0.reason == span.reason && $0.decision == span.decision && $0.org == org && $0.project == project },
@@ -98,15 +99,15 @@ struct BatchTally {
                 make: { Histogram(bounds: Histogram.Buckets.gate) }
             ) { $0.observe(Double(span.durationNanos) / 1e9) }
         }
-        for index in 0..<trace.findingCount {
-            let finding = trace.finding(at: index)
+        for index in 0..<trace.pointee.findingCount {
+            let finding = trace.pointee.finding(at: index)
             findings.update(
                 FindingKey(org: org, project: project, direction: finding.direction, check: finding.check, action: finding.action), position: index, make: { 0 }
             ) { $0 += Double(finding.count) }
         }
         let key = RequestKey(
-            org: org, project: project, model: model, status: trace.status, decided: trace.decidingGate?.gate ?? "none", provider: provider,
-            operation: trace.operation)
+            org: org, project: project, model: model, status: trace.pointee.status, decided: trace.pointee.decidingGate?.gate ?? "none", provider: provider,
+            operation: trace.pointee.operation)
         requests.update(key, make: { RequestSums() }) { $0.add(trace, tried: !provider.isEmpty) }
     }
 
@@ -148,27 +149,28 @@ struct BatchTally {
 }
 
 extension BatchTally.RequestSums {
-    mutating func add(_ trace: RequestTrace, tried: Bool) {
+    /// Adds the trace `trace` points to, read a field at a time (see ``BatchTally/add(_:org:project:model:provider:mcp:)``).
+    mutating func add(_ trace: UnsafePointer<RequestTrace>, tried: Bool) {
         count += 1
-        inputTokens += Double(trace.inputTokens)
-        cachedInputTokens += Double(trace.cachedInputTokens)
-        outputTokens += Double(trace.outputTokens)
-        costMicroUSD = costMicroUSD.saturatingAdd(max(0, trace.costMicroUSD))
-        if trace.costFlags.contains(.unpriced) { unpriced += 1 }
-        if trace.costFlags.contains(.estimated) { estimated += 1 }
-        if trace.costFlags.contains(.usageInvalid) { usageInvalid += 1 }
-        duration.observe(Double(trace.durationNanos) / 1e9)
-        if trace.timeToFirstTokenNanos > 0 {
+        inputTokens += Double(trace.pointee.inputTokens)
+        cachedInputTokens += Double(trace.pointee.cachedInputTokens)
+        outputTokens += Double(trace.pointee.outputTokens)
+        costMicroUSD = costMicroUSD.saturatingAdd(max(0, trace.pointee.costMicroUSD))
+        if trace.pointee.costFlags.contains(.unpriced) { unpriced += 1 }
+        if trace.pointee.costFlags.contains(.estimated) { estimated += 1 }
+        if trace.pointee.costFlags.contains(.usageInvalid) { usageInvalid += 1 }
+        duration.observe(Double(trace.pointee.durationNanos) / 1e9)
+        if trace.pointee.timeToFirstTokenNanos > 0 {
             timeToFirstToken = timeToFirstToken ?? Histogram(bounds: Histogram.Buckets.timeToFirstToken)
-            timeToFirstToken!.observe(Double(trace.timeToFirstTokenNanos) / 1e9)
+            timeToFirstToken!.observe(Double(trace.pointee.timeToFirstTokenNanos) / 1e9)
         }
         if tried {
             upstream = upstream ?? Histogram(bounds: Histogram.Buckets.operation)
-            upstream!.observe(Double(trace.upstreamNanos) / 1e9)
+            upstream!.observe(Double(trace.pointee.upstreamNanos) / 1e9)
             inputTokenUsage = inputTokenUsage ?? Histogram(bounds: Histogram.Buckets.tokens)
-            inputTokenUsage!.observe(Double(trace.inputTokens))
+            inputTokenUsage!.observe(Double(trace.pointee.inputTokens))
             outputTokenUsage = outputTokenUsage ?? Histogram(bounds: Histogram.Buckets.tokens)
-            outputTokenUsage!.observe(Double(trace.outputTokens))
+            outputTokenUsage!.observe(Double(trace.pointee.outputTokens))
         }
     }
 

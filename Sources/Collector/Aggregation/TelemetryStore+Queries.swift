@@ -12,20 +12,22 @@ extension TelemetryStore {
 
     /// Recent traces of `org`, newest first, optionally only those with a span of `gate` (and `decision`).
     public func requests(org: String, gate: String? = nil, decision: Decision? = nil, limit: Int = 50) -> [TaggedTrace] {
-        let recent = state.withLock { $0.recent[org]?.newestFirst ?? [] }
-        let matching = recent.lazy.filter { tagged in
-            guard let gate else { return decision.map { wanted in tagged.trace.gates.contains { $0.decision == wanted } } ?? true }
-            return tagged.trace.gates.contains { $0.gate == gate && (decision == nil || $0.decision == decision) }
+        state.withLock { state in
+            guard let recent = state.recent[org] else { return [] }
+            let matching = recent.newestFirst.lazy.filter { trace in
+                guard let gate else { return decision.map { wanted in trace.gates.contains { $0.decision == wanted } } ?? true }
+                return trace.gates.contains { $0.gate == gate && (decision == nil || $0.decision == decision) }
+            }
+            return matching.prefix(max(0, limit)).map { TaggedTrace(org: org, trace: $0) }
         }
-        return Array(matching.prefix(max(0, limit)))
     }
 
     /// The trace of request `id` if it belongs to `org` (any org when nil).
     public func request(id: TraceID, org: String?) -> TaggedTrace? {
         state.withLock { state in
-            let lists = org.map { [state.recent[$0]].compactMap { $0 } } ?? Array(state.recent.values)
-            for list in lists {
-                if let found = list.items.first(where: { $0.trace.traceID == id }) { return found }
+            let lists = org.map { org in state.recent[org].map { [(key: org, value: $0)] } ?? [] } ?? Array(state.recent)
+            for (owner, list) in lists {
+                if let trace = list.trace(id: id) { return TaggedTrace(org: owner, trace: trace) }
             }
             return nil
         }

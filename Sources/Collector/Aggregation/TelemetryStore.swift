@@ -47,8 +47,9 @@ public final class TelemetryStore: Sendable {
             state.mappingAvailable = true
             var unattributed = 0.0
             var tally = BatchTally()
-            // Recent traces (as indices into the batch) and usage are summed by key first, like the
-            // metrics, so the store's dictionaries are hashed once per key and batch, not per trace.
+            // Recent traces (as indices into the batch, which the recent traces keep rather than copy)
+            // and usage are summed by key first, like the metrics, so the store's dictionaries are
+            // hashed once per key and batch, not per trace.
             var recent = SeriesTally<String, [Int]>()
             var usage = SeriesTally<UsageKey, UsageCounts>()
             var previous: (index: Int, labels: TraceLabels)?
@@ -63,11 +64,11 @@ public final class TelemetryStore: Sendable {
                     if let previous, first[previous.index].hasSameLabelValues(as: trace.pointee) {
                         labels = previous.labels
                     } else {
-                        labels = TraceLabels(trace.pointee, mapping: mapping)
+                        labels = TraceLabels(trace, mapping: mapping)
                         previous = (index, labels)
                     }
                     if labels.org == OrgMapping.unattributed { unattributed += 1 }
-                    tally.add(trace.pointee, org: labels.org, project: labels.project, model: labels.model, provider: labels.provider, mcp: labels.mcp)
+                    tally.add(trace, org: labels.org, project: labels.project, model: labels.model, provider: labels.provider, mcp: labels.mcp)
                     recent.update(labels.org, make: { [] }) { $0.append(index) }
                     let counts = UsageCounts(trace.pointee)
                     usage.update(UsageKey(trace: trace.pointee, org: labels.org, project: labels.project, model: labels.model), make: { UsageCounts() }) {
@@ -76,8 +77,7 @@ public final class TelemetryStore: Sendable {
                 }
             }
             for (org, indices) in recent.entries {
-                // Only the newest `recentPerOrg` of a batch can stay: the older ones are not copied.
-                state.recent[org, default: RecentTraces(limit: recentPerOrg)].append(indices.suffix(recentPerOrg).lazy.map { TaggedTrace(org: org, trace: batch.traces[$0]) })
+                state.recent[org, default: RecentTraces(limit: recentPerOrg)].append(indices[...], of: batch.traces)
             }
             keep(usage, into: &state)
             tally.apply(to: &state.families, cumulative: &state.requestSums)

@@ -32,22 +32,24 @@ struct TraceLabels {
         "notifications/initialized", "notifications/cancelled", "notifications/progress", "notifications/roots/list_changed", "GET", "DELETE",
     ]
 
-    /// The labels of `trace` under `mapping`.
-    init(_ trace: borrowing RequestTrace, mapping: OrgMapping) {
-        let known = mapping.orgByProject[trace.projectID]
+    /// The labels of the trace `trace` points to under `mapping`, read a field at a time: a borrow
+    /// of a trace read in place would be a copy of it across the lookups here.
+    init(_ trace: UnsafePointer<RequestTrace>, mapping: borrowing OrgMapping) {
+        let projectID = trace.pointee.projectID
+        let known = mapping.orgByProject[projectID]
         org = known ?? OrgMapping.unattributed
-        project = known != nil ? trace.projectID : (trace.projectID.isEmpty ? "none" : "other")
-        if trace.operation == "mcp" {
+        project = known != nil ? projectID : (projectID.isEmpty ? "none" : "other")
+        if trace.pointee.operation == "mcp" {
             // An MCP trace holds the method, tool and server where a model request holds its models and provider.
             model = "none"
             provider = ""
             mcp = MCP(
-                server: trace.provider.isEmpty ? "none" : Self.bounded(trace.provider, in: mapping.mcpServers),
-                method: Self.bounded(trace.requestedModel, in: Self.mcpMethods),
-                tool: Self.bounded(trace.routedModel, in: mapping.mcpTools))
+                server: trace.pointee.provider.isEmpty ? "none" : Self.bounded(trace.pointee.provider, in: mapping.mcpServers),
+                method: Self.bounded(trace.pointee.requestedModel, in: Self.mcpMethods),
+                tool: Self.bounded(trace.pointee.routedModel, in: mapping.mcpTools))
         } else {
-            model = Self.bounded(trace.requestedModel, in: mapping.models)
-            provider = trace.provider.isEmpty ? "" : Self.bounded(trace.provider, in: mapping.providers)
+            model = Self.bounded(trace.pointee.requestedModel, in: mapping.models)
+            provider = trace.pointee.provider.isEmpty ? "" : Self.bounded(trace.pointee.provider, in: mapping.providers)
             mcp = nil
         }
     }
