@@ -98,6 +98,21 @@ struct RequestParser {
         }
     }
 
+    /// The name of a field line (already checked to be a token). The names most requests carry
+    /// are HTTPTypes' constants, which need no string made, checked and lowercased.
+    private static func fieldName(_ raw: UnsafeRawBufferPointer.SubSequence) -> HTTPField.Name? {
+        switch raw.count {
+        case 6 where HTTP1Syntax.equalsIgnoringCase(raw, "accept"): .accept
+        case 10 where HTTP1Syntax.equalsIgnoringCase(raw, "user-agent"): .userAgent
+        case 10 where HTTP1Syntax.equalsIgnoringCase(raw, "connection"): .connection
+        case 12 where HTTP1Syntax.equalsIgnoringCase(raw, "content-type"): .contentType
+        case 13 where HTTP1Syntax.equalsIgnoringCase(raw, "authorization"): .authorization
+        case 14 where HTTP1Syntax.equalsIgnoringCase(raw, "content-length"): .contentLength
+        case 15 where HTTP1Syntax.equalsIgnoringCase(raw, "accept-encoding"): .acceptEncoding
+        default: HTTPField.Name(String(decoding: raw, as: UTF8.self))
+        }
+    }
+
     /// Parses a whole head (request line, fields, empty line) into a request and its body's framing.
     static func head(_ bytes: ByteBuffer) throws(HTTP1Syntax.Violation) -> (RequestHead, HTTP1BodyReader.Framing) {
         try bytes.withUnsafeReadableBytes { raw throws(HTTP1Syntax.Violation) in try head(raw) }
@@ -146,7 +161,7 @@ struct RequestParser {
             }
             let valueString = HTTP1Syntax.value(value)
             if originForm {
-                guard let fieldName = HTTPField.Name(String(decoding: name, as: UTF8.self)) else { continue }
+                guard let fieldName = Self.fieldName(name) else { continue }
                 fields.append(HTTPField(name: fieldName, value: valueString))
             } else {
                 pairs.append((String(decoding: name, as: UTF8.self), valueString))
