@@ -1,5 +1,5 @@
 import Benchmark
-import Collector
+@_spi(Benchmarks) import Collector
 import ControlPlane
 @_spi(Benchmarks) import Gateway
 import GatewayModel
@@ -99,6 +99,11 @@ let benchmarks: @Sendable () -> Void = {
                 taggingStore.ingest(batch, from: "local", mapping: mapping, scrapeDuration: .zero)
             }
         }
+    }
+
+    let encoding = OTLPEncodingBenchmark(traces: Fixtures.batch(count: 150).traces, org: "acme")
+    Benchmark("OTLP encoding, the spans of 150 traces", configuration: .init(scalingFactor: .one)) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(encoding.run()) }
     }
 }
 

@@ -69,22 +69,37 @@ struct ProtobufWriter {
         bytes.append(contentsOf: value.utf8)
     }
 
-    /// A 16-byte trace id or 8-byte span id field, most significant byte first.
-    mutating func id(_ field: Int, _ values: UInt64...) {
+    /// An 8-byte span id field, most significant byte first.
+    mutating func id(_ field: Int, _ value: UInt64) {
         tag(field, 2)
-        varint(UInt64(values.count * 8))
-        for value in values { withUnsafeBytes(of: value.bigEndian) { bytes += $0 } }
+        varint(8)
+        bigEndian(value)
     }
 
-    /// A message field written by `body`, in place.
+    /// A 16-byte trace id field, `high` first, each half most significant byte first.
+    mutating func id(_ field: Int, _ high: UInt64, _ low: UInt64) {
+        tag(field, 2)
+        varint(16)
+        bigEndian(high)
+        bigEndian(low)
+    }
+
+    private mutating func bigEndian(_ value: UInt64) {
+        withUnsafeBytes(of: value.bigEndian) { bytes += $0 }
+    }
+
+    /// A message field written by `body`, in place. One byte is kept for its length, enough for
+    /// a message under 128 bytes (an attribute, mostly); a longer one moves its bytes along once
+    /// to make room for the rest of the length.
     mutating func message(_ field: Int, _ body: (inout ProtobufWriter) -> Void) {
         tag(field, 2)
         let start = bytes.count
+        bytes.append(0)
         body(&self)
-        var length = UInt64(bytes.count - start)
+        var length = UInt64(bytes.count - start - 1)
         var size = 1
         while length >> (7 * size) != 0 { size += 1 }
-        bytes.insert(contentsOf: repeatElement(0, count: size), at: start)
+        if size > 1 { bytes.insert(contentsOf: repeatElement(0, count: size - 1), at: start) }
         for index in start..<(start + size) {
             bytes[index] = UInt8(truncatingIfNeeded: length & 0x7F) | (index < start + size - 1 ? 0x80 : 0)
             length >>= 7
