@@ -12,7 +12,7 @@ Each binary serves `--connections` connections from wrk for `--seconds`, after a
 With telemetry on, the collector's fold of each trace is counted too (its batches vary in size, so
 those counts vary by a few percent); `--telemetry-off` counts the request path alone. `--tasks`
 counts the concurrency runtime's task calls instead, and `--calls` any functions of the Swift
-runtime (named `swift_...`) or of libc by name: `clock_gettime` for reads of the clock,
+runtime (named `swift_...`), of the standard library (mangled, `$sSS10lowercasedSSyF`) or of libc by name: `clock_gettime` for reads of the clock,
 `swift_beginAccess` for dynamic exclusivity checks; `--syscalls` the system calls that read,
 write and wait (kernel tracepoints, so every caller's). Needs root (uprobes); the probes are
 removed at the end.
@@ -43,16 +43,22 @@ SYSCALLS = ["read", "write", "writev", "epoll_wait", "epoll_ctl"]
 TASKS = ["swift_task_create", "swift_task_enqueue", "swift_task_switch", "swift_continuation_init"]
 
 
+def probe_name(function):
+    """The probe's event name for `function`: a mangled name's `$` is not allowed in one."""
+    return function.replace("$", "_")
+
+
 def add_named_probes(binary, names):
-    """Probes each of `names`: a `swift_` function in the first of the runtime's libraries that
-    has it, any other in libc (the runtime's libraries hold stubs of libc's functions too)."""
+    """Probes each of `names`: a `swift_` function, or a mangled one (`$s...`) of the standard
+    library, in the first of the runtime's libraries that has it; any other in libc (the
+    runtime's libraries hold stubs of libc's functions too)."""
     events = []
     runtime = [load.library(binary, name) for name in ("libswiftCore.so", "libswift_Concurrency.so")]
     libc = [load.library(binary, "libc.so")]
     for function in names:
-        event = f"refcounts_calls:{function}"
+        event = f"refcounts_calls:{probe_name(function)}"
         subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
-        libraries = runtime if function.startswith("swift_") else libc
+        libraries = runtime if function.startswith(("swift_", "$s")) else libc
         if not any(subprocess.run(["perf", "probe", "-q", "-x", lib, "-a", f"{event}={function}"], capture_output=True).returncode == 0 for lib in libraries):
             sys.exit(f"no library of {binary} has {function}")
         events.append(event)
@@ -117,7 +123,7 @@ try:
     print(f"{'binary':40s} {'requests':>8s} " + " ".join(f"{name.replace('swift_', ''):>19s}" for name in names))
     for binary in args.binaries:
         served, counts = count(binary, probes, origin_port, folder)
-        print(f"{binary:40s} {served:8d} " + " ".join(f"{counts.get(name, 0):19.1f}" for name in names))
+        print(f"{binary:40s} {served:8d} " + " ".join(f"{counts.get(probe_name(name), 0):19.1f}" for name in names))
 finally:
     for event in events:
         subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)

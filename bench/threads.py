@@ -1,0 +1,83 @@
+"""CPU time per request by thread of gateway binaries under the load's plain request: the event
+loops' and the telemetry collector's (its executor's thread, of the fourth NIO group), from each thread's utime and stime in /proc, at 32 connections. The binaries
+run in turn, `--rounds` times, so a slow spell of the machine falls on each; the medians are
+reported.
+
+    python3 bench/threads.py BINARY [BINARY ...] [--rounds 3] [--seconds 8] [--connections 32] [--telemetry-off]
+"""
+import argparse, collections, os, statistics, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import load
+
+parser = argparse.ArgumentParser()
+parser.add_argument("binaries", nargs="+")
+parser.add_argument("--rounds", type=int, default=3)
+parser.add_argument("--seconds", type=int, default=8)
+parser.add_argument("--connections", type=int, default=32)
+parser.add_argument("--telemetry-off", action="store_true")
+args = parser.parse_args()
+
+
+def thread_ticks(pid):
+    """CPU clock ticks by thread name, threads of one name summed."""
+    ticks = collections.Counter()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/stat") as handle:
+                text = handle.read()
+        except OSError:
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text.rsplit(")", 1)[1].split()
+        ticks[name] += int(fields[11]) + int(fields[12])
+    return ticks
+
+
+def kind(name):
+    if name.startswith("NIO-ELT-3-"):
+        return "collector"
+    if name.startswith("NIO-SGLTN-"):
+        return "event loops"
+    return "other"
+
+
+def measure(binary, origin_port, folder):
+    port = load.free_port()
+    config = os.path.join(folder, "gateway.yaml")
+    with open(config, "w") as handle:
+        handle.write(load.gateway_config(origin_port, port, load.free_port(), not args.telemetry_off))
+    load.BINARY = binary
+    gateway = load.start_gateway(config)
+    try:
+        url = f"http://127.0.0.1:{port}/v1/chat/completions"
+        script = load.wrk_script(folder, "plain", "gpt-4o-mini", False)
+        load.wrk(url, script, args.connections, 2)
+        before = thread_ticks(gateway.pid)
+        served = load.wrk(url, script, args.connections, args.seconds)["requests"]
+        after = thread_ticks(gateway.pid)
+        used = collections.Counter()
+        for name in after:
+            used[kind(name)] += after[name] - before.get(name, 0)
+        return {part: used[part] / load.CLOCK_TICKS * 1e6 / max(1, served) for part in ("event loops", "collector", "other")} | {"req/s": served / args.seconds}
+    finally:
+        gateway.terminate()
+        gateway.wait()
+
+
+folder = tempfile.mkdtemp(prefix="gateway-threads.")
+origin_port = load.free_port()
+origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
+try:
+    runs = collections.defaultdict(list)
+    for _ in range(args.rounds):
+        for binary in args.binaries:
+            runs[binary].append(measure(binary, origin_port, folder))
+    columns = ["req/s", "event loops", "collector", "other"]
+    print(f"CPU us per request by thread, median of {args.rounds} rounds ({'telemetry off' if args.telemetry_off else 'telemetry on'}, {args.connections} connections, {args.seconds} s):")
+    print(f"{'binary':40s} " + " ".join(f"{column:>12s}" for column in columns))
+    for binary in args.binaries:
+        print(f"{binary:40s} " + " ".join(f"{statistics.median(run[column] for run in runs[binary]):12.2f}" for column in columns))
+finally:
+    origin.terminate()
+    origin.wait()
