@@ -1,7 +1,7 @@
 """CPU time per request by thread of gateway binaries under the load's plain request: the event
-loops' and the telemetry collector's (its executor's thread, of the fourth NIO group), from each thread's utime and stime in /proc, at 32 connections. The binaries
-run in turn, `--rounds` times, so a slow spell of the machine falls on each; the medians are
-reported.
+loops' and the telemetry collector's (the thread of its executor, the fourth NIO group), from
+each thread's utime and stime in /proc, at 32 connections. The binaries run in turn,
+`--rounds` times, so a slow spell of the machine falls on each; the medians are reported.
 
     python3 bench/threads.py BINARY [BINARY ...] [--rounds 3] [--seconds 8] [--connections 32] [--telemetry-off]
 """
