@@ -43,27 +43,20 @@ def add_probes():
 
 def record(events, folder):
     """Serves the load for 2 s under `perf record`; returns the requests served and `perf script`'s text."""
-    origin_port, port = load.free_port(), load.free_port()
+    origin_port = load.free_port()
     origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
-    config = os.path.join(folder, "gateway.yaml")
-    with open(config, "w") as handle:
-        handle.write(load.gateway_config(origin_port, port, load.free_port(), not args.telemetry_off, guarded=args.guarded))
-    load.BINARY = args.binary
-    gateway = load.start_gateway(config)
     try:
-        url = f"http://127.0.0.1:{port}/v1/chat/completions"
-        script = load.wrk_script(folder, "stream", "gpt-4o-mini-stream", True) if args.stream else load.wrk_script(folder, "plain", "gpt-4o-mini", False)
-        load.wrk(url, script, 4, 2)
-        data = os.path.join(folder, "perf.data")
-        perf = subprocess.Popen(["perf", "record", "-q", "-g", "-e", ",".join(events), "-p", str(gateway.pid), "-o", data], stderr=subprocess.DEVNULL)
-        time.sleep(0.5)
-        served = load.wrk(url, script, 4, 2)["requests"]
-        perf.send_signal(2)
-        perf.wait()
-        return served, subprocess.run(["perf", "script", "-i", data, "-F", "event,ip,sym"], capture_output=True, text=True).stdout
+        with load.serving(args.binary, folder, origin_port, not args.telemetry_off, guarded=args.guarded) as (gateway, url):
+            script = load.wrk_script(folder, "stream", "gpt-4o-mini-stream", True) if args.stream else load.wrk_script(folder, "plain", "gpt-4o-mini", False)
+            load.wrk(url, script, 4, 2)
+            data = os.path.join(folder, "perf.data")
+            perf = subprocess.Popen(["perf", "record", "-q", "-g", "-e", ",".join(events), "-p", str(gateway.pid), "-o", data], stderr=subprocess.DEVNULL)
+            time.sleep(0.5)
+            served = load.wrk(url, script, 4, 2)["requests"]
+            perf.send_signal(2)
+            perf.wait()
+            return served, subprocess.run(["perf", "script", "-i", data, "-F", "event,ip,sym"], capture_output=True, text=True).stdout
     finally:
-        gateway.terminate()
-        gateway.wait()
         origin.terminate()
         origin.wait()
 

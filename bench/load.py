@@ -10,6 +10,7 @@ bench/RESULTS.md.
 """
 
 import argparse
+import contextlib
 import datetime
 import hashlib
 import os
@@ -252,6 +253,25 @@ def start_gateway(config_path):
             seen.add(match.group(1))
     threading.Thread(target=lambda: process.stdout.read(), daemon=True).start()
     return process
+
+
+@contextlib.contextmanager
+def serving(binary, folder, origin_port, telemetry=True, **options):
+    """Gateway `binary` serving the bench's configuration (`options` as `gateway_config`'s) on a
+    free port, in front of the origin at `origin_port`: yields the process and its chat
+    completions URL, and stops it on exit."""
+    global BINARY
+    port = free_port()
+    config = os.path.join(folder, "gateway.yaml")
+    with open(config, "w") as handle:
+        handle.write(gateway_config(origin_port, port, free_port(), telemetry, **options))
+    BINARY = binary
+    gateway = start_gateway(config)
+    try:
+        yield gateway, f"http://127.0.0.1:{port}/v1/chat/completions"
+    finally:
+        gateway.terminate()
+        gateway.wait()
 
 
 def memory_kib(pid, field):

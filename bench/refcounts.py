@@ -81,14 +81,7 @@ def add_probes(binary):
 
 
 def count(binary, events, origin_port, folder):
-    port = load.free_port()
-    config = os.path.join(folder, "gateway.yaml")
-    with open(config, "w") as handle:
-        handle.write(load.gateway_config(origin_port, port, load.free_port(), not args.telemetry_off, metered=args.metered, guarded=args.guarded))
-    load.BINARY = binary
-    gateway = load.start_gateway(config)
-    try:
-        url = f"http://127.0.0.1:{port}/v1/chat/completions"
+    with load.serving(binary, folder, origin_port, not args.telemetry_off, metered=args.metered, guarded=args.guarded) as (gateway, url):
         script = load.wrk_script(folder, "stream", "gpt-4o-mini-stream", True) if args.stream else load.wrk_script(folder, "plain", "gpt-4o-mini", False)
         load.wrk(url, script, args.connections, 2)
         output = os.path.join(folder, "perf-stat.csv")
@@ -104,9 +97,6 @@ def count(binary, events, origin_port, folder):
                 if len(fields) > 2 and fields[0].isdigit():
                     counts[fields[2].split(":")[1].removeprefix("sys_enter_")] = int(fields[0]) / max(1, served)
         return served, counts
-    finally:
-        gateway.terminate()
-        gateway.wait()
 
 
 folder = tempfile.mkdtemp(prefix="gateway-refcounts.")

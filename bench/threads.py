@@ -5,7 +5,7 @@ each thread's utime and stime in /proc, at 32 connections. The binaries run in t
 
     python3 bench/threads.py BINARY [BINARY ...] [--rounds 3] [--seconds 8] [--connections 32] [--telemetry-off]
 """
-import argparse, collections, os, statistics, sys, tempfile, time
+import argparse, collections, os, statistics, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import load
@@ -43,14 +43,7 @@ def kind(name):
 
 
 def measure(binary, origin_port, folder):
-    port = load.free_port()
-    config = os.path.join(folder, "gateway.yaml")
-    with open(config, "w") as handle:
-        handle.write(load.gateway_config(origin_port, port, load.free_port(), not args.telemetry_off))
-    load.BINARY = binary
-    gateway = load.start_gateway(config)
-    try:
-        url = f"http://127.0.0.1:{port}/v1/chat/completions"
+    with load.serving(binary, folder, origin_port, not args.telemetry_off) as (gateway, url):
         script = load.wrk_script(folder, "plain", "gpt-4o-mini", False)
         load.wrk(url, script, args.connections, 2)
         before = thread_ticks(gateway.pid)
@@ -60,9 +53,6 @@ def measure(binary, origin_port, folder):
         for name in after:
             used[kind(name)] += after[name] - before.get(name, 0)
         return {part: used[part] / load.CLOCK_TICKS * 1e6 / max(1, served) for part in ("event loops", "collector", "other")} | {"req/s": served / args.seconds}
-    finally:
-        gateway.terminate()
-        gateway.wait()
 
 
 folder = tempfile.mkdtemp(prefix="gateway-threads.")
