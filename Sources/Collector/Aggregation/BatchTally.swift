@@ -80,9 +80,12 @@ struct BatchTally {
     /// Adds the trace `trace` points to, already tagged: `project`, `model` and `provider` are the
     /// bounded label values (`provider` empty when no provider was tried). The trace is read in
     /// place, a field at a time: a borrow of the whole trace across the calls here would be a copy.
-    mutating func add(_ trace: UnsafePointer<RequestTrace>, org: String, project: String, model: String, provider: String, mcp labels: TraceLabels.MCP? = nil) {
+    mutating func add(
+        _ trace: UnsafePointer<RequestTrace>, org: String, project: String, model: String, provider: String, mcp labels: TraceLabels.MCP? = nil
+    ) {
         if let labels {
-            let outcome = trace.pointee.status < 400 && trace.pointee.reason.isEmpty ? "ok" : ReasonCode(reading: trace.pointee.reason.isEmpty ? "other" : trace.pointee.reason).rawValue
+            let reason = trace.pointee.reason
+            let outcome = trace.pointee.status < 400 && reason.isEmpty ? "ok" : ReasonCode(reading: reason.isEmpty ? "other" : reason).rawValue
             mcp.update(MCPKey(org: org, project: project, labels: labels, outcome: outcome), make: { Histogram(bounds: Histogram.Buckets.operation) }) {
                 $0.observe(Double(trace.pointee.durationNanos) / 1e9)
             }
@@ -106,8 +109,8 @@ struct BatchTally {
             ) { $0 += Double(finding.count) }
         }
         let key = RequestKey(
-            org: org, project: project, model: model, status: trace.pointee.status, decided: trace.pointee.decidingGate?.gate ?? "none", provider: provider,
-            operation: trace.pointee.operation)
+            org: org, project: project, model: model, status: trace.pointee.status, decided: trace.pointee.decidingGate?.gate ?? "none",
+            provider: provider, operation: trace.pointee.operation)
         requests.update(key, make: { RequestSums() }) { $0.add(trace, tried: !provider.isEmpty) }
     }
 
