@@ -89,10 +89,9 @@ public struct JSONScanner: ~Copyable {
             let slot: Int?
             if hasEscape {
                 let name = JSONString.unescapedUTF8(bytes[keyRange])
-                slot = keys.firstIndex { key in key.utf8.count == name.count && key.utf8.elementsEqual(name) }
+                slot = name.withUnsafeBufferPointer { name in keys.firstIndex { Self.equals($0, name[...]) } }
             } else {
-                // Lengths first: most keys differ in length, and a native string's is known.
-                slot = keys.firstIndex { key in key.utf8.count == keyRange.count && key.utf8.elementsEqual(bytes[keyRange]) }
+                slot = keys.firstIndex { Self.equals($0, bytes[keyRange]) }
             }
             if let slot {
                 guard found[slot] == nil else {
@@ -110,6 +109,13 @@ public struct JSONScanner: ~Copyable {
             throw JSONScanError(offset: scanner.index, problem: "unexpected data after the JSON object")
         }
         return found
+    }
+
+    /// Whether `key`'s UTF-8 is `name`. Lengths first: most keys differ in length, and a native
+    /// string's is known. The bytes are compared in place, not decoded from the string one by one.
+    private static func equals(_ key: String, _ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard key.utf8.count == name.count else { return false }
+        return key.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(name) } ?? key.utf8.elementsEqual(name)
     }
 
     /// Scans `bytes`, which must hold one JSON array, and returns its elements (type and range).
