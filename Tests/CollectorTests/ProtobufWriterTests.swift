@@ -35,6 +35,38 @@ struct ProtobufWriterTests {
         }
     }
 
+    @Test("2,000 drawn attributes, their lengths counted before their bytes, are the bytes of the same attribute written as nested messages")
+    func attributes() {
+        var generator = SplitMix64(seed: 0xA77)
+        let lengths = [0, 1, 5, 126, 127, 128, 300, 16_383, 16_384]
+        for _ in 0..<2_000 {
+            let field = Int.random(in: 1...20, using: &generator)
+            let key = String(repeating: "k", count: lengths.randomElement(using: &generator)!)
+            let value: OTLPAttribute.Value
+            switch Int.random(in: 0..<4, using: &generator) {
+            case 0: value = .string(String(repeating: "v", count: lengths.randomElement(using: &generator)!))
+            case 1: value = .bool(Bool.random(using: &generator))
+            case 2: value = .int([0, 1, -1, .min, .max, 127, 128, Int64(bitPattern: generator.next())].randomElement(using: &generator)!)
+            default: value = .double([0, -0.0, .nan, .infinity, 1e300, Double(bitPattern: generator.next())].randomElement(using: &generator)!)
+            }
+            var counted = ProtobufWriter()
+            counted.attribute(field, key, value)
+            var nested = ProtobufWriter()
+            nested.message(field) { keyValue in
+                keyValue.string(1, key)
+                keyValue.message(2) { any in
+                    switch value {
+                    case .string(let text): any.string(1, text, always: true)
+                    case .bool(let flag): any.bool(2, flag, always: true)
+                    case .int(let number): any.int64(3, number, always: true)
+                    case .double(let number): any.double(4, number)
+                    }
+                }
+            }
+            #expect(counted.bytes == nested.bytes, "field \(field), key of \(key.utf8.count) bytes, \(value)")
+        }
+    }
+
     private static func draw(depth: Int, using generator: inout SplitMix64) -> [Node] {
         (0..<Int.random(in: 0...4, using: &generator)).map { _ in
             let field = Int.random(in: 1...15, using: &generator)

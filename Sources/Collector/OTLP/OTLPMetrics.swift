@@ -101,7 +101,7 @@ enum OTLPMetrics {
             }
         }
         guard points > 0 else { return nil }
-        var request = ProtobufWriter(capacity: scope.bytes.count + 256)
+        var request = ProtobufWriter(capacity: scope.count + 256)
         request.message(1) { resourceMetrics in
             resource.write(1, to: &resourceMetrics)
             resourceMetrics.message(2) { $0.append(scope) }
