@@ -38,7 +38,7 @@ public struct TelemetryAPI: Sendable {
             await collector.collect()
             let format = PrometheusText.Format(accept: request.headers[.accept])
             let families = collector.store.families(org: nil) + processFamilies() + orgFamilies()
-            return Self.text(PrometheusText.render(families, format: format), type: format.contentType)
+            return Self.text(await BlockingWork.run { PrometheusText.render(families, format: format) }, type: format.contentType)
         }
         let platformOnly = PlatformTelemetryMiddleware<BasicRequestContext>(token: platformToken, required: true)
         router.group("/telemetry/v1/requests").add(middleware: platformOnly).get("{requestId}") { request, context in
@@ -50,7 +50,7 @@ public struct TelemetryAPI: Sendable {
             try await scoped(request, context) { org in
                 let format = PrometheusText.Format(accept: request.headers[.accept])
                 let families = collector.store.families(org: org) + orgFamilies().compactMap { $0.only(org: org) }
-                return Self.text(PrometheusText.render(families, format: format), type: format.contentType)
+                return Self.text(await BlockingWork.run { PrometheusText.render(families, format: format) }, type: format.contentType)
             }
         }
         org.get("usage") { request, context in

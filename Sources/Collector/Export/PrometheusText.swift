@@ -23,85 +23,64 @@ public enum PrometheusText {
 
     /// The exposition of `families`; families without series are left out.
     public static func render(_ families: [MetricFamily], format: Format) -> String {
-        var out = ""
-        out.reserveCapacity(1 << 16)
+        // Room for every line at about 128 bytes, so the bytes are not copied as they grow.
+        let lines = families.reduce(0) { lines, family in
+            lines + family.values.count + family.histograms.count * ((family.histograms.first?.value.bounds.count ?? 0) + 3)
+        }
+        var out = Output(capacity: 1024 + lines * 128)
         for family in families where !family.values.isEmpty || !family.histograms.isEmpty {
             let familyName = format == .openMetrics && family.kind == .counter ? String(family.name.dropLast(6)) : family.name
-            out += "# HELP \(familyName) \(family.help)\n# TYPE \(familyName) \(family.kind.rawValue)\n"
+            for part in ["# HELP ", familyName, " ", family.help, "\n# TYPE ", familyName, " ", family.kind.rawValue, "\n"] { out.append(part) }
             switch family.kind {
             case .counter, .gauge:
                 for (labels, value) in family.values.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-                    out += family.name
-                    appendLabels(family.labelNames, labels, closing: true, to: &out)
-                    out += " "
-                    out += number(value)
-                    out += "\n"
+                    out.append(family.name)
+                    out.appendLabels(family.labelNames, labels, closing: true)
+                    out.append(" ")
+                    out.append(number: value)
+                    out.append("\n")
                 }
             case .histogram:
                 guard let bounds = family.histograms.first?.value.bounds else { continue }
                 // The `le` values are the same for every series of the family: format them once.
                 let boundTexts = bounds.map { number($0) }
-                let bucket = family.name + "_bucket"
                 for (labels, histogram) in family.histograms.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-                    var prefix = ""
-                    appendLabels(family.labelNames, labels, closing: false, to: &prefix)
-                    prefix += labels.isEmpty ? "{le=\"" : ",le=\""
+                    // The series' labels and `le="`, written once and copied for each bucket.
+                    var prefix = Output(capacity: 128)
+                    prefix.append(family.name)
+                    prefix.append("_bucket")
+                    prefix.appendLabels(family.labelNames, labels, closing: false)
+                    prefix.append(labels.isEmpty ? "{le=\"" : ",le=\"")
                     var cumulative: UInt64 = 0
                     for index in boundTexts.indices {
-                        cumulative += histogram.counts[index]
-                        out += bucket
-                        out += prefix
-                        out += boundTexts[index]
-                        out += "\"} "
-                        out += String(cumulative)
-                        out += "\n"
+                        cumulative &+= histogram.counts[index]
+                        out.append(prefix)
+                        out.append(boundTexts[index])
+                        out.append("\"} ")
+                        out.append(integer: cumulative)
+                        out.append("\n")
                     }
-                    out += bucket
-                    out += prefix
-                    out += "+Inf\"} "
-                    out += String(histogram.count)
-                    out += "\n"
-                    for (suffix, value) in [("_sum", number(histogram.sum)), ("_count", String(histogram.count))] {
-                        out += family.name
-                        out += suffix
-                        appendLabels(family.labelNames, labels, closing: true, to: &out)
-                        out += " "
-                        out += value
-                        out += "\n"
-                    }
+                    out.append(prefix)
+                    out.append("+Inf\"} ")
+                    out.append(integer: histogram.count)
+                    out.append("\n")
+                    out.append(family.name)
+                    out.append("_sum")
+                    out.appendLabels(family.labelNames, labels, closing: true)
+                    out.append(" ")
+                    out.append(number: histogram.sum)
+                    out.append("\n")
+                    out.append(family.name)
+                    out.append("_count")
+                    out.appendLabels(family.labelNames, labels, closing: true)
+                    out.append(" ")
+                    out.append(integer: histogram.count)
+                    out.append("\n")
                 }
             }
         }
-        if format == .openMetrics { out += "# EOF\n" }
-        return out
-    }
-
-    /// Appends `{name="value",...`, with the closing brace when `closing`; nothing for no labels.
-    private static func appendLabels(_ names: [String], _ values: [String], closing: Bool, to out: inout String) {
-        guard !names.isEmpty else { return }
-        out += "{"
-        for index in names.indices {
-            if index > 0 { out += "," }
-            out += names[index]
-            out += "=\""
-            out += escape(values[index])
-            out += "\""
-        }
-        if closing { out += "}" }
-    }
-
-    private static func escape(_ value: String) -> String {
-        guard value.contains(where: { $0 == "\\" || $0 == "\"" || $0 == "\n" }) else { return value }
-        var escaped = ""
-        for character in value {
-            switch character {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
+        if format == .openMetrics { out.append("# EOF\n") }
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// A sample value: integers without a fraction, others in shortest round-trip form.
@@ -110,5 +89,75 @@ public enum PrometheusText {
         if value.isNaN { return "NaN" }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
         return "\(value)"
+    }
+
+    /// The exposition's bytes as they are written: strings are copied in as UTF-8, integers
+    /// written as digits, with no string made for either.
+    private struct Output {
+        private(set) var bytes: [UInt8] = []
+
+        init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+        mutating func append(_ text: String) {
+            if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: text.utf8) }
+        }
+
+        mutating func append(_ other: Output) { bytes.append(contentsOf: other.bytes) }
+
+        /// `{name="value",...`, with the closing brace when `closing`; nothing for no labels.
+        /// Values are escaped as the format asks (`\\`, `\"`, `\n`).
+        mutating func appendLabels(_ names: [String], _ values: [String], closing: Bool) {
+            guard !names.isEmpty else { return }
+            bytes.append(UInt8(ascii: "{"))
+            for index in names.indices {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                append(names[index])
+                bytes.append(UInt8(ascii: "="))
+                bytes.append(UInt8(ascii: "\""))
+                appendEscaped(values[index])
+                bytes.append(UInt8(ascii: "\""))
+            }
+            if closing { bytes.append(UInt8(ascii: "}")) }
+        }
+
+        private mutating func appendEscaped(_ value: String) {
+            guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) else {
+                return append(value)
+            }
+            for byte in value.utf8 {
+                switch byte {
+                case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                default: bytes.append(byte)
+                }
+            }
+        }
+
+        /// A sample value as ``PrometheusText/number(_:)`` writes it; integers as digits in place.
+        mutating func append(number value: Double) {
+            if value == value.rounded(), abs(value) < 1e15 {
+                let integer = Int64(value)
+                if integer < 0 { bytes.append(UInt8(ascii: "-")) }
+                append(integer: integer.magnitude)
+            } else {
+                append(PrometheusText.number(value))
+            }
+        }
+
+        mutating func append(integer value: UInt64) {
+            var value = value
+            // The digits, last first, in 20 bytes of stack: a UInt64 has at most 20.
+            var scratch: (UInt64, UInt64, UInt32) = (0, 0, 0)
+            withUnsafeMutableBytes(of: &scratch) { scratch in
+                var index = scratch.count
+                repeat {
+                    index -= 1
+                    scratch[index] = UInt8(truncatingIfNeeded: value % 10) + UInt8(ascii: "0")
+                    value /= 10
+                } while value > 0
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[index...]))
+            }
+        }
     }
 }
