@@ -34,9 +34,7 @@ public enum PrometheusText {
             switch family.kind {
             case .counter, .gauge:
                 for (labels, value) in family.values.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-                    out.append(family.name)
-                    out.appendLabels(family.labelNames, labels, closing: true)
-                    out.append(" ")
+                    out.appendSeries(family.name, "", family.labelNames, labels)
                     out.append(number: value)
                     out.append("\n")
                 }
@@ -64,16 +62,10 @@ public enum PrometheusText {
                     out.append("+Inf\"} ")
                     out.append(integer: histogram.count)
                     out.append("\n")
-                    out.append(family.name)
-                    out.append("_sum")
-                    out.appendLabels(family.labelNames, labels, closing: true)
-                    out.append(" ")
+                    out.appendSeries(family.name, "_sum", family.labelNames, labels)
                     out.append(number: histogram.sum)
                     out.append("\n")
-                    out.append(family.name)
-                    out.append("_count")
-                    out.appendLabels(family.labelNames, labels, closing: true)
-                    out.append(" ")
+                    out.appendSeries(family.name, "_count", family.labelNames, labels)
                     out.append(integer: histogram.count)
                     out.append("\n")
                 }
@@ -104,6 +96,14 @@ public enum PrometheusText {
 
         mutating func append(_ other: Output) { bytes.append(contentsOf: other.bytes) }
 
+        /// A sample line up to its value: `name` and `suffix`, the labels, a space.
+        mutating func appendSeries(_ name: String, _ suffix: String, _ labelNames: [String], _ labels: [String]) {
+            append(name)
+            append(suffix)
+            appendLabels(labelNames, labels, closing: true)
+            bytes.append(UInt8(ascii: " "))
+        }
+
         /// `{name="value",...`, with the closing brace when `closing`; nothing for no labels.
         /// Values are escaped as the format asks (`\\`, `\"`, `\n`).
         mutating func appendLabels(_ names: [String], _ values: [String], closing: Bool) {
@@ -126,10 +126,14 @@ public enum PrometheusText {
             }
             for byte in value.utf8 {
                 switch byte {
-                case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-                case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-                case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-                default: bytes.append(byte)
+                case UInt8(ascii: "\\"), UInt8(ascii: "\""):
+                    bytes.append(UInt8(ascii: "\\"))
+                    bytes.append(byte)
+                case UInt8(ascii: "\n"):
+                    bytes.append(UInt8(ascii: "\\"))
+                    bytes.append(UInt8(ascii: "n"))
+                default:
+                    bytes.append(byte)
                 }
             }
         }
