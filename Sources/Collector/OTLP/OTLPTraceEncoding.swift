@@ -30,7 +30,8 @@ enum OTLPTraceEncoding {
     }
 
     /// Writes the spans of `trace`, `exported`'s trace: a parameter borrows it, where a local
-    /// constant would copy it (and retain each of its strings).
+    /// constant would copy it (and retain each of its strings). Both taken from the array at the
+    /// caller's index, they are copied too (`objdump -d`): hence this step between.
     private static func writeSpans(of trace: RequestTrace, _ exported: ExportedTrace, to scope: inout ProtobufWriter) {
         let start = trace.startUnixNanos
         let end = start.addingReportingOverflow(trace.durationNanos).overflow ? UInt64.max : start + trace.durationNanos
