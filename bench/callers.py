@@ -7,7 +7,7 @@ several times over, so the requests it serves are fewer than `bench/refcounts.py
 collector's batches smaller; the per-request figures are for ranking callers, and
 `bench/refcounts.py` gives the exact totals.
 
-    python3 bench/callers.py BINARY [--calls swift_bridgeObjectRetain,swift_retain] [--telemetry-off] [--stream] [--guarded] [--top 40] [--depth 1]
+    python3 bench/callers.py BINARY [--calls swift_bridgeObjectRetain,swift_retain,__memmove_avx512_unaligned_erms] [--telemetry-off] [--stream] [--guarded] [--top 40] [--depth 1]
 
 Needs root (uprobes); the probes are removed at the end.
 """
@@ -31,9 +31,10 @@ WITNESS = re.compile(r"(wcp|wxx|WOc|WOh|WOy|WOe|WOs|Wy|Wx)$")
 
 
 def add_probes():
-    lib = load.library(args.binary, "libswiftCore.so")
     events = []
     for function in args.calls.split(","):
+        # The runtime's and the standard library's functions, or else libc's (`memmove`, `malloc`).
+        lib = load.library(args.binary, "libswiftCore.so" if function.startswith(("swift_", "$s")) else "libc.so")
         event = f"callers:{function}"
         subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
         subprocess.run(["perf", "probe", "-q", "-x", lib, "-a", f"{event}={function}"], check=True, capture_output=True)

@@ -13,7 +13,7 @@ if ! need wrk || ! need nginx; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk nginx-light >/dev/null
 fi
 
-swift build -c release --product gateway
+scripts/build.sh
 python3 bench/load.py "$@"
 if [ "${MICRO:-1}" = 1 ]; then
   (cd Benchmarks && swift package --disable-sandbox benchmark --format markdown --no-progress) | tee bench/.micro.md

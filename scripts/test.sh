@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the Swift suites (store suite on SQLite and PostgreSQL), then the end-to-end
 # tests with the official openai client against running `gateway serve` processes (OTLP decoded
-# with the official opentelemetry-proto classes).
+# with the official opentelemetry-proto classes), of the debug build and of the release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -46,4 +46,15 @@ if ! python3 -m pip install --quiet --disable-pip-version-check 'openai>=1.40,<4
 fi
 grep -v "Running pip as the 'root' user" "$pip_log" || true
 rm -f "$pip_log"
+# The end-to-end tests run against the debug build (every runtime check on) and against the
+# release build as deployed (scripts/build.sh), so the optimised binary answers the same.
 GATEWAY_BIN="$PWD/.build/debug/gateway" python3 -m pytest -q Tests/EndToEnd
+build_log="$(mktemp)"
+if ! scripts/build.sh >"$build_log" 2>&1; then
+  cat "$build_log" >&2
+  echo "test.sh: the release build failed" >&2
+  exit 1
+fi
+tail -n 1 "$build_log"
+rm -f "$build_log"
+GATEWAY_BIN="$PWD/.build/release/gateway" python3 -m pytest -q Tests/EndToEnd
