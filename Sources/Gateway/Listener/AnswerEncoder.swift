@@ -7,10 +7,10 @@ import NIOCore
 /// copied behind it when it is small, a stream's head with its first chunks and its end, each
 /// chunk with its size line. A part written with a promise leaves at once, with what was gathered
 /// before it, so that the promise completes when its bytes are written.
-final class AnswerEncoder: ChannelOutboundHandler {
-    typealias OutboundIn = AnswerPart
-    typealias OutboundOut = IOData
-
+///
+/// Not a channel handler: ``RequestReader`` calls it and writes its bytes from its own context,
+/// so an answer reaches the socket with no pipeline step for its parts and no cast of them.
+struct AnswerEncoder {
     /// A body up to this size is copied behind its head (or chunk size) rather than written apart.
     static let copiedBodyBytes = 16 * 1024
     /// Room left behind a stream's head for its first chunks, which usually follow in the same turn.
@@ -21,8 +21,10 @@ final class AnswerEncoder: ChannelOutboundHandler {
     /// The bytes of the parts written since the last flush, not yet passed on.
     private var gathered: ByteBuffer?
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
+    /// Encodes `part`; its bytes leave through `context` with the next flush, or at once when
+    /// `promise` waits for them.
+    mutating func write(_ part: AnswerPart, promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
+        switch part {
         case .proceed:
             reserve(25, context: context)
             gathered!.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
@@ -59,14 +61,16 @@ final class AnswerEncoder: ChannelOutboundHandler {
         }
     }
 
-    func flush(context: ChannelHandlerContext) {
-        if let buffer = gathered.take() { context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil) }
+    /// Passes on what was gathered, and flushes.
+    mutating func flush(context: ChannelHandlerContext) {
+        if let buffer = gathered.take() { context.write(NIOAny(IOData.byteBuffer(buffer)), promise: nil) }
         context.flush()
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) { gathered = nil }
+    /// Drops what was gathered: the connection is gone.
+    mutating func reset() { gathered = nil }
 
-    private func writeBody(_ body: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+    private mutating func writeBody(_ body: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
         switch framing {
         case .none:
             // No body may follow (a 204, or an answer to HEAD): the bytes are dropped.
@@ -92,7 +96,7 @@ final class AnswerEncoder: ChannelOutboundHandler {
     }
 
     /// Makes room for `capacity` more gathered bytes, in a new buffer when nothing is gathered.
-    private func reserve(_ capacity: Int, context: ChannelHandlerContext) {
+    private mutating func reserve(_ capacity: Int, context: ChannelHandlerContext) {
         if gathered == nil {
             gathered = context.channel.allocator.buffer(capacity: capacity)
         } else {
@@ -101,19 +105,19 @@ final class AnswerEncoder: ChannelOutboundHandler {
     }
 
     /// Writes the gathered bytes now when `promise` waits for them; else they wait for the flush.
-    private func pass(_ promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
+    private mutating func pass(_ promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
         guard let promise else { return }
-        context.write(wrapOutboundOut(.byteBuffer(gathered.take() ?? ByteBuffer())), promise: promise)
+        context.write(NIOAny(IOData.byteBuffer(gathered.take() ?? ByteBuffer())), promise: promise)
     }
 
     /// Sends `body` behind the gathered bytes: copied behind them when small, else written apart, after them.
-    private func append(_ body: ByteBuffer, promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
+    private mutating func append(_ body: ByteBuffer, promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
         if body.readableBytes <= Self.copiedBodyBytes {
             gathered!.writeImmutableBuffer(body)
             pass(promise, context: context)
         } else {
-            if let buffer = gathered.take() { context.write(wrapOutboundOut(.byteBuffer(buffer)), promise: nil) }
-            context.write(wrapOutboundOut(.byteBuffer(body)), promise: promise)
+            if let buffer = gathered.take() { context.write(NIOAny(IOData.byteBuffer(buffer)), promise: nil) }
+            context.write(NIOAny(IOData.byteBuffer(body)), promise: promise)
         }
     }
 

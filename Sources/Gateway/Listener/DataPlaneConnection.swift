@@ -16,14 +16,13 @@ import WireJSON
 /// (``LoopStreamRelay``). A task on the loop (its ``LoopTaskExecutor``) relays an MCP stream or a
 /// translated one, and answers an MCP request or one to a provider that translates it. A body
 /// that passes the limit is handed over as soon as it does, for the `payload` gate to refuse; the rest is not read.
-/// ``RequestReader`` parses the requests, keeps pipelined ones in order and quiesces the
-/// connection at shutdown.
+/// ``RequestReader`` parses the requests, keeps pipelined ones in order, writes the answers and
+/// quiesces the connection at shutdown.
 /// An HTTP/1.0 client gets HTTP/1.0 answers, kept alive only when it asked, and a streamed answer
 /// delimited by closing the connection.
 final class DataPlaneConnection: ChannelInboundHandler {
     /// Requests come from ``RequestReader``'s calls of ``received(_:)``, not through the pipeline.
     typealias InboundIn = Never
-    typealias OutboundOut = AnswerPart
 
     private let routes: DataPlaneRoutes
     private let maxBodyBytes: @Sendable () -> Int
@@ -46,6 +45,9 @@ final class DataPlaneConnection: ChannelInboundHandler {
     private var flushScheduled = false
 
     private var context: ChannelHandlerContext?
+    /// The connection's reader, which hands this handler its requests and writes its answers
+    /// (``send(_:promise:flush:)``); let go when the handler is removed.
+    var reader: RequestReader?
 
     init(
         routes: DataPlaneRoutes, maxBodyBytes: @escaping @Sendable () -> Int, logger: Logger, connectionGuard: ConnectionGuard,
@@ -61,7 +63,10 @@ final class DataPlaneConnection: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        reader = nil
+    }
 
     /// The raw request passed the size limit while its body was being read (chunk extensions or
     /// trailers, which the decoder does not hand on): answers it with the `payload` gate's 413 now,
@@ -84,7 +89,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
             let action = machine.receivedHead(head, declaredLength: head.declaredLength, limit: maxBodyBytes())
             // A client that waits to send its body is told to once the body is to be read; one
             // declared over the limit gets the 413 instead, and never sends it.
-            if case .none = action, head.waitsToSend { context.writeAndFlush(wrapOutboundOut(.proceed), promise: nil) }
+            if case .none = action, head.waitsToSend { send(.proceed, flush: true) }
             perform(action, context: context)
         case .body(let chunk):
             perform(machine.receivedBody(chunk), context: context)
@@ -131,7 +136,9 @@ final class DataPlaneConnection: ChannelInboundHandler {
         let head = AnswerHead(
             status: .badRequest, headerFields: [.contentType: "application/json"], isLegacy: version.minor == 0,
             closes: true, method: .ordinary, contentLength: body.readableBytes)
-        context.writeAndFlush(wrapOutboundOut(.whole(head, body))).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        send(.whole(head, body), promise: written, flush: true)
+        written.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
     }
 
     private func dispatch(_ head: RequestHead, body: ByteBuffer?, oversized: Bool, context: ChannelHandlerContext) {
@@ -163,10 +170,10 @@ final class DataPlaneConnection: ChannelInboundHandler {
         case .whole(let body):
             finish(.whole(written, body), closes: closes)
         case .stream(let body):
-            context.writeAndFlush(wrapOutboundOut(.head(written)), promise: nil)
+            send(.head(written), flush: true)
             relayFromTask(closes: closes, channel: channel) { try await body.write($0) }
         case .relay(let relay):
-            context.write(wrapOutboundOut(.head(written)), promise: nil)
+            send(.head(written), flush: false)
             guard let driven = LoopStreamRelay(relay, on: channel.eventLoop, output: self) else {
                 return relayFromTask(closes: closes, channel: channel) { writer in
                     var writer = writer
@@ -196,16 +203,12 @@ final class DataPlaneConnection: ChannelInboundHandler {
     /// pipelined request as soon as the end is written. The connection closes after the answer
     /// when either side asked for it or the request's body was left unread; a whole answer then
     /// says so in its head.
-    ///
-    /// Answers are written from this handler's context, the pipeline's last: the same as the
-    /// channel's own write, but with the part's type known when compiled, which the channel's
-    /// generic write finds out by casting at run time.
     fileprivate func finish(_ last: AnswerPart, closes: Bool) {
         task = nil
         relaying = nil
         guard !machine.answerFinished(closes: closes) else {
             connectionGuard.answered()
-            context?.writeAndFlush(wrapOutboundOut(last), promise: nil)
+            send(last, flush: true)
             return
         }
         var last = last
@@ -214,7 +217,20 @@ final class DataPlaneConnection: ChannelInboundHandler {
             last = .whole(head, body)
         }
         guard let context else { return }  // removed from a closed channel: nothing to write
-        context.writeAndFlush(wrapOutboundOut(last)).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        send(last, promise: written, flush: true)
+        written.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+    }
+
+    /// Writes `part` of the answer through the reader, which encodes it, and sends it when
+    /// `flush`; `promise` completes when its bytes are written.
+    fileprivate func send(_ part: AnswerPart, promise: EventLoopPromise<Void>? = nil, flush: Bool) {
+        guard let reader else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        reader.send(part, promise: promise)
+        if flush { reader.flush() }
     }
 
     /// Flushes what a stream wrote once this turn of the event loop is over, however many chunks
@@ -226,7 +242,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
         channel.eventLoop.execute {
             handler.value.flushScheduled = false
-            channel.flush()
+            handler.value.reader?.flush()
         }
     }
 
@@ -248,25 +264,31 @@ final class DataPlaneConnection: ChannelInboundHandler {
 
         func write(_ buffer: ByteBuffer) async throws {
             guard channel.isActive else { throw ChannelError.ioOnClosedChannel }
-            if channel.isWritable {
-                channel.write(AnswerPart.body(buffer), promise: nil)
-                if channel.eventLoop.inEventLoop {
-                    connection.value.flushSoon(channel)
-                } else {
-                    channel.flush()
+            let channel = self.channel
+            guard !channel.isWritable else {
+                return onLoop { connection in
+                    connection.send(.body(buffer), flush: false)
+                    connection.flushSoon(channel)
                 }
-            } else {
-                // The socket's buffer is past its high watermark: wait until this chunk is out.
-                try await channel.writeAndFlush(AnswerPart.body(buffer)).get()
             }
+            // The socket's buffer is past its high watermark: wait until this chunk is out.
+            let written = channel.eventLoop.makePromise(of: Void.self)
+            onLoop { $0.send(.body(buffer), promise: written, flush: true) }
+            try await written.futureResult.get()
         }
 
         func finish(_ trailingHeaders: HTTPFields?) async throws {
-            let (connection, channel, closes) = (self.connection, self.channel, self.closes)
+            let closes = self.closes
+            onLoop { $0.finish(.end(trailingHeaders), closes: closes) }
+        }
+
+        /// Runs `body` with the connection on its event loop: at once when called there.
+        private func onLoop(_ body: @escaping @Sendable (DataPlaneConnection) -> Void) {
+            let connection = self.connection
             if channel.eventLoop.inEventLoop {
-                connection.value.finish(.end(trailingHeaders), closes: closes)
+                body(connection.value)
             } else {
-                channel.eventLoop.execute { connection.value.finish(.end(trailingHeaders), closes: closes) }
+                channel.eventLoop.execute { body(connection.value) }
             }
         }
     }
@@ -276,11 +298,11 @@ final class DataPlaneConnection: ChannelInboundHandler {
 extension DataPlaneConnection: StreamOutput {
     func write(_ bytes: ByteBuffer) -> Bool {
         guard let context else { return false }
-        context.write(wrapOutboundOut(.body(bytes)), promise: nil)
+        send(.body(bytes), flush: false)
         return context.channel.isWritable
     }
 
-    func flush() { context?.flush() }
+    func flush() { reader?.flush() }
 
     func finish() { finish(.end(nil), closes: relayCloses) }
 }

@@ -78,15 +78,17 @@ public struct DataPlaneServer: Service {
                     let connectionGuard = ConnectionGuard(
                         limits: registry.limits, maxRequestBytes: maxBodyBytes, counters: registry.counters, registry: loopConnections)
                     try pipeline.addHandler(connectionGuard)
-                    // Answers are written from HTTPTypes' fields by ``AnswerEncoder``. Parse errors are
-                    // answered by the connection handler, after the answers before them.
-                    try pipeline.addHandler(AnswerEncoder())
                     let connection = DataPlaneConnection(
                         routes: routes, maxBodyBytes: maxBodyBytes, logger: logger, connectionGuard: connectionGuard,
                         executor: loopConnections.requestExecutor)
                     connectionGuard.connection = connection
-                    try pipeline.addHandler(RequestReader(connection: connection))
+                    // The reader hands the connection its requests and writes its answers, encoded
+                    // from HTTPTypes' fields (``AnswerEncoder``). Parse errors are answered by the
+                    // connection handler, after the answers before them.
+                    let reader = RequestReader(connection: connection)
+                    try pipeline.addHandler(reader)
                     try pipeline.addHandler(connection)
+                    connection.reader = reader  // let go in the connection's `handlerRemoved`
                     if admission == .pending {
                         connectionGuard.provisional = true
                         channel.setAutoRead(false)

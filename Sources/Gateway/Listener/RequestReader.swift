@@ -13,11 +13,12 @@ import NIOCore
 /// busy one after its answer, which then says `Connection: close`.
 ///
 /// The parts go to the connection's ``DataPlaneConnection`` by a direct call rather than through
-/// the pipeline, which would box each part and cast it back.
+/// the pipeline, which would box each part and cast it back; its answers come back the same way
+/// (``send(_:promise:)``), are encoded by an ``AnswerEncoder`` and leave from this handler's
+/// context, the last before the socket on the way out.
 final class RequestReader: ChannelDuplexHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = AnswerPart
-    typealias OutboundOut = AnswerPart
+    typealias OutboundIn = IOData
 
     /// Where the connection is between a request and its answer.
     private enum Exchange {
@@ -32,6 +33,8 @@ final class RequestReader: ChannelDuplexHandler {
     }
 
     private let connection: DataPlaneConnection
+    private var encoder = AnswerEncoder()
+    private var context: ChannelHandlerContext?
     private var parser = RequestParser()
     private var exchange = Exchange.idle
     private var failed = false
@@ -47,6 +50,13 @@ final class RequestReader: ChannelDuplexHandler {
 
     /// Whether bytes wait unparsed for the pending answer.
     private var holding: Bool { exchange == .answering && parser.hasUnparsedBytes }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        encoder.reset()
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !failed else { return }
@@ -71,20 +81,33 @@ final class RequestReader: ChannelDuplexHandler {
         if exchange == .idle || exchange == .answeredEarly { context.close(promise: nil) }
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let part = unwrapOutboundIn(data)
-        let written = quiescing ? wrapOutboundOut(Self.closing(part)) : data
+    /// Writes a part of the answer, to leave with the next ``flush()`` (or at once when `promise`
+    /// waits for it). Once the answer has ended, the next request read is handed on; at shutdown
+    /// the connection closes after it instead.
+    func send(_ part: AnswerPart, promise: EventLoopPromise<Void>?) {
+        guard let context else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
         guard part.endsAnswer else {
-            context.write(written, promise: promise)
+            encoder.write(quiescing ? Self.closing(part) : part, promise: promise, context: context)
             return
         }
         exchange = exchange == .receiving ? .answeredEarly : .idle
         guard !quiescing else {
-            context.write(written).flatMap { [context = context.loopBound] in context.value.close() }.cascade(to: promise)
+            let written = context.eventLoop.makePromise(of: Void.self)
+            encoder.write(Self.closing(part), promise: written, context: context)
+            written.futureResult.flatMap { [context = context.loopBound] in context.value.close() }.cascade(to: promise)
             return
         }
-        context.write(written, promise: promise)
+        encoder.write(part, promise: promise, context: context)
         parse(context: context)
+    }
+
+    /// Sends what was written.
+    func flush() {
+        guard let context else { return }
+        encoder.flush(context: context)
     }
 
     /// Hands on the parts of the bytes read until an answer is pending or the bytes run out; at
