@@ -136,9 +136,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         let head = AnswerHead(
             status: .badRequest, headerFields: [.contentType: "application/json"], isLegacy: version.minor == 0,
             closes: true, method: .ordinary, contentLength: body.readableBytes)
-        let written = context.eventLoop.makePromise(of: Void.self)
-        send(.whole(head, body), promise: written, flush: true)
-        written.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+        sendClosing(.whole(head, body), context: context)
     }
 
     private func dispatch(_ head: RequestHead, body: ByteBuffer?, oversized: Bool, context: ChannelHandlerContext) {
@@ -217,6 +215,11 @@ final class DataPlaneConnection: ChannelInboundHandler {
             last = .whole(head, body)
         }
         guard let context else { return }  // removed from a closed channel: nothing to write
+        sendClosing(last, context: context)
+    }
+
+    /// Writes `last` and closes the connection once it is written.
+    private func sendClosing(_ last: AnswerPart, context: ChannelHandlerContext) {
         let written = context.eventLoop.makePromise(of: Void.self)
         send(last, promise: written, flush: true)
         written.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
