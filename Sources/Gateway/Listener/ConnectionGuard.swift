@@ -17,6 +17,8 @@ final class ConnectionGuard: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     /// The connection's HTTP handler, told when a request grows too large.
     weak var connection: DataPlaneConnection?
+    /// The deadline a sweep found passed, to close at the next sweep if it has not moved.
+    private var overdue: NIODeadline?
 
     init(limits: ListenerLimits, maxRequestBytes: @escaping @Sendable () -> Int, counters: ConnectionCounters, registry: LoopConnections) {
         self.deadlines = ConnectionDeadlines(limits: limits, now: .now())
@@ -70,8 +72,17 @@ final class ConnectionGuard: ChannelInboundHandler {
     func answered() { deadlines.answered(now: .now()) }
 
     /// Closes the connection when it is past its deadline; called by the sweep on its event loop.
+    ///
+    /// A connection is closed at the second sweep that finds the same deadline passed, not the
+    /// first: a loop held up past a deadline may not yet have read what arrived in time (a whole
+    /// head waiting in the socket), and it reads before the next sweep, which moves the deadline.
+    /// A deadline is thus enforced up to one sweep interval (at most 250 ms) late.
     func sweep(now: NIODeadline) {
         guard let reason = deadlines.expired(at: now), let context else { return }
+        guard overdue == deadlines.deadline else {
+            overdue = deadlines.deadline
+            return
+        }
         counters.countClosed(reason)
         registry.remove(self)
         context.close(promise: nil)
