@@ -21,7 +21,7 @@ struct SeriesTallyTests {
                 if Bool.random(using: &generator) {
                     tally.update(key, position: position, make: { 0 }) { $0 += step }
                 } else {
-                    tally.update(position: position, matches: { $0 == key }, key: { key }, make: { 0 }) { $0 += step }
+                    tally.update(position: position, matches: { $0.pointee == key }, key: { key }, make: { 0 }) { $0 += step }
                 }
                 if reference[key] == nil { order.append(key) }
                 reference[key, default: 0] += step

@@ -373,5 +373,51 @@ struct UpstreamClientTests {
         await client.shutdown()
         try await loop.shutdownGracefully()
     }
-}
 
+    /// Each event loop keeps its own idle connections, the client's group's loops and any other
+    /// caller's loop alike; ``UpstreamClient/shutdown()`` closes every loop's.
+    @Test("a caller's loop outside the client's group reuses its own idle connection, and shutdown closes it")
+    func poolOfAnotherGroupsLoop() async throws {
+        let upstream = RawUpstream("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+        let own = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let other = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let client = UpstreamClient(group: own, connectTimeoutSeconds: 2)
+        try await upstream.run { url in
+            var head = OutgoingHead(method: "POST", target: "/v1/chat/completions")
+            head.add("host", "127.0.0.1")
+            head.add("content-length", 2)
+            let origin = UpstreamOrigin(host: "127.0.0.1", port: URLComponents(string: url)!.port!, tls: false)
+            let loop = other.next()
+            // Started on the other group's loop, as a server on that group would.
+            func status() async throws -> UInt {
+                try await loop.flatSubmit { () -> EventLoopFuture<UInt> in
+                    let promise = loop.makePromise(of: UInt.self)
+                    client.start(
+                        to: origin, head: head, body: ByteBuffer(string: "{}"), stream: false, maxBytes: 1 << 20, connectTimeout: nil,
+                        firstByteDeadline: .now() + .seconds(5), deadline: .now() + .seconds(10), on: loop, call: UpstreamCall()
+                    ) { answer in
+                        switch answer {
+                        case .success(.complete(let head, _)): promise.succeed(head.status.code)
+                        case .success: promise.fail(ChannelError.inappropriateOperationForState)
+                        case .failure(let failure): promise.fail(failure)
+                        }
+                    }
+                    return promise.futureResult
+                }.get()
+            }
+            for _ in 0..<3 {
+                let answered = try await status()
+                #expect(answered == 200)
+            }
+            #expect(upstream.connections == 1, "the later requests went out on the first one's idle connection")
+            await client.shutdown()
+            // Shut down, the pool no longer holds that connection: the next request opens another.
+            let answered = try await status()
+            #expect(answered == 200)
+            #expect(upstream.connections == 2)
+        }
+        await client.shutdown()
+        try await own.shutdownGracefully()
+        try await other.shutdownGracefully()
+    }
+}

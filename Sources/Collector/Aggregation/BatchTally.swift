@@ -94,11 +94,14 @@ struct BatchTally {
             let span = trace.pointee.gate(at: index)
             gates.update(
                 position: index,
-                matches: { $0.gate == span.gate && $0.reason == span.reason && $0.decision == span.decision && $0.org == org && $0.project == project },
+                matches: {
+                    $0.pointee.gate == span.gate && $0.pointee.reason == span.reason && $0.pointee.decision == span.decision && $0.pointee.org == org
+                        && $0.pointee.project == project
+                },
                 key: { GateKey(org: org, project: project, gate: span.gate, decision: span.decision, reason: span.reason) }, make: { 0 }
             ) { $0 += 1 }
             gateTimes.update(
-                position: index, matches: { $0.gate == span.gate && $0.org == org }, key: { GateTimeKey(org: org, gate: span.gate) },
+                position: index, matches: { $0.pointee.gate == span.gate && $0.pointee.org == org }, key: { GateTimeKey(org: org, gate: span.gate) },
                 make: { Histogram(bounds: Histogram.Buckets.gate) }
             ) { $0.observe(Double(span.durationNanos) / 1e9) }
         }

@@ -39,10 +39,11 @@ struct SeriesTally<Key: Hashable, Value> {
     /// last with `matches` first, and builds the key with `key` only when it is not that one: a
     /// repeated key costs no copy of its labels.
     mutating func update(
-        position: Int, matches: (borrowing Key) -> Bool, key: () -> Key, make: () -> Value, _ update: (inout Value) -> Void
+        position: Int, matches: (UnsafePointer<Key>) -> Bool, key: () -> Key, make: () -> Value, _ update: (inout Value) -> Void
     ) {
-        // The key is read in place: `keys[slot]` would copy it, retaining each of its labels.
-        if position < recent.count, recent[position] >= 0, keys.withUnsafeBufferPointer({ matches($0[recent[position]]) }) {
+        // The key is read in place, through a pointer: `keys[slot]`, or a borrow of it, copies it,
+        // retaining each of its labels.
+        if position < recent.count, recent[position] >= 0, keys.withUnsafeBufferPointer({ matches($0.baseAddress! + recent[position]) }) {
             update(&values[recent[position]])
         } else {
             self.update(key(), position: position, make: make, update)

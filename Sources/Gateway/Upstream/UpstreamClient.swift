@@ -17,7 +17,11 @@ public final class UpstreamClient: Sendable {
     /// TLS contexts by extra CA file (nil: the system's roots alone), built on first use. A file
     /// that cannot be read is tried again on the next connection, so fixing it needs no restart.
     private let contexts = Mutex<[String?: NIOSSLContext]>([:])
-    private let idle = Mutex<[PoolKey: IdleConnections]>([:])
+    /// The idle connections of each of the group's event loops: each loop keeps its own, so that
+    /// taking and returning one never waits for another loop. Found by a scan, not a hash.
+    private let loopPools: [(loop: ObjectIdentifier, pool: LoopPool)]
+    /// The pools of loops outside the group (a caller's own loop of another group), made on first use.
+    private let otherPools = Mutex<[ObjectIdentifier: LoopPool]>([:])
 
     /// At most this many idle connections are kept per origin and event loop.
     static let maxIdlePerKey = 256
@@ -29,15 +33,17 @@ public final class UpstreamClient: Sendable {
         self.group = group
         self.connectTimeout = .nanoseconds(Int64(connectTimeoutSeconds * 1e9))
         self.idleTimeout = .nanoseconds(Int64(idleTimeoutSeconds * 1e9))
+        self.loopPools = group.makeIterator().map { (ObjectIdentifier($0), LoopPool()) }
     }
 
-    private struct PoolKey: Hashable {
-        let origin: UpstreamOrigin
-        let loop: ObjectIdentifier
+    /// One event loop's idle connections by origin, newest last. Only its loop takes and returns
+    /// them; the lock, never contended then, lets ``shutdown()`` close them from outside.
+    private final class LoopPool: Sendable {
+        let idle = Mutex<[UpstreamOrigin: IdleConnections]>([:])
     }
 
-    /// The idle connections of one pool key, newest last. A class, so that taking and returning
-    /// one changes it in place, under the pool's lock, without the dictionary's `modify` accessor.
+    /// The idle connections of one origin, newest last. A class, so that taking and returning one
+    /// changes it in place, without the dictionary's `modify` accessor (which copies the array).
     private final class IdleConnections {
         var connections: [UpstreamConnection] = []
     }
@@ -65,7 +71,8 @@ public final class UpstreamClient: Sendable {
         firstByteDeadline: NIODeadline, deadline: NIODeadline, on loop: any EventLoop, call: UpstreamCall,
         reply: @escaping (Result<UpstreamConnection.Answer, UpstreamFailure>) -> Void
     ) {
-        let key = PoolKey(origin: origin, loop: ObjectIdentifier(loop))
+        assert(loop.inEventLoop, "an upstream exchange starts on its own event loop")
+        let pool = self.pool(of: loop)
         let timeout = connectTimeout ?? self.connectTimeout
         func connectAndExchange() {
             connect(to: origin, on: loop, timeout: timeout, deadline: firstByteDeadline, call: call) {
@@ -77,13 +84,13 @@ public final class UpstreamClient: Sendable {
         }
         func exchange(on connection: UpstreamConnection, reused: Bool) {
             guard !call.isCancelled else {
-                putIdle(connection, key)
+                Self.putIdle(connection, origin, in: pool)
                 return reply(.failure(.cancelled))
             }
             call.onCancel = { connection.channel.close(promise: nil) }
             connection.start(
                 head: head, body: body, stream: stream, maxBytes: maxBytes, firstByteDeadline: firstByteDeadline, deadline: deadline,
-                release: { [self] reusable in if reusable { putIdle(connection, key) } }
+                release: { reusable in if reusable { Self.putIdle(connection, origin, in: pool) } }
             ) { answer in
                 call.onCancel = nil
                 switch answer {
@@ -95,7 +102,7 @@ public final class UpstreamClient: Sendable {
             }
         }
         guard !call.isCancelled else { return reply(.failure(.cancelled)) }
-        if let pooled = takeIdle(key) {
+        if let pooled = takeIdle(origin, from: pool) {
             exchange(on: pooled, reused: true)
         } else {
             connectAndExchange()
@@ -117,18 +124,33 @@ public final class UpstreamClient: Sendable {
 
     /// Closes every idle connection; requests in flight finish on theirs.
     public func shutdown() async {
-        let connections = idle.withLock { pool in
-            defer { pool = [:] }
-            return pool.values.flatMap(\.connections)
+        let pools = loopPools.map(\.pool) + otherPools.withLock { Array($0.values) }
+        let connections = pools.flatMap { pool in
+            pool.idle.withLock { idle in
+                defer { idle = [:] }
+                return idle.values.flatMap(\.connections)
+            }
         }
         for connection in connections { try? await connection.channel.close() }
     }
 
-    private func takeIdle(_ key: PoolKey) -> UpstreamConnection? {
+    /// The idle connections of `loop`.
+    private func pool(of loop: any EventLoop) -> LoopPool {
+        let id = ObjectIdentifier(loop)
+        for entry in loopPools where entry.loop == id { return entry.pool }
+        return otherPools.withLock { pools in
+            if let known = pools[id] { return known }
+            let pool = LoopPool()
+            pools[id] = pool
+            return pool
+        }
+    }
+
+    private func takeIdle(_ origin: UpstreamOrigin, from pool: LoopPool) -> UpstreamConnection? {
         let now = NIODeadline.now()
         var stale: [UpstreamConnection] = []
-        let found = idle.withLock { pool -> UpstreamConnection? in
-            guard let idle = pool[key] else { return nil }
+        let found = pool.idle.withLock { idle -> UpstreamConnection? in
+            guard let idle = idle[origin] else { return nil }
             while let connection = idle.connections.popLast() {
                 if connection.channel.isActive && now - connection.idleSince < idleTimeout { return connection }
                 stale.append(connection)
@@ -139,16 +161,16 @@ public final class UpstreamClient: Sendable {
         return found
     }
 
-    private func putIdle(_ connection: UpstreamConnection, _ key: PoolKey) {
-        let kept = idle.withLock { pool in
+    private static func putIdle(_ connection: UpstreamConnection, _ origin: UpstreamOrigin, in pool: LoopPool) {
+        let kept = pool.idle.withLock { pool in
             let idle: IdleConnections
-            if let known = pool[key] {
+            if let known = pool[origin] {
                 idle = known
             } else {
                 idle = IdleConnections()
-                pool[key] = idle
+                pool[origin] = idle
             }
-            guard idle.connections.count < Self.maxIdlePerKey else { return false }
+            guard idle.connections.count < maxIdlePerKey else { return false }
             connection.idleSince = .now()
             idle.connections.append(connection)
             return true
