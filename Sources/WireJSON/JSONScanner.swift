@@ -235,23 +235,45 @@ public struct JSONScanner: ~Copyable {
         let start = index
         var hasEscape = false
         while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                index += 1
-                return (start..<(index - 1), hasEscape)
-            case UInt8(ascii: "\\"):
-                hasEscape = true
-                try scanEscape()
-            case 0..<0x20:
-                throw error("control character inside a string (escape it)")
-            case 0x80...:
-                try scanUTF8Sequence()
-            default:
-                index += 1
+            // Eight plain bytes at a time; a word with any other byte is read a byte at a time.
+            if index &+ 8 <= bytes.count, Self.arePlain(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                index &+= 8
+                continue
+            }
+            let wordEnd = min(index &+ 8, bytes.count)
+            while index < wordEnd {
+                switch bytes[index] {
+                case UInt8(ascii: "\""):
+                    index += 1
+                    return (start..<(index - 1), hasEscape)
+                case UInt8(ascii: "\\"):
+                    hasEscape = true
+                    try scanEscape()
+                case 0..<0x20:
+                    throw error("control character inside a string (escape it)")
+                case 0x80...:
+                    try scanUTF8Sequence()
+                default:
+                    index += 1
+                }
             }
         }
         throw error("unterminated string")
+    }
+
+    /// Whether none of the eight bytes of `word` ends a run of plain string bytes: none is `"`,
+    /// `\`, a control character or a byte of a multi-byte UTF-8 sequence. Each test below may
+    /// flag the wrong byte of a word, never a word without such a byte.
+    static func arePlain(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        // A byte below n (n <= 0x80) borrows when n is subtracted: `(x - n) & ~x & 0x80` per byte.
+        let zeroQuote = (quote &- ones) & ~quote
+        let zeroBackslash = (backslash &- ones) & ~backslash
+        let control = (word &- ones &* 0x20) & ~word
+        return (word | zeroQuote | zeroBackslash | control) & highs == 0
     }
 
     private mutating func scanEscape() throws(JSONScanError) {

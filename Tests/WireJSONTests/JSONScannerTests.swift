@@ -1,5 +1,6 @@
-import WireJSON
+import Foundation
 import Testing
+import WireJSON
 
 @Suite("The one-pass JSON scanner")
 struct JSONScannerTests {
@@ -56,5 +57,34 @@ struct JSONScannerTests {
         #expect(fields[1]?.kind == .array && fields[1]?.elementCount == 2 && fields[1]?.allElementsAreObjects == true)
         #expect(fields[2]?.isInteger == true)
         #expect(fields[3] == nil)
+    }
+
+    /// Strings are skipped eight bytes at a time up to the byte that ends a plain run: every
+    /// kind of such byte, at every offset of strings up to 40 bytes long (so at every place in a
+    /// word and across words), is read as a reference parser reads it.
+    @Test("strings read a word at a time agree with JSONSerialization for a special byte at every offset")
+    func stringsAtEveryOffset() throws {
+        let specials: [[UInt8]] = [
+            [0x22], [0x5C], [0x5C, 0x22], [0x5C, 0x5C], [0x5C, 0x6E], [0x5C, 0x78], [0x5C, 0x75, 0x30, 0x30, 0x65, 0x39], [0x00], [0x09], [0x1F],
+            [0x20], [0x21], [0x23], [0x5B], [0x5D], [0x7F], [0x80], [0xC3, 0xA9], [0xC3], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0xFF],
+        ]
+        var checked = 0
+        for length in 0..<40 {
+            for offset in 0...length {
+                for special in specials {
+                    var content = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+                    content.insert(contentsOf: special, at: offset)
+                    let bytes = Array("{\"key\":\"".utf8) + content + Array("\"}".utf8)
+                    let reference = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+                    let scanned = bytes.withUnsafeBufferPointer { buffer in try? JSONScanner.scanObject(buffer, keys: ["key"]) }
+                    #expect((scanned != nil) == (reference != nil), "accepted differently: \(bytes)")
+                    if let field = scanned?[0] {
+                        #expect(field.kind == .string && field.range == 7..<(bytes.count - 1), "string ends elsewhere: \(bytes)")
+                    }
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 18_040)
     }
 }
