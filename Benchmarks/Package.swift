@@ -21,6 +21,7 @@ let package = Package(
                 .product(name: "Gateway", package: "gateway"),
                 .product(name: "GatewayModel", package: "gateway"),
                 .product(name: "Telemetry", package: "gateway"),
+                .product(name: "WireJSON", package: "gateway"),
             ],
             path: "Benchmarks/GatewayBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -4,6 +4,7 @@ import ControlPlane
 @_spi(Benchmarks) import Gateway
 import GatewayModel
 import Telemetry
+import WireJSON
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
@@ -79,6 +80,22 @@ let benchmarks: @Sendable () -> Void = {
     for (name, run) in translations {
         Benchmark(name) { benchmark in
             for _ in benchmark.scaledIterations { blackHole(run()) }
+        }
+    }
+
+    // The scan that finds a provider answer's `usage`: the load's short answer, and one whose
+    // content is 2 KB of text, where strings are read eight bytes at a time.
+    func answer(_ content: String) -> String {
+        #"{"id":"chatcmpl-bench","object":"chat.completion","created":1700000000,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"\#(content)"},"finish_reason":"stop"}],"usage":{"prompt_tokens":21,"completion_tokens":10,"total_tokens":31}}"#
+    }
+    let sentence = "The quick brown fox jumps over the lazy dog."
+    let answers = [("JSON scan for usage, a 0.3 KB answer", answer(sentence)), ("JSON scan for usage, a 2 KB answer", answer(String(repeating: sentence + " ", count: 45)))]
+    for (name, text) in answers {
+        let bytes = Array(text.utf8)
+        Benchmark(name) { benchmark in
+            for _ in benchmark.scaledIterations {
+                bytes.withUnsafeBufferPointer { blackHole(try? JSONScanner.scanObject($0, keys: ["usage"])) }
+            }
         }
     }
 
