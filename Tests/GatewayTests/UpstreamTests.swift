@@ -313,7 +313,7 @@ struct UpstreamClientTests {
             head.add("host", "127.0.0.1")
             head.add("content-length", 2)
             let answer = try await client.send(
-                to: UpstreamOrigin(host: "127.0.0.1", port: port, tls: false), head: head, body: ByteBuffer(string: "{}"), stream: true,
+                to: UpstreamOrigin(host: "127.0.0.1", port: port, tls: false), request: head.wire(body: ByteBuffer(string: "{}")), stream: true,
                 maxBytes: 1 << 20, connectTimeout: nil, firstByteDeadline: .now() + .seconds(30), deadline: .now() + .seconds(120))
             guard case .streaming(_, let chunks) = answer else {
                 Issue.record("expected a stream")
@@ -350,7 +350,7 @@ struct UpstreamClientTests {
             var unread: UpstreamChunks?  // held, so that its end is not taken for a reader gone away
             for _ in 0..<2 {
                 let answer = try await client.send(
-                    to: origin, head: head, body: ByteBuffer(string: "{}"), stream: true, maxBytes: 1 << 20, connectTimeout: nil,
+                    to: origin, request: head.wire(body: ByteBuffer(string: "{}")), stream: true, maxBytes: 1 << 20, connectTimeout: nil,
                     firstByteDeadline: .now() + .seconds(5), deadline: .now() + .seconds(10))
                 guard case .streaming(_, let chunks) = answer else {
                     Issue.record("expected a stream")
@@ -393,7 +393,7 @@ struct UpstreamClientTests {
                 try await loop.flatSubmit { () -> EventLoopFuture<UInt> in
                     let promise = loop.makePromise(of: UInt.self)
                     client.start(
-                        to: origin, head: head, body: ByteBuffer(string: "{}"), stream: false, maxBytes: 1 << 20, connectTimeout: nil,
+                        to: origin, request: head.wire(body: ByteBuffer(string: "{}")), stream: false, maxBytes: 1 << 20, connectTimeout: nil,
                         firstByteDeadline: .now() + .seconds(5), deadline: .now() + .seconds(10), on: loop, call: UpstreamCall()
                     ) { answer in
                         switch answer {

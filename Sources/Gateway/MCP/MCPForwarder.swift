@@ -48,7 +48,7 @@ struct MCPForwarder: Sendable {
             if let value = environment[variable], !value.isEmpty { headers.replaceOrAdd(name: name, value: value) }
         }
         let method: HTTPMethod = arrival.head.method == .get ? .GET : arrival.head.method == .delete ? .DELETE : .POST
-        var request = OutgoingHead(method: method.rawValue, target: target)
+        var request = OutgoingHead(method: method.rawValue, target: target, bodyBytes: guarded.body.readableBytes)
         for (name, value) in headers { request.add(name, value) }
         let started = NIODeadline.now()
         let deadline = started + .seconds(clamping: server.timeoutSeconds)
@@ -57,7 +57,7 @@ struct MCPForwarder: Sendable {
         let answer: UpstreamConnection.Answer
         do throws(UpstreamFailure) {
             answer = try await client.send(
-                to: origin, head: request, body: guarded.body,
+                to: origin, request: (consume request).wire(body: guarded.body),
                 stream: method != .DELETE, maxBytes: Self.maxAnswerBytes, connectTimeout: nil, firstByteDeadline: deadline,
                 deadline: deadline)
         } catch {

@@ -62,7 +62,7 @@ struct ProviderHTTP: Sendable {
         reply: @escaping (Result<UpstreamResponse, UpstreamFailure>) -> Void
     ) {
         guard let origin else { return reply(.failure(.unreachable("the provider's baseURL is not an http or https URL"))) }
-        var head = OutgoingHead(method: "POST", target: path)
+        var head = OutgoingHead(method: "POST", target: path, bodyBytes: body.readableBytes)
         head.add("host", hostHeader)
         head.add("content-type", "application/json")
         head.add("content-length", body.readableBytes)
@@ -72,7 +72,7 @@ struct ProviderHTTP: Sendable {
         if request.stream { head.add("accept", "text/event-stream") }
         for (name, value) in extra { head.add(name, value) }
         client.start(
-            to: origin, head: head, body: body, stream: request.stream, maxBytes: Self.maxResponseBytes, connectTimeout: connectTimeout,
+            to: origin, request: (consume head).wire(body: body), stream: request.stream, maxBytes: Self.maxResponseBytes, connectTimeout: connectTimeout,
             firstByteDeadline: request.firstByteDeadline, deadline: request.deadline, on: loop, call: call
         ) { [apiKey] answer in
             reply(answer.flatMap { Self.response(to: $0, apiKey: apiKey) })

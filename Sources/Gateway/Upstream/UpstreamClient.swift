@@ -48,26 +48,26 @@ public final class UpstreamClient: Sendable {
         var connections: [UpstreamConnection] = []
     }
 
-    /// Sends one request and returns the answer's head with its whole body, or, for a 2xx answer
-    /// to a streamed request, with its body as a stream.
+    /// Sends one request (``OutgoingHead/wire(body:)``) and returns the answer's head with its
+    /// whole body, or, for a 2xx answer to a streamed request, with its body as a stream.
     func send(
-        to origin: UpstreamOrigin, head: OutgoingHead, body: ByteBuffer, stream: Bool, maxBytes: Int,
+        to origin: UpstreamOrigin, request: (head: ByteBuffer, body: ByteBuffer?), stream: Bool, maxBytes: Int,
         connectTimeout: TimeAmount?, firstByteDeadline: NIODeadline, deadline: NIODeadline
     ) async throws(UpstreamFailure) -> UpstreamConnection.Answer {
         let loop = callersLoop
         return try await UpstreamCall.wait(on: loop) { [self] call, reply in
             start(
-                to: origin, head: head, body: body, stream: stream, maxBytes: maxBytes, connectTimeout: connectTimeout,
+                to: origin, request: request, stream: stream, maxBytes: maxBytes, connectTimeout: connectTimeout,
                 firstByteDeadline: firstByteDeadline, deadline: deadline, on: loop, call: call, reply: reply)
         }
     }
 
     /// Sends one request from `loop` (the caller's own) and calls `reply` on it with the answer,
-    /// as ``send(to:head:body:stream:maxBytes:connectTimeout:firstByteDeadline:deadline:)``
+    /// as ``send(to:request:stream:maxBytes:connectTimeout:firstByteDeadline:deadline:)``
     /// returns it. A pooled connection the provider closed while idle is replaced once,
     /// transparently. `call` closes the connection in use when the client goes away.
     func start(
-        to origin: UpstreamOrigin, head: OutgoingHead, body: ByteBuffer, stream: Bool, maxBytes: Int, connectTimeout: TimeAmount?,
+        to origin: UpstreamOrigin, request: (head: ByteBuffer, body: ByteBuffer?), stream: Bool, maxBytes: Int, connectTimeout: TimeAmount?,
         firstByteDeadline: NIODeadline, deadline: NIODeadline, on loop: any EventLoop, call: UpstreamCall,
         reply: @escaping (Result<UpstreamConnection.Answer, UpstreamFailure>) -> Void
     ) {
@@ -89,7 +89,7 @@ public final class UpstreamClient: Sendable {
             }
             call.onCancel = { connection.channel.close(promise: nil) }
             connection.start(
-                head: head, body: body, stream: stream, maxBytes: maxBytes, firstByteDeadline: firstByteDeadline, deadline: deadline,
+                request: request, stream: stream, maxBytes: maxBytes, firstByteDeadline: firstByteDeadline, deadline: deadline,
                 release: { reusable in if reusable { Self.putIdle(connection, origin, in: pool) } }
             ) { answer in
                 call.onCancel = nil

@@ -41,11 +41,11 @@ final class UpstreamConnection: Sendable {
     /// runs on the event loop when the exchange is over, with whether the connection can carry
     /// another request. Called on the connection's event loop.
     func start(
-        head: OutgoingHead, body: ByteBuffer, stream: Bool, maxBytes: Int, firstByteDeadline: NIODeadline, deadline: NIODeadline,
+        request: (head: ByteBuffer, body: ByteBuffer?), stream: Bool, maxBytes: Int, firstByteDeadline: NIODeadline, deadline: NIODeadline,
         release: @escaping (Bool) -> Void, reply: @escaping (Result<Answer, Failure>) -> Void
     ) {
         let exchange = InFlight(reply: reply, stream: stream, maxBytes: maxBytes, deadline: deadline, release: release)
-        handler.value.start(exchange, head: head, body: body, firstByteDeadline: firstByteDeadline)
+        handler.value.start(exchange, request: request, firstByteDeadline: firstByteDeadline)
     }
 
     /// What the handler needs to answer one request.
@@ -67,9 +67,6 @@ final class UpstreamConnection: Sendable {
         typealias OutboundOut = ByteBuffer
         typealias Stream = UpstreamChunks.Buffer
 
-        /// A request body up to this size is copied behind its head into one write; a larger one is written after it.
-        static let inlineBodyBytes = 16 * 1024
-
         private var machine = UpstreamStateMachine<InFlight, Stream>()
         private var parser = UpstreamResponseParser()
         private var context: ChannelHandlerContext?
@@ -83,7 +80,7 @@ final class UpstreamConnection: Sendable {
 
         func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
-        fileprivate func start(_ exchange: InFlight, head: OutgoingHead, body: ByteBuffer, firstByteDeadline: NIODeadline) {
+        fileprivate func start(_ exchange: InFlight, request: (head: ByteBuffer, body: ByteBuffer?), firstByteDeadline: NIODeadline) {
             guard machine.isIdle, let context, context.channel.isActive else {
                 exchange.reply(.failure(.closedBeforeResponse))
                 return
@@ -92,16 +89,11 @@ final class UpstreamConnection: Sendable {
             // The exchange's deadline is first the first byte's and, when the head is in by then,
             // the whole answer's; one lazily armed timer watches it.
             schedule(min(firstByteDeadline, exchange.deadline), context: context)
-            let inline = body.readableBytes <= Self.inlineBodyBytes
-            var bytes = context.channel.allocator.buffer(capacity: head.bytes.readableBytes + 2 + (inline ? body.readableBytes : 0))
-            bytes.writeImmutableBuffer(head.bytes)
-            bytes.writeStaticString("\r\n")
-            if inline {
-                bytes.writeImmutableBuffer(body)
-                context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
-            } else {
-                context.write(wrapOutboundOut(bytes), promise: nil)
+            if let body = request.body {
+                context.write(wrapOutboundOut(request.head), promise: nil)
                 context.writeAndFlush(wrapOutboundOut(body), promise: nil)
+            } else {
+                context.writeAndFlush(wrapOutboundOut(request.head), promise: nil)
             }
         }
 
