@@ -264,7 +264,7 @@ public struct JSONScanner: ~Copyable {
     /// Whether none of the eight bytes of `word` ends a run of plain string bytes: none is `"`,
     /// `\`, a control character or a byte of a multi-byte UTF-8 sequence. Each test below may
     /// flag the wrong byte of a word, never a word without such a byte.
-    static func arePlain(_ word: UInt64) -> Bool {
+    private static func arePlain(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)

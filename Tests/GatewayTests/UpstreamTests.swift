@@ -162,6 +162,19 @@ struct UpstreamTests {
 
 @Suite("The upstream client: pooled keep-alive connections")
 struct UpstreamClientTests {
+    /// A chat request head for a body of `{}`, as these tests send it.
+    static var chatHead: OutgoingHead {
+        var head = OutgoingHead(method: "POST", target: "/v1/chat/completions")
+        head.add("host", "127.0.0.1")
+        head.add("content-length", 2)
+        return head
+    }
+
+    /// The loopback origin of a test upstream's base URL.
+    static func origin(of url: String) -> UpstreamOrigin {
+        UpstreamOrigin(host: "127.0.0.1", port: URLComponents(string: url)!.port!, tls: false)
+    }
+
     @Test("a provider key is trimmed of a key file's newline; a key with control characters is not sent")
     func providerKey() {
         #expect(ProviderHTTP.credential(key: "sk-abc\n") == "sk-abc")
@@ -309,9 +322,7 @@ struct UpstreamClientTests {
         let total = upstream.chunks * upstream.chunkBytes
         let client = UpstreamClient(connectTimeoutSeconds: 2)
         try await upstream.run { port in
-            var head = OutgoingHead(method: "POST", target: "/v1/chat/completions")
-            head.add("host", "127.0.0.1")
-            head.add("content-length", 2)
+            let head = Self.chatHead
             let answer = try await client.send(
                 to: UpstreamOrigin(host: "127.0.0.1", port: port, tls: false), request: head.wire(body: ByteBuffer(string: "{}")), stream: true,
                 maxBytes: 1 << 20, connectTimeout: nil, firstByteDeadline: .now() + .seconds(30), deadline: .now() + .seconds(120))
@@ -342,10 +353,8 @@ struct UpstreamClientTests {
         let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let client = UpstreamClient(group: loop, connectTimeoutSeconds: 2)
         try await upstream.run { url in
-            var head = OutgoingHead(method: "POST", target: "/v1/chat/completions")
-            head.add("host", "127.0.0.1")
-            head.add("content-length", 2)
-            let origin = UpstreamOrigin(host: "127.0.0.1", port: URLComponents(string: url)!.port!, tls: false)
+            let head = Self.chatHead
+            let origin = Self.origin(of: url)
             var received: [Int] = []
             var unread: UpstreamChunks?  // held, so that its end is not taken for a reader gone away
             for _ in 0..<2 {
@@ -383,10 +392,8 @@ struct UpstreamClientTests {
         let other = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let client = UpstreamClient(group: own, connectTimeoutSeconds: 2)
         try await upstream.run { url in
-            var head = OutgoingHead(method: "POST", target: "/v1/chat/completions")
-            head.add("host", "127.0.0.1")
-            head.add("content-length", 2)
-            let origin = UpstreamOrigin(host: "127.0.0.1", port: URLComponents(string: url)!.port!, tls: false)
+            let head = Self.chatHead
+            let origin = Self.origin(of: url)
             let loop = other.next()
             // Started on the other group's loop, as a server on that group would.
             func status() async throws -> UInt {
