@@ -45,7 +45,12 @@ struct TestResponse {
 
 /// Builds test configurations: one org `acme`, project `chatbot` with the test keys.
 enum TestConfig {
-    static func provider(_ name: String, url: String, retries: Int = 0, timeout: Double = 5, firstByte: Double? = nil) -> ProviderConfig {
+    /// The providers' timeout where a test does not set one: long, because a fake provider answers
+    /// from a task, and the tests that run beside it can hold every thread that runs tasks for
+    /// seconds; a test of timeouts sets its own.
+    static let providerTimeout: Double = 30
+
+    static func provider(_ name: String, url: String, retries: Int = 0, timeout: Double = providerTimeout, firstByte: Double? = nil) -> ProviderConfig {
         ProviderConfig(
             name: name, kind: .openai, baseURL: url, apiKeyEnv: "UPSTREAM_KEY", timeoutSeconds: timeout,
             firstByteTimeoutSeconds: firstByte, maxRetries: retries, retryBackoffMilliseconds: 1)
@@ -75,7 +80,7 @@ enum TestConfig {
     }
 
     /// One route `gpt-4o-mini` to provider `up` (model `upstream-model`), plus `mock-gpt` on the mock.
-    static func single(url: String, retries: Int = 0, timeout: Double = 5, firstByte: Double? = nil, maxRequestBytes: Int = 1 << 20) -> GatewayConfig {
+    static func single(url: String, retries: Int = 0, timeout: Double = providerTimeout, firstByte: Double? = nil, maxRequestBytes: Int = 1 << 20) -> GatewayConfig {
         make(
             providers: [provider("up", url: url, retries: retries, timeout: timeout, firstByte: firstByte)],
             routes: [

@@ -23,7 +23,7 @@ struct OutgoingHeadTests {
             }
             // Now and then a body too large to go behind the head: it is sent apart.
             let size = Bool.random(using: &random) && Bool.random(using: &random) ? OutgoingHead.inlineBodyBytes + Int.random(in: -2...2, using: &random) : Int.random(in: 0...200, using: &random)
-            let body = ByteBuffer(bytes: (0..<size).map { _ in UInt8.random(in: 0...255, using: &random) })
+            let body = ByteBuffer(bytes: (0..<min(size, 200)).map { _ in UInt8.random(in: 0...255, using: &random) } + Array(repeating: 0x61, count: max(0, size - 200)))
             var head = OutgoingHead(method: method, target: target, bodyBytes: Int.random(in: 0...1, using: &random) == 0 ? 0 : body.readableBytes)
             for (name, value) in fields { head.add(name, value) }
             head.add("content-length", body.readableBytes)

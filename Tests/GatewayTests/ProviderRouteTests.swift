@@ -15,11 +15,11 @@ private func providerConfig(anthropic: String? = nil, gemini: String? = nil, ope
     var routes = [Route(model: "mock-gpt", targets: [RouteTarget(provider: "mock", model: "mock-gpt")])]
     if let anthropic {
         providers.append(
-            ProviderConfig(name: "claude-api", kind: .anthropic, baseURL: anthropic, apiKeyEnv: "UPSTREAM_KEY", timeoutSeconds: 5, maxRetries: retries, retryBackoffMilliseconds: 1))
+            ProviderConfig(name: "claude-api", kind: .anthropic, baseURL: anthropic, apiKeyEnv: "UPSTREAM_KEY", timeoutSeconds: TestConfig.providerTimeout, maxRetries: retries, retryBackoffMilliseconds: 1))
         routes.append(Route(model: "claude", targets: [RouteTarget(provider: "claude-api", model: "claude-sonnet-4-5")]))
     }
     if let gemini {
-        providers.append(ProviderConfig(name: "gemini-api", kind: .gemini, baseURL: gemini, apiKeyEnv: "UPSTREAM_KEY", timeoutSeconds: 5, maxRetries: retries, retryBackoffMilliseconds: 1))
+        providers.append(ProviderConfig(name: "gemini-api", kind: .gemini, baseURL: gemini, apiKeyEnv: "UPSTREAM_KEY", timeoutSeconds: TestConfig.providerTimeout, maxRetries: retries, retryBackoffMilliseconds: 1))
         routes.append(Route(model: "gemini", targets: [RouteTarget(provider: "gemini-api", model: "gemini-2.5-flash")]))
     }
     if let openai {
