@@ -390,33 +390,6 @@ public struct JSONScanner: ~Copyable {
     private func error(_ problem: String) -> JSONScanError { JSONScanError(offset: index, problem: problem) }
 }
 
-/// Why a body is not valid JSON, and where.
-public struct JSONScanError: Error, Equatable, Sendable {
-    /// Byte offset of the problem.
-    public var offset: Int
-    /// What is wrong.
-    public var problem: String
-    /// The problem of a document with nothing but white space.
-    public static let emptyProblem = "the body is empty"
-    /// The field named twice, when that is the problem.
-    public var duplicateField: String?
-
-    /// Creates an error at `offset`.
-    public init(offset: Int, problem: String) {
-        self.offset = offset
-        self.problem = problem
-    }
-}
-
 extension UInt8 {
     fileprivate var isDigit: Bool { self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9") }
-    /// The value of a hex digit; nil for any other byte.
-    var hexValue: UInt8? {
-        switch self {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): self - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): self - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): self - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }
