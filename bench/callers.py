@@ -36,8 +36,8 @@ def add_probes():
         # The runtime's and the standard library's functions, or else libc's (`memmove`, `malloc`).
         lib = load.library(args.binary, "libswiftCore.so" if function.startswith(("swift_", "$s")) else "libc.so")
         event = f"callers:{function}"
-        subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
-        subprocess.run(["perf", "probe", "-q", "-x", lib, "-a", f"{event}={function}"], check=True, capture_output=True)
+        if not load.add_probe(event, lib, function):
+            sys.exit(f"{lib} has no {function}")
         events.append(event)
     return events
 

@@ -536,12 +536,43 @@ def append_micro(path):
         handle.write("\n## Microbenchmarks (`Benchmarks/`, ordo-one/benchmark)\n\n" + micro.strip() + "\n")
 
 
+def add_probe(event, lib, function):
+    """Adds the uprobe `event` (`group:name`, replacing one of that name) at the entry of `function`
+    in `lib`; whether it was added. A function that has no debug information in a file that has
+    some (the Swift runtime linked into the gateway's binary) is not found by name by
+    `perf probe`, so it is probed at its address, from the file's symbol table."""
+    subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
+    if subprocess.run(["perf", "probe", "-q", "-x", lib, "-a", f"{event}={function}"], capture_output=True).returncode == 0:
+        return True
+    address = symbol_addresses(lib).get(function)
+    return address is not None and subprocess.run(["perf", "probe", "-q", "-x", lib, "-a", f"{event}=0x{address}"], capture_output=True).returncode == 0
+
+
+_symbol_addresses = {}
+
+
+def symbol_addresses(path):
+    """The text symbols of the file at `path` by name, with their addresses in hex (read once)."""
+    if path not in _symbol_addresses:
+        table = {}
+        for line in subprocess.run(["nm", "--defined-only", path], capture_output=True, text=True).stdout.splitlines():
+            parts = line.split()
+            if len(parts) == 3 and parts[1] in "tTwW":
+                table.setdefault(parts[2], parts[0].lstrip("0") or "0")
+        _symbol_addresses[path] = table
+    return _symbol_addresses[path]
+
+
 def library(binary, name):
-    """The path of the shared library `name` (e.g. `libswiftCore.so`) that `binary` loads."""
+    """The file that holds the functions of the library `name` (e.g. `libswiftCore.so`) for `binary`:
+    the shared library it loads, or the binary itself for a Swift library linked into it
+    (`scripts/build.sh` links the Swift runtime in)."""
     for line in subprocess.run(["ldd", binary], capture_output=True, text=True, check=True).stdout.splitlines():
         parts = line.split()
         if parts and parts[0].startswith(name) and len(parts) > 2:
             return parts[2]
+    if name.startswith("libswift"):
+        return binary
     sys.exit(f"{binary} does not load {name}")
 
 

@@ -57,9 +57,8 @@ def add_named_probes(binary, names):
     libc = [load.library(binary, "libc.so")]
     for function in names:
         event = f"refcounts_calls:{probe_name(function)}"
-        subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
         libraries = runtime if function.startswith(("swift_", "$s")) else libc
-        if not any(subprocess.run(["perf", "probe", "-q", "-x", lib, "-a", f"{event}={function}"], capture_output=True).returncode == 0 for lib in libraries):
+        if not any(load.add_probe(event, lib, function) for lib in libraries):
             sys.exit(f"no library of {binary} has {function}")
         events.append(event)
     return events
@@ -74,8 +73,8 @@ def add_probes(binary):
         group = "refcounts_" + os.path.basename(lib).split(".")[0].replace("-", "_")
         for function in functions:
             event = f"{group}:{function}"
-            subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
-            subprocess.run(["perf", "probe", "-q", "-x", lib, "-a", f"{event}={function}"], check=True, capture_output=True)
+            if not load.add_probe(event, lib, function):
+                sys.exit(f"{lib} has no {function}")
             events.append(event)
     return events
 
@@ -102,18 +101,20 @@ def count(binary, events, origin_port, folder):
 folder = tempfile.mkdtemp(prefix="gateway-refcounts.")
 origin_port = load.free_port()
 origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
-if args.syscalls:
-    names, events = SYSCALLS, []
-    probes = [f"syscalls:sys_enter_{name}" for name in SYSCALLS]
-else:
-    events = add_probes(args.binaries[0])
-    names, probes = args.calls.split(",") if args.calls else (TASKS if args.tasks else SWIFT) + LIBC, events
+names = SYSCALLS if args.syscalls else args.calls.split(",") if args.calls else (TASKS if args.tasks else SWIFT) + LIBC
+events = []
 try:
     print(f"calls per request ({'telemetry off' if args.telemetry_off else 'telemetry on'}{', metered' if args.metered else ''}{', guarded' if args.guarded else ''}, {args.connections} connections):")
     print(f"{'binary':40s} {'requests':>8s} " + " ".join(f"{name.replace('swift_', ''):>19s}" for name in names))
     for binary in args.binaries:
+        # Probed anew for each binary: one with the Swift runtime linked in holds its own copy of it.
+        events = [] if args.syscalls else add_probes(binary)
+        probes = [f"syscalls:sys_enter_{name}" for name in SYSCALLS] if args.syscalls else events
         served, counts = count(binary, probes, origin_port, folder)
         print(f"{binary:40s} {served:8d} " + " ".join(f"{counts.get(probe_name(name), 0):19.1f}" for name in names))
+        for event in events:
+            subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
+        events = []
 finally:
     for event in events:
         subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
