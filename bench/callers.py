@@ -93,8 +93,7 @@ events = add_probes()
 try:
     served, text = record(events, tempfile.mkdtemp(prefix="gateway-callers."))
 finally:
-    for event in events:
-        subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
+    load.remove_probes(events)
 print(f"calls per request by caller ({'telemetry off' if args.telemetry_off else 'telemetry on'}, {served} requests served under perf):")
 for (call, chain), count in callers(text).most_common(args.top):
     print(f"{count / max(1, served):8.2f}  {call:26s} {chain}")

@@ -541,11 +541,17 @@ def add_probe(event, lib, function):
     in `lib`; whether it was added. A function that has no debug information in a file that has
     some (the Swift runtime linked into the gateway's binary) is not found by name by
     `perf probe`, so it is probed at its address, from the file's symbol table."""
-    subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
+    remove_probes([event])
     if subprocess.run(["perf", "probe", "-q", "-x", lib, "-a", f"{event}={function}"], capture_output=True).returncode == 0:
         return True
     address = symbol_addresses(lib).get(function)
     return address is not None and subprocess.run(["perf", "probe", "-q", "-x", lib, "-a", f"{event}=0x{address}"], capture_output=True).returncode == 0
+
+
+def remove_probes(events):
+    """Removes the uprobes `events` (`group:name`)."""
+    for event in events:
+        subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
 
 
 _symbol_addresses = {}

@@ -112,11 +112,9 @@ try:
         probes = [f"syscalls:sys_enter_{name}" for name in SYSCALLS] if args.syscalls else events
         served, counts = count(binary, probes, origin_port, folder)
         print(f"{binary:40s} {served:8d} " + " ".join(f"{counts.get(probe_name(name), 0):19.1f}" for name in names))
-        for event in events:
-            subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
+        load.remove_probes(events)
         events = []
 finally:
-    for event in events:
-        subprocess.run(["perf", "probe", "-q", "-d", event], capture_output=True)
+    load.remove_probes(events)
     origin.terminate()
     origin.wait()
