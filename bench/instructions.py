@@ -1,0 +1,168 @@
+"""Counts the instructions that a gateway binary, and nginx as a reverse proxy, execute per request
+of the load's plain chat completion, under valgrind's callgrind. An instruction count repeats to
+within a fraction of a percent from run to run, where this shared machine's timings vary by
+several percent, so it shows before / after changes too small for `bench/ab.py` to resolve. It
+counts work, not time: a cache miss or a wake-up of the kernel costs no instruction here.
+
+    python3 bench/instructions.py BINARY [BINARY ...] [--nginx] [--requests 400] [--telemetry-off] [--metered] [--guarded]
+
+Each process serves one keep-alive connection. `--requests` requests (after a warm-up) are
+counted, with the collector's work on their traces; with telemetry on, the collector's thread also
+wakes on its timer, which valgrind's slower clock turns into a few percent of variation. Every
+thread of the process is counted, user space only: the kernel's share is not in the figure.
+`--nginx` adds nginx-as-proxy, run in one process (`master_process off`), as the reference.
+
+valgrind 3.19 cannot read the debug information that the Swift toolchain writes, so each gateway
+binary is run from a copy without it (`strip -g`), and it must be a build of `scripts/build.sh`,
+with the Swift runtime linked in: a binary that loads the toolchain's shared libraries makes
+valgrind itself crash.
+"""
+import argparse, http.client, json, os, re, shutil, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import load
+
+parser = argparse.ArgumentParser()
+parser.add_argument("binaries", nargs="*")
+parser.add_argument("--nginx", action="store_true", help="count nginx-as-proxy too, as the reference")
+parser.add_argument("--requests", type=int, default=400)
+parser.add_argument("--warmup", type=int, default=100)
+parser.add_argument("--telemetry-off", action="store_true")
+parser.add_argument("--metered", action="store_true")
+parser.add_argument("--guarded", action="store_true")
+parser.add_argument("--keep", action="store_true", help="keep callgrind's dumps (for callgrind_annotate --tree=caller) and print where")
+parser.add_argument("--top", type=int, default=0, help="also list each process's N functions with the most instructions of their own")
+args = parser.parse_args()
+
+BODY = (load.REQUEST % ("gpt-4o-mini", "")).encode()
+HEADERS = {"Content-Type": "application/json", "Authorization": f"Bearer {load.KEY}"}
+
+
+def send(connection, path, count):
+    """Sends `count` requests over `connection`; every answer must be a 200 with a body."""
+    for _ in range(count):
+        connection.request("POST", path, body=BODY, headers=HEADERS)
+        answer = connection.getresponse()
+        body = answer.read()
+        if answer.status != 200 or not body:
+            sys.exit(f"request failed: {answer.status} {body[:200]!r}")
+
+
+def callgrind(folder, name, command):
+    """Starts `command` under callgrind with instrumentation off; returns the process and its output file."""
+    output = os.path.join(folder, f"callgrind.{name}.out")
+    process = subprocess.Popen(
+        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={output}", *command],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return process, output
+
+
+def measure(pid, output, port, path):
+    """Warms up, then counts the instructions of `--requests` requests: instrumentation on, more
+    warm-up (code first run under valgrind), counters zeroed, the requests, a dump."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    send(connection, path, args.warmup)
+    subprocess.run(["callgrind_control", "-i", "on", str(pid)], check=True, capture_output=True)
+    send(connection, path, args.warmup)
+    subprocess.run(["callgrind_control", "-z", str(pid)], check=True, capture_output=True)
+    send(connection, path, args.requests)
+    subprocess.run(["callgrind_control", "-d", str(pid)], check=True, capture_output=True)
+    connection.close()
+    total = 0
+    # The dump is written beside the output file, numbered; each part's `summary:` is its count.
+    for name in os.listdir(os.path.dirname(output)):
+        if name.startswith(os.path.basename(output) + "."):
+            with open(os.path.join(os.path.dirname(output), name)) as handle:
+                for line in handle:
+                    if line.startswith("summary:"):
+                        total += int(line.split()[1])
+    if total == 0:
+        sys.exit(f"callgrind wrote no count for process {pid}")
+    if args.top:
+        dumps = [os.path.join(os.path.dirname(output), name) for name in os.listdir(os.path.dirname(output)) if name.startswith(os.path.basename(output) + ".")]
+        listing = subprocess.run(["callgrind_annotate", "--threshold=100", *dumps], capture_output=True, text=True).stdout
+        rows = [line for line in listing.splitlines() if re.match(r"^\s*[\d,]+ \(", line)][1 : args.top + 1]
+        for row in rows:
+            count, rest = row.split(None, 1)
+            print(f"  {int(count.replace(',', '')) / args.requests:10,.0f}  {rest[:160]}")
+    return total / args.requests
+
+
+def wait_for_port(port, seconds=180):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            connection.request("GET", "/")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.5)
+        finally:
+            connection.close()
+    sys.exit(f"nothing listens on {port}")
+
+
+def gateway(binary, index, folder, origin_port):
+    folder = os.path.join(folder, f"gateway-{index}")
+    os.makedirs(folder)
+    copy = os.path.join(folder, "gateway")
+    subprocess.run(["strip", "-g", "-o", copy, binary], check=True)
+    port = load.free_port()
+    config = os.path.join(folder, "gateway.yaml")
+    with open(config, "w") as handle:
+        handle.write(load.gateway_config(origin_port, port, load.free_port(), not args.telemetry_off, metered=args.metered, guarded=args.guarded))
+    process, output = callgrind(folder, "gateway", [copy, "serve", "--config", config, "--store", "sqlite:" + os.path.join(folder, "gateway.sqlite")])
+    try:
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            line = process.stdout.readline()
+            if not line or re.match(r"^gateway listening", line):
+                break
+        wait_for_port(port)
+        return measure(process.pid, output, port, "/v1/chat/completions")
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def nginx_proxy(folder, origin_port):
+    port = load.free_port()
+    proxy = os.path.join(folder, "proxy")
+    os.makedirs(proxy, exist_ok=True)
+    conf = os.path.join(proxy, "nginx.conf")
+    with open(conf, "w") as handle:
+        handle.write(load.proxy_conf(proxy, port, origin_port))
+    process, output = callgrind(folder, "nginx", ["nginx", "-c", conf, "-p", proxy, "-g", "daemon off; master_process off;"])
+    try:
+        wait_for_port(port)
+        return measure(process.pid, output, port, "/v1/chat/completions")
+    finally:
+        process.terminate()
+        process.wait()
+
+
+folder = tempfile.mkdtemp(prefix="gateway-instructions.")
+origin_port = load.free_port()
+origin = load.start_nginx(os.path.join(folder, "origin"), load.nginx_conf(os.path.join(folder, "origin"), origin_port))
+try:
+    time.sleep(0.5)
+    results = {}
+    if args.nginx:
+        results["nginx as reverse proxy"] = nginx_proxy(folder, origin_port)
+    for index, binary in enumerate(args.binaries):
+        results[f"{binary} ({index + 1})" if args.binaries.count(binary) > 1 else binary] = gateway(binary, index, folder, origin_port)
+    print(f"instructions per request ({args.requests} requests, one connection, "
+          f"{'telemetry off' if args.telemetry_off else 'telemetry on'}{', metered' if args.metered else ''}{', guarded' if args.guarded else ''}):")
+    reference = results.get("nginx as reverse proxy")
+    for name, count in results.items():
+        ratio = f"  ({count / reference:.2f} x nginx as reverse proxy)" if reference and name != "nginx as reverse proxy" else ""
+        print(f"  {name:40s} {count:12,.0f}{ratio}")
+    print(json.dumps(results))
+finally:
+    origin.terminate()
+    origin.wait()
+    if args.keep:
+        print(f"callgrind's dumps: {folder}")
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
