@@ -91,6 +91,9 @@ struct ChatCompletionTests {
             #expect(response.status == 200)
             let ids = (response.json["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
             #expect(ids == ["gpt-4o-mini", "mock-gpt"])
+            let queried = try await gateway.send("/v1/models?after=gpt", method: .GET)
+            #expect(queried.status == 200, "a query string is not part of the path")
+            #expect((queried.json["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ids)
             let other = try await gateway.send("/v1/models", method: .GET, key: "sk-gw-other-key")
             #expect((other.json["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == ["private-model"])
             let anonymous = try await gateway.send("/v1/models", method: .GET, key: nil)
@@ -103,6 +106,9 @@ struct ChatCompletionTests {
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
             let health = try await gateway.send("/healthz", method: .GET, key: nil)
             #expect(health.status == 200)
+            #expect(try await gateway.send("/healthz?full=1", method: .GET, key: nil).status == 200)
+            #expect(try await gateway.send("/healthz?", method: .GET, key: nil).status == 200)
+            #expect(try await gateway.send("/v1/nothing-here?/healthz", method: .GET, key: nil).status == 404)
             let ready = try await gateway.send("/readyz", method: .GET, key: nil)
             #expect(ready.status == 200 && ready.body.contains("\"configVersion\":1"))
             let unknown = try await gateway.send("/v1/nothing-here", key: nil)

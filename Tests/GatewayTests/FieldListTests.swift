@@ -59,4 +59,26 @@ struct FieldListTests {
         }
         #expect(lengths > 100 && closes > 100 && chunked > 100, "the draws reach every reading")
     }
+
+    @Test("4,000 drawn names and values: one matches a known name, ignoring ASCII case, exactly when its lowercase bytes are that name's")
+    func namesIgnoringCase() {
+        var random = SplitMix64(seed: 0x5EED_1004)
+        let names: [StaticString] = ["content-length", "transfer-encoding", "connection", "host", "expect", "100-continue", "keep-alive", "chunked"]
+        // The bytes a field line can hold: tab, the visible ones and space, and any above 0x7F.
+        let lineBytes = [0x09] + Array(UInt8(0x20)...0x7E) + Array(UInt8(0x80)...0xFF)
+        for _ in 0..<4_000 {
+            let name = names.randomElement(using: &random)!
+            let spelled = Array(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            var bytes = spelled.map { Bool.random(using: &random) && $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
+            switch Int.random(in: 0..<4, using: &random) {
+            case 0: bytes[Int.random(in: 0..<bytes.count, using: &random)] = lineBytes.randomElement(using: &random)!
+            case 1: bytes.removeLast(Int.random(in: 0...bytes.count, using: &random))
+            case 2: bytes.append(lineBytes.randomElement(using: &random)!)
+            default: break
+            }
+            let expected = bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } == spelled
+            let matched = bytes.withUnsafeBytes { HTTP1Syntax.equalsIgnoringCase($0[...], name) }
+            #expect(matched == expected, "\(bytes) against \(name)")
+        }
+    }
 }

@@ -315,4 +315,14 @@ struct RequestParserTests {
             #expect(head.waitsToSend == waits, "\(text)")
         }
     }
+
+    @Test("a byte is a token byte (a field name's, a method's) exactly when RFC 9110's tchar lists it")
+    func tokenBytes() {
+        let marks = Set("!#$%&'*+-.^_`|~".utf8)
+        for byte in UInt8.min...UInt8.max {
+            let character = Character(Unicode.Scalar(byte))
+            let expected = marks.contains(byte) || (character.isASCII && (character.isLetter || character.isNumber))
+            #expect(HTTP1Syntax.isTokenByte(byte) == expected, "byte \(byte)")
+        }
+    }
 }

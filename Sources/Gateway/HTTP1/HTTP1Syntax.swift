@@ -107,11 +107,30 @@ enum HTTP1Syntax {
         return UnsafeRawBufferPointer(rebasing: raw).withMemoryRebound(to: UInt8.self) { memcmp($0.baseAddress!, name.utf8Start, raw.count) == 0 }
     }
 
-    /// Whether `raw` spells `name`, ignoring the case of ASCII letters; `name` is lowercase.
+    /// Whether `raw` spells `name`, ignoring the case of ASCII letters. `name` is lowercase letters,
+    /// digits and `-`, and `raw` is bytes of a field line as ``field(_:)`` admits them (no control
+    /// character but tab). Then setting the 0x20 bit of each byte lowers a capital and turns no other
+    /// byte into one of `name`'s, so eight bytes are compared at a time.
     static func equalsIgnoringCase(_ raw: UnsafeRawBufferPointer.SubSequence, _ name: StaticString) -> Bool {
-        guard raw.count == name.utf8CodeUnitCount else { return false }
-        let expected = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-        return zip(raw, expected).allSatisfy { lowercased($0) == $1 }
+        let count = name.utf8CodeUnitCount
+        guard raw.count == count else { return false }
+        guard let bytes = UnsafeRawBufferPointer(rebasing: raw).baseAddress else { return true }
+        let expected = UnsafeRawPointer(name.utf8Start)
+        guard count >= 8 else {
+            for offset in 0..<count where bytes.load(fromByteOffset: offset, as: UInt8.self) | 0x20 != expected.load(fromByteOffset: offset, as: UInt8.self) {
+                return false
+            }
+            return true
+        }
+        // Whole words, the last one ending at the last byte (it may overlap the one before).
+        var offset = 0
+        while true {
+            let word = min(offset, count - 8)
+            let lowered = bytes.loadUnaligned(fromByteOffset: word, as: UInt64.self) | 0x2020_2020_2020_2020
+            guard lowered == expected.loadUnaligned(fromByteOffset: word, as: UInt64.self) else { return false }
+            if word == count - 8 { return true }
+            offset += 8
+        }
     }
 
     /// A field value as a string. The media types that most requests and answers carry, longer
@@ -218,11 +237,16 @@ enum HTTP1Syntax {
 
     private static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
 
-    /// RFC 9110's `tchar`.
+    /// RFC 9110's `tchar`: a letter, a digit, the backtick or one of `!#$%&'*+-.^_|~`. Looked up in
+    /// a mask of the 128 ASCII bytes, a bit each: every field name of every request and answer is checked.
     static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
-        default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
+        byte < 64 ? tokenBytesBelow64 >> byte & 1 == 1 : byte < 128 && tokenBytesFrom64 >> (byte &- 64) & 1 == 1
+    }
+
+    private static let tokenBytesBelow64 = tokenMask("!#$%&'*+-.0123456789", from: 0)
+    private static let tokenBytesFrom64 = tokenMask("ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz|~", from: 64)
+
+    private static func tokenMask(_ bytes: String, from base: UInt8) -> UInt64 {
+        bytes.utf8.reduce(0) { $0 | 1 << ($1 - base) }
     }
 }

@@ -125,8 +125,7 @@ struct RequestParser {
         var requestLine = lines.next()
         while requestLine?.isEmpty == true { requestLine = lines.next() }
         guard let requestLine else { throw HTTP1Syntax.Violation("its request line is incomplete") }
-        guard let (method, target, version) = Self.requestLine(requestLine) else { throw HTTP1Syntax.Violation("its request line is not HTTP/1.x") }
-        let originForm = target.utf8.first == UInt8(ascii: "/")
+        guard let (method, target, version, originForm) = Self.requestLine(requestLine) else { throw HTTP1Syntax.Violation("its request line is not HTTP/1.x") }
         var fields = HTTPFields()
         fields.reserveCapacity(12)
         var pairs: [(String, String)] = []  // for the other forms only, which go through the general conversion
@@ -197,8 +196,9 @@ struct RequestParser {
     }
 
     /// `method SP request-target SP HTTP-version`, the method a token, the target visible
-    /// characters, the version HTTP/1.0 or HTTP/1.1; nil when the line is not that.
-    private static func requestLine(_ raw: UnsafeRawBufferPointer) -> (HTTPRequest.Method, String, HTTPVersion)? {
+    /// characters, the version HTTP/1.0 or HTTP/1.1; nil when the line is not that. Besides the
+    /// three, whether the target is in origin form (`/path`).
+    private static func requestLine(_ raw: UnsafeRawBufferPointer) -> (HTTPRequest.Method, String, HTTPVersion, originForm: Bool)? {
         guard let space = raw.firstIndex(of: UInt8(ascii: " ")), space > 0, raw.count >= space + 11 else { return nil }
         let versionStart = raw.count - 8
         guard raw[versionStart - 1] == UInt8(ascii: " "), HTTP1Syntax.equals(raw[versionStart..<(raw.count - 1)], "HTTP/1.") else { return nil }
@@ -218,7 +218,7 @@ struct RequestParser {
         }
         // The chat completions path, most requests' target and too long for a small string, is not copied.
         let path = HTTP1Syntax.equals(target, "/v1/chat/completions") ? "/v1/chat/completions" : String(decoding: target, as: UTF8.self)
-        return (method, path, HTTPVersion(major: 1, minor: Int(minor &- UInt8(ascii: "0"))))
+        return (method, path, HTTPVersion(major: 1, minor: Int(minor &- UInt8(ascii: "0"))), target.first == UInt8(ascii: "/"))
     }
 }
 

@@ -190,7 +190,7 @@ struct UpstreamResponseParser {
 
     /// `HTTP/1.x SP 3DIGIT [SP reason]`; nil when the line is not that.
     private static func status(_ raw: UnsafeRawBufferPointer) -> (HTTPVersion, HTTPResponseStatus)? {
-        guard raw.count >= 12, raw.starts(with: "HTTP/1.".utf8), raw[8] == UInt8(ascii: " ") else { return nil }
+        guard raw.count >= 12, HTTP1Syntax.equals(raw[..<7], "HTTP/1."), raw[8] == UInt8(ascii: " ") else { return nil }
         let minor = raw[7]
         guard minor == UInt8(ascii: "0") || minor == UInt8(ascii: "1") else { return nil }
         var code = 0

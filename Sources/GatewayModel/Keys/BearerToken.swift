@@ -30,7 +30,8 @@ public enum BearerToken {
     /// another or the token is empty.
     private static func tokenBounds(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         guard bytes.count > 7 else { return nil }
-        for (index, expected) in "bearer ".utf8.enumerated() where bytes[index] | 0x20 != expected { return nil }
+        let scheme: StaticString = "bearer "
+        for index in 0..<7 where bytes[index] | 0x20 != scheme.utf8Start[index] { return nil }
         func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         var start = 7
         while start < bytes.count && isBlank(bytes[start]) { start += 1 }
