@@ -4,18 +4,21 @@ within a fraction of a percent from run to run, where this shared machine's timi
 several percent, so it shows before / after changes too small for `bench/ab.py` to resolve. It
 counts work, not time: a cache miss or a wake-up of the kernel costs no instruction here.
 
-    python3 bench/instructions.py BINARY [BINARY ...] [--nginx] [--requests 400] [--telemetry-off] [--metered] [--guarded]
+    python3 bench/instructions.py BINARY [BINARY ...] [--nginx] [--requests 400] [--telemetry] [--metered] [--guarded] [--top 40] [--keep]
 
 Each process serves one keep-alive connection. `--requests` requests (after a warm-up) are
-counted, with the collector's work on their traces; with telemetry on, the collector's thread also
-wakes on its timer, which valgrind's slower clock turns into a few percent of variation. Every
-thread of the process is counted, user space only: the kernel's share is not in the figure.
-`--nginx` adds nginx-as-proxy, run in one process (`master_process off`), as the reference.
+counted, every thread of the process, user space only: the kernel's share is not in the figure.
+Telemetry is off unless `--telemetry` is given: the collector wakes on a timer, and under
+valgrind's slow clock the work of its wake-ups per request swings by a quarter from run to run
+(134,000 to 169,000 instructions per request for one binary), where the request path alone
+repeats within 0.5 %. `--nginx` adds nginx-as-proxy, run in one process (`master_process off`),
+as the reference. `--top N` lists the functions with the most instructions of their own, and
+`--keep` keeps callgrind's dumps for `callgrind_annotate --tree=caller`.
 
 valgrind 3.19 cannot read the debug information that the Swift toolchain writes, so each gateway
 binary is run from a copy without it (`strip -g`), and it must be a build of `scripts/build.sh`,
 with the Swift runtime linked in: a binary that loads the toolchain's shared libraries makes
-valgrind itself crash.
+valgrind itself crash. Needs valgrind (Debian's package).
 """
 import argparse, http.client, json, os, re, shutil, subprocess, sys, tempfile, time
 
@@ -27,7 +30,7 @@ parser.add_argument("binaries", nargs="*")
 parser.add_argument("--nginx", action="store_true", help="count nginx-as-proxy too, as the reference")
 parser.add_argument("--requests", type=int, default=400)
 parser.add_argument("--warmup", type=int, default=100)
-parser.add_argument("--telemetry-off", action="store_true")
+parser.add_argument("--telemetry", action="store_true", help="with telemetry on (its count varies; see above)")
 parser.add_argument("--metered", action="store_true")
 parser.add_argument("--guarded", action="store_true")
 parser.add_argument("--keep", action="store_true", help="keep callgrind's dumps (for callgrind_annotate --tree=caller) and print where")
@@ -111,7 +114,7 @@ def gateway(binary, index, folder, origin_port):
     port = load.free_port()
     config = os.path.join(folder, "gateway.yaml")
     with open(config, "w") as handle:
-        handle.write(load.gateway_config(origin_port, port, load.free_port(), not args.telemetry_off, metered=args.metered, guarded=args.guarded))
+        handle.write(load.gateway_config(origin_port, port, load.free_port(), args.telemetry, metered=args.metered, guarded=args.guarded))
     process, output = callgrind(folder, "gateway", [copy, "serve", "--config", config, "--store", "sqlite:" + os.path.join(folder, "gateway.sqlite")])
     try:
         deadline = time.time() + 300
@@ -153,7 +156,7 @@ try:
     for index, binary in enumerate(args.binaries):
         results[f"{binary} ({index + 1})" if args.binaries.count(binary) > 1 else binary] = gateway(binary, index, folder, origin_port)
     print(f"instructions per request ({args.requests} requests, one connection, "
-          f"{'telemetry off' if args.telemetry_off else 'telemetry on'}{', metered' if args.metered else ''}{', guarded' if args.guarded else ''}):")
+          f"{'telemetry on' if args.telemetry else 'telemetry off'}{', metered' if args.metered else ''}{', guarded' if args.guarded else ''}):")
     reference = results.get("nginx as reverse proxy")
     for name, count in results.items():
         ratio = f"  ({count / reference:.2f} x nginx as reverse proxy)" if reference and name != "nginx as reverse proxy" else ""
