@@ -243,10 +243,9 @@ enum HTTP1Syntax {
         byte < 64 ? tokenBytesBelow64 >> byte & 1 == 1 : byte < 128 && tokenBytesFrom64 >> (byte &- 64) & 1 == 1
     }
 
-    private static let tokenBytesBelow64 = tokenMask("!#$%&'*+-.0123456789", from: 0)
-    private static let tokenBytesFrom64 = tokenMask("ABCDEFGHIJKLMNOPQRSTUVWXYZ^_`abcdefghijklmnopqrstuvwxyz|~", from: 64)
-
-    private static func tokenMask(_ bytes: String, from base: UInt8) -> UInt64 {
-        bytes.utf8.reduce(0) { $0 | 1 << ($1 - base) }
-    }
+    /// Bit n set for byte n: `!#$%&'*+-.` and the digits. Literals, not computed: a computed
+    /// static is initialized lazily, and every read of it would check that it was.
+    private static let tokenBytesBelow64: UInt64 = 0x03FF_6CFA_0000_0000
+    /// Bit n set for byte 64 + n: the letters, `^_`, the backtick, `|~`.
+    private static let tokenBytesFrom64: UInt64 = 0x57FF_FFFF_C7FF_FFFE
 }
