@@ -20,7 +20,7 @@ binary is run from a copy without it (`strip -g`), and it must be a build of `sc
 with the Swift runtime linked in: a binary that loads the toolchain's shared libraries makes
 valgrind itself crash. Needs valgrind (Debian's package).
 """
-import argparse, http.client, json, os, re, shutil, subprocess, sys, tempfile, time
+import argparse, http.client, json, os, re, shutil, subprocess, sys, tempfile, threading, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import load
@@ -60,7 +60,12 @@ def callgrind(folder, name, command):
     return process, output
 
 
-def measure(pid, output, port, path):
+def drain(process):
+    """Reads the rest of `process`'s output, so that it never blocks on a full pipe."""
+    threading.Thread(target=process.stdout.read, daemon=True).start()
+
+
+def measure(label, pid, output, port, path):
     """Warms up, then counts the instructions of `--requests` requests: instrumentation on, more
     warm-up (code first run under valgrind), counters zeroed, the requests, a dump."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -71,18 +76,17 @@ def measure(pid, output, port, path):
     send(connection, path, args.requests)
     subprocess.run(["callgrind_control", "-d", str(pid)], check=True, capture_output=True)
     connection.close()
-    total = 0
     # The dump is written beside the output file, numbered; each part's `summary:` is its count.
-    for name in os.listdir(os.path.dirname(output)):
-        if name.startswith(os.path.basename(output) + "."):
-            with open(os.path.join(os.path.dirname(output), name)) as handle:
-                for line in handle:
-                    if line.startswith("summary:"):
-                        total += int(line.split()[1])
+    folder, base = os.path.split(output)
+    dumps = [os.path.join(folder, name) for name in os.listdir(folder) if name.startswith(base + ".")]
+    total = 0
+    for dump in dumps:
+        with open(dump) as handle:
+            total += sum(int(line.split()[1]) for line in handle if line.startswith("summary:"))
     if total == 0:
         sys.exit(f"callgrind wrote no count for process {pid}")
     if args.top:
-        dumps = [os.path.join(os.path.dirname(output), name) for name in os.listdir(os.path.dirname(output)) if name.startswith(os.path.basename(output) + ".")]
+        print(f"{label}: the functions with the most instructions of their own, per request")
         listing = subprocess.run(["callgrind_annotate", "--threshold=100", *dumps], capture_output=True, text=True).stdout
         rows = [line for line in listing.splitlines() if re.match(r"^\s*[\d,]+ \(", line)][1 : args.top + 1]
         for row in rows:
@@ -122,8 +126,9 @@ def gateway(binary, index, folder, origin_port):
             line = process.stdout.readline()
             if not line or re.match(r"^gateway listening", line):
                 break
+        drain(process)
         wait_for_port(port)
-        return measure(process.pid, output, port, "/v1/chat/completions")
+        return measure(binary, process.pid, output, port, "/v1/chat/completions")
     finally:
         process.terminate()
         process.wait()
@@ -138,8 +143,9 @@ def nginx_proxy(folder, origin_port):
         handle.write(load.proxy_conf(proxy, port, origin_port))
     process, output = callgrind(folder, "nginx", ["nginx", "-c", conf, "-p", proxy, "-g", "daemon off; master_process off;"])
     try:
+        drain(process)
         wait_for_port(port)
-        return measure(process.pid, output, port, "/v1/chat/completions")
+        return measure("nginx as reverse proxy", process.pid, output, port, "/v1/chat/completions")
     finally:
         process.terminate()
         process.wait()
