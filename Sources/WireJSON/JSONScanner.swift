@@ -77,7 +77,7 @@ public struct JSONScanner: ~Copyable {
     /// Keys are compared after unescaping, as any JSON parser reads them, so `"\u006dodel"` is
     /// `model`. A key of `keys` that appears twice is refused (``JSONScanError/duplicateField``):
     /// parsers disagree on which of the two wins, so no reading of it is safe to act on.
-    public static func scanObject(_ bytes: UnsafeBufferPointer<UInt8>, keys: [String]) throws(JSONScanError) -> Fields {
+    public static func scanObject(_ bytes: UnsafeBufferPointer<UInt8>, keys: Keys) throws(JSONScanError) -> Fields {
         var scanner = JSONScanner(bytes)
         var found = Fields(count: keys.count)
         scanner.skipWhitespace()
@@ -89,14 +89,14 @@ public struct JSONScanner: ~Copyable {
             let slot: Int?
             if hasEscape {
                 let name = JSONString.unescapedUTF8(bytes[keyRange])
-                slot = name.withUnsafeBufferPointer { name in keys.firstIndex { Self.equals($0, name[...]) } }
+                slot = name.withUnsafeBufferPointer { name in keys.position(of: name[...]) }
             } else {
-                slot = keys.firstIndex { Self.equals($0, bytes[keyRange]) }
+                slot = keys.position(of: bytes[keyRange])
             }
             if let slot {
                 guard found[slot] == nil else {
-                    var error = JSONScanError(offset: keyRange.lowerBound - 1, problem: "the field '\(keys[slot])' appears more than once")
-                    error.duplicateField = keys[slot]
+                    var error = JSONScanError(offset: keyRange.lowerBound - 1, problem: "the field '\(keys.name(at: slot))' appears more than once")
+                    error.duplicateField = keys.name(at: slot)
                     throw error
                 }
                 found[slot] = try scanner.scanValue(depth: 1, describe: true)
@@ -109,13 +109,6 @@ public struct JSONScanner: ~Copyable {
             throw JSONScanError(offset: scanner.index, problem: "unexpected data after the JSON object")
         }
         return found
-    }
-
-    /// Whether `key`'s UTF-8 is `name`. Lengths first: most keys differ in length, and a native
-    /// string's is known. The bytes are compared in place, not decoded from the string one by one.
-    private static func equals(_ key: String, _ name: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
-        guard key.utf8.count == name.count else { return false }
-        return key.utf8.withContiguousStorageIfAvailable { $0.elementsEqual(name) } ?? key.utf8.elementsEqual(name)
     }
 
     /// Scans `bytes`, which must hold one JSON array, and returns its elements (type and range).
@@ -235,36 +228,39 @@ public struct JSONScanner: ~Copyable {
         let start = index
         var hasEscape = false
         while index < bytes.count {
-            // Eight plain bytes at a time; a word with any other byte is read a byte at a time.
-            if index &+ 8 <= bytes.count, Self.arePlain(UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
-                index &+= 8
-                continue
-            }
-            let wordEnd = min(index &+ 8, bytes.count)
-            while index < wordEnd {
-                switch bytes[index] {
-                case UInt8(ascii: "\""):
-                    index += 1
-                    return (start..<(index - 1), hasEscape)
-                case UInt8(ascii: "\\"):
-                    hasEscape = true
-                    try scanEscape()
-                case 0..<0x20:
-                    throw error("control character inside a string (escape it)")
-                case 0x80...:
-                    try scanUTF8Sequence()
-                default:
-                    index += 1
+            // Eight bytes at a time up to the first byte that ends a plain run; that byte is read alone.
+            if index &+ 8 <= bytes.count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+                let ends = Self.runEnds(word)
+                guard ends != 0 else {
+                    index &+= 8
+                    continue
                 }
+                index &+= ends.trailingZeroBitCount &>> 3
+            }
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                index += 1
+                return (start..<(index - 1), hasEscape)
+            case UInt8(ascii: "\\"):
+                hasEscape = true
+                try scanEscape()
+            case 0..<0x20:
+                throw error("control character inside a string (escape it)")
+            case 0x80...:
+                try scanUTF8Sequence()
+            default:
+                index += 1
             }
         }
         throw error("unterminated string")
     }
 
-    /// Whether none of the eight bytes of `word` ends a run of plain string bytes: none is `"`,
-    /// `\`, a control character or a byte of a multi-byte UTF-8 sequence. Each test below may
-    /// flag the wrong byte of a word, never a word without such a byte.
-    private static func arePlain(_ word: UInt64) -> Bool {
+    /// The high bit of each byte of `word` (first byte lowest) that ends a run of plain string
+    /// bytes: `"`, `\`, a control character or a byte of a multi-byte UTF-8 sequence; zero when
+    /// none does. A borrow only carries towards later bytes, so the lowest bit set always marks the
+    /// first such byte; bits above it may mark bytes that are plain.
+    private static func runEnds(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
@@ -273,7 +269,7 @@ public struct JSONScanner: ~Copyable {
         let zeroQuote = (quote &- ones) & ~quote
         let zeroBackslash = (backslash &- ones) & ~backslash
         let control = (word &- ones &* 0x20) & ~word
-        return (word | zeroQuote | zeroBackslash | control) & highs == 0
+        return (word | zeroQuote | zeroBackslash | control) & highs
     }
 
     private mutating func scanEscape() throws(JSONScanError) {

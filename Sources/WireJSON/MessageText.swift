@@ -58,7 +58,7 @@ public struct MessageText: Sendable, Equatable {
 
     /// The text of a whole Messages answer: the `text` of each block of its `content`.
     public static func messagesAnswerSlots(in bytes: UnsafeBufferPointer<UInt8>) throws(Ambiguity) -> [MessageText] {
-        guard let content = try member("content", of: 0..<bytes.count, in: bytes, index: 0), content.kind == .array else { return [] }
+        guard let content = try member(.content, of: 0..<bytes.count, in: bytes, index: 0), content.kind == .array else { return [] }
         var slots: [MessageText] = []
         try partSlots(of: content.range, index: 0, in: bytes, into: &slots)
         return slots
@@ -66,18 +66,18 @@ public struct MessageText: Sendable, Equatable {
 
     /// The text of one Messages stream event (one `data:` JSON): a `content_block_delta`'s `delta.text`.
     public static func messagesDeltaSlot(in bytes: UnsafeBufferPointer<UInt8>) throws(Ambiguity) -> MessageText? {
-        guard let delta = try member("delta", of: 0..<bytes.count, in: bytes, index: 0), delta.kind == .object,
-            let text = try member("text", of: delta.range, in: bytes, index: 0), text.kind == .string
+        guard let delta = try member(.delta, of: 0..<bytes.count, in: bytes, index: 0), delta.kind == .object,
+            let text = try member(.text, of: delta.range, in: bytes, index: 0), text.kind == .string
         else { return nil }
         return MessageText(message: 0, literal: text.range)
     }
 
     /// The text of a whole chat completion: each choice's message, by choice position.
     public static func answerSlots(in bytes: UnsafeBufferPointer<UInt8>) throws(Ambiguity) -> [MessageText] {
-        guard let choices = try member("choices", of: 0..<bytes.count, in: bytes, index: 0), choices.kind == .array else { return [] }
+        guard let choices = try member(.choices, of: 0..<bytes.count, in: bytes, index: 0), choices.kind == .array else { return [] }
         var slots: [MessageText] = []
         for (index, choice) in elements(of: choices.range, in: bytes).enumerated() where choice.kind == .object {
-            if let message = try member("message", of: choice.range, in: bytes, index: index), message.kind == .object {
+            if let message = try member(.message, of: choice.range, in: bytes, index: index), message.kind == .object {
                 try messageSlots(of: message.range, index: index, in: bytes, into: &slots)
             }
         }
@@ -86,27 +86,27 @@ public struct MessageText: Sendable, Equatable {
 
     /// The text of a streamed chunk (one `data:` JSON): the first choice's `delta.content` string.
     public static func deltaSlot(in bytes: UnsafeBufferPointer<UInt8>) throws(Ambiguity) -> MessageText? {
-        guard let choices = try member("choices", of: 0..<bytes.count, in: bytes, index: 0), choices.kind == .array,
+        guard let choices = try member(.choices, of: 0..<bytes.count, in: bytes, index: 0), choices.kind == .array,
             let choice = elements(of: choices.range, in: bytes).first, choice.kind == .object,
-            let delta = try member("delta", of: choice.range, in: bytes, index: 0), delta.kind == .object,
-            let content = try member("content", of: delta.range, in: bytes, index: 0), content.kind == .string
+            let delta = try member(.delta, of: choice.range, in: bytes, index: 0), delta.kind == .object,
+            let content = try member(.content, of: delta.range, in: bytes, index: 0), content.kind == .string
         else { return nil }
         return MessageText(message: 0, literal: content.range)
     }
 
     /// A message's `content` (the string, or the text of each part) and its tool calls' `arguments`.
     private static func messageSlots(of message: Range<Int>, index: Int, in bytes: UnsafeBufferPointer<UInt8>, into slots: inout [MessageText]) throws(Ambiguity) {
-        if let content = try member("content", of: message, in: bytes, index: index) {
+        if let content = try member(.content, of: message, in: bytes, index: index) {
             if content.kind == .string {
                 slots.append(MessageText(message: index, literal: content.range))
             } else if content.kind == .array {
                 try partSlots(of: content.range, index: index, in: bytes, into: &slots)
             }
         }
-        guard let calls = try member("tool_calls", of: message, in: bytes, index: index), calls.kind == .array else { return }
+        guard let calls = try member(.toolCalls, of: message, in: bytes, index: index), calls.kind == .array else { return }
         for call in elements(of: calls.range, in: bytes) where call.kind == .object {
-            if let function = try member("function", of: call.range, in: bytes, index: index), function.kind == .object,
-                let arguments = try member("arguments", of: function.range, in: bytes, index: index), arguments.kind == .string
+            if let function = try member(.function, of: call.range, in: bytes, index: index), function.kind == .object,
+                let arguments = try member(.arguments, of: function.range, in: bytes, index: index), arguments.kind == .string
             {
                 slots.append(MessageText(message: index, literal: arguments.range))
             }
@@ -117,10 +117,10 @@ public struct MessageText: Sendable, Equatable {
     /// Anthropic `tool_result` (a string, or parts of its own).
     private static func partSlots(of array: Range<Int>, index: Int, in bytes: UnsafeBufferPointer<UInt8>, into slots: inout [MessageText], depth: Int = 0) throws(Ambiguity) {
         for part in elements(of: array, in: bytes) where part.kind == .object {
-            if let text = try member("text", of: part.range, in: bytes, index: index), text.kind == .string {
+            if let text = try member(.text, of: part.range, in: bytes, index: index), text.kind == .string {
                 slots.append(MessageText(message: index, literal: text.range))
             }
-            guard depth == 0, let content = try member("content", of: part.range, in: bytes, index: index) else { continue }
+            guard depth == 0, let content = try member(.content, of: part.range, in: bytes, index: index) else { continue }
             if content.kind == .string {
                 slots.append(MessageText(message: index, literal: content.range))
             } else if content.kind == .array {
@@ -130,13 +130,13 @@ public struct MessageText: Sendable, Equatable {
     }
 
     /// The value of `key` in the object at `object`; nil when absent or not an object.
-    private static func member(_ key: String, of object: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, index: Int) throws(Ambiguity) -> JSONScanner.Field? {
+    private static func member(_ key: JSONScanner.Keys, of object: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, index: Int) throws(Ambiguity) -> JSONScanner.Field? {
         let inner = UnsafeBufferPointer(rebasing: bytes[object])
         let found: JSONScanner.Field?
         do {
-            found = try JSONScanner.scanObject(inner, keys: [key])[0]
+            found = try JSONScanner.scanObject(inner, keys: key)[0]
         } catch {
-            if error.duplicateField != nil { throw Ambiguity(message: index, field: key) }
+            if error.duplicateField != nil { throw Ambiguity(message: index, field: key.name(at: 0)) }
             return nil
         }
         guard var field = found else { return nil }
@@ -153,4 +153,16 @@ public struct MessageText: Sendable, Equatable {
         }
         return elements
     }
+}
+
+extension JSONScanner.Keys {
+    // The one-key sets that ``MessageText`` looks for, made once.
+    fileprivate static let arguments: Self = ["arguments"]
+    fileprivate static let choices: Self = ["choices"]
+    fileprivate static let content: Self = ["content"]
+    fileprivate static let delta: Self = ["delta"]
+    fileprivate static let function: Self = ["function"]
+    fileprivate static let message: Self = ["message"]
+    fileprivate static let text: Self = ["text"]
+    fileprivate static let toolCalls: Self = ["tool_calls"]
 }

@@ -33,7 +33,8 @@ public struct RequestFields: Sendable, Equatable {
     private let streamOptions: JSONScanner.Field?
     private let includeUsage: JSONScanner.Field?
 
-    private static let keys = ["model", "messages", "stream", "max_tokens", "max_completion_tokens", "stream_options", "input", "system"]
+    private static let keys: JSONScanner.Keys = ["model", "messages", "stream", "max_tokens", "max_completion_tokens", "stream_options", "input", "system"]
+    private static let streamOptionsKeys: JSONScanner.Keys = ["include_usage"]
 
     /// Reads the fields of a request of `shape` from `bytes`.
     /// - Throws: a ``RequestFieldError`` naming what is wrong.
@@ -88,7 +89,7 @@ public struct RequestFields: Sendable, Equatable {
             let inner = UnsafeBufferPointer(rebasing: bytes[streamOptions.range])
             let found: JSONScanner.Fields
             do {
-                found = try JSONScanner.scanObject(inner, keys: ["include_usage"])
+                found = try JSONScanner.scanObject(inner, keys: Self.streamOptionsKeys)
             } catch {
                 throw RequestFieldError(error, empty: "", within: "stream_options")
             }

@@ -6,7 +6,7 @@ import WireJSON
 struct JSONScannerTests {
     static func scan(_ text: String, keys: [String] = ["model", "messages"]) throws(JSONScanError) -> [JSONScanner.Field?] {
         let bytes = Array(text.utf8)
-        return try bytes.withUnsafeBufferPointer { buffer throws(JSONScanError) in Array(try JSONScanner.scanObject(buffer, keys: keys)) }
+        return try bytes.withUnsafeBufferPointer { buffer throws(JSONScanError) in Array(try JSONScanner.scanObject(buffer, keys: JSONScanner.Keys(keys))) }
     }
 
     @Test(
@@ -86,5 +86,65 @@ struct JSONScannerTests {
             }
         }
         #expect(checked == 6_600)
+    }
+
+    /// Strings drawn from pieces that end plain runs, packed so that several fall in one word and
+    /// a piece follows the one before it at every offset: each document is accepted or refused as
+    /// a reference parser does, and an accepted string keeps its range.
+    @Test("strings with several special bytes in a word agree with JSONSerialization")
+    func stringsWithSpecialsPacked() {
+        let valid: [[UInt8]] = [
+            Array("a".utf8), Array("bcdefgh".utf8), [0x5C, 0x22], [0x5C, 0x5C], [0x5C, 0x6E], [0x5C, 0x2F], [0x5C, 0x75, 0x30, 0x30, 0x65, 0x39],
+            [0x20], [0x7F], [0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80],
+        ]
+        let invalid: [[UInt8]] = [[0x22], [0x5C], [0x5C, 0x78], [0x09], [0x1F], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xFF]]
+        var generator = Xorshift(state: 0x4A53_4F4E)
+        var (accepted, refused) = (0, 0)
+        for _ in 0..<20_000 {
+            var content: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &generator) {
+                let pieces = Int.random(in: 0..<12, using: &generator) == 0 ? invalid : valid
+                content += pieces.randomElement(using: &generator)!
+            }
+            let bytes = Array("{\"key\":\"".utf8) + content + Array("\"}".utf8)
+            let reference = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+            let scanned = bytes.withUnsafeBufferPointer { buffer in try? JSONScanner.scanObject(buffer, keys: ["key"]) }
+            #expect((scanned != nil) == (reference != nil), "accepted differently: \(bytes)")
+            if let field = scanned?[0] {
+                #expect(field.kind == .string && field.range == 7..<(bytes.count - 1), "string ends elsewhere: \(bytes)")
+                accepted += 1
+            } else {
+                refused += 1
+            }
+        }
+        #expect(accepted > 5_000 && refused > 5_000, "\(accepted) accepted, \(refused) refused")
+    }
+
+    /// Keys that share lengths and prefixes, looked for in objects that hold a drawn subset of
+    /// them among names one byte off: each key's field is found in its slot, and no other; a key
+    /// written twice is refused by its name.
+    @Test("each key is found in its own slot among names of the same length and prefix, and refused twice")
+    func keysAmongLookalikes() throws {
+        let pool = ["", "a", "b", "ab", "ba", "abc", "model", "modem", "mode", "max_tokens", "max_tokenz", "max_completion_tokens"]
+        var generator = Xorshift(state: 0x4B45_5953)
+        for _ in 0..<2_000 {
+            let keys = Array(pool.shuffled(using: &generator).prefix(Int.random(in: 0...8, using: &generator)))
+            let present = pool.filter { _ in Bool.random(using: &generator) }.shuffled(using: &generator)
+            let text = "{" + present.enumerated().map { "\"\($1)\":\($0)" }.joined(separator: ",") + "}"
+            let fields = try Self.scan(text, keys: keys)
+            for (slot, key) in keys.enumerated() {
+                let value = fields[slot].map { String(text.utf8.dropFirst($0.range.lowerBound).prefix($0.range.count))! }
+                #expect(value == present.firstIndex(of: key).map(String.init), "\(key) in \(text)")
+            }
+        }
+        for key in pool {
+            let keys = ([key] + pool.filter { $0 != key }.shuffled(using: &generator).prefix(7)).shuffled(using: &generator)
+            do {
+                _ = try Self.scan("{\"\(key)\":1,\"\(key)\":2}", keys: keys)
+                Issue.record("a duplicate of '\(key)' was accepted")
+            } catch {
+                #expect(error.duplicateField == key)
+            }
+        }
     }
 }

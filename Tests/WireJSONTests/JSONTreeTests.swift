@@ -53,15 +53,3 @@ struct JSONTreeTests {
         }
     }
 }
-
-/// A small deterministic generator for the generated documents.
-private struct Xorshift {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return state
-    }
-}

@@ -14,12 +14,15 @@ struct MCPMessage: Sendable, Equatable {
     /// For `tools/call`: where `params.arguments` sits in the body, if given.
     let arguments: Range<Int>?
 
+    private static let messageKeys: JSONScanner.Keys = ["jsonrpc", "method", "id", "params"]
+    private static let callKeys: JSONScanner.Keys = ["name", "arguments"]
+
     /// Reads `body`; throws a description of what is wrong with it.
     init(_ body: ByteBuffer) throws(MCPMessageError) {
         let parsed = body.withUnsafeReadableBytes { raw -> Result<MCPMessage, MCPMessageError> in
             let bytes = raw.bindMemory(to: UInt8.self)
             do throws(JSONScanError) {
-                let top = try JSONScanner.scanObject(bytes, keys: ["jsonrpc", "method", "id", "params"])
+                let top = try JSONScanner.scanObject(bytes, keys: Self.messageKeys)
                 guard let version = top[0], version.kind == .string, JSONString.decode(bytes, range: version.range) == "2.0" else {
                     return .failure(MCPMessageError(message: "the message needs \"jsonrpc\": \"2.0\""))
                 }
@@ -42,7 +45,7 @@ struct MCPMessage: Sendable, Equatable {
                         return .failure(MCPMessageError(message: "tools/call needs \"params\" with the tool's \"name\""))
                     }
                     let inner = UnsafeBufferPointer(rebasing: bytes[params.range])
-                    let fields = try JSONScanner.scanObject(inner, keys: ["name", "arguments"])
+                    let fields = try JSONScanner.scanObject(inner, keys: Self.callKeys)
                     guard let name = fields[0], name.kind == .string else {
                         return .failure(MCPMessageError(message: "tools/call needs \"params.name\", a string"))
                     }

@@ -11,12 +11,16 @@ struct MessagesUsage {
     private var invalid = false
     private var seen = false
 
+    private static let eventKeys: JSONScanner.Keys = ["message", "usage"]
+    private static let messageKeys: JSONScanner.Keys = ["usage"]
+    private static let countKeys: JSONScanner.Keys = ["input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "output_tokens"]
+
     /// Reads the counts of one stream event's JSON (`message.usage` or `usage`).
     mutating func observe(event bytes: UnsafeBufferPointer<UInt8>) {
-        guard let fields = try? JSONScanner.scanObject(bytes, keys: ["message", "usage"]) else { return }
+        guard let fields = try? JSONScanner.scanObject(bytes, keys: Self.eventKeys) else { return }
         if let message = fields[0], message.kind == .object {
             let inner = UnsafeBufferPointer(rebasing: bytes[message.range])
-            if let nested = try? JSONScanner.scanObject(inner, keys: ["usage"]) { observe(nested[0], in: inner) }
+            if let nested = try? JSONScanner.scanObject(inner, keys: Self.messageKeys) { observe(nested[0], in: inner) }
         }
         observe(fields[1], in: bytes)
     }
@@ -27,7 +31,7 @@ struct MessagesUsage {
         seen = true
         let object = UnsafeBufferPointer(rebasing: bytes[usage.range])
         guard usage.kind == .object,
-            let counts = try? JSONScanner.scanObject(object, keys: ["input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "output_tokens"])
+            let counts = try? JSONScanner.scanObject(object, keys: Self.countKeys)
         else {
             invalid = true
             return

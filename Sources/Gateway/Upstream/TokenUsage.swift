@@ -37,10 +37,10 @@ struct TokenUsage: Sendable, Equatable {
 
     /// The keys read, made once rather than on every answer.
     private enum Keys {
-        static let response = ["usage"]
-        static let chunk = ["usage", "choices"]
-        static let usage = ["prompt_tokens", "completion_tokens", "prompt_tokens_details", "cache_creation_input_tokens"]
-        static let details = ["cached_tokens"]
+        static let response: JSONScanner.Keys = ["usage"]
+        static let chunk: JSONScanner.Keys = ["usage", "choices"]
+        static let usage: JSONScanner.Keys = ["prompt_tokens", "completion_tokens", "prompt_tokens_details", "cache_creation_input_tokens"]
+        static let details: JSONScanner.Keys = ["cached_tokens"]
     }
 
     /// Reads the `usage` of a whole response (OpenAI's shape, or Anthropic's when `messages`);
