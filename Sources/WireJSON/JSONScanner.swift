@@ -43,8 +43,10 @@ public struct JSONScanner: ~Copyable {
     /// keys (nil where absent), held in place: scanning allocates nothing.
     public struct Fields: RandomAccessCollection, Sendable {
         /// The most keys one scan looks for.
-        public static var capacity: Int { InlineArray<8, Field?>.count }
-        private var slots = InlineArray<8, Field?>(repeating: nil)
+        public static var capacity: Int { 8 }
+        // Eight stored slots rather than an `InlineArray`: reading one element of an
+        // `InlineArray` held by value copied the whole array (328 bytes) on every read.
+        private var slot0, slot1, slot2, slot3, slot4, slot5, slot6, slot7: Field?
         /// How many keys were looked for.
         public let count: Int
 
@@ -62,11 +64,29 @@ public struct JSONScanner: ~Copyable {
         public subscript(position: Int) -> Field? {
             get {
                 precondition(position >= 0 && position < count, "no such key")
-                return slots[position]
+                switch position {
+                case 0: return slot0
+                case 1: return slot1
+                case 2: return slot2
+                case 3: return slot3
+                case 4: return slot4
+                case 5: return slot5
+                case 6: return slot6
+                default: return slot7
+                }
             }
             set {
                 precondition(position >= 0 && position < count, "no such key")
-                slots[position] = newValue
+                switch position {
+                case 0: slot0 = newValue
+                case 1: slot1 = newValue
+                case 2: slot2 = newValue
+                case 3: slot3 = newValue
+                case 4: slot4 = newValue
+                case 5: slot5 = newValue
+                case 6: slot6 = newValue
+                default: slot7 = newValue
+                }
             }
         }
     }
@@ -85,24 +105,27 @@ public struct JSONScanner: ~Copyable {
         guard bytes[scanner.index] == UInt8(ascii: "{") else {
             throw JSONScanError(offset: scanner.index, problem: "expected a JSON object at the top level")
         }
-        try scanner.scanObjectBody(depth: 1) { scanner, keyRange, hasEscape throws(JSONScanError) in
-            let slot: Int?
-            if hasEscape {
-                let name = JSONString.unescapedUTF8(bytes[keyRange])
-                slot = name.withUnsafeBufferPointer { name in keys.position(of: name[...]) }
-            } else {
-                slot = keys.position(of: bytes[keyRange])
-            }
-            if let slot {
-                guard found[slot] == nil else {
-                    var error = JSONScanError(offset: keyRange.lowerBound - 1, problem: "the field '\(keys.name(at: slot))' appears more than once")
-                    error.duplicateField = keys.name(at: slot)
-                    throw error
+        if try scanner.openObject(depth: 1) {
+            repeat {
+                let (keyRange, hasEscape) = try scanner.memberName()
+                let slot: Int?
+                if hasEscape {
+                    let name = JSONString.unescapedUTF8(bytes[keyRange])
+                    slot = name.withUnsafeBufferPointer { name in keys.position(of: name[...]) }
+                } else {
+                    slot = keys.position(of: bytes[keyRange])
                 }
-                found[slot] = try scanner.scanValue(depth: 1, describe: true)
-            } else {
-                _ = try scanner.scanValue(depth: 1, describe: false)
-            }
+                if let slot {
+                    guard found[slot] == nil else {
+                        var error = JSONScanError(offset: keyRange.lowerBound - 1, problem: "the field '\(keys.name(at: slot))' appears more than once")
+                        error.duplicateField = keys.name(at: slot)
+                        throw error
+                    }
+                    found[slot] = try scanner.scanValue(depth: 1, describe: true)
+                } else {
+                    _ = try scanner.scanValue(depth: 1, describe: false)
+                }
+            } while try scanner.nextMember()
         }
         scanner.skipWhitespace()
         guard scanner.index == bytes.count else {
@@ -132,34 +155,41 @@ public struct JSONScanner: ~Copyable {
         }
     }
 
-    private mutating func scanObjectBody(
-        depth: Int,
-        member: (inout JSONScanner, Range<Int>, Bool) throws(JSONScanError) -> Void
-    ) throws(JSONScanError) {
+    /// Steps into the object whose `{` is at `index`: true when a member follows, false when the
+    /// object is empty (its `}` read too). An object is read without closures, which made copies
+    /// of the fields found so far: `if try openObject(…) { repeat { memberName(), value } while try nextMember() }`.
+    private mutating func openObject(depth: Int) throws(JSONScanError) -> Bool {
         guard depth <= Self.maxDepth else { throw error("nesting deeper than \(Self.maxDepth) levels") }
         index += 1  // {
         skipWhitespace()
-        if peek() == UInt8(ascii: "}") {
+        guard peek() == UInt8(ascii: "}") else { return true }
+        index += 1
+        return false
+    }
+
+    /// Reads a member's name and the `:` after it; returns the name's range between the quotes and
+    /// whether it has escapes.
+    private mutating func memberName() throws(JSONScanError) -> (Range<Int>, Bool) {
+        skipWhitespace()
+        guard peek() == UInt8(ascii: "\"") else { throw error("expected a quoted field name") }
+        let name = try scanString()
+        skipWhitespace()
+        guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after a field name") }
+        index += 1
+        return name
+    }
+
+    /// Reads what follows a member's value: true after a `,`, false after the object's `}`.
+    private mutating func nextMember() throws(JSONScanError) -> Bool {
+        skipWhitespace()
+        switch peek() {
+        case UInt8(ascii: ","):
             index += 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            guard peek() == UInt8(ascii: "\"") else { throw error("expected a quoted field name") }
-            let (keyRange, hasEscape) = try scanString()
-            skipWhitespace()
-            guard peek() == UInt8(ascii: ":") else { throw error("expected ':' after a field name") }
+            return true
+        case UInt8(ascii: "}"):
             index += 1
-            skipWhitespace()
-            try member(&self, keyRange, hasEscape)
-            skipWhitespace()
-            switch peek() {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                return
-            default: throw error("expected ',' or '}' in an object")
-            }
+            return false
+        default: throw error("expected ',' or '}' in an object")
         }
     }
 
@@ -169,8 +199,11 @@ public struct JSONScanner: ~Copyable {
         guard let byte = peek() else { throw error("unexpected end of data, expected a value") }
         switch byte {
         case UInt8(ascii: "{"):
-            try scanObjectBody(depth: depth + 1) { scanner, _, _ throws(JSONScanError) in
-                _ = try scanner.scanValue(depth: depth + 1, describe: false)
+            if try openObject(depth: depth + 1) {
+                repeat {
+                    _ = try memberName()
+                    _ = try scanValue(depth: depth + 1, describe: false)
+                } while try nextMember()
             }
             return Field(kind: .object, range: start..<index)
         case UInt8(ascii: "["):

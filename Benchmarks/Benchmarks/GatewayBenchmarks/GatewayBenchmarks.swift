@@ -90,11 +90,12 @@ let benchmarks: @Sendable () -> Void = {
     }
     let sentence = "The quick brown fox jumps over the lazy dog."
     let answers = [("JSON scan for usage, a 0.3 KB answer", answer(sentence)), ("JSON scan for usage, a 2 KB answer", answer(String(repeating: sentence + " ", count: 45)))]
+    let usage: JSONScanner.Keys = ["usage"]  // made once, as the gateway's sets are
     for (name, text) in answers {
         let bytes = Array(text.utf8)
         Benchmark(name) { benchmark in
             for _ in benchmark.scaledIterations {
-                bytes.withUnsafeBufferPointer { blackHole(try? JSONScanner.scanObject($0, keys: ["usage"])) }
+                bytes.withUnsafeBufferPointer { blackHole(try? JSONScanner.scanObject($0, keys: usage)) }
             }
         }
     }
