@@ -59,6 +59,19 @@ struct JSONScannerTests {
         #expect(fields[3] == nil)
     }
 
+    /// Checks the string `"content"` as an object's value against `JSONSerialization`: both accept
+    /// it or both refuse it, and an accepted string keeps its range. Returns whether it was accepted.
+    @discardableResult
+    static func checkString(_ content: [UInt8]) -> Bool {
+        let bytes = Array("{\"key\":\"".utf8) + content + Array("\"}".utf8)
+        let reference = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
+        let scanned = bytes.withUnsafeBufferPointer { buffer in try? JSONScanner.scanObject(buffer, keys: ["key"]) }
+        #expect((scanned != nil) == (reference != nil), "accepted differently: \(bytes)")
+        guard let field = scanned?[0] else { return false }
+        #expect(field.kind == .string && field.range == 7..<(bytes.count - 1), "string ends elsewhere: \(bytes)")
+        return true
+    }
+
     /// Strings are skipped eight bytes at a time up to the byte that ends a plain run: every
     /// kind of such byte, at every offset of strings up to 24 bytes long (so at every place in a
     /// word and across three words), is read as a reference parser reads it.
@@ -74,13 +87,7 @@ struct JSONScannerTests {
                 for special in specials {
                     var content = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
                     content.insert(contentsOf: special, at: offset)
-                    let bytes = Array("{\"key\":\"".utf8) + content + Array("\"}".utf8)
-                    let reference = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
-                    let scanned = bytes.withUnsafeBufferPointer { buffer in try? JSONScanner.scanObject(buffer, keys: ["key"]) }
-                    #expect((scanned != nil) == (reference != nil), "accepted differently: \(bytes)")
-                    if let field = scanned?[0] {
-                        #expect(field.kind == .string && field.range == 7..<(bytes.count - 1), "string ends elsewhere: \(bytes)")
-                    }
+                    Self.checkString(content)
                     checked += 1
                 }
             }
@@ -106,16 +113,7 @@ struct JSONScannerTests {
                 let pieces = Int.random(in: 0..<12, using: &generator) == 0 ? invalid : valid
                 content += pieces.randomElement(using: &generator)!
             }
-            let bytes = Array("{\"key\":\"".utf8) + content + Array("\"}".utf8)
-            let reference = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any]
-            let scanned = bytes.withUnsafeBufferPointer { buffer in try? JSONScanner.scanObject(buffer, keys: ["key"]) }
-            #expect((scanned != nil) == (reference != nil), "accepted differently: \(bytes)")
-            if let field = scanned?[0] {
-                #expect(field.kind == .string && field.range == 7..<(bytes.count - 1), "string ends elsewhere: \(bytes)")
-                accepted += 1
-            } else {
-                refused += 1
-            }
+            if Self.checkString(content) { accepted += 1 } else { refused += 1 }
         }
         #expect(accepted > 5_000 && refused > 5_000, "\(accepted) accepted, \(refused) refused")
     }
