@@ -35,61 +35,9 @@ public struct JSONScanner: ~Copyable {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
-    private static let maxDepth = 256
+    private static var maxDepth: Int { 256 }
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
-
-    /// The fields of an object that ``scanObject(_:keys:)`` was asked for, in the order of its
-    /// keys (nil where absent), held in place: scanning allocates nothing.
-    public struct Fields: RandomAccessCollection, Sendable {
-        /// The most keys one scan looks for.
-        public static var capacity: Int { 8 }
-        // Eight stored slots rather than an `InlineArray`: reading one element of an
-        // `InlineArray` held by value copied the whole array (328 bytes) on every read.
-        private var slot0, slot1, slot2, slot3, slot4, slot5, slot6, slot7: Field?
-        /// How many keys were looked for.
-        public let count: Int
-
-        init(count: Int) {
-            precondition(count <= Self.capacity, "a scan looks for at most \(Self.capacity) keys")
-            self.count = count
-        }
-
-        /// Position of the first key's field.
-        public var startIndex: Int { 0 }
-        /// One past the last key's field.
-        public var endIndex: Int { count }
-
-        /// The field of the key at `position`; nil when the object does not have it.
-        public subscript(position: Int) -> Field? {
-            get {
-                precondition(position >= 0 && position < count, "no such key")
-                switch position {
-                case 0: return slot0
-                case 1: return slot1
-                case 2: return slot2
-                case 3: return slot3
-                case 4: return slot4
-                case 5: return slot5
-                case 6: return slot6
-                default: return slot7
-                }
-            }
-            set {
-                precondition(position >= 0 && position < count, "no such key")
-                switch position {
-                case 0: slot0 = newValue
-                case 1: slot1 = newValue
-                case 2: slot2 = newValue
-                case 3: slot3 = newValue
-                case 4: slot4 = newValue
-                case 5: slot5 = newValue
-                case 6: slot6 = newValue
-                default: slot7 = newValue
-                }
-            }
-        }
-    }
 
     /// Scans `bytes`, which must hold one JSON object, and returns the fields named in `keys`
     /// (in the same order; nil where absent). At most ``Fields/capacity`` keys.
@@ -156,8 +104,9 @@ public struct JSONScanner: ~Copyable {
     }
 
     /// Steps into the object whose `{` is at `index`: true when a member follows, false when the
-    /// object is empty (its `}` read too). An object is read without closures, which made copies
-    /// of the fields found so far: `if try openObject(…) { repeat { memberName(), value } while try nextMember() }`.
+    /// object is empty (its `}` read too). With ``memberName()`` and ``nextMember()`` an object is
+    /// read as a loop, `if try openObject(…) { repeat { name, value } while try nextMember() }`:
+    /// a closure called for each member made copies of the fields found so far.
     private mutating func openObject(depth: Int) throws(JSONScanError) -> Bool {
         guard depth <= Self.maxDepth else { throw error("nesting deeper than \(Self.maxDepth) levels") }
         index += 1  // {
