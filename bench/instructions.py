@@ -13,7 +13,10 @@ valgrind's slow clock the work of its wake-ups per request swings by a quarter f
 (134,000 to 169,000 instructions per request for one binary), where the request path alone
 repeats within 0.5 %. `--nginx` adds nginx-as-proxy, run in one process (`master_process off`),
 as the reference. `--top N` lists the functions with the most instructions of their own, and
-`--keep` keeps callgrind's dumps for `callgrind_annotate --tree=caller`.
+`--keep` keeps callgrind's dumps for `callgrind_annotate --tree=caller`. `--threads` counts each
+thread apart as well: with `--telemetry`, the event loop that serves the connection repeats
+within a fraction of a percent, so what recording a trace adds to the request path is
+countable, and the collector's swing is confined to the collector's own thread.
 
 valgrind 3.19 cannot read the debug information that the Swift toolchain writes, so each gateway
 binary is run from a copy without it (`strip -g`), and it must be a build of `scripts/build.sh`,
@@ -35,6 +38,7 @@ parser.add_argument("--metered", action="store_true")
 parser.add_argument("--guarded", action="store_true")
 parser.add_argument("--keep", action="store_true", help="keep callgrind's dumps (for callgrind_annotate --tree=caller) and print where")
 parser.add_argument("--top", type=int, default=0, help="also list each process's N functions with the most instructions of their own")
+parser.add_argument("--threads", action="store_true", help="also count each thread apart, named by what it runs (event loop, collector)")
 args = parser.parse_args()
 
 BODY = (load.REQUEST % ("gpt-4o-mini", "")).encode()
@@ -55,7 +59,8 @@ def callgrind(folder, name, command):
     """Starts `command` under callgrind with instrumentation off; returns the process and its output file."""
     output = os.path.join(folder, f"callgrind.{name}.out")
     process = subprocess.Popen(
-        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={output}", *command],
+        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--separate-threads={'yes' if args.threads else 'no'}",
+         f"--callgrind-out-file={output}", *command],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     return process, output
 
@@ -85,6 +90,14 @@ def measure(label, pid, output, port, path):
             total += sum(int(line.split()[1]) for line in handle if line.startswith("summary:"))
     if total == 0:
         sys.exit(f"callgrind wrote no count for process {pid}")
+    if args.threads:
+        print(f"{label}: instructions per request, by thread")
+        for dump in sorted(dumps):
+            with open(dump, errors="replace") as handle:
+                text = handle.read()
+            count = sum(int(line.split()[1]) for line in text.splitlines() if line.startswith("summary:"))
+            if count:
+                print(f"  {thread_kind(text):24s} {count / args.requests:10,.0f}  ({os.path.basename(dump)})")
     if args.top:
         print(f"{label}: the functions with the most instructions of their own, per request")
         listing = subprocess.run(["callgrind_annotate", "--threshold=100", *dumps], capture_output=True, text=True).stdout
@@ -93,6 +106,14 @@ def measure(label, pid, output, port, path):
             count, rest = row.split(None, 1)
             print(f"  {int(count.replace(',', '')) / args.requests:10,.0f}  {rest[:160]}")
     return total / args.requests
+
+
+def thread_kind(dump):
+    """What a thread of the gateway runs, read from the functions in its dump."""
+    for marker, kind in (("TelemetryStore", "collector"), ("OTLPExporter", "OTLP exporter"), ("SelectableEventLoop", "event loop")):
+        if marker in dump:
+            return kind
+    return "other"
 
 
 def wait_for_port(port, seconds=180):
