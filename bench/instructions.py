@@ -16,7 +16,8 @@ as the reference. `--top N` lists the functions with the most instructions of th
 `--keep` keeps callgrind's dumps for `callgrind_annotate --tree=caller`. `--threads` counts each
 thread apart as well: with `--telemetry`, the event loop that serves the connection repeats
 within a fraction of a percent, so what recording a trace adds to the request path is
-countable, and the collector's swing is confined to the collector's own thread.
+countable, and the collector's swing is confined to the collector's own thread. With `--threads`,
+`--top` lists the busiest thread's functions.
 
 valgrind 3.19 cannot read the debug information that the Swift toolchain writes, so each gateway
 binary is run from a copy without it (`strip -g`), and it must be a build of `scripts/build.sh`,
@@ -83,24 +84,27 @@ def measure(label, pid, output, port, path):
     connection.close()
     # The dump is written beside the output file, numbered; each part's `summary:` is its count.
     folder, base = os.path.split(output)
-    dumps = [os.path.join(folder, name) for name in os.listdir(folder) if name.startswith(base + ".")]
-    total = 0
+    dumps = sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.startswith(base + "."))
+    texts = {}
     for dump in dumps:
-        with open(dump) as handle:
-            total += sum(int(line.split()[1]) for line in handle if line.startswith("summary:"))
+        with open(dump, errors="replace") as handle:
+            texts[dump] = handle.read()
+    counts = {dump: sum(int(line.split()[1]) for line in text.splitlines() if line.startswith("summary:")) for dump, text in texts.items()}
+    total = sum(counts.values())
     if total == 0:
         sys.exit(f"callgrind wrote no count for process {pid}")
     if args.threads:
         print(f"{label}: instructions per request, by thread")
-        for dump in sorted(dumps):
-            with open(dump, errors="replace") as handle:
-                text = handle.read()
-            count = sum(int(line.split()[1]) for line in text.splitlines() if line.startswith("summary:"))
+        for dump, count in counts.items():
             if count:
-                print(f"  {thread_kind(text):24s} {count / args.requests:10,.0f}  ({os.path.basename(dump)})")
+                print(f"  {thread_kind(texts[dump]):24s} {count / args.requests:10,.0f}  ({os.path.basename(dump)})")
     if args.top:
-        print(f"{label}: the functions with the most instructions of their own, per request")
-        listing = subprocess.run(["callgrind_annotate", "--threshold=100", *dumps], capture_output=True, text=True).stdout
+        # callgrind_annotate reads one dump (it takes any further file for a source to annotate):
+        # with `--threads`, that of the busiest thread.
+        busiest = max(counts, key=counts.get)
+        print(f"{label}: the functions with the most instructions of their own, per request"
+              + (f" ({thread_kind(texts[busiest])}, {os.path.basename(busiest)})" if args.threads else ""))
+        listing = subprocess.run(["callgrind_annotate", "--threshold=100", busiest], capture_output=True, text=True).stdout
         rows = [line for line in listing.splitlines() if re.match(r"^\s*[\d,]+ \(", line)][1 : args.top + 1]
         for row in rows:
             count, rest = row.split(None, 1)
