@@ -33,8 +33,10 @@ public struct JSONScanner: ~Copyable {
         public var isInteger = false
     }
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var index = 0
+    /// The document scanned.
+    let bytes: UnsafeBufferPointer<UInt8>
+    /// The next byte to read.
+    var index = 0
     private static var maxDepth: Int { 256 }
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -46,8 +48,18 @@ public struct JSONScanner: ~Copyable {
     /// `model`. A key of `keys` that appears twice is refused (``JSONScanError/duplicateField``):
     /// parsers disagree on which of the two wins, so no reading of it is safe to act on.
     public static func scanObject(_ bytes: UnsafeBufferPointer<UInt8>, keys: Keys) throws(JSONScanError) -> Fields {
+        var none = Nested()
+        return try scanObject(bytes, keys: keys, nested: &none)
+    }
+
+    /// Scans `bytes` as ``scanObject(_:keys:)`` does and, in the same pass, reads the object that
+    /// is the value of the key at `nested.slot` for `nested`'s keys (``Nested``): what a scan of
+    /// that object alone would find, without reading it twice.
+    public static func scanObject(_ bytes: UnsafeBufferPointer<UInt8>, keys: Keys, nested: inout Nested) throws(JSONScanError) -> Fields {
+        precondition(nested.keys == nil || nested.slot < keys.count, "no such key")
         var scanner = JSONScanner(bytes)
         var found = Fields(count: keys.count)
+        nested.reset()
         scanner.skipWhitespace()
         guard scanner.index < bytes.count else { throw JSONScanError(offset: 0, problem: JSONScanError.emptyProblem) }
         guard bytes[scanner.index] == UInt8(ascii: "{") else {
@@ -55,23 +67,19 @@ public struct JSONScanner: ~Copyable {
         }
         if try scanner.openObject(depth: 1) {
             repeat {
-                let (keyRange, hasEscape) = try scanner.memberName()
-                let slot: Int?
-                if hasEscape {
-                    let name = JSONString.unescapedUTF8(bytes[keyRange])
-                    slot = name.withUnsafeBufferPointer { name in keys.position(of: name[...]) }
-                } else {
-                    slot = keys.position(of: bytes[keyRange])
-                }
-                if let slot {
-                    guard found[slot] == nil else {
-                        var error = JSONScanError(offset: keyRange.lowerBound - 1, problem: "the field '\(keys.name(at: slot))' appears more than once")
-                        error.duplicateField = keys.name(at: slot)
-                        throw error
-                    }
-                    found[slot] = try scanner.scanValue(depth: 1, describe: true)
-                } else {
+                let (slot, nameStart) = try scanner.member(of: keys)
+                guard let slot else {
                     _ = try scanner.scanValue(depth: 1, describe: false)
+                    continue
+                }
+                guard found[slot] == nil else { throw duplicate(keys, slot, offset: nameStart) }
+                scanner.skipWhitespace()
+                if slot == nested.slot, let nestedKeys = nested.keys, scanner.peek() == UInt8(ascii: "{") {
+                    let start = scanner.index
+                    try scanner.nestedObject(keys: nestedKeys, depth: 2, into: &nested)
+                    found[slot] = Field(kind: .object, range: start..<scanner.index)
+                } else {
+                    found[slot] = try scanner.scanValue(depth: 1, describe: true)
                 }
             } while try scanner.nextMember()
         }
@@ -80,6 +88,39 @@ public struct JSONScanner: ~Copyable {
             throw JSONScanError(offset: scanner.index, problem: "unexpected data after the JSON object")
         }
         return found
+    }
+
+    /// Reads the object whose `{` is at `index`, recording the fields named in `keys` in `nested`.
+    /// A key written twice is noted there, and the reading goes on: the document around the
+    /// object must still be read to its end.
+    private mutating func nestedObject(keys: Keys, depth: Int, into nested: inout Nested) throws(JSONScanError) {
+        let start = index
+        if try openObject(depth: depth) {
+            repeat {
+                let (slot, nameStart) = try member(of: keys)
+                if let slot, nested.fields[slot] == nil {
+                    nested.fields[slot] = try scanValue(depth: depth, describe: true)
+                } else {
+                    if let slot, nested.duplicate == nil { nested.duplicate = Self.duplicate(keys, slot, offset: nameStart - start) }
+                    _ = try scanValue(depth: depth, describe: false)
+                }
+            } while try nextMember()
+        }
+    }
+
+    /// Reads a member's name and the `:` after it; returns the name's position in `keys` (nil
+    /// when it is none of them) and the offset of its opening quote.
+    private mutating func member(of keys: Keys) throws(JSONScanError) -> (Int?, Int) {
+        let (range, hasEscape) = try memberName()
+        guard hasEscape else { return (keys.position(of: bytes[range]), range.lowerBound - 1) }
+        let name = JSONString.unescapedUTF8(bytes[range])
+        return (name.withUnsafeBufferPointer { name in keys.position(of: name[...]) }, range.lowerBound - 1)
+    }
+
+    private static func duplicate(_ keys: Keys, _ slot: Int, offset: Int) -> JSONScanError {
+        var error = JSONScanError(offset: offset, problem: "the field '\(keys.name(at: slot))' appears more than once")
+        error.duplicateField = keys.name(at: slot)
+        return error
     }
 
     /// Scans `bytes`, which must hold one JSON array, and returns its elements (type and range).
@@ -204,120 +245,6 @@ public struct JSONScanner: ~Copyable {
         }
     }
 
-    /// Scans a string starting at the opening quote; returns the range between the quotes.
-    private mutating func scanString() throws(JSONScanError) -> (Range<Int>, Bool) {
-        index += 1
-        let start = index
-        var hasEscape = false
-        while index < bytes.count {
-            // Eight bytes at a time up to the first byte that ends a plain run; that byte is read alone.
-            if index &+ 8 <= bytes.count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
-                let ends = Self.runEnds(word)
-                guard ends != 0 else {
-                    index &+= 8
-                    continue
-                }
-                index &+= ends.trailingZeroBitCount &>> 3
-            }
-            switch bytes[index] {
-            case UInt8(ascii: "\""):
-                index += 1
-                return (start..<(index - 1), hasEscape)
-            case UInt8(ascii: "\\"):
-                hasEscape = true
-                try scanEscape()
-            case 0..<0x20:
-                throw error("control character inside a string (escape it)")
-            case 0x80...:
-                try scanUTF8Sequence()
-            default:
-                index += 1
-            }
-        }
-        throw error("unterminated string")
-    }
-
-    /// The high bit of each byte of `word` (first byte lowest) that ends a run of plain string
-    /// bytes: `"`, `\`, a control character or a byte of a multi-byte UTF-8 sequence; zero when
-    /// none does. A borrow only carries towards later bytes, so the lowest bit set always marks the
-    /// first such byte; bits above it may mark bytes that are plain.
-    private static func runEnds(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        // A byte below n (n <= 0x80) borrows when n is subtracted: `(x - n) & ~x & 0x80` per byte.
-        let zeroQuote = (quote &- ones) & ~quote
-        let zeroBackslash = (backslash &- ones) & ~backslash
-        let control = (word &- ones &* 0x20) & ~word
-        return (word | zeroQuote | zeroBackslash | control) & highs
-    }
-
-    private mutating func scanEscape() throws(JSONScanError) {
-        index += 1
-        guard let byte = peek() else { throw error("unterminated escape") }
-        switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-            index += 1
-        case UInt8(ascii: "u"):
-            let code = try scanHexQuad()
-            switch code {
-            case 0xD800..<0xDC00:
-                // A high surrogate must be followed by its low half; parsers disagree on a lone one.
-                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                    throw error("unpaired UTF-16 surrogate in a \\u escape")
-                }
-                index += 1
-                guard (0xDC00..<0xE000).contains(try scanHexQuad()) else { throw error("unpaired UTF-16 surrogate in a \\u escape") }
-            case 0xDC00..<0xE000:
-                throw error("unpaired UTF-16 surrogate in a \\u escape")
-            default:
-                break
-            }
-        default:
-            throw error("invalid escape sequence")
-        }
-    }
-
-    /// Reads the `u` and four hex digits of a `\u` escape; returns their value.
-    private mutating func scanHexQuad() throws(JSONScanError) -> UInt32 {
-        index += 1  // u
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            guard let digit = peek(), let nibble = digit.hexValue else { throw error("\\u must be followed by 4 hex digits") }
-            value = value << 4 | UInt32(nibble)
-            index += 1
-        }
-        return value
-    }
-
-    /// Validates one multi-byte UTF-8 sequence (no overlongs, no surrogates, at most U+10FFFF).
-    private mutating func scanUTF8Sequence() throws(JSONScanError) {
-        let lead = bytes[index]
-        let length: Int
-        var lower: UInt8 = 0x80
-        var upper: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: (length, lower) = (3, 0xA0)
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: (length, upper) = (3, 0x9F)
-        case 0xF0: (length, lower) = (4, 0x90)
-        case 0xF1...0xF3: length = 4
-        case 0xF4: (length, upper) = (4, 0x8F)
-        default: throw error("the body is not valid UTF-8")
-        }
-        guard index + length <= bytes.count else { throw error("the body is not valid UTF-8") }
-        let second = bytes[index + 1]
-        guard second >= lower && second <= upper else { throw error("the body is not valid UTF-8") }
-        for offset in 2..<length where bytes[index + offset] & 0xC0 != 0x80 {
-            throw error("the body is not valid UTF-8")
-        }
-        index += length
-    }
-
     /// Scans a number; returns whether it has neither fraction nor exponent.
     private mutating func scanNumber() throws(JSONScanError) -> Bool {
         if peek() == UInt8(ascii: "-") { index += 1 }
@@ -363,9 +290,9 @@ public struct JSONScanner: ~Copyable {
         }
     }
 
-    private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+    func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
 
-    private func error(_ problem: String) -> JSONScanError { JSONScanError(offset: index, problem: problem) }
+    func error(_ problem: String) -> JSONScanError { JSONScanError(offset: index, problem: problem) }
 }
 
 extension UInt8 {

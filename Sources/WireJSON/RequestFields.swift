@@ -40,8 +40,9 @@ public struct RequestFields: Sendable, Equatable {
     /// - Throws: a ``RequestFieldError`` naming what is wrong.
     public static func read(_ bytes: UnsafeBufferPointer<UInt8>, shape: Shape) throws(RequestFieldError) -> RequestFields {
         let fields: JSONScanner.Fields
+        var streamOptionsFields = JSONScanner.Nested(at: 5, keys: streamOptionsKeys)  // `stream_options`, read in the same pass
         do {
-            fields = try JSONScanner.scanObject(bytes, keys: keys)
+            fields = try JSONScanner.scanObject(bytes, keys: keys, nested: &streamOptionsFields)
         } catch {
             throw RequestFieldError(error, empty: "The request body is empty; send a JSON object such as {\"model\":\"...\",\"messages\":[...]}.")
         }
@@ -84,21 +85,8 @@ public struct RequestFields: Sendable, Equatable {
         if let streamOptions, streamOptions.kind != .object, streamOptions.kind != .null {
             throw .invalid("'stream_options' must be an object, got \(streamOptions.kind).", param: "stream_options")
         }
-        var includeUsage: JSONScanner.Field?
-        if let streamOptions, streamOptions.kind == .object {
-            let inner = UnsafeBufferPointer(rebasing: bytes[streamOptions.range])
-            let found: JSONScanner.Fields
-            do {
-                found = try JSONScanner.scanObject(inner, keys: Self.streamOptionsKeys)
-            } catch {
-                throw RequestFieldError(error, empty: "", within: "stream_options")
-            }
-            if var field = found[0] {
-                let offset = streamOptions.range.lowerBound
-                field.range = (field.range.lowerBound + offset)..<(field.range.upperBound + offset)
-                includeUsage = field
-            }
-        }
+        if let duplicate = streamOptionsFields.duplicate { throw RequestFieldError(duplicate, empty: "", within: "stream_options") }
+        let includeUsage = streamOptionsFields.fields[0]
         return RequestFields(
             model: JSONString.decode(bytes, range: model.range),
             stream: stream.map { bytes[$0.range.lowerBound] == UInt8(ascii: "t") } ?? false,

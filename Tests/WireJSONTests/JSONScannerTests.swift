@@ -145,4 +145,61 @@ struct JSONScannerTests {
             }
         }
     }
+
+    /// The nested scan against two scans, one of the document and one of the object alone, on
+    /// drawn request bodies whose `stream_options` is often an object with escaped, repeated or
+    /// unknown members, and sometimes not an object at all: the same fields, the same nested
+    /// fields (their ranges moved by the object's offset) and the same errors.
+    @Test("a nested object read in the same pass agrees with a second scan of it, duplicates and errors included")
+    func nestedAgreesWithTwoScans() throws {
+        var generator = BodyGenerator(seed: 0x4E45_5354)
+        let keys = JSONScanner.Keys(BodyGenerator.readKeys)
+        let slot = BodyGenerator.readKeys.firstIndex(of: "stream_options")!
+        let nestedKeys: JSONScanner.Keys = ["include_usage", "x"]
+        var nestedObjects = 0
+        var nestedDuplicates = 0
+        for _ in 0..<5_000 {
+            var bytes = Array(generator.body().utf8)
+            if generator.next() % 8 == 0 { bytes.removeLast(Int(generator.next() % UInt64(bytes.count))) }  // cut short
+            try bytes.withUnsafeBufferPointer { buffer in
+                let twoScans = Result { () throws(JSONScanError) in try JSONScanner.scanObject(buffer, keys: keys) }
+                var nested = JSONScanner.Nested(at: slot, keys: nestedKeys)
+                let oneScan = Result { () throws(JSONScanError) in try JSONScanner.scanObject(buffer, keys: keys, nested: &nested) }
+                let text = String(decoding: bytes, as: UTF8.self)
+                switch (twoScans, oneScan) {
+                case (.failure(let expected), .failure(let error)):
+                    #expect(error == expected, "\(text)")
+                case (.success(let expected), .success(let fields)):
+                    #expect(Array(fields) == Array(expected), "\(text)")
+                    guard let field = expected[slot], field.kind == .object else {
+                        #expect(nested.fields.allSatisfy { $0 == nil } && nested.duplicate == nil, "\(text)")
+                        return
+                    }
+                    nestedObjects += 1
+                    let object = UnsafeBufferPointer(rebasing: buffer[field.range])
+                    let alone = Result { () throws(JSONScanError) in try JSONScanner.scanObject(object, keys: nestedKeys) }
+                    switch alone {
+                    case .success(let expected):
+                        let offset = field.range.lowerBound
+                        let moved = Array(expected).map { $0.map { JSONScanner.Field(moving: $0, by: offset) } }
+                        #expect(Array(nested.fields) == moved && nested.duplicate == nil, "\(text)")
+                    case .failure(let expected):
+                        nestedDuplicates += 1
+                        #expect(nested.duplicate == expected, "\(text)")
+                    }
+                case (let expected, let found):
+                    Issue.record("one pass: \(found), two: \(expected), in \(text)")
+                }
+            }
+        }
+        #expect(nestedObjects > 500 && nestedDuplicates > 100, "the drawn bodies reach the nested object: \(nestedObjects), \(nestedDuplicates)")
+    }
+}
+
+extension JSONScanner.Field {
+    /// `field` with its range moved `offset` bytes on.
+    fileprivate init(moving field: JSONScanner.Field, by offset: Int) {
+        self = field
+        range = (field.range.lowerBound + offset)..<(field.range.upperBound + offset)
+    }
 }

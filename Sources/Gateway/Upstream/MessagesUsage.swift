@@ -13,32 +13,36 @@ struct MessagesUsage {
 
     private static let eventKeys: JSONScanner.Keys = ["message", "usage"]
     private static let messageKeys: JSONScanner.Keys = ["usage"]
-    private static let countKeys: JSONScanner.Keys = ["input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "output_tokens"]
+    /// The counts of a `usage` object.
+    static let countKeys: JSONScanner.Keys = ["input_tokens", "cache_read_input_tokens", "cache_creation_input_tokens", "output_tokens"]
 
     /// Reads the counts of one stream event's JSON (`message.usage` or `usage`).
     mutating func observe(event bytes: UnsafeBufferPointer<UInt8>) {
-        guard let fields = try? JSONScanner.scanObject(bytes, keys: Self.eventKeys) else { return }
+        var counts = JSONScanner.Nested(at: 1, keys: Self.countKeys)
+        guard let fields = try? JSONScanner.scanObject(bytes, keys: Self.eventKeys, nested: &counts) else { return }
         if let message = fields[0], message.kind == .object {
             let inner = UnsafeBufferPointer(rebasing: bytes[message.range])
-            if let nested = try? JSONScanner.scanObject(inner, keys: Self.messageKeys) { observe(nested[0], in: inner) }
+            var messageCounts = JSONScanner.Nested(at: 0, keys: Self.countKeys)
+            if let nested = try? JSONScanner.scanObject(inner, keys: Self.messageKeys, nested: &messageCounts) {
+                observe(nested[0], counts: messageCounts, in: inner)
+            }
         }
-        observe(fields[1], in: bytes)
+        observe(fields[1], counts: counts, in: bytes)
     }
 
-    /// Reads the counts of a `usage` value found in `bytes`.
-    mutating func observe(_ usage: JSONScanner.Field?, in bytes: UnsafeBufferPointer<UInt8>) {
+    /// Reads the counts of a `usage` value found in `bytes`, whose object's fields of
+    /// ``countKeys`` a nested scan found.
+    mutating func observe(_ usage: JSONScanner.Field?, counts nested: JSONScanner.Nested, in bytes: UnsafeBufferPointer<UInt8>) {
         guard let usage, usage.kind != .null else { return }
         seen = true
-        let object = UnsafeBufferPointer(rebasing: bytes[usage.range])
-        guard usage.kind == .object,
-            let counts = try? JSONScanner.scanObject(object, keys: Self.countKeys)
-        else {
+        guard usage.kind == .object, nested.duplicate == nil else {
             invalid = true
             return
         }
+        let counts = nested.fields
         func update(_ index: Int, _ apply: (Int) -> Void) {
             guard let field = counts[index], field.kind != .null else { return }
-            if let value = TokenUsage.count(field, in: object) { apply(value) } else { invalid = true }
+            if let value = TokenUsage.count(field, in: bytes) { apply(value) } else { invalid = true }
         }
         update(0) { input = $0 }
         update(1) { read = $0 }

@@ -44,40 +44,39 @@ struct TokenUsage: Sendable, Equatable {
     }
 
     /// Reads the `usage` of a whole response (OpenAI's shape, or Anthropic's when `messages`);
-    /// nil when `bytes` are not one JSON object.
+    /// nil when `bytes` are not one JSON object. The counts are read in the same pass.
     static func parse(responseObject bytes: UnsafeBufferPointer<UInt8>, messages: Bool = false) -> Reading? {
-        guard let fields = try? JSONScanner.scanObject(bytes, keys: Keys.response) else { return nil }
-        guard messages else { return reading(fields[0], in: bytes) }
+        var counts = JSONScanner.Nested(at: 0, keys: messages ? MessagesUsage.countKeys : Keys.usage)
+        guard let fields = try? JSONScanner.scanObject(bytes, keys: Keys.response, nested: &counts) else { return nil }
+        guard messages else { return reading(fields[0], counts: counts, in: bytes) }
         var usage = MessagesUsage()
-        usage.observe(fields[0], in: bytes)
+        usage.observe(fields[0], counts: counts, in: bytes)
         return usage.reading
     }
 
     /// Reads the `usage` of one stream chunk, and whether the chunk carries nothing else
     /// (`"choices": []`): the usage-only chunk that `stream_options.include_usage` asks for.
     static func parse(chunk bytes: UnsafeBufferPointer<UInt8>) -> (Reading, usageOnly: Bool) {
-        guard let fields = try? JSONScanner.scanObject(bytes, keys: Keys.chunk) else { return (.invalid, false) }
-        let reading = reading(fields[0], in: bytes)
+        var counts = JSONScanner.Nested(at: 0, keys: Keys.usage)
+        guard let fields = try? JSONScanner.scanObject(bytes, keys: Keys.chunk, nested: &counts) else { return (.invalid, false) }
+        let reading = reading(fields[0], counts: counts, in: bytes)
         let usageOnly = reading != .absent && fields[1].map { $0.kind == .array && $0.elementCount == 0 } == true
         return (reading, usageOnly)
     }
 
-    private static func reading(_ usage: JSONScanner.Field?, in bytes: UnsafeBufferPointer<UInt8>) -> Reading {
+    /// Reads a `usage` field, whose object's counts (fields of ``Keys/usage``) a nested scan found.
+    private static func reading(_ usage: JSONScanner.Field?, counts nested: JSONScanner.Nested, in bytes: UnsafeBufferPointer<UInt8>) -> Reading {
         guard let usage, usage.kind != .null else { return .absent }
-        guard usage.kind == .object else { return .invalid }
-        let object = UnsafeBufferPointer(rebasing: bytes[usage.range])
-        guard
-            let counts = try? JSONScanner.scanObject(object, keys: Keys.usage),
-            let input = count(counts[0], in: object)
-        else { return .invalid }
+        let counts = nested.fields
+        guard usage.kind == .object, nested.duplicate == nil, let input = count(counts[0], in: bytes) else { return .invalid }
         var output = 0
         if counts[1] != nil {
-            guard let value = count(counts[1], in: object) else { return .invalid }
+            guard let value = count(counts[1], in: bytes) else { return .invalid }
             output = value
         }
         var cached = 0
         if let details = counts[2], details.kind != .null {
-            let inner = UnsafeBufferPointer(rebasing: object[details.range])
+            let inner = UnsafeBufferPointer(rebasing: bytes[details.range])
             guard details.kind == .object, let found = try? JSONScanner.scanObject(inner, keys: Keys.details) else { return .invalid }
             if let field = found[0], field.kind != .null {
                 guard let value = count(field, in: inner), value <= input else { return .invalid }
@@ -86,7 +85,7 @@ struct TokenUsage: Sendable, Equatable {
         }
         var written = 0
         if let field = counts[3], field.kind != .null {
-            guard let value = count(field, in: object), value <= input - cached else { return .invalid }
+            guard let value = count(field, in: bytes), value <= input - cached else { return .invalid }
             written = value
         }
         return .valid(TokenUsage(input: input, cachedInput: cached, cacheWrite: written, output: output))
