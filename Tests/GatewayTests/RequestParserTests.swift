@@ -34,7 +34,12 @@ struct RequestParserTests {
                 while let part = try parser.next() {
                     switch part {
                     case .head(let head):
-                        requests.append(Request(request: head.request, version: head.version, keepAlive: head.keepAlive, declaredLength: head.declaredLength))
+                        let request = head.request
+                        // Each field looked up in place reads as HTTP types reads it, repeated names joined; absent ones are nil.
+                        for name in request.headerFields.map(\.name) + [.authorization, .contentLength, .cookie, HTTPField.Name("x-absent")!] {
+                            #expect(head.fields[name] == request.headerFields[name], "\(name) in \(request.headerFields)")
+                        }
+                        requests.append(Request(request: request, version: head.version, keepAlive: head.keepAlive, declaredLength: head.declaredLength))
                     case .body(let chunk): requests[requests.count - 1].body += chunk.readableBytesView
                     case .end: requests[requests.count - 1].ended = true
                     }
@@ -323,6 +328,31 @@ struct RequestParserTests {
             let character = Character(Unicode.Scalar(byte))
             let expected = marks.contains(byte) || (character.isASCII && (character.isLetter || character.isNumber))
             #expect(HTTP1Syntax.isTokenByte(byte) == expected, "byte \(byte)")
+        }
+    }
+
+    /// Field values read eight bytes at a time, against RFC 9110's `field-value` read a byte at a
+    /// time: every byte at every offset of a 20-byte value among visible ones, then drawn values
+    /// whose bytes are mostly allowed and sometimes a control byte, DEL or a byte above 0x7F.
+    @Test("a field value passes exactly when each of its bytes is visible, a space, a tab or above 0x7F")
+    func fieldValues() {
+        func allowed(_ byte: UInt8) -> Bool { byte == 0x09 || (byte >= 0x20 && byte != 0x7F) }
+        func check(_ value: [UInt8]) {
+            let expected = value.allSatisfy(allowed)
+            value.withUnsafeBytes { raw in #expect(HTTP1Syntax.isFieldValue(raw[...]) == expected, "\(value)") }
+        }
+        for byte in UInt8.min...UInt8.max {
+            for offset in 0..<20 {
+                var value = [UInt8](repeating: UInt8(ascii: "a"), count: 20)
+                value[offset] = byte
+                check(value)
+            }
+        }
+        var generator = SplitMix64(seed: 0x5EED_1005)
+        let rare: [UInt8] = [0x00, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0xA0, 0xFF]
+        for _ in 0..<20_000 {
+            let count = Int.random(in: 0...40, using: &generator)
+            check((0..<count).map { _ in Int.random(in: 0..<16, using: &generator) == 0 ? rare.randomElement(using: &generator)! : UInt8.random(in: 0x21...0x7E, using: &generator) })
         }
     }
 }

@@ -188,6 +188,6 @@ struct Forwarder: Sendable {
 
     /// The client's `anthropic-version` and `anthropic-beta`, passed to an Anthropic provider.
     fileprivate static func anthropicHeaders(of arrival: Arrival) -> [(String, String)] {
-        [HTTPField.Name.anthropicVersion, .anthropicBeta].compactMap { name in arrival.head.headerFields[name].map { (name.canonicalName, $0) } }
+        [HTTPField.Name.anthropicVersion, .anthropicBeta].compactMap { name in arrival.head.fields[name].map { (name.canonicalName, $0) } }
     }
 }

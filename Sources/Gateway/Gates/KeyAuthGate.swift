@@ -13,7 +13,7 @@ struct KeyAuthGate<Input: KeyCarrying>: Gate {
     var id: GateID { .keyAuth }
 
     func evaluate(_ input: Input) throws(GateDenial) -> Authenticated<Input> {
-        guard let key = Self.presentedKey(input.arrival.head.headerFields) else {
+        guard let key = Self.presentedKey(input.arrival.head.fields) else {
             throw Self.denial(.keyMissing, "No API key: send it as 'Authorization: Bearer <key>' or in the 'x-api-key' header.")
         }
         guard let grant = input.snapshot.key(digest: KeyDigest(of: key.utf8)) else {
@@ -49,9 +49,9 @@ struct KeyAuthGate<Input: KeyCarrying>: Gate {
     }
 
     /// The key from `Authorization: Bearer ...`, else from `x-api-key`.
-    private static func presentedKey(_ headers: HTTPFields) -> Substring? {
-        if let key = BearerToken.parse(headers) { return key }
-        if let key = headers[.apiKey], !key.isEmpty { return key[...] }
+    private static func presentedKey(_ fields: HeadFields) -> Substring? {
+        if let key = fields[.authorization].flatMap(BearerToken.token(in:)) { return key }
+        if let key = fields[.apiKey], !key.isEmpty { return key[...] }
         return nil
     }
 }

@@ -25,7 +25,7 @@ struct PayloadGate: Gate {
         // The listener does not read a body declared longer than the limit, so it arrives empty:
         // a body with bytes within the limit needs no look at the declared length.
         guard overLimit || arrival.body.readableBytes == 0 else { return }
-        if let declared = arrival.head.headerFields[.contentLength].flatMap({ Int($0) }), declared > limit {
+        if let declared = arrival.head.fields[.contentLength].flatMap({ Int($0) }), declared > limit {
             throw Self.tooLarge(limit: limit, declared: declared)
         }
         if overLimit { throw Self.tooLarge(limit: limit, declared: nil) }

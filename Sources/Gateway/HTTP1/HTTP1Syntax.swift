@@ -59,12 +59,13 @@ enum HTTP1Syntax {
             return UnsafeRawBufferPointer(rebasing: raw[position..<end])
         }
 
-        /// The next field line's name and value (``HTTP1Syntax/field(_:)``); nil at the empty line
-        /// that ends the head.
+        /// The next field line's name and value (``HTTP1Syntax/field(_:)``), as slices of the whole
+        /// head (their indices count from its start); nil at the empty line that ends the head.
         mutating func nextField() throws(Violation) -> (name: UnsafeRawBufferPointer.SubSequence, value: UnsafeRawBufferPointer.SubSequence)? {
+            let start = position
             guard let line = next(), line.count > 0 else { return nil }
-            guard let (nameEnd, valueRange) = HTTP1Syntax.field(line) else { throw Violation("it has a malformed header field") }
-            return (line[..<nameEnd], line[valueRange])
+            guard let (nameEnd, value) = HTTP1Syntax.field(line) else { throw Violation("it has a malformed header field") }
+            return (raw[start..<(start + nameEnd)], raw[(start + value.lowerBound)..<(start + value.upperBound)])
         }
     }
 
@@ -92,13 +93,38 @@ enum HTTP1Syntax {
     /// Where a field line's name ends and its value starts and ends: `name ":" OWS value OWS`,
     /// the name a token and the value without control characters. nil when malformed.
     static func field(_ raw: UnsafeRawBufferPointer) -> (nameEnd: Int, value: Range<Int>)? {
-        guard let colon = raw.firstIndex(of: UInt8(ascii: ":")), colon > 0, raw[..<colon].allSatisfy(isTokenByte) else { return nil }
+        guard let base = raw.baseAddress, let hit = memchr(base, Int32(UInt8(ascii: ":")), raw.count) else { return nil }
+        let colon = base.distance(to: UnsafeRawPointer(hit))
+        guard colon > 0, raw[..<colon].allSatisfy(isTokenByte) else { return nil }
         var start = colon + 1
         var end = raw.count
         while start < end && (raw[start] == UInt8(ascii: " ") || raw[start] == UInt8(ascii: "\t")) { start += 1 }
         while end > start && (raw[end - 1] == UInt8(ascii: " ") || raw[end - 1] == UInt8(ascii: "\t")) { end -= 1 }
-        guard raw[start..<end].allSatisfy({ $0 >= 0x20 && $0 != 0x7F || $0 == UInt8(ascii: "\t") }) else { return nil }
+        guard isFieldValue(raw[start..<end]) else { return nil }
         return (colon, start..<end)
+    }
+
+    /// Whether every byte may stand in a field value: visible, space, tab or above 0x7F (no other
+    /// control byte, no DEL). Eight bytes at a time: a word none of whose bytes is below 0x20 or
+    /// 0x7F passes at once, and only a word with one is read a byte at a time (a tab, or the end).
+    static func isFieldValue(_ raw: UnsafeRawBufferPointer.SubSequence) -> Bool {
+        func isValueByte(_ byte: UInt8) -> Bool { byte >= 0x20 && byte != 0x7F || byte == UInt8(ascii: "\t") }
+        let bytes = UnsafeRawBufferPointer(rebasing: raw)
+        guard let base = bytes.baseAddress else { return true }
+        var offset = 0
+        while offset &+ 8 <= bytes.count {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            // A borrow starts only at a byte below 0x20 (or at a zero byte, for DEL ^ 0x7F), so the
+            // high bits flag a word that has one, and no other.
+            let del = word ^ 0x7F7F_7F7F_7F7F_7F7F
+            let flagged = ((word &- 0x2020_2020_2020_2020) & ~word | (del &- 0x0101_0101_0101_0101) & ~del) & 0x8080_8080_8080_8080
+            if flagged != 0 {
+                for index in offset..<(offset &+ 8) where !isValueByte(bytes[index]) { return false }
+            }
+            offset &+= 8
+        }
+        for index in offset..<bytes.count where !isValueByte(bytes[index]) { return false }
+        return true
     }
 
     /// Whether `raw` is exactly `name`.

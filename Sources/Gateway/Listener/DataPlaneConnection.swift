@@ -143,7 +143,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         connectionGuard.answering()
         answering = head
         // The callback holds this handler alone, which is its context: no allocation for it.
-        routes.respond(to: head.request, body: body ?? ByteBuffer(), requestID: .next(), oversized: oversized, on: context.eventLoop, call: call) {
+        routes.respond(to: head, body: body ?? ByteBuffer(), requestID: .next(), oversized: oversized, on: context.eventLoop, call: call) {
             [self] answered in
             write(answered)
         }
@@ -162,7 +162,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         // HTTP/1.0 has no chunked encoding: a streamed answer ends when the connection does.
         let closes = !head.keepAlive || answer.headers[.connection] == "close" || (head.isLegacy && length == nil)
         let written = AnswerHead(
-            status: answer.status, headerFields: answer.headers, isLegacy: head.isLegacy, closes: closes, method: AnswerHead.Method(head.request.method),
+            status: answer.status, headerFields: answer.headers, isLegacy: head.isLegacy, closes: closes, method: AnswerHead.Method(head.method),
             contentLength: length, requestID: answered.requestID, headroom: answered.headroom)
         switch answer.body {
         case .whole(let body):

@@ -98,36 +98,20 @@ struct RequestParser {
         }
     }
 
-    /// The name of a field line (already checked to be a token). The names most requests carry
-    /// are HTTPTypes' constants, which need no string made, checked and lowercased.
-    private static func fieldName(_ raw: UnsafeRawBufferPointer.SubSequence) -> HTTPField.Name? {
-        switch raw.count {
-        case 6 where HTTP1Syntax.equalsIgnoringCase(raw, "accept"): .accept
-        case 10 where HTTP1Syntax.equalsIgnoringCase(raw, "user-agent"): .userAgent
-        case 10 where HTTP1Syntax.equalsIgnoringCase(raw, "connection"): .connection
-        case 12 where HTTP1Syntax.equalsIgnoringCase(raw, "content-type"): .contentType
-        case 13 where HTTP1Syntax.equalsIgnoringCase(raw, "authorization"): .authorization
-        case 14 where HTTP1Syntax.equalsIgnoringCase(raw, "content-length"): .contentLength
-        case 15 where HTTP1Syntax.equalsIgnoringCase(raw, "accept-encoding"): .acceptEncoding
-        default: HTTPField.Name(String(decoding: raw, as: UTF8.self))
-        }
-    }
-
     /// Parses a whole head (request line, fields, empty line) into a request and its body's framing.
     static func head(_ bytes: ByteBuffer) throws(HTTP1Syntax.Violation) -> (RequestHead, HTTP1BodyReader.Framing) {
-        try bytes.withUnsafeReadableBytes { raw throws(HTTP1Syntax.Violation) in try head(raw) }
+        try bytes.withUnsafeReadableBytes { raw throws(HTTP1Syntax.Violation) in try head(raw, of: bytes) }
     }
 
-    /// Parses a whole head, read in place.
-    private static func head(_ raw: UnsafeRawBufferPointer) throws(HTTP1Syntax.Violation) -> (RequestHead, HTTP1BodyReader.Framing) {
+    /// Parses a whole head, read in place; its fields stay in `bytes`, where they are looked up.
+    private static func head(_ raw: UnsafeRawBufferPointer, of bytes: ByteBuffer) throws(HTTP1Syntax.Violation) -> (RequestHead, HTTP1BodyReader.Framing) {
         var lines = HTTP1Syntax.Lines(raw)
         // RFC 9112 (2.2): empty lines before a request line are ignored.
         var requestLine = lines.next()
         while requestLine?.isEmpty == true { requestLine = lines.next() }
         guard let requestLine else { throw HTTP1Syntax.Violation("its request line is incomplete") }
         guard let (method, target, version, originForm) = Self.requestLine(requestLine) else { throw HTTP1Syntax.Violation("its request line is not HTTP/1.x") }
-        var fields = HTTPFields()
-        fields.reserveCapacity(12)
+        var fields = HeadFields.Builder()
         var pairs: [(String, String)] = []  // for the other forms only, which go through the general conversion
         var authority: String?
         var contentLength: Int?
@@ -158,12 +142,10 @@ struct RequestParser {
             default:
                 break
             }
-            let valueString = HTTP1Syntax.value(value)
             if originForm {
-                guard let fieldName = Self.fieldName(name) else { continue }
-                fields.append(HTTPField(name: fieldName, value: valueString))
+                fields.append(name: name.startIndex..<name.endIndex, value: value.startIndex..<value.endIndex)
             } else {
-                pairs.append((String(decoding: name, as: UTF8.self), valueString))
+                pairs.append((String(decoding: name, as: UTF8.self), HTTP1Syntax.value(value)))
             }
         }
         let framing: HTTP1BodyReader.Framing
@@ -175,23 +157,28 @@ struct RequestParser {
         } else {
             framing = .length(contentLength ?? 0)
         }
-        let request: HTTPRequest
+        let (scheme, path): (String?, String?)
+        let headFields: HeadFields
         if originForm {
-            request = HTTPRequest(method: method, scheme: "http", authority: authority, path: target, headerFields: fields)
+            (scheme, path) = ("http", target)
+            headFields = fields.fields(of: bytes)
         } else {
             let head = HTTPRequestHead(version: version, method: HTTPMethod(rawValue: method.rawValue), uri: target, headers: HTTPHeaders(pairs))
+            let request: HTTPRequest
             do {
                 request = try HTTPRequest(head, secure: false, splitCookie: false)
             } catch {
                 throw HTTP1Syntax.Violation("its request target cannot be read")
             }
+            (scheme, path, authority) = (request.scheme, request.path, request.authority)
+            headFields = HeadFields(request.headerFields)
         }
         let keepAlive = !close && (version.minor == 1 || keepAliveAsked)
         // RFC 9110 (10.1.1): an HTTP/1.0 client's expectation is ignored, and one without a body has nothing to wait for.
         let waitsToSend = continueAsked && version.minor == 1 && framing != .length(0)
         let head = RequestHead(
-            request: request, version: version, keepAlive: keepAlive, declaredLength: transferEncoding == nil ? contentLength : nil,
-            waitsToSend: waitsToSend)
+            method: method, scheme: scheme, path: path, authority: authority, fields: headFields, version: version, keepAlive: keepAlive,
+            declaredLength: transferEncoding == nil ? contentLength : nil, waitsToSend: waitsToSend)
         return (head, framing)
     }
 
@@ -222,10 +209,20 @@ struct RequestParser {
     }
 }
 
-/// A request head with what HTTP types leave out. A class: a ``RequestParser/Part`` then fits in
-/// the pipeline's `NIOAny` without a box of its own, for the body and the end as for the head.
+/// A request head: its method, target and fields, with what HTTP types leave out. A class: a
+/// ``RequestParser/Part`` then fits in the pipeline's `NIOAny` without a box of its own, for the
+/// body and the end as for the head.
 final class RequestHead: Sendable {
-    let request: HTTPRequest
+    /// The request method.
+    let method: HTTPRequest.Method
+    /// `http`, or the scheme of a request target in absolute form.
+    let scheme: String?
+    /// The request target's path and query.
+    let path: String?
+    /// The target's host and port, from the request target or `Host`.
+    let authority: String?
+    /// The header fields, `Host` left out when it made ``authority``.
+    let fields: HeadFields
     /// HTTP/1.0 or HTTP/1.1.
     let version: HTTPVersion
     /// Whether the client lets the connection carry another request after this one.
@@ -235,8 +232,15 @@ final class RequestHead: Sendable {
     /// Whether the client asked with `Expect: 100-continue` to be told to send the body it has.
     let waitsToSend: Bool
 
-    init(request: HTTPRequest, version: HTTPVersion, keepAlive: Bool, declaredLength: Int?, waitsToSend: Bool) {
-        self.request = request
+    init(
+        method: HTTPRequest.Method, scheme: String?, path: String?, authority: String?, fields: HeadFields, version: HTTPVersion, keepAlive: Bool,
+        declaredLength: Int?, waitsToSend: Bool
+    ) {
+        self.method = method
+        self.scheme = scheme
+        self.path = path
+        self.authority = authority
+        self.fields = fields
         self.version = version
         self.keepAlive = keepAlive
         self.declaredLength = declaredLength
@@ -245,4 +249,7 @@ final class RequestHead: Sendable {
 
     /// HTTP/1.0: no chunked encoding.
     var isLegacy: Bool { version.minor == 0 }
+
+    /// The request as HTTP types has it, made when asked.
+    var request: HTTPRequest { HTTPRequest(method: method, scheme: scheme, authority: authority, path: path, headerFields: fields.all) }
 }

@@ -35,7 +35,7 @@ struct MCPForwarder: Sendable {
         var headers = HTTPHeaders()
         headers.add(name: "host", value: origin.hostHeader)
         for name in Self.relayedRequestHeaders {
-            if let value = arrival.head.headerFields[name] { headers.add(name: name.rawName, value: value) }
+            if let value = arrival.head.fields[name] { headers.add(name: name.rawName, value: value) }
         }
         if arrival.head.method == .post {
             headers.add(name: "content-type", value: "application/json")
@@ -84,7 +84,7 @@ struct MCPForwarder: Sendable {
         if succeeded, let session = head.first(name: "mcp-session-id") {
             if caller.base.message?.method == "initialize" { sessions.bind(session, to: owner) }
         }
-        if succeeded, method == .DELETE, let session = arrival.head.headerFields[TenantGuardGate.sessionHeader] { sessions.end(session) }
+        if succeeded, method == .DELETE, let session = arrival.head.fields[TenantGuardGate.sessionHeader] { sessions.end(session) }
 
         var out = HTTPFields()
         for name in Self.relayedAnswerHeaders {

@@ -26,7 +26,7 @@ struct TenantGuardGate: Gate {
                 gate: .tenantGuard, status: .forbidden, reason: .projectMismatch,
                 message: "This key may not call the MCP servers of that project.")
         }
-        if let session = arrival.head.headerFields[Self.sessionHeader] {
+        if let session = arrival.head.fields[Self.sessionHeader] {
             let owner = MCPSessions.Owner(keyID: grant.keyID, projectID: grant.projectID, server: path.server)
             guard sessions.owner(of: session) == owner else {
                 throw GateDenial(

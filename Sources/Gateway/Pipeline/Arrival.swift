@@ -1,4 +1,3 @@
-import HTTPTypes
 import NIOCore
 import Telemetry
 
@@ -11,7 +10,7 @@ final class Arrival: Sendable {
     /// The operation requested.
     let endpoint: Endpoint
     /// The request line and headers.
-    let head: HTTPRequest
+    let head: RequestHead
     /// The body as the listener collected it, up to just past the size limit.
     let body: ByteBuffer
     /// When the request arrived.
@@ -21,8 +20,8 @@ final class Arrival: Sendable {
 
     /// The arrival of a request the listener numbered `generatedID`; it joins the caller's trace
     /// when `head` carries a well-formed `traceparent`.
-    init(generatedID: TraceID, endpoint: Endpoint, head: HTTPRequest, body: ByteBuffer, started: NIODeadline, oversized: Bool) {
-        let caller = CallerTraceContext(head.headerFields)
+    init(generatedID: TraceID, endpoint: Endpoint, head: RequestHead, body: ByteBuffer, started: NIODeadline, oversized: Bool) {
+        let caller = CallerTraceContext(head.fields)
         self.requestID = caller?.traceID ?? generatedID
         self.caller = caller
         self.spanSeed = generatedID.low

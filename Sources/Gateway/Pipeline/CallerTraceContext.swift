@@ -19,7 +19,7 @@ struct CallerTraceContext: Sendable, Equatable {
     static let tracestate = HTTPField.Name("tracestate")!
 
     /// The context in `fields`, or nil when there is no single well-formed `traceparent`.
-    init?(_ fields: HTTPFields) {
+    init?(_ fields: some FieldLookup) {
         // Two `traceparent` fields join into one value that no parser accepts: both are ignored.
         guard let value = fields[Self.traceparent], let context = try? W3CTraceContext.TraceContext(traceParentHeaderValue: value),
             let traceID = Telemetry.TraceID(hex: context.traceID.description),

@@ -1,5 +1,4 @@
 import GatewayModel
-import HTTPTypes
 import Hummingbird
 import NIOCore
 import Telemetry
@@ -11,15 +10,13 @@ import struct Foundation.Date
 @_spi(Benchmarks)
 public struct GateChainBenchmark: Sendable {
     private let chain: AdmissionChain
-    private let head: HTTPRequest
+    private let head: RequestHead
     private let body: ByteBuffer
 
     /// A chain over `config`, and a request for `model` carrying `key` and `body`.
     public init(config: GatewayConfig, key: String, body: String) {
         chain = AdmissionChain(active: ActiveSnapshot(SnapshotIndex(version: 1, config: config)), metering: Metering(), now: Date.init)
-        head = HTTPRequest(method: .post, scheme: "http", authority: "bench", path: "/v1/chat/completions", headerFields: [
-            .authorization: "Bearer \(key)", .contentType: "application/json",
-        ])
+        head = BenchmarkRequest.head(key: key, length: body.utf8.count)
         self.body = ByteBuffer(string: body)
     }
 

@@ -14,7 +14,7 @@ import struct Foundation.Date
 @_spi(Benchmarks)
 public struct RequestPipelineBenchmark: Sendable {
     private let routes: DataPlaneRoutes
-    private let head: HTTPRequest
+    private let head: RequestHead
     private let body: ByteBuffer
     /// The event loop the request is said to come from; the fixed answer never waits on it.
     private let loop: any EventLoop
@@ -30,9 +30,7 @@ public struct RequestPipelineBenchmark: Sendable {
             active: ActiveSnapshot(SnapshotIndex(version: 1, config: config)), pool: pool,
             mcp: MCPForwarder(client: client, sessions: MCPSessions(), environment: [:]), metering: Metering(), recorder: ring,
             logger: Logger(label: "benchmark"), now: Date.init)
-        head = HTTPRequest(
-            method: .post, scheme: "http", authority: "bench", path: "/v1/chat/completions",
-            headerFields: [.authorization: "Bearer \(BenchmarkRequest.key)", .contentType: "application/json"])
+        head = BenchmarkRequest.head(key: BenchmarkRequest.key, length: BenchmarkRequest.body.utf8.count)
         body = ByteBuffer(string: BenchmarkRequest.body)
     }
 

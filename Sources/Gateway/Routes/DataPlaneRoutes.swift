@@ -39,7 +39,7 @@ public final class DataPlaneRoutes: Sendable {
     /// Every answer carries `x-request-id`. `oversized` says the raw request passed the size limit
     /// before its body was complete; `call` stops the request's upstream work when the client goes away.
     func respond(
-        to head: HTTPRequest, body: ByteBuffer, requestID: TraceID, oversized: Bool = false, on loop: any EventLoop, call: UpstreamCall,
+        to head: RequestHead, body: ByteBuffer, requestID: TraceID, oversized: Bool = false, on loop: any EventLoop, call: UpstreamCall,
         reply: @escaping (DataPlaneAnswer) -> Void
     ) {
         let path = Self.path(of: head)
@@ -98,7 +98,7 @@ public final class DataPlaneRoutes: Sendable {
     }
 
     /// The path of the request target, without its query.
-    private static func path(of head: HTTPRequest) -> Substring {
+    private static func path(of head: RequestHead) -> Substring {
         var target = head.path ?? ""
         // Searched as contiguous bytes: `firstIndex(of:)` on the UTF-8 view steps a string index
         // at a time, several times the cost.

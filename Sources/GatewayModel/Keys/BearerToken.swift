@@ -16,7 +16,11 @@ public enum BearerToken {
             }
             single = field.value
         }
-        guard let value = single else { return nil }
+        return single.flatMap(token(in:))
+    }
+
+    /// The token of an `Authorization` value, or nil when it is of another scheme or empty.
+    public static func token(in value: String) -> Substring? {
         // Read as bytes: the scheme and the spaces are ASCII, so the token's bounds are too.
         let utf8 = value.utf8
         let bounds = utf8.withContiguousStorageIfAvailable(tokenBounds) ?? Array(utf8).withUnsafeBufferPointer(tokenBounds)
