@@ -237,6 +237,23 @@ struct AnswerEncoderTests {
         #expect(issues == 0)
     }
 
+    @Test("a number written as a field's value reads as its decimal string: edges of every digit count, the signs, Int.min and Int.max")
+    func decimalFieldValues() {
+        var random = SplitMix64(seed: 0x5EED_1006)
+        var values = [0, 1, 9, 10, 99, 100, -1, -10, Int.max, Int.min, Int.max - 1, Int.min + 1]
+        var power = 1
+        for _ in 0..<18 {
+            values += [power - 1, power, -power]
+            power *= 10
+        }
+        values += (0..<2_000).map { _ in Int.random(in: .min ... .max, using: &random) >> Int.random(in: 0..<63, using: &random) }
+        for value in values {
+            var buffer = ByteBuffer()
+            buffer.writeFieldLine("content-length", decimal: value)
+            #expect(String(buffer: buffer) == "content-length: \(value)\r\n")
+        }
+    }
+
     @Test("a whole answer up to 16 KiB is one write, a larger one two; a streamed chunk up to 16 KiB is one write")
     func writesPerAnswer() throws {
         func whole(_ size: Int) -> Drawn {

@@ -33,6 +33,33 @@ struct GateDenialTests {
         }
     }
 
+    /// The key is read from the head's bytes where one `Authorization` field carries it, and from
+    /// the fields' joined value where several do, as HTTP reads them; `x-api-key` is read when no
+    /// bearer token is.
+    @Test("a key is found in a bearer token of any case and spacing, or in x-api-key; repeated Authorization fields name no key")
+    func keyPresented() async throws {
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
+            let body = GatewayHarness.chat("mock-gpt")
+            let cases: [([(String, String)], Int, String?)] = [
+                ([("authorization", "Bearer \(testKey)")], 200, nil),
+                ([("AUTHORIZATION", "bEaReR \t \(testKey)")], 200, nil),
+                ([("authorization", "Basic abc"), ("x-api-key", testKey)], 200, nil),
+                ([("authorization", "Bearer"), ("x-api-key", testKey)], 200, nil),
+                ([("authorization", "Bearer \(testKey)"), ("authorization", "Bearer \(testKey)")], 401, "key_unknown"),
+                ([("authorization", "Bearer \(testKey)x")], 401, "key_unknown"),
+                ([("x-api-key", "")], 401, "key_missing"),
+            ]
+            for (headers, status, code) in cases {
+                let response = try await gateway.send("/v1/chat/completions", body: body, key: nil, headers: headers)
+                if let code {
+                    Self.expectDenial(response, status: status, gate: "key-auth", code: code)
+                } else {
+                    #expect(response.status == status, "\(headers)")
+                }
+            }
+        }
+    }
+
     @Test("missing, unknown, expired and revoked keys get 401 from key-auth without echoing the key")
     func keyAuth() async throws {
         let now = Date(timeIntervalSince1970: 1_800_000_000)

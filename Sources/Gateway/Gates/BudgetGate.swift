@@ -58,8 +58,8 @@ extension Metering.Headroom {
 
     /// Writes the three lines of one limit: `x-ratelimit-limit-<unit>` and its remaining and reset twins.
     private static func write(_ names: (limit: String, remaining: String, reset: String), limit: Int, remaining: Int, reset: Double, into buffer: inout ByteBuffer) {
-        buffer.writeFieldLine(names.limit, String(limit))
-        buffer.writeFieldLine(names.remaining, String(remaining))
+        buffer.writeFieldLine(names.limit, decimal: limit)
+        buffer.writeFieldLine(names.remaining, decimal: remaining)
         buffer.writeFieldLine(names.reset, duration(reset))
     }
 

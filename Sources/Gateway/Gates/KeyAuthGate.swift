@@ -13,10 +13,10 @@ struct KeyAuthGate<Input: KeyCarrying>: Gate {
     var id: GateID { .keyAuth }
 
     func evaluate(_ input: Input) throws(GateDenial) -> Authenticated<Input> {
-        guard let key = Self.presentedKey(input.arrival.head.fields) else {
+        guard let digest = Self.presentedKey(input.arrival.head.fields) else {
             throw Self.denial(.keyMissing, "No API key: send it as 'Authorization: Bearer <key>' or in the 'x-api-key' header.")
         }
-        guard let grant = input.snapshot.key(digest: KeyDigest(of: key.utf8)) else {
+        guard let grant = input.snapshot.key(digest: digest) else {
             throw Self.denial(.keyUnknown, "The API key is not recognised. Check that it was copied whole, or ask an operator for a new key.")
         }
         if grant.revokedAt != nil {
@@ -48,10 +48,19 @@ struct KeyAuthGate<Input: KeyCarrying>: Gate {
         return denial
     }
 
-    /// The key from `Authorization: Bearer ...`, else from `x-api-key`.
-    private static func presentedKey(_ fields: HeadFields) -> Substring? {
-        if let key = fields[.authorization].flatMap(BearerToken.token(in:)) { return key }
-        if let key = fields[.apiKey], !key.isEmpty { return key[...] }
+    /// The digest of the key from `Authorization: Bearer ...`, else from `x-api-key`.
+    private static func presentedKey(_ fields: HeadFields) -> KeyDigest? {
+        // One `Authorization` field, the usual case: its token is hashed where it lies in the head.
+        let only = fields.withOnlyValue(of: .authorization) { value in
+            BearerToken.tokenBounds(in: value).map { KeyDigest(of: UnsafeRawBufferPointer(rebasing: value[$0])) }
+        }
+        switch only {
+        case .some(.some(let digest)): return digest
+        case .some(.none): break  // one field, of another scheme
+        case .none:  // none, or several: their joined value names no key, as HTTP reads it
+            if let key = fields[.authorization].flatMap(BearerToken.token(in:)) { return KeyDigest(of: key.utf8) }
+        }
+        if let key = fields[.apiKey], !key.isEmpty { return KeyDigest(of: key.utf8) }
         return nil
     }
 }

@@ -16,6 +16,27 @@ extension ByteBuffer {
         }
     }
 
+    /// Writes the field line `name: value`, the value an integer in decimal digits (a `-` first
+    /// when negative), written in place rather than made into a string first.
+    mutating func writeFieldLine(_ name: String, decimal value: Int) {
+        let magnitude = value.magnitude  // Int.min's too
+        let sign = value < 0 ? 1 : 0
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        writeFieldLine(name, valueBytes: sign + digits) { out in
+            if sign == 1 { out[0] = UInt8(ascii: "-") }
+            var rest = magnitude
+            for index in stride(from: sign + digits - 1, through: sign, by: -1) {
+                out[index] = UInt8(truncatingIfNeeded: 0x30 + rest % 10)
+                rest /= 10
+            }
+        }
+    }
+
     /// Writes the field line `name: value`, the value's `valueBytes` bytes written in place by `writeValue`.
     mutating func writeFieldLine(_ name: String, valueBytes: Int, _ writeValue: (UnsafeMutableRawBufferPointer) -> Void) {
         name.withUTF8Bytes { name in

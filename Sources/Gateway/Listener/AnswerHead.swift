@@ -89,7 +89,7 @@ struct AnswerHead {
         if !statusHasBody || method == .connect {
             framing = .none
         } else if let contentLength {
-            buffer.writeFieldLine("content-length", String(contentLength))
+            buffer.writeFieldLine("content-length", decimal: contentLength)
             framing = omitsBody ? .none : .length
         } else if declaredLength {
             framing = omitsBody ? .none : .length

@@ -56,6 +56,32 @@ struct HeadFields: Sendable, FieldLookup {
         }
     }
 
+    /// `body`'s result for the bytes of the one field named `name` (in any case), read in place;
+    /// nil when there is no such field, or several (whose joined value ``subscript(name:)`` gives).
+    func withOnlyValue<Result>(of name: HTTPField.Name, _ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
+        switch storage {
+        case .converted(let fields):
+            let matching = fields.lazy.filter { $0.name == name }
+            guard let field = matching.first, matching.dropFirst().isEmpty else { return nil }
+            return field.withUnsafeBytesOfValue { body(UnsafeRawBufferPointer($0)) }
+        case .lines(let head, let offsets):
+            return head.withUnsafeReadableBytes { raw in
+                name.canonicalName.withUTF8Bytes { wanted in
+                    var only: Range<Int>?
+                    var index = 0
+                    while index < offsets.count {
+                        defer { index &+= 4 }
+                        let nameStart = Int(offsets[index]), nameEnd = Int(offsets[index &+ 1])
+                        guard nameEnd &- nameStart == wanted.count, Self.equalsLowercased(raw[nameStart..<nameEnd], wanted) else { continue }
+                        guard only == nil else { return nil }
+                        only = Int(offsets[index &+ 2])..<Int(offsets[index &+ 3])
+                    }
+                    return only.map { body(UnsafeRawBufferPointer(rebasing: raw[$0])) }
+                }
+            }
+        }
+    }
+
     /// Every field, in order, as HTTP types' fields.
     var all: HTTPFields {
         switch storage {

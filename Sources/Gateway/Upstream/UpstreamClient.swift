@@ -244,7 +244,28 @@ struct UpstreamOrigin: Hashable, Sendable, CustomStringConvertible {
     let host: String
     let port: Int
     let tls: Bool
-    var caFile: String? = nil
+    let caFile: String?
+    /// The hash of the four, taken once: the idle pools look an origin up twice per request.
+    private let hash: Int
+
+    init(host: String, port: Int, tls: Bool, caFile: String? = nil) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+        self.caFile = caFile
+        var hasher = Hasher()
+        hasher.combine(host)
+        hasher.combine(port)
+        hasher.combine(tls)
+        hasher.combine(caFile)
+        hash = hasher.finalize()
+    }
+
+    static func == (lhs: UpstreamOrigin, rhs: UpstreamOrigin) -> Bool {
+        lhs.hash == rhs.hash && lhs.host == rhs.host && lhs.port == rhs.port && lhs.tls == rhs.tls && lhs.caFile == rhs.caFile
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(hash) }
 
     /// The origin of an `http` or `https` URL and its path with query (`/` when empty); nil for anything else.
     static func parse(_ text: String, caFile: String? = nil) -> (origin: UpstreamOrigin, target: String)? {

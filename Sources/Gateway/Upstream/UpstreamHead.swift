@@ -19,14 +19,19 @@ struct UpstreamHead: Equatable {
     /// The value of the first field named `name` (in any case), without surrounding whitespace.
     func first(name: String) -> String? {
         name.withUTF8Bytes { name in
-            var found: String?
-            forEachField { fieldName, value in
-                guard fieldName.count == name.count else { return true }
-                for (offset, byte) in fieldName.enumerated() where HTTP1Syntax.lowercased(byte) != HTTP1Syntax.lowercased(name[offset]) { return true }
-                found = HTTP1Syntax.value(value)
-                return false
+            fieldLines.withUnsafeReadableBytes { raw in
+                var lines = HTTP1Syntax.Lines(raw)
+                while let line = lines.next(), !line.isEmpty {
+                    // The parser checked every line: a token name (which holds no colon), a colon,
+                    // a value. So the line is of this name exactly when its colon follows the
+                    // name's length and the bytes before it spell the name; no colon is searched.
+                    guard line.count > name.count, line[name.count] == UInt8(ascii: ":") else { continue }
+                    var offset = 0
+                    while offset < name.count && HTTP1Syntax.lowercased(line[offset]) == HTTP1Syntax.lowercased(name[offset]) { offset &+= 1 }
+                    if offset == name.count { return HTTP1Syntax.value(HTTP1Syntax.trimmed(line[(name.count + 1)...])) }
+                }
+                return nil
             }
-            return found
         }
     }
 

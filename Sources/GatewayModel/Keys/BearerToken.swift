@@ -23,7 +23,8 @@ public enum BearerToken {
     public static func token(in value: String) -> Substring? {
         // Read as bytes: the scheme and the spaces are ASCII, so the token's bounds are too.
         let utf8 = value.utf8
-        let bounds = utf8.withContiguousStorageIfAvailable(tokenBounds) ?? Array(utf8).withUnsafeBufferPointer(tokenBounds)
+        let bounds = utf8.withContiguousStorageIfAvailable { tokenBounds(in: UnsafeRawBufferPointer($0)) }
+            ?? Array(utf8).withUnsafeBytes { tokenBounds(in: $0) }
         guard let bounds else { return nil }
         return value[utf8.index(utf8.startIndex, offsetBy: bounds.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: bounds.upperBound)]
     }
@@ -32,7 +33,7 @@ public enum BearerToken {
     /// around it. The scheme's letters match in either case (`| 0x20` lowers them); its seventh
     /// byte passes as a space, or a NUL, which no field value holds. Nil when the scheme is
     /// another or the token is empty.
-    private static func tokenBounds(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+    public static func tokenBounds(in bytes: UnsafeRawBufferPointer) -> Range<Int>? {
         guard bytes.count > 7 else { return nil }
         let scheme: StaticString = "bearer "
         for index in 0..<7 where bytes[index] | 0x20 != scheme.utf8Start[index] { return nil }
