@@ -4,10 +4,10 @@ within a fraction of a percent from run to run, where this shared machine's timi
 several percent, so it shows before / after changes too small for `bench/ab.py` to resolve. It
 counts work, not time: a cache miss or a wake-up of the kernel costs no instruction here.
 
-    python3 bench/instructions.py BINARY [BINARY ...] [--nginx] [--requests 400] [--telemetry] [--metered] [--guarded] [--top 40] [--keep]
+    python3 bench/instructions.py BINARY [BINARY ...] [--nginx] [--requests 400] [--connections 1] [--telemetry] [--metered] [--guarded] [--top 40] [--keep]
 
-Each process serves one keep-alive connection. `--requests` requests (after a warm-up) are
-counted, every thread of the process, user space only: the kernel's share is not in the figure.
+Each process serves one keep-alive connection, or `--connections` at once (which gives the
+collector larger batches, as under load). `--requests` requests (after a warm-up) are counted, every thread of the process, user space only: the kernel's share is not in the figure.
 Telemetry is off unless `--telemetry` is given: the collector wakes on a timer, and under
 valgrind's slow clock the work of its wake-ups per request swings by a quarter from run to run
 (134,000 to 169,000 instructions per request for one binary), where the request path alone
@@ -34,6 +34,7 @@ parser.add_argument("binaries", nargs="*")
 parser.add_argument("--nginx", action="store_true", help="count nginx-as-proxy too, as the reference")
 parser.add_argument("--requests", type=int, default=400)
 parser.add_argument("--warmup", type=int, default=100)
+parser.add_argument("--connections", type=int, default=1, help="keep-alive connections the requests are shared out over, all at once")
 parser.add_argument("--telemetry", action="store_true", help="with telemetry on (its count varies; see above)")
 parser.add_argument("--metered", action="store_true")
 parser.add_argument("--guarded", action="store_true")
@@ -56,6 +57,28 @@ def send(connection, path, count):
             sys.exit(f"request failed: {answer.status} {body[:200]!r}")
 
 
+def send_all(connections, path, count):
+    """Sends `count` requests, shared out over `connections`, each from a thread of its own."""
+    if len(connections) == 1:
+        return send(connections[0], path, count)
+    failures = []
+
+    def run(connection, share):
+        try:
+            send(connection, path, share)
+        except BaseException as error:  # sys.exit in a thread ends only the thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=run, args=(connection, count // len(connections) + (index < count % len(connections))))
+               for index, connection in enumerate(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        sys.exit(f"requests failed: {failures[0]}")
+
+
 def callgrind(folder, name, command):
     """Starts `command` under callgrind with instrumentation off; returns the process and its output file."""
     output = os.path.join(folder, f"callgrind.{name}.out")
@@ -74,14 +97,15 @@ def drain(process):
 def measure(label, pid, output, port, path):
     """Warms up, then counts the instructions of `--requests` requests: instrumentation on, more
     warm-up (code first run under valgrind), counters zeroed, the requests, a dump."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    send(connection, path, args.warmup)
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=120) for _ in range(args.connections)]
+    send_all(connections, path, args.warmup)
     subprocess.run(["callgrind_control", "-i", "on", str(pid)], check=True, capture_output=True)
-    send(connection, path, args.warmup)
+    send_all(connections, path, args.warmup)
     subprocess.run(["callgrind_control", "-z", str(pid)], check=True, capture_output=True)
-    send(connection, path, args.requests)
+    send_all(connections, path, args.requests)
     subprocess.run(["callgrind_control", "-d", str(pid)], check=True, capture_output=True)
-    connection.close()
+    for connection in connections:
+        connection.close()
     # The dump is written beside the output file, numbered; each part's `summary:` is its count.
     folder, base = os.path.split(output)
     dumps = sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.startswith(base + "."))
@@ -186,7 +210,8 @@ try:
         results["nginx as reverse proxy"] = nginx_proxy(folder, origin_port)
     for index, binary in enumerate(args.binaries):
         results[f"{binary} ({index + 1})" if args.binaries.count(binary) > 1 else binary] = gateway(binary, index, folder, origin_port)
-    print(f"instructions per request ({args.requests} requests, one connection, "
+    print(f"instructions per request ({args.requests} requests, "
+          f"{'one connection' if args.connections == 1 else f'{args.connections} connections'}, "
           f"{'telemetry on' if args.telemetry else 'telemetry off'}{', metered' if args.metered else ''}{', guarded' if args.guarded else ''}):")
     reference = results.get("nginx as reverse proxy")
     for name, count in results.items():
