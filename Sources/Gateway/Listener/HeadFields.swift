@@ -21,38 +21,23 @@ struct HeadFields: Sendable, FieldLookup {
     /// Fields that HTTP types' conversion produced.
     init(_ fields: HTTPFields) { storage = .converted(fields) }
 
-    /// How many fields there are.
-    var count: Int {
-        switch storage {
-        case .lines(_, let offsets): offsets.count / 4
-        case .converted(let fields): fields.count
-        }
-    }
-
     /// The value of the fields named `name` (in any case): one field's value as it is, several
     /// joined as HTTP types joins them (`, `, or `; ` for cookies); nil when there is none.
     subscript(name: HTTPField.Name) -> String? {
-        guard case .lines(let head, let offsets) = storage else {
-            guard case .converted(let fields) = storage else { return nil }
+        switch storage {
+        case .converted(let fields):
             return fields[name]
-        }
-        return head.withUnsafeReadableBytes { raw in
-            name.canonicalName.withUTF8Bytes { wanted in
-                var found: String?
-                var index = 0
-                while index < offsets.count {
-                    defer { index &+= 4 }
-                    let nameStart = Int(offsets[index]), nameEnd = Int(offsets[index &+ 1])
-                    guard nameEnd &- nameStart == wanted.count, Self.equalsLowercased(raw[nameStart..<nameEnd], wanted) else { continue }
-                    let value = raw[Int(offsets[index &+ 2])..<Int(offsets[index &+ 3])]
-                    if let earlier = found {
-                        found = earlier + (name == .cookie ? "; " : ", ") + String(decoding: value, as: UTF8.self)
-                    } else {
-                        found = HTTP1Syntax.value(value)
-                    }
+        case .lines(let head, let offsets):
+            var found: String?
+            Self.forEachValue(named: name, in: head, offsets) { value in
+                if let earlier = found {
+                    found = earlier + (name == .cookie ? "; " : ", ") + String(decoding: value, as: UTF8.self)
+                } else {
+                    found = HTTP1Syntax.value(value)
                 }
-                return found
+                return true
             }
+            return found
         }
     }
 
@@ -65,18 +50,34 @@ struct HeadFields: Sendable, FieldLookup {
             guard let field = matching.first, matching.dropFirst().isEmpty else { return nil }
             return field.withUnsafeBytesOfValue { body(UnsafeRawBufferPointer($0)) }
         case .lines(let head, let offsets):
-            return head.withUnsafeReadableBytes { raw in
-                name.canonicalName.withUTF8Bytes { wanted in
-                    var only: Range<Int>?
-                    var index = 0
-                    while index < offsets.count {
-                        defer { index &+= 4 }
-                        let nameStart = Int(offsets[index]), nameEnd = Int(offsets[index &+ 1])
-                        guard nameEnd &- nameStart == wanted.count, Self.equalsLowercased(raw[nameStart..<nameEnd], wanted) else { continue }
-                        guard only == nil else { return nil }
-                        only = Int(offsets[index &+ 2])..<Int(offsets[index &+ 3])
-                    }
-                    return only.map { body(UnsafeRawBufferPointer(rebasing: raw[$0])) }
+            var only: Result?
+            var count = 0
+            Self.forEachValue(named: name, in: head, offsets) { value in
+                count += 1
+                guard count == 1 else {
+                    only = nil
+                    return false
+                }
+                only = body(UnsafeRawBufferPointer(rebasing: value))
+                return true
+            }
+            return only
+        }
+    }
+
+    /// Calls `body` with the value of each field named `name` (in any case) in `head`, in order,
+    /// until it returns false. Names are compared by length first, then byte by byte.
+    private static func forEachValue(
+        named name: HTTPField.Name, in head: ByteBuffer, _ offsets: [UInt32], _ body: (UnsafeRawBufferPointer.SubSequence) -> Bool
+    ) {
+        head.withUnsafeReadableBytes { raw in
+            name.canonicalName.withUTF8Bytes { wanted in
+                var index = 0
+                while index < offsets.count {
+                    defer { index &+= 4 }
+                    let nameStart = Int(offsets[index]), nameEnd = Int(offsets[index &+ 1])
+                    guard nameEnd &- nameStart == wanted.count, equalsLowercased(raw[nameStart..<nameEnd], wanted) else { continue }
+                    guard body(raw[Int(offsets[index &+ 2])..<Int(offsets[index &+ 3])]) else { return }
                 }
             }
         }
