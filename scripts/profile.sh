@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Makes the execution profile that scripts/build.sh optimises the release build with
+# (scripts/gateway.profdata): builds the gateway instrumented to count what it executes (LLVM's
+# IR-level instrumentation, in every module and package), runs it under the bench's loads
+# (bench/train.py: each variant of bench/run.sh, at 32 connections and at one), and merges the
+# counts.
+#
+# Rerun it after a change to the request path and commit the profile with the change: a function
+# whose code changed no longer matches its counts and is optimised without them, as every function
+# is without a profile. Then delete .build/ (or `swift package clean`): the compiler's arguments
+# do not change with the profile's content, so the build would not see a new profile otherwise.
+#
+# Needs nginx and wrk (Debian's packages); takes about 10 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+toolchain=$(dirname "$(readlink -f "$(command -v swift)")")
+profiles=$(mktemp -d)
+trap 'rm -rf "$profiles"' EXIT
+# Local functions are named by their object file without its folders (see scripts/build.sh), so
+# the profile holds no path of this build.
+swift build -c release --product gateway --static-swift-stdlib --scratch-path .build-profile \
+    -Xswiftc -enforce-exclusivity=unchecked \
+    -Xswiftc -Xfrontend -Xswiftc -ir-profile-generate \
+    -Xswiftc -Xllvm -Xswiftc -static-func-full-module-prefix=false \
+    -Xlinker -u__llvm_profile_runtime \
+    -Xlinker "$(dirname "$toolchain")/lib/clang/"*/lib/linux/libclang_rt.profile-x86_64.a
+python3 bench/train.py .build-profile/release/gateway "$profiles"
+"$toolchain/llvm-profdata" merge --sparse -o scripts/gateway.profdata "$profiles"/*.profraw
+"$toolchain/llvm-profdata" show scripts/gateway.profdata | grep -E "Total functions|Total count"
