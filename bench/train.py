@@ -1,6 +1,6 @@
-"""Runs an instrumented gateway binary (a build of `scripts/build.sh --profile-generate`) under the
-bench's loads, so that its raw profiles can be merged into the profile the release build is
-optimised with (`scripts/profile.sh` does both). Each variant of `bench/run.sh` (plain, telemetry
+"""Runs an instrumented gateway binary (the build that `scripts/profile.sh` makes) under the bench's
+loads, so that its raw profiles can be merged into the profile the release build is optimised
+with (`scripts/profile.sh` does both). Each variant of `bench/run.sh` (plain, telemetry
 off, budget and rate limit, every input guardrail, OTLP export, streaming, the Anthropic route)
 runs for a few seconds at 32 connections and at one, in front of nginx's fixed answers, so the
 profile weighs each path as the benchmarks do.

@@ -7,8 +7,7 @@
 #
 # Rerun it after a change to the request path and commit the profile with the change: a function
 # whose code changed no longer matches its counts and is optimised without them, as every function
-# is without a profile. Then delete .build/ (or `swift package clean`): the compiler's arguments
-# do not change with the profile's content, so the build would not see a new profile otherwise.
+# is without a profile. scripts/build.sh sees a new profile and builds the release from scratch.
 #
 # Needs nginx and wrk (Debian's packages); takes about 10 minutes on 2 cores.
 set -euo pipefail
