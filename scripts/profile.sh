@@ -12,7 +12,6 @@
 # Needs nginx and wrk (Debian's packages); takes about 10 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
 toolchain=$(dirname "$(readlink -f "$(command -v swift)")")
 profiles=$(mktemp -d)
 trap 'rm -rf "$profiles"' EXIT
