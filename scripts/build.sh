@@ -15,7 +15,7 @@
 #   pairs, 0.93 to 0.98 of the CPU per request at 32 connections and 0.925 at one.
 # - Optimised with an execution profile (scripts/gateway.profdata, made by scripts/profile.sh):
 #   LLVM lays out each function's likely path straight and its rare branches apart, and inlines
-#   and unrolls where the bench's loads spend their time. 0.92 of the instructions per request;
+#   and unrolls where the bench's loads spend their time. 0.93 of the instructions per request;
 #   in pairs, 0.90 of the CPU per request at 32 connections and 0.84 at one. Local functions
 #   are named by their object file without its folders (`static-func-full-module-prefix`), so the
 #   profile matches a build in any folder.
