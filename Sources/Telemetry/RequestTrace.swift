@@ -69,7 +69,7 @@ public struct RequestTrace: Sendable {
     /// How ``costMicroUSD`` was arrived at.
     public var costFlags: CostFlags = []
     /// Each slot made in place: copying one empty span into every slot would count its strings eight times.
-    private var gateSpans = InlineArray<8, GateSpan> { _ in GateSpan(gate: "", decision: .pass, startOffsetNanos: 0, durationNanos: 0) }
+    private var gateSlots = InlineArray<8, GateSpan> { _ in GateSpan(gate: "", decision: .pass, startOffsetNanos: 0, durationNanos: 0) }
     /// Number of gate spans recorded.
     public private(set) var gateCount = 0
     private var findingSlots = InlineArray<8, GuardrailFinding>(repeating: .empty)
@@ -87,7 +87,7 @@ public struct RequestTrace: Sendable {
     /// Adds a gate span; spans past ``maxGates`` are ignored.
     public mutating func append(_ span: consuming GateSpan) {
         guard gateCount < Self.maxGates else { return }
-        gateSpans[gateCount] = span
+        gateSlots[gateCount] = span
         gateCount += 1
     }
 
@@ -116,13 +116,22 @@ public struct RequestTrace: Sendable {
     public func finding(at index: Int) -> GuardrailFinding { findingSlots[index] }
 
     /// The gate spans in evaluation order.
-    public var gates: [GateSpan] { (0..<gateCount).map { gateSpans[$0] } }
+    public var gates: [GateSpan] { (0..<gateCount).map { gateSlots[$0] } }
 
     /// The gate span at `index` (below ``gateCount``), without building an array.
-    public func gate(at index: Int) -> GateSpan { gateSpans[index] }
+    public func gate(at index: Int) -> GateSpan { gateSlots[index] }
+
+    /// The gate spans of the trace at `trace`, in evaluation order, read where they lie: neither the
+    /// trace nor a span is copied and no string is retained, where ``gate(at:)`` copies all eight
+    /// slots to return one. Valid while the trace is neither changed nor gone.
+    public static func gateSpans(of trace: UnsafePointer<RequestTrace>) -> UnsafeBufferPointer<GateSpan> {
+        // A stored property's offset is a constant; an inline array's elements lie one stride apart.
+        let slots = UnsafeRawPointer(trace) + MemoryLayout<RequestTrace>.offset(of: \.gateSlots)!
+        return UnsafeBufferPointer(start: slots.assumingMemoryBound(to: GateSpan.self), count: trace.pointee.gateCount)
+    }
 
     /// The gate that decided the request: the one that stopped it, or the last one passed.
-    public var decidingGate: GateSpan? { gateCount == 0 ? nil : gateSpans[gateCount - 1] }
+    public var decidingGate: GateSpan? { gateCount == 0 ? nil : gateSlots[gateCount - 1] }
 
     /// The root span's id, derived from ``spanSeed``.
     public var rootSpanID: SpanID { SpanID(IDSource.mix(spanSeed ^ 0x5bd1_e995)) }

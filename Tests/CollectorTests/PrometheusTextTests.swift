@@ -84,7 +84,13 @@ struct PrometheusTextTests {
                     gate: ["key-auth", "routing"][Int.random(in: 0...1, using: &generator)], decision: Bool.random(using: &generator) ? .pass : .deny,
                     reason: ["", "key_missing", "model_not_found"][Int.random(in: 0...2, using: &generator)], startOffsetNanos: 0,
                     durationNanos: UInt64.random(in: 100...9_000_000, using: &generator)))
-            trace.append(GateSpan(gate: "budget", decision: index % 9 == 0 ? .deny : .pass, reason: index % 9 == 0 ? "budget_exceeded" : "", startOffsetNanos: 0, durationNanos: 900))
+            // Most traces end at the budget gate, the others at the first one: the deciding gate varies too.
+            if index % 4 != 1 {
+                trace.append(
+                    GateSpan(gate: "budget", decision: index % 9 == 0 ? .deny : .pass, reason: index % 9 == 0 ? "budget_exceeded" : "", startOffsetNanos: 0, durationNanos: 900))
+            }
+            // Three minutes, in runs of two, for the per-minute usage.
+            trace.startUnixNanos += UInt64(index / 2 % 3) * 60_000_000_000
             traces.append(trace)
         }
         let whole = Self.store(with: traces, mapping: mapping)
@@ -111,6 +117,18 @@ struct PrometheusTextTests {
         let differing = batched.filter { key, value in abs(value - (single[key] ?? .nan)) > 1e-9 * max(1, abs(value)) }
         #expect(differing.isEmpty, "\(differing.count) series differ, e.g. \(differing.first.map { "\($0.key) \($0.value) vs \(single[$0.key]!)" } ?? "")")
         #expect(batched["gateway_gate_decisions_total{org=\"acme\",project=\"p\",gate=\"budget\",decision=\"deny\",reason=\"budget_exceeded\"}"] == 2)
+        #expect(batched.keys.contains { $0.hasPrefix("gateway_requests_total{") && $0.contains("gate=\"routing\"") })
+        let start = Int64(Self.trace(project: "p", model: "x").startUnixNanos / 1_000_000_000)
+        var windowsUsed = 0
+        for org in ["acme", "beta", OrgMapping.unattributed] {
+            for minute in 0..<Int64(3) {
+                let window = (from: start + minute * 60, to: start + minute * 60 + 59)
+                let usage = whole.usage(org: org, from: window.from, to: window.to, groupBy: ["project", "model"])
+                #expect(usage == oneByOne.usage(org: org, from: window.from, to: window.to, groupBy: ["project", "model"]))
+                if !usage.isEmpty { windowsUsed += 1 }
+            }
+        }
+        #expect(windowsUsed >= 6)
     }
 
     @Test("OpenMetrics names counter families without _total and ends with # EOF")

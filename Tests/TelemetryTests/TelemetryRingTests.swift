@@ -168,6 +168,27 @@ struct TelemetryRingTests {
         let ids = Set((0..<8).map { trace.gateSpanID(at: $0) } + [trace.rootSpanID])
         #expect(ids.count == 9)
     }
+
+    @Test("gate spans read in place are the trace's own, from none to past the limit, alone or in an array")
+    func gateSpansInPlace() {
+        var generator = SystemRandomNumberGenerator()
+        for count in 0...10 {
+            var trace = Self.trace(UInt64(count))
+            for index in 0..<count {
+                // Small and heap-allocated strings, every decision, durations across the range.
+                let name = index.isMultiple(of: 2) ? "g\(index)" : String(repeating: "gate-\(index)-", count: 4)
+                let decision = Decision.allCases.randomElement(using: &generator)!
+                trace.append(
+                    GateSpan(
+                        gate: name, decision: decision, reason: decision == .pass ? "" : "reason_\(index)", startOffsetNanos: .random(in: 0...UInt64.max, using: &generator),
+                        durationNanos: .random(in: 0...UInt64.max, using: &generator)))
+            }
+            let alone = withUnsafePointer(to: trace) { Array(RequestTrace.gateSpans(of: $0)) }
+            let traces = [Self.trace(99), trace, Self.trace(100)]
+            let inArray = traces.withUnsafeBufferPointer { Array(RequestTrace.gateSpans(of: $0.baseAddress! + 1)) }
+            #expect(alone == trace.gates && inArray == trace.gates && alone.count == min(count + 1, RequestTrace.maxGates))
+        }
+    }
 }
 
 /// Counts writers that have finished, shared with the reader.

@@ -90,20 +90,23 @@ struct BatchTally {
                 $0.observe(Double(trace.pointee.durationNanos) / 1e9)
             }
         }
-        for index in 0..<trace.pointee.gateCount {
-            let span = trace.pointee.gate(at: index)
+        // The spans are read where they lie: a span taken whole copies and retains its strings.
+        let spans = RequestTrace.gateSpans(of: trace)
+        for index in spans.indices {
+            let span = spans.baseAddress! + index
             gates.update(
                 position: index,
                 matches: {
-                    $0.pointee.gate == span.gate && $0.pointee.reason == span.reason && $0.pointee.decision == span.decision && $0.pointee.org == org
-                        && $0.pointee.project == project
+                    $0.pointee.gate == span.pointee.gate && $0.pointee.reason == span.pointee.reason && $0.pointee.decision == span.pointee.decision
+                        && $0.pointee.org == org && $0.pointee.project == project
                 },
-                key: { GateKey(org: org, project: project, gate: span.gate, decision: span.decision, reason: span.reason) }, make: { 0 }
+                key: { GateKey(org: org, project: project, gate: span.pointee.gate, decision: span.pointee.decision, reason: span.pointee.reason) },
+                make: { 0 }
             ) { $0 += 1 }
             gateTimes.update(
-                position: index, matches: { $0.pointee.gate == span.gate && $0.pointee.org == org }, key: { GateTimeKey(org: org, gate: span.gate) },
-                make: { Histogram(bounds: Histogram.Buckets.gate) }
-            ) { $0.observe(Double(span.durationNanos) / 1e9) }
+                position: index, matches: { $0.pointee.gate == span.pointee.gate && $0.pointee.org == org },
+                key: { GateTimeKey(org: org, gate: span.pointee.gate) }, make: { Histogram(bounds: Histogram.Buckets.gate) }
+            ) { $0.observe(Double(span.pointee.durationNanos) / 1e9) }
         }
         for index in 0..<trace.pointee.findingCount {
             let finding = trace.pointee.finding(at: index)
@@ -111,10 +114,21 @@ struct BatchTally {
                 FindingKey(org: org, project: project, direction: finding.direction, check: finding.check, action: finding.action), position: index, make: { 0 }
             ) { $0 += Double(finding.count) }
         }
-        let key = RequestKey(
-            org: org, project: project, model: model, status: trace.pointee.status, decided: trace.pointee.decidingGate?.gate ?? "none",
-            provider: provider, operation: trace.pointee.operation)
-        requests.update(key, make: { RequestSums() }) { $0.add(trace, tried: !provider.isEmpty) }
+        // A trace of the series the previous one added to is matched field by field, without a key
+        // built (six strings retained and released).
+        let decided = spans.isEmpty ? "none" : spans[spans.count - 1].gate
+        requests.update(
+            position: 0,
+            matches: {
+                $0.pointee.status == trace.pointee.status && $0.pointee.decided == decided && $0.pointee.org == org && $0.pointee.project == project
+                    && $0.pointee.model == model && $0.pointee.provider == provider && $0.pointee.operation == trace.pointee.operation
+            },
+            key: {
+                RequestKey(
+                    org: org, project: project, model: model, status: trace.pointee.status, decided: decided, provider: provider,
+                    operation: trace.pointee.operation)
+            }, make: { RequestSums() }
+        ) { $0.add(trace, tried: !provider.isEmpty) }
     }
 
     /// Adds the sums to the metric families, and to `cumulative`, the sums by request series.

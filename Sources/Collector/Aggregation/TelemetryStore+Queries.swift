@@ -47,7 +47,10 @@ extension TelemetryStore {
             if groupBy.contains("model") { group["model"] = key.model }
             groups[group, default: UsageCounts()].add(counts)
         }
+        // Ties in order of the groups' values by dimension name: a dictionary's own description
+        // lists its keys in an order that may differ between two equal dictionaries.
+        func order(_ group: [String: String]) -> String { group.keys.sorted().map { "\($0)=\(group[$0]!)" }.joined(separator: "\n") }
         return groups.map { UsageRow(group: $0.key, counts: $0.value) }
-            .sorted { ($0.counts.requests, $1.group.description) > ($1.counts.requests, $0.group.description) }
+            .sorted { ($0.counts.requests, order($1.group)) > ($1.counts.requests, order($0.group)) }
     }
 }

@@ -69,11 +69,16 @@ public final class TelemetryStore: Sendable {
                     }
                     if labels.org == OrgMapping.unattributed { unattributed += 1 }
                     tally.add(trace, org: labels.org, project: labels.project, model: labels.model, provider: labels.provider, mcp: labels.mcp)
-                    recent.update(labels.org, make: { [] }) { $0.append(index) }
+                    recent.update(position: 0, matches: { $0.pointee == labels.org }, key: { labels.org }, make: { [] }) { $0.append(index) }
                     let counts = UsageCounts(trace.pointee)
-                    usage.update(UsageKey(trace: trace.pointee, org: labels.org, project: labels.project, model: labels.model), make: { UsageCounts() }) {
-                        $0.add(counts)
-                    }
+                    let minute = UsageKey.minute(of: trace)
+                    usage.update(
+                        position: 0,
+                        matches: {
+                            $0.pointee.minute == minute && $0.pointee.org == labels.org && $0.pointee.project == labels.project && $0.pointee.model == labels.model
+                        },
+                        key: { UsageKey(minute: minute, org: labels.org, project: labels.project, model: labels.model) }, make: { UsageCounts() }
+                    ) { $0.add(counts) }
                 }
             }
             for (org, indices) in recent.entries {

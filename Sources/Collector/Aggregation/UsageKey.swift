@@ -10,8 +10,6 @@ struct UsageKey: Hashable {
 }
 
 extension UsageKey {
-    /// The minute of `trace`'s start, with its labels.
-    init(trace: borrowing RequestTrace, org: String, project: String, model: String) {
-        self.init(minute: Int64(trace.startUnixNanos / 60_000_000_000), org: org, project: project, model: model)
-    }
+    /// The minute of the start of the trace at `trace`.
+    static func minute(of trace: UnsafePointer<RequestTrace>) -> Int64 { Int64(trace.pointee.startUnixNanos / 60_000_000_000) }
 }

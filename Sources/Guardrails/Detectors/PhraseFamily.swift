@@ -2,20 +2,20 @@
 /// slots may repeat up to three times or be skipped. `ignore all previous instructions`,
 /// `disregard the above rules` and `forget your prior directives` are one family.
 final class PhraseFamily: Sendable {
-    /// One position of the phrase: its alternatives, longest first, as indexes of ``words``.
-    struct Slot: Sendable {
-        let words: Range<Int>
-        let optional: Bool
-    }
+    /// Whether each slot is a filler (may repeat up to three times or be skipped).
+    private let optional: [Bool]
 
     /// The type reported for a match, e.g. `override_instructions`.
     let type: StaticString
-    let slots: [Slot]
     /// Every slot's words in the squashed view's letters, one after another: a match reads them
     /// by index, without copying (and reference counting) arrays of arrays.
     private let letters: [UInt8]
-    /// Each word's letters in ``letters``.
+    /// Each word's letters in ``letters``, by slot and then by first letter, longest first.
     private let words: [Range<Int>]
+    /// The words of slot `s` that start with letter `c` (0 for `a`): `words[buckets[s * 26 + c]]`.
+    /// A slot is tried only with the words that start with the text's next letter, not with all of
+    /// them (up to 23 in a slot). A word squashed to nothing would match anywhere; none is.
+    private let buckets: [Range<Int>]
     /// The first three letters of the words a match can start with, as ``startKey(_:_:_:)`` numbers
     /// them, and the letters that may come fourth (bit 0 for `a`); every letter after a word of
     /// three letters or fewer.
@@ -27,20 +27,24 @@ final class PhraseFamily: Sendable {
         self.type = type
         var letters: [UInt8] = []
         var words: [Range<Int>] = []
-        var folded: [Slot] = []
+        var buckets: [Range<Int>] = []
         for slot in slots {
-            let first = words.count
-            for word in slot.words.map(NormalizedText.squash).sorted(by: { $0.count > $1.count }) {
-                words.append(letters.count..<(letters.count + word.count))
-                letters += word
+            let squashed = slot.words.map(NormalizedText.squash)
+            for letter in UInt8(ascii: "a")...UInt8(ascii: "z") {
+                let first = words.count
+                for word in squashed.filter({ $0.first == letter }).sorted(by: { $0.count > $1.count }) {
+                    words.append(letters.count..<(letters.count + word.count))
+                    letters += word
+                }
+                buckets.append(first..<words.count)
             }
-            folded.append(Slot(words: first..<words.count, optional: slot.filler))
         }
-        self.slots = folded
+        self.optional = slots.map(\.filler)
         self.letters = letters
         self.words = words
+        self.buckets = buckets
         var keys: [Int: UInt32] = [:]
-        for word in folded[0].words.map({ Array(letters[words[$0]]) }) where word.count >= 2 {
+        for word in words[buckets[0].lowerBound..<buckets[25].upperBound].map({ Array(letters[$0]) }) where word.count >= 2 {
             // A two-letter word may be followed by any letter, a three-letter one too.
             let fourth: UInt32 = word.count >= 4 ? 1 << UInt32(word[3] - 0x61) : Self.anyLetter
             for third in word.count >= 3 ? [word[2]] : Array(UInt8(ascii: "a")...UInt8(ascii: "z")) {
@@ -62,18 +66,20 @@ final class PhraseFamily: Sendable {
     func matches(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool { match(text, at: start, slot: 0, fillersLeft: 3) }
 
     private func match(_ text: UnsafeBufferPointer<UInt8>, at position: Int, slot: Int, fillersLeft: Int) -> Bool {
-        guard slot < slots.count else { return true }
-        let current = slots[slot]
-        if current.optional {
+        guard slot < optional.count else { return true }
+        // The squashed view holds only `a` to `z`; any other byte, or the text's end, starts no word.
+        let letter = position < text.count ? Int(text[position] &- 0x61) : 26
+        let candidates = letter < 26 ? buckets[slot &* 26 &+ letter] : 0..<0
+        if optional[slot] {
             // The next slot here, or one more filler and this slot again.
             if match(text, at: position, slot: slot + 1, fillersLeft: 3) { return true }
             guard fillersLeft > 0 else { return false }
-            for word in current.words where has(word, in: text, at: position) {
+            for word in candidates where has(word, in: text, at: position) {
                 if match(text, at: position + words[word].count, slot: slot, fillersLeft: fillersLeft - 1) { return true }
             }
             return false
         }
-        for word in current.words where has(word, in: text, at: position) {
+        for word in candidates where has(word, in: text, at: position) {
             if match(text, at: position + words[word].count, slot: slot + 1, fillersLeft: 3) { return true }
         }
         return false
