@@ -14,7 +14,7 @@ final class PhraseFamily: Sendable {
     private let words: [Range<Int>]
     /// The words of slot `s` that start with letter `c` (0 for `a`): `words[buckets[s * 26 + c]]`.
     /// A slot is tried only with the words that start with the text's next letter, not with all of
-    /// them (up to 23 in a slot). A word squashed to nothing would match anywhere; none is.
+    /// them (up to 23 in a slot). A word that squashes to no letter is in no group (none does).
     private let buckets: [Range<Int>]
     /// The first three letters of the words a match can start with, as ``startKey(_:_:_:)`` numbers
     /// them, and the letters that may come fourth (bit 0 for `a`); every letter after a word of
