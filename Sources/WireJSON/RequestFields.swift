@@ -104,9 +104,24 @@ public struct RequestFields: Sendable, Equatable {
     /// more) is refused rather than read differently from the provider.
     private static func positiveInteger(_ field: JSONScanner.Field?, name: String, _ bytes: UnsafeBufferPointer<UInt8>) throws(RequestFieldError) -> Int? {
         guard let field, field.kind != .null else { return nil }
-        guard field.kind == .number, field.isInteger,
-            let value = Int(String(decoding: bytes[field.range], as: UTF8.self)), value > 0
+        guard field.kind == .number, field.isInteger, let value = decimal(bytes[field.range]), value > 0
         else { throw .invalid("'\(name)' must be a positive integer below 2^63.", param: name) }
+        return value
+    }
+
+    /// The value of `digits` (at least one, no sign); nil for any other byte, or past `Int.max`.
+    /// Read in place: what `Int(String)` reads, without making the string.
+    private static func decimal(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int? {
+        guard !digits.isEmpty else { return nil }
+        var value = 0
+        for byte in digits {
+            let digit = byte &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (tens, overflow) = value.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = tens.addingReportingOverflow(Int(digit))
+            guard !overflow && !carry else { return nil }
+            value = sum
+        }
         return value
     }
 

@@ -26,6 +26,24 @@ struct DataPlaneServerTests {
         }
     }
 
+    @Test("a key that differs from the one before it on the same connection is authenticated anew, however close to it")
+    func keyPerRequest() async throws {
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in
+            // The same length with the last byte or a middle byte changed, a prefix, and the key
+            // with a byte more: each is refused, and the right key after each is served.
+            let last = String(testKey.dropLast()) + (testKey.last == "x" ? "y" : "x")
+            let middle = String(testKey.prefix(8)) + "Z" + String(testKey.dropFirst(9))
+            let others = [last, middle, String(testKey.dropLast()), testKey + "0"]
+            let chat = RawHTTP.chat("mock-gpt")
+            let head = others.map { chat + chat.replacingOccurrences(of: testKey, with: $0) }.joined()
+                + chat.replacingOccurrences(of: "Connection: keep-alive", with: "Connection: close")
+            let result = await RawHTTP.exchange(port: gateway.port, head: head, body: [])
+            let statuses = result.response.components(separatedBy: "HTTP/1.1 ").dropFirst().map { String($0.prefix(3)) }
+            #expect(statuses == Array(repeating: ["200", "401"], count: others.count).flatMap { $0 } + ["200"])
+            #expect(result.closed)
+        }
+    }
+
     @Test("a client pipelining a hundred requests in one write gets a hundred answers, in order, while the socket keeps reading")
     func deepPipelining() async throws {
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1")) { gateway in

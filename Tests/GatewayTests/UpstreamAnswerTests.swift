@@ -1,4 +1,5 @@
 import GatewayModel
+import HTTPTypes
 import Foundation
 import NIOCore
 import Telemetry
@@ -94,5 +95,17 @@ struct UpstreamAnswerTests {
         let text = "skip sk-short and Bearer abc; tokens ok"
         #expect(String(buffer: CredentialScrubber.scrub(.init(string: text), secret: nil)) == text)
         #expect(String(buffer: CredentialScrubber.scrub(.init(string: "x Bearer eyJhbGciOi.J9x y"), secret: nil)) == "x [redacted] y")
+    }
+
+    @Test("an answer's first fields name its provider and content type, and a stream's say no-cache", arguments: [
+        (nil, false, "application/json"), ("application/json", false, "application/json"), ("text/plain", false, "text/plain"),
+        ("text/event-stream", true, "text/event-stream"), (nil, true, "application/json"), ("application/json; charset=utf-8", true, "application/json; charset=utf-8"),
+    ])
+    func answerFields(contentType: String?, stream: Bool, expected: String) {
+        let pooled = PooledProvider(provider: MockProvider(latency: .zero), config: ProviderConfig(name: "up-1", kind: .mock))
+        var fields: HTTPFields = [.gatewayProvider: "up-1", .contentType: expected]
+        if stream { fields[.cacheControl] = "no-cache" }
+        #expect(pooled.answerFields(contentType: contentType, stream: stream) == fields)
+        #expect(Array(pooled.answerFields(contentType: contentType, stream: stream)) == Array(fields), "in this order")
     }
 }

@@ -316,4 +316,19 @@ struct UpstreamResponseParserTests {
         #expect(head.first(name: "x-twice") == "one" && head.first(name: "x-twic") == nil && head.first(name: "mcp-session-id") == nil)
         #expect(head.fields.map(\.name) == ["content-TYPE", "Retry-After", "X-Twice", "x-twice", "Content-Length"])
     }
+
+    @Test(
+        "a status's phrase is NIO's own for a code it knows and the provider's for one it does not",
+        arguments: [
+            ("HTTP/1.1 200 Fine\r\n", 200, "OK"), ("HTTP/1.1 429 Slow Down\r\n", 429, "Too Many Requests"), ("HTTP/1.1 599 Gone Fishing\r\n", 599, "Gone Fishing"),
+            ("HTTP/1.0 599\r\n", 599, ""), ("HTTP/1.1 299 \r\n", 299, ""), ("HTTP/1.1 520 caf\u{E9}\r\n", 520, "caf\u{E9}"),
+        ])
+    func phrases(statusLine: String, code: Int, phrase: String) throws {
+        var heads: [UpstreamHead] = []
+        var parser = UpstreamResponseParser()
+        try parser.feed(ByteBuffer(string: statusLine + "Content-Length: 0\r\n\r\n")) { if case .head(let head, _) = $0 { heads.append(head) } }
+        let head = try #require(heads.first)
+        #expect(head.status.code == code && head.status.reasonPhrase == phrase)
+        #expect(head.status == HTTPResponseStatus(statusCode: code, reasonPhrase: String(decoding: statusLine.utf8.dropFirst(13).dropLast(2), as: UTF8.self)))
+    }
 }

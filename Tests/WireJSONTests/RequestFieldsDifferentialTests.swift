@@ -91,6 +91,33 @@ struct RequestFieldsDifferentialTests {
         #expect(error.param == "max_tokens")
     }
 
+    @Test("drawn max_tokens of every length read as Int(String) reads them: kept when positive, refused otherwise")
+    func drawnLimits() throws {
+        var generator = Xorshift(state: 0x5EED_0002)
+        for _ in 0..<5_000 {
+            let length = Int.random(in: 1...22, using: &generator)
+            var digits = String(Int.random(in: 1...9, using: &generator))
+            for _ in 1..<length { digits += String(Int.random(in: 0...9, using: &generator)) }
+            if Bool.random(using: &generator) && length < 3 { digits = "0" }
+            // Around 2^63, where a read that wraps would differ.
+            if Int.random(in: 0..<8, using: &generator) == 0 { digits = "92233720368547758" + String(Int.random(in: 0...19, using: &generator)) }
+            let value = Int.random(in: 0..<4, using: &generator) == 0 ? "-" + digits : digits
+            let text = #"{"model":"a","messages":[{}],"max_tokens":"# + value + "}"
+            let outcome = Array(text.utf8).withUnsafeBufferPointer { buffer in
+                Result { () throws(RequestFieldError) in try RequestFields.read(buffer, shape: .chat) }
+            }
+            if let expected = Int(value), expected > 0 {
+                #expect(try outcome.get().maxTokens == expected, "\(value)")
+            } else {
+                guard case .failure(let error) = outcome else {
+                    Issue.record("accepted max_tokens \(value)")
+                    continue
+                }
+                #expect(error.param == "max_tokens", "\(value)")
+            }
+        }
+    }
+
     @Test("unpaired surrogates are refused in keys and values")
     func surrogates() {
         for text in [#"{"model":"\ud800","messages":[{}]}"#, #"{"model":"a\udc00","messages":[{}]}"#, #"{"\ud800model":"a","messages":[{}]}"#] {

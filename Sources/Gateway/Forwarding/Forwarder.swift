@@ -19,14 +19,13 @@ struct Forwarder: Sendable {
 
     /// Forwards `admitted` from `loop` (its connection's) and calls `reply` on it once.
     /// `completion` finishes the trace once an answer is relayed; on a denial the caller finishes
-    /// it. The forwarder takes `trace` until it replies, leaving it empty (a swap, not a copy of
-    /// its strings). `call` stops the attempt in flight when the client goes away.
-    func start(_ admitted: Admitted, trace: inout RequestTrace, completion: RequestCompletion, on loop: any EventLoop, call: UpstreamCall, reply: @escaping Reply) {
+    /// it. The forwarder owns `trace` (moved in, not copied) and lends it to `reply`. `call` stops
+    /// the attempt in flight when the client goes away.
+    func start(_ admitted: Admitted, trace: consuming RequestTrace, completion: RequestCompletion, on loop: any EventLoop, call: UpstreamCall, reply: @escaping Reply) {
         trace.streamed = admitted.routed.payload.stream
+        let context = admitted.routed.arrival.upstreamTraceContext(of: trace)
         let attempts = Attempts(
-            forwarder: self, admitted: admitted, traceID: trace.traceID, context: admitted.routed.arrival.upstreamTraceContext(of: trace),
-            completion: completion, loop: loop, call: call, reply: reply)
-        swap(&attempts.trace, &trace)
+            forwarder: self, admitted: admitted, trace: trace, context: context, completion: completion, loop: loop, call: call, reply: reply)
         attempts.nextTarget()
     }
 
@@ -53,12 +52,12 @@ struct Forwarder: Sendable {
         var lastFailure: (failure: UpstreamFailure, provider: PooledProvider)?
 
         init(
-            forwarder: Forwarder, admitted: Admitted, traceID: TraceID, context: (parent: TraceParent, state: String?), completion: RequestCompletion,
+            forwarder: Forwarder, admitted: Admitted, trace: consuming RequestTrace, context: (parent: TraceParent, state: String?), completion: RequestCompletion,
             loop: any EventLoop, call: UpstreamCall, reply: @escaping Reply
         ) {
             self.forwarder = forwarder
             self.admitted = admitted
-            self.trace = RequestTrace(traceID: traceID, startUnixNanos: 0, operation: "")
+            self.trace = trace
             self.completion = completion
             self.loop = loop
             self.call = call
@@ -124,7 +123,7 @@ struct Forwarder: Sendable {
             let arrived = NIODeadline.now()
             trace.append(GateSpan(.upstream, .pass, nil, started: started, ended: arrived, origin: admitted.routed.arrival.started))
             trace.upstreamNanos = arrived.nanoseconds(since: started)
-            let answer = UpstreamAnswer(response: response, usage: usage, provider: pooled.config.name, deadline: deadline, arrived: arrived)
+            let answer = UpstreamAnswer(response: response, usage: usage, provider: pooled, deadline: deadline, arrived: arrived)
             let relayed = answer.relay(for: admitted, trace: &trace, completion: completion)
             reply(.success(relayed), &trace)
         }

@@ -13,7 +13,7 @@ struct UpstreamAnswer: Sendable {
     /// The usage read from a whole answer's body.
     let usage: TokenUsage.Reading
     /// The provider that answered.
-    let provider: String
+    let provider: PooledProvider
     /// When the whole answer must be done.
     let deadline: NIODeadline
     /// When the answer's head arrived.
@@ -27,10 +27,6 @@ struct UpstreamAnswer: Sendable {
         trace.status = UInt16(response.status.code)
         trace.timeToFirstTokenNanos = arrived.nanoseconds(since: arrival.started)
         if response.status.code >= 400 { trace.reason = ReasonCode.providerClientError.rawValue }
-        var headers = HTTPFields()
-        headers.reserveCapacity(3)  // provider, content type, and a stream's cache control
-        headers.append(HTTPField(name: .gatewayProvider, value: provider))
-        headers.append(HTTPField(name: .contentType, value: response.contentType ?? "application/json"))
         let snapshot = admitted.routed.snapshot
         let promptEstimate = BudgetGate.promptTokens(bodyBytes: admitted.routed.payload.body.readableBytes)
         // Output guardrails read chat answers (both front doors); a provider's error passes as it is.
@@ -54,17 +50,16 @@ struct UpstreamAnswer: Sendable {
             }
             trace.durationNanos = NIODeadline.now().nanoseconds(since: arrival.started)
             completion.finish(trace)
-            return ClientAnswer(status: response.status, headers: headers, body: .whole(body))
+            return ClientAnswer(status: response.status, headers: provider.answerFields(contentType: response.contentType, stream: false), body: .whole(body))
         case .stream(let chunks):
-            headers.append(HTTPField(name: .cacheControl, value: "no-cache"))
             // The relay finishes the trace, so it takes it; the caller's is left empty.
             var relayed = RequestTrace(traceID: trace.traceID, startUnixNanos: 0, operation: "")
             swap(&relayed, &trace)
             let relay = StreamRelay(
-                chunks: chunks, trace: consume relayed, snapshot: snapshot, promptEstimate: promptEstimate, started: arrival.started, deadline: deadline, provider: provider,
+                chunks: chunks, trace: consume relayed, snapshot: snapshot, promptEstimate: promptEstimate, started: arrival.started, deadline: deadline, provider: provider.config.name,
                 stripsUsageChunk: !admitted.routed.payload.fields.clientIncludesUsage,
                 outputGuard: guardsOutput ? output.map { StreamGuard(scanner: $0, messages: messages) } : nil, messages: messages, completion: completion)
-            return ClientAnswer(status: response.status, headers: headers, body: .relay(relay))
+            return ClientAnswer(status: response.status, headers: provider.answerFields(contentType: response.contentType, stream: true), body: .relay(relay))
         }
     }
 }

@@ -13,7 +13,7 @@ struct KeyAuthGate<Input: KeyCarrying>: Gate {
     var id: GateID { .keyAuth }
 
     func evaluate(_ input: Input) throws(GateDenial) -> Authenticated<Input> {
-        guard let digest = Self.presentedKey(input.arrival.head.fields) else {
+        guard let digest = Self.presentedKey(input.arrival.head.fields, memo: input.arrival.keyMemo) else {
             throw Self.denial(.keyMissing, "No API key: send it as 'Authorization: Bearer <key>' or in the 'x-api-key' header.")
         }
         guard let grant = input.snapshot.key(digest: digest) else {
@@ -49,10 +49,10 @@ struct KeyAuthGate<Input: KeyCarrying>: Gate {
     }
 
     /// The digest of the key from `Authorization: Bearer ...`, else from `x-api-key`.
-    private static func presentedKey(_ fields: HeadFields) -> KeyDigest? {
+    private static func presentedKey(_ fields: HeadFields, memo: KeyDigestMemo) -> KeyDigest? {
         // One `Authorization` field, the usual case: its token is hashed where it lies in the head.
         let only = fields.withOnlyValue(of: .authorization) { value in
-            BearerToken.tokenBounds(in: value).map { KeyDigest(of: UnsafeRawBufferPointer(rebasing: value[$0])) }
+            BearerToken.tokenBounds(in: value).map { memo.digest(of: UnsafeRawBufferPointer(rebasing: value[$0])) }
         }
         switch only {
         case .some(.some(let digest)): return digest

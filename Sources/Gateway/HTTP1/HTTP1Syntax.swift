@@ -95,7 +95,8 @@ enum HTTP1Syntax {
     static func field(_ raw: UnsafeRawBufferPointer) -> (nameEnd: Int, value: Range<Int>)? {
         guard let base = raw.baseAddress, let hit = memchr(base, Int32(UInt8(ascii: ":")), raw.count) else { return nil }
         let colon = base.distance(to: UnsafeRawPointer(hit))
-        guard colon > 0, raw[..<colon].allSatisfy(isTokenByte) else { return nil }
+        guard colon > 0 else { return nil }
+        for offset in 0..<colon where !isTokenByte(base.load(fromByteOffset: offset, as: UInt8.self)) { return nil }
         var start = colon + 1
         var end = raw.count
         while start < end && (raw[start] == UInt8(ascii: " ") || raw[start] == UInt8(ascii: "\t")) { start += 1 }

@@ -70,6 +70,11 @@ struct AnswerHead {
         buffer.writeStatusLine(legacy: isLegacy, code: code, phrase: phrase.isEmpty ? HTTPResponseStatus(statusCode: code).reasonPhrase : phrase)
         var declaredLength = false
         for field in headerFields {
+            // A name's length rules most fields out of the framing ones before any comparison.
+            guard Self.mayBeFraming(field.name) else {
+                Self.write(field, into: &buffer)
+                continue
+            }
             switch field.name {
             case .connection, .transferEncoding:
                 continue
@@ -108,6 +113,14 @@ struct AnswerHead {
             buffer.writeStaticString("\r\n")
         }
         return framing
+    }
+
+    /// Whether `name` is as long as `connection`, `content-length` or `transfer-encoding`.
+    private static func mayBeFraming(_ name: HTTPField.Name) -> Bool {
+        switch name.canonicalName.utf8.count {
+        case 10, 14, 17: true
+        default: false
+        }
     }
 
     /// Writes a field as `name: value` and its line end. HTTPTypes' names are tokens and its

@@ -33,6 +33,8 @@ final class DataPlaneConnection: ChannelInboundHandler {
     /// What stops the upstream work of the request being answered when the client goes away:
     /// one for the connection, whose requests are answered one at a time.
     private let call: UpstreamCall
+    /// The digest of the API key last presented on this connection.
+    private let keyMemo = KeyDigestMemo()
     /// The head of the request being answered.
     private var answering: RequestHead?
     /// The task relaying a streamed answer.
@@ -143,7 +145,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
         connectionGuard.answering()
         answering = head
         // The callback holds this handler alone, which is its context: no allocation for it.
-        routes.respond(to: head, body: body ?? ByteBuffer(), requestID: .next(), oversized: oversized, on: context.eventLoop, call: call) {
+        routes.respond(to: head, body: body ?? ByteBuffer(), requestID: .next(), oversized: oversized, on: context.eventLoop, call: call, keyMemo: keyMemo) {
             [self] answered in
             write(answered)
         }

@@ -17,10 +17,12 @@ final class Arrival: Sendable {
     let started: NIODeadline
     /// The raw request passed the size limit before its body was complete; `body` is cut short.
     let oversized: Bool
+    /// The digest of the API key last presented on the request's connection.
+    let keyMemo: KeyDigestMemo
 
     /// The arrival of a request the listener numbered `generatedID`; it joins the caller's trace
-    /// when `head` carries a well-formed `traceparent`.
-    init(generatedID: TraceID, endpoint: Endpoint, head: RequestHead, body: ByteBuffer, started: NIODeadline, oversized: Bool) {
+    /// when `head` carries a well-formed `traceparent`. `keyMemo` is its connection's.
+    init(generatedID: TraceID, endpoint: Endpoint, head: RequestHead, body: ByteBuffer, started: NIODeadline, oversized: Bool, keyMemo: KeyDigestMemo) {
         let caller = CallerTraceContext(head.fields)
         self.requestID = caller?.traceID ?? generatedID
         self.caller = caller
@@ -30,6 +32,7 @@ final class Arrival: Sendable {
         self.body = body
         self.started = started
         self.oversized = oversized
+        self.keyMemo = keyMemo
     }
 
     /// Seed of the request's span ids: unique to this request even when the trace is the caller's.

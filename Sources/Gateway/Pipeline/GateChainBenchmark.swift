@@ -12,6 +12,8 @@ public struct GateChainBenchmark: Sendable {
     private let chain: AdmissionChain
     private let head: RequestHead
     private let body: ByteBuffer
+    /// The memo of one keep-alive connection, which sends the same key each time.
+    private let keyMemo = KeyDigestMemo()
 
     /// A chain over `config`, and a request for `model` carrying `key` and `body`.
     public init(config: GatewayConfig, key: String, body: String) {
@@ -30,7 +32,7 @@ public struct GateChainBenchmark: Sendable {
     /// budget or a rate limit) as a finished request would; returns the number of gates passed.
     public func run() -> Int {
         let arrival = Arrival(
-            generatedID: .next(), endpoint: .chatCompletions, head: head, body: body, started: .now(), oversized: false)
+            generatedID: .next(), endpoint: .chatCompletions, head: head, body: body, started: .now(), oversized: false, keyMemo: keyMemo)
         var trace = RequestTrace(traceID: arrival.requestID, startUnixNanos: 0, operation: "chat")
         do {
             let admitted = try chain.run(arrival, trace: &trace)

@@ -18,6 +18,8 @@ public struct RequestPipelineBenchmark: Sendable {
     private let body: ByteBuffer
     /// The event loop the request is said to come from; the fixed answer never waits on it.
     private let loop: any EventLoop
+    /// The memo of one keep-alive connection, which sends the same key each time.
+    private let keyMemo = KeyDigestMemo()
 
     /// A pipeline over ``BenchmarkRequest``'s configuration (`metered`: with a budget and limits)
     /// whose every provider answers ``BenchmarkRequest/answer``, recording into `ring`, and its request.
@@ -38,7 +40,7 @@ public struct RequestPipelineBenchmark: Sendable {
     /// when the answer was not whole.
     public func run() -> Int {
         var status = -1
-        routes.respond(to: head, body: body, requestID: .next(), on: loop, call: UpstreamCall()) { answered in
+        routes.respond(to: head, body: body, requestID: .next(), on: loop, call: UpstreamCall(), keyMemo: keyMemo) { answered in
             let answer = answered.answer
             guard case .whole(let body) = answer.body else { return }
             var wire = ByteBufferAllocator().buffer(capacity: 512 + body.readableBytes)

@@ -37,14 +37,15 @@ public final class DataPlaneRoutes: Sendable {
     /// Answers one request from `loop` (its connection's): the endpoint its method and path name,
     /// or 404 / 405 in the OpenAI error shape, and calls `reply` on `loop` once with the answer.
     /// Every answer carries `x-request-id`. `oversized` says the raw request passed the size limit
-    /// before its body was complete; `call` stops the request's upstream work when the client goes away.
+    /// before its body was complete; `call` stops the request's upstream work when the client goes away,
+    /// and `keyMemo` is the connection's memo of its last key.
     func respond(
         to head: RequestHead, body: ByteBuffer, requestID: TraceID, oversized: Bool = false, on loop: any EventLoop, call: UpstreamCall,
-        reply: @escaping (DataPlaneAnswer) -> Void
+        keyMemo: KeyDigestMemo, reply: @escaping (DataPlaneAnswer) -> Void
     ) {
         let path = Self.path(of: head)
         func arrival(_ endpoint: Endpoint) -> Arrival {
-            Arrival(generatedID: requestID, endpoint: endpoint, head: head, body: body, started: .now(), oversized: oversized)
+            Arrival(generatedID: requestID, endpoint: endpoint, head: head, body: body, started: .now(), oversized: oversized, keyMemo: keyMemo)
         }
         switch (head.method, path) {
         case (.post, "/v1/chat/completions"):
@@ -129,7 +130,7 @@ public final class DataPlaneRoutes: Sendable {
         }
         let completion = RequestCompletion(reservation: admitted.reservation, recorder: recorder)
         let headroom = admitted.headroom
-        forwarder.start(admitted, trace: &trace, completion: completion, on: loop, call: call) { [self] result, trace in
+        forwarder.start(admitted, trace: consume trace, completion: completion, on: loop, call: call) { [self] result, trace in
             switch result {
             case .success(let answer):
                 reply(DataPlaneAnswer(answer: answer, requestID: arrival.requestID, headroom: headroom))

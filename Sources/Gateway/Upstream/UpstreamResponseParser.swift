@@ -201,7 +201,10 @@ struct UpstreamResponseParser {
         }
         guard code >= 100 else { return nil }
         guard raw.count == 12 || raw[12] == UInt8(ascii: " ") else { return nil }
-        let reason = raw.count > 13 ? String(decoding: raw[13...], as: UTF8.self) : ""
-        return (HTTPVersion(major: 1, minor: Int(minor - UInt8(ascii: "0"))), HTTPResponseStatus(statusCode: code, reasonPhrase: reason))
+        let version = HTTPVersion(major: 1, minor: Int(minor - UInt8(ascii: "0")))
+        // NIO keeps a phrase only for a code it does not know: the string is made for those alone.
+        let known = HTTPResponseStatus(statusCode: code)
+        guard case .custom = known, raw.count > 13 else { return (version, known) }
+        return (version, HTTPResponseStatus(statusCode: code, reasonPhrase: String(decoding: raw[13...], as: UTF8.self)))
     }
 }
