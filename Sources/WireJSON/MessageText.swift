@@ -94,16 +94,18 @@ public struct MessageText: Sendable, Equatable {
         return MessageText(message: 0, literal: content.range)
     }
 
-    /// A message's `content` (the string, or the text of each part) and its tool calls' `arguments`.
+    /// A message's `content` (the string, or the text of each part) and its tool calls' `arguments`,
+    /// both found in one scan of the message.
     private static func messageSlots(of message: Range<Int>, index: Int, in bytes: UnsafeBufferPointer<UInt8>, into slots: inout [MessageText]) throws(Ambiguity) {
-        if let content = try member(.content, of: message, in: bytes, index: index) {
+        guard let found = try members(.contentAndToolCalls, of: message, in: bytes, index: index) else { return }
+        if let content = found[0] {
             if content.kind == .string {
                 slots.append(MessageText(message: index, literal: content.range))
             } else if content.kind == .array {
                 try partSlots(of: content.range, index: index, in: bytes, into: &slots)
             }
         }
-        guard let calls = try member(.toolCalls, of: message, in: bytes, index: index), calls.kind == .array else { return }
+        guard let calls = found[1], calls.kind == .array else { return }
         for call in elements(of: calls.range, in: bytes) where call.kind == .object {
             if let function = try member(.function, of: call.range, in: bytes, index: index), function.kind == .object,
                 let arguments = try member(.arguments, of: function.range, in: bytes, index: index), arguments.kind == .string
@@ -131,17 +133,26 @@ public struct MessageText: Sendable, Equatable {
 
     /// The value of `key` in the object at `object`; nil when absent or not an object.
     private static func member(_ key: JSONScanner.Keys, of object: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, index: Int) throws(Ambiguity) -> JSONScanner.Field? {
+        try members(key, of: object, in: bytes, index: index)?[0]
+    }
+
+    /// The values of `keys` in the object at `object` (nil where absent), their ranges counted in
+    /// `bytes`; nil when `object` is not an object. A key written twice is an ``Ambiguity``.
+    private static func members(_ keys: JSONScanner.Keys, of object: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, index: Int) throws(Ambiguity) -> JSONScanner.Fields? {
         let inner = UnsafeBufferPointer(rebasing: bytes[object])
-        let found: JSONScanner.Field?
+        var found: JSONScanner.Fields
         do {
-            found = try JSONScanner.scanObject(inner, keys: key)[0]
+            found = try JSONScanner.scanObject(inner, keys: keys)
         } catch {
-            if error.duplicateField != nil { throw Ambiguity(message: index, field: key.name(at: 0)) }
+            if let field = error.duplicateField { throw Ambiguity(message: index, field: field) }
             return nil
         }
-        guard var field = found else { return nil }
-        field.range = (field.range.lowerBound + object.lowerBound)..<(field.range.upperBound + object.lowerBound)
-        return field
+        for slot in found.indices {
+            guard var field = found[slot] else { continue }
+            field.range = (field.range.lowerBound + object.lowerBound)..<(field.range.upperBound + object.lowerBound)
+            found[slot] = field
+        }
+        return found
     }
 
     private static func elements(of array: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> [JSONScanner.Field] {
@@ -160,9 +171,9 @@ extension JSONScanner.Keys {
     fileprivate static let arguments: Self = ["arguments"]
     fileprivate static let choices: Self = ["choices"]
     fileprivate static let content: Self = ["content"]
+    fileprivate static let contentAndToolCalls: Self = ["content", "tool_calls"]
     fileprivate static let delta: Self = ["delta"]
     fileprivate static let function: Self = ["function"]
     fileprivate static let message: Self = ["message"]
     fileprivate static let text: Self = ["text"]
-    fileprivate static let toolCalls: Self = ["tool_calls"]
 }

@@ -331,6 +331,35 @@ struct RequestParserTests {
         }
     }
 
+    /// Field names read eight bytes at a time, against the byte-at-a-time check: every byte at
+    /// every offset of names of every length up to 20, then drawn names mostly of letters, digits
+    /// and `-`, sometimes another token byte, a byte that borders a plain range, or one above 0x7F.
+    @Test("a field name passes exactly when each of its bytes is a token byte, read eight at a time")
+    func fieldNames() {
+        func check(_ name: [UInt8]) {
+            let expected = name.allSatisfy(HTTP1Syntax.isTokenByte)
+            name.withUnsafeBytes { raw in #expect(HTTP1Syntax.isToken(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, count: raw.count) == expected, "\(name)") }
+        }
+        for count in 1...20 {
+            for offset in 0..<count {
+                for byte in UInt8.min...UInt8.max {
+                    var name = [UInt8](repeating: UInt8(ascii: "a"), count: count)
+                    name[offset] = byte
+                    check(name)
+                }
+            }
+        }
+        let plain = Array("abcxyzABCXYZ0189-".utf8)
+        let edges: [UInt8] = [0x2C, 0x2E, 0x2F, 0x3A, 0x40, 0x5B, 0x60, 0x7B, 0x0D, 0x00, 0x7F, 0x80, 0xFF, 0xAD, 0xB0, 0xC1, 0xE1, UInt8(ascii: "_"), UInt8(ascii: "!")]
+        var random = SplitMix64(seed: 0x70CE)
+        for _ in 0..<20_000 {
+            let name = (0..<Int.random(in: 1...40, using: &random)).map { _ in
+                Int.random(in: 0..<12, using: &random) == 0 ? edges.randomElement(using: &random)! : plain.randomElement(using: &random)!
+            }
+            check(name)
+        }
+    }
+
     /// Field values read eight bytes at a time, against RFC 9110's `field-value` read a byte at a
     /// time: every byte at every offset of a 20-byte value among visible ones, then drawn values
     /// whose bytes are mostly allowed and sometimes a control byte, DEL or a byte above 0x7F.

@@ -6,7 +6,8 @@ import struct Foundation.Date
 
 /// Finds the caller's API key (`Authorization: Bearer` or `x-api-key`) and checks it is known,
 /// unrevoked and unexpired (401), and scoped for the endpoint (403). Keys are compared by SHA-256,
-/// never stored or echoed.
+/// never stored or echoed; a connection remembers the digest of its last key while it stays open
+/// (``KeyDigestMemo``).
 struct KeyAuthGate<Input: KeyCarrying>: Gate {
     /// The wall clock expiry is checked against; injected so tests can move it.
     let now: @Sendable () -> Date

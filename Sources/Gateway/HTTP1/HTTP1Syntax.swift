@@ -95,8 +95,7 @@ enum HTTP1Syntax {
     static func field(_ raw: UnsafeRawBufferPointer) -> (nameEnd: Int, value: Range<Int>)? {
         guard let base = raw.baseAddress, let hit = memchr(base, Int32(UInt8(ascii: ":")), raw.count) else { return nil }
         let colon = base.distance(to: UnsafeRawPointer(hit))
-        guard colon > 0 else { return nil }
-        for offset in 0..<colon where !isTokenByte(base.load(fromByteOffset: offset, as: UInt8.self)) { return nil }
+        guard colon > 0, isToken(base, count: colon) else { return nil }
         var start = colon + 1
         var end = raw.count
         while start < end && (raw[start] == UInt8(ascii: " ") || raw[start] == UInt8(ascii: "\t")) { start += 1 }
@@ -263,6 +262,37 @@ enum HTTP1Syntax {
     }
 
     private static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+
+    /// Whether the `count` bytes at `base` are all token bytes. Eight at a time while they are
+    /// letters, digits and `-`, as a field name's nearly always are (``isPlainTokenWord(_:)``),
+    /// the last eight overlapping the ones before; one at a time from the first word that is not.
+    static func isToken(_ base: UnsafeRawPointer, count: Int) -> Bool {
+        var offset = 0
+        if count >= 8 {
+            while offset < count {
+                let start = min(offset, count &- 8)
+                guard isPlainTokenWord(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self))) else { break }
+                offset = start &+ 8
+            }
+        }
+        while offset < count {
+            guard isTokenByte(base.load(fromByteOffset: offset, as: UInt8.self)) else { return false }
+            offset &+= 1
+        }
+        return true
+    }
+
+    /// Whether each byte of `word` is an ASCII letter, a digit or `-`. With every byte below 0x80,
+    /// adding `0x80 - low` to a byte sets its high bit exactly when it is at least `low`, and
+    /// adding `0x7F - high` exactly when it is above `high`, and no sum carries into the next byte.
+    static func isPlainTokenWord(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        guard word & highs == 0 else { return false }
+        func within(_ low: UInt64, _ high: UInt64) -> UInt64 { (word &+ (0x80 &- low) &* ones) & ~(word &+ (0x7F &- high) &* ones) & highs }
+        let dash = ~((word ^ (0x2D &* ones)) &+ 0x7F &* ones) & highs
+        return within(0x30, 0x39) | within(0x41, 0x5A) | within(0x61, 0x7A) | dash == highs
+    }
 
     /// RFC 9110's `tchar`: a letter, a digit, the backtick or one of `!#$%&'*+-.^_|~`. Looked up in
     /// a mask of the 128 ASCII bytes, a bit each: every field name of every request and answer is checked.

@@ -14,6 +14,10 @@ public struct KeyDigest: Hashable, Sendable {
         }
     }
 
+    /// Hashes one word of the digest: SHA-256's output is uniform, and no one can choose a key
+    /// for the word it hashes to, so the other three add nothing to a table's spread.
+    public func hash(into hasher: inout Hasher) { hasher.combine(first) }
+
     /// The digest that `hex` spells, as a configuration stores it (``KeyHasher``: 64 lowercase
     /// hex digits); nil for anything else.
     public init?(hex: String) {
