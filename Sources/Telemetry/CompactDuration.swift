@@ -7,19 +7,27 @@ struct CompactDuration: Equatable {
 
     private static let countBits: UInt32 = 30
     private static let countLimit: UInt64 = 1 << 30
-    private static let divisors: [UInt64] = [1, 1_000, 1_000_000, 1_000_000_000]
 
     /// `nanoseconds` in the finest unit that holds it.
     init(nanoseconds: UInt64) {
-        for (unit, divisor) in Self.divisors.enumerated() where nanoseconds / divisor < Self.countLimit {
-            bits = UInt32(unit) << Self.countBits | UInt32(nanoseconds / divisor)
-            return
-        }
-        bits = 3 << Self.countBits | UInt32(Self.countLimit - 1)
+        let (unit, count): (UInt32, UInt64) =
+            switch nanoseconds {
+            case ..<Self.countLimit: (0, nanoseconds)
+            case ..<(Self.countLimit * 1_000): (1, nanoseconds / 1_000)
+            case ..<(Self.countLimit * 1_000_000): (2, nanoseconds / 1_000_000)
+            default: (3, min(nanoseconds / 1_000_000_000, Self.countLimit - 1))
+            }
+        bits = unit << Self.countBits | UInt32(count)
     }
 
     /// The duration in nanoseconds (at the precision of its unit).
     var nanoseconds: UInt64 {
-        UInt64(bits & UInt32(Self.countLimit - 1)) * Self.divisors[Int(bits >> Self.countBits)]
+        let count = UInt64(bits & UInt32(Self.countLimit - 1))
+        return switch bits >> Self.countBits {
+        case 0: count
+        case 1: count * 1_000
+        case 2: count * 1_000_000
+        default: count * 1_000_000_000
+        }
     }
 }

@@ -69,9 +69,17 @@ struct CompactTrace {
         (attempts, flags, costFlags, gateCount, findingCount) = (0, 0, 0, 0, 0)
     }
 
-    /// `trace` compacted, its strings counted in `labels` (operation, gates, reasons) and `texts`.
-    /// Consecutive traces mostly name the same strings: those of `previous` are tried first.
-    init(_ trace: borrowing RequestTrace, previous: borrowing CompactTrace, labels: inout InternTable, texts: inout InternTable) {
+    /// `trace`, numbered `sequence` in a ring of `capacity` slots, compacted: its
+    /// strings named in `labels` (operation, gates, reasons) and `texts`. Consecutive traces mostly
+    /// name the same strings: those of `previous` are tried first.
+    init(
+        _ trace: borrowing RequestTrace, sequence: UInt64, capacity: Int, previous: UnsafePointer<CompactTrace>, labels: inout InternTable,
+        texts: inout InternTable
+    ) {
+        func text(_ string: String, _ hint: UInt32) -> UInt32 { texts.id(of: string, hint: hint, sequence: sequence, capacity: capacity) }
+        func label(_ string: String, _ hint: UInt16) -> UInt16 {
+            UInt16(labels.id(of: string, hint: UInt32(hint & Self.labelMask), sequence: sequence, capacity: capacity))
+        }
         traceHigh = trace.traceID.high
         traceLow = trace.traceID.low
         spanSeed = trace.spanSeed
@@ -84,22 +92,21 @@ struct CompactTrace {
         inputTokens = trace.inputTokens
         cachedInputTokens = trace.cachedInputTokens
         outputTokens = trace.outputTokens
-        keyID = texts.retain(trace.keyID, hint: previous.keyID)
-        projectID = texts.retain(trace.projectID, hint: previous.projectID)
-        requestedModel = texts.retain(trace.requestedModel, hint: previous.requestedModel)
-        routedModel = texts.retain(trace.routedModel, hint: previous.routedModel)
-        provider = texts.retain(trace.provider, hint: previous.provider)
+        keyID = text(trace.keyID, previous.pointee.keyID)
+        projectID = text(trace.projectID, previous.pointee.projectID)
+        requestedModel = text(trace.requestedModel, previous.pointee.requestedModel)
+        routedModel = text(trace.routedModel, previous.pointee.routedModel)
+        provider = text(trace.provider, previous.pointee.provider)
         gates = InlineArray(repeating: Gate(start: Self.zero, duration: Self.zero, gate: 0, reasonAndDecision: 0))
         for index in 0..<trace.gateCount {
             let span = trace.gate(at: index)
+            let hint = previous.pointee.gates[index]
             gates[index] = Gate(
                 start: CompactDuration(nanoseconds: span.startOffsetNanos), duration: CompactDuration(nanoseconds: span.durationNanos),
-                gate: UInt16(labels.retain(span.gate, hint: UInt32(previous.gates[index].gate))),
-                reasonAndDecision: UInt16(labels.retain(span.reason, hint: UInt32(previous.gates[index].reasonAndDecision & Self.labelMask)))
-                    | UInt16(span.decision.rawValue) << 14)
+                gate: label(span.gate, hint.gate), reasonAndDecision: label(span.reason, hint.reasonAndDecision) | UInt16(span.decision.rawValue) << 14)
         }
-        operation = UInt16(labels.retain(trace.operation, hint: UInt32(previous.operation)))
-        reason = UInt16(labels.retain(trace.reason, hint: UInt32(previous.reason)))
+        operation = label(trace.operation, previous.pointee.operation)
+        reason = label(trace.reason, previous.pointee.reason)
         status = trace.status
         findings = InlineArray(repeating: Finding(kind: 0, message: 0, count: 0))
         for index in 0..<trace.findingCount {
@@ -114,21 +121,6 @@ struct CompactTrace {
         costFlags = trace.costFlags.rawValue
         gateCount = UInt8(trace.gateCount)
         findingCount = UInt8(trace.findingCount)
-    }
-
-    /// Counts this trace's strings out of the tables it was counted in.
-    func release(labels: inout InternTable, texts: inout InternTable) {
-        texts.release(keyID)
-        texts.release(projectID)
-        texts.release(requestedModel)
-        texts.release(routedModel)
-        texts.release(provider)
-        for index in 0..<Int(gateCount) {
-            labels.release(UInt32(gates[index].gate))
-            labels.release(UInt32(gates[index].reasonAndDecision & Self.labelMask))
-        }
-        labels.release(UInt32(operation))
-        labels.release(UInt32(reason))
     }
 }
 
@@ -156,12 +148,13 @@ extension RequestTrace {
         self.upstreamNanos = compact.upstream.nanoseconds
         self.costMicroUSD = compact.costMicroUSD
         self.status = compact.status
-        self.reason = labels.string(UInt32(compact.reason))
-        self.keyID = texts.string(compact.keyID)
-        self.projectID = texts.string(compact.projectID)
-        self.requestedModel = texts.string(compact.requestedModel)
-        self.routedModel = texts.string(compact.routedModel)
-        self.provider = texts.string(compact.provider)
+        // A string of id 0 is the empty string each field starts as.
+        if compact.reason != 0 { self.reason = labels.string(UInt32(compact.reason)) }
+        if compact.keyID != 0 { self.keyID = texts.string(compact.keyID) }
+        if compact.projectID != 0 { self.projectID = texts.string(compact.projectID) }
+        if compact.requestedModel != 0 { self.requestedModel = texts.string(compact.requestedModel) }
+        if compact.routedModel != 0 { self.routedModel = texts.string(compact.routedModel) }
+        if compact.provider != 0 { self.provider = texts.string(compact.provider) }
         self.inputTokens = compact.inputTokens
         self.cachedInputTokens = compact.cachedInputTokens
         self.outputTokens = compact.outputTokens
@@ -170,10 +163,11 @@ extension RequestTrace {
         self.costFlags = CostFlags(rawValue: compact.costFlags)
         for index in 0..<Int(compact.gateCount) {
             let gate = compact.gates[index]
+            let reason = UInt32(gate.reasonAndDecision & CompactTrace.labelMask)
             append(
                 GateSpan(
                     gate: labels.string(UInt32(gate.gate)), decision: Decision(rawValue: UInt8(gate.reasonAndDecision >> 14)) ?? .error,
-                    reason: labels.string(UInt32(gate.reasonAndDecision & CompactTrace.labelMask)), startOffsetNanos: gate.start.nanoseconds,
+                    reason: reason == 0 ? "" : labels.string(reason), startOffsetNanos: gate.start.nanoseconds,
                     durationNanos: gate.duration.nanoseconds))
         }
         for index in 0..<Int(compact.findingCount) {

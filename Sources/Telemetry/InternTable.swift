@@ -1,60 +1,102 @@
-/// Strings held once however many traces name them, each counted by the traces that hold it and
-/// dropped when the last one is overwritten, so the table never outgrows the ring's contents.
+/// Strings held once however many traces name them. Each string remembers the sequence number of
+/// the last trace that named it; one no trace in the ring names any more is dropped by a sweep,
+/// so the table never holds more than about twice the strings the ring names.
 ///
-/// Id 0 is the empty string, never counted. A slot names a string at most 18 times and a ring has
-/// at most 2^24 slots, so a count stays far below 2^32. Not thread-safe: the ring holds it under
-/// its lock.
+/// A sweep runs when a new string finds the table at twice the size it had after the last sweep
+/// (at least ``minimumSweep``), so its cost is spread over the strings added since: naming a
+/// string costs no count to keep and overwriting a trace costs nothing. Id 0 is the empty string,
+/// never dropped. Not thread-safe: the ring holds it under its lock.
 struct InternTable {
     private var ids: [String: UInt32] = [:]
-    private var strings: [String] = [""]
-    private var counts: [UInt32] = [0]
+    private var strings = [""]
+    /// Each string's bits (``StringBits``), beside it: comparing them reads no string.
+    private var bits = [StringBits("")]
+    /// Sequence number of the last trace that named each string.
+    private var lastUses: [UInt64] = [.max]
     private var free: [UInt32] = []
+    /// Strings held at which the next new string sweeps first.
+    private var sweepAt = Self.minimumSweep
+    /// The first sequence number whose trace may sweep a table that is at its ``limit``: at most
+    /// one sweep per ``limit`` traces, however many new strings find it full.
+    private var nextSweepAtLimit: UInt64 = 0
     /// Most ids this table hands out (besides 0); strings past it are held as the empty string.
     let limit: Int
 
+    /// Fewest strings held before a sweep is worth its scan.
+    static let minimumSweep = 64
+
     init(limit: Int) { self.limit = limit }
+
+    /// Strings held (besides the empty string).
+    var count: Int { ids.count }
 
     /// Bytes of text held (the strings' UTF-8), for the ring's memory report.
     var textBytes: Int { ids.keys.reduce(0) { $0 + $1.utf8.count } }
 
-    /// The id of `string`, counting one more holder. `hint` is an id that likely holds the same
-    /// string (the previous trace's): checked by content, it saves hashing when it does.
-    mutating func retain(_ string: String, hint: UInt32 = 0) -> UInt32 {
-        guard !string.isEmpty else { return 0 }
-        if hint != 0, strings[Int(hint)] == string {
-            counts[Int(hint)] += 1
+    /// The id of `string`, named by the trace numbered `sequence` in a ring of `capacity` slots.
+    /// `hint` is an id that likely holds the same string (the previous trace's): when it holds
+    /// the very same string, no hashing is needed.
+    @inline(__always)
+    mutating func id(of string: String, hint: UInt32, sequence: UInt64, capacity: Int) -> UInt32 {
+        if string.isEmpty { return 0 }
+        if bits[Int(hint)] == StringBits(string) {
+            lastUses[Int(hint)] = sequence
             return hint
         }
+        return lookUp(string, sequence: sequence, capacity: capacity)
+    }
+
+    /// The id of `string` (not empty) by its hash, a new one when the table holds no such string.
+    @inline(never)
+    private mutating func lookUp(_ string: String, sequence: UInt64, capacity: Int) -> UInt32 {
         if let id = ids[string] {
-            counts[Int(id)] += 1
+            lastUses[Int(id)] = sequence
             return id
+        }
+        if ids.count >= sweepAt || (free.isEmpty && strings.count > limit && sequence >= nextSweepAtLimit) {
+            sweep(sequence: sequence, capacity: capacity)
         }
         let id: UInt32
         if let reused = free.popLast() {
             id = reused
-            strings[Int(id)] = string
-            counts[Int(id)] = 1
+            (strings[Int(id)], bits[Int(id)], lastUses[Int(id)]) = (string, StringBits(string), sequence)
         } else {
             guard strings.count <= limit else { return 0 }
             id = UInt32(strings.count)
             strings.append(string)
-            counts.append(1)
+            bits.append(StringBits(string))
+            lastUses.append(sequence)
         }
         ids[string] = id
         return id
     }
 
-    /// Counts one holder of `id` less, dropping its string when none is left.
-    mutating func release(_ id: UInt32) {
-        guard id != 0 else { return }
-        let index = Int(id)
-        counts[index] -= 1
-        guard counts[index] == 0 else { return }
-        ids[strings[index]] = nil
-        strings[index] = ""
-        free.append(id)
+    /// Drops every string that no trace still in the ring names, once the trace numbered
+    /// `sequence` has taken its slot.
+    mutating func sweep(sequence: UInt64, capacity: Int) {
+        let oldestKept = sequence >= UInt64(capacity) ? sequence - UInt64(capacity) + 1 : 0
+        for index in 1..<strings.count where lastUses[index] < oldestKept && !strings[index].isEmpty {
+            ids[strings[index]] = nil
+            (strings[index], bits[index]) = ("", StringBits(""))
+            free.append(UInt32(index))
+        }
+        sweepAt = max(Self.minimumSweep, 2 * ids.count)
+        if strings.count > limit { nextSweepAtLimit = sequence &+ UInt64(limit) }
     }
 
     /// The string of `id`.
     func string(_ id: UInt32) -> String { strings[Int(id)] }
+}
+
+/// A string's two words as they lie in memory. Two strings with the same bits are equal: both are
+/// copies of one stored string (its bits name the storage, which lives while a copy does) or the
+/// same small string (its bits hold the bytes). Equal strings may differ in bits.
+struct StringBits: Equatable {
+    private let words: (UInt64, UInt64)
+
+    @inline(__always)
+    init(_ string: String) { words = unsafeBitCast(string, to: (UInt64, UInt64).self) }
+
+    @inline(__always)
+    static func == (a: StringBits, b: StringBits) -> Bool { a.words == b.words }
 }

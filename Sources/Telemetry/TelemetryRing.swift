@@ -46,18 +46,29 @@ public final class TelemetryRing: Sendable {
             state.withLock { state in
                 let sequence = state.next
                 let slot = Int(sequence % UInt64(capacity))
-                let previous = state.slots[Int((sequence &- 1) % UInt64(capacity))]
-                state.slots[slot].release(labels: &state.labels, texts: &state.texts)
-                state.slots[slot] = CompactTrace(trace.pointee, previous: previous, labels: &state.labels, texts: &state.texts)
+                let previous = Int((sequence &- 1) % UInt64(capacity))
+                let compact = state.slots.withUnsafeBufferPointer { slots in
+                    CompactTrace(
+                        trace.pointee, sequence: sequence, capacity: capacity, previous: slots.baseAddress! + previous, labels: &state.labels,
+                        texts: &state.texts)
+                }
+                state.slots[slot] = compact
                 state.next = sequence + 1
                 return sequence
             }
         }
     }
 
-    /// Bytes the ring holds: its slots and the text of the strings they name.
+    /// Bytes the ring holds: its slots and the text of the strings they name (after dropping
+    /// those no trace names any more).
     public var storageBytes: Int {
-        state.withLock { state in capacity * Self.slotBytes + state.labels.textBytes + state.texts.textBytes }
+        state.withLock { state in
+            if state.next > 0 {
+                state.labels.sweep(sequence: state.next - 1, capacity: capacity)
+                state.texts.sweep(sequence: state.next - 1, capacity: capacity)
+            }
+            return capacity * Self.slotBytes + state.labels.textBytes + state.texts.textBytes
+        }
     }
 
     /// Traces ever appended.

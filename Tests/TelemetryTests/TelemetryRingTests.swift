@@ -159,6 +159,72 @@ struct TelemetryRingTests {
         #expect(ring.storageBytes - empty == "payload".utf8.count + "chat".utf8.count)
     }
 
+    @Test("drawn traces of shared, fresh and empty strings read back as written, and the ring holds exactly the strings they name")
+    func internedStrings() {
+        // A fixed xorshift sequence, so that a failure repeats.
+        var state: UInt64 = 0x1A7E_2026
+        func draw(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        // A name shared by reference, the same text in a fresh string each time, a small string, empty.
+        let shared = (0..<6).map { String(repeating: "shared-model-\($0)-", count: 3) }
+        func text() -> String {
+            let pick = draw(6)
+            return switch draw(4) {
+            case 0: shared[pick]
+            case 1: String(repeating: "fresh-text-\(pick)-", count: 3)
+            case 2: "s\(pick)"
+            default: ""
+            }
+        }
+        for capacity in [1, 2, 3, 7, 16] {
+            let ring = TelemetryRing(capacity: capacity)
+            let empty = ring.storageBytes
+            var written: [RequestTrace] = []
+            for marker in 0..<600 {
+                var trace = RequestTrace(traceID: TraceID(high: 0, low: UInt64(marker)), startUnixNanos: 0, operation: text())
+                (trace.keyID, trace.projectID, trace.requestedModel) = (text(), text(), text())
+                (trace.routedModel, trace.provider, trace.reason) = (text(), text(), text())
+                for _ in 0..<draw(10) {
+                    trace.append(GateSpan(gate: text(), decision: .deny, reason: text(), startOffsetNanos: 0, durationNanos: 0))
+                }
+                ring.append(trace)
+                written.append(trace)
+                guard marker % 7 == 0 || marker == 599 else { continue }
+                let live = written.suffix(capacity)
+                let read = ring.read(from: 0).traces
+                #expect(read.count == live.count)
+                for (a, b) in zip(live, read) {
+                    #expect(a.operation == b.operation && a.reason == b.reason && a.keyID == b.keyID && a.projectID == b.projectID)
+                    #expect(a.requestedModel == b.requestedModel && a.routedModel == b.routedModel && a.provider == b.provider && a.gates == b.gates)
+                }
+                // Labels and texts are two tables: a string in both is held twice.
+                let labels = Set(live.flatMap { [$0.operation, $0.reason] + $0.gates.flatMap { [$0.gate, $0.reason] } })
+                let texts = Set(live.flatMap { [$0.keyID, $0.projectID, $0.requestedModel, $0.routedModel, $0.provider] })
+                #expect(ring.storageBytes - empty == (labels.map(\.utf8.count) + texts.map(\.utf8.count)).reduce(0, +))
+            }
+        }
+    }
+
+    @Test("past the most labels a ring can name, new ones read as empty until old ones leave the ring; then they are named again")
+    func labelLimit() throws {
+        let ring = TelemetryRing(capacity: 17_000)
+        for marker in 0..<40_000 {
+            var trace = Self.trace(UInt64(marker))
+            trace.reason = "reason_\(marker)"
+            ring.append(trace)
+        }
+        let read = ring.read(from: 0).traces
+        #expect(read.count == 17_000)
+        for trace in read { #expect(trace.reason.isEmpty || trace.reason == "reason_\(trace.traceID.low)") }
+        let named = read.filter { !$0.reason.isEmpty }.count
+        #expect(named > 7_000 && named < 17_000)
+        #expect(try #require(read.last).reason == "reason_39999")
+    }
+
     @Test("a trace holds at most eight gate spans; derived span ids differ")
     func gateLimit() {
         var trace = Self.trace(1)

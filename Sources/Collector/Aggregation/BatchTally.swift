@@ -137,33 +137,33 @@ struct BatchTally {
         for (key, sums) in requests.entries {
             cumulative[key, default: RequestSums()].merge(sums)
             let series = [key.org, key.project, key.model]
-            families[Name.requests]!.add(sums.count, series + [String(key.status), key.decided])
+            families[family: Name.requests].add(sums.count, series + [String(key.status), key.decided])
             let tokens = [("input", sums.inputTokens), ("cached_input", sums.cachedInputTokens), ("output", sums.outputTokens)]
             // Every type gets a series (zero included) once the series has any usage, so that a panel of one type is never empty.
             if tokens.contains(where: { $0.1 > 0 }) {
-                for (type, count) in tokens { families[Name.tokens]!.add(count, series + [type]) }
+                for (type, count) in tokens { families[family: Name.tokens].add(count, series + [type]) }
             }
-            if sums.costMicroUSD > 0 { families[Name.cost]!.add(Double(sums.costMicroUSD) / 1e6, series) }
-            if sums.unpriced > 0 { families[Name.unpriced]!.add(sums.unpriced, series) }
-            if sums.estimated > 0 { families[Name.estimated]!.add(sums.estimated, series) }
-            if sums.usageInvalid > 0 { families[Name.usageInvalid]!.add(sums.usageInvalid, [key.org, key.provider]) }
-            families[Name.requestDuration]!.merge(sums.duration, series)
-            if let timeToFirstToken = sums.timeToFirstToken { families[Name.timeToFirstToken]!.merge(timeToFirstToken, series) }
-            if let upstream = sums.upstream { families[Name.upstreamDuration]!.merge(upstream, [key.org, key.provider]) }
+            if sums.costMicroUSD > 0 { families[family: Name.cost].add(Double(sums.costMicroUSD) / 1e6, series) }
+            if sums.unpriced > 0 { families[family: Name.unpriced].add(sums.unpriced, series) }
+            if sums.estimated > 0 { families[family: Name.estimated].add(sums.estimated, series) }
+            if sums.usageInvalid > 0 { families[family: Name.usageInvalid].add(sums.usageInvalid, [key.org, key.provider]) }
+            families[family: Name.requestDuration].merge(sums.duration, series)
+            if let timeToFirstToken = sums.timeToFirstToken { families[family: Name.timeToFirstToken].merge(timeToFirstToken, series) }
+            if let upstream = sums.upstream { families[family: Name.upstreamDuration].merge(upstream, [key.org, key.provider]) }
         }
         for (key, count) in gates.entries {
-            families[Name.gateDecisions]!.add(count, [key.org, key.project, key.gate, key.decision.description, key.reason.isEmpty ? "none" : ReasonCode(reading: key.reason).rawValue])
+            families[family: Name.gateDecisions].add(count, [key.org, key.project, key.gate, key.decision.description, key.reason.isEmpty ? "none" : ReasonCode(reading: key.reason).rawValue])
         }
         for (key, count) in findings.entries {
-            families[Name.guardrailFindings]!.add(count, [key.org, key.project, key.direction.name, key.check.name, key.action.name])
+            families[family: Name.guardrailFindings].add(count, [key.org, key.project, key.direction.name, key.check.name, key.action.name])
         }
         for (key, histogram) in mcp.entries {
             let labels = [key.org, key.project, key.labels.server, key.labels.method]
-            families[Name.mcpRequests]!.add(Double(histogram.count), labels + [key.labels.tool, key.outcome])
-            families[Name.mcpDuration]!.merge(histogram, labels)
+            families[family: Name.mcpRequests].add(Double(histogram.count), labels + [key.labels.tool, key.outcome])
+            families[family: Name.mcpDuration].merge(histogram, labels)
         }
         for (key, histogram) in gateTimes.entries {
-            families[Name.gateDuration]!.merge(histogram, [key.org, key.gate])
+            families[family: Name.gateDuration].merge(histogram, [key.org, key.gate])
         }
     }
 }

@@ -38,7 +38,7 @@ public final class TelemetryStore: Sendable {
 
     /// Counts a failed read of `source`.
     public func recordScrapeFailure(source: String) {
-        state.withLock { $0.families[Name.scrapeFailures]!.add(1, [source]) }
+        state.withLock { $0.families[family: Name.scrapeFailures].add(1, [source]) }
     }
 
     /// Tags `batch` by org and folds it into the metrics, recent traces and usage rollups.
@@ -87,21 +87,21 @@ public final class TelemetryStore: Sendable {
             keep(usage, into: &state)
             tally.apply(to: &state.families, cumulative: &state.requestSums)
             let pipeline = [source]
-            state.families[Name.written]!.set(Double(batch.written), pipeline)
-            state.families[Name.dropped]!.add(Double(batch.dropped), pipeline)
-            state.families[Name.unattributed]!.add(unattributed, pipeline)
-            state.families[Name.capacity]!.set(Double(batch.capacity), pipeline)
-            state.families[Name.lag]!.set(Double(batch.written - batch.nextCursor), pipeline)
-            state.families[Name.fill]!.set(Double(min(batch.written, UInt64(batch.capacity))) / Double(max(1, batch.capacity)), pipeline)
-            state.families[Name.scrapeDuration]!.set(Double(scrapeDuration.nanosecondsValue) / 1e9, pipeline)
-            state.families[Name.scrapes]!.add(1, pipeline)
-            state.families[Name.scrapeFailures]!.add(0, pipeline)  // a series at 0 from the first scrape, so a rate over it is never empty
+            state.families[family: Name.written].set(Double(batch.written), pipeline)
+            state.families[family: Name.dropped].add(Double(batch.dropped), pipeline)
+            state.families[family: Name.unattributed].add(unattributed, pipeline)
+            state.families[family: Name.capacity].set(Double(batch.capacity), pipeline)
+            state.families[family: Name.lag].set(Double(batch.written - batch.nextCursor), pipeline)
+            state.families[family: Name.fill].set(Double(min(batch.written, UInt64(batch.capacity))) / Double(max(1, batch.capacity)), pipeline)
+            state.families[family: Name.scrapeDuration].set(Double(scrapeDuration.nanosecondsValue) / 1e9, pipeline)
+            state.families[family: Name.scrapes].add(1, pipeline)
+            state.families[family: Name.scrapeFailures].add(0, pipeline)  // a series at 0 from the first scrape, so a rate over it is never empty
             let connections = batch.connections
-            state.families[Name.connectionsOpen]!.set(Double(connections.open), pipeline)
-            state.families[Name.connectionsAccepted]!.set(Double(connections.accepted), pipeline)
-            state.families[Name.connectionsRefused]!.set(Double(connections.refused), pipeline)
+            state.families[family: Name.connectionsOpen].set(Double(connections.open), pipeline)
+            state.families[family: Name.connectionsAccepted].set(Double(connections.accepted), pipeline)
+            state.families[family: Name.connectionsRefused].set(Double(connections.refused), pipeline)
             for closure in ConnectionCounters.Closure.allCases {
-                state.families[Name.connectionsClosed]!.set(Double(connections.closed[closure.rawValue]), pipeline + [closure.description])
+                state.families[family: Name.connectionsClosed].set(Double(connections.closed[closure.rawValue]), pipeline + [closure.description])
             }
         }
     }

@@ -16,14 +16,15 @@ public struct RingSource: TelemetrySource {
     /// collector's thread runs at a lower priority, and a request thread must never wait on it
     /// for long. The batch is folded as one, so the fold's cost per batch is spread wide.
     public func read(from cursor: UInt64) async throws -> RingBatch {
-        var batch = ring.read(from: cursor, limit: Self.readLimit)
-        // Room for what is already waiting, at once: a trace is large, and growing the array
-        // step by step would move the traces read so far each time.
-        let waiting = batch.traces.count + Int(clamping: batch.written - batch.nextCursor)
-        if waiting > batch.traces.count { batch.traces.reserveCapacity(min(Self.batchLimit, waiting)) }
-        while batch.traces.count < Self.batchLimit, batch.nextCursor < batch.written {
+        var batch = RingBatch(traces: [], dropped: 0, nextCursor: cursor, written: 0, capacity: ring.capacity)
+        // Room at once for what is waiting and for one read's worth arriving meanwhile: a trace is
+        // large, and growing the array step by step would move the traces read so far each time.
+        let written = ring.written
+        let waiting = Int(min(UInt64(Self.batchLimit), written - min(written, cursor)))
+        batch.traces.reserveCapacity(min(Self.batchLimit, waiting + Self.readLimit))
+        repeat {
             ring.read(into: &batch, limit: Self.readLimit)
-        }
+        } while batch.traces.count < Self.batchLimit && batch.nextCursor < batch.written
         return batch
     }
 
