@@ -1,11 +1,11 @@
 /// Strings held once however many traces name them. Each string remembers the sequence number of
-/// the last trace that named it; one no trace in the ring names any more is dropped by a sweep,
-/// so the table never holds more than about twice the strings the ring names.
+/// the last trace that named it, and a sweep drops those that no trace in the ring names any more.
 ///
-/// A sweep runs when a new string finds the table at twice the size it had after the last sweep
-/// (at least ``minimumSweep``), so its cost is spread over the strings added since: naming a
-/// string costs no count to keep and overwriting a trace costs nothing. Id 0 is the empty string,
-/// never dropped. Not thread-safe: the ring holds it under its lock.
+/// A sweep runs when a new string finds the table holding twice the strings it kept at the last
+/// sweep (and at least ``minimumSweep``), so its cost is spread over the strings added since, and
+/// the table holds at most twice the strings the ring named then. Naming a string keeps no count
+/// and overwriting a trace costs nothing. Id 0 is the empty string, never dropped. Not
+/// thread-safe: the ring holds it under its lock.
 struct InternTable {
     private var ids: [String: UInt32] = [:]
     private var strings = [""]
@@ -26,9 +26,6 @@ struct InternTable {
     static let minimumSweep = 64
 
     init(limit: Int) { self.limit = limit }
-
-    /// Strings held (besides the empty string).
-    var count: Int { ids.count }
 
     /// Bytes of text held (the strings' UTF-8), for the ring's memory report.
     var textBytes: Int { ids.keys.reduce(0) { $0 + $1.utf8.count } }
