@@ -1,3 +1,5 @@
+import GatewayModel
+import Logging
 import Synchronization
 import Telemetry
 import Testing
@@ -67,5 +69,29 @@ struct RingSourceTests {
             cursor = batch.nextCursor
         }
         #expect(sizes == [256, 256, 188] && lows == (0..<700).map(UInt64.init))
+    }
+}
+
+@Suite("Collections that overlap")
+struct OverlappingCollectionTests {
+    @Test("collections asked for at once (the timer's and queries') count each trace once")
+    func eachTraceOnce() async {
+        let ring = TelemetryRing(capacity: 4096)
+        let mapping = OrgMapping(orgByProject: ["p": "acme"], orgs: ["acme"], models: ["gpt-4o-mini"])
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let collector = Collector(sources: [RingSource(ring: ring)], store: TelemetryStore(), mapping: { mapping }, logger: logger)
+        var appended = 0
+        for _ in 0..<20 {
+            for _ in 0..<100 {
+                ring.append(PrometheusTextTests.trace(project: "p", model: "gpt-4o-mini", status: 200))
+                appended += 1
+            }
+            await withTaskGroup(of: Int.self) { group in
+                for _ in 0..<8 { group.addTask { await collector.collect() } }
+            }
+        }
+        let requests = collector.store.families(org: "acme").first { $0.name == "gateway_requests_total" }
+        #expect(requests?.values.values.reduce(0, +) == Double(appended))
     }
 }

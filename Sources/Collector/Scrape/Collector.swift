@@ -19,6 +19,9 @@ public actor Collector: Service {
     private let interval: Duration
     private let logger: Logger
     private var cursors: [UInt64]
+    /// Whether a collection is running, and the collections waiting for it to end.
+    private var collecting = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
 
     /// Creates a collector over `sources`, taking the project→org mapping from `mapping` (nil while
     /// unavailable) and handing each tagged batch to `export` when given, every `interval` while
@@ -55,8 +58,19 @@ public actor Collector: Service {
 
     /// Reads every source once and returns how many traces it read. Traces read while the mapping
     /// is unavailable wait in their ring: the cursor does not move, so nothing is tagged by guess.
+    /// One collection runs at a time: a read suspends the actor, and a second collection started
+    /// meanwhile (a query's, beside the timer's) would read from the same cursors and count the
+    /// same traces twice. It waits, then collects what came since.
     @discardableResult
     public func collect() async -> Int {
+        while collecting { await withCheckedContinuation { waiting.append($0) } }
+        collecting = true
+        defer {
+            collecting = false
+            let woken = waiting
+            waiting = []
+            for waiter in woken { waiter.resume() }
+        }
         guard let mapping = mapping() else {
             store.markMappingUnavailable()
             return 0

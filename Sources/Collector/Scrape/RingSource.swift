@@ -21,7 +21,7 @@ public struct RingSource: TelemetrySource {
         // large, and growing the array step by step would move the traces read so far each time.
         let written = ring.written
         let waiting = Int(min(UInt64(Self.batchLimit), written - min(written, cursor)))
-        batch.traces.reserveCapacity(min(Self.batchLimit, waiting + Self.readLimit))
+        if waiting > 0 { batch.traces.reserveCapacity(min(Self.batchLimit, waiting + Self.readLimit)) }
         repeat {
             ring.read(into: &batch, limit: Self.readLimit)
         } while batch.traces.count < Self.batchLimit && batch.nextCursor < batch.written
