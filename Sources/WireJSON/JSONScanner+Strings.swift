@@ -1,36 +1,46 @@
 extension JSONScanner {
     /// Scans a string starting at the opening quote; returns the range between the quotes.
     mutating func scanString() throws(JSONScanError) -> (Range<Int>, Bool) {
-        index += 1
-        let start = index
+        let start = index &+ 1
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { throw error("unterminated string") }
         var hasEscape = false
-        while index < bytes.count {
+        // The index is kept in a register here and stored once a byte needs a closer look.
+        var next = start
+        while true {
             // Eight bytes at a time up to the first byte that ends a plain run; that byte is read alone.
-            if index &+ 8 <= bytes.count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
-                let ends = Self.runEnds(word)
-                guard ends != 0 else {
-                    index &+= 8
-                    continue
+            while next &+ 8 <= count {
+                let ends = Self.runEnds(UInt64(littleEndian: UnsafeRawPointer(base + next).loadUnaligned(as: UInt64.self)))
+                if ends != 0 {
+                    next &+= ends.trailingZeroBitCount &>> 3
+                    break
                 }
-                index &+= ends.trailingZeroBitCount &>> 3
+                next &+= 8
             }
-            switch bytes[index] {
+            guard next < count else {
+                index = next
+                throw error("unterminated string")
+            }
+            switch base[next] {
             case UInt8(ascii: "\""):
-                index += 1
-                return (start..<(index - 1), hasEscape)
+                index = next &+ 1
+                return (start..<next, hasEscape)
             case UInt8(ascii: "\\"):
                 hasEscape = true
+                index = next
                 try scanEscape()
+                next = index
             case 0..<0x20:
+                index = next
                 throw error("control character inside a string (escape it)")
             case 0x80...:
+                index = next
                 try scanUTF8Sequence()
+                next = index
             default:
-                index += 1
+                next &+= 1
             }
         }
-        throw error("unterminated string")
     }
 
     /// The high bit of each byte of `word` (first byte lowest) that ends a run of plain string

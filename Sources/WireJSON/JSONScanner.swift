@@ -69,7 +69,7 @@ public struct JSONScanner: ~Copyable {
             repeat {
                 let (slot, nameStart) = try scanner.member(of: keys)
                 guard let slot else {
-                    _ = try scanner.scanValue(depth: 1, describe: false)
+                    _ = try scanner.skipValue(depth: 1)
                     continue
                 }
                 guard found[slot] == nil else { throw duplicate(keys, slot, offset: nameStart) }
@@ -79,7 +79,7 @@ public struct JSONScanner: ~Copyable {
                     try scanner.nestedObject(keys: nestedKeys, depth: 2, into: &nested)
                     found[slot] = Field(kind: .object, range: start..<scanner.index)
                 } else {
-                    found[slot] = try scanner.scanValue(depth: 1, describe: true)
+                    found[slot] = try scanner.scanValue(depth: 1)
                 }
             } while try scanner.nextMember()
         }
@@ -99,10 +99,10 @@ public struct JSONScanner: ~Copyable {
             repeat {
                 let (slot, nameStart) = try member(of: keys)
                 if let slot, nested.fields[slot] == nil {
-                    nested.fields[slot] = try scanValue(depth: depth, describe: true)
+                    nested.fields[slot] = try scanValue(depth: depth)
                 } else {
                     if let slot, nested.duplicate == nil { nested.duplicate = Self.duplicate(keys, slot, offset: nameStart - start) }
-                    _ = try scanValue(depth: depth, describe: false)
+                    _ = try skipValue(depth: depth)
                 }
             } while try nextMember()
         }
@@ -134,7 +134,7 @@ public struct JSONScanner: ~Copyable {
         if scanner.peek() == UInt8(ascii: "]") { return elements }
         elements.reserveCapacity(4)  // a few messages or parts, the usual case, in one allocation
         while true {
-            elements.append(try scanner.scanValue(depth: 1, describe: false))
+            elements.append(try scanner.scanValue(depth: 1))
             scanner.skipWhitespace()
             switch scanner.peek() {
             case UInt8(ascii: ","): scanner.index += 1
@@ -183,42 +183,60 @@ public struct JSONScanner: ~Copyable {
         }
     }
 
-    private mutating func scanValue(depth: Int, describe: Bool) throws(JSONScanError) -> Field {
+    /// Reads a value and describes it: its type, range and, for arrays and numbers, their shape.
+    private mutating func scanValue(depth: Int) throws(JSONScanError) -> Field {
         skipWhitespace()
         let start = index
-        guard let byte = peek() else { throw error("unexpected end of data, expected a value") }
-        switch byte {
+        guard index < bytes.count else { throw error("unexpected end of data, expected a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "["):
+            return try scanArray(depth: depth + 1)
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let isInteger = try scanNumber()
+            return Field(kind: .number, range: start..<index, isInteger: isInteger)
+        default:
+            let kind = try skipValue(depth: depth)
+            return Field(kind: kind, range: start..<index)
+        }
+    }
+
+    /// Reads a value and returns only its type: what a value that no key asks for needs.
+    private mutating func skipValue(depth: Int) throws(JSONScanError) -> Kind {
+        skipWhitespace()
+        guard index < bytes.count else { throw error("unexpected end of data, expected a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+            _ = try scanString()
+            return .string
         case UInt8(ascii: "{"):
             if try openObject(depth: depth + 1) {
                 repeat {
                     _ = try memberName()
-                    _ = try scanValue(depth: depth + 1, describe: false)
+                    _ = try skipValue(depth: depth + 1)
                 } while try nextMember()
             }
-            return Field(kind: .object, range: start..<index)
+            return .object
         case UInt8(ascii: "["):
-            return try scanArray(depth: depth + 1, describe: describe)
-        case UInt8(ascii: "\""):
-            _ = try scanString()
-            return Field(kind: .string, range: start..<index)
+            _ = try scanArray(depth: depth + 1)
+            return .array
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            _ = try scanNumber()
+            return .number
         case UInt8(ascii: "t"):
             try expectLiteral("true")
-            return Field(kind: .bool, range: start..<index)
+            return .bool
         case UInt8(ascii: "f"):
             try expectLiteral("false")
-            return Field(kind: .bool, range: start..<index)
+            return .bool
         case UInt8(ascii: "n"):
             try expectLiteral("null")
-            return Field(kind: .null, range: start..<index)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            let isInteger = try scanNumber()
-            return Field(kind: .number, range: start..<index, isInteger: isInteger)
+            return .null
         default:
             throw error("unexpected character, expected a value")
         }
     }
 
-    private mutating func scanArray(depth: Int, describe: Bool) throws(JSONScanError) -> Field {
+    private mutating func scanArray(depth: Int) throws(JSONScanError) -> Field {
         guard depth <= Self.maxDepth else { throw error("nesting deeper than \(Self.maxDepth) levels") }
         let start = index
         index += 1
@@ -230,9 +248,8 @@ public struct JSONScanner: ~Copyable {
             return field
         }
         while true {
-            let element = try scanValue(depth: depth, describe: false)
+            if try skipValue(depth: depth) != .object { field.allElementsAreObjects = false }
             field.elementCount += 1
-            if element.kind != .object { field.allElementsAreObjects = false }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","): index += 1

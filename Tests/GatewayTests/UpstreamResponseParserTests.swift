@@ -317,6 +317,31 @@ struct UpstreamResponseParserTests {
         #expect(head.fields.map(\.name) == ["content-TYPE", "Retry-After", "X-Twice", "x-twice", "Content-Length"])
     }
 
+    /// The content type that the parser reads beside the fields it acts on is what a lookup of the
+    /// head finds: drawn heads with none, one or two `Content-Type` fields, in any case, with
+    /// blanks around the value, among other fields.
+    @Test("the content type read with the head is the first Content-Type field's value, as a lookup finds it")
+    func contentType() throws {
+        var random = SplitMix64(seed: 0x5EED_0004)
+        let names = ["Content-Type", "content-type", "CONTENT-TYPE", "Content-Typ", "X-Content-Type", "Server"]
+        let values = ["application/json", "text/event-stream", "text/plain; charset=utf-8", "", "application/jsonx"]
+        for _ in 0..<500 {
+            var text = "HTTP/1.1 200 OK\r\n"
+            for _ in 0..<Int(random.next() % 5) {
+                let name = names[Int(random.next() % UInt64(names.count))]
+                let value = values[Int(random.next() % UInt64(values.count))]
+                let blank = random.next() % 2 == 0 ? "" : " \t"
+                text += "\(name):\(blank)\(value)\(blank)\r\n"
+            }
+            text += "Content-Length: 0\r\n\r\n"
+            var heads: [UpstreamHead] = []
+            var parser = UpstreamResponseParser()
+            try parser.feed(ByteBuffer(string: text)) { if case .head(let head, _) = $0 { heads.append(head) } }
+            let head = try #require(heads.first)
+            #expect(head.contentType == head.first(name: "content-type"), "\(text)")
+        }
+    }
+
     @Test(
         "a status's phrase is NIO's own for a code it knows and the provider's for one it does not",
         arguments: [

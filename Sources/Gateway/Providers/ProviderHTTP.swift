@@ -84,7 +84,7 @@ struct ProviderHTTP: Sendable {
         switch answer {
         case .streaming(let head, let chunks):
             return .success(
-                UpstreamResponse(status: HTTPResponse.Status(code: Int(head.status.code)), contentType: head.first(name: "content-type"), body: .stream(chunks)))
+                UpstreamResponse(status: HTTPResponse.Status(code: Int(head.status.code)), contentType: head.contentType, body: .stream(chunks)))
         case .complete(let head, let body):
             let status = HTTPResponse.Status(code: Int(head.status.code))
             if status.code >= 500 || status.code == 429 {
@@ -94,7 +94,7 @@ struct ProviderHTTP: Sendable {
             // echo the key) is never passed on.
             if status.code == 401 || status.code == 403 { return .failure(.authFailed(status)) }
             let passed = status.code >= 400 ? CredentialScrubber.scrub(body, secret: apiKey) : body
-            return .success(UpstreamResponse(status: status, contentType: head.first(name: "content-type"), body: .buffer(passed)))
+            return .success(UpstreamResponse(status: status, contentType: head.contentType, body: .buffer(passed)))
         }
     }
 }

@@ -7,12 +7,16 @@ import NIOHTTP1
 struct UpstreamHead: Equatable {
     let version: HTTPVersion
     let status: HTTPResponseStatus
+    /// The value of the first `Content-Type` field, read by the parser beside the fields it acts
+    /// on, since every answer relayed needs it; nil without one.
+    let contentType: String?
     /// The field lines, each ending in `\n` or `\r\n`, checked by the parser.
     private let fieldLines: ByteBuffer
 
-    init(version: HTTPVersion, status: HTTPResponseStatus, fieldLines: ByteBuffer = ByteBuffer()) {
+    init(version: HTTPVersion, status: HTTPResponseStatus, contentType: String? = nil, fieldLines: ByteBuffer = ByteBuffer()) {
         self.version = version
         self.status = status
+        self.contentType = contentType
         self.fieldLines = fieldLines
     }
 

@@ -168,6 +168,7 @@ struct UpstreamResponseParser {
             var contentLength: Int?
             var close = false
             var keepAliveAsked = false
+            var contentType: String?
             while let (name, value) = try lines.nextField() {
                 if HTTP1Syntax.equalsIgnoringCase(name, "content-length") {
                     let length = try HTTP1Syntax.contentLength(value)
@@ -179,11 +180,13 @@ struct UpstreamResponseParser {
                     let options = HTTP1Syntax.connectionOptions(value)
                     close = close || options.close
                     keepAliveAsked = keepAliveAsked || options.keepAlive
+                } else if contentType == nil, HTTP1Syntax.equalsIgnoringCase(name, "content-type") {
+                    contentType = HTTP1Syntax.value(value)
                 }
             }
             let keepAlive = !close && (version.minor == 1 || keepAliveAsked)
             return Head(
-                response: UpstreamHead(version: version, status: status, fieldLines: fieldLines), chunked: chunked, contentLength: contentLength,
+                response: UpstreamHead(version: version, status: status, contentType: contentType, fieldLines: fieldLines), chunked: chunked, contentLength: contentLength,
                 keepAlive: keepAlive)
         }
     }
