@@ -1,6 +1,8 @@
 """CPU time per request by thread of gateway binaries under the load's plain request: the event
 loops' and the telemetry collector's (the thread of its executor, the fourth NIO group), from
-each thread's utime and stime in /proc, at 32 connections. The binaries run in turn,
+each thread's utime and stime in /proc, at 32 connections; and the event loops' context switches
+per request, voluntary (a wait for work) and involuntary (the thread pre-empted, often by the
+reader its write just woke), from each thread's /proc status. The binaries run in turn,
 `--rounds` times, so a slow spell of the machine falls on each; the medians are reported.
 
     python3 bench/threads.py BINARY [BINARY ...] [--rounds 3] [--seconds 8] [--connections 32] [--telemetry-off]
@@ -34,6 +36,21 @@ def thread_ticks(pid):
     return ticks
 
 
+def loop_switches(pid):
+    """Voluntary and involuntary context switches of the event-loop threads, summed."""
+    switches = collections.Counter()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/status") as handle:
+                fields = dict(line.split(":", 1) for line in handle if ":" in line)
+        except OSError:
+            continue
+        if kind(fields["Name"].strip()) == "event loops":
+            switches["switches, voluntary"] += int(fields["voluntary_ctxt_switches"])
+            switches["switches, involuntary"] += int(fields["nonvoluntary_ctxt_switches"])
+    return switches
+
+
 def kind(name):
     if name.startswith("NIO-ELT-3-"):
         return "collector"
@@ -46,13 +63,17 @@ def measure(binary, origin_port, folder):
     with load.serving(binary, folder, origin_port, not args.telemetry_off) as (gateway, url):
         script = load.wrk_script(folder, "plain", "gpt-4o-mini", False)
         load.wrk(url, script, args.connections, 2)
-        before = thread_ticks(gateway.pid)
+        before, switched = thread_ticks(gateway.pid), loop_switches(gateway.pid)
         served = load.wrk(url, script, args.connections, args.seconds)["requests"]
-        after = thread_ticks(gateway.pid)
+        after, switches = thread_ticks(gateway.pid), loop_switches(gateway.pid)
+        switches.subtract(switched)
         used = collections.Counter()
         for name in after:
             used[kind(name)] += after[name] - before.get(name, 0)
-        return {part: used[part] / load.CLOCK_TICKS * 1e6 / max(1, served) for part in ("event loops", "collector", "other")} | {"req/s": served / args.seconds}
+        return (
+            {part: used[part] / load.CLOCK_TICKS * 1e6 / max(1, served) for part in ("event loops", "collector", "other")}
+            | {"req/s": served / args.seconds} | {name: count / max(1, served) for name, count in switches.items()}
+        )
 
 
 folder = tempfile.mkdtemp(prefix="gateway-threads.")
@@ -63,11 +84,11 @@ try:
     for _ in range(args.rounds):
         for binary in args.binaries:
             runs[binary].append(measure(binary, origin_port, folder))
-    columns = ["req/s", "event loops", "collector", "other"]
+    columns = ["req/s", "event loops", "collector", "other", "switches, voluntary", "switches, involuntary"]
     print(f"CPU us per request by thread, median of {args.rounds} rounds ({'telemetry off' if args.telemetry_off else 'telemetry on'}, {args.connections} connections, {args.seconds} s):")
-    print(f"{'binary':40s} " + " ".join(f"{column:>12s}" for column in columns))
+    print(f"{'binary':40s} " + " ".join(f"{column.replace('switches, ', 'sw. '):>12s}" for column in columns))
     for binary in args.binaries:
-        print(f"{binary:40s} " + " ".join(f"{statistics.median(run[column] for run in runs[binary]):12.2f}" for column in columns))
+        print(f"{binary:40s} " + " ".join(f"{statistics.median(run[column] for run in runs[binary]):12.{3 if column.startswith('switches') else 2}f}" for column in columns))
 finally:
     origin.terminate()
     origin.wait()

@@ -2,7 +2,9 @@ import GatewayModel
 import Foundation
 import Gateway
 import Logging
+import NIOCore
 import NIOHTTP1
+import NIOPosix
 import ServiceLifecycle
 import Telemetry
 import TestSupport
@@ -24,6 +26,27 @@ struct DataPlaneServerTests {
             #expect(health.lowerBound < completion.lowerBound && completion.lowerBound < models.lowerBound)
             #expect(result.closed)
         }
+    }
+
+    /// On a connection alone on its event loop an answer is flushed at once; on a loop that serves
+    /// other connections it is flushed at the end of the loop's turn, with any other answer the
+    /// turn wrote on that connection. Either way it reaches the client of a kept-alive connection.
+    @Test("an answer leaves whether its connection is alone on its event loop or shares it, pipelined answers too")
+    func answersAloneOrSharingALoop() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1"), group: group) { gateway in
+            let alone = await RawSockets.open(1, port: gateway.port)
+            await alone.send(RawHTTP.chat("mock-gpt"))
+            #expect(await alone.readAll(within: 1).components(separatedBy: "\"object\":\"chat.completion\"").count == 2)
+            let sharing = await RawSockets.open(1, port: gateway.port)
+            await sharing.send(RawHTTP.chat("mock-gpt") + RawHTTP.chat("mock-gpt"))
+            #expect(await sharing.readAll(within: 1).components(separatedBy: "\"object\":\"chat.completion\"").count == 3)
+            await alone.send(RawHTTP.chat("mock-gpt"))
+            #expect(await alone.readAll(within: 1).components(separatedBy: "\"object\":\"chat.completion\"").count == 2)
+            alone.closeAll()
+            sharing.closeAll()
+        }
+        try await group.shutdownGracefully()
     }
 
     @Test("a key that differs from the one before it on the same connection is authenticated anew, however close to it")

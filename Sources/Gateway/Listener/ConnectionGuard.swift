@@ -35,6 +35,8 @@ final class ConnectionGuard: ChannelInboundHandler {
     var isIdle: Bool { !provisional && deadlines.isIdle }
     /// Since when the connection has been waiting.
     var idleSince: NIODeadline { deadlines.since }
+    /// Whether other client connections are served on this connection's event loop.
+    var sharesLoop: Bool { registry.count > 1 }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context

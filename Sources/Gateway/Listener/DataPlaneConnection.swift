@@ -208,7 +208,16 @@ final class DataPlaneConnection: ChannelInboundHandler {
         relaying = nil
         guard !machine.answerFinished(closes: closes) else {
             connectionGuard.answered()
-            send(last, flush: true)
+            // With other connections on this loop, the answer leaves at the end of the loop's turn:
+            // the loop first finishes this request (its teardown) and the other connections' ready
+            // events, and only then wakes the client, which on a busy machine would otherwise take
+            // the loop's core at once. Alone on its loop, the answer leaves at once.
+            if connectionGuard.sharesLoop, let context {
+                send(last, flush: false)
+                flushSoon(context.channel)
+            } else {
+                send(last, flush: true)
+            }
             return
         }
         var last = last
@@ -238,8 +247,8 @@ final class DataPlaneConnection: ChannelInboundHandler {
         if flush { reader.flush() }
     }
 
-    /// Flushes what a stream wrote once this turn of the event loop is over, however many chunks
-    /// were written in it: chunks that arrive together (often a stream's last one and its end)
+    /// Flushes what was written once this turn of the event loop is over, however many parts were
+    /// written in it: a stream's chunks that arrive together (often its last one and its end)
     /// leave in one system call, and none waits longer than the turn.
     fileprivate func flushSoon(_ channel: any Channel) {
         guard !flushScheduled else { return }

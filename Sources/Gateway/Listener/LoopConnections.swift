@@ -20,6 +20,9 @@ final class LoopConnections {
         for connection in Array(guards.values) { connection.sweep(now: now) }
     }
 
+    /// How many client connections the loop serves.
+    var count: Int { guards.count }
+
     func insert(_ connection: ConnectionGuard) {
         eventLoop.preconditionInEventLoop()
         guards[ObjectIdentifier(connection)] = connection
