@@ -1,6 +1,5 @@
 import Foundation
 import GatewayModel
-import Telemetry
 import Testing
 
 @testable import Gateway
@@ -39,15 +38,13 @@ struct CapStandingTests {
         let snapshot = SnapshotIndex(version: 1, config: Self.config)
         let grant = try #require(snapshot.key(hash: String(repeating: "a", count: 64)))
         let metering = Metering()
-        let settled = TraceID(high: 1, low: 1)
-        let inFlight = TraceID(high: 1, low: 2)
-        guard case .success = metering.admit(id: settled, grant: grant, worstCase: 300, tokens: 40, now: Self.now),
-            case .success = metering.admit(id: inFlight, grant: grant, worstCase: 200, tokens: 10, now: Self.now)
+        guard case .success(let (_, settled?)) = metering.admit(grant: grant, worstCase: 300, tokens: 40, now: Self.now),
+            case .success = metering.admit(grant: grant, worstCase: 200, tokens: 10, now: Self.now)
         else {
             Issue.record("both requests fit")
             return
         }
-        metering.settle(id: settled, cost: 120, tokens: 30)
+        metering.settle(settled, cost: 120, tokens: 30)
         let standings = Dictionary(uniqueKeysWithValues: metering.standings(of: snapshot.caps, now: Self.now).map { ($0.caps.name, $0) })
         #expect(standings["org/acme"]?.spentMicroUSD == 120)
         #expect(standings["org/acme"]?.reservedMicroUSD == 200)

@@ -2,7 +2,6 @@ import GatewayModel
 import Foundation
 import Logging
 import Synchronization
-import Telemetry
 import TestSupport
 import Testing
 
@@ -18,11 +17,10 @@ struct MeteringTests {
     func concurrentReservations() async {
         let metering = Metering()
         let admitted = await withTaskGroup(of: Int.self) { group in
-            for index in 0..<200 {
+            for _ in 0..<200 {
                 group.addTask {
-                    let id = TraceID(high: 1, low: UInt64(index))
-                    guard case .success = metering.admit(id: id, grant: Self.grant, worstCase: 10, tokens: 1, now: Self.now) else { return 0 }
-                    metering.settle(id: id, cost: 10, tokens: 1)
+                    guard case .success(let (_, hold?)) = metering.admit(grant: Self.grant, worstCase: 10, tokens: 1, now: Self.now) else { return 0 }
+                    metering.settle(hold, cost: 10, tokens: 1)
                     return 1
                 }
             }
@@ -73,9 +71,11 @@ struct MeteringTests {
         }
         let metering = Metering()
         let key = Self.budget.key(at: Self.now)
-        let id = TraceID(high: 2, low: 1)
-        _ = metering.admit(id: id, grant: Self.grant, worstCase: 100, tokens: 1, now: Self.now)
-        metering.settle(id: id, cost: 40, tokens: 1)
+        guard case .success(let (_, hold?)) = metering.admit(grant: Self.grant, worstCase: 100, tokens: 1, now: Self.now) else {
+            Issue.record("not admitted")
+            return
+        }
+        metering.settle(hold, cost: 40, tokens: 1)
         let down = SpendSync(metering: metering, ledger: Ledger(fail: true), logger: Logger(label: "test"))
         #expect(await down.flush() == true)
         #expect(metering.flushFailures == 1 && metering.unflushedMicroUSD == 40)
@@ -86,7 +86,7 @@ struct MeteringTests {
         #expect(metering.unflushedMicroUSD == 0 && metering.spend(key).settled == 40)
         // Another replica's spend arrives with the ledger's totals.
         metering.endFlush(ledger: [key: 470])
-        if case .success = metering.admit(id: TraceID(high: 2, low: 2), grant: Self.grant, worstCase: 31, tokens: 1, now: Self.now) {
+        if case .success = metering.admit(grant: Self.grant, worstCase: 31, tokens: 1, now: Self.now) {
             Issue.record("470 + 31 is over the budget of 500")
         }
     }
@@ -97,13 +97,19 @@ extension MeteringTests {
     func abandoned() {
         let metering = Metering()
         let key = Self.budget.key(at: Self.now)
-        _ = metering.admit(id: TraceID(high: 3, low: 1), grant: Self.grant, worstCase: 400, tokens: 1, now: Self.now)
+        let abandoned = metering.admit(grant: Self.grant, worstCase: 400, tokens: 1, now: Self.now)
         #expect(metering.spend(key).reserved == 400)
         let later = Self.now.addingTimeInterval(3601 + 60)
-        guard case .success = metering.admit(id: TraceID(high: 3, low: 2), grant: Self.grant, worstCase: 400, tokens: 1, now: later) else {
+        guard case .success = metering.admit(grant: Self.grant, worstCase: 400, tokens: 1, now: later) else {
             Issue.record("the abandoned reservation still holds the budget")
             return
         }
         #expect(metering.spend(key) == (settled: 0, reserved: 400) && metering.holds == 1)
+        guard case .success(let (_, hold?)) = abandoned else {
+            Issue.record("the first request fits")
+            return
+        }
+        metering.settle(hold, cost: 400, tokens: 1)
+        #expect(metering.spend(key) == (settled: 0, reserved: 400) && metering.holds == 1, "a released hold settles nothing")
     }
 }

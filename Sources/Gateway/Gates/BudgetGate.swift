@@ -26,10 +26,9 @@ struct BudgetGate: Gate {
         let prompt = Self.promptTokens(bodyBytes: payload.body.readableBytes)
         let output = routed.arrival.endpoint == .embeddings ? 0 : payload.maxTokens ?? Self.defaultMaxOutputTokens
         let worstCase = grant.budgets.isEmpty ? 0 : routed.prices.worstCase(input: prompt, output: output)
-        let id = routed.arrival.requestID
-        switch metering.admit(id: id, grant: grant, worstCase: worstCase, tokens: prompt.saturatingAdd(output), now: now()) {
-        case .success(let headroom):
-            return Admitted(routed: routed, reservation: Reservation(metering: metering, requestID: id), headroom: headroom.isEmpty ? nil : headroom)
+        switch metering.admit(grant: grant, worstCase: worstCase, tokens: prompt.saturatingAdd(output), now: now()) {
+        case .success(let (headroom, hold)):
+            return Admitted(routed: routed, reservation: hold.map { Reservation(metering: metering, hold: $0) }, headroom: headroom.isEmpty ? nil : headroom)
         case .failure(let refusal):
             throw refusal.denial(now: now())
         }
@@ -66,6 +65,7 @@ extension Metering.Headroom {
     /// OpenAI's reset format: `0s`, `12s`, `1m0s`.
     static func duration(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded(.up))
+        if whole == 0 { return "0s" }  // an admitted request's usual answer, without formatting a number
         return whole >= 60 ? String(whole / 60) + "m" + String(whole % 60) + "s" : String(whole) + "s"
     }
 }

@@ -4,10 +4,10 @@ import Telemetry
 /// budget and its estimated tokens against each limit, until the answer settles it.
 struct Reservation: Sendable {
     let metering: Metering
-    let requestID: TraceID
+    let hold: Holds.Ticket
 
     /// Replaces the hold with the cost and tokens of the finished request's `trace`.
     func settle(_ trace: RequestTrace) {
-        metering.settle(id: requestID, cost: trace.costMicroUSD, tokens: Int(trace.inputTokens) + Int(trace.outputTokens))
+        metering.settle(hold, cost: trace.costMicroUSD, tokens: Int(trace.inputTokens) + Int(trace.outputTokens))
     }
 }

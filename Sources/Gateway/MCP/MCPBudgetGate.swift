@@ -13,9 +13,8 @@ struct MCPBudgetGate: Gate {
     func evaluate(_ guarded: MCPGuarded) throws(GateDenial) -> MCPAdmitted {
         let grant = guarded.routed.caller.grant
         guard !grant.budgets.isEmpty || !grant.limits.isEmpty else { return MCPAdmitted(guarded: guarded, reservation: nil) }
-        let id = guarded.routed.caller.base.arrival.requestID
-        switch metering.admit(id: id, grant: grant, worstCase: 0, tokens: 0, now: now()) {
-        case .success: return MCPAdmitted(guarded: guarded, reservation: Reservation(metering: metering, requestID: id))
+        switch metering.admit(grant: grant, worstCase: 0, tokens: 0, now: now()) {
+        case .success(let (_, hold)): return MCPAdmitted(guarded: guarded, reservation: hold.map { Reservation(metering: metering, hold: $0) })
         case .failure(let refusal): throw refusal.denial(now: now())
         }
     }

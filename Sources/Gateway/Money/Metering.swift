@@ -1,6 +1,5 @@
 import GatewayModel
 import Synchronization
-import Telemetry
 
 import struct Foundation.Date
 
@@ -28,20 +27,13 @@ public final class Metering: Sendable {
         var limitTokens: Int?, remainingTokens = Int.max, resetTokens = 0.0
     }
 
-    /// What an admitted request holds until it settles: against its grant's budgets and limits
-    /// (the snapshot's shared grant, not a copy per request), in the periods containing `admitted`.
-    fileprivate struct Hold {
-        var grant: KeyGrant
-        var admitted: Date
-        var second: Int64
-        var amount: Int64
-        var tokens: Int
-    }
-
     fileprivate struct State {
         var accounts: [SpendKey: SpendAccount] = [:]
         var windows: [String: SlidingWindow] = [:]
-        var holds: [TraceID: Hold] = [:]
+        var holds = Holds()
+        /// The accounts and windows of the grants admitted since the last ledger exchange, by grant:
+        /// one lookup per request instead of one per budget and limit.
+        var grants: [ObjectIdentifier: GrantAccounts] = [:]
         var lastSweep: Int64 = 0
         /// The current interval of each budget period (by ``Budget/Period/slot``): calendar
         /// arithmetic once per period, not per request.
@@ -59,24 +51,23 @@ public final class Metering: Sendable {
     public init() {}
 
     /// Admits a request with `worstCase` micro-USD and `tokens` estimated tokens against every
-    /// budget and limit of `grant`, reserving both; or refuses it and reserves nothing. A negative
-    /// worst case (pricing never makes one) reserves nothing rather than freeing others' room.
-    func admit(id: TraceID, grant: KeyGrant, worstCase drawn: Int64, tokens: Int, now: Date) -> Result<Headroom, Refusal> {
+    /// budget and limit of `grant`, reserving both until the returned hold settles (nil when the
+    /// grant has neither); or refuses it and reserves nothing. A negative worst case (pricing
+    /// never makes one) reserves nothing rather than freeing others' room.
+    func admit(grant: KeyGrant, worstCase drawn: Int64, tokens: Int, now: Date) -> Result<(headroom: Headroom, hold: Holds.Ticket?), Refusal> {
         let worstCase = max(0, drawn)
         let second = Int64(now.timeIntervalSince1970.rounded(.down))
         return state.withLock { state in
             if second - state.lastSweep >= 60 { state.releaseAbandoned(at: second) }
-            for scoped in grant.budgets {
-                let (key, end) = state.key(of: scoped, at: now)
-                let account = state.accounts[key]
-                let used = (account?.settled ?? 0).saturatingAdd(account?.reserved ?? 0)
+            let held = state.grantAccounts(grant, at: now)
+            for (scoped, (account, end)) in zip(grant.budgets, zip(held.accounts, held.ends)) {
+                let used = account.settled.saturatingAdd(account.reserved)
                 if used >= scoped.budget.microUSD || used.saturatingAdd(worstCase) > scoped.budget.microUSD {
                     return .failure(.budget(scope: scoped.scope, budget: scoped.budget, spent: used, resetsAt: end))
                 }
             }
             var headroom = Headroom()
-            for scoped in grant.limits {
-                let window = state.window(scoped.scope)
+            for (scoped, window) in zip(grant.limits, held.windows) {
                 let usage = window.usage(at: second)
                 if let limit = scoped.limits.requestsPerMinute {
                     if usage.requests.saturatingAdd(1) > limit {
@@ -92,33 +83,22 @@ public final class Metering: Sendable {
                     headroom.note(tokens: limit, remaining: limit.saturatingSubtract(usage.tokens).saturatingSubtract(tokens), reset: window.secondsUntilTokensFree(at: second, room: 1, limit: limit))
                 }
             }
-            for scoped in grant.budgets {
-                let key = state.key(of: scoped, at: now).key
-                state.accounts[key, default: SpendAccount()].reserve(worstCase)
-            }
-            for scoped in grant.limits { state.window(scoped.scope).add(requests: 1, tokens: tokens, at: second) }
-            if !grant.budgets.isEmpty || !grant.limits.isEmpty {
-                state.holds[id] = Hold(grant: grant, admitted: now, second: second, amount: worstCase, tokens: tokens)
-            }
-            return .success(headroom)
+            for account in held.accounts { account.reserve(worstCase) }
+            for window in held.windows { window.add(requests: 1, tokens: tokens, at: second) }
+            guard !held.accounts.isEmpty || !held.windows.isEmpty else { return .success((headroom, nil)) }
+            return .success((headroom, state.holds.insert(Hold(accounts: held, second: second, amount: worstCase, tokens: tokens))))
         }
     }
 
-    /// Replaces the reservation of request `id` with its real cost and tokens (zero for a
-    /// request that failed before the provider answered).
-    func settle(id: TraceID, cost: Int64, tokens: Int) {
+    /// Replaces the reservation of the hold `ticket` with its request's real cost and tokens
+    /// (zero for a request that failed before the provider answered); nothing if the hold was
+    /// settled or released already.
+    func settle(_ ticket: Holds.Ticket, cost: Int64, tokens: Int) {
         state.withLock { state in
-            guard let hold = state.holds.removeValue(forKey: id) else { return }
+            guard let hold = state.holds.remove(ticket) else { return }
             let spend = SpendAccount.Tally(microUSD: max(0, cost), requests: 1)
-            for scoped in hold.grant.budgets {
-                let key = state.key(of: scoped, at: hold.admitted).key
-                // Read and written back rather than through the dictionary's modify accessor, whose
-                // coroutine frames cost three mallocs here.
-                var account = state.accounts[key] ?? SpendAccount()
-                account.settle(reserved: hold.amount, spent: spend)
-                state.accounts[key] = account
-            }
-            for scoped in hold.grant.limits { state.windows[scoped.scope]?.add(requests: 0, tokens: tokens.saturatingSubtract(hold.tokens), at: hold.second) }
+            for account in hold.accounts.accounts { account.settle(reserved: hold.amount, spent: spend) }
+            for window in hold.accounts.windows { window.add(requests: 0, tokens: tokens.saturatingSubtract(hold.tokens), at: hold.second) }
         }
     }
 
@@ -126,8 +106,9 @@ public final class Metering: Sendable {
     /// next request sees the reset instead of waiting for the next ledger exchange.
     public func reset(_ key: SpendKey) {
         state.withLock { state in
-            guard let reserved = state.accounts[key]?.reserved else { return }
-            state.accounts[key] = reserved == 0 ? nil : SpendAccount(reserved: reserved)
+            guard let account = state.accounts[key] else { return }
+            (account.ledger, account.flushing, account.unflushed) = (0, SpendAccount.Tally(), SpendAccount.Tally())
+            if account.isIdle { state.drop(key) }
         }
     }
 
@@ -142,13 +123,13 @@ public final class Metering: Sendable {
         let second = Int64(now.timeIntervalSince1970.rounded(.down))
         return state.withLock { state in
             caps.map { scope in
-                var account = SpendAccount()
+                var account: SpendAccount?
                 if let budget = scope.budget {
-                    account = state.accounts[state.key(of: ScopedBudget(scope: scope.name, budget: budget), at: now).key] ?? account
+                    account = state.accounts[state.key(of: ScopedBudget(scope: scope.name, budget: budget), at: now).key]
                 }
                 let window = state.windows[scope.name]?.usage(at: second) ?? (requests: 0, tokens: 0)
                 return CapStanding(
-                    caps: scope, spentMicroUSD: account.settled, reservedMicroUSD: account.reserved, requestsInWindow: window.requests, tokensInWindow: window.tokens)
+                    caps: scope, spentMicroUSD: account?.settled ?? 0, reservedMicroUSD: account?.reserved ?? 0, requestsInWindow: window.requests, tokensInWindow: window.tokens)
             }
         }
     }
@@ -171,11 +152,9 @@ public final class Metering: Sendable {
     /// Starts a flush: the spend settled since the last one, to add to the ledger.
     public func beginFlush() -> [SpendDelta] {
         state.withLock { state in
-            state.accounts = state.accounts.mapValues { account in
-                var account = account
+            for account in state.accounts.values {
                 account.flushing.add(account.unflushed)
                 account.unflushed = SpendAccount.Tally()
-                return account
             }
             return state.accounts.compactMap { key, account in
                 account.flushing.isZero ? nil : SpendDelta(key: key, microUSD: account.flushing.microUSD, requests: account.flushing.requests)
@@ -187,18 +166,49 @@ public final class Metering: Sendable {
     /// the known spend; with nil (the write failed) the batch is kept for the next flush.
     public func endFlush(ledger: [SpendKey: Int64]?) {
         state.withLock { state in
+            // The grants' accounts are looked up afresh after every exchange, failed or not: some
+            // accounts may be dropped, and a grant that a new snapshot replaced is let go.
+            state.grants = [:]
             guard let ledger else { return }
-            var accounts = ledger.mapValues { SpendAccount(ledger: $0) }
-            for (key, account) in state.accounts where !account.unflushed.isZero || account.reserved != 0 {
-                accounts[key, default: SpendAccount()].unflushed = account.unflushed
-                accounts[key, default: SpendAccount()].reserved = account.reserved
-            }
-            state.accounts = accounts
+            // In place: the holds of requests in flight point at their accounts.
+            for (key, account) in state.accounts { (account.ledger, account.flushing) = (ledger[key] ?? 0, SpendAccount.Tally()) }
+            state.accounts = state.accounts.filter { key, account in ledger[key] != nil || !account.isIdle }
+            for (key, total) in ledger where state.accounts[key] == nil { state.accounts[key] = SpendAccount(ledger: total) }
         }
     }
 }
 
 extension Metering.State {
+    /// The accounts and windows of `grant` in the periods containing `now`, made when it has
+    /// none. Made for a refused request too: its accounts are empty, and the next exchange drops them.
+    fileprivate mutating func grantAccounts(_ grant: KeyGrant, at now: Date) -> GrantAccounts {
+        if let held = grants[ObjectIdentifier(grant)], held.isCurrent(at: now) { return held }
+        var (accounts, starts, ends) = ([SpendAccount](), [Date](), [Date?]())
+        for scoped in grant.budgets {
+            let (key, start, end) = key(of: scoped, at: now)
+            accounts.append(account(key))
+            starts.append(start)
+            ends.append(end)
+        }
+        let held = GrantAccounts(grant: grant, accounts: accounts, starts: starts, ends: ends, windows: grant.limits.map { window($0.scope) })
+        grants[ObjectIdentifier(grant)] = held
+        return held
+    }
+
+    /// Forgets the account of `key`, and so every grant's accounts, which may point at it.
+    fileprivate mutating func drop(_ key: SpendKey) {
+        accounts[key] = nil
+        grants = [:]
+    }
+
+    /// The account of `key`, made when it has none.
+    fileprivate mutating func account(_ key: SpendKey) -> SpendAccount {
+        if let account = accounts[key] { return account }
+        let account = SpendAccount()
+        accounts[key] = account
+        return account
+    }
+
     /// The window of `scope`, made when it has none.
     fileprivate mutating func window(_ scope: String) -> SlidingWindow {
         if let window = windows[scope] { return window }
@@ -209,14 +219,13 @@ extension Metering.State {
 
     fileprivate mutating func releaseAbandoned(at second: Int64) {
         lastSweep = second
-        for (id, hold) in holds where hold.second < second - Metering.abandonedAfterSeconds {
-            holds[id] = nil
-            for scoped in hold.grant.budgets { accounts[key(of: scoped, at: hold.admitted).key]?.release(hold.amount) }
+        for hold in holds.remove(before: second - Metering.abandonedAfterSeconds) {
+            for account in hold.accounts.accounts { account.release(hold.amount) }
         }
     }
 
-    /// The ledger key of `scoped`'s period containing `now`, and when that period ends.
-    fileprivate mutating func key(of scoped: ScopedBudget, at now: Date) -> (key: SpendKey, end: Date?) {
+    /// The ledger key of `scoped`'s period containing `now`, and when that period starts and ends.
+    fileprivate mutating func key(of scoped: ScopedBudget, at now: Date) -> (key: SpendKey, start: Date, end: Date?) {
         let period = scoped.budget.period
         let interval: (start: Date, end: Date?)
         if let known = periods[period.slot], known.start <= now, known.end.map({ now < $0 }) ?? true {
@@ -225,7 +234,7 @@ extension Metering.State {
             interval = period.interval(containing: now)
             periods[period.slot] = interval
         }
-        return (SpendKey(scope: scoped.scope, periodStart: Int64(interval.start.timeIntervalSince1970 * 1000)), interval.end)
+        return (SpendKey(scope: scoped.scope, periodStart: Int64(interval.start.timeIntervalSince1970 * 1000)), interval.start, interval.end)
     }
 }
 

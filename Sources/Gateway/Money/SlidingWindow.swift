@@ -13,27 +13,38 @@ final class SlidingWindow {
 
     private var buckets = [Bucket](repeating: Bucket(), count: 60)
 
+    /// The totals of the 60 seconds ending at `second`, as ``usage(at:)`` last summed them and
+    /// ``add(requests:tokens:at:)`` kept them since: the buckets are summed once a second, not
+    /// once a request. nil after an add whose effect on them is not known exactly.
+    private var latest: (second: Int64, requests: Int, tokens: Int)?
+
     /// Totals over the 60 seconds ending at `second` (inclusive).
     func usage(at second: Int64) -> (requests: Int, tokens: Int) {
-        var total = (requests: 0, tokens: 0)
-        buckets.withUnsafeBufferPointer { buckets in
-            for bucket in buckets where bucket.second > second - 60 && bucket.second <= second {
-                total.requests = total.requests.saturatingAdd(bucket.requests)
-                total.tokens = total.tokens.saturatingAdd(bucket.tokens)
-            }
-        }
+        if let latest, latest.second == second { return (latest.requests, latest.tokens) }
+        let total = sum(at: second)
+        latest = (second, total.requests, total.tokens)
         return total
     }
 
-    /// Adds to the bucket of `second` (tokens may be negative to correct an estimate).
+    /// Adds to the bucket of `second` (`count` is never negative; tokens may be, to correct an estimate).
     func add(requests count: Int, tokens amount: Int, at second: Int64) {
         let index = Int((second % 60 + 60) % 60)
         if buckets[index].second != second {
             guard buckets[index].second < second else { return }  // the bucket was reused by a later second: the entry has left the window
+            if let latest, Self.second(buckets[index].second, countsAt: latest.second) { self.latest = nil }
             buckets[index] = Bucket(second: second)
         }
-        buckets[index].requests = buckets[index].requests.saturatingAdd(count)
-        buckets[index].tokens = max(0, buckets[index].tokens.saturatingAdd(amount))
+        let old = buckets[index]
+        buckets[index].requests = old.requests.saturatingAdd(count)
+        buckets[index].tokens = max(0, old.tokens.saturatingAdd(amount))
+        guard let known = latest, Self.second(second, countsAt: known.second) else { return }
+        if let requests = Self.total(known.requests, replacing: old.requests, with: buckets[index].requests),
+            let tokens = Self.total(known.tokens, replacing: old.tokens, with: buckets[index].tokens)
+        {
+            latest = (known.second, requests, tokens)
+        } else {
+            latest = nil
+        }
     }
 
     /// Seconds until the window holds fewer than `limit` requests.
@@ -47,7 +58,33 @@ final class SlidingWindow {
     }
 
     private func secondsUntil(at second: Int64, _ fits: ((requests: Int, tokens: Int)) -> Bool) -> Double {
-        for wait in Int64(0)...60 where fits(usage(at: second + wait)) { return Double(wait) }
+        if fits(usage(at: second)) { return 0 }
+        for wait in Int64(1)...60 where fits(sum(at: second + wait)) { return Double(wait) }
         return 60
+    }
+
+    /// The buckets of the 60 seconds ending at `second`, summed: each count is at least zero, so a
+    /// saturated sum is the exact one capped at `Int.max`.
+    private func sum(at second: Int64) -> (requests: Int, tokens: Int) {
+        var total = (requests: 0, tokens: 0)
+        buckets.withUnsafeBufferPointer { buckets in
+            for bucket in buckets where Self.second(bucket.second, countsAt: second) {
+                total.requests = total.requests.saturatingAdd(bucket.requests)
+                total.tokens = total.tokens.saturatingAdd(bucket.tokens)
+            }
+        }
+        return total
+    }
+
+    /// Whether the bucket of second `bucket` is in the window ending at `second`.
+    private static func second(_ bucket: Int64, countsAt second: Int64) -> Bool {
+        bucket > second - 60 && bucket <= second
+    }
+
+    /// A capped sum after one of its terms went from `old` to `new`; nil when the sum was capped
+    /// and the term fell, so the exact sum is not known.
+    private static func total(_ total: Int, replacing old: Int, with new: Int) -> Int? {
+        guard total < .max else { return new >= old ? .max : nil }
+        return (total - old).saturatingAdd(new)
     }
 }

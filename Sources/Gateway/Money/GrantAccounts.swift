@@ -1,0 +1,32 @@
+import GatewayModel
+
+import struct Foundation.Date
+
+/// The accounts of one grant's budgets in the periods current from `start` to `end`, with the
+/// end of each budget's period, and the windows of its limits: looked up once for all of the
+/// grant's requests in those periods rather than once per request. Never changed: a request in
+/// flight settles into the accounts it was admitted against, even after a period has turned.
+/// ``Metering`` reads and writes the accounts and windows only under its lock.
+final class GrantAccounts {
+    /// The grant; kept so that its identity, the cache's key, is not reused while cached.
+    let grant: KeyGrant
+    /// The account of each of the grant's budgets, in their order.
+    let accounts: [SpendAccount]
+    /// When each budget's current period ends (nil for a `total` budget).
+    let ends: [Date?]
+    /// The window of each of the grant's limits, in their order.
+    let windows: [SlidingWindow]
+    /// When the latest of the periods began, and when the earliest ends: the accounts are current between.
+    let start: Date, end: Date?
+
+    init(grant: KeyGrant, accounts: [SpendAccount], starts: [Date], ends: [Date?], windows: [SlidingWindow]) {
+        (self.grant, self.accounts, self.ends, self.windows) = (grant, accounts, ends, windows)
+        start = starts.max() ?? .distantPast
+        end = ends.compactMap { $0 }.min()
+    }
+
+    /// Whether the accounts are those of the periods containing `now`.
+    func isCurrent(at now: Date) -> Bool {
+        start <= now && end.map { now < $0 } ?? true
+    }
+}
