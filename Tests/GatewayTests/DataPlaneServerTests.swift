@@ -30,8 +30,9 @@ struct DataPlaneServerTests {
 
     /// On a connection alone on its event loop an answer is flushed at once; on a loop that serves
     /// other connections it is flushed at the end of the loop's turn, with any other answer the
-    /// turn wrote on that connection. Either way it reaches the client of a kept-alive connection.
-    @Test("an answer leaves whether its connection is alone on its event loop or shares it, pipelined answers too")
+    /// turn wrote, on that connection or another. Either way it reaches the client of a
+    /// kept-alive connection.
+    @Test("an answer leaves whether its connection is alone on its event loop or shares it, pipelined answers and a dozen connections at once too")
     func answersAloneOrSharingALoop() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         try await GatewayHarness.run(TestConfig.single(url: "http://127.0.0.1:9/v1"), group: group) { gateway in
@@ -43,8 +44,15 @@ struct DataPlaneServerTests {
             #expect(await sharing.readAll(within: 1).components(separatedBy: "\"object\":\"chat.completion\"").count == 3)
             await alone.send(RawHTTP.chat("mock-gpt"))
             #expect(await alone.readAll(within: 1).components(separatedBy: "\"object\":\"chat.completion\"").count == 2)
+            // Many connections answered in the same turns of the loop, flushed together at their end.
+            let many = await RawSockets.open(12, port: gateway.port)
+            for round in 1...3 {
+                await many.send(RawHTTP.chat("mock-gpt") + RawHTTP.chat("mock-gpt"))
+                #expect(await many.count("\"object\":\"chat.completion\"", upTo: 2, within: 5) == Array(repeating: 2, count: 12), "round \(round)")
+            }
             alone.closeAll()
             sharing.closeAll()
+            many.closeAll()
         }
         try await group.shutdownGracefully()
     }

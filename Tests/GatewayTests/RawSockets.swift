@@ -68,6 +68,29 @@ final class RawSockets: @unchecked Sendable {
         }
     }
 
+    /// How many times `marker` arrived on each socket, read until each has it `count` times, the
+    /// socket closes or `seconds` pass.
+    func count(_ marker: String, upTo count: Int, within seconds: Double) async -> [Int] {
+        let fds = self.fds
+        return await Self.onThread {
+            let deadline = Self.now() + seconds
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            return fds.map { fd in
+                var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                var received: [UInt8] = []
+                var found = 0
+                while found < count && Self.now() < deadline {
+                    let read = recv(fd, &buffer, buffer.count, 0)
+                    if read == 0 || (read < 0 && errno != EAGAIN && errno != EWOULDBLOCK) { break }
+                    if read > 0 { received += buffer[0..<read] }
+                    found = String(decoding: received, as: UTF8.self).components(separatedBy: marker).count - 1
+                }
+                return found
+            }
+        }
+    }
+
     /// Closes every socket.
     func closeAll() {
         for fd in fds { _ = Glibc.close(fd) }

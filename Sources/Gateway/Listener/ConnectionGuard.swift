@@ -13,7 +13,8 @@ final class ConnectionGuard: ChannelInboundHandler {
     private var deadlines: ConnectionDeadlines
     private let maxRequestBytes: @Sendable () -> Int
     private let counters: ConnectionCounters
-    private let registry: LoopConnections
+    /// The client connections of this connection's event loop.
+    let registry: LoopConnections
     private var context: ChannelHandlerContext?
     /// The connection's HTTP handler, told when a request grows too large.
     weak var connection: DataPlaneConnection?

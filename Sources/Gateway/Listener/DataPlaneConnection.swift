@@ -212,9 +212,9 @@ final class DataPlaneConnection: ChannelInboundHandler {
             // the loop first finishes this request (its teardown) and the other connections' ready
             // events, and only then wakes the client, which on a busy machine would otherwise take
             // the loop's core at once. Alone on its loop, the answer leaves at once.
-            if connectionGuard.sharesLoop, let context {
+            if connectionGuard.sharesLoop {
                 send(last, flush: false)
-                flushSoon(context.channel)
+                flushSoon()
             } else {
                 send(last, flush: true)
             }
@@ -250,17 +250,19 @@ final class DataPlaneConnection: ChannelInboundHandler {
     /// Flushes what was written once this turn of the event loop is over, however many parts were
     /// written in it: a stream's chunks that arrive together (often its last one and its end)
     /// leave in one system call, and none waits longer than the turn.
-    fileprivate func flushSoon(_ channel: any Channel) {
+    fileprivate func flushSoon() {
         guard !flushScheduled else { return }
         flushScheduled = true
-        let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        channel.eventLoop.execute {
-            handler.value.flushScheduled = false
-            handler.value.reader?.flush()
-        }
+        connectionGuard.registry.flushAfterTurn(self)
     }
 
-    /// Writes a streamed body to the client connection, flushed as it comes (``flushSoon(_:)``).
+    /// Flushes what was written since ``flushSoon()``; the loop's connections call it at the end of the turn.
+    func flushScheduledWrites() {
+        flushScheduled = false
+        reader?.flush()
+    }
+
+    /// Writes a streamed body to the client connection, flushed as it comes (``flushSoon()``).
     /// Once the socket's buffer passes its high watermark each write waits until the socket took
     /// it, so a slow client slows the provider's stream instead of filling memory. A class: the
     /// response body takes its writer as an existential, which holds a reference inline but a
@@ -282,7 +284,7 @@ final class DataPlaneConnection: ChannelInboundHandler {
             guard !channel.isWritable else {
                 return onLoop { connection in
                     connection.send(.body(buffer), flush: false)
-                    connection.flushSoon(channel)
+                    connection.flushSoon()
                 }
             }
             // The socket's buffer is past its high watermark: wait until this chunk is out.

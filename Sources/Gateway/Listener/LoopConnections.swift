@@ -8,6 +8,8 @@ final class LoopConnections {
     private var guards: [ObjectIdentifier: ConnectionGuard] = [:]
     /// Where the requests of these connections run.
     let requestExecutor: LoopTaskExecutor
+    /// Connections with writes to flush when this turn of the loop is over.
+    private var unflushed: [DataPlaneConnection] = []
 
     init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
@@ -30,6 +32,24 @@ final class LoopConnections {
 
     func remove(_ connection: ConnectionGuard) {
         guards[ObjectIdentifier(connection)] = nil
+    }
+
+    /// Flushes `connection` once this turn of the loop is over, with every other connection that
+    /// asked in the turn: one task a turn rather than one per connection.
+    func flushAfterTurn(_ connection: DataPlaneConnection) {
+        unflushed.append(connection)
+        guard unflushed.count == 1 else { return }
+        let connections = NIOLoopBound(self, eventLoop: eventLoop)
+        eventLoop.execute { connections.value.flushAll() }
+    }
+
+    private func flushAll() {
+        var index = 0
+        while index < unflushed.count {  // a flush may add a connection, flushed in this pass too
+            unflushed[index].flushScheduledWrites()
+            index += 1
+        }
+        unflushed.removeAll(keepingCapacity: true)
     }
 
     /// Closes the connection that has been idle longest; returns whether there was one.
