@@ -3,9 +3,9 @@
 Runs alternate within each round so that drift on a shared machine hits every run alike:
 direct to nginx (the floor no gateway can beat), nginx as a plain reverse proxy (what a second
 hop costs on this machine, for reference), gateway, and each variant of the gateway (telemetry
-off, a budget and rate limit, guardrails, OTLP export, streaming, a translated route) right
-after a run of the plain gateway that it is compared with; then one-connection latency direct
-vs proxy vs gateway. Every other round runs backwards. Medians across rounds go to
+off, a budget and rate limit, guardrails, OTLP export, streaming, a translated route) between
+two runs of the plain gateway, whose mean it is compared with; then one-connection latency
+direct vs proxy vs gateway. Every other round runs backwards. Medians across rounds go to
 bench/RESULTS.md.
 """
 
@@ -333,10 +333,10 @@ def load(args):
     exported_url = f"http://127.0.0.1:{exported_port}/v1/chat/completions"
     on, off = gateways["on"].pid, gateways["off"].pid
     # The process whose CPU time each run charges: the origin for direct runs, the proxy's nginx, the gateway.
-    # Each variant of the gateway runs right after a run of the plain gateway (`beside ...`), and
-    # its ratio is taken to that run: the machine's noise changes over minutes, so runs compared
-    # with each other run next to each other. Every other round runs the list backwards, so a
-    # drift within a round counts against each side of a pair once.
+    # Each variant of the gateway runs between two runs of the plain gateway (`gateway`, then
+    # `gateway after ...`), and its ratio is taken to their mean: the machine's noise changes
+    # over minutes, so runs compared with each other run next to each other, and a steady drift
+    # across the three runs cancels out. Every other round runs the list backwards.
     variants = [
         ("gateway telemetry off", off_url, plain, off),
         ("gateway budget and limit", metered_url, plain, gateways["metered"].pid),
@@ -350,8 +350,9 @@ def load(args):
         ("nginx proxy", proxy_url, plain, 32, proxy.pid),
         ("gateway", on_url, plain, 32, on),
     ]
+    assert [name for name, *_ in variants] == VARIANTS
     for name, url, script, pid in variants:
-        runs += [(f"beside {name}", on_url, plain, 32, on), (name, url, script, 32, pid)]
+        runs += [(name, url, script, 32, pid), (f"gateway after {name}", on_url, plain, 32, on)]
     runs += [
         ("direct 1 conn", direct_url, plain, 1, nginx.pid),
         ("nginx proxy 1 conn", proxy_url, plain, 1, proxy.pid),
@@ -360,7 +361,7 @@ def load(args):
     results = {name: [] for name, *_ in runs}
     try:
         for name, url, script, connections, pid in runs:  # warm up connections, caches and pools
-            if not name.startswith("beside "):
+            if not name.startswith("gateway after "):
                 wrk(url, script, connections, 2)
         for round_index in range(args.rounds):
             for name, url, script, connections, pid in runs if round_index % 2 == 0 else reversed(runs):
@@ -438,6 +439,17 @@ def run_soak(url, script, pid, seconds):
     return {"seconds": seconds, "rps": result["rps"], "samples": samples}
 
 
+# The variants of the gateway, in the order they run, each between two runs of the plain gateway.
+VARIANTS = ["gateway telemetry off", "gateway budget and limit", "gateway guardrails", "gateway otlp export",
+            "gateway stream", "gateway anthropic route"]
+
+
+def plain_sides(variant):
+    """The runs of the plain gateway before and after `variant`'s (in a forward round)."""
+    index = VARIANTS.index(variant)
+    return ("gateway" if index == 0 else f"gateway after {VARIANTS[index - 1]}"), f"gateway after {variant}"
+
+
 def fmt(value, digits=0):
     return "-" if value is None else f"{value:,.{digits}f}"
 
@@ -453,9 +465,16 @@ def write_results(results, peak, soak, args):
         """Median of the per-round ratios: both runs of a round share that round's machine noise."""
         return median([a["rps"] / b["rps"] for a, b in zip(results[run], results[base])])
 
-    def beside(run):
-        """A variant's per-round ratio to the plain gateway run next to it (a median, like `paired`)."""
-        return paired(run, f"beside {run}")
+    def between(run, key="rps", inverse=False):
+        """Median of a variant's per-round ratios (of `key`) to the mean of the plain gateway's
+        runs on either side of it; with `inverse`, the plain runs' mean over the variant's."""
+        before, after = (results[side] for side in plain_sides(run))
+        ratios = []
+        for variant, first, second in zip(results[run], before, after):
+            if variant[key] and first[key] and second[key]:
+                plain = (first[key] + second[key]) / 2
+                ratios.append(plain / variant[key] if inverse else variant[key] / plain)
+        return median(ratios) or 0
 
     def cpu_ratio(run, base):
         """Median of the per-round ratios of CPU time per request."""
@@ -488,8 +507,8 @@ def write_results(results, peak, soak, args):
         f"Measured {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} with `bench/run.sh` "
         f"({args.rounds} rounds of {args.duration} s per run, every other round in reverse order; medians shown, and ratios as the",
         "median of the rounds' own ratios. Each variant of the gateway (telemetry off, budget, guardrails, OTLP, streaming, the",
-        "translated route) runs right after a run of the plain gateway, and its ratios are to that run: runs compared with each",
-        "other run next to each other, and share that moment's machine noise).",
+        "translated route) runs between two runs of the plain gateway, and its ratios are to their mean: runs compared with each",
+        "other run next to each other, and a steady drift across the three cancels out).",
         f"Machine: {machine()}. Load generator, nginx and gateway share the machine.",
         "",
         "## Load (wrk against nginx serving a fixed chat completion)",
@@ -507,13 +526,13 @@ def write_results(results, peak, soak, args):
         f"| CPU per request, gateway / nginx reverse proxy (32 conns) | {cpu_ratio('gateway', 'nginx proxy'):.2f} | <= 2 |",
         f"| added latency at 1 conn, p50: gateway / nginx reverse proxy | {added_ratio('p50')} | <= 2 |",
         f"| added latency at 1 conn, p99: gateway / nginx reverse proxy | {added_ratio('p99')} | <= 3 |",
-        f"| throughput, streaming / non-streamed | {beside('gateway stream'):.3f} | >= 0.85 |",
-        f"| throughput, telemetry on / off | {paired('beside gateway telemetry off', 'gateway telemetry off'):.3f} | >= 0.97 |",
-        f"| throughput, budget and rate limit on / off | {beside('gateway budget and limit'):.3f} | >= 0.97 |",
-        f"| throughput, every input guardrail on / off | {beside('gateway guardrails'):.3f} | >= 0.90 |",
-        f"| throughput, OTLP export on / off | {beside('gateway otlp export'):.3f} | >= 0.97 |",
-        f"| throughput, translated anthropic route / plain openai route | {beside('gateway anthropic route'):.3f} | - |",
-        f"| CPU per request, translated anthropic route / plain openai route | {cpu_ratio('gateway anthropic route', 'beside gateway anthropic route'):.2f} | - |",
+        f"| throughput, streaming / non-streamed | {between('gateway stream'):.3f} | >= 0.85 |",
+        f"| throughput, telemetry on / off | {between('gateway telemetry off', inverse=True):.3f} | >= 0.97 |",
+        f"| throughput, budget and rate limit on / off | {between('gateway budget and limit'):.3f} | >= 0.97 |",
+        f"| throughput, every input guardrail on / off | {between('gateway guardrails'):.3f} | >= 0.90 |",
+        f"| throughput, OTLP export on / off | {between('gateway otlp export'):.3f} | >= 0.97 |",
+        f"| throughput, translated anthropic route / plain openai route | {between('gateway anthropic route'):.3f} | - |",
+        f"| CPU per request, translated anthropic route / plain openai route | {between('gateway anthropic route', 'cpu'):.2f} | - |",
         f"| OTLP spans produced / sent / dropped / failed | {fmt(otlp.get('produced', 0))} / {fmt(otlp.get('sent', 0))} / {fmt(otlp.get('dropped', 0))} / {fmt(otlp.get('failed', 0))} | - |",
         f"| for reference, throughput gateway / direct, nginx reverse proxy / direct | {paired('gateway', 'direct'):.3f}, {paired('nginx proxy', 'direct'):.3f} | - |",
         f"| gateway peak RSS (telemetry on / off / with budget) | {peak['on']} MB / {peak['off']} MB / {peak['metered']} MB | < 64 MB |",

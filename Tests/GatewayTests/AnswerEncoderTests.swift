@@ -237,7 +237,7 @@ struct AnswerEncoderTests {
         #expect(issues == 0)
     }
 
-    @Test("a number written as a field's value reads as its decimal string: edges of every digit count, the signs, Int.min and Int.max")
+    @Test("a number written as a field's value reads as its decimal string, in the bytes summed for it: edges of every digit count, the signs, Int.min and Int.max")
     func decimalFieldValues() {
         var random = SplitMix64(seed: 0x5EED_1006)
         var values = [0, 1, 9, 10, 99, 100, -1, -10, Int.max, Int.min, Int.max - 1, Int.min + 1]
@@ -249,8 +249,10 @@ struct AnswerEncoderTests {
         values += (0..<2_000).map { _ in Int.random(in: .min ... .max, using: &random) >> Int.random(in: 0..<63, using: &random) }
         for value in values {
             var buffer = ByteBuffer()
-            buffer.writeFieldLine("content-length", decimal: value)
+            let bytes = HeadCursor.lineBytes(name: 14, value: HeadCursor.decimalBytes(value))
+            buffer.writeHead(bytes: bytes) { $0.line("content-length", decimal: value) }
             #expect(String(buffer: buffer) == "content-length: \(value)\r\n")
+            #expect(buffer.readableBytes == bytes, "the bytes summed before the line are the line's")
         }
     }
 

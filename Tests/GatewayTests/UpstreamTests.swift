@@ -166,7 +166,7 @@ struct UpstreamClientTests {
     static var chatHead: OutgoingHead {
         var head = OutgoingHead(method: "POST", target: "/v1/chat/completions")
         head.add("host", "127.0.0.1")
-        head.add("content-length", 2)
+        head.add("content-length", "2")
         return head
     }
 

@@ -42,30 +42,51 @@ extension Metering.Headroom {
     /// Whether no rate limit applies, so no `x-ratelimit-*` header is sent.
     var isEmpty: Bool { limitRequests == nil && limitTokens == nil }
 
-    /// Writes the `x-ratelimit-*` header lines for the tightest limits, in wire form.
-    func write(into buffer: inout ByteBuffer) {
+    /// Bytes of the `x-ratelimit-*` header lines, in wire form.
+    var bytes: Int {
+        var total = 0
         if let limitRequests {
-            Self.write(Self.requestNames, limit: limitRequests, remaining: remainingRequests, reset: resetRequests, into: &buffer)
+            total += Self.bytes(Self.requestNames, limit: limitRequests, remaining: remainingRequests, reset: resetRequests)
         }
-        if let limitTokens { Self.write(Self.tokenNames, limit: limitTokens, remaining: remainingTokens, reset: resetTokens, into: &buffer) }
+        if let limitTokens { total += Self.bytes(Self.tokenNames, limit: limitTokens, remaining: remainingTokens, reset: resetTokens) }
+        return total
+    }
+
+    /// Writes the `x-ratelimit-*` header lines for the tightest limits (``bytes`` of them), in wire form.
+    func write(to out: inout HeadCursor) {
+        if let limitRequests {
+            Self.write(Self.requestNames, limit: limitRequests, remaining: remainingRequests, reset: resetRequests, to: &out)
+        }
+        if let limitTokens { Self.write(Self.tokenNames, limit: limitTokens, remaining: remainingTokens, reset: resetTokens, to: &out) }
     }
 
     /// The names of one limit's three fields, as literals: a name joined per request would be a
-    /// new string each time, longer than a small string holds.
-    private static let requestNames = (limit: "x-ratelimit-limit-requests", remaining: "x-ratelimit-remaining-requests", reset: "x-ratelimit-reset-requests")
-    private static let tokenNames = (limit: "x-ratelimit-limit-tokens", remaining: "x-ratelimit-remaining-tokens", reset: "x-ratelimit-reset-tokens")
+    /// new string each time, and a literal is copied without the checks a string's bytes take.
+    private typealias Names = (limit: StaticString, remaining: StaticString, reset: StaticString)
+    private static let requestNames: Names = ("x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests")
+    private static let tokenNames: Names = ("x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens")
+
+    /// Bytes of the three lines of one limit.
+    private static func bytes(_ names: Names, limit: Int, remaining: Int, reset: Double) -> Int {
+        HeadCursor.lineBytes(name: names.limit.utf8CodeUnitCount, value: HeadCursor.decimalBytes(limit))
+            + HeadCursor.lineBytes(name: names.remaining.utf8CodeUnitCount, value: HeadCursor.decimalBytes(remaining))
+            + HeadCursor.lineBytes(name: names.reset.utf8CodeUnitCount, value: isZero(reset) ? 2 : duration(reset).utf8.count)
+    }
 
     /// Writes the three lines of one limit: `x-ratelimit-limit-<unit>` and its remaining and reset twins.
-    private static func write(_ names: (limit: String, remaining: String, reset: String), limit: Int, remaining: Int, reset: Double, into buffer: inout ByteBuffer) {
-        buffer.writeFieldLine(names.limit, decimal: limit)
-        buffer.writeFieldLine(names.remaining, decimal: remaining)
-        buffer.writeFieldLine(names.reset, duration(reset))
+    private static func write(_ names: Names, limit: Int, remaining: Int, reset: Double, to out: inout HeadCursor) {
+        out.line(names.limit, decimal: limit)
+        out.line(names.remaining, decimal: remaining)
+        if isZero(reset) { out.line(names.reset, literal: "0s") } else { out.line(names.reset, duration(reset)) }
     }
+
+    /// Whether a reset in `seconds` reads `0s`, an admitted request's usual value.
+    private static func isZero(_ seconds: Double) -> Bool { seconds.rounded(.up) == 0 }
 
     /// OpenAI's reset format: `0s`, `12s`, `1m0s`.
     static func duration(_ seconds: Double) -> String {
+        if isZero(seconds) { return "0s" }
         let whole = Int(seconds.rounded(.up))
-        if whole == 0 { return "0s" }  // an admitted request's usual answer, without formatting a number
         return whole >= 60 ? String(whole / 60) + "m" + String(whole % 60) + "s" : String(whole) + "s"
     }
 }

@@ -87,33 +87,42 @@ struct AnswerHead {
             }
             Self.write(field, into: &buffer)
         }
-        if let requestID { buffer.writeFieldLine("x-request-id", valueBytes: 32) { requestID.writeHex(into: $0) } }
-        headroom?.write(into: &buffer)
         let framing: Framing
         let omitsBody = method != .ordinary
+        // The framing field: the body's length, or chunks.
+        var lengthLine: Int? = nil
+        var chunkedLine = false
         if !statusHasBody || method == .connect {
             framing = .none
         } else if let contentLength {
-            buffer.writeFieldLine("content-length", decimal: contentLength)
+            lengthLine = contentLength
             framing = omitsBody ? .none : .length
         } else if declaredLength {
             framing = omitsBody ? .none : .length
         } else if isLegacy {
             framing = omitsBody ? .none : .close
         } else {
-            buffer.writeStaticString("transfer-encoding: chunked\r\n")
+            chunkedLine = true
             framing = omitsBody ? .none : .chunked
         }
-        // The connection's field and the empty line that ends the head, in one write.
-        if closes {
-            buffer.writeStaticString("connection: close\r\n\r\n")
-        } else if isLegacy {
-            buffer.writeStaticString("connection: keep-alive\r\n\r\n")
-        } else {
-            buffer.writeStaticString("\r\n")
+        // The gateway's own fields, the framing field and the empty line that ends the head, in one reservation.
+        let end: StaticString = closes ? "connection: close\r\n\r\n" : isLegacy ? "connection: keep-alive\r\n\r\n" : "\r\n"
+        var length = end.utf8CodeUnitCount
+        if requestID != nil { length += HeadCursor.lineBytes(name: 12, value: 32) }
+        if let headroom { length += headroom.bytes }
+        if let lengthLine { length += HeadCursor.lineBytes(name: 14, value: HeadCursor.decimalBytes(lengthLine)) }
+        if chunkedLine { length += Self.chunked.utf8CodeUnitCount }
+        buffer.writeHead(bytes: length) { out in
+            if let requestID { out.line("x-request-id", valueBytes: 32) { requestID.writeHex(into: $0) } }
+            headroom?.write(to: &out)
+            if let lengthLine { out.line("content-length", decimal: lengthLine) }
+            if chunkedLine { out.write(literal: Self.chunked) }
+            out.write(literal: end)
         }
         return framing
     }
+
+    private static let chunked: StaticString = "transfer-encoding: chunked\r\n"
 
     /// Whether `name` is as long as `connection`, `content-length` or `transfer-encoding`.
     private static func mayBeFraming(_ name: HTTPField.Name) -> Bool {

@@ -62,12 +62,7 @@ struct ProviderHTTP: Sendable {
         reply: @escaping (Result<UpstreamResponse, UpstreamFailure>) -> Void
     ) {
         guard let origin else { return reply(.failure(.unreachable("the provider's baseURL is not an http or https URL"))) }
-        var head = OutgoingHead(method: "POST", target: path, bodyBytes: body.readableBytes)
-        head.add("host", hostHeader)
-        head.add("content-type", "application/json")
-        head.add("content-length", body.readableBytes)
-        head.add("x-request-id", request.requestID)
-        head.add("traceparent", request.traceparent)
+        var head = OutgoingHead(post: path, host: hostHeader, bodyBytes: body.readableBytes, requestID: request.requestID, traceparent: request.traceparent)
         if let tracestate = request.tracestate { head.add("tracestate", tracestate) }
         if request.stream { head.add("accept", "text/event-stream") }
         for (name, value) in extra { head.add(name, value) }

@@ -15,8 +15,13 @@ struct OutgoingHead: Sendable {
     /// A head of `method` for `target` (an origin-form request target), over HTTP/1.1, with room
     /// behind it for a body of `bodyBytes` that ``wire(body:)`` will copy there.
     init(method: String, target: String, bodyBytes: Int = 0) {
-        bytes = ByteBufferAllocator().buffer(capacity: 512 + (bodyBytes <= Self.inlineBodyBytes ? bodyBytes : 0))
+        self.init(bodyBytes: bodyBytes)
         bytes.writeRequestLine(method: method, target: target)
+    }
+
+    /// An empty head, with room for a body of `bodyBytes` behind it.
+    private init(bodyBytes: Int) {
+        bytes = ByteBufferAllocator().buffer(capacity: 512 + (bodyBytes <= Self.inlineBodyBytes ? bodyBytes : 0))
     }
 
     /// The request in wire form: the head and the empty line that ends it, with `body` behind
@@ -33,19 +38,25 @@ struct OutgoingHead: Sendable {
     mutating func add(_ name: String, _ value: String) {
         bytes.writeFieldLine(name, value)
     }
+}
 
-    /// Adds the field `name: value`, the value in decimal.
-    mutating func add(_ name: String, _ value: Int) {
-        add(name, String(value))
-    }
-
-    /// Adds the field `name: value` for a `traceparent`, written in place.
-    mutating func add(_ name: String, _ value: TraceParent) {
-        bytes.writeFieldLine(name, valueBytes: TraceParent.byteCount) { value.write(into: $0) }
-    }
-
-    /// Adds the field `name: id`, the id in hex.
-    mutating func add(_ name: String, _ id: TraceID) {
-        bytes.writeFieldLine(name, valueBytes: 32) { id.writeHex(into: $0) }
+extension OutgoingHead {
+    /// A `POST` for `target` to a provider at `host`, with the fields every such request carries
+    /// (`host`, `content-type: application/json`, `content-length` of `bodyBytes`, `x-request-id`,
+    /// `traceparent`), written with the request line in one reservation of the buffer.
+    init(post target: String, host: String, bodyBytes: Int, requestID: TraceID, traceparent: TraceParent) {
+        self.init(bodyBytes: bodyBytes)
+        let length =
+            ByteBuffer.requestLineBytes(method: "POST", target: target) + HeadCursor.lineBytes(name: 4, value: host.utf8.count)
+            + HeadCursor.lineBytes(name: 12, value: 16) + HeadCursor.lineBytes(name: 14, value: HeadCursor.decimalBytes(bodyBytes))
+            + HeadCursor.lineBytes(name: 12, value: 32) + HeadCursor.lineBytes(name: 11, value: TraceParent.byteCount)
+        bytes.writeHead(bytes: length) { out in
+            out.requestLine(method: "POST", target: target)
+            out.line("host", host)
+            out.line("content-type", literal: "application/json")
+            out.line("content-length", decimal: bodyBytes)
+            out.line("x-request-id", valueBytes: 32) { requestID.writeHex(into: $0) }
+            out.line("traceparent", valueBytes: TraceParent.byteCount) { traceparent.write(into: $0) }
+        }
     }
 }
