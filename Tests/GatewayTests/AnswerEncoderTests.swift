@@ -249,7 +249,7 @@ struct AnswerEncoderTests {
         values += (0..<2_000).map { _ in Int.random(in: .min ... .max, using: &random) >> Int.random(in: 0..<63, using: &random) }
         for value in values {
             var buffer = ByteBuffer()
-            let bytes = HeadCursor.lineBytes(name: 14, value: HeadCursor.decimalBytes(value))
+            let bytes = HeadCursor.lineBytes("content-length", value: HeadCursor.decimalBytes(value))
             buffer.writeHead(bytes: bytes) { $0.line("content-length", decimal: value) }
             #expect(String(buffer: buffer) == "content-length: \(value)\r\n")
             #expect(buffer.readableBytes == bytes, "the bytes summed before the line are the line's")

@@ -68,9 +68,9 @@ extension Metering.Headroom {
 
     /// Bytes of the three lines of one limit.
     private static func bytes(_ names: Names, limit: Int, remaining: Int, reset: Double) -> Int {
-        HeadCursor.lineBytes(name: names.limit.utf8CodeUnitCount, value: HeadCursor.decimalBytes(limit))
-            + HeadCursor.lineBytes(name: names.remaining.utf8CodeUnitCount, value: HeadCursor.decimalBytes(remaining))
-            + HeadCursor.lineBytes(name: names.reset.utf8CodeUnitCount, value: isZero(reset) ? 2 : duration(reset).utf8.count)
+        HeadCursor.lineBytes(names.limit, value: HeadCursor.decimalBytes(limit))
+            + HeadCursor.lineBytes(names.remaining, value: HeadCursor.decimalBytes(remaining))
+            + HeadCursor.lineBytes(names.reset, value: isZero(reset) ? 2 : duration(reset).utf8.count)
     }
 
     /// Writes the three lines of one limit: `x-ratelimit-limit-<unit>` and its remaining and reset twins.

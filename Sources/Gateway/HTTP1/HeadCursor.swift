@@ -13,8 +13,14 @@ struct HeadCursor {
     /// A cursor at the start of `out`.
     init(_ out: UnsafeMutableRawBufferPointer) { self.out = out }
 
-    /// Bytes of the field line `name: value` and its line end.
+    /// Bytes of the field line `name: value` and its line end, for a name of `name` bytes.
     static func lineBytes(name: Int, value: Int) -> Int { name + 2 + value + 2 }
+
+    /// Bytes of the field line `name: value` and its line end, for a value of `value` bytes.
+    static func lineBytes(_ name: StaticString, value: Int) -> Int { lineBytes(name: name.utf8CodeUnitCount, value: value) }
+
+    /// Bytes of the field line `name: value` and its line end, for a literal value.
+    static func lineBytes(_ name: StaticString, literal value: StaticString) -> Int { lineBytes(name, value: value.utf8CodeUnitCount) }
 
     /// Bytes of `value` in decimal digits, a `-` first when negative.
     static func decimalBytes(_ value: Int) -> Int {
@@ -120,6 +126,7 @@ struct HeadCursor {
         name.withUTF8Bytes { name in Self.copy(value, to: line(name: name, valueBytes: value.count)) }
     }
 
+    /// Copies `bytes` to `target`.
     private static func copy(_ bytes: UnsafeRawBufferPointer, to target: UnsafeMutableRawPointer) {
         if let base = bytes.baseAddress { target.copyMemory(from: base, byteCount: bytes.count) }
     }

@@ -108,9 +108,9 @@ struct AnswerHead {
         // The gateway's own fields, the framing field and the empty line that ends the head, in one reservation.
         let end: StaticString = closes ? "connection: close\r\n\r\n" : isLegacy ? "connection: keep-alive\r\n\r\n" : "\r\n"
         var length = end.utf8CodeUnitCount
-        if requestID != nil { length += HeadCursor.lineBytes(name: 12, value: 32) }
+        if requestID != nil { length += HeadCursor.lineBytes("x-request-id", value: 32) }
         if let headroom { length += headroom.bytes }
-        if let lengthLine { length += HeadCursor.lineBytes(name: 14, value: HeadCursor.decimalBytes(lengthLine)) }
+        if let lengthLine { length += HeadCursor.lineBytes("content-length", value: HeadCursor.decimalBytes(lengthLine)) }
         if chunkedLine { length += Self.chunked.utf8CodeUnitCount }
         buffer.writeHead(bytes: length) { out in
             if let requestID { out.line("x-request-id", valueBytes: 32) { requestID.writeHex(into: $0) } }

@@ -47,9 +47,10 @@ extension OutgoingHead {
     init(post target: String, host: String, bodyBytes: Int, requestID: TraceID, traceparent: TraceParent) {
         self.init(bodyBytes: bodyBytes)
         let length =
-            ByteBuffer.requestLineBytes(method: "POST", target: target) + HeadCursor.lineBytes(name: 4, value: host.utf8.count)
-            + HeadCursor.lineBytes(name: 12, value: 16) + HeadCursor.lineBytes(name: 14, value: HeadCursor.decimalBytes(bodyBytes))
-            + HeadCursor.lineBytes(name: 12, value: 32) + HeadCursor.lineBytes(name: 11, value: TraceParent.byteCount)
+            ByteBuffer.requestLineBytes(method: "POST", target: target) + HeadCursor.lineBytes("host", value: host.utf8.count)
+            + HeadCursor.lineBytes("content-type", literal: "application/json")
+            + HeadCursor.lineBytes("content-length", value: HeadCursor.decimalBytes(bodyBytes)) + HeadCursor.lineBytes("x-request-id", value: 32)
+            + HeadCursor.lineBytes("traceparent", value: TraceParent.byteCount)
         bytes.writeHead(bytes: length) { out in
             out.requestLine(method: "POST", target: target)
             out.line("host", host)
