@@ -9,7 +9,8 @@ public struct OTLPEncodingBenchmark: Sendable {
 
     /// An encoder of `traces`, each owned by `org`.
     public init(traces: [RequestTrace], org: String) {
-        self.traces = traces.map { ExportedTrace(trace: $0, org: org, providerKind: "openai", serverAddress: "127.0.0.1") }
+        let batch = ExportBatch(traces: traces, tags: [ExportBatch.Tags(org: org, providerKind: "openai", serverAddress: "127.0.0.1")])
+        self.traces = traces.indices.map { ExportedTrace(batch: batch, index: $0, tag: 0) }
     }
 
     /// Encodes the traces as one export request; returns its size in bytes.

@@ -70,22 +70,11 @@ public final class OTLPExport: Service, Sendable {
         let platformTraces = platform.filter(\.sendsTraces)
         let orgTraces = orgExporters.filter(\.sendsTraces)
         guard !platformTraces.isEmpty || !orgTraces.isEmpty else { return }
-        // Consecutive traces mostly name the same project and provider: their lookups are reused then.
-        var exported: [ExportedTrace] = []
-        exported.reserveCapacity(traces.count)
-        var previous: (project: String, provider: String, org: String, kind: String?, host: String?)?
-        for trace in traces {
-            let provider = trace.operation == "mcp" ? "" : trace.provider  // an MCP trace names its server there, not a provider
-            if previous?.project != trace.projectID || previous?.provider != provider {
-                let org = mapping.orgByProject[trace.projectID] ?? OrgMapping.unattributed
-                previous = (trace.projectID, provider, org, mapping.providerKinds[provider], mapping.providerHosts[provider])
-            }
-            guard let previous, !platformTraces.isEmpty || orgTraces.contains(where: { $0.org == previous.org }) else { continue }
-            exported.append(ExportedTrace(trace: trace, org: previous.org, providerKind: previous.kind, serverAddress: previous.host))
-        }
+        // The queues share the batch's traces rather than copy them.
+        let exported = ExportBatch.tagged(traces, mapping: mapping) { org in !platformTraces.isEmpty || orgTraces.contains { $0.org == org } }
         // Each destination's queue is taken once per batch, not once per trace.
         for exporter in platformTraces { exporter.offer(exported) }
-        for exporter in orgTraces { exporter.offer(exported.lazy.filter { $0.org == exporter.org }) }
+        for exporter in orgTraces { exporter.offer(ExportBatch.held(exported.filter { $0.org == exporter.org })) }
     }
 
     /// The org exporters for `mapping`'s exports, starting new destinations and stopping removed or changed ones.

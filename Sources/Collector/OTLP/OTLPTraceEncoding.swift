@@ -17,8 +17,7 @@ enum OTLPTraceEncoding {
             resource.write(1, to: &resourceSpans)
             resourceSpans.message(2) { scopeSpans in
                 resource.writeScope(1, to: &scopeSpans)
-                // By index: a loop over the elements would copy each (and retain its strings).
-                for index in traces.indices { writeSpans(of: traces[index], to: &scopeSpans) }
+                for exported in traces { writeSpans(of: exported, to: &scopeSpans) }
             }
         }
         return request.bytes
@@ -26,13 +25,15 @@ enum OTLPTraceEncoding {
 
     /// Writes the spans of `exported` as `spans` fields (2) of a `ScopeSpans`.
     static func writeSpans(of exported: ExportedTrace, to scope: inout ProtobufWriter) {
-        writeSpans(of: exported.trace, exported, to: &scope)
+        // The trace is read where it lies in its batch: a parameter borrows it, where a local
+        // constant would copy it (and retain each of its strings).
+        exported.batch.traces.withUnsafeBufferPointer { traces in
+            writeSpans(of: traces[exported.index], exported.batch.tags[exported.tag], to: &scope)
+        }
     }
 
-    /// Writes the spans of `trace`, `exported`'s trace: a parameter borrows it, where a local
-    /// constant would copy it (and retain each of its strings). Both taken from the array at the
-    /// caller's index, they are copied too (`objdump -d`): hence this step between.
-    private static func writeSpans(of trace: RequestTrace, _ exported: ExportedTrace, to scope: inout ProtobufWriter) {
+    /// Writes the spans of `trace`, tagged with `exported`.
+    private static func writeSpans(of trace: RequestTrace, _ tags: ExportBatch.Tags, to scope: inout ProtobufWriter) {
         let start = trace.startUnixNanos
         let end = start.addingReportingOverflow(trace.durationNanos).overflow ? UInt64.max : start + trace.durationNanos
         let root = trace.rootSpanID.value
@@ -45,7 +46,7 @@ enum OTLPTraceEncoding {
         // which would take the trace (a copy, retaining each of its strings).
         let rootSpan = beginSpan(trace.traceID, id: root, parent: trace.parentSpanID?.value, name: name, kind: .server, start: start, end: end, to: &scope)
         scope.attribute(9, "gen_ai.operation.name", trace.operation)
-        scope.attribute(9, "gateway.org", exported.org)
+        scope.attribute(9, "gateway.org", tags.org)
         scope.attribute(9, "http.response.status_code", Int64(trace.status))
         scope.attribute(9, "gateway.cost.usd", Double(max(0, trace.costMicroUSD)) / 1e6)
         if isMCP {
@@ -62,7 +63,7 @@ enum OTLPTraceEncoding {
         if !trace.reason.isEmpty { scope.attribute(9, "gateway.reason", trace.reason) }
         if trace.status >= 400 { scope.attribute(9, "error.type", trace.reason.isEmpty ? String(trace.status) : trace.reason) }
         if tried && !isMCP {
-            if let kind = exported.providerKind { scope.attribute(9, "gen_ai.provider.name", kind) }
+            if let kind = tags.providerKind { scope.attribute(9, "gen_ai.provider.name", kind) }
             scope.attribute(9, "gateway.provider", trace.provider)
             scope.attribute(9, "gen_ai.response.model", trace.routedModel)
             scope.attribute(9, "gen_ai.request.stream", trace.streamed)
@@ -109,8 +110,8 @@ enum OTLPTraceEncoding {
             scope.attribute(9, "gateway.provider", trace.provider)
         }
         scope.attribute(9, "gateway.upstream.attempts", Int64(trace.attempts))
-        if let kind = exported.providerKind { scope.attribute(9, "gen_ai.provider.name", kind) }
-        if let host = exported.serverAddress { scope.attribute(9, "server.address", host) }
+        if let kind = tags.providerKind { scope.attribute(9, "gen_ai.provider.name", kind) }
+        if let host = tags.serverAddress { scope.attribute(9, "server.address", host) }
         if trace.timeToFirstTokenNanos > 0 {
             scope.attribute(9, "gen_ai.response.time_to_first_chunk", Double(trace.timeToFirstTokenNanos) / 1e9)
         }
