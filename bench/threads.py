@@ -1,11 +1,13 @@
 """CPU time per request by thread of gateway binaries under the load's plain request: the event
-loops' and the telemetry collector's (the thread of its executor, the fourth NIO group), from
-each thread's utime and stime in /proc, at 32 connections; and the event loops' context switches
+loops', the telemetry collector's and, with `--exported`, the OTLP exporter's, from each
+thread's utime and stime in /proc, at 32 connections; and the event loops' context switches
 per request, voluntary (a wait for work) and involuntary (the thread pre-empted, often by the
-reader its write just woke), from each thread's /proc status. The binaries run in turn,
+reader its write just woke), from each thread's /proc status. The collector's and exporter's
+threads are told apart by their nice values (10 and 19), which the gateway sets, rather than by
+their NIO group's number, which depends on which starts first. The binaries run in turn,
 `--rounds` times, so a slow spell of the machine falls on each; the medians are reported.
 
-    python3 bench/threads.py BINARY [BINARY ...] [--rounds 3] [--seconds 8] [--connections 32] [--telemetry-off]
+    python3 bench/threads.py BINARY [BINARY ...] [--rounds 3] [--seconds 8] [--connections 32] [--telemetry-off | --exported]
 """
 import argparse, collections, os, statistics, sys, tempfile
 
@@ -18,11 +20,12 @@ parser.add_argument("--rounds", type=int, default=3)
 parser.add_argument("--seconds", type=int, default=8)
 parser.add_argument("--connections", type=int, default=32)
 parser.add_argument("--telemetry-off", action="store_true")
+parser.add_argument("--exported", action="store_true", help="with OTLP export on, to nginx answering every export at once")
 args = parser.parse_args()
 
 
 def thread_ticks(pid):
-    """CPU clock ticks by thread name, threads of one name summed."""
+    """CPU clock ticks by kind of thread (`kind`)."""
     ticks = collections.Counter()
     for task in os.listdir(f"/proc/{pid}/task"):
         try:
@@ -32,7 +35,7 @@ def thread_ticks(pid):
             continue
         name = text[text.index("(") + 1:text.rindex(")")]
         fields = text.rsplit(")", 1)[1].split()
-        ticks[name] += int(fields[11]) + int(fields[12])
+        ticks[kind(name, int(fields[16]))] += int(fields[11]) + int(fields[12])
     return ticks
 
 
@@ -45,33 +48,37 @@ def loop_switches(pid):
                 fields = dict(line.split(":", 1) for line in handle if ":" in line)
         except OSError:
             continue
-        if kind(fields["Name"].strip()) == "event loops":
+        if kind(fields["Name"].strip(), 0) == "event loops":
             switches["switches, voluntary"] += int(fields["voluntary_ctxt_switches"])
             switches["switches, involuntary"] += int(fields["nonvoluntary_ctxt_switches"])
     return switches
 
 
-def kind(name):
-    if name.startswith("NIO-ELT-3-"):
+def kind(name, nice):
+    """The part of the gateway a thread of `name` and nice value `nice` is."""
+    if nice == 10:
         return "collector"
+    if nice == 19:
+        return "exporter"
     if name.startswith("NIO-SGLTN-"):
         return "event loops"
     return "other"
 
 
+PARTS = ("event loops", "collector", "exporter", "other")
+
+
 def measure(binary, origin_port, folder):
-    with load.serving(binary, folder, origin_port, not args.telemetry_off) as (gateway, url):
+    with load.serving(binary, folder, origin_port, not args.telemetry_off, exported=args.exported) as (gateway, url):
         script = load.wrk_script(folder, "plain", "gpt-4o-mini", False)
         load.wrk(url, script, args.connections, 2)
         before, switched = thread_ticks(gateway.pid), loop_switches(gateway.pid)
         served = load.wrk(url, script, args.connections, args.seconds)["requests"]
         after, switches = thread_ticks(gateway.pid), loop_switches(gateway.pid)
         switches.subtract(switched)
-        used = collections.Counter()
-        for name in after:
-            used[kind(name)] += after[name] - before.get(name, 0)
+        used = collections.Counter({part: after[part] - before.get(part, 0) for part in after})
         return (
-            {part: used[part] / load.CLOCK_TICKS * 1e6 / max(1, served) for part in ("event loops", "collector", "other")}
+            {part: used[part] / load.CLOCK_TICKS * 1e6 / max(1, served) for part in PARTS}
             | {"req/s": served / args.seconds} | {name: count / max(1, served) for name, count in switches.items()}
         )
 
@@ -84,8 +91,9 @@ try:
     for _ in range(args.rounds):
         for binary in args.binaries:
             runs[binary].append(measure(binary, origin_port, folder))
-    columns = ["req/s", "event loops", "collector", "other", "switches, voluntary", "switches, involuntary"]
-    print(f"CPU us per request by thread, median of {args.rounds} rounds ({'telemetry off' if args.telemetry_off else 'telemetry on'}, {args.connections} connections, {args.seconds} s):")
+    columns = ["req/s", *PARTS, "switches, voluntary", "switches, involuntary"]
+    mode = "telemetry off" if args.telemetry_off else ("OTLP export on" if args.exported else "telemetry on")
+    print(f"CPU us per request by thread, median of {args.rounds} rounds ({mode}, {args.connections} connections, {args.seconds} s):")
     print(f"{'binary':40s} " + " ".join(f"{column.replace('switches, ', 'sw. '):>12s}" for column in columns))
     for binary in args.binaries:
         print(f"{binary:40s} " + " ".join(f"{statistics.median(run[column] for run in runs[binary]):12.{3 if column.startswith('switches') else 2}f}" for column in columns))
