@@ -32,7 +32,7 @@ enum OTLPTraceEncoding {
         }
     }
 
-    /// Writes the spans of `trace`, tagged with `exported`.
+    /// Writes the spans of `trace`, tagged with `tags`.
     private static func writeSpans(of trace: RequestTrace, _ tags: ExportBatch.Tags, to scope: inout ProtobufWriter) {
         let start = trace.startUnixNanos
         let end = start.addingReportingOverflow(trace.durationNanos).overflow ? UInt64.max : start + trace.durationNanos
