@@ -4,11 +4,15 @@ import Telemetry
 public struct RecorderList: RequestRecorder {
     let recorders: [any RequestRecorder]
 
-    /// Creates a list.
-    public init(_ recorders: [any RequestRecorder]) { self.recorders = recorders }
+    /// Creates a list. A list among `recorders` gives its own recorders in its place, so that a
+    /// trace passes through one list, not one within another.
+    public init(_ recorders: [any RequestRecorder]) {
+        self.recorders = recorders.flatMap { ($0 as? RecorderList)?.recorders ?? [$0] }
+    }
 
-    /// Takes the trace of a finished request.
+    /// Takes the trace of a finished request. Each recorder is called where it lies in the list:
+    /// a `for recorder in recorders` loop would copy each one out first, retaining it.
     public func record(_ trace: RequestTrace) {
-        for recorder in recorders { recorder.record(trace) }
+        for index in recorders.indices { recorders[index].record(trace) }
     }
 }
