@@ -61,13 +61,16 @@ struct RecorderListTests {
     }
 
     @Test("drawn nestings of lists hand each trace to every recorder once, in the order of the nesting")
-    func drawnNestings() {
+    func drawnNestings() throws {
         var random = SplitMix64(seed: 0x5EC0)
         for _ in 0..<300 {
             var next = 0
             let tree = Self.draw(depth: 3, next: &next, using: &random)
             let log = RecordLog()
             let list = tree.recorder(log: log)
+            // One flat list: no list within it, one item for each recorder.
+            let items = try #require(list as? RecorderList).recorders
+            #expect(!items.contains { $0 is RecorderList } && items.count == tree.order.count)
             let traces = Int.random(in: 1...3, using: &random)
             for _ in 0..<traces { list.record(RequestTrace(traceID: .next(), startUnixNanos: 0, operation: "chat")) }
             let expected = Array(repeating: tree.order, count: traces).flatMap { $0 }
