@@ -128,7 +128,7 @@ extension [RequestTrace] {
     /// Appends `compact` again, numbered `sequence`, its strings read from the tables. Filled in
     /// the array's own storage: a trace built apart and then moved in is copied on the way,
     /// retaining each of its strings once more.
-    mutating func append(_ compact: borrowing CompactTrace, sequence: UInt64, labels: borrowing InternTable, texts: borrowing InternTable) {
+    mutating func append(_ compact: borrowing CompactTrace, sequence: UInt64, labels: borrowing InternMirror, texts: borrowing InternMirror) {
         append(
             RequestTrace(
                 traceID: TraceID(high: compact.traceHigh, low: compact.traceLow), startUnixNanos: compact.startUnixNanos,
@@ -139,7 +139,7 @@ extension [RequestTrace] {
 
 extension RequestTrace {
     /// Sets every field but the trace id, start and operation from `compact`.
-    fileprivate mutating func fill(from compact: borrowing CompactTrace, sequence: UInt64, labels: borrowing InternTable, texts: borrowing InternTable) {
+    fileprivate mutating func fill(from compact: borrowing CompactTrace, sequence: UInt64, labels: borrowing InternMirror, texts: borrowing InternMirror) {
         self.sequence = sequence
         self.spanSeed = compact.spanSeed
         self.parentSpanID = compact.flags & CompactTrace.parentFlag == 0 ? nil : SpanID(compact.parentSpanID)

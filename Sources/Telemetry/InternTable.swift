@@ -6,9 +6,13 @@
 /// the table holds at most twice the strings the ring named then. Naming a string keeps no count
 /// and overwriting a trace costs nothing. Id 0 is the empty string, never dropped. Not
 /// thread-safe: the ring holds it under its lock.
+///
+/// Readers decode traces with a copy of the strings of their own (``InternMirror``), kept up to
+/// date from the ids this table sets (``takeChanges()``): a reader neither holds the ring's lock
+/// while it decodes nor shares an array the writers change.
 struct InternTable {
     private var ids: [String: UInt32] = [:]
-    private var strings = [""]
+    private(set) var strings = [""]
     /// Each string's bits (``StringBits``), beside it: comparing them reads no string.
     private var bits = [StringBits("")]
     /// Sequence number of the last trace that named each string.
@@ -19,6 +23,11 @@ struct InternTable {
     /// The first sequence number whose trace may sweep a table that is at its ``limit``: at most
     /// one sweep per ``limit`` traces, however many new strings find it full.
     private var nextSweepAtLimit: UInt64 = 0
+    /// Ids set since the last ``takeChanges()``, in order, each with its new string (empty when
+    /// dropped).
+    private var changes: [(id: UInt32, string: String)] = []
+    /// Whether ``changes`` outgrew the table and was dropped: the next reader takes every string.
+    private var changesDropped = false
     /// Most ids this table hands out (besides 0); strings past it are held as the empty string.
     let limit: Int
 
@@ -65,7 +74,41 @@ struct InternTable {
             lastUses.append(sequence)
         }
         ids[string] = id
+        logChange(id, string)
         return id
+    }
+
+    /// Notes that `id` now holds `string`. A log longer than the table is dropped, and the next
+    /// reader copies the whole table instead: the log stays within the table's size when no one
+    /// reads, and a copy is made at most once per as many changes as the table holds strings.
+    private mutating func logChange(_ id: UInt32, _ string: String) {
+        guard !changesDropped else { return }
+        if changes.count < max(Self.minimumSweep, strings.count) {
+            changes.append((id, string))
+        } else {
+            changes = []
+            changesDropped = true
+        }
+    }
+
+    /// What a reader's mirror needs to catch up with this table since the last call.
+    mutating func takeChanges() -> Changes {
+        if changesDropped {
+            changesDropped = false
+            return .all(strings)
+        }
+        if changes.isEmpty { return .ids([]) }
+        let taken = changes
+        changes = []
+        return .ids(taken)
+    }
+
+    /// The strings an ``InternTable`` set since a reader last caught up.
+    enum Changes {
+        /// Each id set, in order, with its string.
+        case ids([(id: UInt32, string: String)])
+        /// Every string by id (the log had outgrown the table).
+        case all([String])
     }
 
     /// Drops every string that no trace still in the ring names, once the trace numbered
@@ -76,13 +119,11 @@ struct InternTable {
             ids[strings[index]] = nil
             (strings[index], bits[index]) = ("", StringBits(""))
             free.append(UInt32(index))
+            logChange(UInt32(index), "")
         }
         sweepAt = max(Self.minimumSweep, 2 * ids.count)
         if strings.count > limit { nextSweepAtLimit = sequence &+ UInt64(limit) }
     }
-
-    /// The string of `id`.
-    func string(_ id: UInt32) -> String { strings[Int(id)] }
 }
 
 /// A string's two words as they lie in memory. Two strings with the same bits are equal: both are

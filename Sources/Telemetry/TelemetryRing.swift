@@ -14,6 +14,14 @@ public final class TelemetryRing: Sendable {
     /// The data plane's connection counters, served with every batch.
     public let connections = ConnectionCounters()
     private let state: Mutex<State>
+    /// The readers' copies of the intern tables. A reader takes this lock, then the ring's; a
+    /// writer takes only the ring's.
+    private let readers = Mutex(Mirrors())
+
+    private struct Mirrors: ~Copyable {
+        var labels = InternMirror()
+        var texts = InternMirror()
+    }
 
     private struct State: ~Copyable {
         var slots: [CompactTrace]
@@ -81,22 +89,47 @@ public final class TelemetryRing: Sendable {
         return batch
     }
 
-    /// Appends to `batch` up to `limit` traces from its next cursor on, in one hold of the lock,
-    /// and brings its cursor and counts up to date.
+    /// Appends to `batch` up to `limit` traces from its next cursor on, and brings its cursor and
+    /// counts up to date.
+    ///
+    /// Under the ring's lock a reader only copies compact traces (a few hundred bytes each, no
+    /// reference among them) and the strings set since the last read; it decodes them after
+    /// letting go. The collector's thread runs at a lower priority: preempted while it decoded
+    /// under the lock, it kept the request threads appending behind it waiting, for milliseconds
+    /// at a time.
     public func read(into batch: inout RingBatch, limit: Int) {
-        state.withLock { state in
-            let cursor = batch.nextCursor
-            let oldest = state.next > UInt64(capacity) ? state.next - UInt64(capacity) : 0
-            let start = max(cursor, oldest)
-            let end = max(start, min(state.next, start + UInt64(max(0, min(limit, capacity)))))
-            if batch.traces.isEmpty { batch.traces.reserveCapacity(Int(end - start)) }
-            for sequence in start..<end {
-                batch.traces.append(state.slots[Int(sequence % UInt64(capacity))], sequence: sequence, labels: state.labels, texts: state.texts)
+        var remaining = max(0, min(limit, capacity))
+        readers.withLock { mirrors in
+            withUnsafeTemporaryAllocation(of: CompactTrace.self, capacity: Self.readStep) { copies in
+                var copied = 0
+                repeat {
+                    let (start, available, labels, texts) = state.withLock { state in
+                        let cursor = batch.nextCursor
+                        let oldest = state.next > UInt64(capacity) ? state.next - UInt64(capacity) : 0
+                        let start = max(cursor, oldest)
+                        let available = Int(state.next - min(state.next, start))
+                        copied = min(remaining, available, Self.readStep)
+                        for offset in 0..<copied {
+                            (copies.baseAddress! + offset).initialize(to: state.slots[Int((start + UInt64(offset)) % UInt64(capacity))])
+                        }
+                        batch.dropped += start - min(cursor, start)
+                        batch.nextCursor = start + UInt64(copied)
+                        batch.written = state.next
+                        return (start, available, state.labels.takeChanges(), state.texts.takeChanges())
+                    }
+                    if batch.traces.isEmpty { batch.traces.reserveCapacity(min(remaining, available)) }
+                    mirrors.labels.apply(labels)
+                    mirrors.texts.apply(texts)
+                    for offset in 0..<copied {
+                        batch.traces.append(copies[offset], sequence: start + UInt64(offset), labels: mirrors.labels, texts: mirrors.texts)
+                    }
+                    remaining -= copied
+                } while copied == Self.readStep && remaining > 0
             }
-            batch.dropped += start - min(cursor, start)
-            batch.nextCursor = end
-            batch.written = state.next
         }
         batch.connections = connections.snapshot()
     }
+
+    /// Traces copied per hold of the ring's lock.
+    public static let readStep = 32
 }

@@ -209,6 +209,91 @@ struct TelemetryRingTests {
         }
     }
 
+    @Test("reads between drawn runs of writes decode every string as written: new strings, dropped ones, reused ids, and a log of changes outgrown")
+    func readsBetweenWrites() {
+        var state: UInt64 = 0x2026_1206
+        func draw(_ bound: Int) -> Int {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return Int(state % UInt64(bound))
+        }
+        // Strings drawn from a pool far larger than a ring holds, so ids are dropped and reused;
+        // runs of writes up to 400 long, so that some outgrow the log of changes between reads.
+        func text() -> String { draw(5) == 0 ? "" : "text-\(draw(3_000))-" + String(repeating: "x", count: draw(20)) }
+        for capacity in [1, 5, 64, 300] {
+            let ring = TelemetryRing(capacity: capacity)
+            var written: [RequestTrace] = []
+            var cursor: UInt64 = 0
+            for _ in 0..<40 {
+                for _ in 0..<draw(400) {
+                    var trace = RequestTrace(traceID: TraceID(high: 0, low: UInt64(written.count)), startUnixNanos: 0, operation: text())
+                    (trace.keyID, trace.projectID, trace.requestedModel, trace.reason) = (text(), text(), text(), text())
+                    for _ in 0..<draw(4) { trace.append(GateSpan(gate: text(), decision: .pass, reason: text(), startOffsetNanos: 0, durationNanos: 0)) }
+                    ring.append(trace)
+                    written.append(trace)
+                }
+                let batch = ring.read(from: cursor, limit: 1 + draw(2 * capacity))
+                cursor = batch.nextCursor
+                for read in batch.traces {
+                    let original = written[Int(read.traceID.low)]
+                    #expect(read.sequence == read.traceID.low)
+                    #expect(read.operation == original.operation && read.reason == original.reason && read.keyID == original.keyID)
+                    #expect(read.projectID == original.projectID && read.requestedModel == original.requestedModel && read.gates == original.gates)
+                }
+            }
+        }
+    }
+
+    @Test("traces read while writers add new strings all the time name exactly their own strings")
+    func concurrentStrings() async {
+        let ring = TelemetryRing(capacity: 128)
+        let writers = 3
+        let perWriter = 20_000
+        let done = FinishedWriters()
+        // Each trace names strings of its own marker: a key id no other trace has, a model shared with a few.
+        @Sendable func trace(_ marker: Int) -> RequestTrace {
+            var trace = RequestTrace(traceID: TraceID(high: 0, low: UInt64(marker)), startUnixNanos: 0, operation: "op-\(marker % 7)")
+            (trace.keyID, trace.requestedModel) = ("key-\(marker)-of-a-trace", "model-\(marker % 97)-shared-by-some")
+            trace.append(GateSpan(gate: "gate-\(marker % 5)", decision: .deny, reason: "reason-\(marker % 11)", startOffsetNanos: 0, durationNanos: 0))
+            return trace
+        }
+        let (checked, wrong) = await withTaskGroup(of: (Int, Int).self) { group in
+            for writer in 0..<writers {
+                group.addTask {
+                    for index in 0..<perWriter { ring.append(trace(writer * perWriter + index)) }
+                    done.count.add(1, ordering: .sequentiallyConsistent)
+                    return (0, 0)
+                }
+            }
+            group.addTask {
+                var (cursor, checked, wrong) = (UInt64(0), 0, 0)
+                while true {
+                    let finished = done.count.load(ordering: .sequentiallyConsistent) == writers
+                    let batch = ring.read(from: cursor, limit: 100)
+                    for read in batch.traces {
+                        let expected = trace(Int(read.traceID.low))
+                        checked += 1
+                        if read.operation != expected.operation || read.keyID != expected.keyID || read.requestedModel != expected.requestedModel
+                            || read.gates != expected.gates
+                        {
+                            wrong += 1
+                        }
+                    }
+                    cursor = batch.nextCursor
+                    if finished && batch.traces.isEmpty { break }
+                    await Task.yield()
+                }
+                return (checked, wrong)
+            }
+            var result = (0, 0)
+            for await partial in group where partial.0 > 0 { result = partial }
+            return result
+        }
+        #expect(checked > 0)
+        #expect(wrong == 0)
+    }
+
     @Test("past the most labels a ring can name, new ones read as empty until old ones leave the ring; then they are named again")
     func labelLimit() throws {
         let ring = TelemetryRing(capacity: 17_000)

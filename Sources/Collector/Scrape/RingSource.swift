@@ -12,24 +12,19 @@ public struct RingSource: TelemetrySource {
         self.name = name
     }
 
-    /// Reads up to ``batchLimit`` traces, in small reads that keep the ring's lock short: the
-    /// collector's thread runs at a lower priority, and a request thread must never wait on it
-    /// for long. The batch is folded as one, so the fold's cost per batch is spread wide.
+    /// Reads up to ``batchLimit`` traces. The ring copies them out in short holds of its lock
+    /// (``TelemetryRing/read(into:limit:)``); the batch is folded as one, so the fold's cost per
+    /// batch is spread wide.
     public func read(from cursor: UInt64) async throws -> RingBatch {
         var batch = RingBatch(traces: [], dropped: 0, nextCursor: cursor, written: 0, capacity: ring.capacity)
-        // Room at once for what is waiting and for one read's worth arriving meanwhile: a trace is
+        // Room at once for what is waiting and for one step's worth arriving meanwhile: a trace is
         // large, and growing the array step by step would move the traces read so far each time.
         let written = ring.written
         let waiting = Int(min(UInt64(Self.batchLimit), written - min(written, cursor)))
-        if waiting > 0 { batch.traces.reserveCapacity(min(Self.batchLimit, waiting + Self.readLimit)) }
-        repeat {
-            ring.read(into: &batch, limit: Self.readLimit)
-        } while batch.traces.count < Self.batchLimit && batch.nextCursor < batch.written
+        if waiting > 0 { batch.traces.reserveCapacity(min(Self.batchLimit, waiting + TelemetryRing.readStep)) }
+        ring.read(into: &batch, limit: Self.batchLimit)
         return batch
     }
-
-    /// Traces copied per hold of the ring's lock.
-    static let readLimit = 32
 
     /// Most traces in one batch.
     static let batchLimit = 256

@@ -1,0 +1,86 @@
+"""How long the gateway's threads wait on locks under the load's plain request: `perf trace -s`
+counts each thread's futex calls and the time spent in them (a lock that is taken waits in one,
+and a lock released to a waiter wakes it with one; epoll and the event loops' own wake-ups use
+neither). Reported per binary, for the event loops and the telemetry collector: calls per 1,000
+requests, milliseconds spent in them per second of the run (per thread), and the longest call.
+The binaries run in turn, `--rounds` times; the medians are reported. perf traces only the
+futex calls, so the load runs at most a few percent slower under it.
+
+    python3 bench/waits.py BINARY [BINARY ...] [--rounds 3] [--seconds 5] [--connections 32]
+
+Needs perf (Debian's linux-perf), nginx and wrk.
+"""
+import argparse, collections, os, re, signal, statistics, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import load
+
+parser = argparse.ArgumentParser()
+parser.add_argument("binaries", nargs="+")
+parser.add_argument("--rounds", type=int, default=3)
+parser.add_argument("--seconds", type=int, default=5)
+parser.add_argument("--connections", type=int, default=32)
+args = parser.parse_args()
+
+# One thread's block of `perf trace -s`: "NAME (TID), N events, P%", then a row per syscall.
+THREAD = re.compile(r"^ (\S.*) \((\d+)\), \d+ events")
+ROW = re.compile(r"^\s+futex\s+(\d+)\s+\d+\s+([\d.]+)\s+[\d.]+\s+[\d.]+\s+([\d.]+)")
+
+
+def nice(pid, tid):
+    with open(f"/proc/{pid}/task/{tid}/stat") as handle:
+        return int(handle.read().rsplit(")", 1)[1].split()[16])
+
+
+def measure(binary, origin_port, folder):
+    with load.serving(binary, folder, origin_port, True) as (gateway, url):
+        script = load.wrk_script(folder, "plain", "gpt-4o-mini", False)
+        load.wrk(url, script, args.connections, 2)
+        # The collector's thread is the one at nice 10, as the gateway sets it (bench/threads.py).
+        collector = {tid for tid in os.listdir(f"/proc/{gateway.pid}/task") if nice(gateway.pid, tid) == 10}
+        output = os.path.join(folder, "futex.txt")
+        tracer = subprocess.Popen(["perf", "trace", "-s", "-e", "futex", "-p", str(gateway.pid), "-o", output],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(0.5)
+        served = load.wrk(url, script, args.connections, args.seconds)["requests"]
+        tracer.send_signal(signal.SIGINT)
+        tracer.wait()
+    parts = collections.defaultdict(lambda: {"calls": 0, "ms": 0.0, "max": 0.0, "threads": 0})
+    part = None
+    with open(output) as handle:
+        for line in handle:
+            if match := THREAD.match(line):
+                name, tid = match.groups()
+                part = "collector" if tid in collector else ("event loops" if name.startswith("NIO-SGLTN-") else None)
+                if part:
+                    parts[part]["threads"] += 1
+            elif part and (match := ROW.match(line)):
+                calls, total, longest = int(match[1]), float(match[2]), float(match[3])
+                parts[part]["calls"] += calls
+                parts[part]["ms"] += total
+                parts[part]["max"] = max(parts[part]["max"], longest)
+    result = {"req/s": served / args.seconds}
+    for name in ("event loops", "collector"):
+        found = parts[name]
+        result[f"{name}: calls/1k req"] = found["calls"] * 1000 / max(1, served)
+        result[f"{name}: ms/s"] = found["ms"] / args.seconds / max(1, found["threads"])
+        result[f"{name}: max ms"] = found["max"]
+    return result
+
+
+folder = tempfile.mkdtemp(prefix="gateway-waits.")
+origin_port = load.free_port()
+origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
+try:
+    runs = collections.defaultdict(list)
+    for _ in range(args.rounds):
+        for binary in args.binaries:
+            runs[binary].append(measure(binary, origin_port, folder))
+    columns = list(runs[args.binaries[0]][0])
+    print(f"futex calls of the gateway's threads, median of {args.rounds} rounds ({args.connections} connections, {args.seconds} s; ms/s per thread):")
+    print(f"{'binary':28s} " + " ".join(f"{column:>24s}" for column in columns))
+    for binary in args.binaries:
+        print(f"{binary:28s} " + " ".join(f"{statistics.median(run[column] for run in runs[binary]):24.2f}" for column in columns))
+finally:
+    origin.terminate()
+    origin.wait()
