@@ -274,6 +274,34 @@ def serving(binary, folder, origin_port, telemetry=True, **options):
         gateway.wait()
 
 
+def binaries_parser(seconds):
+    """The arguments of a script that runs gateway binaries in turn (`in_turn`): the binaries,
+    `--rounds`, `--seconds` per run (`seconds` unless given) and `--connections`."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("binaries", nargs="+")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=seconds)
+    parser.add_argument("--connections", type=int, default=32)
+    return parser
+
+
+def in_turn(binaries, rounds, measure, prefix):
+    """`measure(binary, origin_port, folder)` of each binary in turn, `rounds` times over, in front
+    of one nginx origin, so that a slow spell of the machine falls on each: the results by binary."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    origin_port = free_port()
+    origin = start_nginx(folder, nginx_conf(folder, origin_port))
+    try:
+        runs = {binary: [] for binary in binaries}
+        for _ in range(rounds):
+            for binary in binaries:
+                runs[binary].append(measure(binary, origin_port, folder))
+        return runs
+    finally:
+        origin.terminate()
+        origin.wait()
+
+
 def memory_kib(pid, field):
     with open(f"/proc/{pid}/status") as handle:
         for line in handle:

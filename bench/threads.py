@@ -9,16 +9,12 @@ their NIO group's number, which depends on which starts first. The binaries run 
 
     python3 bench/threads.py BINARY [BINARY ...] [--rounds 3] [--seconds 8] [--connections 32] [--telemetry-off | --exported]
 """
-import argparse, collections, os, statistics, sys, tempfile
+import collections, os, statistics, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import load
 
-parser = argparse.ArgumentParser()
-parser.add_argument("binaries", nargs="+")
-parser.add_argument("--rounds", type=int, default=3)
-parser.add_argument("--seconds", type=int, default=8)
-parser.add_argument("--connections", type=int, default=32)
+parser = load.binaries_parser(seconds=8)
 parser.add_argument("--telemetry-off", action="store_true")
 parser.add_argument("--exported", action="store_true", help="with OTLP export on, to nginx answering every export at once")
 args = parser.parse_args()
@@ -83,20 +79,10 @@ def measure(binary, origin_port, folder):
         )
 
 
-folder = tempfile.mkdtemp(prefix="gateway-threads.")
-origin_port = load.free_port()
-origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
-try:
-    runs = collections.defaultdict(list)
-    for _ in range(args.rounds):
-        for binary in args.binaries:
-            runs[binary].append(measure(binary, origin_port, folder))
-    columns = ["req/s", *PARTS, "switches, voluntary", "switches, involuntary"]
-    mode = "telemetry off" if args.telemetry_off else ("OTLP export on" if args.exported else "telemetry on")
-    print(f"CPU us per request by thread, median of {args.rounds} rounds ({mode}, {args.connections} connections, {args.seconds} s):")
-    print(f"{'binary':40s} " + " ".join(f"{column.replace('switches, ', 'sw. '):>12s}" for column in columns))
-    for binary in args.binaries:
-        print(f"{binary:40s} " + " ".join(f"{statistics.median(run[column] for run in runs[binary]):12.{3 if column.startswith('switches') else 2}f}" for column in columns))
-finally:
-    origin.terminate()
-    origin.wait()
+runs = load.in_turn(args.binaries, args.rounds, measure, "gateway-threads.")
+columns = ["req/s", *PARTS, "switches, voluntary", "switches, involuntary"]
+mode = "telemetry off" if args.telemetry_off else ("OTLP export on" if args.exported else "telemetry on")
+print(f"CPU us per request by thread, median of {args.rounds} rounds ({mode}, {args.connections} connections, {args.seconds} s):")
+print(f"{'binary':40s} " + " ".join(f"{column.replace('switches, ', 'sw. '):>12s}" for column in columns))
+for binary in args.binaries:
+    print(f"{binary:40s} " + " ".join(f"{statistics.median(run[column] for run in runs[binary]):12.{3 if column.startswith('switches') else 2}f}" for column in columns))

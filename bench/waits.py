@@ -10,16 +10,12 @@ futex calls, so the load runs at most a few percent slower under it.
 
 Needs perf (Debian's linux-perf), nginx and wrk.
 """
-import argparse, collections, os, re, signal, statistics, subprocess, sys, tempfile, time
+import collections, os, re, signal, statistics, subprocess, sys, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import load
 
-parser = argparse.ArgumentParser()
-parser.add_argument("binaries", nargs="+")
-parser.add_argument("--rounds", type=int, default=3)
-parser.add_argument("--seconds", type=int, default=5)
-parser.add_argument("--connections", type=int, default=32)
+parser = load.binaries_parser(seconds=5)
 args = parser.parse_args()
 
 # One thread's block of `perf trace -s`: "NAME (TID), N events, P%", then a row per syscall.
@@ -68,19 +64,9 @@ def measure(binary, origin_port, folder):
     return result
 
 
-folder = tempfile.mkdtemp(prefix="gateway-waits.")
-origin_port = load.free_port()
-origin = load.start_nginx(folder, load.nginx_conf(folder, origin_port))
-try:
-    runs = collections.defaultdict(list)
-    for _ in range(args.rounds):
-        for binary in args.binaries:
-            runs[binary].append(measure(binary, origin_port, folder))
-    columns = list(runs[args.binaries[0]][0])
-    print(f"futex calls of the gateway's threads, median of {args.rounds} rounds ({args.connections} connections, {args.seconds} s; ms/s per thread):")
-    print(f"{'binary':28s} " + " ".join(f"{column:>24s}" for column in columns))
-    for binary in args.binaries:
-        print(f"{binary:28s} " + " ".join(f"{statistics.median(run[column] for run in runs[binary]):24.2f}" for column in columns))
-finally:
-    origin.terminate()
-    origin.wait()
+runs = load.in_turn(args.binaries, args.rounds, measure, "gateway-waits.")
+columns = list(runs[args.binaries[0]][0])
+print(f"futex calls of the gateway's threads, median of {args.rounds} rounds ({args.connections} connections, {args.seconds} s; ms/s per thread):")
+print(f"{'binary':28s} " + " ".join(f"{column:>24s}" for column in columns))
+for binary in args.binaries:
+    print(f"{binary:28s} " + " ".join(f"{statistics.median(run[column] for run in runs[binary]):24.2f}" for column in columns))

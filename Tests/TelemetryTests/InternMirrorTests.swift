@@ -6,13 +6,7 @@ import Testing
 struct InternMirrorTests {
     @Test("caught up at drawn points, the copy holds every id's string as the table does: new, dropped and reused ids, and after the log outgrew the table")
     func catchesUp() {
-        var state: UInt64 = 0x0C0F_FEE5
-        func draw(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
+        var draw = Draws(seed: 0x0C0F_FEE5)
         var caughtUpAfterOutgrowing = false
         for capacity in [1, 8, 100] {
             var table = InternTable(limit: 500)

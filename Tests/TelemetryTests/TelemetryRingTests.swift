@@ -50,24 +50,31 @@ struct TelemetryRingTests {
         #expect(batch.traces.count == 6 && batch.nextCursor == 9)
     }
 
-    @Test("several writers and a slow reader: traces read plus traces dropped equals traces written")
+    @Test("several writers and a slow reader: traces read plus traces dropped equals traces written, each naming its own strings")
     func concurrentAccounting() async {
         let ring = TelemetryRing(capacity: 256)
         let writers = 4
         let perWriter = 20_000
         let done = FinishedWriters()
-        let (read, dropped, duplicates) = await withTaskGroup(of: (Int, UInt64, Bool).self) { group in
+        // Each trace names strings of its own marker, so that the tables change all the time: a key
+        // id no other trace has, a model shared with a few.
+        @Sendable func trace(_ marker: Int) -> RequestTrace {
+            var trace = RequestTrace(traceID: TraceID(high: 0, low: UInt64(marker)), startUnixNanos: 0, operation: "op-\(marker % 7)")
+            (trace.keyID, trace.requestedModel) = ("key-\(marker)-of-a-trace", "model-\(marker % 97)-shared-by-some")
+            trace.append(GateSpan(gate: "gate-\(marker % 5)", decision: .deny, reason: "reason-\(marker % 11)", startOffsetNanos: 0, durationNanos: 0))
+            return trace
+        }
+        let (read, dropped, duplicates, misnamed) = await withTaskGroup(of: (Int, UInt64, Bool, Int).self) { group in
             for writer in 0..<writers {
                 group.addTask {
-                    for index in 0..<perWriter { ring.append(Self.trace(UInt64(writer * perWriter + index))) }
+                    for index in 0..<perWriter { ring.append(trace(writer * perWriter + index)) }
                     done.count.add(1, ordering: .sequentiallyConsistent)
-                    return (0, 0, false)
+                    return (0, 0, false, 0)
                 }
             }
             group.addTask {
                 var cursor: UInt64 = 0
-                var read = 0
-                var dropped: UInt64 = 0
+                var (read, dropped, misnamed) = (0, UInt64(0), 0)
                 var seen = Set<UInt64>()
                 var duplicate = false
                 while true {
@@ -76,19 +83,28 @@ struct TelemetryRingTests {
                     read += batch.traces.count
                     dropped += batch.dropped
                     for trace in batch.traces where !seen.insert(trace.sequence).inserted { duplicate = true }
+                    for got in batch.traces {
+                        let expected = trace(Int(got.traceID.low))
+                        if got.operation != expected.operation || got.keyID != expected.keyID || got.requestedModel != expected.requestedModel
+                            || got.gates != expected.gates
+                        {
+                            misnamed += 1
+                        }
+                    }
                     cursor = batch.nextCursor
                     if finished && batch.traces.isEmpty { break }
                     try? await Task.sleep(for: .microseconds(200))
                 }
-                return (read, dropped, duplicate)
+                return (read, dropped, duplicate, misnamed)
             }
-            var result = (0, UInt64(0), false)
-            for await partial in group where partial.0 > 0 || partial.1 > 0 || partial.2 { result = partial }
+            var result = (0, UInt64(0), false, 0)
+            for await partial in group where partial.0 > 0 || partial.1 > 0 || partial.2 || partial.3 > 0 { result = partial }
             return result
         }
         #expect(ring.written == UInt64(writers * perWriter))
-        #expect(UInt64(read) + dropped == ring.written)
+        #expect(read > 0 && UInt64(read) + dropped == ring.written)
         #expect(!duplicates)
+        #expect(misnamed == 0)
     }
 
     @Test("a trace comes out of the ring field for field, numbered by its position")
@@ -161,14 +177,7 @@ struct TelemetryRingTests {
 
     @Test("drawn traces of shared, fresh and empty strings read back as written, and the ring holds exactly the strings they name")
     func internedStrings() {
-        // A fixed xorshift sequence, so that a failure repeats.
-        var state: UInt64 = 0x1A7E_2026
-        func draw(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
+        var draw = Draws(seed: 0x1A7E_2026)
         // A name shared by reference, the same text in a fresh string each time, a small string, empty.
         let shared = (0..<6).map { String(repeating: "shared-model-\($0)-", count: 3) }
         func text() -> String {
@@ -211,13 +220,7 @@ struct TelemetryRingTests {
 
     @Test("reads between drawn runs of writes decode every string as written: new strings, dropped ones, reused ids, and a log of changes outgrown")
     func readsBetweenWrites() {
-        var state: UInt64 = 0x2026_1206
-        func draw(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
+        var draw = Draws(seed: 0x2026_1206)
         // Strings drawn from a pool far larger than a ring holds, so ids are dropped and reused;
         // runs of writes up to 400 long, so that some outgrow the log of changes between reads.
         func text() -> String { draw(5) == 0 ? "" : "text-\(draw(3_000))-" + String(repeating: "x", count: draw(20)) }
@@ -243,55 +246,6 @@ struct TelemetryRingTests {
                 }
             }
         }
-    }
-
-    @Test("traces read while writers add new strings all the time name exactly their own strings")
-    func concurrentStrings() async {
-        let ring = TelemetryRing(capacity: 128)
-        let writers = 3
-        let perWriter = 20_000
-        let done = FinishedWriters()
-        // Each trace names strings of its own marker: a key id no other trace has, a model shared with a few.
-        @Sendable func trace(_ marker: Int) -> RequestTrace {
-            var trace = RequestTrace(traceID: TraceID(high: 0, low: UInt64(marker)), startUnixNanos: 0, operation: "op-\(marker % 7)")
-            (trace.keyID, trace.requestedModel) = ("key-\(marker)-of-a-trace", "model-\(marker % 97)-shared-by-some")
-            trace.append(GateSpan(gate: "gate-\(marker % 5)", decision: .deny, reason: "reason-\(marker % 11)", startOffsetNanos: 0, durationNanos: 0))
-            return trace
-        }
-        let (checked, wrong) = await withTaskGroup(of: (Int, Int).self) { group in
-            for writer in 0..<writers {
-                group.addTask {
-                    for index in 0..<perWriter { ring.append(trace(writer * perWriter + index)) }
-                    done.count.add(1, ordering: .sequentiallyConsistent)
-                    return (0, 0)
-                }
-            }
-            group.addTask {
-                var (cursor, checked, wrong) = (UInt64(0), 0, 0)
-                while true {
-                    let finished = done.count.load(ordering: .sequentiallyConsistent) == writers
-                    let batch = ring.read(from: cursor, limit: 100)
-                    for read in batch.traces {
-                        let expected = trace(Int(read.traceID.low))
-                        checked += 1
-                        if read.operation != expected.operation || read.keyID != expected.keyID || read.requestedModel != expected.requestedModel
-                            || read.gates != expected.gates
-                        {
-                            wrong += 1
-                        }
-                    }
-                    cursor = batch.nextCursor
-                    if finished && batch.traces.isEmpty { break }
-                    await Task.yield()
-                }
-                return (checked, wrong)
-            }
-            var result = (0, 0)
-            for await partial in group where partial.0 > 0 { result = partial }
-            return result
-        }
-        #expect(checked > 0)
-        #expect(wrong == 0)
     }
 
     @Test("past the most labels a ring can name, new ones read as empty until old ones leave the ring; then they are named again")
