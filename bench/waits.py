@@ -7,7 +7,10 @@ The binaries run in turn, `--rounds` times; the medians are reported. Under perf
 runs slower (20,000 to 27,000 requests/s here, against 31,000 to 37,000 without it), alike for
 each binary: compare binaries within one run, not with runs without perf.
 
-    python3 bench/waits.py BINARY [BINARY ...] [--rounds 3] [--seconds 5] [--connections 32]
+    python3 bench/waits.py BINARY [BINARY ...] [--rounds 3] [--seconds 5] [--connections 32] [--metered | --guarded]
+
+`--metered` runs every binary under the bench's budget and rate limit, `--guarded` with every
+input guardrail on: the variants of `bench/run.sh`, whose locks the plain request does not take.
 
 Needs perf (Debian's linux-perf), nginx and wrk.
 """
@@ -17,6 +20,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import load
 
 parser = load.binaries_parser(seconds=5)
+parser.add_argument("--metered", action="store_true")
+parser.add_argument("--guarded", action="store_true")
 args = parser.parse_args()
 
 # One thread's block of `perf trace -s`: "NAME (TID), N events, P%", then a row per syscall.
@@ -30,7 +35,7 @@ def nice(pid, tid):
 
 
 def measure(binary, origin_port, folder):
-    with load.serving(binary, folder, origin_port, True) as (gateway, url):
+    with load.serving(binary, folder, origin_port, True, metered=args.metered, guarded=args.guarded) as (gateway, url):
         script = load.wrk_script(folder, "plain", "gpt-4o-mini", False)
         load.wrk(url, script, args.connections, 2)
         # The collector's thread is the one at nice 10, as the gateway sets it (bench/threads.py).

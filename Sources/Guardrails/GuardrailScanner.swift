@@ -35,11 +35,13 @@ public struct GuardrailScanner: Sendable {
     /// it contains, and of two overlapping matches of one check the earlier, longer one stays.
     public func scan(_ text: UnsafeBufferPointer<UInt8>) -> [GuardrailMatch] {
         var matches: [GuardrailMatch] = []
-        for detector in detectors { detector.scan(text, into: &matches) }
+        // By index: each detector is scanned with in place, where `for detector in` copies it out
+        // of the array (and destroys the copy) on every call.
+        for index in detectors.indices { detectors[index].scan(text, into: &matches) }
         if !phraseDetectors.isEmpty {
             // One normalised view (and one decoding of the encoded runs) for every phrase check.
             let views = NormalizedText.views(of: text)
-            for detector in phraseDetectors { detector.scan(views, into: &matches) }
+            for index in phraseDetectors.indices { phraseDetectors[index].scan(views, into: &matches) }
         }
         return Self.withoutOverlaps(matches.filter { $0.check != .pii || piiKinds.contains($0.typeName) })
     }

@@ -271,7 +271,7 @@ struct DataPlaneServerTests {
             var logger = Logger(label: "graceful-test")
             logger.logLevel = .critical
             let active = ActiveSnapshot(SnapshotIndex(version: 1, config: TestConfig.single(url: url)))
-            let client = UpstreamClient(connectTimeoutSeconds: 2)
+            let client = UpstreamClient(connectTimeoutSeconds: TestConfig.connectTimeout)
             let routes = DataPlane.routes(
                 active: active, client: client, environment: ["UPSTREAM_KEY": "k"], recorder: CapturingRecorder(), logger: logger)
             let bound = AsyncStream<Int>.makeStream()

@@ -50,6 +50,11 @@ enum TestConfig {
     /// seconds; a test of timeouts sets its own.
     static let providerTimeout: Double = 30
 
+    /// The upstream client's connect timeout where a test does not set one: long for the same
+    /// reason. A loopback connect completes at once, but its completion runs on an event loop that
+    /// the tests beside it can keep busy past a short timeout, which then answers 504.
+    static let connectTimeout: Double = 30
+
     static func provider(_ name: String, url: String, retries: Int = 0, timeout: Double = providerTimeout, firstByte: Double? = nil) -> ProviderConfig {
         ProviderConfig(
             name: name, kind: .openai, baseURL: url, apiKeyEnv: "UPSTREAM_KEY", timeoutSeconds: timeout,
@@ -114,7 +119,7 @@ struct GatewayHarness: Sendable {
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         let metering = Metering()
-        let upstreamClient = UpstreamClient(connectTimeoutSeconds: 2)
+        let upstreamClient = UpstreamClient(connectTimeoutSeconds: TestConfig.connectTimeout)
         let recorder = CapturingRecorder()
         let active = ActiveSnapshot(config.map { SnapshotIndex(version: 1, config: $0) })
         var logger = Logger(label: "gateway-test")

@@ -320,7 +320,7 @@ struct UpstreamClientTests {
         // back-pressure the provider would finish while the reader pauses.
         let upstream = FirehoseUpstream(chunks: 4096, chunkBytes: 64 * 1024)
         let total = upstream.chunks * upstream.chunkBytes
-        let client = UpstreamClient(connectTimeoutSeconds: 2)
+        let client = UpstreamClient(connectTimeoutSeconds: TestConfig.connectTimeout)
         try await upstream.run { port in
             let head = Self.chatHead
             let answer = try await client.send(
@@ -351,7 +351,7 @@ struct UpstreamClientTests {
         let upstream = RawUpstream("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
         // One loop, so the second request is sent on the pool's connection from the first.
         let loop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let client = UpstreamClient(group: loop, connectTimeoutSeconds: 2)
+        let client = UpstreamClient(group: loop, connectTimeoutSeconds: TestConfig.connectTimeout)
         try await upstream.run { url in
             let head = Self.chatHead
             let origin = Self.origin(of: url)
@@ -390,7 +390,7 @@ struct UpstreamClientTests {
         let upstream = RawUpstream("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
         let own = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let other = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let client = UpstreamClient(group: own, connectTimeoutSeconds: 2)
+        let client = UpstreamClient(group: own, connectTimeoutSeconds: TestConfig.connectTimeout)
         try await upstream.run { url in
             let head = Self.chatHead
             let origin = Self.origin(of: url)

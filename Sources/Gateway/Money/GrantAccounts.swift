@@ -29,4 +29,20 @@ final class GrantAccounts {
     func isCurrent(at now: Date) -> Bool {
         start <= now && end.map { now < $0 } ?? true
     }
+
+    /// Reserves an admitted request's worst case in every account and adds it, with its
+    /// estimated tokens, to every window at `second`.
+    func reserve(_ worstCase: Int64, tokens: Int, at second: Int64) {
+        // By index: iterating the arrays would retain and release each array and element.
+        for index in accounts.indices { accounts[index].reserve(worstCase) }
+        for index in windows.indices { windows[index].add(requests: 1, tokens: tokens, at: second) }
+    }
+
+    /// Replaces a request's reservation with what it spent in every account, and corrects the
+    /// windows' tokens at the second it was admitted by `tokens` (the real count less the estimate).
+    func settle(reserved amount: Int64, spent microUSD: Int64, tokens: Int, at second: Int64) {
+        let spend = SpendAccount.Tally(microUSD: microUSD, requests: 1)
+        for index in accounts.indices { accounts[index].settle(reserved: amount, spent: spend) }
+        for index in windows.indices { windows[index].add(requests: 0, tokens: tokens, at: second) }
+    }
 }

@@ -32,8 +32,7 @@ struct Holds {
     /// Removes and returns the hold of `ticket`; nil when it was removed already (settled, or
     /// released as abandoned).
     mutating func remove(_ ticket: Ticket) -> Hold? {
-        guard ticket.slot < slots.count, let kept = slots[ticket.slot], kept.number == ticket.number else { return nil }
-        slots[ticket.slot] = nil
+        guard ticket.slot < slots.count, slots[ticket.slot]?.number == ticket.number, let kept = slots[ticket.slot].take() else { return nil }
         free.append(ticket.slot)
         count -= 1
         return kept.hold

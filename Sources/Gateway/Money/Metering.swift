@@ -60,31 +60,35 @@ public final class Metering: Sendable {
         return state.withLock { state in
             if second - state.lastSweep >= 60 { state.releaseAbandoned(at: second) }
             let held = state.grantAccounts(grant, at: now)
-            for (scoped, (account, end)) in zip(grant.budgets, zip(held.accounts, held.ends)) {
+            // By index (as in `GrantAccounts`): iterating the arrays would retain and release
+            // each array and element once per request.
+            for index in held.accounts.indices {
+                let account = held.accounts[index], microUSD = grant.budgets[index].budget.microUSD
                 let used = account.settled.saturatingAdd(account.reserved)
-                if used >= scoped.budget.microUSD || used.saturatingAdd(worstCase) > scoped.budget.microUSD {
-                    return .failure(.budget(scope: scoped.scope, budget: scoped.budget, spent: used, resetsAt: end))
+                if used >= microUSD || used.saturatingAdd(worstCase) > microUSD {
+                    let scoped = grant.budgets[index]
+                    return .failure(.budget(scope: scoped.scope, budget: scoped.budget, spent: used, resetsAt: held.ends[index]))
                 }
             }
             var headroom = Headroom()
-            for (scoped, window) in zip(grant.limits, held.windows) {
+            for index in held.windows.indices {
+                let window = held.windows[index], limits = grant.limits[index].limits
                 let usage = window.usage(at: second)
-                if let limit = scoped.limits.requestsPerMinute {
+                if let limit = limits.requestsPerMinute {
                     if usage.requests.saturatingAdd(1) > limit {
-                        return .failure(.requests(scope: scoped.scope, limit: limit, retryAfter: window.secondsUntilRequestsFree(at: second, limit: limit)))
+                        return .failure(.requests(scope: grant.limits[index].scope, limit: limit, retryAfter: window.secondsUntilRequestsFree(at: second, limit: limit)))
                     }
                     headroom.note(requests: limit, remaining: limit.saturatingSubtract(usage.requests).saturatingSubtract(1), reset: window.secondsUntilRequestsFree(at: second, limit: limit))
                 }
-                if let limit = scoped.limits.tokensPerMinute {
+                if let limit = limits.tokensPerMinute {
                     if usage.tokens.saturatingAdd(tokens) > limit {
                         return .failure(
-                            .tokens(scope: scoped.scope, limit: limit, needed: tokens, retryAfter: window.secondsUntilTokensFree(at: second, room: tokens, limit: limit)))
+                            .tokens(scope: grant.limits[index].scope, limit: limit, needed: tokens, retryAfter: window.secondsUntilTokensFree(at: second, room: tokens, limit: limit)))
                     }
                     headroom.note(tokens: limit, remaining: limit.saturatingSubtract(usage.tokens).saturatingSubtract(tokens), reset: window.secondsUntilTokensFree(at: second, room: 1, limit: limit))
                 }
             }
-            for account in held.accounts { account.reserve(worstCase) }
-            for window in held.windows { window.add(requests: 1, tokens: tokens, at: second) }
+            held.reserve(worstCase, tokens: tokens, at: second)
             guard !held.accounts.isEmpty || !held.windows.isEmpty else { return .success((headroom, nil)) }
             return .success((headroom, state.holds.insert(Hold(accounts: held, second: second, amount: worstCase, tokens: tokens))))
         }
@@ -96,9 +100,7 @@ public final class Metering: Sendable {
     func settle(_ ticket: Holds.Ticket, cost: Int64, tokens: Int) {
         state.withLock { state in
             guard let hold = state.holds.remove(ticket) else { return }
-            let spend = SpendAccount.Tally(microUSD: max(0, cost), requests: 1)
-            for account in hold.accounts.accounts { account.settle(reserved: hold.amount, spent: spend) }
-            for window in hold.accounts.windows { window.add(requests: 0, tokens: tokens.saturatingSubtract(hold.tokens), at: hold.second) }
+            hold.accounts.settle(reserved: hold.amount, spent: max(0, cost), tokens: tokens.saturatingSubtract(hold.tokens), at: hold.second)
         }
     }
 
