@@ -35,8 +35,8 @@ public struct GuardrailScanner: Sendable {
     /// it contains, and of two overlapping matches of one check the earlier, longer one stays.
     public func scan(_ text: UnsafeBufferPointer<UInt8>) -> [GuardrailMatch] {
         var matches: [GuardrailMatch] = []
-        // By index: each detector is scanned with in place, where `for detector in` copies it out
-        // of the array (and destroys the copy) on every call.
+        // By index: each detector is called where it lies; `for detector in` would copy it out of
+        // the array (and destroy the copy) on every call.
         for index in detectors.indices { detectors[index].scan(text, into: &matches) }
         if !phraseDetectors.isEmpty {
             // One normalised view (and one decoding of the encoded runs) for every phrase check.
