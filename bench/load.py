@@ -632,8 +632,8 @@ def library(binary, name):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--append-micro")
-    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", 3)))
-    parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", 10)))
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS", 5)))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("DURATION", 6)))
     parser.add_argument("--soak", type=int, default=int(os.environ.get("SOAK", 0)))
     parser.add_argument("--soak-only", action="store_true", help="run only the soak and append it to RESULTS.md")
     arguments = parser.parse_args()

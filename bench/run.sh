@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole benchmark: release build, nginx as the upstream, wrk as the load, then the
 # microbenchmarks. Results go to bench/RESULTS.md. Loopback only; bounded in time.
-#   bench/run.sh                  # default: 3 rounds of 10 s per run
+#   bench/run.sh                  # default: 5 rounds of 6 s per run
 #   DURATION=5 ROUNDS=1 bench/run.sh
 #   SOAK=600 bench/run.sh         # also a soak of 600 s at moderate load
 set -euo pipefail

@@ -5,9 +5,12 @@ per request, voluntary (a wait for work) and involuntary (the thread pre-empted,
 reader its write just woke), from each thread's /proc status. The collector's and exporter's
 threads are told apart by their nice values (10 and 19), which the gateway sets, rather than by
 their NIO group's number, which depends on which starts first. The binaries run in turn,
-`--rounds` times, so a slow spell of the machine falls on each; the medians are reported.
+`--rounds` times, so a slow spell of the machine falls on each; the medians are reported. The
+event loops' time is also given apart as user and system time. With `--metered`, each binary
+runs twice a round, without and then with a budget and a rate limit on the load's key, so that
+what the money path adds reads side by side, by thread.
 
-    python3 bench/threads.py BINARY [BINARY ...] [--rounds 3] [--seconds 8] [--connections 32] [--telemetry-off | --exported]
+    python3 bench/threads.py BINARY [BINARY ...] [--rounds 3] [--seconds 8] [--connections 32] [--telemetry-off | --exported] [--metered]
 """
 import collections, os, statistics, sys
 
@@ -17,11 +20,12 @@ import load
 parser = load.binaries_parser(seconds=8)
 parser.add_argument("--telemetry-off", action="store_true")
 parser.add_argument("--exported", action="store_true", help="with OTLP export on, to nginx answering every export at once")
+parser.add_argument("--metered", action="store_true", help="also run each binary under a budget and a rate limit, in turn with it plain")
 args = parser.parse_args()
 
 
 def thread_ticks(pid):
-    """CPU clock ticks by kind of thread (`kind`)."""
+    """CPU clock ticks by kind of thread (`kind`), and the event loops' user and system ticks apart."""
     ticks = collections.Counter()
     for task in os.listdir(f"/proc/{pid}/task"):
         try:
@@ -31,7 +35,11 @@ def thread_ticks(pid):
             continue
         name = text[text.index("(") + 1:text.rindex(")")]
         fields = text.rsplit(")", 1)[1].split()
-        ticks[kind(name, int(fields[16]))] += int(fields[11]) + int(fields[12])
+        part = kind(name, int(fields[16]))
+        ticks[part] += int(fields[11]) + int(fields[12])
+        if part == "event loops":
+            ticks["loops, user"] += int(fields[11])
+            ticks["loops, system"] += int(fields[12])
     return ticks
 
 
@@ -61,11 +69,12 @@ def kind(name, nice):
     return "other"
 
 
-PARTS = ("event loops", "collector", "exporter", "other")
+PARTS = ("event loops", "loops, user", "loops, system", "collector", "exporter", "other")
 
 
-def measure(binary, origin_port, folder):
-    with load.serving(binary, folder, origin_port, not args.telemetry_off, exported=args.exported) as (gateway, url):
+def measure(run, origin_port, folder):
+    binary, metered = run
+    with load.serving(binary, folder, origin_port, not args.telemetry_off, exported=args.exported, metered=metered) as (gateway, url):
         script = load.wrk_script(folder, "plain", "gpt-4o-mini", False)
         load.wrk(url, script, args.connections, 2)
         before, switched = thread_ticks(gateway.pid), loop_switches(gateway.pid)
@@ -79,10 +88,13 @@ def measure(binary, origin_port, folder):
         )
 
 
-runs = load.in_turn(args.binaries, args.rounds, measure, "gateway-threads.")
+variants = [(binary, metered) for binary in args.binaries for metered in ([False, True] if args.metered else [False])]
+runs = load.in_turn(variants, args.rounds, measure, "gateway-threads.")
 columns = ["req/s", *PARTS, "switches, voluntary", "switches, involuntary"]
 mode = "telemetry off" if args.telemetry_off else ("OTLP export on" if args.exported else "telemetry on")
 print(f"CPU us per request by thread, median of {args.rounds} rounds ({mode}, {args.connections} connections, {args.seconds} s):")
-print(f"{'binary':40s} " + " ".join(f"{column.replace('switches, ', 'sw. '):>12s}" for column in columns))
-for binary in args.binaries:
-    print(f"{binary:40s} " + " ".join(f"{statistics.median(run[column] for run in runs[binary]):12.{3 if column.startswith('switches') else 2}f}" for column in columns))
+print(f"{'binary':40s} " + " ".join(f"{column.replace('switches, ', 'sw. '):>13s}" for column in columns))
+for binary, metered in variants:
+    label = binary + (" (budget)" if metered else "")
+    print(f"{label:40s} " + " ".join(
+        f"{statistics.median(run[column] for run in runs[(binary, metered)]):13.{3 if column.startswith('switches') else 2}f}" for column in columns))

@@ -42,43 +42,55 @@ extension Metering.Headroom {
     /// Whether no rate limit applies, so no `x-ratelimit-*` header is sent.
     var isEmpty: Bool { limitRequests == nil && limitTokens == nil }
 
-    /// Bytes of the `x-ratelimit-*` header lines, in wire form.
-    var bytes: Int {
-        var total = 0
-        if let limitRequests {
-            total += Self.bytes(Self.requestNames, limit: limitRequests, remaining: remainingRequests, reset: resetRequests)
-        }
-        if let limitTokens { total += Self.bytes(Self.tokenNames, limit: limitTokens, remaining: remainingTokens, reset: resetTokens) }
-        return total
+    /// The most bytes of the `x-ratelimit-*` header lines that ``write(to:)`` writes: each number
+    /// at its longest, so that no number is measured before it is written.
+    var maxBytes: Int {
+        (limitRequests == nil ? 0 : Self.requestLines.maxBytes) + (limitTokens == nil ? 0 : Self.tokenLines.maxBytes)
     }
 
-    /// Writes the `x-ratelimit-*` header lines for the tightest limits (``bytes`` of them), in wire form.
+    /// Writes the `x-ratelimit-*` header lines for the tightest limits, in wire form.
     func write(to out: inout HeadCursor) {
-        if let limitRequests {
-            Self.write(Self.requestNames, limit: limitRequests, remaining: remainingRequests, reset: resetRequests, to: &out)
+        if let limitRequests { Self.requestLines.write(limit: limitRequests, remaining: remainingRequests, reset: resetRequests, to: &out) }
+        if let limitTokens { Self.tokenLines.write(limit: limitTokens, remaining: remainingTokens, reset: resetTokens, to: &out) }
+    }
+
+    /// The three lines of one limit, `x-ratelimit-limit-<unit>` and its remaining and reset twins,
+    /// as the literals between their values: a head takes each in one copy.
+    private struct Lines {
+        /// `x-ratelimit-limit-<unit>: `.
+        let limit: StaticString
+        /// The limit's line end and `x-ratelimit-remaining-<unit>: `.
+        let remaining: StaticString
+        /// The remaining count's line end and `x-ratelimit-reset-<unit>: `.
+        let reset: StaticString
+        /// ``reset`` with the usual value of an admitted request, `0s`, and its line end.
+        let zeroReset: StaticString
+
+        /// Two numbers of up to 20 bytes (`Int.min` in decimal) and a reset of up to 24
+        /// (``Metering/Headroom/duration(_:)`` of the largest whole number of seconds).
+        var maxBytes: Int { limit.utf8CodeUnitCount + remaining.utf8CodeUnitCount + reset.utf8CodeUnitCount + 20 + 20 + 24 + 2 }
+
+        func write(limit count: Int, remaining left: Int, reset seconds: Double, to out: inout HeadCursor) {
+            out.write(literal: limit)
+            out.write(decimal: count)
+            out.write(literal: remaining)
+            out.write(decimal: left)
+            if Metering.Headroom.isZero(seconds) {
+                out.write(literal: zeroReset)
+            } else {
+                out.write(literal: reset)
+                out.write(Metering.Headroom.duration(seconds))
+                out.write(literal: "\r\n")
+            }
         }
-        if let limitTokens { Self.write(Self.tokenNames, limit: limitTokens, remaining: remainingTokens, reset: resetTokens, to: &out) }
     }
 
-    /// The names of one limit's three fields, as literals: a name joined per request would be a
-    /// new string each time, and a literal is copied without the checks a string's bytes take.
-    private typealias Names = (limit: StaticString, remaining: StaticString, reset: StaticString)
-    private static let requestNames: Names = ("x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests")
-    private static let tokenNames: Names = ("x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens")
-
-    /// Bytes of the three lines of one limit.
-    private static func bytes(_ names: Names, limit: Int, remaining: Int, reset: Double) -> Int {
-        HeadCursor.lineBytes(names.limit, value: HeadCursor.decimalBytes(limit))
-            + HeadCursor.lineBytes(names.remaining, value: HeadCursor.decimalBytes(remaining))
-            + HeadCursor.lineBytes(names.reset, value: isZero(reset) ? 2 : duration(reset).utf8.count)
-    }
-
-    /// Writes the three lines of one limit: `x-ratelimit-limit-<unit>` and its remaining and reset twins.
-    private static func write(_ names: Names, limit: Int, remaining: Int, reset: Double, to out: inout HeadCursor) {
-        out.line(names.limit, decimal: limit)
-        out.line(names.remaining, decimal: remaining)
-        if isZero(reset) { out.line(names.reset, literal: "0s") } else { out.line(names.reset, duration(reset)) }
-    }
+    private static let requestLines = Lines(
+        limit: "x-ratelimit-limit-requests: ", remaining: "\r\nx-ratelimit-remaining-requests: ", reset: "\r\nx-ratelimit-reset-requests: ",
+        zeroReset: "\r\nx-ratelimit-reset-requests: 0s\r\n")
+    private static let tokenLines = Lines(
+        limit: "x-ratelimit-limit-tokens: ", remaining: "\r\nx-ratelimit-remaining-tokens: ", reset: "\r\nx-ratelimit-reset-tokens: ",
+        zeroReset: "\r\nx-ratelimit-reset-tokens: 0s\r\n")
 
     /// Whether a reset in `seconds` reads `0s`, an admitted request's usual value.
     private static func isZero(_ seconds: Double) -> Bool { seconds.rounded(.up) == 0 }

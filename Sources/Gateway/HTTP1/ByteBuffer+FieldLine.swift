@@ -1,13 +1,14 @@
 import NIOCore
 
 extension ByteBuffer {
-    /// Writes `bytes` bytes of a head in one reservation of the buffer: `body` writes exactly
-    /// that many at the cursor (``HeadCursor``), and the writer index moves past them.
-    mutating func writeHead(bytes: Int, _ body: (inout HeadCursor) -> Void) {
-        writeWithUnsafeMutableBytes(minimumWritableBytes: bytes) { out in
+    /// Writes `bytes` bytes of a head in one reservation of the buffer: `body` writes that many at
+    /// the cursor (``HeadCursor``), and up to `spare` more where only a bound is known, and the
+    /// writer index moves past them.
+    mutating func writeHead(bytes: Int, spare: Int = 0, _ body: (inout HeadCursor) -> Void) {
+        writeWithUnsafeMutableBytes(minimumWritableBytes: bytes + spare) { out in
             var cursor = HeadCursor(out)
             body(&cursor)
-            assert(cursor.offset == bytes, "a head of \(cursor.offset) bytes where \(bytes) were summed")
+            assert(cursor.offset >= bytes && cursor.offset <= bytes + spare, "a head of \(cursor.offset) bytes where \(bytes) (+ \(spare)) were summed")
             return cursor.offset
         }
     }

@@ -3,7 +3,7 @@
 /// A reservation of a buffer's memory checks that the buffer's storage is unique and large
 /// enough, about 150 instructions; a head written a line at a time pays that for every line. The
 /// caller sums the lines' lengths first (``lineBytes(name:value:)``, ``decimalBytes(_:)``),
-/// reserves that many bytes once (``NIOCore/ByteBuffer/writeHead(bytes:_:)``), and writes each
+/// reserves that many bytes once (``NIOCore/ByteBuffer/writeHead(bytes:spare:_:)``), and writes each
 /// line at the cursor. Names and values are written as they are: the caller has checked them.
 struct HeadCursor {
     private let out: UnsafeMutableRawBufferPointer
@@ -24,16 +24,15 @@ struct HeadCursor {
 
     /// Bytes of `value` in decimal digits, a `-` first when negative.
     static func decimalBytes(_ value: Int) -> Int {
-        let magnitude = value.magnitude  // Int.min's too
-        // The digits from the bit length (1233 / 4096 is just over log10 2), one short for the
-        // values from the guess's power of ten on.
-        let guess = ((UInt64.bitWidth - magnitude.leadingZeroBitCount) * 1233) >> 12
-        let digits = guess + (magnitude >= Self.powersOfTen[guess] ? 1 : 0)
-        return max(1, digits) + (value < 0 ? 1 : 0)
+        var magnitude = value.magnitude  // Int.min's too
+        // Two digits a step: a division by a constant is a multiplication, and no table is read.
+        var digits = 1
+        while magnitude >= 100 {
+            magnitude /= 100
+            digits += 2
+        }
+        return digits + (magnitude >= 10 ? 1 : 0) + (value < 0 ? 1 : 0)
     }
-
-    /// 10^0 through 10^19, the largest power of ten a `UInt64` holds.
-    private static let powersOfTen: [UInt64] = (0..<20).map { (0..<$0).reduce(1) { total, _ in total * 10 } }
 
     /// The decimal pairs `00` through `99`, for writing two digits a step.
     private static let pairs: StaticString =
@@ -61,6 +60,12 @@ struct HeadCursor {
     /// Writes the UTF-8 bytes of `string`.
     mutating func write(_ string: String) {
         string.withUTF8Bytes { write($0) }
+    }
+
+    /// Writes `value` in decimal digits, a `-` first when negative.
+    mutating func write(decimal value: Int) {
+        let count = Self.decimalBytes(value)
+        Self.digits(of: value, count: count, at: take(count))
     }
 
     /// Writes `count` bytes that `writeBytes` writes in place.

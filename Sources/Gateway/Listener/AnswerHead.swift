@@ -109,10 +109,9 @@ struct AnswerHead {
         let end: StaticString = closes ? "connection: close\r\n\r\n" : isLegacy ? "connection: keep-alive\r\n\r\n" : "\r\n"
         var length = end.utf8CodeUnitCount
         if requestID != nil { length += HeadCursor.lineBytes("x-request-id", value: 32) }
-        if let headroom { length += headroom.bytes }
         if let lengthLine { length += HeadCursor.lineBytes("content-length", value: HeadCursor.decimalBytes(lengthLine)) }
         if chunkedLine { length += Self.chunked.utf8CodeUnitCount }
-        buffer.writeHead(bytes: length) { out in
+        buffer.writeHead(bytes: length, spare: headroom?.maxBytes ?? 0) { out in
             if let requestID { out.line("x-request-id", valueBytes: 32) { requestID.writeHex(into: $0) } }
             headroom?.write(to: &out)
             if let lengthLine { out.line("content-length", decimal: lengthLine) }

@@ -11,7 +11,19 @@ final class SlidingWindow {
         var tokens = 0
     }
 
-    private var buckets = [Bucket](repeating: Bucket(), count: 60)
+    /// The buckets, owned by the window: memory of its own rather than an array, whose every write
+    /// would check that its storage is not shared and every access its bounds (an index is the
+    /// second modulo 60).
+    private let buckets: UnsafeMutableBufferPointer<Bucket>
+
+    init() {
+        buckets = .allocate(capacity: 60)
+        buckets.initialize(repeating: Bucket())
+    }
+
+    deinit {
+        buckets.deallocate()
+    }
 
     /// The totals of the 60 seconds ending at `second`, as ``usage(at:)`` last summed them and
     /// ``add(requests:tokens:at:)`` kept them since: the buckets are summed once a second, not
@@ -29,17 +41,17 @@ final class SlidingWindow {
     /// Adds to the bucket of `second` (`count` is never negative; tokens may be, to correct an estimate).
     func add(requests count: Int, tokens amount: Int, at second: Int64) {
         let index = Int((second % 60 + 60) % 60)
-        if buckets[index].second != second {
-            guard buckets[index].second < second else { return }  // the bucket was reused by a later second: the entry has left the window
-            if let latest, Self.second(buckets[index].second, countsAt: latest.second) { self.latest = nil }
-            buckets[index] = Bucket(second: second)
+        var old = buckets[index]
+        if old.second != second {
+            guard old.second < second else { return }  // the bucket was reused by a later second: the entry has left the window
+            if let latest, Self.second(old.second, countsAt: latest.second) { self.latest = nil }
+            old = Bucket(second: second)
         }
-        let old = buckets[index]
-        buckets[index].requests = old.requests.saturatingAdd(count)
-        buckets[index].tokens = max(0, old.tokens.saturatingAdd(amount))
+        let new = Bucket(second: second, requests: old.requests.saturatingAdd(count), tokens: max(0, old.tokens.saturatingAdd(amount)))
+        buckets[index] = new
         guard let known = latest, Self.second(second, countsAt: known.second) else { return }
-        if let requests = Self.total(known.requests, replacing: old.requests, with: buckets[index].requests),
-            let tokens = Self.total(known.tokens, replacing: old.tokens, with: buckets[index].tokens)
+        if let requests = Self.total(known.requests, replacing: old.requests, with: new.requests),
+            let tokens = Self.total(known.tokens, replacing: old.tokens, with: new.tokens)
         {
             latest = (known.second, requests, tokens)
         } else {
@@ -67,11 +79,9 @@ final class SlidingWindow {
     /// saturated sum is the exact one capped at `Int.max`.
     private func sum(at second: Int64) -> (requests: Int, tokens: Int) {
         var total = (requests: 0, tokens: 0)
-        buckets.withUnsafeBufferPointer { buckets in
-            for bucket in buckets where Self.second(bucket.second, countsAt: second) {
-                total.requests = total.requests.saturatingAdd(bucket.requests)
-                total.tokens = total.tokens.saturatingAdd(bucket.tokens)
-            }
+        for bucket in buckets where Self.second(bucket.second, countsAt: second) {
+            total.requests = total.requests.saturatingAdd(bucket.requests)
+            total.tokens = total.tokens.saturatingAdd(bucket.tokens)
         }
         return total
     }
