@@ -5,7 +5,10 @@ neither). Reported per binary, for the event loops and the telemetry collector: 
 requests, milliseconds spent in them per second of the run (per thread), and the longest call.
 The binaries run in turn, `--rounds` times; the medians are reported. Under perf the load
 runs slower (20,000 to 27,000 requests/s here, against 31,000 to 37,000 without it), alike for
-each binary: compare binaries within one run, not with runs without perf.
+each binary: compare binaries within one run, not with runs without perf. A contended
+`Mutex` spins first (up to 500 `pause`s in Swift's Linux implementation) and only then calls
+the kernel, so the spinning is not counted here: `perf record -e cpu-clock` shows it as
+`_MutexHandle._lockSlow` (bench/README, 18:00).
 
     python3 bench/waits.py BINARY [BINARY ...] [--rounds 3] [--seconds 5] [--connections 32] [--metered | --guarded]
 
