@@ -3,7 +3,9 @@
 public struct GuardrailScanner: Sendable {
     /// The rules the scanner applies.
     public let rules: GuardrailRules
+    /// The detectors every text is given to, then those only a text with a digit or a colon is.
     private let detectors: [any Detector]
+    private let numberDetectors: [any Detector]
     private let phraseDetectors: [any PhraseDetector]
     private let piiKinds: Set<String>
 
@@ -20,16 +22,20 @@ public struct GuardrailScanner: Sendable {
             detectors += byKind.filter { kinds.contains($0.0) }.map(\.1)
         }
         if rules.secrets != .off { detectors.append(SecretDetector()) }
+        // The scan's order of matches does not matter: overlaps are resolved by place and check.
+        let numberDetectors = detectors.filter(\.needsDigitOrColon)
+        detectors.removeAll(where: \.needsDigitOrColon)
         var phraseDetectors: [any PhraseDetector] = []
         if rules.promptInjection != .off { phraseDetectors.append(InjectionDetector()) }
         if let deny = rules.denyPhrases, deny.action != .off { phraseDetectors.append(DenyPhraseDetector(phrases: deny.phrases)) }
         self.detectors = detectors
+        self.numberDetectors = numberDetectors
         self.phraseDetectors = phraseDetectors
         self.piiKinds = Set(kinds.map(\.rawValue))
     }
 
     /// Whether any check runs.
-    public var isActive: Bool { !detectors.isEmpty || !phraseDetectors.isEmpty }
+    public var isActive: Bool { !detectors.isEmpty || !numberDetectors.isEmpty || !phraseDetectors.isEmpty }
 
     /// Every match in `text` (UTF-8), with overlapping matches resolved: a secret wins over PII
     /// it contains, and of two overlapping matches of one check the earlier, longer one stays.
@@ -38,6 +44,10 @@ public struct GuardrailScanner: Sendable {
         // By index: each detector is called where it lies; `for detector in` would copy it out of
         // the array (and destroy the copy) on every call.
         for index in detectors.indices { detectors[index].scan(text, into: &matches) }
+        // Prose often has no digit: one word-at-a-time search spares the number detectors' scans.
+        if !numberDetectors.isEmpty, ASCII.firstDigit(in: text, from: 0, orColon: true) < text.count {
+            for index in numberDetectors.indices { numberDetectors[index].scan(text, into: &matches) }
+        }
         if !phraseDetectors.isEmpty {
             // One normalised view (and one decoding of the encoded runs) for every phrase check.
             let views = NormalizedText.views(of: text)

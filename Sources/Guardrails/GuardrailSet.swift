@@ -1,5 +1,6 @@
-/// A policy with its scanners built once, shared by every request under it.
-public struct GuardrailSet: Sendable, Equatable {
+/// A policy with its scanners built once, shared by every request under it: a class, so that a
+/// request reads it through one reference rather than copying the policy and both scanners.
+public final class GuardrailSet: Sendable, Equatable {
     /// The policy.
     public let policy: GuardrailPolicy
     /// The scanner of the request's text.
@@ -15,7 +16,7 @@ public struct GuardrailSet: Sendable, Equatable {
     }
 
     /// The set of `policy` when it runs any check, else nil.
-    public init?(active policy: GuardrailPolicy?) {
+    public convenience init?(active policy: GuardrailPolicy?) {
         guard let policy, policy.isActive else { return nil }
         self.init(policy: policy)
     }

@@ -2,7 +2,7 @@ extension JSONScanner {
     /// The object at one key of a scanned object, read in the same pass
     /// (``JSONScanner/scanObject(_:keys:nested:)``), written in place so that no fields are copied.
     public struct Nested: Sendable {
-        /// The position, among the scan's keys, of the key whose object is read.
+        /// The position, among the scan's keys, of the key whose object is read (-1 for an array's element).
         public let slot: Int
         /// The names looked for in that object; nil when none is read.
         let keys: Keys?
@@ -16,6 +16,13 @@ extension JSONScanner {
         /// Reads the object at the key in position `slot` for the fields named in `keys`.
         public init(at slot: Int, keys: Keys) {
             self.slot = slot
+            self.keys = keys
+            fields = Fields(count: keys.count)
+        }
+
+        /// The members of an array's element (``JSONScanner/scanElements(_:keys:)``): no key's slot.
+        init(element keys: Keys) {
+            slot = -1
             self.keys = keys
             fields = Fields(count: keys.count)
         }

@@ -126,21 +126,54 @@ public struct JSONScanner: ~Copyable {
     /// Scans `bytes`, which must hold one JSON array, and returns its elements (type and range).
     public static func scanElements(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONScanError) -> [Field] {
         var scanner = JSONScanner(bytes)
-        scanner.skipWhitespace()
-        guard scanner.peek() == UInt8(ascii: "[") else { throw JSONScanError(offset: scanner.index, problem: "expected a JSON array") }
-        scanner.index += 1
         var elements: [Field] = []
-        scanner.skipWhitespace()
-        if scanner.peek() == UInt8(ascii: "]") { return elements }
+        guard try scanner.openArray() else { return elements }
         elements.reserveCapacity(4)  // a few messages or parts, the usual case, in one allocation
-        while true {
-            elements.append(try scanner.scanValue(depth: 1))
+        repeat { elements.append(try scanner.scanValue(depth: 1)) } while try scanner.nextElement()
+        return elements
+    }
+
+    /// Scans `bytes` as ``scanElements(_:)`` does and, in the same pass, reads each element that is
+    /// an object for the fields named in `keys` (its ``Nested``; none found for other elements):
+    /// what a scan of each object alone would find, without reading it twice.
+    public static func scanElements(_ bytes: UnsafeBufferPointer<UInt8>, keys: Keys) throws(JSONScanError) -> [(field: Field, members: Nested)] {
+        var scanner = JSONScanner(bytes)
+        var elements: [(field: Field, members: Nested)] = []
+        guard try scanner.openArray() else { return elements }
+        elements.reserveCapacity(4)
+        repeat {
+            var members = Nested(element: keys)
             scanner.skipWhitespace()
-            switch scanner.peek() {
-            case UInt8(ascii: ","): scanner.index += 1
-            case UInt8(ascii: "]"): return elements
-            default: throw scanner.error("expected ',' or ']' in an array")
+            if scanner.peek() == UInt8(ascii: "{") {
+                let start = scanner.index
+                try scanner.nestedObject(keys: keys, depth: 2, into: &members)
+                elements.append((Field(kind: .object, range: start..<scanner.index), members))
+            } else {
+                elements.append((try scanner.scanValue(depth: 1), members))
             }
+        } while try scanner.nextElement()
+        return elements
+    }
+
+    /// Steps into the top-level array: true when an element follows, false when it is empty.
+    private mutating func openArray() throws(JSONScanError) -> Bool {
+        skipWhitespace()
+        guard peek() == UInt8(ascii: "[") else { throw error("expected a JSON array") }
+        index += 1
+        skipWhitespace()
+        guard peek() == UInt8(ascii: "]") else { return true }
+        return false
+    }
+
+    /// Reads what follows an element of the top-level array: true after a `,`, false at its `]`.
+    private mutating func nextElement() throws(JSONScanError) -> Bool {
+        skipWhitespace()
+        switch peek() {
+        case UInt8(ascii: ","):
+            index += 1
+            return true
+        case UInt8(ascii: "]"): return false
+        default: throw error("expected ',' or ']' in an array")
         }
     }
 

@@ -35,7 +35,8 @@ public struct MessageText: Sendable, Equatable {
         let value = fields.textRange
         guard !value.isEmpty else { return [] }
         guard bytes[value.lowerBound] == UInt8(ascii: "[") else { return [MessageText(message: 0, literal: value)] }
-        let messages = elements(of: value, in: bytes)
+        // Each message's members are read as the array is: one pass over the messages.
+        let messages = elements(of: value, in: bytes, keys: .contentAndToolCalls)
         var slots: [MessageText] = []
         slots.reserveCapacity(messages.count + 1)  // one slot each, the usual case
         if let system = fields.systemRange {
@@ -46,10 +47,15 @@ public struct MessageText: Sendable, Equatable {
             }
         }
         let first = shape == .messages ? 1 : 0
-        for (index, element) in messages.enumerated() {
-            switch (shape, element.kind) {
-            case (.embeddings, .string): slots.append(MessageText(message: index, literal: element.range))
-            case (.chat, .object), (.messages, .object): try messageSlots(of: element.range, index: first + index, in: bytes, into: &slots)
+        // By index: an element (its members' fields held in place) is read where it lies, not copied out.
+        for index in messages.indices {
+            switch (shape, messages[index].field.kind) {
+            case (.embeddings, .string): slots.append(MessageText(message: index, literal: messages[index].field.range))
+            case (.chat, .object), (.messages, .object):
+                if let field = messages[index].members.duplicate?.duplicateField { throw Ambiguity(message: first + index, field: field) }
+                try messageSlots(
+                    content: messages[index].members.fields[0], toolCalls: messages[index].members.fields[1], index: first + index, in: bytes,
+                    into: &slots)
             default: break
             }
         }
@@ -77,8 +83,10 @@ public struct MessageText: Sendable, Equatable {
         guard let choices = try member(.choices, of: 0..<bytes.count, in: bytes, index: 0), choices.kind == .array else { return [] }
         var slots: [MessageText] = []
         for (index, choice) in elements(of: choices.range, in: bytes).enumerated() where choice.kind == .object {
-            if let message = try member(.message, of: choice.range, in: bytes, index: index), message.kind == .object {
-                try messageSlots(of: message.range, index: index, in: bytes, into: &slots)
+            if let message = try member(.message, of: choice.range, in: bytes, index: index), message.kind == .object,
+                let found = try members(.contentAndToolCalls, of: message.range, in: bytes, index: index)
+            {
+                try messageSlots(content: found[0], toolCalls: found[1], index: index, in: bytes, into: &slots)
             }
         }
         return slots
@@ -95,17 +103,18 @@ public struct MessageText: Sendable, Equatable {
     }
 
     /// A message's `content` (the string, or the text of each part) and its tool calls' `arguments`,
-    /// both found in one scan of the message.
-    private static func messageSlots(of message: Range<Int>, index: Int, in bytes: UnsafeBufferPointer<UInt8>, into slots: inout [MessageText]) throws(Ambiguity) {
-        guard let found = try members(.contentAndToolCalls, of: message, in: bytes, index: index) else { return }
-        if let content = found[0] {
+    /// from its members `content` and `tool_calls`.
+    private static func messageSlots(
+        content: JSONScanner.Field?, toolCalls: JSONScanner.Field?, index: Int, in bytes: UnsafeBufferPointer<UInt8>, into slots: inout [MessageText]
+    ) throws(Ambiguity) {
+        if let content {
             if content.kind == .string {
                 slots.append(MessageText(message: index, literal: content.range))
             } else if content.kind == .array {
                 try partSlots(of: content.range, index: index, in: bytes, into: &slots)
             }
         }
-        guard let calls = found[1], calls.kind == .array else { return }
+        guard let calls = toolCalls, calls.kind == .array else { return }
         for call in elements(of: calls.range, in: bytes) where call.kind == .object {
             if let function = try member(.function, of: call.range, in: bytes, index: index), function.kind == .object,
                 let arguments = try member(.arguments, of: function.range, in: bytes, index: index), arguments.kind == .string
@@ -147,22 +156,47 @@ public struct MessageText: Sendable, Equatable {
             if let field = error.duplicateField { throw Ambiguity(message: index, field: field) }
             return nil
         }
-        for slot in found.indices {
-            guard var field = found[slot] else { continue }
-            field.range = (field.range.lowerBound + object.lowerBound)..<(field.range.upperBound + object.lowerBound)
-            found[slot] = field
-        }
+        found.move(by: object.lowerBound)
         return found
+    }
+
+    /// The elements of the array at `array`, each object's members named in `keys` read in the
+    /// same pass; ranges counted in `bytes`.
+    private static func elements(
+        of array: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, keys: JSONScanner.Keys
+    ) -> [(field: JSONScanner.Field, members: JSONScanner.Nested)] {
+        let inner = UnsafeBufferPointer(rebasing: bytes[array])
+        var elements = (try? JSONScanner.scanElements(inner, keys: keys)) ?? []
+        for index in elements.indices {
+            elements[index].field.move(by: array.lowerBound)
+            elements[index].members.fields.move(by: array.lowerBound)
+        }
+        return elements
     }
 
     private static func elements(of array: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> [JSONScanner.Field] {
         let inner = UnsafeBufferPointer(rebasing: bytes[array])
         var elements = (try? JSONScanner.scanElements(inner)) ?? []
-        for index in elements.indices {
-            let range = elements[index].range
-            elements[index].range = (range.lowerBound + array.lowerBound)..<(range.upperBound + array.lowerBound)
-        }
+        for index in elements.indices { elements[index].move(by: array.lowerBound) }
         return elements
+    }
+}
+
+extension JSONScanner.Field {
+    /// Moves the range `offset` bytes on: from a part of a document to the whole of it.
+    fileprivate mutating func move(by offset: Int) {
+        range = (range.lowerBound + offset)..<(range.upperBound + offset)
+    }
+}
+
+extension JSONScanner.Fields {
+    /// Moves every found field's range `offset` bytes on.
+    fileprivate mutating func move(by offset: Int) {
+        for slot in indices {
+            guard var field = self[slot] else { continue }
+            field.move(by: offset)
+            self[slot] = field
+        }
     }
 }
 

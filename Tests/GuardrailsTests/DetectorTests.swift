@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Guardrails
@@ -101,5 +102,27 @@ struct DetectorTests {
         #expect(onlyEmail.scan(text).map(\.typeName) == ["email"])
         let ordered = Self.everything.scan(Array("ip 10.0.0.1 mail x@example.org".utf8))
         #expect(ordered.map(\.typeName) == ["ip_address", "email"])
+    }
+
+    /// The scanner gives a text to the number detectors only when it holds a digit or a colon:
+    /// each of them, given every drawn text without one (every other ASCII byte, the letters of
+    /// IBANs and the `+ ( ) - . /` of phone numbers often), finds nothing in it.
+    @Test("the number and address detectors find nothing in a text without a digit or a colon")
+    func numberDetectorsNeedADigitOrColon() {
+        let detectors: [any Detector] = [CardNumberDetector(), IBANDetector(), SSNDetector(), PhoneDetector(), IPAddressDetector()]
+        #expect(detectors.allSatisfy(\.needsDigitOrColon) && !EmailDetector().needsDigitOrColon && !SecretDetector().needsDigitOrColon)
+        let alphabet = (UInt8(0)..<0x80).filter { !ASCII.isDigit($0) && $0 != UInt8(ascii: ":") }
+        let common = Array("GBDEFRabcdefO +()-./ ".utf8)
+        var generator = SplitMix64(seed: 0x4E55_4D42)
+        for _ in 0..<3_000 {
+            let text = (0..<Int.random(in: 0...60, using: &generator)).map { _ in
+                Bool.random(using: &generator) ? common.randomElement(using: &generator)! : alphabet.randomElement(using: &generator)!
+            }
+            for detector in detectors {
+                var matches: [GuardrailMatch] = []
+                text.withUnsafeBufferPointer { detector.scan($0, into: &matches) }
+                #expect(matches.isEmpty, "\(type(of: detector)) in \(text)")
+            }
+        }
     }
 }

@@ -194,6 +194,53 @@ struct JSONScannerTests {
         }
         #expect(nestedObjects > 500 && nestedDuplicates > 100, "the drawn bodies reach the nested object: \(nestedObjects), \(nestedDuplicates)")
     }
+
+    /// Drawn arrays of request bodies (objects with escaped, repeated and unknown members) and
+    /// scalars, sometimes cut short: read with their objects' members in one pass, they give what
+    /// ``JSONScanner/scanElements(_:)`` and a scan of each object alone give, errors included.
+    @Test("an array's objects read in the same pass agree with a scan of each one alone, duplicates and errors included")
+    func elementsAgreeWithScansOfEach() throws {
+        var generator = BodyGenerator(seed: 0x454C_454D)
+        let keys = JSONScanner.Keys(BodyGenerator.readKeys)
+        var objects = 0
+        var duplicates = 0
+        for _ in 0..<2_000 {
+            let parts = (0..<(generator.next() % 4)).map { _ in generator.next() % 4 == 0 ? ["1", "\"a\"", "[{}]", "null"][Int(generator.next() % 4)] : generator.body() }
+            var bytes = Array((" [" + parts.joined(separator: " ,") + "] ").utf8)
+            if generator.next() % 8 == 0 { bytes.removeLast(Int(generator.next() % UInt64(bytes.count))) }  // cut short
+            bytes.withUnsafeBufferPointer { buffer in
+                let text = String(decoding: bytes, as: UTF8.self)
+                let alone = Result { () throws(JSONScanError) in try JSONScanner.scanElements(buffer) }
+                let together = Result { () throws(JSONScanError) in try JSONScanner.scanElements(buffer, keys: keys) }
+                switch (alone, together) {
+                case (.failure(let expected), .failure(let error)):
+                    #expect(error == expected, "\(text)")
+                case (.success(let expected), .success(let elements)):
+                    #expect(elements.map(\.field) == expected, "\(text)")
+                    for (field, members) in elements {
+                        guard field.kind == .object else {
+                            #expect(members.fields.allSatisfy { $0 == nil } && members.duplicate == nil, "\(text)")
+                            continue
+                        }
+                        objects += 1
+                        let object = UnsafeBufferPointer(rebasing: buffer[field.range])
+                        let scanned = Result { () throws(JSONScanError) in try JSONScanner.scanObject(object, keys: keys) }
+                        switch scanned {
+                        case .success(let found):
+                            let moved = Array(found).map { $0.map { JSONScanner.Field(moving: $0, by: field.range.lowerBound) } }
+                            #expect(Array(members.fields) == moved && members.duplicate == nil, "\(text)")
+                        case .failure(let expected):
+                            duplicates += 1
+                            #expect(members.duplicate == expected, "\(text)")
+                        }
+                    }
+                case (let expected, let found):
+                    Issue.record("one pass: \(found), scans of each: \(expected), in \(text)")
+                }
+            }
+        }
+        #expect(objects > 1_000 && duplicates > 100, "the drawn arrays hold objects and duplicates: \(objects), \(duplicates)")
+    }
 }
 
 extension JSONScanner.Field {

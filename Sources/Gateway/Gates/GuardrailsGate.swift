@@ -28,12 +28,11 @@ struct GuardrailsGate: Gate {
 
     func evaluate(_ routed: Routed) throws(GateDenial) -> Guarded {
         guard let guardrails = routed.grant.guardrails, guardrails.input.isActive else { return Guarded(routed: routed, findings: []) }
-        let scanner = guardrails.input
         let shape = routed.arrival.endpoint.shape
         let body = routed.payload.body
         let fields = routed.payload.fields
         let inspected = TextInspection.inspect(
-            body, slots: { bytes throws(MessageText.Ambiguity) in try MessageText.slots(in: bytes, fields: fields, shape: shape) }, scanner: scanner,
+            body, slots: { bytes throws(MessageText.Ambiguity) in try MessageText.slots(in: bytes, fields: fields, shape: shape) }, scanner: guardrails.input,
             direction: .input)
         let (findings, edits): TextInspection.Outcome
         switch inspected {

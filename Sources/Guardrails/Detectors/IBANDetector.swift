@@ -3,6 +3,7 @@
 struct IBANDetector: Detector {
     /// Where an IBAN may start: its check digits follow the two letters of the country code.
     var starts = TriggerCursor.digits(reach: 2)
+    var needsDigitOrColon: Bool { true }
 
     /// IBAN lengths by country (the SWIFT registry).
     static let lengths: [UInt16: Int] = {

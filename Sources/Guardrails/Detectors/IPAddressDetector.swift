@@ -3,6 +3,7 @@
 struct IPAddressDetector: Detector {
     /// Where an address may start: IPv4 at a digit; IPv6 has a colon after at most four hex digits.
     var starts = TriggerCursor(reach: 4) { ASCII.firstDigit(in: $0, from: $1, orColon: true) }
+    var needsDigitOrColon: Bool { true }
 
     func scan(_ text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
         var index = 0

@@ -4,6 +4,7 @@
 struct PhoneDetector: Detector {
     /// Where a number may start: every number has a digit at its start or right after it (`+1`, `(212)`).
     var starts = TriggerCursor.digits(reach: 1)
+    var needsDigitOrColon: Bool { true }
 
     func scan(_ text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
         var index = 0

@@ -63,34 +63,55 @@ final class PhraseFamily: Sendable {
     }
 
     /// Whether a phrase of the family starts at `start` of `text`.
-    func matches(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool { match(text, at: start, slot: 0, fillersLeft: 3) }
+    func matches(_ text: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        letters.withUnsafeBufferPointer { letters in
+            words.withUnsafeBufferPointer { words in
+                buckets.withUnsafeBufferPointer { buckets in
+                    optional.withUnsafeBufferPointer { optional in
+                        Search(text: text, letters: letters, words: words, buckets: buckets, optional: optional).match(at: start, slot: 0, fillersLeft: 3)
+                    }
+                }
+            }
+        }
+    }
 
-    private func match(_ text: UnsafeBufferPointer<UInt8>, at position: Int, slot: Int, fillersLeft: Int) -> Bool {
-        guard slot < optional.count else { return true }
-        // The squashed view holds only `a` to `z`; any other byte, or the text's end, starts no word.
-        let letter = position < text.count ? Int(text[position] &- 0x61) : 26
-        let candidates = letter < 26 ? buckets[slot &* 26 &+ letter] : 0..<0
-        if optional[slot] {
-            // The next slot here, or one more filler and this slot again.
-            if match(text, at: position, slot: slot + 1, fillersLeft: 3) { return true }
-            guard fillersLeft > 0 else { return false }
-            for word in candidates where has(word, in: text, at: position) {
-                if match(text, at: position + words[word].count, slot: slot, fillersLeft: fillersLeft - 1) { return true }
+    /// One search of a text, over the family's tables read through pointers: the backtracking
+    /// reads them at every step, and an array property of a class costs a load of its buffer and
+    /// a bounds check at each.
+    private struct Search {
+        let text: UnsafeBufferPointer<UInt8>
+        let letters: UnsafeBufferPointer<UInt8>
+        let words: UnsafeBufferPointer<Range<Int>>
+        let buckets: UnsafeBufferPointer<Range<Int>>
+        let optional: UnsafeBufferPointer<Bool>
+
+        func match(at position: Int, slot: Int, fillersLeft: Int) -> Bool {
+            guard slot < optional.count else { return true }
+            // The squashed view holds only `a` to `z`; any other byte, or the text's end, starts no word.
+            let letter = position < text.count ? Int(text[position] &- 0x61) : 26
+            let candidates = letter < 26 ? buckets[slot &* 26 &+ letter] : 0..<0
+            if optional[slot] {
+                // The next slot here, or one more filler and this slot again.
+                if match(at: position, slot: slot + 1, fillersLeft: 3) { return true }
+                guard fillersLeft > 0 else { return false }
+                for word in candidates where has(word, at: position) {
+                    if match(at: position + words[word].count, slot: slot, fillersLeft: fillersLeft - 1) { return true }
+                }
+                return false
+            }
+            for word in candidates where has(word, at: position) {
+                if match(at: position + words[word].count, slot: slot + 1, fillersLeft: 3) { return true }
             }
             return false
         }
-        for word in candidates where has(word, in: text, at: position) {
-            if match(text, at: position + words[word].count, slot: slot + 1, fillersLeft: 3) { return true }
-        }
-        return false
-    }
 
-    /// Whether word number `word` is in `text` at `position`.
-    private func has(_ word: Int, in text: UnsafeBufferPointer<UInt8>, at position: Int) -> Bool {
-        let range = words[word]
-        guard position + range.count <= text.count else { return false }
-        for offset in 0..<range.count where text[position + offset] != letters[range.lowerBound + offset] { return false }
-        return true
+        /// Whether word number `word` is in the text at `position`.
+        func has(_ word: Int, at position: Int) -> Bool {
+            let range = words[word]
+            guard position + range.count <= text.count else { return false }
+            for offset in 0..<range.count where text[position &+ offset] != letters[range.lowerBound &+ offset] { return false }
+            return true
+        }
     }
 
     static func has(_ word: [UInt8], in text: UnsafeBufferPointer<UInt8>, at position: Int) -> Bool {

@@ -3,6 +3,7 @@
 struct SSNDetector: Detector {
     /// Where a number may start: at a digit.
     var starts = TriggerCursor.digits(reach: 0)
+    var needsDigitOrColon: Bool { true }
 
     func scan(_ text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
         var index = 0

@@ -27,7 +27,9 @@ enum ASCII {
         return true
     }
 
-    /// The end of the run of bytes from `index` for which `accept` holds.
+    /// The end of the run of bytes from `index` for which `accept` holds. Inlined, so that
+    /// `accept` is too rather than called for every byte.
+    @inline(__always)
     static func run(_ text: UnsafeBufferPointer<UInt8>, from index: Int, _ accept: (UInt8) -> Bool) -> Int {
         var end = index
         while end < text.count, accept(text[end]) { end += 1 }

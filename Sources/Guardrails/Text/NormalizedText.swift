@@ -15,37 +15,20 @@ import Foundation
 ///   and leetspeak (`1gn0r3`) vanish;
 /// - `symbols`: the folded text without white space, for chat-template delimiters.
 ///
-/// ASCII text, the common case, takes a path without Foundation.
+/// ASCII text, the common case, takes a path without Foundation's Unicode tables.
 struct NormalizedText {
-    /// Both views in one allocation: the squashed view, then the symbols view from `split`.
+    /// Both views in one allocation: the squashed view, then the symbols view from `split` to `end`.
     private var storage: [UInt8] = []
     private var split = 0
+    private var end = 0
 
     /// Folded letters only.
     var squashed: ArraySlice<UInt8> { storage[..<split] }
     /// Folded text without white space, punctuation kept.
-    var symbols: ArraySlice<UInt8> { storage[split...] }
+    var symbols: ArraySlice<UInt8> { storage[split..<end] }
 
     init(_ text: UnsafeBufferPointer<UInt8>) {
-        if text.allSatisfy({ $0 < 0x80 }) {
-            // Both views are written in place through one table lookup per byte and view.
-            var split = 0
-            storage = Self.asciiFolds.withUnsafeBufferPointer { folds in
-                [UInt8](unsafeUninitializedCapacity: 2 * text.count) { views, count in
-                    for byte in text where folds[Int(byte)].squashed != 0 {
-                        views[count] = folds[Int(byte)].squashed
-                        count += 1
-                    }
-                    split = count
-                    for byte in text where folds[Int(byte)].symbol != 0 {
-                        views[count] = folds[Int(byte)].symbol
-                        count += 1
-                    }
-                }
-            }
-            self.split = split
-            return
-        }
+        if asciiViews(text) { return }
         var squashed: [UInt8] = []
         var symbols: [UInt8] = []
         squashed.reserveCapacity(text.count)
@@ -64,6 +47,47 @@ struct NormalizedText {
         }
         storage = squashed + symbols
         split = squashed.count
+        end = storage.count
+    }
+
+    /// Writes both views of an ASCII `text` in one pass, through one table lookup per byte: the
+    /// squashed view from the front, the symbols view from the middle, then moved down to follow
+    /// it. False, with nothing kept, when `text` is not ASCII.
+    private mutating func asciiViews(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !text.isEmpty else { return true }
+        // Reserved, filled with two copies of the text and then overwritten: the standard library
+        // allocates `Array(repeating:count:)` and `Array(unsafeUninitializedCapacity:)` through
+        // unspecialised code that looks the storage's type up at run time (about 330 instructions
+        // a call), `reserveCapacity` through code specialised for bytes.
+        storage.reserveCapacity(2 * text.count)
+        storage.append(contentsOf: text)
+        storage.append(contentsOf: text)
+        var split = 0
+        var symbols = text.count
+        let ascii = Self.asciiFolds.withUnsafeBufferPointer { folds in
+            storage.withUnsafeMutableBufferPointer { views in
+                for byte in text {
+                    guard byte < 0x80 else { return false }
+                    // Written whether or not the byte adds to a view (0: it does not), and kept
+                    // only if it does: the squashed view's end stays below the symbols view's start.
+                    let fold = folds[Int(byte)]
+                    views[split] = fold.squashed
+                    split &+= fold.squashed == 0 ? 0 : 1
+                    views[symbols] = fold.symbol
+                    symbols &+= fold.symbol == 0 ? 0 : 1
+                }
+                let base = views.baseAddress!
+                memmove(base + split, base + text.count, symbols - text.count)
+                return true
+            }
+        }
+        guard ascii else {
+            storage = []
+            return false
+        }
+        self.split = split
+        end = split + symbols - text.count
+        return true
     }
 
     /// Folds one ASCII byte into both views.
