@@ -50,7 +50,7 @@ public struct GuardrailScanner: Sendable {
         }
         if !phraseDetectors.isEmpty {
             // One normalised view (and one decoding of the encoded runs) for every phrase check.
-            let views = NormalizedText.views(of: text)
+            let views = TextViews(of: text)
             for index in phraseDetectors.indices { phraseDetectors[index].scan(views, into: &matches) }
         }
         return Self.withoutOverlaps(matches.filter { $0.check != .pii || piiKinds.contains($0.typeName) })

@@ -135,24 +135,26 @@ public struct JSONScanner: ~Copyable {
 
     /// Scans `bytes` as ``scanElements(_:)`` does and, in the same pass, reads each element that is
     /// an object for the fields named in `keys` (its ``Nested``; none found for other elements):
-    /// what a scan of each object alone would find, without reading it twice.
-    public static func scanElements(_ bytes: UnsafeBufferPointer<UInt8>, keys: Keys) throws(JSONScanError) -> [(field: Field, members: Nested)] {
+    /// what a scan of each object alone would find, without reading it twice. Each element is given
+    /// to `body` as it is read, held in place: no array of elements is built. On an error, the
+    /// elements before it have been given.
+    public static func scanElements(
+        _ bytes: UnsafeBufferPointer<UInt8>, keys: Keys, _ body: (Field, borrowing Nested) -> Void
+    ) throws(JSONScanError) {
         var scanner = JSONScanner(bytes)
-        var elements: [(field: Field, members: Nested)] = []
-        guard try scanner.openArray() else { return elements }
-        elements.reserveCapacity(4)
+        guard try scanner.openArray() else { return }
+        var members = Nested(element: keys)
         repeat {
-            var members = Nested(element: keys)
+            members.reset()
             scanner.skipWhitespace()
             if scanner.peek() == UInt8(ascii: "{") {
                 let start = scanner.index
                 try scanner.nestedObject(keys: keys, depth: 2, into: &members)
-                elements.append((Field(kind: .object, range: start..<scanner.index), members))
+                body(Field(kind: .object, range: start..<scanner.index), members)
             } else {
-                elements.append((try scanner.scanValue(depth: 1), members))
+                body(try scanner.scanValue(depth: 1), members)
             }
         } while try scanner.nextElement()
-        return elements
     }
 
     /// Steps into the top-level array: true when an element follows, false when it is empty.

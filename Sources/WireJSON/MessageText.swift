@@ -35,10 +35,8 @@ public struct MessageText: Sendable, Equatable {
         let value = fields.textRange
         guard !value.isEmpty else { return [] }
         guard bytes[value.lowerBound] == UInt8(ascii: "[") else { return [MessageText(message: 0, literal: value)] }
-        // Each message's members are read as the array is: one pass over the messages.
-        let messages = elements(of: value, in: bytes, keys: .contentAndToolCalls)
         var slots: [MessageText] = []
-        slots.reserveCapacity(messages.count + 1)  // one slot each, the usual case
+        slots.reserveCapacity(4)  // a few messages with one slot each, the usual case
         if let system = fields.systemRange {
             if bytes[system.lowerBound] == UInt8(ascii: "\"") {
                 slots.append(MessageText(message: 0, literal: system))
@@ -47,18 +45,39 @@ public struct MessageText: Sendable, Equatable {
             }
         }
         let first = shape == .messages ? 1 : 0
-        // By index: an element (its members' fields held in place) is read where it lies, not copied out.
-        for index in messages.indices {
-            switch (shape, messages[index].field.kind) {
-            case (.embeddings, .string): slots.append(MessageText(message: index, literal: messages[index].field.range))
-            case (.chat, .object), (.messages, .object):
-                if let field = messages[index].members.duplicate?.duplicateField { throw Ambiguity(message: first + index, field: field) }
-                try messageSlots(
-                    content: messages[index].members.fields[0], toolCalls: messages[index].members.fields[1], index: first + index, in: bytes,
-                    into: &slots)
-            default: break
+        let systemSlots = slots.count
+        var index = 0
+        var ambiguity: Ambiguity?
+        // Each message's members are read as the array is, and each message where it lies: one
+        // pass over the messages, no array of them.
+        do {
+            try JSONScanner.scanElements(UnsafeBufferPointer(rebasing: bytes[value]), keys: .contentAndToolCalls) { message, members in
+                defer { index += 1 }
+                guard ambiguity == nil else { return }
+                switch (shape, message.kind) {
+                case (.embeddings, .string): slots.append(MessageText(message: index, literal: message.range.moved(by: value.lowerBound)))
+                case (.chat, .object), (.messages, .object):
+                    if let field = members.duplicate?.duplicateField {
+                        ambiguity = Ambiguity(message: first + index, field: field)
+                        return
+                    }
+                    do throws(Ambiguity) {
+                        try messageSlots(
+                            content: members.fields[0]?.moved(by: value.lowerBound), toolCalls: members.fields[1]?.moved(by: value.lowerBound),
+                            index: first + index, in: bytes, into: &slots)
+                    } catch {
+                        ambiguity = error
+                    }
+                default: break
+                }
             }
+        } catch {
+            // Not an array that scans (``RequestFields`` has read it whole, so this does not
+            // happen): no message's text, as before any was read.
+            slots.removeSubrange(systemSlots...)
+            return slots
         }
+        if let ambiguity { throw ambiguity }
         return slots
     }
 
@@ -160,20 +179,6 @@ public struct MessageText: Sendable, Equatable {
         return found
     }
 
-    /// The elements of the array at `array`, each object's members named in `keys` read in the
-    /// same pass; ranges counted in `bytes`.
-    private static func elements(
-        of array: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, keys: JSONScanner.Keys
-    ) -> [(field: JSONScanner.Field, members: JSONScanner.Nested)] {
-        let inner = UnsafeBufferPointer(rebasing: bytes[array])
-        var elements = (try? JSONScanner.scanElements(inner, keys: keys)) ?? []
-        for index in elements.indices {
-            elements[index].field.move(by: array.lowerBound)
-            elements[index].members.fields.move(by: array.lowerBound)
-        }
-        return elements
-    }
-
     private static func elements(of array: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> [JSONScanner.Field] {
         let inner = UnsafeBufferPointer(rebasing: bytes[array])
         var elements = (try? JSONScanner.scanElements(inner)) ?? []
@@ -185,7 +190,21 @@ public struct MessageText: Sendable, Equatable {
 extension JSONScanner.Field {
     /// Moves the range `offset` bytes on: from a part of a document to the whole of it.
     fileprivate mutating func move(by offset: Int) {
-        range = (range.lowerBound + offset)..<(range.upperBound + offset)
+        range = range.moved(by: offset)
+    }
+
+    /// The field with its range `offset` bytes on.
+    fileprivate func moved(by offset: Int) -> Self {
+        var field = self
+        field.move(by: offset)
+        return field
+    }
+}
+
+extension Range<Int> {
+    /// The range `offset` bytes on.
+    fileprivate func moved(by offset: Int) -> Self {
+        (lowerBound + offset)..<(upperBound + offset)
     }
 }
 

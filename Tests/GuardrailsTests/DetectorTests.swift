@@ -125,4 +125,52 @@ struct DetectorTests {
             }
         }
     }
+
+    /// Secrets, their parts and what surrounds them in text, for drawn texts dense with both.
+    static let secretPieces: [String] = [
+        "AKIAIOSFODNN7EXAMPLE", "ghp_" + String(repeating: "a1B2", count: 9), "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz",
+        "sk-proj-" + String(repeating: "Ab3d", count: 12), "sk-ant-api03-" + String(repeating: "x9Y", count: 30), "xoxb-1234567890-abcdefghij",
+        "AIza" + String(repeating: "S", count: 35), "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+        "sk-gw-" + String(repeating: "Z", count: 40), "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "MIIEow", "-----", " ", " ", "\n",
+        ".", "-", "_", "token", "instructions", "é", "s", "e", "A",
+    ]
+
+    @Test("the secret scan, reading only runs long enough to start a secret, finds what trying every position finds")
+    func secretsInLongRunsOnly() {
+        var generator = SplitMix64(seed: 0x5345_4352)
+        var found: [String: Int] = [:]
+        for _ in 0..<4_000 {
+            var text: [UInt8] = []
+            for _ in 0..<Int.random(in: 1...8, using: &generator) {
+                var piece = Array(Self.secretPieces.randomElement(using: &generator)!.utf8)
+                if Int.random(in: 0..<4, using: &generator) == 0 { piece = Array(piece.prefix(Int.random(in: 0...piece.count, using: &generator))) }
+                if Int.random(in: 0..<4, using: &generator) == 0 { piece = Array(piece.suffix(Int.random(in: 0...piece.count, using: &generator))) }
+                text += piece
+            }
+            // The reference: every position whose first byte starts a shape, tried in turn.
+            var expected: [GuardrailMatch] = []
+            var matches: [GuardrailMatch] = []
+            text.withUnsafeBufferPointer { text in
+                var index = 0
+                while index < text.count {
+                    let byte = text[index]
+                    if Array("Agsxe-".utf8).contains(byte), byte == UInt8(ascii: "-") || !ASCII.isTokenByte(ASCII.byte(text, index - 1)),
+                        let (type, end) = SecretDetector.secret(in: text, at: index)
+                    {
+                        expected.append(GuardrailMatch(check: .secrets, type: type, range: index..<end))
+                        index = end
+                    } else {
+                        index += 1
+                    }
+                }
+                SecretDetector().scan(text, into: &matches)
+            }
+            #expect(matches == expected, "\(String(decoding: text, as: UTF8.self).debugDescription)")
+            for match in matches { found[match.typeName, default: 0] += 1 }
+        }
+        // The draws reach every shape.
+        for type in ["aws_access_key", "github_token", "openai_api_key", "anthropic_api_key", "slack_token", "google_api_key", "jwt", "gateway_key", "private_key"] {
+            #expect(found[type, default: 0] >= 30, "\(type): \(found)")
+        }
+    }
 }

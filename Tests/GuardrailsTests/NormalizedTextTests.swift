@@ -63,4 +63,45 @@ struct NormalizedTextTests {
         Array(text.utf8).withUnsafeBufferPointer { bytes in EncodedRuns.forEachDecoded(in: bytes) { runs.append(String(decoding: $0, as: UTF8.self)) } }
         #expect(runs.contains { $0.contains("ignore previous") } == decoded, "\(runs)")
     }
+
+    @Test("the runs found by testing their last byte first are every whole run of the minimum or more, in order, for every minimum and any start")
+    func firstRunsAreTheWholeLongRuns() {
+        var generator = SplitMix64(seed: 0x4C6F_6E67)
+        var found = 0
+        for _ in 0..<4_000 {
+            // Runs of drawn lengths around the minimum, between separators, and the odd non-ASCII byte.
+            var text: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...6, using: &generator) {
+                let length = Int.random(in: 0...40, using: &generator)
+                text += (0..<length).map { _ in Array("aZ09+/=-_%".utf8).randomElement(using: &generator)! }
+                text += [[0x20], [0x2E], [0xC3, 0xA9], [0x0A], []].randomElement(using: &generator)!
+            }
+            let minimum = [1, 2, 10, EncodedRuns.minimumRun, 17].randomElement(using: &generator)!
+            let start = Int.random(in: 0...(text.count + 1), using: &generator)
+            // The reference: each run read byte by byte from `start`, kept when long enough.
+            var expected: [Range<Int>] = []
+            var index = start
+            while index < text.count {
+                guard EncodedRuns.runBytes.contains(text[index]) else {
+                    index += 1
+                    continue
+                }
+                var end = index
+                while end < text.count, EncodedRuns.runBytes.contains(text[end]) { end += 1 }
+                if end - index >= minimum { expected.append(index..<end) }
+                index = end
+            }
+            var runs: [Range<Int>] = []
+            text.withUnsafeBufferPointer { text in
+                var index = start
+                while let run = EncodedRuns.runBytes.firstRun(in: text, from: index, atLeast: minimum) {
+                    runs.append(run)
+                    index = run.upperBound
+                }
+            }
+            #expect(runs == expected, "\(minimum) from \(start) in \(String(decoding: text, as: UTF8.self).debugDescription)")
+            found += runs.count
+        }
+        #expect(found > 4_000, "the drawn texts hold long runs: \(found)")
+    }
 }

@@ -71,4 +71,20 @@ struct TriggerCursorTests {
             }
         }
     }
+
+    @Test("the first of three bytes is the one a byte-by-byte search finds, from any start")
+    func firstOfThree() {
+        var random = SplitMix64(seed: 0x3C5B_23)
+        let wanted = (UInt8(ascii: "<"), UInt8(ascii: "["), UInt8(ascii: "#"))
+        for _ in 0..<5000 {
+            let count = Int(random.next() % 40)
+            // Mostly other bytes, their neighbours among them, so that runs longer than a word occur.
+            let text: [UInt8] = (0..<count).map { _ in
+                random.next() % 8 == 0 ? [0x3C, 0x5B, 0x23, 0x3B, 0x3D, 0x5A, 0x5C, 0x22, 0x24, 0xBC][Int(random.next() % 10)] : UInt8(truncatingIfNeeded: random.next())
+            }
+            let start = Int(random.next() % UInt64(count + 2))
+            let expected = text.indices.first { $0 >= start && [wanted.0, wanted.1, wanted.2].contains(text[$0]) } ?? count
+            #expect(text.withUnsafeBufferPointer { ASCII.first(of: wanted, in: $0, from: start) } == expected)
+        }
+    }
 }

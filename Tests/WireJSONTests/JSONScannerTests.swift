@@ -211,7 +211,11 @@ struct JSONScannerTests {
             bytes.withUnsafeBufferPointer { buffer in
                 let text = String(decoding: bytes, as: UTF8.self)
                 let alone = Result { () throws(JSONScanError) in try JSONScanner.scanElements(buffer) }
-                let together = Result { () throws(JSONScanError) in try JSONScanner.scanElements(buffer, keys: keys) }
+                let together = Result { () throws(JSONScanError) in
+                    var elements: [(field: JSONScanner.Field, members: JSONScanner.Nested)] = []
+                    try JSONScanner.scanElements(buffer, keys: keys) { elements.append(($0, copy $1)) }
+                    return elements
+                }
                 switch (alone, together) {
                 case (.failure(let expected), .failure(let error)):
                     #expect(error == expected, "\(text)")

@@ -1,3 +1,4 @@
+import Glibc
 import Guardrails
 import NIOCore
 import Telemetry
@@ -32,7 +33,7 @@ enum TextInspection {
         for slot in slots {
             let inner = bytes[(slot.literal.lowerBound + 1)..<(slot.literal.upperBound - 1)]
             // Without escapes the literal's bytes are the text: scanned in place, offsets are the same.
-            let escaped = inner.contains(UInt8(ascii: "\\"))
+            let escaped = memchr(bytes.baseAddress! + inner.startIndex, Int32(UInt8(ascii: "\\")), inner.count) != nil
             let decoded = escaped ? JSONString.unescapedUTF8WithOffsets(inner) : nil
             let matches = decoded.map { scanner.scan($0.utf8) } ?? scanner.scan(UnsafeBufferPointer(rebasing: inner))
             for match in matches {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The operator's deny phrases, matched on the squashed view (and inside encoded runs), so that
 /// spacing, case, homoglyphs and leetspeak do not hide them.
 struct DenyPhraseDetector: PhraseDetector {
@@ -8,16 +10,23 @@ struct DenyPhraseDetector: PhraseDetector {
         self.phrases = phrases.map(NormalizedText.squash).filter { !$0.isEmpty }
     }
 
-    func scan(_ views: [NormalizedText], into matches: inout [GuardrailMatch]) {
+    func scan(_ views: TextViews, into matches: inout [GuardrailMatch]) {
         guard !phrases.isEmpty, views.contains(where: { contains($0.squashed) }) else { return }
         matches.append(GuardrailMatch(check: .denyPhrases, type: "deny_phrase", range: nil))
     }
 
     private func contains(_ squashed: ArraySlice<UInt8>) -> Bool {
         squashed.withUnsafeBufferPointer { squashed in
-            phrases.contains { phrase in
-                let first = phrase[0]
-                return squashed.indices.contains { squashed[$0] == first && PhraseFamily.has(phrase, in: squashed, at: $0) }
+            guard let base = squashed.baseAddress else { return false }
+            return phrases.contains { phrase in
+                // Each place the phrase's first letter is, found with memchr.
+                var index = 0
+                while index < squashed.count, let found = memchr(base + index, Int32(phrase[0]), squashed.count - index) {
+                    index = UnsafeRawPointer(base).distance(to: found)
+                    if PhraseFamily.has(phrase, in: squashed, at: index) { return true }
+                    index += 1
+                }
+                return false
             }
         }
     }

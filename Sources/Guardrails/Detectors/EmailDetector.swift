@@ -1,13 +1,13 @@
+import Foundation
+
 /// E-mail addresses: a local part, `@`, and a domain of at least two labels whose last is letters.
 struct EmailDetector: Detector {
     func scan(_ text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
+        guard let base = text.baseAddress else { return }
         var index = 0
-        while index < text.count {
-            guard text[index] == UInt8(ascii: "@") else {
-                index += 1
-                continue
-            }
-            let at = index
+        // Each `@` found with memchr: prose has few, and most texts none.
+        while index < text.count, let found = memchr(base + index, 0x40, text.count - index) {
+            let at = UnsafeRawPointer(base).distance(to: found)
             index += 1
             var start = at
             while start > 0, Self.isLocal(text[start - 1]) { start -= 1 }

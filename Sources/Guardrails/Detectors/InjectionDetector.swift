@@ -65,67 +65,85 @@ struct InjectionDetector: PhraseDetector {
         "###instruction:", "</system>", "<system>",
     ].map { Array($0.utf8) }
 
-    /// The index of each family's type among the distinct types, so each type is reported once.
-    private static let typeIndexes: [Int] = {
-        var names: [String] = []
-        return families.map { family in
-            if let index = names.firstIndex(of: family.type.description) { return index }
-            names.append(family.type.description)
-            return names.count - 1
-        }
-    }()
+    /// The tables the scan reads at every position of a text, in storage that lives as long as
+    /// the process and read through pointers: no reference is counted per text or per match.
+    private struct Tables: @unchecked Sendable {
+        /// Each family, unretained: ``families`` holds them for good.
+        let families: UnsafeBufferPointer<Unmanaged<PhraseFamily>>
+        /// The index of each family's type among the distinct types, so each type is reported once.
+        let typeIndexes: UnsafeBufferPointer<Int>
+        /// For each three first letters (``PhraseFamily/startKey(_:_:_:)``), a bit per family that
+        /// can start with them: most positions of a text are ruled out by one lookup.
+        let starts: UnsafeBufferPointer<UInt16>
+        /// For each three first letters, the letters that may follow them in any family: of the
+        /// positions one lookup in ``starts`` leaves (`the`, `for` and `rep` of most prose), the
+        /// fourth letter rules out most.
+        let fourths: UnsafeBufferPointer<UInt32>
 
-    /// For each three first letters (``PhraseFamily/startKey(_:_:_:)``), a bit per family that can
-    /// start with them: most positions of a text are ruled out by one lookup.
-    private static let starts: [UInt16] = {
-        var table = [UInt16](repeating: 0, count: 26 * 26 * 26)
-        for (index, family) in families.enumerated() {
-            for key in family.startKeys.keys { table[key] |= 1 << UInt16(index) }
+        init(_ families: [PhraseFamily]) {
+            var names: [String] = []
+            let typeIndexes = families.map { family in
+                if let index = names.firstIndex(of: family.type.description) { return index }
+                names.append(family.type.description)
+                return names.count - 1
+            }
+            var starts = [UInt16](repeating: 0, count: 26 * 26 * 26)
+            var fourths = [UInt32](repeating: 0, count: 26 * 26 * 26)
+            for (index, family) in families.enumerated() {
+                for (key, fourth) in family.startKeys {
+                    starts[key] |= 1 << UInt16(index)
+                    fourths[key] |= fourth
+                }
+            }
+            self.families = Self.forever(families.map { Unmanaged.passUnretained($0) })
+            self.typeIndexes = Self.forever(typeIndexes)
+            self.starts = Self.forever(starts)
+            self.fourths = Self.forever(fourths)
         }
-        return table
-    }()
 
-    /// For each three first letters, the letters that may follow them in any family: of the
-    /// positions one lookup in ``starts`` leaves (`the`, `for` and `rep` of most prose), the
-    /// fourth letter rules out most.
-    private static let fourths: [UInt32] = {
-        var table = [UInt32](repeating: 0, count: 26 * 26 * 26)
-        for family in families {
-            for (key, fourth) in family.startKeys { table[key] |= fourth }
+        /// A copy of `values` that is never freed (made once, for a `static let`).
+        private static func forever<Element>(_ values: [Element]) -> UnsafeBufferPointer<Element> {
+            let storage = UnsafeMutableBufferPointer<Element>.allocate(capacity: values.count)
+            _ = storage.initialize(from: values)
+            return UnsafeBufferPointer(storage)
         }
-        return table
-    }()
+    }
 
-    func scan(_ views: [NormalizedText], into matches: inout [GuardrailMatch]) {
-        let families = Self.families
-        let typeIndexes = Self.typeIndexes
-        let fourths = Self.fourths
+    private static let tables = Tables(families)
+
+    func scan(_ views: TextViews, into matches: inout [GuardrailMatch]) {
+        let tables = Self.tables
         // A bit per type found, so each type is reported once.
         var found: UInt16 = 0
         var delimiter = false
-        for view in views {
-            Self.starts.withUnsafeBufferPointer { starts in
-                view.squashed.withUnsafeBufferPointer { squashed in
-                    guard squashed.count >= 3 else { return }
-                    for position in 0..<(squashed.count - 2) {
-                        let key = PhraseFamily.startKey(squashed[position], squashed[position + 1], squashed[position + 2])
-                        var candidates = starts[key]
-                        if candidates != 0, position + 3 < squashed.count, fourths[key] & 1 << UInt32(squashed[position + 3] &- 0x61) == 0 { continue }
-                        while candidates != 0 {
-                            let index = candidates.trailingZeroBitCount
-                            candidates &= candidates - 1
-                            let type: UInt16 = 1 << typeIndexes[index]
-                            if found & type == 0 && families[index].matches(squashed, at: position) && !Self.isNegated(squashed, before: position) {
-                                found |= type
-                                matches.append(GuardrailMatch(check: .promptInjection, type: families[index].type, range: nil))
-                            }
-                        }
-                    }
-                }
-            }
+        views.forEach { view in
+            view.squashed.withUnsafeBufferPointer { squashed in Self.phrases(in: squashed, tables, found: &found, into: &matches) }
             if !delimiter { delimiter = Self.hasDelimiter(view.symbols) }
         }
         if delimiter { matches.append(GuardrailMatch(check: .promptInjection, type: "chat_template", range: nil)) }
+    }
+
+    /// Appends a match for each family's type that starts somewhere in `squashed` (not negated),
+    /// unless its bit is set in `found` already; sets the bit of each type it reports.
+    private static func phrases(in squashed: UnsafeBufferPointer<UInt8>, _ tables: Tables, found: inout UInt16, into matches: inout [GuardrailMatch]) {
+        guard squashed.count >= 3 else { return }
+        for position in 0..<(squashed.count - 2) {
+            let key = PhraseFamily.startKey(squashed[position], squashed[position + 1], squashed[position + 2])
+            var candidates = tables.starts[key]
+            guard candidates != 0 else { continue }
+            if position + 3 < squashed.count, tables.fourths[key] & 1 << UInt32(squashed[position + 3] &- 0x61) == 0 { continue }
+            while candidates != 0 {
+                let index = candidates.trailingZeroBitCount
+                candidates &= candidates - 1
+                let type: UInt16 = 1 << tables.typeIndexes[index]
+                guard found & type == 0 else { continue }
+                let family = tables.families[index]
+                if family._withUnsafeGuaranteedRef({ $0.matches(squashed, at: position) }) && !isNegated(squashed, before: position) {
+                    found |= type
+                    matches.append(GuardrailMatch(check: .promptInjection, type: family._withUnsafeGuaranteedRef(\.type), range: nil))
+                }
+            }
+        }
     }
 
     /// Words that, right before a phrase, turn it into the rule a system prompt states ("never
@@ -139,10 +157,14 @@ struct InjectionDetector: PhraseDetector {
 
     private static func hasDelimiter(_ symbols: ArraySlice<UInt8>) -> Bool {
         symbols.withUnsafeBufferPointer { symbols in
-            for position in symbols.indices where symbols[position] == UInt8(ascii: "<") || symbols[position] == UInt8(ascii: "[") || symbols[position] == UInt8(ascii: "#") {
+            // Every delimiter opens with `<`, `[` or `#`: those are found eight bytes at a time.
+            var position = 0
+            while true {
+                position = ASCII.first(of: (UInt8(ascii: "<"), UInt8(ascii: "["), UInt8(ascii: "#")), in: symbols, from: position)
+                guard position < symbols.count else { return false }
                 if delimiters.contains(where: { PhraseFamily.has($0, in: symbols, at: position) }) { return true }
+                position += 1
             }
-            return false
         }
     }
 }

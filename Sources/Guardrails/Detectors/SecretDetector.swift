@@ -5,24 +5,55 @@ struct SecretDetector: Detector {
     private static let githubPrefixes: [StaticString] = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"]
     private static let slackPrefixes: [StaticString] = ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "xapp-"]
 
+    /// Letters, digits, `_`, `-` and `.`: every secret's bytes from where it starts, for at least
+    /// ``shortestStart`` bytes (a private key's `-----BEGIN`; every other shape is longer).
+    static let secretBytes = ByteSet("_-.", including: ASCII.isAlphanumeric)
+    static let shortestStart = 10
+
     func scan(_ text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
         var index = 0
-        while index < text.count {
-            let byte = text[index]
-            guard byte == UInt8(ascii: "A") || byte == UInt8(ascii: "g") || byte == UInt8(ascii: "s") || byte == UInt8(ascii: "x")
-                || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "-"),
-                byte == UInt8(ascii: "-") || !ASCII.isTokenByte(ASCII.byte(text, index - 1)),
-                let (type, end) = Self.secret(in: text, at: index)
-            else {
-                index += 1
-                continue
+        // Only the runs of ``secretBytes`` long enough to start a secret are read byte by byte.
+        while let run = Self.secretBytes.firstRun(in: text, from: index, atLeast: Self.shortestStart) {
+            index = run.lowerBound
+            while index <= run.upperBound - Self.shortestStart {
+                if let (type, end) = Self.secret(in: text, startingAt: index) {
+                    matches.append(GuardrailMatch(check: .secrets, type: type, range: index..<end))
+                    index = end
+                } else {
+                    index += 1
+                }
             }
-            matches.append(GuardrailMatch(check: .secrets, type: type, range: index..<end))
-            index = end
+            index = max(index, run.upperBound)
         }
     }
 
-    private static func secret(in text: UnsafeBufferPointer<UInt8>, at index: Int) -> (StaticString, Int)? {
+    /// The type and end of the secret that starts at `index`, if one does: its first two bytes
+    /// are those of a shape, it does not continue a token (but for a private key's dashes), and
+    /// the shape holds.
+    private static func secret(in text: UnsafeBufferPointer<UInt8>, startingAt index: Int) -> (StaticString, Int)? {
+        let byte = text[index]
+        guard mayStart(byte, ASCII.byte(text, index + 1)), byte == UInt8(ascii: "-") || !ASCII.isTokenByte(ASCII.byte(text, index - 1)) else { return nil }
+        return secret(in: text, at: index)
+    }
+
+    /// Whether a secret may start with `first` and `second`: the first two bytes of every shape
+    /// below (`A` and a capital, `gh`, `gi`, `sk`, `xo`, `xa`, `ey`, `--`). Prose is full of `s`
+    /// and `e`, and most are turned away here without a call.
+    @inline(__always)
+    private static func mayStart(_ first: UInt8, _ second: UInt8) -> Bool {
+        switch first {
+        case UInt8(ascii: "A"): ASCII.isUpper(second)
+        case UInt8(ascii: "g"): second == UInt8(ascii: "h") || second == UInt8(ascii: "i")
+        case UInt8(ascii: "s"): second == UInt8(ascii: "k")
+        case UInt8(ascii: "x"): second == UInt8(ascii: "o") || second == UInt8(ascii: "a")
+        case UInt8(ascii: "e"): second == UInt8(ascii: "y")
+        case UInt8(ascii: "-"): second == UInt8(ascii: "-")
+        default: false
+        }
+    }
+
+    /// The type and end of the shape whose first byte is at `index`, if its whole shape is there.
+    static func secret(in text: UnsafeBufferPointer<UInt8>, at index: Int) -> (StaticString, Int)? {
         switch text[index] {
         case UInt8(ascii: "A"):
             if awsPrefixes.contains(where: { ASCII.has($0, in: text, at: index) }),

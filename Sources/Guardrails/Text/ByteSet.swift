@@ -20,4 +20,24 @@ struct ByteSet: Sendable {
         let bit = UInt64(byte & 0x3F)
         return byte < 0x40 ? low &>> bit & 1 != 0 : byte < 0x80 && high &>> bit & 1 != 0
     }
+
+    /// The first run of at least `minimum` bytes of the set that starts at or after `start`,
+    /// whole to its end: where `start` is inside a run, the part from `start` on counts. A run long
+    /// enough holds the byte `minimum` - 1 on from where it starts: that byte is tested first, and
+    /// when it is not in the set no run starting before it is long enough. Text whose runs are
+    /// shorter (prose, for runs of letters) is passed testing a few bytes in each `minimum`.
+    func firstRun(in text: UnsafeBufferPointer<UInt8>, from start: Int, atLeast minimum: Int) -> Range<Int>? {
+        var index = max(start, 0)
+        while index <= text.count - minimum {
+            // Every byte from `index` to `index + minimum - 1` must be in the set; tested from the last back.
+            var back = index + minimum - 1
+            while back >= index, contains(text[back]) { back -= 1 }
+            guard back < index else {
+                index = back + 1
+                continue
+            }
+            return index..<ASCII.run(text, from: index + minimum, contains)
+        }
+        return nil
+    }
 }

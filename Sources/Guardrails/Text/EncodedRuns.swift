@@ -21,18 +21,11 @@ enum EncodedRuns {
         // Percent-encoding often leaves letters and spaces as they are: the whole text is decoded.
         let percentText = UnsafeBufferPointer(rebasing: text[..<min(text.count, maximumDecoded * 3)])
         if escapeCount(percentText, atLeast: 3), body(percentDecoded(percentText)) { return true }
-        let runBytes = Self.runBytes
         var index = 0
         var runs = 0
-        while index < text.count, runs < maximumRuns {
-            guard runBytes.contains(text[index]) else {
-                index += 1
-                continue
-            }
-            let end = ASCII.run(text, from: index, runBytes.contains)
-            defer { index = end }
-            guard end - index >= minimumRun else { continue }
-            let run = UnsafeBufferPointer(rebasing: text[index..<min(end, index + maximumDecoded * 2)])
+        while runs < maximumRuns, let found = runBytes.firstRun(in: text, from: index, atLeast: minimumRun) {
+            index = found.upperBound
+            let run = UnsafeBufferPointer(rebasing: text[found.lowerBound..<min(found.upperBound, found.lowerBound + maximumDecoded * 2)])
             guard let decoded = decode(run), isText(decoded) else { continue }
             runs += 1
             if body(decoded) { return true }

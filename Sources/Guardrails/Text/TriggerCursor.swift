@@ -53,4 +53,24 @@ extension ASCII {
         while index < text.count, !isDigit(text[index]), !orColon || text[index] != UInt8(ascii: ":") { index += 1 }
         return index
     }
+
+    /// The first of the three bytes `wanted` at or after `start`, or `text.count`. Eight bytes are
+    /// tested at a time: after an XOR with a wanted byte it is zero, which the borrow test finds
+    /// (it may flag a word without one, never miss one; the byte loop then decides).
+    static func first(of wanted: (UInt8, UInt8, UInt8), in text: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = text.baseAddress else { return text.count }
+        var index = min(max(0, start), text.count)
+        let raw = UnsafeRawPointer(base)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let (first, second, third) = (ones &* UInt64(wanted.0), ones &* UInt64(wanted.1), ones &* UInt64(wanted.2))
+        while index + 8 <= text.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let (x, y, z) = (word ^ first, word ^ second, word ^ third)
+            let flags = ((x &- ones) & ~x) | ((y &- ones) & ~y) | ((z &- ones) & ~z)
+            if flags & 0x8080_8080_8080_8080 != 0 { break }
+            index += 8
+        }
+        while index < text.count, text[index] != wanted.0, text[index] != wanted.1, text[index] != wanted.2 { index += 1 }
+        return index
+    }
 }
