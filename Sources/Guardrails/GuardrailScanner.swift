@@ -1,6 +1,6 @@
 /// The detectors one direction's rules turn on, built once per policy and shared by every
-/// request under it.
-public struct GuardrailScanner: Sendable {
+/// request under it: a class, so that a request holds it through one reference.
+public final class GuardrailScanner: Sendable {
     /// The rules the scanner applies.
     public let rules: GuardrailRules
     /// The detectors every text is given to, then those only a text with a digit or a colon is.
@@ -41,19 +41,30 @@ public struct GuardrailScanner: Sendable {
     /// it contains, and of two overlapping matches of one check the earlier, longer one stays.
     public func scan(_ text: UnsafeBufferPointer<UInt8>) -> [GuardrailMatch] {
         var matches: [GuardrailMatch] = []
-        // By index: each detector is called where it lies; `for detector in` would copy it out of
-        // the array (and destroy the copy) on every call.
-        for index in detectors.indices { detectors[index].scan(text, into: &matches) }
+        Self.run(detectors, on: text, into: &matches)
         // Prose often has no digit: one word-at-a-time search spares the number detectors' scans.
         if !numberDetectors.isEmpty, ASCII.firstDigit(in: text, from: 0, orColon: true) < text.count {
-            for index in numberDetectors.indices { numberDetectors[index].scan(text, into: &matches) }
+            Self.run(numberDetectors, on: text, into: &matches)
         }
         if !phraseDetectors.isEmpty {
             // One normalised view (and one decoding of the encoded runs) for every phrase check.
-            let views = TextViews(of: text)
-            for index in phraseDetectors.indices { phraseDetectors[index].scan(views, into: &matches) }
+            Self.run(phraseDetectors, on: TextViews(of: text), into: &matches)
         }
         return Self.withoutOverlaps(matches.filter { $0.check != .pii || piiKinds.contains($0.typeName) })
+    }
+
+    /// Calls each of `detectors` where it lies. Borrowed as an argument, the array gives its
+    /// elements in place; read as a class's property, it copies each one out (and destroys the
+    /// copy) on every call. Never inlined, so that it stays an argument.
+    @inline(never)
+    private static func run(_ detectors: [any Detector], on text: UnsafeBufferPointer<UInt8>, into matches: inout [GuardrailMatch]) {
+        for index in detectors.indices { detectors[index].scan(text, into: &matches) }
+    }
+
+    /// Calls each of the phrase `detectors` where it lies, as ``run(_:on:into:)`` does.
+    @inline(never)
+    private static func run(_ detectors: [any PhraseDetector], on views: TextViews, into matches: inout [GuardrailMatch]) {
+        for index in detectors.indices { detectors[index].scan(views, into: &matches) }
     }
 
     /// `text` scanned, for callers holding a `String` or bytes.

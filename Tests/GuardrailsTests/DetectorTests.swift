@@ -173,4 +173,54 @@ struct DetectorTests {
             #expect(found[type, default: 0] >= 30, "\(type): \(found)")
         }
     }
+
+    /// Words of the injection families, words near them and negations, for drawn texts.
+    static let injectionPieces: [String] = [
+        "ignore", "all", "previous", "instructions", "you are", "you", "are", "now", "unfiltered", "reveal", "system prompt", "system", "prompt",
+        "the", "act as", "developer mode", "ai", "enable", "dan", "mode", "new", "do anything now", "not", "never", "dont", "helpful",
+        "assistant", "write", "enter", "above", "before", "everything", "forget", "show", "hidden", "jailbreak", "god", "a", "an", "rules",
+        "without restrictions", "tell me", "your", "l", "x", "q", "ignore all previous", "disregard the above", "reveal your", "print the hidden",
+        "instructions", "system prompt", "forget everything",
+    ]
+
+    @Test("the injection scan, which first looks for a family's first and last words, finds what trying every family at every position finds")
+    func injectionMatchesEveryPosition() {
+        var generator = SplitMix64(seed: 0x494E_4A45)
+        var found: [String: Int] = [:]
+        var clean = 0
+        for _ in 0..<4_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...10, using: &generator) {
+                text += Self.injectionPieces.randomElement(using: &generator)!
+                if Int.random(in: 0..<3, using: &generator) > 0 { text += " " }
+            }
+            let views = Array(text.utf8).withUnsafeBufferPointer { TextViews(of: $0) }
+            // The reference: every family tried at every position of every view, as the detector's
+            // tables never rule out.
+            var expected: Set<String> = []
+            views.forEach { view in
+                Array(view.squashed).withUnsafeBufferPointer { squashed in
+                    for family in InjectionDetector.families {
+                        for position in 0..<squashed.count where family.matches(squashed, at: position) {
+                            let negated = InjectionDetector.negations.contains { word in
+                                position >= word.count && Array(squashed[(position - word.count)..<position]) == word
+                            }
+                            if !negated { expected.insert(family.type.description) }
+                        }
+                    }
+                }
+            }
+            var matches: [GuardrailMatch] = []
+            InjectionDetector().scan(views, into: &matches)
+            #expect(Set(matches.map(\.typeName)) == expected, "\(text.debugDescription)")
+            #expect(matches.count == expected.count, "each type once: \(text.debugDescription)")
+            for type in expected { found[type, default: 0] += 1 }
+            if expected.isEmpty { clean += 1 }
+        }
+        // The draws reach every type, and texts with none.
+        for type in ["override_instructions", "reveal_system_prompt", "role_switch"] {
+            #expect(found[type, default: 0] >= 50, "\(type): \(found)")
+        }
+        #expect(clean >= 1_000, "\(clean) texts without a phrase")
+    }
 }

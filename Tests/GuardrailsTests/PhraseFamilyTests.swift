@@ -19,7 +19,7 @@ struct PhraseFamilyTests {
         return slots[slot].words.contains { has($0) && reference(slots, text, at: position + $0.count, slot: slot + 1, fillersLeft: 3) }
     }
 
-    @Test("300 drawn families over four letters, with fillers, shared prefixes and words that contain each other, match at every position of drawn texts as plain backtracking does")
+    @Test("300 drawn families over four letters, with fillers, shared prefixes and words that contain each other, match at every position of drawn texts as plain backtracking does, and their last words' keys are in every text they match")
     func matchesReference() {
         var generator = SplitMix64(seed: 31)
         let alphabet = Array("abcd".utf8)
@@ -27,6 +27,7 @@ struct PhraseFamilyTests {
             String(decoding: (0..<Int.random(in: lengths, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }, as: UTF8.self)
         }
         var matched = 0
+        var keyed = 0
         for _ in 0..<300 {
             var slots: Slots = [(words: (0..<Int.random(in: 1...4, using: &generator)).map { _ in word(2...4) }, filler: false)]
             for _ in 0..<Int.random(in: 0...3, using: &generator) {
@@ -44,16 +45,26 @@ struct PhraseFamilyTests {
                         text.append(alphabet.randomElement(using: &generator)!)
                     }
                 }
+                // A phrase's last word starts and ends at two of the text's three-letter keys,
+                // which the family's last-word keys must name.
+                let keys = Set((0..<max(0, text.count - 2)).map { PhraseFamily.startKey(text[$0], text[$0 + 1], text[$0 + 2]) })
                 text.withUnsafeBufferPointer { buffer in
                     for position in 0...text.count {
                         let expected = Self.reference(squashed, text, at: position, slot: 0, fillersLeft: 3)
                         #expect(family.matches(buffer, at: position) == expected, "\(slots) at \(position) of \(String(decoding: text, as: UTF8.self))")
-                        if expected { matched += 1 }
+                        if expected {
+                            matched += 1
+                            if let (heads, tails) = family.lastWordKeys {
+                                #expect(!heads.isDisjoint(with: keys) && !tails.isDisjoint(with: keys), "\(slots) in \(String(decoding: text, as: UTF8.self))")
+                                keyed += 1
+                            }
+                        }
                     }
                 }
             }
         }
         #expect(matched > 1000, "the drawn texts hold phrases of their families")
+        #expect(keyed > 300, "of families whose last words all have three letters or more")
     }
 
     @Test("a byte outside the squashed view's letters starts no word, at any slot")

@@ -72,11 +72,16 @@ struct InjectionDetector: PhraseDetector {
         let families: UnsafeBufferPointer<Unmanaged<PhraseFamily>>
         /// The index of each family's type among the distinct types, so each type is reported once.
         let typeIndexes: UnsafeBufferPointer<Int>
-        /// For each three first letters (``PhraseFamily/startKey(_:_:_:)``), a bit per family that
-        /// can start with them: most positions of a text are ruled out by one lookup.
-        let starts: UnsafeBufferPointer<UInt16>
+        /// For each three letters (``PhraseFamily/startKey(_:_:_:)``), a bit per family that can
+        /// start with them (bits 0 to 9), one per family whose last slot has a word that starts
+        /// with them (bits 10 to 19) and one per family whose last slot has a word that ends with
+        /// them (bits 20 to 29): one pass over a text finds the families that may be in it, and
+        /// most prose holds none.
+        let keys: UnsafeBufferPointer<UInt32>
+        /// The families' head and tail bits whose last slot cannot be told by three letters.
+        let unkeyedEnds: UInt32
         /// For each three first letters, the letters that may follow them in any family: of the
-        /// positions one lookup in ``starts`` leaves (`the`, `for` and `rep` of most prose), the
+        /// positions one lookup in ``keys`` leaves (`the`, `for` and `rep` of most prose), the
         /// fourth letter rules out most.
         let fourths: UnsafeBufferPointer<UInt32>
 
@@ -87,17 +92,26 @@ struct InjectionDetector: PhraseDetector {
                 names.append(family.type.description)
                 return names.count - 1
             }
-            var starts = [UInt16](repeating: 0, count: 26 * 26 * 26)
+            precondition(families.count <= 10, "a key's bits hold ten families")
+            var keys = [UInt32](repeating: 0, count: 26 * 26 * 26)
             var fourths = [UInt32](repeating: 0, count: 26 * 26 * 26)
+            var unkeyedEnds: UInt32 = 0
             for (index, family) in families.enumerated() {
                 for (key, fourth) in family.startKeys {
-                    starts[key] |= 1 << UInt16(index)
+                    keys[key] |= 1 << UInt32(index)
                     fourths[key] |= fourth
+                }
+                if let (heads, tails) = family.lastWordKeys {
+                    for key in heads { keys[key] |= 1 << UInt32(10 + index) }
+                    for key in tails { keys[key] |= 1 << UInt32(20 + index) }
+                } else {
+                    unkeyedEnds |= 1 << UInt32(10 + index) | 1 << UInt32(20 + index)
                 }
             }
             self.families = Self.forever(families.map { Unmanaged.passUnretained($0) })
             self.typeIndexes = Self.forever(typeIndexes)
-            self.starts = Self.forever(starts)
+            self.keys = Self.forever(keys)
+            self.unkeyedEnds = unkeyedEnds
             self.fourths = Self.forever(fourths)
         }
 
@@ -127,9 +141,17 @@ struct InjectionDetector: PhraseDetector {
     /// unless its bit is set in `found` already; sets the bit of each type it reports.
     private static func phrases(in squashed: UnsafeBufferPointer<UInt8>, _ tables: Tables, found: inout UInt16, into matches: inout [GuardrailMatch]) {
         guard squashed.count >= 3 else { return }
+        // First the families that may be here: one whose first words start nowhere in the text, or
+        // whose last slot's words start or end nowhere, has no phrase in it.
+        var seen = tables.unkeyedEnds
+        for position in 0..<(squashed.count - 2) {
+            seen |= tables.keys[PhraseFamily.startKey(squashed[position], squashed[position + 1], squashed[position + 2])]
+        }
+        let possible = UInt16(truncatingIfNeeded: seen & seen >> 10 & seen >> 20) & 0x3FF
+        guard possible != 0 else { return }
         for position in 0..<(squashed.count - 2) {
             let key = PhraseFamily.startKey(squashed[position], squashed[position + 1], squashed[position + 2])
-            var candidates = tables.starts[key]
+            var candidates = UInt16(truncatingIfNeeded: tables.keys[key]) & possible
             guard candidates != 0 else { continue }
             if position + 3 < squashed.count, tables.fourths[key] & 1 << UInt32(squashed[position + 3] &- 0x61) == 0 { continue }
             while candidates != 0 {
@@ -148,7 +170,7 @@ struct InjectionDetector: PhraseDetector {
 
     /// Words that, right before a phrase, turn it into the rule a system prompt states ("never
     /// reveal your system prompt", "do not ignore the rules above"), as the squashed view reads them.
-    private static let negations: [[UInt8]] = ["not", "never", "dont", "don't", "mustnt", "shouldnt", "cannot"].map(NormalizedText.squash)
+    static let negations: [[UInt8]] = ["not", "never", "dont", "don't", "mustnt", "shouldnt", "cannot"].map(NormalizedText.squash)
 
     /// Whether the squashed text before `position` ends with a negation.
     private static func isNegated(_ squashed: UnsafeBufferPointer<UInt8>, before position: Int) -> Bool {

@@ -20,6 +20,11 @@ final class PhraseFamily: Sendable {
     /// them, and the letters that may come fourth (bit 0 for `a`); every letter after a word of
     /// three letters or fewer.
     let startKeys: [Int: UInt32]
+    /// The first and the last three letters of each word of the last slot that is not a filler,
+    /// as ``startKey(_:_:_:)`` numbers them: a text holds a phrase of the family only if it holds
+    /// one of the heads and one of the tails. Nil when a word of that slot is shorter than three
+    /// letters.
+    let lastWordKeys: (heads: Set<Int>, tails: Set<Int>)?
 
     /// A family; `filler: true` marks a slot that may repeat or be skipped. The first slot's words
     /// must be two letters or more.
@@ -52,6 +57,15 @@ final class PhraseFamily: Sendable {
             }
         }
         self.startKeys = keys
+        if let last = slots.lastIndex(where: { !$0.filler }) {
+            let lastWords = words[buckets[last * 26].lowerBound..<buckets[last * 26 + 25].upperBound].map { Array(letters[$0]) }
+            lastWordKeys =
+                lastWords.allSatisfy { $0.count >= 3 }
+                ? (Set(lastWords.map { Self.startKey($0[0], $0[1], $0[2]) }), Set(lastWords.map { Self.startKey($0[$0.count - 3], $0[$0.count - 2], $0[$0.count - 1]) }))
+                : nil
+        } else {
+            lastWordKeys = nil
+        }
     }
 
     /// A bit for each of the 26 letters.
