@@ -4,14 +4,19 @@ within a fraction of a percent from run to run, where this shared machine's timi
 several percent, so it shows before / after changes too small for `bench/ab.py` to resolve. It
 counts work, not time: a cache miss or a wake-up of the kernel costs no instruction here.
 
-    python3 bench/instructions.py BINARY [BINARY ...] [--nginx] [--requests 400] [--connections 1] [--telemetry] [--metered] [--guarded] [--top 40] [--keep]
+    python3 bench/instructions.py BINARY [BINARY ...] [--nginx] [--requests 400] [--connections 1] [--telemetry [--collect-ms 250]] [--metered] [--guarded] [--top 40] [--keep]
 
 Each process serves one keep-alive connection, or `--connections` at once (which gives the
 collector larger batches, as under load). `--requests` requests (after a warm-up) are counted, every thread of the process, user space only: the kernel's share is not in the figure.
 Telemetry is off unless `--telemetry` is given: the collector wakes on a timer, and under
 valgrind's slow clock the work of its wake-ups per request swings by a quarter from run to run
 (134,000 to 169,000 instructions per request for one binary), where the request path alone
-repeats within 0.5 %. `--nginx` adds nginx-as-proxy, run in one process (`master_process off`),
+repeats within 0.5 %. On its 5 ms timer the collector then folds batches of about 7 traces, where
+at full speed it folds 150 to 250, so its fixed cost per batch is counted some thirty times over.
+`--collect-ms 250` (observability.collectIntervalMilliseconds) stretches the timer by about
+valgrind's slowdown, which gives batches of 130 to 220 traces as at full speed: the collector's
+count per request is then its cost at full speed, within the few per cent that the batch size
+moves it. `--nginx` adds nginx-as-proxy, run in one process (`master_process off`),
 as the reference. `--top N` lists the functions with the most instructions of their own, and
 `--keep` keeps callgrind's dumps for `callgrind_annotate --tree=caller`. `--threads` counts each
 thread apart as well: with `--telemetry`, the event loop that serves the connection repeats
@@ -36,6 +41,8 @@ parser.add_argument("--requests", type=int, default=400)
 parser.add_argument("--warmup", type=int, default=100)
 parser.add_argument("--connections", type=int, default=1, help="keep-alive connections the requests are shared out over, all at once")
 parser.add_argument("--telemetry", action="store_true", help="with telemetry on (its count varies; see above)")
+parser.add_argument("--collect-ms", type=int, default=0,
+                    help="with --telemetry, the collector's interval (observability.collectIntervalMilliseconds); see above")
 parser.add_argument("--metered", action="store_true")
 parser.add_argument("--guarded", action="store_true")
 parser.add_argument("--keep", action="store_true", help="keep callgrind's dumps (for callgrind_annotate --tree=caller) and print where")
@@ -167,7 +174,8 @@ def gateway(binary, index, folder, origin_port):
     port = load.free_port()
     config = os.path.join(folder, "gateway.yaml")
     with open(config, "w") as handle:
-        handle.write(load.gateway_config(origin_port, port, load.free_port(), args.telemetry, metered=args.metered, guarded=args.guarded))
+        handle.write(load.gateway_config(origin_port, port, load.free_port(), args.telemetry, metered=args.metered, guarded=args.guarded,
+                                          collect_ms=args.collect_ms or None))
     process, output = callgrind(folder, "gateway", [copy, "serve", "--config", config, "--store", "sqlite:" + os.path.join(folder, "gateway.sqlite")])
     try:
         deadline = time.time() + 300

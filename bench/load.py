@@ -107,7 +107,7 @@ def start_nginx(folder, conf):
     return subprocess.Popen(["nginx", "-c", os.path.join(folder, "nginx.conf"), "-p", folder, "-g", "daemon off;"])
 
 
-def gateway_config(nginx_port, port, admin_port, telemetry, metered=False, guarded=False, exported=False):
+def gateway_config(nginx_port, port, admin_port, telemetry, metered=False, guarded=False, exported=False, collect_ms=None):
     digest = hashlib.sha256(KEY.encode()).hexdigest()
     # Budget and rate limit high enough never to refuse: the money path runs in full on every request.
     money = "        budget: { usd: 1000000, period: monthly }\n        limits: { requestsPerMinute: 100000000 }\n" if metered else ""
@@ -122,7 +122,7 @@ admin:
   listen: 127.0.0.1:{admin_port}
 observability:
   enabled: {"true" if telemetry else "false"}
-{export(nginx_port) if exported else ""}providers:
+{f"  collectIntervalMilliseconds: {collect_ms}" + chr(10) if collect_ms else ""}{export(nginx_port) if exported else ""}providers:
   - name: nginx
     kind: openai
     baseURL: http://127.0.0.1:{nginx_port}/v1

@@ -129,7 +129,7 @@ enum GatewayServices {
             }
             // Folding this process's own ring in small, frequent steps keeps each step short, so it
             // takes little from the requests served meanwhile; remote rings are scraped less often.
-            let interval: Duration = ring != nil ? .milliseconds(5) : .milliseconds(50)
+            let interval: Duration = .milliseconds(config.observability.collectIntervalMilliseconds ?? (ring != nil ? 5 : 50))
             // The export starts before the collector and so stops after it: the collector's last
             // traces are in its queues when it flushes.
             let exportClient = OTLPExport.makeClient()

@@ -131,6 +131,22 @@ struct PrometheusTextTests {
         #expect(windowsUsed >= 6)
     }
 
+    @Test("a collection with nothing new, its array empty or only reserved, counts a scrape and no request")
+    func emptyBatches() {
+        let mapping = OrgMapping(orgByProject: ["p": "acme"], orgs: ["acme"], models: ["m"])
+        let store = TelemetryStore()
+        var reserved: [RequestTrace] = []
+        reserved.reserveCapacity(64)  // storage with no trace in it: nothing may be read there
+        for traces in [[], reserved] {
+            store.ingest(RingBatch(traces: traces, dropped: 0, nextCursor: 0, written: 0, capacity: 64), from: "local", mapping: mapping, scrapeDuration: .zero)
+        }
+        let one = RingBatch(traces: [Self.trace(project: "p", model: "m")], dropped: 0, nextCursor: 1, written: 1, capacity: 64)
+        store.ingest(one, from: "local", mapping: mapping, scrapeDuration: .zero)
+        let text = PrometheusText.render(store.families(org: nil), format: .text)
+        #expect(text.contains("gateway_telemetry_scrapes_total{source=\"local\"} 3"))
+        #expect(text.contains("gateway_requests_total{org=\"acme\",project=\"p\",model=\"m\",status=\"200\",gate=\"upstream\"} 1"))
+    }
+
     @Test("OpenMetrics names counter families without _total and ends with # EOF")
     func openMetrics() {
         let mapping = OrgMapping(orgByProject: ["p": "acme"], orgs: ["acme"], models: [])

@@ -177,6 +177,17 @@ struct ConfigFileLoaderTests {
         #expect(issues.map(\.line) == [3, 9])
     }
 
+    @Test("the collector's interval loads, is unset by default, and is refused outside 1 to 10,000 ms or as a fraction")
+    func collectInterval() throws {
+        #expect(try ConfigFileLoader.load(yaml: Self.valid).observability.collectIntervalMilliseconds == nil)
+        let set = try ConfigFileLoader.load(yaml: Self.valid + "\nobservability:\n  collectIntervalMilliseconds: 40\n")
+        #expect(set.observability.collectIntervalMilliseconds == 40)
+        for bad in ["0", "-5", "10001", "2.5", "9223372036854775808", "soon"] {
+            let issues = Self.issues(Self.valid + "\nobservability:\n  collectIntervalMilliseconds: \(bad)\n")
+            #expect(issues.map(\.path) == ["observability.collectIntervalMilliseconds"], "\(bad)")
+        }
+    }
+
     @Test("a route to an undefined provider is an error at the target")
     func undefinedProvider() {
         let issues = Self.issues(Self.valid.replacingOccurrences(of: "provider: demo,", with: "provider: nowhere,"))

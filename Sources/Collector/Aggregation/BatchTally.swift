@@ -132,38 +132,37 @@ struct BatchTally {
     }
 
     /// Adds the sums to the metric families, and to `cumulative`, the sums by request series.
-    func apply(to families: inout [String: MetricFamily], cumulative: inout [RequestKey: RequestSums]) {
-        typealias Name = TelemetryStore.Name
+    func apply(to families: inout [MetricFamily], cumulative: inout [RequestKey: RequestSums]) {
         for (key, sums) in requests.entries {
             cumulative[key, default: RequestSums()].merge(sums)
             let series = [key.org, key.project, key.model]
-            families[family: Name.requests].add(sums.count, series + [String(key.status), key.decided])
+            families[family: .requests].add(sums.count, series + [String(key.status), key.decided])
             let tokens = [("input", sums.inputTokens), ("cached_input", sums.cachedInputTokens), ("output", sums.outputTokens)]
             // Every type gets a series (zero included) once the series has any usage, so that a panel of one type is never empty.
             if tokens.contains(where: { $0.1 > 0 }) {
-                for (type, count) in tokens { families[family: Name.tokens].add(count, series + [type]) }
+                for (type, count) in tokens { families[family: .tokens].add(count, series + [type]) }
             }
-            if sums.costMicroUSD > 0 { families[family: Name.cost].add(Double(sums.costMicroUSD) / 1e6, series) }
-            if sums.unpriced > 0 { families[family: Name.unpriced].add(sums.unpriced, series) }
-            if sums.estimated > 0 { families[family: Name.estimated].add(sums.estimated, series) }
-            if sums.usageInvalid > 0 { families[family: Name.usageInvalid].add(sums.usageInvalid, [key.org, key.provider]) }
-            families[family: Name.requestDuration].merge(sums.duration, series)
-            if let timeToFirstToken = sums.timeToFirstToken { families[family: Name.timeToFirstToken].merge(timeToFirstToken, series) }
-            if let upstream = sums.upstream { families[family: Name.upstreamDuration].merge(upstream, [key.org, key.provider]) }
+            if sums.costMicroUSD > 0 { families[family: .cost].add(Double(sums.costMicroUSD) / 1e6, series) }
+            if sums.unpriced > 0 { families[family: .unpriced].add(sums.unpriced, series) }
+            if sums.estimated > 0 { families[family: .estimated].add(sums.estimated, series) }
+            if sums.usageInvalid > 0 { families[family: .usageInvalid].add(sums.usageInvalid, [key.org, key.provider]) }
+            families[family: .requestDuration].merge(sums.duration, series)
+            if let timeToFirstToken = sums.timeToFirstToken { families[family: .timeToFirstToken].merge(timeToFirstToken, series) }
+            if let upstream = sums.upstream { families[family: .upstreamDuration].merge(upstream, [key.org, key.provider]) }
         }
         for (key, count) in gates.entries {
-            families[family: Name.gateDecisions].add(count, [key.org, key.project, key.gate, key.decision.description, key.reason.isEmpty ? "none" : ReasonCode(reading: key.reason).rawValue])
+            families[family: .gateDecisions].add(count, [key.org, key.project, key.gate, key.decision.description, key.reason.isEmpty ? "none" : ReasonCode(reading: key.reason).rawValue])
         }
         for (key, count) in findings.entries {
-            families[family: Name.guardrailFindings].add(count, [key.org, key.project, key.direction.name, key.check.name, key.action.name])
+            families[family: .guardrailFindings].add(count, [key.org, key.project, key.direction.name, key.check.name, key.action.name])
         }
         for (key, histogram) in mcp.entries {
             let labels = [key.org, key.project, key.labels.server, key.labels.method]
-            families[family: Name.mcpRequests].add(Double(histogram.count), labels + [key.labels.tool, key.outcome])
-            families[family: Name.mcpDuration].merge(histogram, labels)
+            families[family: .mcpRequests].add(Double(histogram.count), labels + [key.labels.tool, key.outcome])
+            families[family: .mcpDuration].merge(histogram, labels)
         }
         for (key, histogram) in gateTimes.entries {
-            families[family: Name.gateDuration].merge(histogram, [key.org, key.gate])
+            families[family: .gateDuration].merge(histogram, [key.org, key.gate])
         }
     }
 }
@@ -181,16 +180,22 @@ extension BatchTally.RequestSums {
         if trace.pointee.costFlags.contains(.usageInvalid) { usageInvalid += 1 }
         duration.observe(Double(trace.pointee.durationNanos) / 1e9)
         if trace.pointee.timeToFirstTokenNanos > 0 {
-            timeToFirstToken = timeToFirstToken ?? Histogram(bounds: Histogram.Buckets.timeToFirstToken)
-            timeToFirstToken!.observe(Double(trace.pointee.timeToFirstTokenNanos) / 1e9)
+            Self.observe(Double(trace.pointee.timeToFirstTokenNanos) / 1e9, in: &timeToFirstToken, bounds: Histogram.Buckets.timeToFirstToken)
         }
         if tried {
-            upstream = upstream ?? Histogram(bounds: Histogram.Buckets.operation)
-            upstream!.observe(Double(trace.pointee.upstreamNanos) / 1e9)
-            inputTokenUsage = inputTokenUsage ?? Histogram(bounds: Histogram.Buckets.tokens)
-            inputTokenUsage!.observe(Double(trace.pointee.inputTokens))
-            outputTokenUsage = outputTokenUsage ?? Histogram(bounds: Histogram.Buckets.tokens)
-            outputTokenUsage!.observe(Double(trace.pointee.outputTokens))
+            Self.observe(Double(trace.pointee.upstreamNanos) / 1e9, in: &upstream, bounds: Histogram.Buckets.operation)
+            Self.observe(Double(trace.pointee.inputTokens), in: &inputTokenUsage, bounds: Histogram.Buckets.tokens)
+            Self.observe(Double(trace.pointee.outputTokens), in: &outputTokenUsage, bounds: Histogram.Buckets.tokens)
+        }
+    }
+
+    /// Records `value` in `histogram`, made over `bounds` when nil. Changed in place through optional
+    /// chaining: `histogram ?? Histogram(...)`, or a comparison with nil, copies it out first,
+    /// retaining its two arrays per trace.
+    private static func observe(_ value: Double, in histogram: inout Histogram?, bounds: @autoclosure () -> [Double]) {
+        if histogram?.observe(value) == nil {  // nil only when there was no histogram
+            histogram = Histogram(bounds: bounds())
+            histogram!.observe(value)
         }
     }
 

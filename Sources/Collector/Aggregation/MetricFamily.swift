@@ -44,14 +44,10 @@ public struct MetricFamily: Sendable {
     }
 }
 
-extension [String: MetricFamily] {
-    /// The family named `name`, which must be held, changed in place: `self[name]!` copies the
-    /// family out and back, about 800 instructions each time.
-    subscript(family name: String) -> MetricFamily {
-        get { self[name]! }
-        _modify {
-            let index = index(forKey: name)!
-            yield &values[index]
-        }
+extension [MetricFamily] {
+    /// The store's family `name`, changed in place.
+    subscript(family name: TelemetryStore.Name) -> MetricFamily {
+        get { self[name.rawValue] }
+        _modify { yield &self[name.rawValue] }
     }
 }

@@ -5,7 +5,7 @@ extension TelemetryStore {
     /// Metric families, sorted by name: every series when `org` is nil (platform view), else only
     /// that org's series, and no pipeline families.
     public func families(org: String?) -> [MetricFamily] {
-        let all = state.withLock { state in state.families.values.sorted { $0.name < $1.name } }
+        let all = state.withLock { state in state.families.sorted { $0.name < $1.name } }
         guard let org else { return all }
         return all.compactMap { $0.only(org: org) }
     }

@@ -13,7 +13,8 @@ public final class TelemetryStore: Sendable {
     let state: Mutex<State>
 
     struct State: ~Copyable {
-        var families: [String: MetricFamily]
+        /// Each family at its ``Name``'s raw value.
+        var families: [MetricFamily]
         /// Every request series' sums since the start, with the operation and provider (for OTLP).
         var requestSums: [BatchTally.RequestKey: BatchTally.RequestSums] = [:]
         var recent: [String: RecentTraces] = [:]
@@ -26,8 +27,7 @@ public final class TelemetryStore: Sendable {
     public init(recentPerOrg: Int = 1000, usageWindowMinutes: Int64 = 24 * 60) {
         self.recentPerOrg = recentPerOrg
         self.usageWindowMinutes = usageWindowMinutes
-        let families = Self.makeFamilies()
-        state = Mutex(State(families: Dictionary(uniqueKeysWithValues: families.map { ($0.name, $0) })))
+        state = Mutex(State(families: Self.makeFamilies()))
     }
 
     /// Whether the org mapping was available at the last collection.
@@ -38,7 +38,7 @@ public final class TelemetryStore: Sendable {
 
     /// Counts a failed read of `source`.
     public func recordScrapeFailure(source: String) {
-        state.withLock { $0.families[family: Name.scrapeFailures].add(1, [source]) }
+        state.withLock { $0.families[family: .scrapeFailures].add(1, [source]) }
     }
 
     /// Tags `batch` by org and folds it into the metrics, recent traces and usage rollups.
@@ -52,20 +52,21 @@ public final class TelemetryStore: Sendable {
             // hashed once per key and batch, not per trace.
             var recent = SeriesTally<String, [Int]>()
             var usage = SeriesTally<UsageKey, UsageCounts>()
-            var previous: (index: Int, labels: TraceLabels)?
             // Traces are read in place, through a pointer: a copy of one retains each of its
             // strings, and only the recent traces keep one.
             batch.traces.withUnsafeBufferPointer { traces in
-                guard let first = traces.baseAddress else { return }
+                // An empty array's buffer may have an address all the same, with no trace at it.
+                guard let first = traces.baseAddress, !traces.isEmpty else { return }
+                // Consecutive traces mostly carry the same label values: the labels of the trace at
+                // `labelled` serve every trace after it that has its values. They are read where they
+                // lie: an optional or a copy of them would retain each of their strings per trace.
+                var labelled = 0
+                var labels = TraceLabels(first, mapping: mapping)
                 for index in traces.indices {
                     let trace = first + index
-                    // Consecutive traces mostly carry the same label values: reuse the previous trace's labels then.
-                    let labels: TraceLabels
-                    if let previous, first[previous.index].hasSameLabelValues(as: trace.pointee) {
-                        labels = previous.labels
-                    } else {
+                    if !first[labelled].hasSameLabelValues(as: trace.pointee) {
                         labels = TraceLabels(trace, mapping: mapping)
-                        previous = (index, labels)
+                        labelled = index
                     }
                     if labels.org == OrgMapping.unattributed { unattributed += 1 }
                     tally.add(trace, org: labels.org, project: labels.project, model: labels.model, provider: labels.provider, mcp: labels.mcp)
@@ -87,21 +88,21 @@ public final class TelemetryStore: Sendable {
             keep(usage, into: &state)
             tally.apply(to: &state.families, cumulative: &state.requestSums)
             let pipeline = [source]
-            state.families[family: Name.written].set(Double(batch.written), pipeline)
-            state.families[family: Name.dropped].add(Double(batch.dropped), pipeline)
-            state.families[family: Name.unattributed].add(unattributed, pipeline)
-            state.families[family: Name.capacity].set(Double(batch.capacity), pipeline)
-            state.families[family: Name.lag].set(Double(batch.written - batch.nextCursor), pipeline)
-            state.families[family: Name.fill].set(Double(min(batch.written, UInt64(batch.capacity))) / Double(max(1, batch.capacity)), pipeline)
-            state.families[family: Name.scrapeDuration].set(Double(scrapeDuration.nanosecondsValue) / 1e9, pipeline)
-            state.families[family: Name.scrapes].add(1, pipeline)
-            state.families[family: Name.scrapeFailures].add(0, pipeline)  // a series at 0 from the first scrape, so a rate over it is never empty
+            state.families[family: .written].set(Double(batch.written), pipeline)
+            state.families[family: .dropped].add(Double(batch.dropped), pipeline)
+            state.families[family: .unattributed].add(unattributed, pipeline)
+            state.families[family: .capacity].set(Double(batch.capacity), pipeline)
+            state.families[family: .lag].set(Double(batch.written - batch.nextCursor), pipeline)
+            state.families[family: .fill].set(Double(min(batch.written, UInt64(batch.capacity))) / Double(max(1, batch.capacity)), pipeline)
+            state.families[family: .scrapeDuration].set(Double(scrapeDuration.nanosecondsValue) / 1e9, pipeline)
+            state.families[family: .scrapes].add(1, pipeline)
+            state.families[family: .scrapeFailures].add(0, pipeline)  // a series at 0 from the first scrape, so a rate over it is never empty
             let connections = batch.connections
-            state.families[family: Name.connectionsOpen].set(Double(connections.open), pipeline)
-            state.families[family: Name.connectionsAccepted].set(Double(connections.accepted), pipeline)
-            state.families[family: Name.connectionsRefused].set(Double(connections.refused), pipeline)
+            state.families[family: .connectionsOpen].set(Double(connections.open), pipeline)
+            state.families[family: .connectionsAccepted].set(Double(connections.accepted), pipeline)
+            state.families[family: .connectionsRefused].set(Double(connections.refused), pipeline)
             for closure in ConnectionCounters.Closure.allCases {
-                state.families[family: Name.connectionsClosed].set(Double(connections.closed[closure.rawValue]), pipeline + [closure.description])
+                state.families[family: .connectionsClosed].set(Double(connections.closed[closure.rawValue]), pipeline + [closure.description])
             }
         }
     }

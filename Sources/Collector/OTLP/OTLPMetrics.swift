@@ -17,7 +17,7 @@ enum OTLPMetrics {
     ) -> (bytes: [UInt8], points: Int)? {
         typealias Name = TelemetryStore.Name
         let (families, sums) = store.state.withLock { state in
-            ([Name.requests, Name.gateDecisions, Name.cost].map { state.families[$0]! }, state.requestSums)
+            ([Name.requests, Name.gateDecisions, Name.cost].map { state.families[family: $0] }, state.requestSums)
         }
         let owned = sums.filter { org == nil || $0.key.org == org }.sorted { "\($0.key)" < "\($1.key)" }
         var scope = ProtobufWriter(capacity: 8192)

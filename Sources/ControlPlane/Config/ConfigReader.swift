@@ -95,9 +95,10 @@ struct ConfigReader {
 
     private func readObservability(_ value: YAMLValue) -> ObservabilitySettings {
         var settings = ObservabilitySettings()
-        guard let fields = value.fields(allowed: ["enabled", "ringCapacity", "serviceName", "export"]) else { return settings }
+        guard let fields = value.fields(allowed: ["enabled", "ringCapacity", "collectIntervalMilliseconds", "serviceName", "export"]) else { return settings }
         if let enabled = fields["enabled"]?.bool { settings.enabled = enabled }
         if let capacity = fields["ringCapacity"]?.int(in: 16...(1 << 24)) { settings.ringCapacity = capacity }
+        if let interval = fields["collectIntervalMilliseconds"]?.int(in: 1...10_000) { settings.collectIntervalMilliseconds = interval }
         if let name = fields["serviceName"]?.string { settings.serviceName = name }
         if let export = fields["export"].flatMap(readExport) { settings.export = export }
         return settings
