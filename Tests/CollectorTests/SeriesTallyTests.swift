@@ -26,8 +26,45 @@ struct SeriesTallyTests {
                 if reference[key] == nil { order.append(key) }
                 reference[key, default: 0] += step
             }
-            #expect(tally.keys == order)
-            #expect(Dictionary(uniqueKeysWithValues: tally.entries.map { ($0, $1) }) == reference)
+            var keys: [String] = []
+            var sums: [String: Int] = [:]
+            tally.forEach { key, sum in
+                keys.append(key)
+                sums[key] = sum
+            }
+            #expect(keys == order)
+            #expect(sums == reference)
+            #expect(tally.count == order.count)
         }
+    }
+
+    /// A value or key whose release the test can see.
+    final class Tracked {}
+
+    struct TrackedKey: Hashable {
+        let id: Int
+        let object: Tracked
+        static func == (a: TrackedKey, b: TrackedKey) -> Bool { a.id == b.id }
+        func hash(into hasher: inout Hasher) { hasher.combine(id) }
+    }
+
+    @Test("every key and value a tally holds, moved through its growth, lives as long as the tally and is released with it")
+    func releasesWhatItHolds() {
+        var held: [() -> AnyObject?] = []
+        do {
+            var tally = SeriesTally<TrackedKey, Tracked>()
+            for id in 0..<40 {
+                let key = TrackedKey(id: id, object: Tracked())
+                held.append { [weak object = key.object] in object }
+                tally.update(key, position: id % SeriesTally<TrackedKey, Tracked>.positions, make: { Tracked() }) { value in
+                    let object = value
+                    held.append { [weak object] in object }
+                }
+            }
+            #expect(tally.count == 40)
+            #expect(held.allSatisfy { $0() != nil })
+        }
+        #expect(held.count == 80)
+        #expect(held.allSatisfy { $0() == nil })
     }
 }

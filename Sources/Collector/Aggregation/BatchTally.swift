@@ -8,7 +8,7 @@ import WireJSON
 /// each metric series is then updated once per batch, not once per trace: no label array is built
 /// and no family is looked up per trace, and a key the previous trace used is found without
 /// hashing (``SeriesTally``).
-struct BatchTally {
+struct BatchTally: ~Copyable {
     /// The series of a request's own metrics (the operation and provider besides the Prometheus
     /// labels, for the GenAI metrics exported over OTLP).
     struct RequestKey: Hashable {
@@ -133,7 +133,7 @@ struct BatchTally {
 
     /// Adds the sums to the metric families, and to `cumulative`, the sums by request series.
     func apply(to families: inout [MetricFamily], cumulative: inout [RequestKey: RequestSums]) {
-        for (key, sums) in requests.entries {
+        requests.forEach { key, sums in
             cumulative[key, default: RequestSums()].merge(sums)
             let series = [key.org, key.project, key.model]
             families[family: .requests].add(sums.count, series + [String(key.status), key.decided])
@@ -150,18 +150,18 @@ struct BatchTally {
             if let timeToFirstToken = sums.timeToFirstToken { families[family: .timeToFirstToken].merge(timeToFirstToken, series) }
             if let upstream = sums.upstream { families[family: .upstreamDuration].merge(upstream, [key.org, key.provider]) }
         }
-        for (key, count) in gates.entries {
+        gates.forEach { key, count in
             families[family: .gateDecisions].add(count, [key.org, key.project, key.gate, key.decision.description, key.reason.isEmpty ? "none" : ReasonCode(reading: key.reason).rawValue])
         }
-        for (key, count) in findings.entries {
+        findings.forEach { key, count in
             families[family: .guardrailFindings].add(count, [key.org, key.project, key.direction.name, key.check.name, key.action.name])
         }
-        for (key, histogram) in mcp.entries {
+        mcp.forEach { key, histogram in
             let labels = [key.org, key.project, key.labels.server, key.labels.method]
             families[family: .mcpRequests].add(Double(histogram.count), labels + [key.labels.tool, key.outcome])
             families[family: .mcpDuration].merge(histogram, labels)
         }
-        for (key, histogram) in gateTimes.entries {
+        gateTimes.forEach { key, histogram in
             families[family: .gateDuration].merge(histogram, [key.org, key.gate])
         }
     }

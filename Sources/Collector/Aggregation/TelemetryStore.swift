@@ -82,7 +82,7 @@ public final class TelemetryStore: Sendable {
                     ) { $0.add(counts) }
                 }
             }
-            for (org, indices) in recent.entries {
+            recent.forEach { org, indices in
                 state.recent[org, default: RecentTraces(limit: recentPerOrg)].append(indices[...], of: batch.traces)
             }
             keep(usage, into: &state)
@@ -108,9 +108,13 @@ public final class TelemetryStore: Sendable {
     }
 
     /// Adds a batch's per-minute usage; usage older than the window behind the newest minute is dropped.
-    private func keep(_ usage: SeriesTally<UsageKey, UsageCounts>, into state: inout State) {
-        for (key, counts) in usage.entries { state.usage[key, default: UsageCounts()].add(counts) }
-        guard let newest = usage.keys.lazy.map(\.minute).max(), newest > state.newestMinute else { return }
+    private func keep(_ usage: borrowing SeriesTally<UsageKey, UsageCounts>, into state: inout State) {
+        var newest = Int64.min
+        usage.forEach { key, counts in
+            state.usage[key, default: UsageCounts()].add(counts)
+            newest = max(newest, key.minute)
+        }
+        guard newest > state.newestMinute else { return }
         state.newestMinute = newest
         let oldest = newest - usageWindowMinutes
         state.usage = state.usage.filter { $0.key.minute > oldest }
