@@ -4,7 +4,7 @@ within a fraction of a percent from run to run, where this shared machine's timi
 several percent, so it shows before / after changes too small for `bench/ab.py` to resolve. It
 counts work, not time: a cache miss or a wake-up of the kernel costs no instruction here.
 
-    python3 bench/instructions.py BINARY [BINARY ...] [--nginx] [--requests 400] [--connections 1] [--telemetry [--collect-ms 250]] [--metered] [--guarded] [--top 40] [--keep]
+    python3 bench/instructions.py BINARY [BINARY ...] [--nginx] [--requests 400] [--connections 1] [--telemetry [--collect-ms 250]] [--metered] [--guarded] [--exported] [--streamed | --translated] [--startup] [--top 40] [--keep [--mangled]]
 
 Each process serves one keep-alive connection, or `--connections` at once (which gives the
 collector larger batches, as under load). `--requests` requests (after a warm-up) are counted, every thread of the process, user space only: the kernel's share is not in the figure.
@@ -18,7 +18,12 @@ valgrind's slowdown, which gives batches of 130 to 220 traces as at full speed: 
 count per request is then its cost at full speed, within the few per cent that the batch size
 moves it. `--nginx` adds nginx-as-proxy, run in one process (`master_process off`),
 as the reference. `--top N` lists the functions with the most instructions of their own, and
-`--keep` keeps callgrind's dumps for `callgrind_annotate --tree=caller`. `--threads` counts each
+`--keep` keeps callgrind's dumps for `callgrind_annotate --tree=caller` (`--mangled`: with C++
+names as the linker knows them, for `scripts/order.py`). `--exported` turns OTLP export on (to
+the origin, which answers it); `--streamed` asks for a streamed answer, `--translated` takes the
+route to an Anthropic provider, translated both ways. `--startup` counts from the process's start
+through the warm-up's requests instead: what it runs to start and answer its first requests,
+in all. `--threads` counts each
 thread apart as well: with `--telemetry`, the event loop that serves the connection repeats
 within a fraction of a percent, so what recording a trace adds to the request path is
 countable, and the collector's swing is confined to the collector's own thread. With `--threads`,
@@ -45,12 +50,19 @@ parser.add_argument("--collect-ms", type=int, default=0,
                     help="with --telemetry, the collector's interval (observability.collectIntervalMilliseconds); see above")
 parser.add_argument("--metered", action="store_true")
 parser.add_argument("--guarded", action="store_true")
+parser.add_argument("--exported", action="store_true", help="with OTLP export on (to the origin)")
+kind = parser.add_mutually_exclusive_group()
+kind.add_argument("--streamed", action="store_true", help="a streamed answer")
+kind.add_argument("--translated", action="store_true", help="the route to an Anthropic provider, translated both ways")
+parser.add_argument("--startup", action="store_true", help="count from the start through the warm-up, in all")
+parser.add_argument("--mangled", action="store_true", help="name C++ functions in the dumps as the linker does")
 parser.add_argument("--keep", action="store_true", help="keep callgrind's dumps (for callgrind_annotate --tree=caller) and print where")
 parser.add_argument("--top", type=int, default=0, help="also list each process's N functions with the most instructions of their own")
 parser.add_argument("--threads", action="store_true", help="also count each thread apart, named by what it runs (event loop, collector)")
 args = parser.parse_args()
 
-BODY = (load.REQUEST % ("gpt-4o-mini", "")).encode()
+MODEL = "gpt-4o-mini-stream" if args.streamed else "claude-bench" if args.translated else "gpt-4o-mini"
+BODY = (load.REQUEST % (MODEL, ',"stream":true' if args.streamed else "")).encode()
 HEADERS = {"Content-Type": "application/json", "Authorization": f"Bearer {load.KEY}"}
 
 
@@ -90,7 +102,8 @@ def callgrind(folder, name, command):
     """Starts `command` under callgrind with instrumentation off; returns the process and its output file."""
     output = os.path.join(folder, f"callgrind.{name}.out")
     process = subprocess.Popen(
-        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--separate-threads={'yes' if args.threads else 'no'}",
+        ["valgrind", "--tool=callgrind", f"--instr-atstart={'yes' if args.startup else 'no'}", f"--separate-threads={'yes' if args.threads else 'no'}",
+         f"--demangle={'no' if args.mangled else 'yes'}",
          f"--callgrind-out-file={output}", *command],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     return process, output
@@ -103,13 +116,15 @@ def drain(process):
 
 def measure(label, pid, output, port, path):
     """Warms up, then counts the instructions of `--requests` requests: instrumentation on, more
-    warm-up (code first run under valgrind), counters zeroed, the requests, a dump."""
+    warm-up (code first run under valgrind), counters zeroed, the requests, a dump. With
+    `--startup`, counts from the start (instrumentation on from there) through the warm-up."""
     connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=120) for _ in range(args.connections)]
     send_all(connections, path, args.warmup)
-    subprocess.run(["callgrind_control", "-i", "on", str(pid)], check=True, capture_output=True)
-    send_all(connections, path, args.warmup)
-    subprocess.run(["callgrind_control", "-z", str(pid)], check=True, capture_output=True)
-    send_all(connections, path, args.requests)
+    if not args.startup:
+        subprocess.run(["callgrind_control", "-i", "on", str(pid)], check=True, capture_output=True)
+        send_all(connections, path, args.warmup)
+        subprocess.run(["callgrind_control", "-z", str(pid)], check=True, capture_output=True)
+        send_all(connections, path, args.requests)
     subprocess.run(["callgrind_control", "-d", str(pid)], check=True, capture_output=True)
     for connection in connections:
         connection.close()
@@ -122,13 +137,14 @@ def measure(label, pid, output, port, path):
             texts[dump] = handle.read()
     counts = {dump: sum(int(line.split()[1]) for line in text.splitlines() if line.startswith("summary:")) for dump, text in texts.items()}
     total = sum(counts.values())
+    requests = 1 if args.startup else args.requests
     if total == 0:
         sys.exit(f"callgrind wrote no count for process {pid}")
     if args.threads:
         print(f"{label}: instructions per request, by thread")
         for dump, count in counts.items():
             if count:
-                print(f"  {thread_kind(texts[dump]):24s} {count / args.requests:10,.0f}  ({os.path.basename(dump)})")
+                print(f"  {thread_kind(texts[dump]):24s} {count / requests:10,.0f}  ({os.path.basename(dump)})")
     if args.top:
         # callgrind_annotate reads one dump (it takes any further file for a source to annotate):
         # with `--threads`, that of the busiest thread.
@@ -139,8 +155,8 @@ def measure(label, pid, output, port, path):
         rows = [line for line in listing.splitlines() if re.match(r"^\s*[\d,]+ \(", line)][1 : args.top + 1]
         for row in rows:
             count, rest = row.split(None, 1)
-            print(f"  {int(count.replace(',', '')) / args.requests:10,.0f}  {rest[:160]}")
-    return total / args.requests
+            print(f"  {int(count.replace(',', '')) / requests:10,.0f}  {rest[:160]}")
+    return total / requests
 
 
 def thread_kind(dump):
@@ -175,7 +191,7 @@ def gateway(binary, index, folder, origin_port):
     config = os.path.join(folder, "gateway.yaml")
     with open(config, "w") as handle:
         handle.write(load.gateway_config(origin_port, port, load.free_port(), args.telemetry, metered=args.metered, guarded=args.guarded,
-                                          collect_ms=args.collect_ms or None))
+                                          exported=args.exported, collect_ms=args.collect_ms or None))
     process, output = callgrind(folder, "gateway", [copy, "serve", "--config", config, "--store", "sqlite:" + os.path.join(folder, "gateway.sqlite")])
     try:
         deadline = time.time() + 300
@@ -218,9 +234,10 @@ try:
         results["nginx as reverse proxy"] = nginx_proxy(folder, origin_port)
     for index, binary in enumerate(args.binaries):
         results[f"{binary} ({index + 1})" if args.binaries.count(binary) > 1 else binary] = gateway(binary, index, folder, origin_port)
-    print(f"instructions per request ({args.requests} requests, "
-          f"{'one connection' if args.connections == 1 else f'{args.connections} connections'}, "
-          f"{'telemetry on' if args.telemetry else 'telemetry off'}{', metered' if args.metered else ''}{', guarded' if args.guarded else ''}):")
+    heading = f"instructions from the start through {args.warmup} requests (" if args.startup else f"instructions per request ({args.requests} requests, "
+    print(heading + f"{'one connection' if args.connections == 1 else f'{args.connections} connections'}, "
+          f"{'telemetry on' if args.telemetry else 'telemetry off'}{', metered' if args.metered else ''}{', guarded' if args.guarded else ''}"
+          f"{', exported' if args.exported else ''}{', streamed' if args.streamed else ''}{', translated' if args.translated else ''}):")
     reference = results.get("nginx as reverse proxy")
     for name, count in results.items():
         ratio = f"  ({count / reference:.2f} x nginx as reverse proxy)" if reference and name != "nginx as reverse proxy" else ""
