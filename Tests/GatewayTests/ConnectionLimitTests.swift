@@ -41,7 +41,10 @@ struct ConnectionLimitTests {
 
     @Test("slowloris: heads trickled one byte at a time are closed at the header timeout; a normal client is served meanwhile")
     func slowloris() async throws {
-        try await GatewayHarness.run(Self.config, limits: Self.limits(header: 1)) { gateway in
+        // A header timeout of 3 s, not 1: the normal client's connection is under the same
+        // timeout, and an event loop this process's other suites keep busy for over a second
+        // (see expectServedPromptly) runs the expired timer before it reads the waiting request.
+        try await GatewayHarness.run(Self.config, limits: Self.limits(header: 3)) { gateway in
             let sockets = await RawSockets.open(200, port: gateway.port)
             #expect(sockets.fds.count == 200)
             for byte in ["P", "O", "S", "T", " "] {
@@ -49,7 +52,7 @@ struct ConnectionLimitTests {
                 try await Self.expectServedPromptly(gateway)
                 try await Task.sleep(for: .milliseconds(150))
             }
-            #expect(await sockets.closedCount(within: 3) == 200)
+            #expect(await sockets.closedCount(within: 5) == 200)
             sockets.closeAll()
             #expect(await Self.counted(.headerTimeout, atLeast: 200, gateway))
         }
